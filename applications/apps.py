@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+    verbose_name = _("Applications")
+
+    def ready(self):
+        from applications import queries
+        from portal import dashboard
+
+        def applicant(user):
+            companies = list(queries.companies_of(user))
+            if companies:
+                return {"companies": companies}
+            # A person with no other role is an applicant-to-be: invite them to start.
+            if user.program_roles.exists() or user.partner_hosts.exists():
+                return None
+            return {"companies": []}
+
+        dashboard.register(
+            dashboard.Section(
+                key="applicant",
+                title=_("Your companies"),
+                template="applications/dashboard/applicant.html",
+                load=applicant,
+                order=40,
+            )
+        )

@@ -1,0 +1,24 @@
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from portal.services import queue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's emails go through the portal's outbox and Celery, like every other email."""
+
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, context)
+        html_body = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html_body = content
+        queue_email(
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            to=message.to,
+            subject=message.subject,
+            body=message.body,
+            html_body=html_body,
+            from_email=message.from_email,
+        )

@@ -1,0 +1,57 @@
+"""Demo data shared by every app: the people. Each app adds its own in its demo.py."""
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+
+DEMO_DOMAIN = "demo.softlanding.example"
+
+
+def random_password():
+    # Random, never fixed: the only copy is the one printed at the end of seed_demo.
+    return secrets.token_urlsafe(12)
+
+
+@dataclass
+class DemoRun:
+    """What the apps' demo seeders share, and the credentials to print once."""
+
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+    credentials: list = field(default_factory=list)
+
+    def make_user(self, key, *, email, full_name, role, superuser=False):
+        from allauth.account.models import EmailAddress
+
+        password = random_password()
+        User = get_user_model()
+        if superuser:
+            user = User.objects.create_superuser(email=email, password=password)
+        else:
+            user = User.objects.create_user(email=email, password=password)
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+        # Demo addresses are verified so that people can log in straight away.
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        self.users[key] = user
+        self.credentials.append((role, email, password))
+        return user
+
+
+def demo_email(local_part):
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+def seed(run):
+    run.make_user(
+        "director",
+        email=demo_email("director"),
+        full_name="Kevin Marshall",
+        role="Superuser (program director)",
+        superuser=True,
+    )
+
+
+def already_seeded():
+    return get_user_model().objects.filter(email__iendswith=f"@{DEMO_DOMAIN}").exists()

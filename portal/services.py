@@ -1,0 +1,84 @@
+"""Writes with consequences for what every app shares: the email outbox."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from portal.enums import EmailStatus
+from portal.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def queue_email(*, key, to, subject, body, html_body="", from_email=""):
+    """Record an email in the outbox and send it through Celery after commit.
+
+    ``key`` names the email's reason (``"verify:42:abc"``); queueing an existing
+    key again changes nothing and sends nothing, so callers may retry freely.
+    """
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": list(to),
+            "subject": subject.strip(),
+            "body": body,
+            "html_body": html_body,
+            "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: dispatch_email(email.pk))
+    return email
+
+
+def dispatch_email(email_id):
+    """Hand an outbox row to the task queue; a broker outage leaves it for the sweep."""
+    from portal.tasks import send_email
+
+    try:
+        send_email.delay(email_id=email_id)
+    except Exception:
+        # The row is committed and pending: send_pending_emails picks it up later.
+        logger.warning("Broker unavailable; email %s stays in the outbox for the sweep.", email_id)
+
+
+def send_email(email):
+    """Send one outbox email once; a second call for a sent email does nothing.
+
+    The row stays locked while the message goes out, so two workers never send
+    the same email. A failure is recorded and re-raised for the task to retry.
+    """
+    error = None
+    with transaction.atomic():
+        locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if locked.status != EmailStatus.PENDING:
+            return False
+        message = EmailMultiAlternatives(
+            subject=locked.subject,
+            body=locked.body,
+            from_email=locked.from_email or settings.DEFAULT_FROM_EMAIL,
+            to=locked.to,
+        )
+        if locked.html_body:
+            message.attach_alternative(locked.html_body, "text/html")
+        locked.attempts += 1
+        try:
+            message.send()
+        except OSError as exc:
+            error = exc
+            locked.last_error = str(exc)[:2000]
+            if locked.attempts >= MAX_ATTEMPTS:
+                locked.status = EmailStatus.FAILED
+        else:
+            locked.status = EmailStatus.SENT
+            locked.sent_at = timezone.now()
+            locked.last_error = ""
+        locked.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    if error is not None:
+        raise error
+    return True

@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from portal.access import get_permitted_object
+from programs import queries
+
+
+@login_required
+def program_detail(request, pk):
+    program = get_permitted_object(
+        request.user, queries.programs_visible_to(request.user), "programs.view_program", pk=pk
+    )
+    return render(request, "programs/program_detail.html", {"program": program})
+
+
+@login_required
+def host_workspace(request, pk):
+    host = get_permitted_object(
+        request.user,
+        queries.hosts_visible_to(request.user),
+        "programs.act_for_hostincubator",
+        pk=pk,
+    )
+    return render(request, "programs/host_workspace.html", {"host": host})
