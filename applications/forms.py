@@ -10,9 +10,7 @@ class CompanyForm(forms.Form):
         max_length=200,
         help_text=_("As registered, e.g. “Northwind Engineering Inc.”"),
     )
-    country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "---------"), *countries]
-    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "---------"), *countries])
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -25,7 +25,7 @@ def is_company_owner(user, company):
     return _membership_role(user, company) == MemberRole.OWNER
 
 
-is_superuser = rules.is_superuser
+from portal.rules import is_superuser  # noqa: E402
 
 can_see_company = is_company_member | is_superuser
 can_edit_company = is_company_member

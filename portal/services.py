@@ -42,9 +42,14 @@ def dispatch_email(email_id):
 
     try:
         send_email.delay(email_id=email_id)
-    except Exception:
+    except Exception as exc:
         # The row is committed and pending: send_pending_emails picks it up later.
-        logger.warning("Broker unavailable; email %s stays in the outbox for the sweep.", email_id)
+        logger.warning(
+            "Email %s stays in the outbox for the next sweep (%s: %s).",
+            email_id,
+            type(exc).__name__,
+            exc,
+        )
 
 
 def send_email(email):

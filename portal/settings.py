@@ -22,6 +22,17 @@ def stop(sentence):
     raise SystemExit(f"Configuration error: {sentence}")
 
 
+def read_bool(name, default):
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    stop(f"{name} must be true or false, not {raw!r}.")
+
+
 def read(reader, name, **kwargs):
     try:
         return reader(name, **kwargs)
@@ -29,7 +40,7 @@ def read(reader, name, **kwargs):
         stop(f"{name} has a value that cannot be read ({exc}).")
 
 
-DEBUG = read(env.bool, "DEBUG", default=False)
+DEBUG = read_bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -43,9 +54,7 @@ if not SECRET_KEY:
 
     SECRET_KEY = get_random_secret_key()
 
-ALLOWED_HOSTS = read(
-    env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
-)
+ALLOWED_HOSTS = read(env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     stop("ALLOWED_HOSTS is not set; list the host names the portal answers to, comma-separated.")
 CSRF_TRUSTED_ORIGINS = read(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
@@ -187,6 +196,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = read(env.path, "MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# In development static files come straight from the apps and static/ (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -232,7 +244,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = read(env.bool, "SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = read_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = read(env.int, "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

@@ -29,9 +29,7 @@ def programs_reviewed_by(user):
 def hosts_acting_for(user):
     """Host incubators a person is partner staff of."""
     return (
-        HostIncubator.objects.filter(partner_staff=user)
-        .select_related("market")
-        .order_by("name")
+        HostIncubator.objects.filter(partner_staff=user).select_related("market").order_by("name")
     )
 
 

@@ -37,7 +37,7 @@ def is_host_partner(user, host):
     return host.partner_staff.filter(pk=user.pk).exists()
 
 
-is_superuser = rules.is_superuser
+from portal.rules import is_superuser  # noqa: E402
 
 can_set_up_catalogue = manages_any_program | is_superuser
 can_manage_program = is_program_manager | is_superuser

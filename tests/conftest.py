@@ -1,0 +1,74 @@
+"""Fixtures every test can use, and the service tiers.
+
+Tests that need PostgreSQL, Redis or Chromium skip when those are missing; with
+PORTAL_TEST_REQUIRE_SERVICES=1 (set by CI) such a skip is a failure instead, so
+CI cannot pass without exercising them.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from portal.celery import app as celery_app
+from tests import factories
+
+CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+def unavailable(reason):
+    if os.environ.get("PORTAL_TEST_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (PORTAL_TEST_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    # Rate limits live in the cache; each test starts with a clean count.
+    cache.clear()
+    # Fast hashing: the real PBKDF2 cost is for people, not for fixtures.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    celery_app.conf.task_always_eager = True
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def postgres(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return connection
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        unavailable("needs Redis: set TEST_REDIS_URL=redis://...")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as exc:
+        unavailable(f"Redis at {url} does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def chromium_path():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        unavailable(f"needs Chromium at {CHROMIUM}")
+    return CHROMIUM
+
+
+@pytest.fixture
+def user(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    return factories.UserFactory

@@ -1,0 +1,73 @@
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from applications.models import Company
+from programs.enums import StaffRole
+from programs.models import ForeignMarket, HostIncubator, Program
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def seed(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def printed_credentials(output):
+    return re.findall(r"(\S+@demo\.softlanding\.example)\s+(\S+)$", output, re.M)
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG=true"):
+        call_command("seed_demo")
+    assert get_user_model().objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_every_area_built_so_far(settings):
+    seed(settings)
+    assert sorted(m.country.code for m in ForeignMarket.objects.all()) == [
+        "AE",
+        "BR",
+        "DE",
+        "IN",
+        "SA",
+    ]
+    assert HostIncubator.objects.count() == 8
+    program = Program.objects.get(slug="soft-landing")
+    assert program.staff.filter(role=StaffRole.MANAGER).count() == 1
+    assert program.staff.filter(role=StaffRole.REVIEWER).count() == 2
+    assert HostIncubator.objects.filter(partner_staff__isnull=False).distinct().count() == 2
+    assert Company.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_every_demo_user_gets_a_random_password_printed_once(settings):
+    output = seed(settings)
+    credentials = printed_credentials(output)
+    User = get_user_model()
+    assert len(credentials) == User.objects.count() == 9
+    for email, password in credentials:
+        user = User.objects.get(email=email)
+        assert user.check_password(password)
+        assert len(password) >= 16
+    assert len({password for _, password in credentials}) == len(credentials)
+
+    again = seed(settings)
+    assert printed_credentials(again) == []
+    assert "already loaded" in again
+
+
+def test_no_fixed_password_in_the_code():
+    sources = "\n".join(p.read_text() for p in ROOT.glob("*/demo.py"))
+    assert "set_password(" not in sources
+    assert 'password="' not in sources

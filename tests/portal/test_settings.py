@@ -1,0 +1,171 @@
+"""Settings come from the environment; what a person must fix is told in one sentence."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SECRET_KEY", "DEBUG", "ALLOWED_"))
+    and k not in {"EMAIL_URL", "CACHE_URL"}
+}
+
+
+def run(args, **env):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**BASE_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def show(expression, **env):
+    """Print one expression evaluated against the loaded settings."""
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings'); "
+        f"django.setup(); from django.conf import settings; print({expression})"
+    )
+    result = run(["-c", code], **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def production_env(**extra):
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.org",
+        **extra,
+    }
+
+
+def test_missing_secret_key_with_debug_off_stops_with_one_sentence():
+    result = run(["manage.py", "check"])
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: SECRET_KEY is not set; set SECRET_KEY to a long random string "
+        "(or DEBUG=true for local development)."
+    )
+
+
+def test_debug_without_secret_key_uses_a_fresh_random_key_each_start():
+    first = show("settings.SECRET_KEY", DEBUG="true")
+    second = show("settings.SECRET_KEY", DEBUG="true")
+    assert len(first) >= 50
+    assert first != second
+
+
+def test_unreadable_debug_value_is_named():
+    result = run(["manage.py", "check"], DEBUG="maybe")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Configuration error: DEBUG must be true or false, not 'maybe'."
+
+
+def test_missing_allowed_hosts_in_production_is_named():
+    result = run(["manage.py", "check"], SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 1
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unset_database_url_means_sqlite():
+    assert show("settings.DATABASES['default']['ENGINE']", DEBUG="true") == (
+        "django.db.backends.sqlite3"
+    )
+
+
+def test_postgres_database_url_means_postgresql():
+    engine = show(
+        "settings.DATABASES['default']['ENGINE']",
+        DEBUG="true",
+        DATABASE_URL="postgres://portal:pw@db.internal:5432/portal",
+    )
+    assert engine == "django.db.backends.postgresql"
+
+
+def test_unsupported_database_url_is_refused():
+    result = run(["manage.py", "check"], DEBUG="true", DATABASE_URL="mysql://u:p@h/db")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: DATABASE_URL must start with postgres:// or sqlite:///, "
+        "or be unset for SQLite."
+    )
+
+
+def test_unreachable_database_is_one_sentence():
+    result = run(
+        ["manage.py", "migrate"], DEBUG="true", DATABASE_URL="postgres://u:p@127.0.0.1:9/x"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("Cannot reach the database at 127.0.0.1:9 (")
+    assert result.stderr.strip().endswith(
+        "check DATABASE_URL and that the database server is running."
+    )
+
+
+def test_unset_broker_runs_tasks_inline():
+    assert show("settings.CELERY_TASK_ALWAYS_EAGER", DEBUG="true") == "True"
+
+
+def test_redis_broker_means_a_real_worker():
+    eager = show(
+        "settings.CELERY_TASK_ALWAYS_EAGER",
+        DEBUG="true",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert eager == "False"
+
+
+def test_unreachable_broker_is_one_sentence():
+    result = run(
+        ["manage.py", "check_services"], DEBUG="true", CELERY_BROKER_URL="redis://127.0.0.1:9/0"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "CommandError: Cannot reach the task broker at redis://127.0.0.1:9/0; check "
+        "CELERY_BROKER_URL and that Redis is running, or unset it to run tasks inline."
+    )
+
+
+def test_email_defaults_to_console_and_reads_email_url():
+    assert show("settings.EMAIL_BACKEND", DEBUG="true") == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    assert show("settings.EMAIL_BACKEND", DEBUG="true", EMAIL_URL="filemail://") == (
+        "django.core.mail.backends.filebased.EmailBackend"
+    )
+
+
+def test_production_profile_passes_check_deploy_without_warnings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **production_env())
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SESSION_COOKIE_SECURE", "True"),
+        ("CSRF_COOKIE_SECURE", "True"),
+        ("SECURE_SSL_REDIRECT", "True"),
+        ("SECURE_HSTS_SECONDS", "31536000"),
+    ],
+)
+def test_production_profile_is_hardened(name, value):
+    assert show(f"settings.{name}", **production_env()) == value
+
+
+def test_no_hard_coded_secret_in_settings():
+    text = (ROOT / "portal" / "settings.py").read_text()
+    assert "django-insecure" not in text

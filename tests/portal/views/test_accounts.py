@@ -1,0 +1,143 @@
+"""Sign-up, verification, log-in and password reset through allauth, with the portal's emails."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from portal.models import User
+
+STRONG = "Export-ready 2026!"
+
+
+def sign_up(client, email="founder@northwind.example", password=STRONG, password2=None):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": password, "password2": password2 or password},
+    )
+
+
+def link_in(message):
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_sends_the_portals_own_verification_email(client):
+    response = sign_up(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["founder@northwind.example"]
+    assert message.subject == "Confirm your email address for the soft-landing portal"
+    assert "apply to the soft-landing program" in message.body
+    assert "/accounts/confirm-email/" in link_in(message)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_log_in_is_refused_until_the_email_is_verified(client):
+    sign_up(client)
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "founder@northwind.example", "password": STRONG}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verifying_then_logging_in_lands_on_the_dashboard(client):
+    sign_up(client)
+    confirm_url = link_in(mail.outbox[0])
+    assert client.post(confirm_url).status_code == 302
+    assert EmailAddress.objects.get(email="founder@northwind.example").verified
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "Founder@Northwind.example", "password": STRONG},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sign_up_with_a_weak_password_says_why_next_to_the_field(client):
+    response = sign_up(client, password="12345678")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This password is too short. It must contain at least 10 characters." in html
+    assert "This password is entirely numeric." in html
+    assert 'aria-invalid="true"' in html
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_sign_up_with_mismatched_passwords_is_refused(client):
+    response = sign_up(client, password2="Another-password-9")
+    assert response.status_code == 200
+    assert "You must type the same password each time." in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_with_a_taken_email_does_not_create_a_second_account(client, make_user):
+    make_user(email="taken@northwind.example")
+    response = sign_up(client, email="taken@northwind.example")
+    # Enumeration prevention: the page looks the same, the owner gets a warning email.
+    assert response.status_code == 302
+    assert User.objects.filter(email__iexact="taken@northwind.example").count() == 1
+    assert [m.subject for m in mail.outbox] == ["You already have a soft-landing portal account"]
+
+
+@pytest.mark.django_db
+def test_a_bad_verification_link_says_so_on_the_page(client):
+    response = client.get(reverse("account_confirm_email", args=["not-a-real-key"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "expired or is invalid" in html
+    assert 'href="/accounts/email/"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_email_is_the_portals_own(client, make_user):
+    make_user(email="owner@northwind.example")
+    client.post(reverse("account_reset_password"), {"email": "owner@northwind.example"})
+    assert [m.subject for m in mail.outbox] == ["Reset your soft-landing portal password"]
+    assert "/accounts/password/reset/key/" in link_in(mail.outbox[0])
+
+
+@pytest.mark.django_db
+def test_login_attempts_are_rate_limited(client, make_user):
+    make_user(email="owner@northwind.example")
+    for _ in range(5):
+        client.post(
+            reverse("account_login"), {"login": "owner@northwind.example", "password": "wrong-pw"}
+        )
+    response = client.post(
+        reverse("account_login"), {"login": "owner@northwind.example", "password": STRONG}
+    )
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_two_factor_setup_is_offered(client, user):
+    client.force_login(user)
+    response = client.get(reverse("mfa_index"))
+    assert response.status_code == 200
+    assert reverse("mfa_activate_totp") in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_switch_to_french(client):
+    response = client.post(
+        reverse("set_language"), {"language": "fr", "next": reverse("account_login")}, follow=True
+    )
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "Créer un compte" in html or "Inscription" in html
+    assert "Aller au contenu principal" in html

@@ -1,0 +1,47 @@
+import pytest
+
+from tests.rules_matrix import ROLES, build_world
+
+# permission, object key, roles allowed; every other role is refused.
+EXPECTED = [
+    ("programs.view_program", "program", {"program_manager", "program_reviewer", "superuser"}),
+    ("programs.change_program", "program", {"program_manager", "superuser"}),
+    ("programs.manage_program", "program", {"program_manager", "superuser"}),
+    ("programs.add_program", None, {"superuser"}),
+    ("programs.delete_program", "program", {"superuser"}),
+    ("programs.act_for_hostincubator", "host", {"host_partner", "superuser"}),
+    (
+        "programs.change_hostincubator",
+        "host",
+        {"program_manager", "other_program_manager", "superuser"},
+    ),
+    (
+        "programs.add_foreignmarket",
+        None,
+        {"program_manager", "other_program_manager", "superuser"},
+    ),
+    ("programs.delete_hostincubator", "host", {"superuser"}),
+]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.mark.parametrize(("permission", "target", "allowed"), EXPECTED)
+@pytest.mark.parametrize("role", ROLES)
+def test_program_permissions_follow_each_role(world, permission, target, allowed, role):
+    person = world["people"][role]
+    obj = world[target] if target else None
+    assert person.has_perm(permission, obj) is (role in allowed)
+
+
+def test_view_of_a_host_is_public(world):
+    assert world["people"]["anonymous"].has_perm("programs.view_hostincubator", world["host"])
+
+
+def test_inactive_superuser_has_no_rights(world):
+    boss = world["people"]["superuser"]
+    boss.is_active = False
+    assert boss.has_perm("programs.manage_program", world["program"]) is False
