@@ -10,42 +10,25 @@ class ProgramsConfig(AppConfig):
         from portal import dashboard
         from programs import queries
 
-        def manager(user):
-            programs = list(queries.programs_managed_by(user))
-            return {"programs": programs} if programs else None
+        def listing(name, query):
+            def load(user):
+                rows = list(query(user))
+                return {name: rows} if rows else None
 
-        def reviewer(user):
-            programs = list(queries.programs_reviewed_by(user))
-            return {"programs": programs} if programs else None
+            return load
 
-        def partner(user):
-            hosts = list(queries.hosts_acting_for(user))
-            return {"hosts": hosts} if hosts else None
-
-        dashboard.register(
-            dashboard.Section(
-                key="manager",
-                title=_("Programs you manage"),
-                template="programs/dashboard/manager.html",
-                load=manager,
-                order=10,
+        sections = [
+            ("manager", _("Programs you manage"), "programs", queries.programs_managed_by),
+            ("reviewer", _("Your reviews"), "programs", queries.programs_reviewed_by),
+            ("partner", _("Your host incubators"), "hosts", queries.hosts_acting_for),
+        ]
+        for order, (key, title, name, query) in enumerate(sections, start=1):
+            dashboard.register(
+                dashboard.Section(
+                    key=key,
+                    title=title,
+                    template=f"programs/dashboard/{key}.html",
+                    load=listing(name, query),
+                    order=order * 10,
+                )
             )
-        )
-        dashboard.register(
-            dashboard.Section(
-                key="reviewer",
-                title=_("Your reviews"),
-                template="programs/dashboard/reviewer.html",
-                load=reviewer,
-                order=20,
-            )
-        )
-        dashboard.register(
-            dashboard.Section(
-                key="partner",
-                title=_("Your host incubators"),
-                template="programs/dashboard/partner.html",
-                load=partner,
-                order=30,
-            )
-        )
