@@ -173,7 +173,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
-ACCOUNT_PREVENT_ENUMERATION = True
+# A taken email is said on the sign-up page, next to the field (the issue asks for a clear
+# message); the signup and login rate limits above bound what enumeration can learn.
+ACCOUNT_PREVENT_ENUMERATION = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Soft-landing portal"
 

@@ -83,3 +83,17 @@ def test_dashboard_runs_the_same_number_of_queries_for_few_and_many_rows(client)
             factories.CompanyMemberFactory(user=person)
 
     assert dashboard_queries(client, few) == dashboard_queries(client, many)
+
+
+@pytest.mark.django_db
+def test_error_pages_are_the_portals_own(rf, user):
+    from portal import views
+
+    request = rf.get("/somewhere/")
+    request.user = user
+    forbidden = views.forbidden(request)
+    assert forbidden.status_code == 403
+    assert b"You are not allowed to do this" in forbidden.content
+    error = views.server_error(request)
+    assert error.status_code == 500
+    assert b"Nothing you entered has been lost" in error.content
