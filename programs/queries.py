@@ -1,7 +1,14 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from programs.enums import StaffRole
-from programs.models import HostIncubator, Program, ProgramStaff
+from programs.models import (
+    ForeignMarket,
+    HostIncubator,
+    MarketGroup,
+    Program,
+    ProgramStaff,
+    ServiceImportFigure,
+)
 
 
 def programs_visible_to(user):
@@ -38,3 +45,37 @@ def hosts_visible_to(user):
     if user.is_superuser:
         return hosts
     return hosts.filter(partner_staff=user)
+
+
+def public_markets():
+    """Markets for the public list, with their groups and host counts."""
+    return (
+        ForeignMarket.objects.annotate(host_count=Count("hosts", distinct=True))
+        .prefetch_related("groups")
+        .order_by("country")
+    )
+
+
+def public_market(country_code):
+    figures = ServiceImportFigure.objects.order_by("position")
+    return ForeignMarket.objects.prefetch_related(
+        Prefetch(
+            "groups",
+            queryset=MarketGroup.objects.prefetch_related(
+                Prefetch("import_figures", queryset=figures)
+            ),
+        ),
+        Prefetch("hosts", queryset=HostIncubator.objects.order_by("name")),
+    ).filter(country=country_code.upper())
+
+
+def public_groups():
+    return MarketGroup.objects.prefetch_related(
+        Prefetch("import_figures", queryset=ServiceImportFigure.objects.order_by("position")),
+        Prefetch("markets", queryset=ForeignMarket.objects.order_by("country")),
+    )
+
+
+def groups_containing(country_code):
+    """Groups that list a country; membership lives in MarketGroup.countries."""
+    return [group for group in MarketGroup.objects.all() if country_code in group.countries]

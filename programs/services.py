@@ -1,6 +1,7 @@
 from django.db import transaction
 
-from programs.models import HostIncubator, ProgramStaff
+from programs import queries
+from programs.models import ForeignMarket, HostIncubator, ProgramStaff
 
 
 @transaction.atomic
@@ -23,3 +24,11 @@ def add_host_partner(host: HostIncubator, *, user):
 @transaction.atomic
 def remove_host_partner(host: HostIncubator, *, user):
     host.partner_staff.remove(user)
+
+
+@transaction.atomic
+def create_market(*, country, **fields):
+    """Create a market and put it in every group that lists its country."""
+    market = ForeignMarket.objects.create(country=country, **fields)
+    market.groups.set(queries.groups_containing(market.country.code))
+    return market

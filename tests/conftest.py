@@ -72,3 +72,20 @@ def user(db):
 @pytest.fixture
 def make_user(db):
     return factories.UserFactory
+
+
+@pytest.fixture
+def bic_mint(db):
+    """The seed's Tables 2 and 3, as the data migration loads them.
+
+    Transactional tests empty every table when they finish, migration data included,
+    so tests that read the figures load them again (the load is idempotent).
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("programs.migrations.0003_seed_tables_2_and_3").load(apps, None)
+    from programs.models import MarketGroup
+
+    return MarketGroup.objects.get(slug="bic-mint")
