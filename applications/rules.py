@@ -7,6 +7,7 @@ submit, withdraw, accept offers and manage the team.
 import rules
 
 from applications.enums import MemberRole
+from portal.rules import is_superuser
 
 
 def _membership_role(user, company):
@@ -24,8 +25,6 @@ def is_company_member(user, company):
 def is_company_owner(user, company):
     return _membership_role(user, company) == MemberRole.OWNER
 
-
-from portal.rules import is_superuser  # noqa: E402
 
 can_see_company = is_company_member | is_superuser
 can_edit_company = is_company_member

@@ -7,9 +7,3 @@ import rules
 def is_superuser(user):
     # rules' own is_superuser ignores is_active; a deactivated superuser must have no rights.
     return bool(user.is_active and user.is_superuser)
-
-
-is_authenticated = rules.is_authenticated
-
-rules.add_perm("portal.view_dashboard", is_authenticated)
-rules.add_perm("portal.use_admin", is_superuser)

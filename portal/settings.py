@@ -42,9 +42,13 @@ def read(reader, name, **kwargs):
 
 DEBUG = read_bool("DEBUG", default=False)
 
+# Set by manage.py for commands that only touch source files (makemigrations ...).
+OFFLINE_COMMAND = read_bool("PORTAL_OFFLINE_COMMAND", default=False)
+SECRETS_OPTIONAL = DEBUG or OFFLINE_COMMAND
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not SECRETS_OPTIONAL:
         stop(
             "SECRET_KEY is not set; set SECRET_KEY to a long random string "
             "(or DEBUG=true for local development)."
@@ -55,7 +59,7 @@ if not SECRET_KEY:
     SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = read(env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
+if not ALLOWED_HOSTS and not SECRETS_OPTIONAL:
     stop("ALLOWED_HOSTS is not set; list the host names the portal answers to, comma-separated.")
 CSRF_TRUSTED_ORIGINS = read(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
@@ -34,9 +35,6 @@ def server_error(request):
 
 @require_GET
 def healthz(request):
-    from django.db import connection
-    from django.http import JsonResponse
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

@@ -22,7 +22,8 @@ def programs_visible_to(user):
 
 
 def programs_with_role(user, role):
-    return Program.objects.filter(staff__user=user, staff__role=role).distinct().order_by("name")
+    # One staff row per (program, user, role), so the join yields each program once.
+    return Program.objects.filter(staff__user=user, staff__role=role).order_by("name")
 
 
 def programs_managed_by(user):

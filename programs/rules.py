@@ -6,6 +6,7 @@ of a program, partner staff of a host incubator.
 
 import rules
 
+from portal.rules import is_superuser
 from programs.enums import StaffRole
 
 
@@ -36,8 +37,6 @@ def is_host_partner(user, host):
         return False
     return host.partner_staff.filter(pk=user.pk).exists()
 
-
-from portal.rules import is_superuser  # noqa: E402
 
 can_set_up_catalogue = manages_any_program | is_superuser
 can_manage_program = is_program_manager | is_superuser

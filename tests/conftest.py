@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from portal.celery import app as celery_app
 from tests import factories
@@ -29,6 +30,9 @@ def _isolated(settings):
     cache.clear()
     # Fast hashing: the real PBKDF2 cost is for people, not for fixtures.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Worker and live-server threads open their own connections; with no reuse they close
+    # them after each task or request, so the test database can be dropped at the end.
+    connections["default"].settings_dict["CONN_MAX_AGE"] = 0
     celery_app.conf.task_always_eager = True
     yield
     cache.clear()

@@ -6,6 +6,7 @@ from applications.enums import MemberRole
 from applications.models import Company, CompanyMember
 from programs.enums import StaffRole
 from programs.models import ForeignMarket, HostIncubator, Program, ProgramStaff
+from tests.passwords import strong_password
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -15,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(strong_password())
 
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):

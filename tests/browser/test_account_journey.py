@@ -5,9 +5,11 @@ import re
 import pytest
 from django.core import mail
 
+from tests.passwords import common_password, strong_password
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Export-ready 2026!"
+PASSWORD = strong_password()
 
 
 def test_sign_up_verify_log_in_dashboard_log_out(page):
@@ -45,8 +47,9 @@ def test_sign_up_errors_show_next_to_the_fields_and_keyboard_reaches_them(page):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
 
     page.get_by_label("Email").fill("founder@northwind.example")
-    page.locator("#id_password1").fill("1234567890")
-    page.locator("#id_password2").fill("1234567890")
+    weak = common_password()
+    page.locator("#id_password1").fill(weak)
+    page.locator("#id_password2").fill(weak)
     page.get_by_role("button", name="Sign Up").click()
 
     error = page.locator("#id_password1_error")

@@ -169,3 +169,9 @@ def test_production_profile_is_hardened(name, value):
 def test_no_hard_coded_secret_in_settings():
     text = (ROOT / "portal" / "settings.py").read_text()
     assert "django-insecure" not in text
+
+
+def test_source_only_commands_run_without_production_secrets():
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "No changes detected"

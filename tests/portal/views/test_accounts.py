@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import User
+from tests.passwords import short_numeric_password, strong_password
 
-STRONG = "Export-ready 2026!"
+STRONG = strong_password()
 
 
 def sign_up(client, email="founder@northwind.example", password=STRONG, password2=None):
@@ -67,7 +68,7 @@ def test_verifying_then_logging_in_lands_on_the_dashboard(client):
 
 @pytest.mark.django_db
 def test_sign_up_with_a_weak_password_says_why_next_to_the_field(client):
-    response = sign_up(client, password="12345678")
+    response = sign_up(client, password=short_numeric_password())
     assert response.status_code == 200
     html = response.content.decode()
     assert "This password is too short. It must contain at least 10 characters." in html
@@ -78,7 +79,7 @@ def test_sign_up_with_a_weak_password_says_why_next_to_the_field(client):
 
 @pytest.mark.django_db
 def test_sign_up_with_mismatched_passwords_is_refused(client):
-    response = sign_up(client, password2="Another-password-9")
+    response = sign_up(client, password2=strong_password())
     assert response.status_code == 200
     assert "You must type the same password each time." in response.content.decode()
 
@@ -113,10 +114,11 @@ def test_password_reset_email_is_the_portals_own(client, make_user):
 
 @pytest.mark.django_db
 def test_login_attempts_are_rate_limited(client, make_user):
-    make_user(email="owner@northwind.example")
+    make_user(email="owner@northwind.example", password=STRONG)
     for _ in range(5):
         client.post(
-            reverse("account_login"), {"login": "owner@northwind.example", "password": "wrong-pw"}
+            reverse("account_login"),
+            {"login": "owner@northwind.example", "password": strong_password()},
         )
     response = client.post(
         reverse("account_login"), {"login": "owner@northwind.example", "password": STRONG}

@@ -97,3 +97,10 @@ def test_error_pages_are_the_portals_own(rf, user):
     error = views.server_error(request)
     assert error.status_code == 500
     assert b"Nothing you entered has been lost" in error.content
+
+
+@pytest.mark.django_db
+def test_health_check_answers_without_log_in(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
