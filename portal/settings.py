@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_countries",
+    "djmoney",
+    "django_filters",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +196,17 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Toronto"
+
+# The program's own country and currency: outbound intakes send firms from here to
+# hosts abroad, inbound intakes bring foreign firms to hosts here.
+PORTAL_HOME_COUNTRY = env.str("PORTAL_HOME_COUNTRY", default="CA")
+PORTAL_CURRENCY = env.str("PORTAL_CURRENCY", default="CAD")
+DEFAULT_CURRENCY = PORTAL_CURRENCY
+# Currencies offered by money fields: the program's and those of the markets we serve.
+CURRENCIES = (
+    *("CAD", "USD", "EUR", "GBP"),
+    *("BRL", "INR", "SAR", "AED", "CNY", "MXN", "IDR", "NGN", "TRY"),
+)
 USE_I18N = True
 USE_TZ = True
 

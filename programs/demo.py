@@ -1,22 +1,125 @@
 """Demo markets with briefings, hosts and the program with its staff."""
 
+import datetime
+
 from django.utils import timezone
+from djmoney.money import Money
 
 from portal.demo import demo_email
 from programs import services
-from programs.enums import StaffRole
-from programs.models import HostIncubator, Program
+from programs.enums import Direction, StaffRole
+from programs.models import HostIncubator, Program, Sector
 
-# The five markets the reference program names, with a few believable hosts each.
+# The five markets the reference program names, with believable hosts in each, and two
+# hosts at home for the inbound exchange (the seed's Toronto <-> Mumbai model).
+# (market, name, city, slug, desks, desk cost per day in CAD, sectors, services)
 HOSTS = [
-    ("BR", "Paulista Innovation Hub", "São Paulo", "paulista"),
-    ("BR", "Recife Harbour Tech Park", "Recife", "recife"),
-    ("DE", "Spree Scale-up Campus", "Berlin", "spree"),
-    ("DE", "Isar Innovation Loft", "Munich", "isar"),
-    ("IN", "Bandra Business Incubator", "Mumbai", "bandra"),
-    ("IN", "Koramangala Venture Studio", "Bengaluru", "koramangala"),
-    ("SA", "Riyadh Growth Gateway", "Riyadh", "riyadh"),
-    ("AE", "Dubai Creek Soft-Landing Centre", "Dubai", "dubaicreek"),
+    (
+        "BR",
+        "Paulista Innovation Hub",
+        "São Paulo",
+        "paulista",
+        4,
+        45,
+        ["engineering", "finance", "it"],
+        ["desk-space", "mentorship", "legal-regulatory", "translation", "customer-introductions"],
+    ),
+    (
+        "BR",
+        "Recife Harbour Tech Park",
+        "Recife",
+        "recife",
+        3,
+        35,
+        ["it", "digital-media"],
+        ["desk-space", "mentorship", "investor-introductions"],
+    ),
+    (
+        "DE",
+        "Spree Scale-up Campus",
+        "Berlin",
+        "spree",
+        5,
+        60,
+        ["it", "digital-media", "finance"],
+        [
+            "desk-space",
+            "mentorship",
+            "investor-introductions",
+            "legal-regulatory",
+            "market-research",
+        ],
+    ),
+    (
+        "DE",
+        "Isar Innovation Loft",
+        "Munich",
+        "isar",
+        3,
+        65,
+        ["engineering", "architecture", "health"],
+        ["desk-space", "customer-introductions", "legal-regulatory"],
+    ),
+    (
+        "IN",
+        "Bandra Business Incubator",
+        "Mumbai",
+        "bandra",
+        6,
+        30,
+        ["finance", "accounting", "legal", "it"],
+        ["desk-space", "mentorship", "legal-regulatory", "customer-introductions", "training"],
+    ),
+    (
+        "IN",
+        "Koramangala Venture Studio",
+        "Bengaluru",
+        "koramangala",
+        4,
+        28,
+        ["it", "digital-media", "education"],
+        ["desk-space", "investor-introductions", "market-research"],
+    ),
+    (
+        "SA",
+        "Riyadh Growth Gateway",
+        "Riyadh",
+        "riyadh",
+        3,
+        70,
+        ["engineering", "health", "architecture"],
+        ["desk-space", "legal-regulatory", "translation", "customer-introductions"],
+    ),
+    (
+        "AE",
+        "Dubai Creek Soft-Landing Centre",
+        "Dubai",
+        "dubaicreek",
+        4,
+        75,
+        ["finance", "legal", "it"],
+        ["desk-space", "mentorship", "legal-regulatory", "export-financing"],
+    ),
+    (
+        "CA",
+        "Toronto Harbourfront Landing Pad",
+        "Toronto",
+        "toronto",
+        5,
+        50,
+        ["it", "finance", "digital-media"],
+        ["desk-space", "mentorship", "investor-introductions", "legal-regulatory", "training"],
+    ),
+    (
+        "CA",
+        "Waterloo Region Soft-Landing Studio",
+        "Waterloo",
+        "waterloo",
+        3,
+        40,
+        ["engineering", "it", "education"],
+        ["desk-space", "mentorship", "market-research"],
+    ),
 ]
 
 
@@ -100,18 +203,46 @@ MARKETS = {
         ),
         "contacts": "Trade Commissioner Service offices in Dubai and Abu Dhabi.",
     },
+    "CA": {
+        "currency": "CAD",
+        "languages": "English, French",
+        "time_zone": "America/Toronto",
+        "summary": (
+            "Home market of the program; foreign firms come here through inbound intakes, "
+            "as in the Toronto-Mumbai exchange."
+        ),
+        "regulation": "Provincial rules apply to regulated professions; check before invoicing.",
+        "tax_and_residency": (
+            "Business visitors may stay up to six months; many need an eTA or a visitor visa."
+        ),
+        "intellectual_property": "Register trademarks with CIPO.",
+        "language_and_culture": "Business is done in English, and in French in Quebec.",
+        "contacts": "The program team in Toronto.",
+    },
 }
 
 
 def seed(run):
+    services.ensure_sectors()
+    sectors = {sector.code: sector for sector in Sector.objects.all()}
     briefed = timezone.now()
     markets = {
         code: services.create_market(country=code, briefing_updated_at=briefed, **fields)
         for code, fields in MARKETS.items()
     }
     hosts = {}
-    for code, name, city, slug in HOSTS:
-        hosts[slug] = HostIncubator.objects.create(name=name, market=markets[code], city=city)
+    for code, name, city, slug, desks, cost, host_sectors, offered in HOSTS:
+        host = HostIncubator(
+            name=name,
+            market=markets[code],
+            city=city,
+            website=f"https://{slug}.example",
+            desk_capacity=desks,
+            desk_cost_per_day=Money(cost, "CAD"),
+            services=offered,
+            description=f"{name} hosts growing firms in {city}.",
+        )
+        hosts[slug] = services.save_host(host, sectors=[sectors[code] for code in host_sectors])
     for slug in ["spree", "bandra"]:
         host = hosts[slug]
         partner = run.make_user(
@@ -141,4 +272,72 @@ def seed(run):
         )
         services.grant_program_role(program, user=reviewer, role=StaffRole.REVIEWER)
 
-    run.objects.update(markets=markets, hosts=hosts, program=program)
+    intakes = seed_intakes(program, manager, markets=markets, hosts=hosts, sectors=sectors)
+    run.objects.update(markets=markets, hosts=hosts, program=program, intakes=intakes)
+
+
+def seed_intakes(program, manager, *, markets, hosts, sectors):
+    """One intake open now (outbound) and one inbound exchange opening soon."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    closes = now + datetime.timedelta(days=21)
+    outbound = services.create_intake(
+        program,
+        by=manager,
+        title="Spring 2027 outbound: BIC and Gulf markets",
+        summary=(
+            "Mature Canadian service SMEs spend up to three months at a partner incubator in "
+            "Brazil, Germany, India, Saudi Arabia or the United Arab Emirates."
+        ),
+        markets=[markets[code] for code in ["BR", "DE", "IN", "SA", "AE"]],
+        opens_at=now - datetime.timedelta(days=10),
+        closes_at=closes,
+        placement_starts_on=(closes + datetime.timedelta(days=45)).date(),
+        placement_ends_on=(closes + datetime.timedelta(days=45 + 180)).date(),
+        stipend_budget=Money(80000, "CAD"),
+        min_years_operating=3,
+        min_employees=5,
+        min_annual_revenue=Money(500000, "CAD"),
+        allowed_home_countries=["CA"],
+    )
+    services.set_desk_offers(
+        outbound,
+        offers=[
+            (hosts[slug], desks)
+            for slug, desks in [
+                ("paulista", 2),
+                ("recife", 1),
+                ("spree", 3),
+                ("isar", 2),
+                ("bandra", 3),
+                ("koramangala", 2),
+                ("riyadh", 2),
+                ("dubaicreek", 2),
+            ]
+        ],
+    )
+    services.publish_intake(outbound, by=manager)
+
+    opens = now + datetime.timedelta(days=14)
+    inbound = services.create_intake(
+        program,
+        by=manager,
+        title="Mumbai to Toronto exchange 2027",
+        summary=(
+            "Indian technology and finance firms spend up to three months at a host "
+            "incubator in Toronto or Waterloo, with local mentorship and a residency stipend."
+        ),
+        direction=Direction.INBOUND,
+        time_zone="Asia/Kolkata",
+        sectors=[sectors["it"], sectors["finance"]],
+        opens_at=opens,
+        closes_at=opens + datetime.timedelta(days=42),
+        placement_starts_on=(opens + datetime.timedelta(days=90)).date(),
+        placement_ends_on=(opens + datetime.timedelta(days=270)).date(),
+        stipend_budget=Money(40000, "CAD"),
+        min_years_operating=2,
+        allowed_home_countries=["IN"],
+    )
+    inbound.allowed_sectors.set([sectors["it"], sectors["finance"]])
+    services.set_desk_offers(inbound, offers=[(hosts["toronto"], 3), (hosts["waterloo"], 2)])
+    services.publish_intake(inbound, by=manager)
+    return {"outbound": outbound, "inbound": inbound}

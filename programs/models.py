@@ -3,14 +3,28 @@ import zoneinfo
 import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from djmoney.models.fields import MoneyField
+from djmoney.models.validators import MinMoneyValidator
+from djmoney.money import Money
 from rules.contrib.models import RulesModel
 
 from programs import rules as perms
-from programs.enums import StaffRole
+from programs.enums import (
+    DEFAULT_RUBRIC_SCALE,
+    Direction,
+    HostService,
+    IntakeChangeKind,
+    PartnershipStatus,
+    SectorCode,
+    StaffRole,
+)
+
+MONEY_DIGITS = {"max_digits": 14, "decimal_places": 2}
 
 
 def validate_time_zone(value):
@@ -120,14 +134,65 @@ class ServiceImportFigure(models.Model):
         return f"{self.group}: {self.category} ({self.period})"
 
 
+class Sector(models.Model):
+    """A sector a host serves, an intake focuses on or a company works in.
+
+    A table rather than a list in a field so that "hosts serving finance" is an
+    indexed join on every database; labels come from SectorCode, so they translate.
+    """
+
+    code = models.CharField(_("sector"), max_length=30, unique=True, choices=SectorCode.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["position"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
 class HostIncubator(RulesModel):
-    """A partner business incubator abroad that hosts SMEs at its desks."""
+    """A partner business incubator that hosts SMEs at its desks."""
 
     name = models.CharField(_("name"), max_length=200)
     market = models.ForeignKey(
         ForeignMarket, on_delete=models.PROTECT, related_name="hosts", verbose_name=_("market")
     )
     city = models.CharField(_("city"), max_length=120)
+    address = models.TextField(_("address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="hosts", verbose_name=_("sectors served")
+    )
+    services = models.JSONField(
+        _("services offered"),
+        default=list,
+        blank=True,
+        help_text=_("Codes from the list of host services."),
+    )
+    desk_capacity = models.PositiveSmallIntegerField(
+        _("desk capacity"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Desks the host can give program firms at the same time."),
+    )
+    desk_cost_per_day = MoneyField(
+        _("desk cost per day"),
+        **MONEY_DIGITS,
+        default=Money(0, settings.PORTAL_CURRENCY),
+        default_currency=settings.PORTAL_CURRENCY,
+        validators=[MinMoneyValidator(0)],
+        help_text=_("What the program pays the host for one desk and its services, per day."),
+    )
+    partnership = models.CharField(
+        _("partnership"),
+        max_length=10,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.ACTIVE,
+    )
     partner_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -139,6 +204,9 @@ class HostIncubator(RulesModel):
         verbose_name = _("host incubator")
         verbose_name_plural = _("host incubators")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(desk_capacity__gte=1), name="host_has_a_desk"),
+        ]
         rules_permissions = {
             "view": rules.always_allow,
             "add": perms.can_set_up_catalogue,
@@ -149,6 +217,11 @@ class HostIncubator(RulesModel):
 
     def __str__(self):
         return f"{self.name} ({self.city})"
+
+    @property
+    def service_labels(self):
+        labels = dict(HostService.choices)
+        return [labels[code] for code in self.services if code in labels]
 
 
 class Program(RulesModel):
@@ -174,10 +247,231 @@ class Program(RulesModel):
         return self.name
 
 
+class Intake(RulesModel):
+    """One call for applications of a program, with its terms, rules and rubric.
+
+    Its phase is derived from its times and data (programs.phases), never stored.
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("program")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTBOUND
+    )
+    markets = models.ManyToManyField(
+        ForeignMarket,
+        blank=True,
+        related_name="intakes",
+        verbose_name=_("market focus"),
+        help_text=_("Leave empty for no market focus."),
+    )
+    sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        related_name="focus_intakes",
+        verbose_name=_("sector focus"),
+        help_text=_("Leave empty for no sector focus."),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    placement_starts_on = models.DateField(_("earliest start of a stay"))
+    placement_ends_on = models.DateField(_("latest end of a stay"))
+    max_stay_days = models.PositiveSmallIntegerField(
+        _("maximum stay (days)"), default=90, validators=[MinValueValidator(1)]
+    )
+    max_host_preferences = models.PositiveSmallIntegerField(
+        _("host preferences per application"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    stipend_cap = MoneyField(
+        _("stipend cap per firm"),
+        **MONEY_DIGITS,
+        default=Money(4000, settings.PORTAL_CURRENCY),
+        default_currency=settings.PORTAL_CURRENCY,
+        validators=[MinMoneyValidator(0)],
+    )
+    stipend_budget = MoneyField(
+        _("stipend budget pool"),
+        **MONEY_DIGITS,
+        default=Money(0, settings.PORTAL_CURRENCY),
+        default_currency=settings.PORTAL_CURRENCY,
+        validators=[MinMoneyValidator(0)],
+    )
+    # Eligibility rules, evaluated by programs.eligibility.
+    min_years_operating = models.PositiveSmallIntegerField(
+        _("minimum years operating"), null=True, blank=True
+    )
+    min_employees = models.PositiveIntegerField(_("minimum employees"), null=True, blank=True)
+    min_annual_revenue = MoneyField(
+        _("minimum annual revenue"),
+        **MONEY_DIGITS,
+        null=True,
+        blank=True,
+        default=None,
+        default_currency=settings.PORTAL_CURRENCY,
+        validators=[MinMoneyValidator(0)],
+    )
+    proven_product_required = models.BooleanField(_("proven product required"), default=True)
+    allowed_home_countries = CountryField(
+        _("allowed home countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("Leave empty to accept firms from any country."),
+    )
+    allowed_sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        related_name="eligible_intakes",
+        verbose_name=_("allowed sectors"),
+        help_text=_("Leave empty to accept every sector."),
+    )
+    hosts = models.ManyToManyField(
+        HostIncubator, through="DeskOffer", related_name="intakes", verbose_name=_("hosts")
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Set by the selection workflow; they move the derived phase on.
+    selection_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    slate_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="intake_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(placement_ends_on__gt=F("placement_starts_on")),
+                name="intake_window_ends_after_start",
+            ),
+            models.CheckConstraint(condition=Q(max_stay_days__gte=1), name="intake_stay_positive"),
+        ]
+        indexes = [models.Index(fields=["published_at", "closes_at"])]
+        rules_permissions = {
+            "view": perms.can_see_intake,
+            "add": perms.can_manage_program,
+            "change": perms.can_manage_intake,
+            "delete": perms.is_superuser,
+        }
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def phase(self):
+        from programs.phases import phase_of
+
+        return phase_of(self)
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+
+class DeskOffer(models.Model):
+    """How many desks a host offers the firms of one intake."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="desk_offers")
+    host = models.ForeignKey(
+        HostIncubator,
+        on_delete=models.PROTECT,
+        related_name="desk_offers",
+        verbose_name=_("host incubator"),
+    )
+    desks = models.PositiveSmallIntegerField(_("desks"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("desk offer")
+        verbose_name_plural = _("desk offers")
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "host"], name="desk_offer_one_per_host"),
+            models.CheckConstraint(condition=Q(desks__gte=1), name="desk_offer_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.host}: {self.desks}"
+
+
+class RubricCriterion(models.Model):
+    """One criterion reviewers score for an intake, with its weight and scale."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("scale (top score)"),
+        default=DEFAULT_RUBRIC_SCALE,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=1), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(scale_max__gte=2), name="criterion_scale_at_least_2"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IntakeChange(models.Model):
+    """A recorded change to an intake's eligibility rules or rubric after it opened."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("what changed"), max_length=20, choices=IntakeChangeKind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("intake change")
+        verbose_name_plural = _("intake changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.intake}: {self.get_kind_display()} ({self.changed_at:%Y-%m-%d})"
+
+
 class ProgramStaff(models.Model):
-    """A person's role in one program: manager or reviewer."""
+    """A person's role in a program: manager or reviewer, for all its intakes or just one."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="staff")
+    intake = models.ForeignKey(
+        Intake,
+        on_delete=models.CASCADE,
+        related_name="staff",
+        null=True,
+        blank=True,
+        verbose_name=_("intake"),
+        help_text=_("Leave empty for every intake of the program."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_roles"
     )
@@ -188,9 +482,17 @@ class ProgramStaff(models.Model):
         verbose_name_plural = _("program staff")
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "user", "role"], name="program_staff_unique_role"
-            )
+                fields=["program", "user", "role"],
+                condition=Q(intake__isnull=True),
+                name="program_staff_unique_role",
+            ),
+            models.UniqueConstraint(
+                fields=["intake", "user", "role"],
+                condition=Q(intake__isnull=False),
+                name="intake_staff_unique_role",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.user} - {self.get_role_display()} - {self.program}"
+        scope = self.intake or self.program
+        return f"{self.user} - {self.get_role_display()} - {scope}"

@@ -1,12 +1,18 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
 
-from programs.enums import StaffRole
+from programs.enums import PartnershipStatus, StaffRole
 from programs.models import (
+    DeskOffer,
     ForeignMarket,
     HostIncubator,
+    Intake,
+    IntakeChange,
     MarketGroup,
     Program,
     ProgramStaff,
+    RubricCriterion,
+    Sector,
     ServiceImportFigure,
 )
 
@@ -22,8 +28,7 @@ def programs_visible_to(user):
 
 
 def programs_with_role(user, role):
-    # One staff row per (program, user, role), so the join yields each program once.
-    return Program.objects.filter(staff__user=user, staff__role=role).order_by("name")
+    return Program.objects.filter(staff__user=user, staff__role=role).distinct().order_by("name")
 
 
 def programs_managed_by(user):
@@ -80,3 +85,129 @@ def public_groups():
 def groups_containing(country_code):
     """Groups that list a country; membership lives in MarketGroup.countries."""
     return [group for group in MarketGroup.objects.all() if country_code in group.countries]
+
+
+def sectors():
+    return Sector.objects.order_by("position")
+
+
+def _desk_offers():
+    return DeskOffer.objects.select_related("host__market").order_by("host__name")
+
+
+def _with_totals(intakes):
+    return intakes.annotate(
+        desk_total=Sum("desk_offers__desks"),
+        host_total=Count("desk_offers", distinct=True),
+    )
+
+
+def public_intakes(now=None):
+    """Published intakes still to open or open now, the soonest deadline first."""
+    now = now or timezone.now()
+    intakes = Intake.objects.filter(
+        published_at__isnull=False, archived_at__isnull=True, closes_at__gt=now
+    )
+    return (
+        intakes.select_related("program")
+        .prefetch_related("markets", "sectors", Prefetch("desk_offers", queryset=_desk_offers()))
+        .order_by("closes_at", "pk")
+    )
+
+
+def public_intake():
+    """Published intakes with everything their public page shows."""
+    return (
+        Intake.objects.filter(published_at__isnull=False)
+        .select_related("program")
+        .prefetch_related(
+            "markets",
+            "sectors",
+            "allowed_sectors",
+            Prefetch("desk_offers", queryset=_desk_offers().prefetch_related("host__sectors")),
+            Prefetch("criteria", queryset=RubricCriterion.objects.order_by("position", "pk")),
+        )
+    )
+
+
+def host_directory():
+    """Hosts with an active partnership, for the public directory and its filters."""
+    return (
+        HostIncubator.objects.filter(partnership=PartnershipStatus.ACTIVE)
+        .select_related("market")
+        .prefetch_related(Prefetch("sectors", queryset=sectors()))
+        .order_by("market__country", "city", "name")
+    )
+
+
+def public_host():
+    open_offers = _desk_offers().filter(
+        intake__published_at__isnull=False, intake__closes_at__gt=timezone.now()
+    )
+    return (
+        HostIncubator.objects.filter(partnership=PartnershipStatus.ACTIVE)
+        .select_related("market")
+        .prefetch_related(
+            Prefetch("sectors", queryset=sectors()),
+            Prefetch("desk_offers", queryset=open_offers.select_related("intake")),
+        )
+    )
+
+
+def markets_for_management():
+    return ForeignMarket.objects.annotate(host_count=Count("hosts", distinct=True)).order_by(
+        "country"
+    )
+
+
+def hosts_for_management():
+    return (
+        HostIncubator.objects.select_related("market")
+        .prefetch_related(Prefetch("sectors", queryset=sectors()))
+        .annotate(partner_count=Count("partner_staff", distinct=True))
+        .order_by("market__country", "name")
+    )
+
+
+def intakes_visible_to(user):
+    """Intakes a person works on (all of them for superusers), for staff pages."""
+    intakes = Intake.objects.all()
+    if not user.is_superuser:
+        staff = ProgramStaff.objects.filter(user=user)
+        intakes = intakes.filter(
+            Q(program__in=staff.filter(intake__isnull=True).values("program"))
+            | Q(pk__in=staff.filter(intake__isnull=False).values("intake"))
+        )
+    return intakes.select_related("program")
+
+
+def intake_for_management(user):
+    """A person's intakes with everything the intake's staff page shows."""
+    return intakes_visible_to(user).prefetch_related(
+        "markets",
+        "sectors",
+        "allowed_sectors",
+        Prefetch("desk_offers", queryset=_desk_offers()),
+        Prefetch("criteria", queryset=RubricCriterion.objects.order_by("position", "pk")),
+        Prefetch(
+            "changes", queryset=IntakeChange.objects.select_related("changed_by").order_by("-pk")
+        ),
+        Prefetch("staff", queryset=ProgramStaff.objects.select_related("user")),
+    )
+
+
+def intakes_of_program(program, user):
+    """A program's intakes that this person works on, with their host and desk totals."""
+    return _with_totals(intakes_visible_to(user).filter(program=program)).order_by(
+        "-opens_at", "-pk"
+    )
+
+
+def program_staff_of(intake):
+    """Everyone who works on an intake: program-wide staff and the intake's own."""
+    return (
+        ProgramStaff.objects.filter(program_id=intake.program_id)
+        .filter(Q(intake__isnull=True) | Q(intake=intake))
+        .select_related("user", "intake")
+        .order_by("role", "user__full_name", "user__email")
+    )

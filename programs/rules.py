@@ -1,19 +1,31 @@
-"""Who may do what with markets, hosts and programs.
+"""Who may do what with markets, hosts, programs and intakes.
 
 Predicates take (user, obj); roles are scoped to objects: a manager or reviewer
-of a program, partner staff of a host incubator.
+of a program (for all its intakes or for one), partner staff of a host incubator.
 """
 
 import rules
+from django.db.models import Q
 
 from portal.rules import is_superuser
 from programs.enums import StaffRole
 
 
 def _has_program_role(user, program, role):
+    # A program-wide role: the staff row names no single intake.
     if program is None or not user.is_authenticated:
         return False
-    return program.staff.filter(user=user, role=role).exists()
+    return program.staff.filter(user=user, role=role, intake__isnull=True).exists()
+
+
+def _has_intake_role(user, intake, role):
+    if intake is None or not user.is_authenticated:
+        return False
+    return (
+        intake.program.staff.filter(user=user, role=role)
+        .filter(Q(intake__isnull=True) | Q(intake=intake))
+        .exists()
+    )
 
 
 @rules.predicate
@@ -27,8 +39,34 @@ def is_program_reviewer(user, program):
 
 
 @rules.predicate
+def works_on_program(user, program):
+    """Any role in the program, for all its intakes or for one."""
+    if program is None or not user.is_authenticated:
+        return False
+    return program.staff.filter(user=user).exists()
+
+
+@rules.predicate
+def is_intake_manager(user, intake):
+    return _has_intake_role(user, intake, StaffRole.MANAGER)
+
+
+@rules.predicate
+def is_intake_reviewer(user, intake):
+    return _has_intake_role(user, intake, StaffRole.REVIEWER)
+
+
+@rules.predicate
+def is_published(user, intake):
+    return intake is not None and intake.published_at is not None
+
+
+@rules.predicate
 def manages_any_program(user):
-    return user.is_authenticated and user.program_roles.filter(role=StaffRole.MANAGER).exists()
+    return (
+        user.is_authenticated
+        and user.program_roles.filter(role=StaffRole.MANAGER, intake__isnull=True).exists()
+    )
 
 
 @rules.predicate
@@ -40,5 +78,7 @@ def is_host_partner(user, host):
 
 can_set_up_catalogue = manages_any_program | is_superuser
 can_manage_program = is_program_manager | is_superuser
-can_see_program = is_program_manager | is_program_reviewer | is_superuser
+can_see_program = works_on_program | is_superuser
+can_manage_intake = is_intake_manager | is_superuser
+can_see_intake = is_published | is_intake_manager | is_intake_reviewer | is_superuser
 can_act_for_host = is_host_partner | is_superuser

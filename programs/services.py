@@ -1,19 +1,48 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programs import queries
-from programs.models import ForeignMarket, HostIncubator, ProgramStaff
+from programs.enums import (
+    DEFAULT_RUBRIC,
+    DEFAULT_RUBRIC_SCALE,
+    Direction,
+    IntakeChangeKind,
+    SectorCode,
+)
+from programs.models import (
+    DeskOffer,
+    ForeignMarket,
+    HostIncubator,
+    Intake,
+    IntakeChange,
+    ProgramStaff,
+    RubricCriterion,
+    Sector,
+)
+
+
+class IntakeLocked(ValidationError):
+    """A change that would silently invalidate applications already made."""
 
 
 @transaction.atomic
-def grant_program_role(program, *, user, role):
-    """Make a person manager or reviewer of a program; granting twice changes nothing."""
-    staff, _ = ProgramStaff.objects.get_or_create(program=program, user=user, role=role)
+def grant_program_role(program, *, user, role, intake=None):
+    """Make a person manager or reviewer of a program, or of one of its intakes.
+
+    Granting twice changes nothing.
+    """
+    staff, _created = ProgramStaff.objects.get_or_create(
+        program=program, intake=intake, user=user, role=role
+    )
     return staff
 
 
 @transaction.atomic
-def revoke_program_role(program, *, user, role):
-    ProgramStaff.objects.filter(program=program, user=user, role=role).delete()
+def revoke_program_role(program, *, user, role, intake=None):
+    ProgramStaff.objects.filter(program=program, intake=intake, user=user, role=role).delete()
 
 
 @transaction.atomic
@@ -26,9 +55,227 @@ def remove_host_partner(host: HostIncubator, *, user):
     host.partner_staff.remove(user)
 
 
+def ensure_sectors():
+    """The sector table, as the migration loads it (tests and demos that emptied it)."""
+    for position, code in enumerate(SectorCode.values):
+        Sector.objects.update_or_create(code=code, defaults={"position": position})
+
+
 @transaction.atomic
 def create_market(*, country, **fields):
     """Create a market and put it in every group that lists its country."""
     market = ForeignMarket.objects.create(country=country, **fields)
     market.groups.set(queries.groups_containing(market.country.code))
     return market
+
+
+BRIEFING_FIELDS = [
+    "summary",
+    "regulation",
+    "tax_and_residency",
+    "intellectual_property",
+    "language_and_culture",
+    "contacts",
+]
+
+
+@transaction.atomic
+def update_market(market, *, fields, groups):
+    """Save a manager's edits; the briefing date moves only when the briefing changed."""
+    before = ForeignMarket.objects.get(pk=market.pk)
+    for name, value in fields.items():
+        setattr(market, name, value)
+    if any(getattr(before, name) != getattr(market, name) for name in BRIEFING_FIELDS):
+        market.briefing_updated_at = timezone.now()
+    market.save()
+    market.groups.set(groups)
+    return market
+
+
+@transaction.atomic
+def save_host(host, *, sectors, partner_staff=None):
+    """Create or update a host with its sectors (and partner staff when given)."""
+    host.full_clean()
+    host.save()
+    host.sectors.set(sectors)
+    if partner_staff is not None:
+        host.partner_staff.set(partner_staff)
+    return host
+
+
+@transaction.atomic
+def create_intake(program, *, by, markets=(), sectors=(), **fields):
+    """A new intake with the seed's default rubric; it stays unpublished until published."""
+    intake = Intake(program=program, **fields)
+    intake.full_clean()
+    intake.save()
+    intake.markets.set(markets)
+    intake.sectors.set(sectors)
+    RubricCriterion.objects.bulk_create(
+        RubricCriterion(
+            intake=intake,
+            name=str(name),
+            description=str(description),
+            weight=weight,
+            scale_max=DEFAULT_RUBRIC_SCALE,
+            position=position,
+        )
+        for position, (name, description, weight) in enumerate(DEFAULT_RUBRIC)
+    )
+    return intake
+
+
+@transaction.atomic
+def update_intake(intake, *, markets, sectors, **fields):
+    for name, value in fields.items():
+        setattr(intake, name, value)
+    intake.full_clean()
+    intake.save()
+    intake.markets.set(markets)
+    intake.sectors.set(sectors)
+    return intake
+
+
+@transaction.atomic
+def publish_intake(intake, *, by):
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if not intake.desk_offers.exists():
+        raise ValidationError(_("Offer at least one host desk before publishing the intake."))
+    if not intake.criteria.exists():
+        raise ValidationError(_("Give the intake a scoring rubric before publishing it."))
+    if intake.published_at is None:
+        intake.published_at = timezone.now()
+        intake.save(update_fields=["published_at"])
+    return intake
+
+
+def check_desk_offers(intake, offers):
+    """Errors for a list of (host, desks): capacity, direction and duplicates."""
+    errors = []
+    seen = set()
+    home = settings.PORTAL_HOME_COUNTRY
+    for host, desks in offers:
+        if host.pk in seen:
+            errors.append(_("%(host)s is listed twice.") % {"host": host.name})
+        seen.add(host.pk)
+        if desks > host.desk_capacity:
+            errors.append(
+                _("%(host)s has %(capacity)s desks; %(desks)s is more than it can give.")
+                % {"host": host.name, "capacity": host.desk_capacity, "desks": desks}
+            )
+        is_home = host.market.country.code == home
+        if intake.direction == Direction.OUTBOUND and is_home:
+            errors.append(
+                _("%(host)s is at home; an outbound intake places firms abroad.")
+                % {"host": host.name}
+            )
+        if intake.direction == Direction.INBOUND and not is_home:
+            errors.append(
+                _("%(host)s is abroad; an inbound intake places firms at home.")
+                % {"host": host.name}
+            )
+    return errors
+
+
+@transaction.atomic
+def set_desk_offers(intake, *, offers):
+    """Replace the intake's desk offers with (host, desks) pairs."""
+    errors = check_desk_offers(intake, offers)
+    if errors:
+        raise ValidationError(errors)
+    DeskOffer.objects.filter(intake=intake).delete()
+    DeskOffer.objects.bulk_create(
+        DeskOffer(intake=intake, host=host, desks=desks) for host, desks in offers
+    )
+
+
+def needs_confirmation(intake, now=None):
+    """Rules and rubric of an intake that has opened may have been applied against."""
+    now = now or timezone.now()
+    return intake.published_at is not None and intake.opens_at <= now
+
+
+def eligibility_snapshot(intake):
+    return {
+        "min_years_operating": intake.min_years_operating,
+        "min_employees": intake.min_employees,
+        "min_annual_revenue": str(intake.min_annual_revenue)
+        if intake.min_annual_revenue is not None
+        else None,
+        "proven_product_required": intake.proven_product_required,
+        "allowed_home_countries": sorted(c.code for c in intake.allowed_home_countries),
+        "allowed_sectors": sorted(s.code for s in intake.allowed_sectors.all()),
+    }
+
+
+def rubric_snapshot(intake):
+    return [
+        {"name": c.name, "description": c.description, "weight": c.weight, "scale": c.scale_max}
+        for c in intake.criteria.all()
+    ]
+
+
+def _record(intake, *, kind, by, reason, before, after):
+    if before == after:
+        return None
+    if needs_confirmation(intake) and not reason.strip():
+        raise IntakeLocked(_("The intake is open: say why the change is needed, and confirm it."))
+    if not needs_confirmation(intake):
+        return None
+    return IntakeChange.objects.create(
+        intake=intake, kind=kind, changed_by=by, reason=reason, before=before, after=after
+    )
+
+
+@transaction.atomic
+def set_eligibility(intake, *, by, reason="", allowed_sectors, **rules):
+    """Change the eligibility rules; after opening, only with a reason, and recorded."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    before = eligibility_snapshot(intake)
+    for name, value in rules.items():
+        setattr(intake, name, value)
+    intake.full_clean()
+    intake.save()
+    intake.allowed_sectors.set(allowed_sectors)
+    _record(
+        intake,
+        kind=IntakeChangeKind.ELIGIBILITY,
+        by=by,
+        reason=reason,
+        before=before,
+        after=eligibility_snapshot(intake),
+    )
+    return intake
+
+
+@transaction.atomic
+def set_rubric(intake, *, by, criteria, reason=""):
+    """Replace the rubric with (name, description, weight, scale) rows; recorded after opening."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if not criteria:
+        raise ValidationError(_("A rubric needs at least one criterion."))
+    for _name, _description, weight, scale in criteria:
+        if weight < 1 or scale < 2:
+            raise ValidationError(_("Weights must be positive and scales at least 2."))
+    before = rubric_snapshot(intake)
+    intake.criteria.all().delete()
+    RubricCriterion.objects.bulk_create(
+        RubricCriterion(
+            intake=intake,
+            name=name,
+            description=description,
+            weight=weight,
+            scale_max=scale,
+            position=position,
+        )
+        for position, (name, description, weight, scale) in enumerate(criteria)
+    )
+    _record(
+        intake,
+        kind=IntakeChangeKind.RUBRIC,
+        by=by,
+        reason=reason,
+        before=before,
+        after=rubric_snapshot(intake),
+    )
+    return intake

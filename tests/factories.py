@@ -1,11 +1,24 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from djmoney.money import Money
 
 from applications.enums import MemberRole
 from applications.models import Company, CompanyMember
 from programs.enums import StaffRole
-from programs.models import ForeignMarket, HostIncubator, Program, ProgramStaff
+from programs.models import (
+    DeskOffer,
+    ForeignMarket,
+    HostIncubator,
+    Intake,
+    Program,
+    ProgramStaff,
+    RubricCriterion,
+    Sector,
+)
 from tests.passwords import strong_password
 
 
@@ -39,6 +52,8 @@ class HostIncubatorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Host Incubator {n}")
     market = factory.SubFactory(ForeignMarketFactory)
     city = "Berlin"
+    desk_capacity = 4
+    desk_cost_per_day = Money(50, "CAD")
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -73,3 +88,46 @@ class CompanyMemberFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     user = factory.SubFactory(UserFactory)
     role = MemberRole.OWNER
+
+
+def sector(code):
+    """A sector row; transactional tests empty the table the migration fills."""
+    return Sector.objects.get_or_create(code=code)[0]
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """A published intake, open now: closes in 20 days, stays start 30 days after that."""
+
+    class Meta:
+        model = Intake
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Intake {n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=5))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=20))
+    placement_starts_on = factory.LazyAttribute(
+        lambda o: (o.closes_at + datetime.timedelta(days=30)).date()
+    )
+    placement_ends_on = factory.LazyAttribute(
+        lambda o: o.placement_starts_on + datetime.timedelta(days=180)
+    )
+    stipend_budget = Money(40000, "CAD")
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class DeskOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeskOffer
+
+    intake = factory.SubFactory(IntakeFactory)
+    host = factory.SubFactory(HostIncubatorFactory)
+    desks = 2
+
+
+class RubricCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RubricCriterion
+
+    intake = factory.SubFactory(IntakeFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = 1

@@ -49,4 +49,12 @@ def build_world():
     other_host.partner_staff.add(people["other_host_partner"])
     people["superuser"] = factories.UserFactory(is_superuser=True, is_staff=True)
     assert set(people) == set(ROLES)
-    return {"program": program, "host": host, "company": company, "people": people}
+    # Not yet published: only the program's staff see it.
+    intake = factories.IntakeFactory(program=program, published_at=None)
+    return {
+        "program": program,
+        "intake": intake,
+        "host": host,
+        "company": company,
+        "people": people,
+    }

@@ -1,9 +1,12 @@
 """Pages anyone can read without logging in."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from programs import charts, queries
+from programs import charts, eligibility, queries
+from programs.filters import HostDirectoryFilter
 
 
 def figure_charts(group):
@@ -45,3 +48,53 @@ def group_detail(request, slug):
         "programs/public/group_detail.html",
         {"group": group, **figure_charts(group)},
     )
+
+
+@require_GET
+def intake_list(request):
+    now = timezone.now()
+    intakes = list(queries.public_intakes(now))
+    return render(
+        request,
+        "programs/public/intake_list.html",
+        {
+            "open_intakes": [intake for intake in intakes if intake.opens_at <= now],
+            "upcoming_intakes": [intake for intake in intakes if intake.opens_at > now],
+            "now": now,
+        },
+    )
+
+
+@require_GET
+def intake_detail(request, pk):
+    intake = get_object_or_404(queries.public_intake(), pk=pk)
+    return render(
+        request,
+        "programs/public/intake_detail.html",
+        {
+            "intake": intake,
+            "rules": eligibility.rules_of(intake),
+            "offers": list(intake.desk_offers.all()),
+            "criteria": list(intake.criteria.all()),
+        },
+    )
+
+
+@require_GET
+def host_list(request):
+    filters = HostDirectoryFilter(request.GET, queryset=queries.host_directory())
+    hosts = filters.qs.distinct() if filters.is_valid() else queries.host_directory().none()
+    page = Paginator(hosts, 24).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programs/public/host_list.html",
+        {"filter": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def host_detail(request, pk):
+    host = get_object_or_404(queries.public_host(), pk=pk)
+    return render(request, "programs/public/host_detail.html", {"host": host})

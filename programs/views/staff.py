@@ -10,7 +10,15 @@ def program_detail(request, pk):
     program = get_permitted_object(
         request.user, queries.programs_visible_to(request.user), "programs.view_program", pk=pk
     )
-    return render(request, "programs/program_detail.html", {"program": program})
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "intakes": queries.intakes_of_program(program, request.user),
+            "can_manage": request.user.has_perm("programs.manage_program", program),
+        },
+    )
 
 
 @login_required

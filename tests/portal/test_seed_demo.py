@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from djmoney.money import Money
 
 from applications.models import Company
-from programs.enums import StaffRole
-from programs.models import ForeignMarket, HostIncubator, Program
+from programs.enums import Phase, StaffRole
+from programs.models import ForeignMarket, HostIncubator, Intake, Program
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,19 +36,37 @@ def test_seed_demo_refuses_to_run_with_debug_off(settings):
 @pytest.mark.django_db
 def test_seed_demo_fills_every_area_built_so_far(settings):
     seed(settings)
+    # The seed's five markets, and home for the inbound exchange.
     assert sorted(m.country.code for m in ForeignMarket.objects.all()) == [
         "AE",
         "BR",
+        "CA",
         "DE",
         "IN",
         "SA",
     ]
-    assert HostIncubator.objects.count() == 8
+    assert HostIncubator.objects.count() == 10
+    assert set(HostIncubator.objects.values_list("market__country", flat=True)) == {
+        "AE",
+        "BR",
+        "CA",
+        "DE",
+        "IN",
+        "SA",
+    }
     program = Program.objects.get(slug="soft-landing")
     assert program.staff.filter(role=StaffRole.MANAGER).count() == 1
     assert program.staff.filter(role=StaffRole.REVIEWER).count() == 2
     assert HostIncubator.objects.filter(partner_staff__isnull=False).distinct().count() == 2
     assert Company.objects.count() == 2
+    intakes = {intake.direction: intake for intake in Intake.objects.all()}
+    assert intakes["outbound"].phase == Phase.OPEN
+    assert intakes["inbound"].phase == Phase.UPCOMING
+    assert intakes["outbound"].stipend_cap == Money(4000, "CAD")
+    assert intakes["outbound"].max_stay_days == 90
+    assert intakes["outbound"].criteria.count() == 5
+    assert {o.host.market.country.code for o in intakes["inbound"].desk_offers.all()} == {"CA"}
+    assert "CA" not in {o.host.market.country.code for o in intakes["outbound"].desk_offers.all()}
 
 
 @pytest.mark.django_db

@@ -21,6 +21,10 @@ EXPECTED = [
         {"program_manager", "other_program_manager", "superuser"},
     ),
     ("programs.delete_hostincubator", "host", {"superuser"}),
+    ("programs.view_intake", "intake", {"program_manager", "program_reviewer", "superuser"}),
+    ("programs.change_intake", "intake", {"program_manager", "superuser"}),
+    ("programs.add_intake", "program", {"program_manager", "superuser"}),
+    ("programs.delete_intake", "intake", {"superuser"}),
 ]
 
 
@@ -45,3 +49,26 @@ def test_inactive_superuser_has_no_rights(world):
     boss = world["people"]["superuser"]
     boss.is_active = False
     assert boss.has_perm("programs.manage_program", world["program"]) is False
+
+
+def test_a_published_intake_is_public(world):
+    intake = world["intake"]
+    intake.published_at = intake.opens_at
+    intake.save()
+    assert world["people"]["anonymous"].has_perm("programs.view_intake", intake)
+    assert not world["people"]["anonymous"].has_perm("programs.change_intake", intake)
+
+
+def test_an_intake_scoped_manager_manages_that_intake_only(world):
+    from programs import services
+    from programs.enums import StaffRole
+    from tests import factories
+
+    intake = world["intake"]
+    other = factories.IntakeFactory(program=intake.program)
+    lead = factories.UserFactory()
+    services.grant_program_role(intake.program, intake=intake, user=lead, role=StaffRole.MANAGER)
+    assert lead.has_perm("programs.change_intake", intake)
+    assert not lead.has_perm("programs.change_intake", other)
+    assert not lead.has_perm("programs.manage_program", intake.program)
+    assert lead.has_perm("programs.view_program", intake.program)

@@ -1,7 +1,11 @@
+import datetime
+import zoneinfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from programs import services
 from programs.models import ForeignMarket, HostIncubator
@@ -80,3 +84,142 @@ def test_market_detail_runs_a_fixed_number_of_queries(client):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
+
+
+def make_intakes(count, **fields):
+    hosts = factories.HostIncubatorFactory.create_batch(3)
+    for _ in range(count):
+        intake = factories.IntakeFactory(**fields)
+        intake.markets.add(hosts[0].market)
+        intake.sectors.add(factories.sector("it"))
+        for host in hosts:
+            factories.DeskOfferFactory(intake=intake, host=host)
+
+
+def page_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_intake_list_runs_the_same_queries_for_2_and_50_intakes(client):
+    url = reverse("programs:intake_list")
+    make_intakes(2)
+    few = page_queries(client, url)
+    make_intakes(48)
+    assert len(client.get(url).context["open_intakes"]) == 50
+    assert page_queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_intake_list_shows_open_and_upcoming_intakes_only(client):
+    now = timezone.now()
+    factories.IntakeFactory(title="Open now")
+    factories.IntakeFactory(
+        title="Next spring",
+        opens_at=now + datetime.timedelta(days=30),
+        closes_at=now + datetime.timedelta(days=60),
+    )
+    factories.IntakeFactory(title="Still a draft", published_at=None)
+    factories.IntakeFactory(
+        title="Closed last year",
+        opens_at=now - datetime.timedelta(days=400),
+        closes_at=now - datetime.timedelta(days=370),
+    )
+    response = client.get(reverse("programs:intake_list"))
+    assert [i.title for i in response.context["open_intakes"]] == ["Open now"]
+    assert [i.title for i in response.context["upcoming_intakes"]] == ["Next spring"]
+    assert "Still a draft" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_deadline_is_shown_in_the_intakes_time_zone(client):
+    closes = datetime.datetime(2030, 3, 1, 17, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Kolkata"))
+    intake = factories.IntakeFactory(
+        time_zone="Asia/Kolkata",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=closes,
+    )
+    html = client.get(reverse("programs:intake_detail", args=[intake.pk])).content.decode()
+    assert "March 1, 2030, 5 p.m." in html
+    assert "(Asia/Kolkata)" in html
+    # The visitor's own time is filled in by the browser from the exact moment.
+    assert 'data-local-time="2030-03-01T11:30:00+00:00"' in html
+
+
+@pytest.mark.django_db
+def test_intake_detail_shows_terms_hosts_rules_and_rubric(client):
+    intake = factories.IntakeFactory(min_employees=5)
+    host = factories.HostIncubatorFactory(name="Bandra Business Incubator", city="Mumbai")
+    factories.DeskOfferFactory(intake=intake, host=host, desks=3)
+    factories.RubricCriterionFactory(intake=intake, name="Potential market", weight=3)
+    html = client.get(reverse("programs:intake_detail", args=[intake.pk])).content.decode()
+    assert "Bandra Business Incubator" in html
+    assert "At least 5 employees" in html
+    assert "Potential market" in html
+    assert "up to CA$4,000.00 towards travel and administrative expenses" in html
+
+
+@pytest.mark.django_db
+def test_intake_detail_runs_a_fixed_number_of_queries(client):
+    intake = factories.IntakeFactory()
+    factories.DeskOfferFactory(intake=intake)
+    url = reverse("programs:intake_detail", args=[intake.pk])
+    few = page_queries(client, url)
+    for _ in range(20):
+        factories.DeskOfferFactory(intake=intake).host.sectors.add(factories.sector("it"))
+        factories.RubricCriterionFactory(intake=intake)
+    assert page_queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_an_unpublished_intake_is_a_404_for_the_public(client):
+    intake = factories.IntakeFactory(published_at=None)
+    assert client.get(reverse("programs:intake_detail", args=[intake.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_host_directory_filters_by_market_and_sector(client):
+    germany = services.create_market(country="DE")
+    india = services.create_market(country="IN")
+    berlin = factories.HostIncubatorFactory(name="Spree Campus", market=germany)
+    berlin.sectors.add(factories.sector("it"))
+    munich = factories.HostIncubatorFactory(name="Isar Loft", market=germany)
+    munich.sectors.add(factories.sector("engineering"))
+    mumbai = factories.HostIncubatorFactory(name="Bandra Incubator", market=india)
+    mumbai.sectors.add(factories.sector("it"))
+    factories.HostIncubatorFactory(name="Paused Hub", market=germany, partnership="paused")
+
+    def names(**params):
+        response = client.get(reverse("programs:host_list"), params)
+        return [host.name for host in response.context["page"]]
+
+    assert names() == ["Isar Loft", "Spree Campus", "Bandra Incubator"]
+    assert names(market="DE") == ["Isar Loft", "Spree Campus"]
+    assert names(sector="it") == ["Spree Campus", "Bandra Incubator"]
+    assert names(market="DE", sector="it") == ["Spree Campus"]
+    assert names(q="bandra") == ["Bandra Incubator"]
+
+
+@pytest.mark.django_db
+def test_host_directory_runs_the_same_queries_for_2_and_50_hosts(client):
+    market = services.create_market(country="DE")
+    url = reverse("programs:host_list") + "?market=DE&sector=it"
+
+    def add_hosts(count):
+        for _ in range(count):
+            host = factories.HostIncubatorFactory(market=market)
+            host.sectors.add(factories.sector("it"), factories.sector("finance"))
+
+    add_hosts(2)
+    few = page_queries(client, url)
+    add_hosts(48)
+    assert page_queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_a_paused_host_has_no_public_page(client):
+    host = factories.HostIncubatorFactory(partnership="paused")
+    assert client.get(reverse("programs:host_detail", args=[host.pk])).status_code == 404

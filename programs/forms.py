@@ -1,0 +1,381 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from programs import queries
+from programs.enums import HostService, StaffRole
+from programs.models import ForeignMarket, HostIncubator, Intake, MarketGroup
+from programs.services import check_desk_offers, needs_confirmation
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in TIME_ZONES]
+
+
+def checkboxes(label, queryset, help_text=""):
+    """An optional choice of several rows, as checkboxes (short lists: sectors, markets)."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=queryset,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MarketForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[("", "---------"), *TIME_ZONE_CHOICES], required=False
+    )
+    groups = checkboxes(_("Groups"), MarketGroup.objects.order_by("name"))
+
+    class Meta:
+        model = ForeignMarket
+        fields = [
+            "country",
+            "currency",
+            "languages",
+            "time_zone",
+            "groups",
+            "summary",
+            "regulation",
+            "tax_and_residency",
+            "intellectual_property",
+            "language_and_culture",
+            "contacts",
+        ]
+        error_messages = {
+            "country": {"unique": _("This country is already a market; edit it instead.")}
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields[5:]}
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class PartnerEmailsField(forms.CharField):
+    """People who act for a host, named by the email they log in with."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def clean(self, value):
+        value = super().clean(value)
+        emails = [part.strip() for part in value.replace(",", " ").split() if part.strip()]
+        wanted = {email.lower() for email in emails}
+        users = {
+            user.email_lower: user
+            for user in get_user_model()
+            .objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=wanted)
+        }
+        missing = [email for email in emails if email.lower() not in users]
+        if missing:
+            raise forms.ValidationError(
+                _("No account uses %(emails)s. Ask them to sign up first."),
+                params={"emails": ", ".join(missing)},
+            )
+        return list(users.values())
+
+
+class HostForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    sectors = checkboxes(_("Sectors served"), queries.sectors())
+    services = forms.MultipleChoiceField(
+        label=_("Services offered"),
+        choices=HostService.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partner_emails = PartnerEmailsField(
+        label=_("Partner staff"),
+        required=False,
+        help_text=_("Emails of the people who act for this host in the portal, one per line."),
+    )
+
+    class Meta:
+        model = HostIncubator
+        fields = [
+            "name",
+            "market",
+            "city",
+            "address",
+            "website",
+            "description",
+            "sectors",
+            "services",
+            "desk_capacity",
+            "desk_cost_per_day",
+            "partnership",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["market"].queryset = ForeignMarket.objects.order_by("country")
+        if self.instance.pk:
+            self.fields["partner_emails"].initial = "\n".join(
+                user.email for user in self.instance.partner_staff.all()
+            )
+
+
+class IntakeForm(forms.ModelForm):
+    """An intake's terms; times are typed in the intake's own time zone."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of the intake"),
+        choices=TIME_ZONE_CHOICES,
+        initial=settings.TIME_ZONE,
+        help_text=_("Opening and closing times are in this time zone."),
+    )
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=LocalDateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=LocalDateTimeInput())
+    markets = checkboxes(
+        _("Market focus"),
+        ForeignMarket.objects.order_by("country"),
+        help_text=_("Leave empty for no market focus."),
+    )
+    sectors = checkboxes(
+        _("Sector focus"), queries.sectors(), help_text=_("Leave empty for no sector focus.")
+    )
+
+    class Meta:
+        model = Intake
+        fields = [
+            "title",
+            "summary",
+            "direction",
+            "markets",
+            "sectors",
+            "time_zone",
+            "opens_at",
+            "closes_at",
+            "placement_starts_on",
+            "placement_ends_on",
+            "max_stay_days",
+            "max_host_preferences",
+            "stipend_cap",
+            "stipend_budget",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "direction": forms.RadioSelect,
+            "placement_starts_on": DateInput(),
+            "placement_ends_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            zone = self.instance.zone
+            for name in ("opens_at", "closes_at"):
+                self.initial[name] = (
+                    getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+                )
+
+    def _in_intake_zone(self, value, zone):
+        # The browser sends a wall-clock time; it means that time in the intake's zone.
+        return value.replace(tzinfo=None).replace(tzinfo=zone)
+
+    def clean(self):
+        data = super().clean()
+        zone_name = data.get("time_zone")
+        zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if zone and opens:
+            opens = data["opens_at"] = self._in_intake_zone(opens, zone)
+        if zone and closes:
+            closes = data["closes_at"] = self._in_intake_zone(closes, zone)
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The intake must close after it opens."))
+        start, end = data.get("placement_starts_on"), data.get("placement_ends_on")
+        if start and closes and zone and start <= closes.astimezone(zone).date():
+            self.add_error(
+                "placement_starts_on", _("Stays can start only after the intake has closed.")
+            )
+        if start and end and end <= start:
+            self.add_error("placement_ends_on", _("The window must end after it starts."))
+        stay = data.get("max_stay_days")
+        if start and end and stay and end > start and stay > (end - start).days + 1:
+            self.add_error(
+                "max_stay_days",
+                forms.ValidationError(
+                    _("The window is %(days)s days long; a stay cannot be longer."),
+                    params={"days": (end - start).days + 1},
+                ),
+            )
+        cap, budget = data.get("stipend_cap"), data.get("stipend_budget")
+        if cap is not None and cap.amount <= 0:
+            self.add_error("stipend_cap", _("The stipend cap must be more than zero."))
+        if cap is not None and budget is not None:
+            if budget.currency != cap.currency:
+                self.add_error("stipend_budget", _("Use the same currency as the stipend cap."))
+            elif 0 < budget.amount < cap.amount:
+                self.add_error(
+                    "stipend_budget", _("The pool cannot fund even one stipend at the cap.")
+                )
+        return data
+
+
+class DeskOfferForm(forms.Form):
+    host = forms.ModelChoiceField(label=_("Host incubator"), queryset=HostIncubator.objects.none())
+    desks = forms.IntegerField(label=_("Desks"), min_value=1, max_value=500)
+
+    def __init__(self, *args, intake, hosts, host_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intake = intake
+        self.fields["host"].queryset = hosts
+        # Choices built once for the whole formset, not one query per row.
+        self.fields["host"].choices = host_choices
+
+    def clean(self):
+        data = super().clean()
+        host, desks = data.get("host"), data.get("desks")
+        if host and desks:
+            for error in check_desk_offers(self.intake, [(host, desks)]):
+                field = "desks" if desks > host.desk_capacity else "host"
+                self.add_error(field, error)
+        return data
+
+
+class BaseDeskOfferFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            host = form.cleaned_data.get("host")
+            if host is None:
+                continue
+            if host.pk in seen:
+                form.add_error("host", _("This host is already listed above."))
+            seen.add(host.pk)
+
+    def offers(self):
+        return [
+            (form.cleaned_data["host"], form.cleaned_data["desks"])
+            for form in self.forms
+            if form.cleaned_data.get("host") and not form.cleaned_data.get("DELETE")
+        ]
+
+
+def host_choices(hosts):
+    return [("", "---------")] + [
+        (host.pk, f"{host.name} ({host.market.country.name}, {host.desk_capacity})")
+        for host in hosts
+    ]
+
+
+DeskOfferFormSet = forms.formset_factory(
+    DeskOfferForm, formset=BaseDeskOfferFormSet, extra=2, can_delete=True
+)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=100,
+        error_messages={"min_value": _("Weights must be positive.")},
+    )
+    scale_max = forms.IntegerField(label=_("Top score"), min_value=2, max_value=10, initial=5)
+
+
+class BaseRubricFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.criteria():
+            raise forms.ValidationError(_("A rubric needs at least one criterion."))
+
+    def criteria(self):
+        return [
+            (
+                form.cleaned_data["name"],
+                form.cleaned_data.get("description", ""),
+                form.cleaned_data["weight"],
+                form.cleaned_data["scale_max"],
+            )
+            for form in self.forms
+            if form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")
+        ]
+
+
+RubricFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseRubricFormSet, extra=1, can_delete=True
+)
+
+
+class ConfirmChangeForm(forms.Form):
+    """Asked for when an intake has opened: applications may rest on what is changing."""
+
+    reason = forms.CharField(
+        label=_("Why is this change needed?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the intake's history, with your name and the time."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that applicants may already rely on the current version."),
+        error_messages={"required": _("Confirm the change to go ahead.")},
+    )
+
+
+class EligibilityForm(forms.ModelForm):
+    allowed_sectors = checkboxes(
+        _("Allowed sectors"), queries.sectors(), help_text=_("Leave empty to accept every sector.")
+    )
+
+    class Meta:
+        model = Intake
+        fields = [
+            "min_years_operating",
+            "min_employees",
+            "min_annual_revenue",
+            "proven_product_required",
+            "allowed_home_countries",
+            "allowed_sectors",
+        ]
+
+
+def confirmation_form(intake, data=None):
+    if needs_confirmation(intake):
+        return ConfirmChangeForm(data, prefix="confirm")
+    return None
+
+
+class StaffForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(_("No account uses this email. Ask them to sign up first."))
+        self.cleaned_data["user"] = user
+        return email

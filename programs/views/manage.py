@@ -1,0 +1,300 @@
+"""Program managers set up the catalogue: markets, hosts, intakes and their terms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.access import get_permitted_object
+from programs import forms, queries, services
+from programs.enums import StaffRole
+from programs.models import ForeignMarket, HostIncubator
+
+
+def _require(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+@login_required
+def market_list(request):
+    _require(request.user, "programs.add_foreignmarket")
+    return render(
+        request, "programs/manage/market_list.html", {"markets": queries.markets_for_management()}
+    )
+
+
+@login_required
+def market_form(request, country=None):
+    if country is None:
+        _require(request.user, "programs.add_foreignmarket")
+        market = ForeignMarket()
+    else:
+        market = get_permitted_object(
+            request.user,
+            ForeignMarket.objects.all(),
+            "programs.change_foreignmarket",
+            country=country.upper(),
+        )
+    form = forms.MarketForm(request.POST or None, instance=market)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            name: value for name, value in form.cleaned_data.items() if name not in {"groups"}
+        }
+        if market.pk is None:
+            fields.pop("country")
+            market = services.create_market(country=form.cleaned_data["country"], **fields)
+            if form.cleaned_data["groups"]:
+                market.groups.add(*form.cleaned_data["groups"])
+            messages.success(request, _("%(market)s is now a market.") % {"market": market})
+        else:
+            services.update_market(market, fields=fields, groups=form.cleaned_data["groups"])
+            messages.success(request, _("%(market)s is saved.") % {"market": market})
+        return redirect("programs:market_detail", country=market.country.code)
+    return render(
+        request,
+        "programs/manage/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(market)s") % {"market": market} if market.pk else _("New market"),
+            "back": "programs:manage_markets",
+        },
+    )
+
+
+@login_required
+def host_list(request):
+    _require(request.user, "programs.add_hostincubator")
+    return render(
+        request, "programs/manage/host_list.html", {"hosts": queries.hosts_for_management()}
+    )
+
+
+@login_required
+def host_form(request, pk=None):
+    if pk is None:
+        _require(request.user, "programs.add_hostincubator")
+        host = HostIncubator()
+    else:
+        host = get_permitted_object(
+            request.user, HostIncubator.objects.all(), "programs.change_hostincubator", pk=pk
+        )
+    form = forms.HostForm(request.POST or None, instance=host)
+    if request.method == "POST" and form.is_valid():
+        host = services.save_host(
+            form.save(commit=False),
+            sectors=form.cleaned_data["sectors"],
+            partner_staff=form.cleaned_data["partner_emails"],
+        )
+        messages.success(request, _("%(host)s is saved.") % {"host": host.name})
+        return redirect("programs:host_detail", pk=host.pk)
+    return render(
+        request,
+        "programs/manage/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(host)s") % {"host": host.name} if host.pk else _("New host"),
+            "back": "programs:manage_hosts",
+        },
+    )
+
+
+def _program(request, pk, permission):
+    return get_permitted_object(
+        request.user, queries.programs_visible_to(request.user), permission, pk=pk
+    )
+
+
+def _intake(request, pk, permission="programs.change_intake"):
+    return get_permitted_object(
+        request.user, queries.intakes_visible_to(request.user), permission, pk=pk
+    )
+
+
+@login_required
+def intake_create(request, program_pk):
+    program = _program(request, program_pk, "programs.manage_program")
+    form = forms.IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        intake = services.create_intake(
+            program,
+            by=request.user,
+            markets=data.pop("markets"),
+            sectors=data.pop("sectors"),
+            **data,
+        )
+        messages.success(
+            request,
+            _("The intake is created with the default rubric. Offer host desks, then publish it."),
+        )
+        return redirect("programs:manage_intake", pk=intake.pk)
+    return render(
+        request,
+        "programs/manage/form.html",
+        {"form": form, "title": _("New intake for %(program)s") % {"program": program}},
+    )
+
+
+@login_required
+def intake_overview(request, pk):
+    intake = get_permitted_object(
+        request.user, queries.intake_for_management(request.user), "programs.view_intake", pk=pk
+    )
+    return render(
+        request,
+        "programs/manage/intake.html",
+        {
+            "intake": intake,
+            "staff": list(queries.program_staff_of(intake)),
+            "can_change": request.user.has_perm("programs.change_intake", intake),
+            "locked": services.needs_confirmation(intake),
+        },
+    )
+
+
+@login_required
+def intake_edit(request, pk):
+    intake = _intake(request, pk)
+    form = forms.IntakeForm(request.POST or None, instance=intake)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.update_intake(
+            intake, markets=data.pop("markets"), sectors=data.pop("sectors"), **data
+        )
+        messages.success(request, _("The intake's terms are saved."))
+        return redirect("programs:manage_intake", pk=intake.pk)
+    return render(
+        request,
+        "programs/manage/form.html",
+        {"form": form, "title": _("Terms of %(intake)s") % {"intake": intake}, "intake": intake},
+    )
+
+
+@login_required
+def intake_desks(request, pk):
+    intake = _intake(request, pk)
+    hosts = queries.hosts_for_management()
+    initial = [{"host": offer.host, "desks": offer.desks} for offer in intake.desk_offers.all()]
+    formset = forms.DeskOfferFormSet(
+        request.POST or None,
+        initial=initial,
+        form_kwargs={"intake": intake, "hosts": hosts, "host_choices": forms.host_choices(hosts)},
+        prefix="desks",
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.set_desk_offers(intake, offers=formset.offers())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Desk offers are saved."))
+            return redirect("programs:manage_intake", pk=intake.pk)
+    return render(request, "programs/manage/desks.html", {"intake": intake, "formset": formset})
+
+
+@login_required
+def intake_rubric(request, pk):
+    intake = _intake(request, pk)
+    initial = [
+        {
+            "name": c.name,
+            "description": c.description,
+            "weight": c.weight,
+            "scale_max": c.scale_max,
+        }
+        for c in intake.criteria.all()
+    ]
+    formset = forms.RubricFormSet(request.POST or None, initial=initial, prefix="rubric")
+    confirm = forms.confirmation_form(intake, request.POST or None)
+    if request.method == "POST" and formset.is_valid() and (confirm is None or confirm.is_valid()):
+        services.set_rubric(
+            intake,
+            by=request.user,
+            criteria=formset.criteria(),
+            reason=confirm.cleaned_data["reason"] if confirm else "",
+        )
+        messages.success(request, _("The rubric is saved."))
+        return redirect("programs:manage_intake", pk=intake.pk)
+    return render(
+        request,
+        "programs/manage/rubric.html",
+        {"intake": intake, "formset": formset, "confirm": confirm},
+    )
+
+
+@login_required
+def intake_eligibility(request, pk):
+    intake = _intake(request, pk)
+    form = forms.EligibilityForm(request.POST or None, instance=intake)
+    confirm = forms.confirmation_form(intake, request.POST or None)
+    if request.method == "POST" and form.is_valid() and (confirm is None or confirm.is_valid()):
+        rules = dict(form.cleaned_data)
+        services.set_eligibility(
+            intake,
+            by=request.user,
+            reason=confirm.cleaned_data["reason"] if confirm else "",
+            allowed_sectors=rules.pop("allowed_sectors"),
+            **rules,
+        )
+        messages.success(request, _("The eligibility rules are saved."))
+        return redirect("programs:manage_intake", pk=intake.pk)
+    return render(
+        request,
+        "programs/manage/form.html",
+        {
+            "form": form,
+            "confirm": confirm,
+            "title": _("Eligibility rules of %(intake)s") % {"intake": intake},
+            "intake": intake,
+        },
+    )
+
+
+@login_required
+def intake_staff(request, pk):
+    intake = _intake(request, pk)
+    form = forms.StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.grant_program_role(
+            intake.program,
+            intake=intake,
+            user=form.cleaned_data["user"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, _("%(email)s now works on this intake.") % form.cleaned_data)
+        return redirect("programs:manage_intake_staff", pk=intake.pk)
+    return render(
+        request,
+        "programs/manage/staff.html",
+        {"intake": intake, "form": form, "staff": list(queries.program_staff_of(intake))},
+    )
+
+
+@login_required
+@require_POST
+def intake_staff_remove(request, pk, staff_pk):
+    intake = _intake(request, pk)
+    staff = get_object_or_404(intake.staff.select_related("user"), pk=staff_pk)
+    services.revoke_program_role(
+        intake.program, intake=intake, user=staff.user, role=StaffRole(staff.role)
+    )
+    messages.success(
+        request, _("%(person)s no longer works on this intake.") % {"person": staff.user}
+    )
+    return redirect("programs:manage_intake_staff", pk=intake.pk)
+
+
+@login_required
+@require_POST
+def intake_publish(request, pk):
+    intake = _intake(request, pk)
+    try:
+        services.publish_intake(intake, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The intake is published on the public intake list."))
+    return redirect("programs:manage_intake", pk=intake.pk)

@@ -1,0 +1,178 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from djmoney.money import Money
+
+from programs import services
+from programs.enums import Direction, IntakeChangeKind
+from programs.models import DeskOffer, IntakeChange
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager():
+    return factories.UserFactory()
+
+
+def intake_fields(**overrides):
+    now = timezone.now()
+    fields = {
+        "title": "Spring outbound",
+        "opens_at": now + datetime.timedelta(days=1),
+        "closes_at": now + datetime.timedelta(days=30),
+        "placement_starts_on": (now + datetime.timedelta(days=60)).date(),
+        "placement_ends_on": (now + datetime.timedelta(days=240)).date(),
+    }
+    return fields | overrides
+
+
+def test_a_new_intake_has_the_seed_defaults_and_rubric(manager):
+    program = factories.ProgramFactory()
+    intake = services.create_intake(program, by=manager, **intake_fields())
+    assert intake.max_stay_days == 90
+    assert intake.stipend_cap == Money(4000, "CAD")
+    assert intake.published_at is None
+    assert [(c.name, c.weight, c.scale_max) for c in intake.criteria.all()] == [
+        ("Potential market", 3, 5),
+        ("Proven product", 3, 5),
+        ("Export readiness", 2, 5),
+        ("Management capacity", 2, 5),
+        ("Host-market fit", 2, 5),
+    ]
+
+
+def test_desks_above_a_hosts_capacity_are_refused():
+    intake = factories.IntakeFactory()
+    host = factories.HostIncubatorFactory(desk_capacity=3)
+    with pytest.raises(ValidationError) as error:
+        services.set_desk_offers(intake, offers=[(host, 4)])
+    assert error.value.messages == [f"{host.name} has 3 desks; 4 is more than it can give."]
+    assert DeskOffer.objects.count() == 0
+
+
+def test_hosts_must_match_the_intakes_direction(settings):
+    settings.PORTAL_HOME_COUNTRY = "CA"
+    home = factories.HostIncubatorFactory(market=services.create_market(country="CA"))
+    abroad = factories.HostIncubatorFactory(market=services.create_market(country="IN"))
+    outbound = factories.IntakeFactory(direction=Direction.OUTBOUND)
+    inbound = factories.IntakeFactory(direction=Direction.INBOUND)
+    with pytest.raises(ValidationError):
+        services.set_desk_offers(outbound, offers=[(home, 1)])
+    with pytest.raises(ValidationError):
+        services.set_desk_offers(inbound, offers=[(abroad, 1)])
+    services.set_desk_offers(outbound, offers=[(abroad, 2)])
+    services.set_desk_offers(inbound, offers=[(home, 2)])
+    assert DeskOffer.objects.count() == 2
+
+
+def test_setting_desk_offers_replaces_the_previous_ones():
+    intake = factories.IntakeFactory()
+    first, second = factories.HostIncubatorFactory.create_batch(2)
+    services.set_desk_offers(intake, offers=[(first, 2)])
+    services.set_desk_offers(intake, offers=[(second, 1)])
+    assert list(intake.desk_offers.values_list("host", "desks")) == [(second.pk, 1)]
+
+
+def test_publishing_needs_host_desks(manager):
+    intake = factories.IntakeFactory(published_at=None)
+    factories.RubricCriterionFactory(intake=intake)
+    with pytest.raises(ValidationError):
+        services.publish_intake(intake, by=manager)
+    factories.DeskOfferFactory(intake=intake)
+    published = services.publish_intake(intake, by=manager)
+    assert published.published_at is not None
+    again = services.publish_intake(published, by=manager)
+    assert again.published_at == published.published_at
+
+
+def test_eligibility_before_opening_changes_without_a_record(manager):
+    intake = factories.IntakeFactory(
+        opens_at=timezone.now() + datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=10),
+    )
+    services.set_eligibility(intake, by=manager, allowed_sectors=[], min_employees=10)
+    intake.refresh_from_db()
+    assert intake.min_employees == 10
+    assert IntakeChange.objects.count() == 0
+
+
+def test_eligibility_of_an_open_intake_needs_a_reason(manager):
+    intake = factories.IntakeFactory(min_employees=5)
+    with pytest.raises(services.IntakeLocked):
+        services.set_eligibility(intake, by=manager, allowed_sectors=[], min_employees=50)
+    intake.refresh_from_db()
+    assert intake.min_employees == 5
+    assert IntakeChange.objects.count() == 0
+
+
+def test_a_confirmed_change_after_opening_is_recorded(manager):
+    intake = factories.IntakeFactory(min_employees=5)
+    services.set_eligibility(
+        intake,
+        by=manager,
+        reason="The board lowered the bar for micro-firms.",
+        allowed_sectors=[factories.sector("it")],
+        min_employees=2,
+    )
+    change = IntakeChange.objects.get()
+    assert change.kind == IntakeChangeKind.ELIGIBILITY
+    assert change.changed_by == manager
+    assert change.reason == "The board lowered the bar for micro-firms."
+    assert change.before["min_employees"] == 5
+    assert change.after["min_employees"] == 2
+    assert change.after["allowed_sectors"] == ["it"]
+
+
+def test_saving_the_same_rules_again_records_nothing(manager):
+    intake = factories.IntakeFactory(min_employees=5)
+    services.set_eligibility(intake, by=manager, allowed_sectors=[], min_employees=5)
+    assert IntakeChange.objects.count() == 0
+
+
+def test_a_rubric_change_after_opening_is_recorded(manager):
+    intake = factories.IntakeFactory()
+    factories.RubricCriterionFactory(intake=intake, name="Potential market", weight=3)
+    with pytest.raises(services.IntakeLocked):
+        services.set_rubric(intake, by=manager, criteria=[("Potential market", "", 5, 5)])
+    services.set_rubric(
+        intake,
+        by=manager,
+        criteria=[("Potential market", "", 5, 5), ("Host-market fit", "", 1, 5)],
+        reason="Hosts asked for a say.",
+    )
+    assert [(c.name, c.weight) for c in intake.criteria.all()] == [
+        ("Potential market", 5),
+        ("Host-market fit", 1),
+    ]
+    change = IntakeChange.objects.get()
+    assert change.kind == IntakeChangeKind.RUBRIC
+    assert change.before == [
+        {"name": "Potential market", "description": "", "weight": 3, "scale": 5}
+    ]
+
+
+def test_a_rubric_needs_positive_weights(manager):
+    intake = factories.IntakeFactory(published_at=None)
+    with pytest.raises(ValidationError):
+        services.set_rubric(intake, by=manager, criteria=[("Potential market", "", 0, 5)])
+    with pytest.raises(ValidationError):
+        services.set_rubric(intake, by=manager, criteria=[])
+
+
+def test_a_market_joins_the_groups_that_list_its_country(bic_mint):
+    market = services.create_market(country="IN")
+    assert list(market.groups.all()) == [bic_mint]
+
+
+def test_the_briefing_date_moves_only_when_the_briefing_changes():
+    market = services.create_market(country="DE", regulation="EU rules.")
+    services.update_market(market, fields={"currency": "EUR"}, groups=[])
+    market.refresh_from_db()
+    assert market.briefing_updated_at is None
+    services.update_market(market, fields={"regulation": "EU rules; GDPR."}, groups=[])
+    market.refresh_from_db()
+    assert market.briefing_updated_at is not None

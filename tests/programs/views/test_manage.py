@@ -1,0 +1,342 @@
+import datetime
+import zoneinfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from djmoney.money import Money
+
+from programs import services
+from programs.enums import StaffRole
+from programs.models import ForeignMarket, HostIncubator, Intake, IntakeChange
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program():
+    return factories.ProgramFactory()
+
+
+@pytest.fixture
+def manager(client, program):
+    user = factories.ProgramStaffFactory(program=program, role=StaffRole.MANAGER).user
+    client.force_login(user)
+    return user
+
+
+def error_of(response, field):
+    """The error text shown next to a field, found by the id the field template gives it."""
+    html = response.content.decode()
+    marker = f'id="id_{field}_error"'
+    assert marker in html, f"no error next to {field}"
+    return html.split(marker, 1)[1].split("</ul>", 1)[0]
+
+
+def test_catalogue_pages_need_a_log_in(client):
+    response = client.get(reverse("programs:manage_markets"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_reviewer_cannot_set_up_the_catalogue(client, program):
+    reviewer = factories.ProgramStaffFactory(program=program, role=StaffRole.REVIEWER).user
+    client.force_login(reviewer)
+    assert client.get(reverse("programs:manage_markets")).status_code == 403
+    assert client.get(reverse("programs:host_create")).status_code == 403
+    assert client.get(reverse("programs:intake_create", args=[program.pk])).status_code == 403
+
+
+def test_a_manager_adds_a_market_that_joins_its_group(client, manager, bic_mint):
+    response = client.post(
+        reverse("programs:market_create"),
+        {"country": "MX", "currency": "mxn", "time_zone": "America/Mexico_City"},
+    )
+    assert response.status_code == 302
+    market = ForeignMarket.objects.get(country="MX")
+    assert market.currency == "MXN"
+    assert list(market.groups.all()) == [bic_mint]
+
+
+def test_a_duplicate_market_is_refused_next_to_the_field(client, manager):
+    services.create_market(country="DE")
+    response = client.post(reverse("programs:market_create"), {"country": "DE"})
+    assert response.status_code == 200
+    assert "This country is already a market" in error_of(response, "country")
+    assert ForeignMarket.objects.count() == 1
+
+
+def test_a_manager_adds_a_host_with_sectors_services_and_partners(client, manager):
+    market = services.create_market(country="IN")
+    partner = factories.UserFactory(email="Priya@Bandra.example")
+    response = client.post(
+        reverse("programs:host_create"),
+        {
+            "name": "Bandra Business Incubator",
+            "market": market.pk,
+            "city": "Mumbai",
+            "website": "bandra.example",
+            "sectors": [factories.sector("finance").pk, factories.sector("it").pk],
+            "services": ["desk-space", "mentorship"],
+            "desk_capacity": "6",
+            "desk_cost_per_day_0": "30.00",
+            "desk_cost_per_day_1": "CAD",
+            "partnership": "active",
+            "partner_emails": "priya@bandra.example",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    host = HostIncubator.objects.get()
+    assert host.website == "https://bandra.example"
+    assert host.desk_cost_per_day == Money(30, "CAD")
+    assert host.services == ["desk-space", "mentorship"]
+    assert sorted(s.code for s in host.sectors.all()) == ["finance", "it"]
+    assert list(host.partner_staff.all()) == [partner]
+
+
+def test_impossible_host_data_is_refused_next_to_each_field(client, manager):
+    market = services.create_market(country="IN")
+    response = client.post(
+        reverse("programs:host_create"),
+        {
+            "name": "Bandra",
+            "market": market.pk,
+            "city": "Mumbai",
+            "desk_capacity": "0",
+            "desk_cost_per_day_0": "-5",
+            "desk_cost_per_day_1": "CAD",
+            "partnership": "active",
+            "partner_emails": "nobody@example.org",
+        },
+    )
+    assert response.status_code == 200
+    assert "greater than or equal to 1" in error_of(response, "desk_capacity")
+    assert "greater than or equal to" in error_of(response, "desk_cost_per_day")
+    assert "No account uses nobody@example.org" in error_of(response, "partner_emails")
+    assert HostIncubator.objects.count() == 0
+
+
+def intake_post(**overrides):
+    data = {
+        "title": "Spring 2031 outbound",
+        "direction": "outbound",
+        "time_zone": "Asia/Kolkata",
+        "opens_at": "2031-01-10T09:00",
+        "closes_at": "2031-02-10T17:00",
+        "placement_starts_on": "2031-04-01",
+        "placement_ends_on": "2031-09-30",
+        "max_stay_days": "90",
+        "max_host_preferences": "3",
+        "stipend_cap_0": "4000",
+        "stipend_cap_1": "CAD",
+        "stipend_budget_0": "80000",
+        "stipend_budget_1": "CAD",
+    }
+    return data | overrides
+
+
+def test_a_manager_creates_an_intake_with_times_in_its_own_zone(client, manager, program):
+    response = client.post(reverse("programs:intake_create", args=[program.pk]), intake_post())
+    intake = Intake.objects.get()
+    assert response.url == reverse("programs:manage_intake", args=[intake.pk])
+    kolkata = zoneinfo.ZoneInfo("Asia/Kolkata")
+    assert intake.closes_at == datetime.datetime(2031, 2, 10, 17, 0, tzinfo=kolkata)
+    assert intake.closes_at == datetime.datetime(2031, 2, 10, 11, 30, tzinfo=datetime.UTC)
+    assert intake.stipend_budget == Money(80000, "CAD")
+    assert intake.criteria.count() == 5
+    assert intake.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"closes_at": "2031-01-09T09:00"}, "closes_at", "must close after it opens"),
+        ({"placement_starts_on": "2031-02-01"}, "placement_starts_on", "only after the intake"),
+        ({"placement_ends_on": "2031-03-01"}, "placement_ends_on", "must end after it starts"),
+        ({"max_stay_days": "400"}, "max_stay_days", "The window is 183 days long"),
+        ({"stipend_cap_0": "-1"}, "stipend_cap", "must be more than zero"),
+        ({"stipend_budget_0": "1000"}, "stipend_budget", "cannot fund even one stipend"),
+        ({"stipend_budget_1": "EUR"}, "stipend_budget", "same currency as the stipend cap"),
+        ({"opens_at": "not a time"}, "opens_at", "Enter a valid date/time"),
+    ],
+)
+def test_impossible_intake_data_is_refused_next_to_the_field(
+    client, manager, program, overrides, field, message
+):
+    response = client.post(
+        reverse("programs:intake_create", args=[program.pk]), intake_post(**overrides)
+    )
+    assert response.status_code == 200
+    assert message in error_of(response, field)
+    assert Intake.objects.count() == 0
+    # What was typed stays in the form.
+    assert 'value="Spring 2031 outbound"' in response.content.decode()
+
+
+def test_desks_above_capacity_are_refused_next_to_the_desks(client, manager, program):
+    intake = factories.IntakeFactory(program=program)
+    host = factories.HostIncubatorFactory(desk_capacity=2)
+    data = {
+        "desks-TOTAL_FORMS": "1",
+        "desks-INITIAL_FORMS": "0",
+        "desks-0-host": host.pk,
+        "desks-0-desks": "3",
+    }
+    response = client.post(reverse("programs:intake_desks", args=[intake.pk]), data)
+    assert response.status_code == 200
+    assert "2 desks; 3 is more than it can give" in error_of(response, "desks-0-desks")
+    data["desks-0-desks"] = "2"
+    response = client.post(reverse("programs:intake_desks", args=[intake.pk]), data)
+    assert response.status_code == 302
+    assert list(intake.desk_offers.values_list("host", "desks")) == [(host.pk, 2)]
+
+
+def test_the_same_host_twice_is_refused(client, manager, program):
+    intake = factories.IntakeFactory(program=program)
+    host = factories.HostIncubatorFactory(desk_capacity=4)
+    data = {
+        "desks-TOTAL_FORMS": "2",
+        "desks-INITIAL_FORMS": "0",
+        "desks-0-host": host.pk,
+        "desks-0-desks": "1",
+        "desks-1-host": host.pk,
+        "desks-1-desks": "1",
+    }
+    response = client.post(reverse("programs:intake_desks", args=[intake.pk]), data)
+    assert "already listed above" in error_of(response, "desks-1-host")
+
+
+def eligibility_post(**overrides):
+    return {"min_employees": "20", "proven_product_required": "on"} | overrides
+
+
+def test_eligibility_of_an_open_intake_needs_confirmation_and_is_recorded(client, manager, program):
+    intake = factories.IntakeFactory(program=program, min_employees=5)
+    url = reverse("programs:intake_eligibility", args=[intake.pk])
+    response = client.post(url, eligibility_post())
+    assert response.status_code == 200
+    assert "Confirm the change" in error_of(response, "confirm-confirm")
+    assert "This field is required" in error_of(response, "confirm-reason")
+    intake.refresh_from_db()
+    assert intake.min_employees == 5
+
+    response = client.post(
+        url,
+        eligibility_post(
+            **{"confirm-reason": "Aligning with the funder.", "confirm-confirm": "on"}
+        ),
+    )
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.min_employees == 20
+    change = IntakeChange.objects.get()
+    assert change.reason == "Aligning with the funder."
+    overview = client.get(reverse("programs:manage_intake", args=[intake.pk]))
+    assert "Aligning with the funder." in overview.content.decode()
+
+
+def test_eligibility_before_opening_needs_no_confirmation(client, manager, program):
+    intake = factories.IntakeFactory(
+        program=program,
+        published_at=None,
+        opens_at=timezone.now() + datetime.timedelta(days=3),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    response = client.post(
+        reverse("programs:intake_eligibility", args=[intake.pk]), eligibility_post()
+    )
+    assert response.status_code == 302
+    assert IntakeChange.objects.count() == 0
+
+
+def test_a_rubric_weight_must_be_positive(client, manager, program):
+    intake = factories.IntakeFactory(program=program, published_at=None)
+    data = {
+        "rubric-TOTAL_FORMS": "1",
+        "rubric-INITIAL_FORMS": "0",
+        "rubric-0-name": "Potential market",
+        "rubric-0-weight": "0",
+        "rubric-0-scale_max": "5",
+    }
+    response = client.post(reverse("programs:intake_rubric", args=[intake.pk]), data)
+    assert "Weights must be positive" in error_of(response, "rubric-0-weight")
+
+
+def test_publishing_puts_the_intake_on_the_public_list(client, manager, program):
+    intake = factories.IntakeFactory(program=program, published_at=None)
+    url = reverse("programs:intake_publish", args=[intake.pk])
+    client.post(url)
+    intake.refresh_from_db()
+    assert intake.published_at is None  # no desks, no rubric yet
+    factories.DeskOfferFactory(intake=intake)
+    factories.RubricCriterionFactory(intake=intake)
+    client.post(url)
+    intake.refresh_from_db()
+    assert intake.published_at is not None
+    assert intake in client.get(reverse("programs:intake_list")).context["open_intakes"]
+
+
+def test_another_programs_intake_is_a_404(client, manager):
+    other = factories.IntakeFactory()
+    for name in ["manage_intake", "intake_edit", "intake_desks", "intake_eligibility"]:
+        assert client.get(reverse(f"programs:{name}", args=[other.pk])).status_code == 404
+
+
+def test_a_reviewer_sees_the_intake_but_cannot_change_it(client, program):
+    intake = factories.IntakeFactory(program=program)
+    reviewer = factories.ProgramStaffFactory(program=program, role=StaffRole.REVIEWER).user
+    client.force_login(reviewer)
+    assert client.get(reverse("programs:manage_intake", args=[intake.pk])).status_code == 200
+    assert client.get(reverse("programs:intake_edit", args=[intake.pk])).status_code == 403
+    assert client.post(reverse("programs:intake_publish", args=[intake.pk])).status_code == 403
+
+
+def test_a_manager_adds_a_reviewer_to_one_intake(client, manager, program):
+    intake = factories.IntakeFactory(program=program)
+    panelist = factories.UserFactory(email="panel@example.org")
+    url = reverse("programs:manage_intake_staff", args=[intake.pk])
+    response = client.post(url, {"email": "PANEL@example.org", "role": "reviewer"})
+    assert response.status_code == 302
+    assert panelist.has_perm("programs.view_intake", intake)
+    assert not panelist.has_perm(
+        "programs.view_intake", factories.IntakeFactory(program=program, published_at=None)
+    )
+    response = client.post(url, {"email": "ghost@example.org", "role": "reviewer"})
+    assert "No account uses this email" in error_of(response, "email")
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_manager_lists_run_the_same_queries_for_2_and_50_rows(client, manager, program):
+    urls = [
+        reverse("programs:manage_markets"),
+        reverse("programs:manage_hosts"),
+        reverse("programs:program_detail", args=[program.pk]),
+    ]
+    codes = iter(["BR", "DE", "IN", "SA", "AE", "MX", "ID", "NG", "TR", "CN", "FR", "GB", "US",
+                  "JP", "KR", "AU", "NZ", "CL", "CO", "PE", "AR", "ZA", "KE", "EG", "MA", "SN",
+                  "GH", "VN", "TH", "MY", "SG", "PH", "IT", "ES", "PT", "NL", "BE", "SE", "NO",
+                  "DK", "FI", "PL", "CZ", "AT", "CH", "IE", "IL", "QA", "KW", "OM"])  # fmt: skip
+
+    def add_rows(count):
+        for _ in range(count):
+            market = services.create_market(country=next(codes))
+            host = factories.HostIncubatorFactory(market=market)
+            host.sectors.add(factories.sector("it"))
+            host.partner_staff.add(factories.UserFactory())
+            intake = factories.IntakeFactory(program=program)
+            factories.DeskOfferFactory(intake=intake, host=host)
+
+    add_rows(2)
+    few = [queries_of(client, url) for url in urls]
+    add_rows(48)
+    assert [queries_of(client, url) for url in urls] == few
+    assert len(client.get(urls[2]).context["intakes"]) == 50
