@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from programs.models import ForeignMarket, HostIncubator, Program, ProgramStaff
+from programs.models import (
+    DeskOffer,
+    ForeignMarket,
+    HostIncubator,
+    Intake,
+    IntakeChange,
+    Program,
+    ProgramStaff,
+    RubricCriterion,
+)
 
 
 @admin.register(ForeignMarket)
@@ -10,8 +19,9 @@ class ForeignMarketAdmin(admin.ModelAdmin):
 
 @admin.register(HostIncubator)
 class HostIncubatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "market"]
-    list_filter = ["market"]
+    list_display = ["name", "city", "market", "desk_capacity", "partnership"]
+    list_filter = ["market", "partnership"]
+    search_fields = ["name", "city"]
     filter_horizontal = ["partner_staff"]
 
 
@@ -26,3 +36,36 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProgramStaffInline]
+
+
+class DeskOfferInline(admin.TabularInline):
+    model = DeskOffer
+    extra = 0
+    autocomplete_fields = ["host"]
+
+
+class RubricCriterionInline(admin.TabularInline):
+    model = RubricCriterion
+    extra = 0
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    list_display = ["title", "program", "direction", "opens_at", "closes_at", "published_at"]
+    list_filter = ["program", "direction"]
+    search_fields = ["title"]
+    # The selection workflow sets these; the admin only shows them.
+    readonly_fields = ["selection_started_at", "slate_confirmed_at", "archived_at", "created_at"]
+    inlines = [DeskOfferInline, RubricCriterionInline]
+
+
+@admin.register(IntakeChange)
+class IntakeChangeAdmin(admin.ModelAdmin):
+    list_display = ["intake", "kind", "changed_by", "changed_at"]
+    readonly_fields = ["intake", "kind", "changed_by", "changed_at", "reason", "before", "after"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -137,6 +137,17 @@ class HostForm(forms.ModelForm):
                 user.email for user in self.instance.partner_staff.all()
             )
 
+    def clean_desk_capacity(self):
+        capacity = self.cleaned_data["desk_capacity"]
+        if self.instance.pk:
+            offered = queries.largest_live_desk_offer(self.instance)
+            if offered and capacity < offered:
+                raise forms.ValidationError(
+                    _("An intake still counts on %(desks)s desks here; lower that offer first."),
+                    params={"desks": offered},
+                )
+        return capacity
+
 
 class IntakeForm(forms.ModelForm):
     """An intake's terms; times are typed in the intake's own time zone."""

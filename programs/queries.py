@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from programs.enums import PartnershipStatus, StaffRole
@@ -71,7 +71,12 @@ def public_market(country_code):
                 Prefetch("import_figures", queryset=figures)
             ),
         ),
-        Prefetch("hosts", queryset=HostIncubator.objects.order_by("name")),
+        Prefetch(
+            "hosts",
+            queryset=HostIncubator.objects.filter(partnership=PartnershipStatus.ACTIVE).order_by(
+                "name"
+            ),
+        ),
     ).filter(country=country_code.upper())
 
 
@@ -151,6 +156,15 @@ def public_host():
             Prefetch("sectors", queryset=sectors()),
             Prefetch("desk_offers", queryset=open_offers.select_related("intake")),
         )
+    )
+
+
+def largest_live_desk_offer(host):
+    """The most desks any intake not yet archived counts on at this host."""
+    return (
+        DeskOffer.objects.filter(host=host, intake__archived_at__isnull=True)
+        .aggregate(most=Max("desks"))
+        .get("most")
     )
 
 

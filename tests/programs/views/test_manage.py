@@ -340,3 +340,23 @@ def test_manager_lists_run_the_same_queries_for_2_and_50_rows(client, manager, p
     add_rows(48)
     assert [queries_of(client, url) for url in urls] == few
     assert len(client.get(urls[2]).context["intakes"]) == 50
+
+
+def test_capacity_cannot_drop_below_desks_an_intake_counts_on(client, manager):
+    offer = factories.DeskOfferFactory(desks=3, host__desk_capacity=4)
+    host = offer.host
+    response = client.post(
+        reverse("programs:host_edit", args=[host.pk]),
+        {
+            "name": host.name,
+            "market": host.market.pk,
+            "city": host.city,
+            "desk_capacity": "2",
+            "desk_cost_per_day_0": "50",
+            "desk_cost_per_day_1": "CAD",
+            "partnership": "active",
+        },
+    )
+    assert "still counts on 3 desks" in error_of(response, "desk_capacity")
+    host.refresh_from_db()
+    assert host.desk_capacity == 4
