@@ -1,4 +1,5 @@
 from django.db.models import F, Prefetch
+from django.utils import timezone
 
 from applications.models import Company, CompanyMember
 
@@ -19,3 +20,9 @@ def companies_visible_to(user):
     if user.is_superuser:
         return companies
     return companies.filter(members__user=user)
+
+
+def open_invitations(company):
+    return company.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")

@@ -1,11 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from applications import queries, services
-from applications.forms import CompanyForm
+from applications.forms import CompanyForm, InvitationForm
 from portal.access import get_permitted_object
+
+
+def _company(request, pk, permission):
+    return get_permitted_object(
+        request.user, queries.companies_visible_to(request.user), permission, pk=pk
+    )
 
 
 @login_required
@@ -17,15 +25,90 @@ def company_create(request):
             request, _("%(name)s is registered. You are its owner.") % {"name": company.name}
         )
         return redirect("applications:company_detail", pk=company.pk)
-    return render(request, "applications/company_form.html", {"form": form})
+    return render(request, "applications/company_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def company_edit(request, pk):
+    company = _company(request, pk, "applications.change_company")
+    form = CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        services.update_company(company, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The company profile is saved."))
+        return redirect("applications:company_detail", pk=company.pk)
+    return render(request, "applications/company_form.html", {"form": form, "company": company})
 
 
 @login_required
 def company_detail(request, pk):
-    company = get_permitted_object(
-        request.user,
-        queries.companies_visible_to(request.user),
-        "applications.view_company",
-        pk=pk,
+    company = _company(request, pk, "applications.view_company")
+    can_manage_team = request.user.has_perm("applications.manage_team_company", company)
+    form = InvitationForm(request.POST or None) if can_manage_team else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.invite_member(
+                company,
+                by=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.") % form.cleaned_data,
+            )
+            return redirect("applications:company_detail", pk=company.pk)
+    return render(
+        request,
+        "applications/company_detail.html",
+        {
+            "company": company,
+            "invitation_form": form,
+            "invitations": list(queries.open_invitations(company)) if can_manage_team else [],
+            "can_manage_team": can_manage_team,
+        },
     )
-    return render(request, "applications/company_detail.html", {"company": company})
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, member_pk):
+    company = _company(request, pk, "applications.manage_team_company")
+    member = get_object_or_404(company.members.select_related("user"), pk=member_pk)
+    try:
+        services.remove_company_member(company, user=member.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(person)s no longer has access to the company.") % {"person": member.user}
+        )
+    return redirect("applications:company_detail", pk=company.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk, invitation_pk):
+    company = _company(request, pk, "applications.manage_team_company")
+    invitation = get_object_or_404(company.invitations, pk=invitation_pk)
+    services.revoke_invitation(invitation, by=request.user)
+    messages.success(request, _("The invitation is withdrawn."))
+    return redirect("applications:company_detail", pk=company.pk)
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = services.find_invitation(token)
+    if request.method == "POST":
+        try:
+            member = services.accept_invitation(token, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("You are now on the team of %(company)s.") % {"company": member.company}
+            )
+            return redirect("applications:company_detail", pk=member.company_id)
+    return render(request, "applications/invitation_accept.html", {"invitation": invitation})
