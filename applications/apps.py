@@ -13,7 +13,10 @@ class ApplicationsConfig(AppConfig):
         def applicant(user):
             companies = list(queries.companies_of(user))
             if companies:
-                return {"companies": companies}
+                return {
+                    "companies": companies,
+                    "applications": list(queries.applications_of(user)),
+                }
             # A person with no other role is an applicant-to-be: invite them to start.
             if user.program_roles.exists() or user.partner_hosts.exists():
                 return None

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import rules
 from django.conf import settings
@@ -13,7 +14,13 @@ from djmoney.models.validators import MinMoneyValidator
 from rules.contrib.models import RulesModel
 
 from applications import rules as perms
-from applications.enums import MemberRole
+from applications.enums import (
+    LIVE_STATUSES,
+    ApplicationStatus,
+    BudgetCategory,
+    DocumentKind,
+    MemberRole,
+)
 
 
 class Company(RulesModel):
@@ -160,4 +167,190 @@ class CompanyInvitation(models.Model):
             self.accepted_at is None
             and self.revoked_at is None
             and self.expires_at > timezone.now()
+        )
+
+
+class Application(RulesModel):
+    """A company's application to one intake, from draft to decision.
+
+    ``status`` changes only through ``services.transition``; ``version`` goes up with
+    every saved edit, so two people editing one draft cannot overwrite each other.
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="applications", verbose_name=_("company")
+    )
+    intake = models.ForeignKey(
+        "programs.Intake",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("intake"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    proposed_start = models.DateField(_("proposed start"), null=True, blank=True)
+    proposed_end = models.DateField(_("proposed end"), null=True, blank=True)
+    objectives = models.JSONField(_("objectives"), default=list, blank=True)
+    objectives_detail = models.TextField(_("what you want to achieve"), blank=True)
+    potential_market = models.TextField(_("potential market"), blank=True)
+    proven_product = models.TextField(_("proven product"), blank=True)
+    why_this_market = models.TextField(_("why this market"), blank=True)
+    export_readiness = models.TextField(_("export readiness"), blank=True)
+    travellers = models.TextField(_("who travels"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    deadline_override = models.DateTimeField(
+        _("extended deadline"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "intake"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="one_live_application_per_intake",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_end__isnull=True)
+                | Q(proposed_start__isnull=True)
+                | Q(proposed_end__gt=models.F("proposed_start")),
+                name="application_dates_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["intake", "status"])]
+        rules_permissions = {
+            "view": perms.can_see_application,
+            "change": perms.can_edit_application,
+            "submit": perms.can_submit_application,
+            "withdraw": perms.can_withdraw_application,
+            "extend": perms.can_manage_application,
+        }
+
+    def __str__(self):
+        return f"{self.company} - {self.intake}"
+
+    @property
+    def deadline(self):
+        """When this application must be in: the intake's close, or an extension."""
+        if self.deadline_override and self.deadline_override > self.intake.closes_at:
+            return self.deadline_override
+        return self.intake.closes_at
+
+    @property
+    def is_editable(self):
+        return self.status == ApplicationStatus.DRAFT
+
+
+class ApplicationEvent(models.Model):
+    """One line of an application's history: a status change, an extension, a note."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["application", "at"])]
+
+    def __str__(self):
+        return f"{self.application}: {self.from_status} -> {self.to_status}"
+
+
+class HostPreference(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="host_preferences"
+    )
+    host = models.ForeignKey("programs.HostIncubator", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "rank"], name="preference_rank_once"),
+            models.UniqueConstraint(fields=["application", "host"], name="preference_host_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.host}"
+
+
+class BudgetLine(models.Model):
+    """A cost the stipend should cover, in any currency, converted at a recorded rate."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    amount = MoneyField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        default_currency=settings.PORTAL_CURRENCY,
+        validators=[MinMoneyValidator(0)],
+    )
+    rate = models.DecimalField(_("exchange rate used"), max_digits=18, decimal_places=8)
+    amount_converted = MoneyField(
+        _("amount in the program's currency"),
+        max_digits=14,
+        decimal_places=2,
+        default_currency=settings.PORTAL_CURRENCY,
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.amount}"
+
+
+def document_path(document, filename):
+    # The stored name is ours; the applicant's file name is kept in original_name.
+    return f"applications/{document.application_id}/{uuid.uuid4().hex}{document.extension}"
+
+
+class ApplicationDocument(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def extension(self):
+        return {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
+            self.content_type, ""
         )

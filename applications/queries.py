@@ -1,7 +1,17 @@
-from django.db.models import F, Prefetch
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
-from applications.models import Company, CompanyMember
+from applications.enums import MemberRole
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    BudgetLine,
+    Company,
+    CompanyMember,
+    HostPreference,
+)
+from programs.models import DeskOffer
+from programs.queries import intakes_managed_by
 
 
 def companies_of(user):
@@ -26,3 +36,70 @@ def open_invitations(company):
     return company.invitations.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at")
+
+
+def applications_visible_to(user):
+    """Applications of the person's companies, and of the intakes the person manages."""
+    applications = Application.objects.select_related("company", "intake__program")
+    if user.is_superuser:
+        return applications
+    managed = intakes_managed_by(user)
+    return applications.filter(Q(company__members__user=user) | Q(intake__in=managed)).distinct()
+
+
+def with_everything(applications):
+    """What the application's pages show, loaded in a fixed number of queries."""
+    return applications.select_related("intake__program").prefetch_related(
+        Prefetch(
+            "host_preferences",
+            queryset=HostPreference.objects.select_related("host__market").order_by("rank"),
+        ),
+        Prefetch(
+            "intake__desk_offers",
+            queryset=DeskOffer.objects.select_related("host__market").order_by("host__name"),
+        ),
+        "budget_lines",
+        "documents",
+        Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
+        Prefetch("company__members", queryset=CompanyMember.objects.select_related("user")),
+    )
+
+
+def applications_of(user):
+    """The person's companies' applications, newest first, for the applicant dashboard."""
+    return (
+        Application.objects.filter(company__members__user=user)
+        .select_related("company", "intake")
+        .prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk"))
+        )
+        .order_by("-created_at")
+    )
+
+
+def companies_owned_by(user):
+    return Company.objects.filter(members__user=user, members__role=MemberRole.OWNER).order_by(
+        "name"
+    )
+
+
+def intake_applications(intake):
+    """An intake's applications for the manager's list, in a fixed number of queries."""
+    budget = (
+        BudgetLine.objects.filter(application=OuterRef("pk"))
+        .values("application")
+        .annotate(total=Sum("amount_converted"))
+        .values("total")
+    )
+    return (
+        Application.objects.filter(intake=intake)
+        .select_related("company__sector", "intake")
+        .prefetch_related(
+            Prefetch(
+                "host_preferences",
+                queryset=HostPreference.objects.select_related("host").order_by("rank"),
+            )
+        )
+        .annotate(budget_cad=Subquery(budget))
+        .order_by("company__name", "pk")
+    )

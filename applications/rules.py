@@ -6,8 +6,9 @@ submit, withdraw, accept offers and manage the team.
 
 import rules
 
-from applications.enums import MemberRole
+from applications.enums import WITHDRAWABLE, ApplicationStatus, MemberRole
 from portal.rules import is_superuser
+from programs.rules import is_intake_manager
 
 
 def _membership_role(user, company):
@@ -30,3 +31,39 @@ can_see_company = is_company_member | is_superuser
 can_edit_company = is_company_member
 can_manage_team = is_company_owner
 can_act_as_owner = is_company_owner
+
+
+def _company_of(application):
+    return None if application is None else application.company
+
+
+@rules.predicate
+def is_applicant(user, application):
+    return is_company_member(user, _company_of(application))
+
+
+@rules.predicate
+def is_applicant_owner(user, application):
+    return is_company_owner(user, _company_of(application))
+
+
+@rules.predicate
+def manages_its_intake(user, application):
+    return application is not None and is_intake_manager(user, application.intake)
+
+
+@rules.predicate
+def is_draft(user, application):
+    return application is not None and application.status == ApplicationStatus.DRAFT
+
+
+@rules.predicate
+def can_still_withdraw(user, application):
+    return application is not None and application.status in WITHDRAWABLE
+
+
+can_manage_application = manages_its_intake | is_superuser
+can_see_application = is_applicant | manages_its_intake | is_superuser
+can_edit_application = is_applicant & is_draft
+can_submit_application = is_applicant_owner & is_draft
+can_withdraw_application = is_applicant_owner & can_still_withdraw

@@ -3,16 +3,36 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from djmoney.money import Money
 
-from applications.enums import MemberRole
-from applications.models import Company, CompanyInvitation, CompanyMember
+from applications.dates import date_problems
+from applications.enums import (
+    LIVE_STATUSES,
+    TRANSITIONS,
+    ApplicationStatus,
+    DocumentKind,
+    MemberRole,
+)
+from applications.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    BudgetLine,
+    Company,
+    CompanyInvitation,
+    CompanyMember,
+    HostPreference,
+)
 from portal.services import queue_email
+from programs.enums import Phase
+from programs.phases import phase_of
+from programs.services import to_program_currency
 
 PROFILE_FIELDS = [
     "name",
@@ -145,3 +165,301 @@ def revoke_invitation(invitation, *, by):
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+
+
+# --- Applications -------------------------------------------------------------------------
+
+
+class DraftConflict(ValidationError):
+    """The draft changed since this person loaded it; nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__(_("Someone else saved this draft after you opened it."))
+        self.current = current
+
+
+DRAFT_FIELDS = [
+    "proposed_start",
+    "proposed_end",
+    "objectives",
+    "objectives_detail",
+    "potential_market",
+    "proven_product",
+    "why_this_market",
+    "export_readiness",
+    "travellers",
+]
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# Content is checked by its first bytes, never by the file's name.
+SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+]
+
+
+@transaction.atomic
+def transition(application, *, to, by, note=""):
+    """The one way an application's status changes: checked, recorded, notified after commit."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if to not in TRANSITIONS[locked.status]:
+        raise ValidationError(
+            _("An application that is %(current)s cannot become %(target)s.")
+            % {
+                "current": ApplicationStatus(locked.status).label.lower(),
+                "target": ApplicationStatus(to).label.lower(),
+            }
+        )
+    ApplicationEvent.objects.create(
+        application=locked, actor=by, from_status=locked.status, to_status=to, note=note
+    )
+    locked.status = to
+    fields = ["status", "updated_at"]
+    if to == ApplicationStatus.SUBMITTED:
+        locked.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    locked.save(update_fields=fields)
+    application.status, application.submitted_at = locked.status, locked.submitted_at
+    return locked
+
+
+@transaction.atomic
+def start_application(company, intake, *, by):
+    """A new draft for an open intake; a company has at most one live application per intake."""
+    if phase_of(intake) != Phase.OPEN:
+        raise ValidationError(_("This intake is not open for applications."))
+    if company.applications.filter(intake=intake, status__in=LIVE_STATUSES).exists():
+        raise ValidationError(_("Your company already has an application for this intake."))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                company=company, intake=intake, created_by=by, updated_by=by
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Your company already has an application for this intake.")
+        ) from error
+    ApplicationEvent.objects.create(
+        application=application, actor=by, to_status=ApplicationStatus.DRAFT
+    )
+    return application
+
+
+def _lock_draft(application, *, version):
+    locked = Application.objects.select_for_update().select_related("intake").get(pk=application.pk)
+    if locked.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("This application is no longer a draft and cannot change."))
+    if version is not None and locked.version != version:
+        raise DraftConflict(locked)
+    return locked
+
+
+def _bump(locked, *, by, fields):
+    locked.version += 1
+    locked.updated_by = by
+    locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def save_draft(application, *, by, version, **fields):
+    """Save part of a draft if nobody saved it since ``version``; returns the new draft."""
+    locked = _lock_draft(application, version=version)
+    for name, value in fields.items():
+        if name not in DRAFT_FIELDS:
+            raise ValueError(name)
+        setattr(locked, name, value)
+    return _bump(locked, by=by, fields=list(fields))
+
+
+@transaction.atomic
+def set_host_preferences(application, *, by, version, hosts):
+    locked = _lock_draft(application, version=version)
+    offered = set(locked.intake.desk_offers.values_list("host_id", flat=True))
+    if len(hosts) > locked.intake.max_host_preferences:
+        raise ValidationError(
+            _("Rank at most %(n)s hosts.") % {"n": locked.intake.max_host_preferences}
+        )
+    if len({host.pk for host in hosts}) != len(hosts):
+        raise ValidationError(_("Each host can be ranked once."))
+    if any(host.pk not in offered for host in hosts):
+        raise ValidationError(_("Choose among the hosts that offer desks in this intake."))
+    locked.host_preferences.all().delete()
+    HostPreference.objects.bulk_create(
+        HostPreference(application=locked, host=host, rank=rank)
+        for rank, host in enumerate(hosts, start=1)
+    )
+    return _bump(locked, by=by, fields=[])
+
+
+def budget_total(lines):
+    total = Money(0, settings.PORTAL_CURRENCY)
+    for line in lines:
+        total += line.amount_converted
+    return total
+
+
+@transaction.atomic
+def set_budget(application, *, by, version, lines):
+    """Replace the budget with (category, description, amount) lines, converted and capped."""
+    locked = _lock_draft(application, version=version)
+    rows = []
+    for position, (category, description, amount) in enumerate(lines):
+        converted, rate = to_program_currency(amount)
+        rows.append(
+            BudgetLine(
+                application=locked,
+                category=category,
+                description=description,
+                amount=amount,
+                rate=rate,
+                amount_converted=converted,
+                position=position,
+            )
+        )
+    total = budget_total(rows)
+    cap, _rate = to_program_currency(locked.intake.stipend_cap)
+    if total > cap:
+        raise ValidationError(
+            _("The budget comes to %(total)s, above the stipend cap of %(cap)s.")
+            % {"total": total, "cap": cap}
+        )
+    locked.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(rows)
+    return _bump(locked, by=by, fields=[])
+
+
+def sniff_content_type(upload):
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, content_type in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def add_document(application, *, by, kind, upload):
+    locked = _lock_draft(application, version=None)
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is 10 MB.")
+            % {"size": round(upload.size / 1024 / 1024, 1)}
+        )
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError(_("This file is not a PDF, PNG or JPEG, whatever its name says."))
+    document = ApplicationDocument(
+        application=locked,
+        kind=kind,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def remove_document(document, *, by):
+    _lock_draft(document.application, version=None)
+    document.file.delete(save=False)
+    document.delete()
+
+
+def missing_items(application):
+    """What still stands between a draft and a complete application, in plain words."""
+    intake = application.intake
+    missing = []
+    if not application.host_preferences.all():
+        missing.append(_("Rank at least one host incubator."))
+    if not (application.proposed_start and application.proposed_end):
+        missing.append(_("Propose the dates of the stay."))
+    else:
+        missing.extend(date_problems(intake, application.proposed_start, application.proposed_end))
+    if not application.objectives:
+        missing.append(_("Choose at least one objective for the stay."))
+    for field in ["potential_market", "proven_product", "why_this_market", "export_readiness",
+                  "travellers"]:  # fmt: skip
+        if not getattr(application, field).strip():
+            label = Application._meta.get_field(field).verbose_name
+            missing.append(_("Answer the question “%(question)s”.") % {"question": label})
+    if not application.budget_lines.all():
+        missing.append(_("Add the budget lines the stipend should cover."))
+    kinds = {document.kind for document in application.documents.all()}
+    if DocumentKind.PITCH_DECK not in kinds:
+        missing.append(_("Upload a pitch deck."))
+    return missing
+
+
+def _applicant_addresses(application):
+    return sorted(
+        application.company.members.select_related("user").values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def submit_application(application, *, by, now=None):
+    """Submit a complete draft before its deadline, checked now, on the server."""
+    now = now or timezone.now()
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("intake", "company")
+        .get(pk=application.pk)
+    )
+    if locked.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("This application has already been submitted or withdrawn."))
+    if now >= locked.deadline:
+        raise ValidationError(
+            _("The deadline passed at %(deadline)s (%(zone)s); the application stays a draft.")
+            % {
+                "deadline": formats.date_format(
+                    locked.deadline.astimezone(locked.intake.zone), "DATETIME_FORMAT"
+                ),
+                "zone": locked.intake.time_zone,
+            }
+        )
+    missing = missing_items(locked)
+    if missing:
+        raise ValidationError(missing)
+    submitted = transition(locked, to=ApplicationStatus.SUBMITTED, by=by)
+    context = {"application": submitted, "company": submitted.company, "intake": submitted.intake}
+    queue_email(
+        key=f"application-submitted:{submitted.pk}",
+        to=_applicant_addresses(submitted),
+        subject=render_to_string("applications/email/submitted_subject.txt", context),
+        body=render_to_string("applications/email/submitted_message.txt", context),
+    )
+    application.status, application.submitted_at = submitted.status, submitted.submitted_at
+    return submitted
+
+
+@transaction.atomic
+def withdraw_application(application, *, by, note=""):
+    return transition(application, to=ApplicationStatus.WITHDRAWN, by=by, note=note)
+
+
+@transaction.atomic
+def extend_deadline(application, *, by, until, reason):
+    """Give one applicant more time; recorded with its reason in the history."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the deadline is extended."))
+    locked = Application.objects.select_for_update().select_related("intake").get(pk=application.pk)
+    if until <= locked.intake.closes_at:
+        raise ValidationError(_("An extension must end after the intake closes."))
+    locked.deadline_override = until
+    locked.save(update_fields=["deadline_override", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=locked,
+        actor=by,
+        note=_("Deadline extended to %(until)s: %(reason)s")
+        % {
+            "until": formats.date_format(until.astimezone(locked.intake.zone), "DATETIME_FORMAT"),
+            "reason": reason,
+        },
+    )
+    return locked

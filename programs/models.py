@@ -496,3 +496,37 @@ class ProgramStaff(models.Model):
     def __str__(self):
         scope = self.intake or self.program
         return f"{self.user} - {self.get_role_display()} - {scope}"
+
+
+class ExchangeRate(models.Model):
+    """What one unit of a currency is worth in the program's currency, from a given day.
+
+    Amounts entered in another currency are converted at the rate in force that day, and
+    the rate used is stored beside the converted amount, so a later rate changes nothing.
+    """
+
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO code, e.g. BRL."))],
+    )
+    rate = models.DecimalField(
+        _("value of one unit in the program's currency"),
+        max_digits=18,
+        decimal_places=8,
+        validators=[MinValueValidator(0)],
+    )
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_from"], name="one_rate_a_day"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate} ({self.valid_from})"

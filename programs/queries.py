@@ -4,6 +4,7 @@ from django.utils import timezone
 from programs.enums import PartnershipStatus, StaffRole
 from programs.models import (
     DeskOffer,
+    ExchangeRate,
     ForeignMarket,
     HostIncubator,
     Intake,
@@ -183,16 +184,27 @@ def hosts_for_management():
     )
 
 
+def _intakes_of_staff(staff):
+    # A program-wide role covers every intake of the program; a scoped one, its intake.
+    return Intake.objects.filter(
+        Q(program__in=staff.filter(intake__isnull=True).values("program"))
+        | Q(pk__in=staff.filter(intake__isnull=False).values("intake"))
+    )
+
+
 def intakes_visible_to(user):
     """Intakes a person works on (all of them for superusers), for staff pages."""
-    intakes = Intake.objects.all()
-    if not user.is_superuser:
-        staff = ProgramStaff.objects.filter(user=user)
-        intakes = intakes.filter(
-            Q(program__in=staff.filter(intake__isnull=True).values("program"))
-            | Q(pk__in=staff.filter(intake__isnull=False).values("intake"))
-        )
+    if user.is_superuser:
+        intakes = Intake.objects.all()
+    else:
+        intakes = _intakes_of_staff(ProgramStaff.objects.filter(user=user))
     return intakes.select_related("program")
+
+
+def intakes_managed_by(user):
+    if user.is_superuser:
+        return Intake.objects.all()
+    return _intakes_of_staff(ProgramStaff.objects.filter(user=user, role=StaffRole.MANAGER))
 
 
 def intake_for_management(user):
@@ -224,4 +236,14 @@ def program_staff_of(intake):
         .filter(Q(intake__isnull=True) | Q(intake=intake))
         .select_related("user", "intake")
         .order_by("role", "user__full_name", "user__email")
+    )
+
+
+def rate_for(currency, on=None):
+    """The exchange rate in force for a currency on a day, or None if none is recorded."""
+    on = on or timezone.localdate()
+    return (
+        ExchangeRate.objects.filter(currency=currency, valid_from__lte=on)
+        .order_by("-valid_from")
+        .first()
     )

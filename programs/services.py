@@ -1,8 +1,11 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from djmoney.money import Money
 
 from programs import queries
 from programs.enums import (
@@ -279,3 +282,22 @@ def set_rubric(intake, *, by, criteria, reason=""):
         after=rubric_snapshot(intake),
     )
     return intake
+
+
+class NoExchangeRate(ValidationError):
+    pass
+
+
+def to_program_currency(money, *, on=None):
+    """(converted amount, rate used); the rate is 1 for the program's own currency."""
+    home = settings.PORTAL_CURRENCY
+    if str(money.currency) == home:
+        return Money(money.amount, home), Decimal(1)
+    rate = queries.rate_for(str(money.currency), on)
+    if rate is None:
+        raise NoExchangeRate(
+            _("No exchange rate for %(currency)s is recorded yet; use %(home)s or ask the team.")
+            % {"currency": money.currency, "home": home}
+        )
+    amount = (Decimal(money.amount) * rate.rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return Money(amount, home), rate.rate

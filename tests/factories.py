@@ -7,7 +7,7 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from applications.enums import MemberRole
-from applications.models import Company, CompanyMember
+from applications.models import Application, Company, CompanyMember
 from programs.enums import StaffRole
 from programs.models import (
     DeskOffer,
@@ -131,3 +131,14 @@ class RubricCriterionFactory(factory.django.DjangoModelFactory):
     intake = factory.SubFactory(IntakeFactory)
     name = factory.Sequence(lambda n: f"Criterion {n}")
     weight = 1
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft of a company's application to an open intake."""
+
+    class Meta:
+        model = Application
+
+    company = factory.SubFactory(CompanyFactory)
+    intake = factory.SubFactory(IntakeFactory)
+    created_by = factory.SubFactory(UserFactory)

@@ -1,0 +1,69 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from applications.enums import ApplicationStatus
+from applications.models import Application
+from programs.enums import SectorCode
+from programs.models import ForeignMarket, HostIncubator
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """The manager's filters on an intake's applications."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ApplicationStatus.choices, empty_label=_("All statuses")
+    )
+    market = django_filters.ModelChoiceFilter(
+        label=_("Market"),
+        field_name="host_preferences__host__market",
+        queryset=ForeignMarket.objects.order_by("country"),
+        to_field_name="country",
+        empty_label=_("All markets"),
+        distinct=True,
+    )
+    host = django_filters.ModelChoiceFilter(
+        label=_("Host"),
+        field_name="host_preferences__host",
+        queryset=HostIncubator.objects.none(),
+        empty_label=_("All hosts"),
+        distinct=True,
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"),
+        field_name="company__sector__code",
+        choices=SectorCode.choices,
+        empty_label=_("All sectors"),
+    )
+    q = django_filters.CharFilter(
+        label=_("Company"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("company__name", "company"),
+            ("submitted_at", "submitted"),
+            ("status", "status"),
+            ("updated_at", "updated"),
+        ],
+        field_labels={
+            "company__name": _("Company"),
+            "submitted_at": _("Submitted"),
+            "status": _("Status"),
+            "updated_at": _("Last change"),
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields = ["status", "market", "host", "sector", "q"]
+
+    def __init__(self, *args, intake, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["host"].queryset = HostIncubator.objects.filter(
+            desk_offers__intake=intake
+        ).order_by("name")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(company__name__icontains=value))

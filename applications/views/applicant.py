@@ -1,0 +1,303 @@
+"""The applicant's journey: eligibility check, a draft in steps that saves as you go, submission."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from applications import forms, queries, services
+from applications.eligibility import check_company
+from applications.enums import Objective
+from portal.access import get_permitted_object
+from programs import queries as programs_queries
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    form: type | None
+
+
+STEPS = [
+    Step("hosts", gettext_lazy("Host incubators"), forms.HostsForm),
+    Step("dates", gettext_lazy("Dates"), forms.DatesForm),
+    Step("objectives", gettext_lazy("Objectives"), forms.ObjectivesForm),
+    Step("case", gettext_lazy("Business case"), forms.CaseForm),
+    Step("budget", gettext_lazy("Budget"), forms.BudgetForm),
+    Step("documents", gettext_lazy("Documents"), None),
+    Step("review", gettext_lazy("Review and submit"), None),
+]
+STEP_KEYS = [step.key for step in STEPS]
+FIELDS = {
+    "dates": ["proposed_start", "proposed_end"],
+    "objectives": ["objectives", "objectives_detail"],
+    "case": ["potential_market", "proven_product", "why_this_market", "export_readiness",
+             "travellers"],
+}  # fmt: skip
+
+
+def _application(request, pk, permission="applications.view_application"):
+    return get_permitted_object(
+        request.user,
+        queries.with_everything(queries.applications_visible_to(request.user)),
+        permission,
+        pk=pk,
+    )
+
+
+@login_required
+def eligibility_check(request, intake_pk):
+    intake = get_object_or_404(programs_queries.public_intake(), pk=intake_pk)
+    companies = list(queries.companies_of(request.user))
+    checks = [(company, check_company(intake, company)) for company in companies]
+    return render(
+        request,
+        "applications/eligibility.html",
+        {"intake": intake, "checks": checks},
+    )
+
+
+@login_required
+def start(request, intake_pk):
+    intake = get_object_or_404(programs_queries.public_intake(), pk=intake_pk)
+    companies = list(queries.companies_owned_by(request.user)) + [
+        c for c in queries.companies_of(request.user) if c.my_role != "owner"
+    ]
+    error = None
+    if request.method == "POST":
+        company = next((c for c in companies if str(c.pk) == request.POST.get("company")), None)
+        if company is None:
+            raise Http404
+        try:
+            application = services.start_application(company, intake, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("applications:step", pk=application.pk, step=STEP_KEYS[0])
+    existing = {
+        a.company_id: a for a in queries.applications_of(request.user).filter(intake=intake)
+    }
+    return render(
+        request,
+        "applications/start.html",
+        {"intake": intake, "companies": companies, "existing": existing, "error": error},
+    )
+
+
+def _initial(application, key):
+    if key == "hosts":
+        return {f"choice_{p.rank}": str(p.host_id) for p in application.host_preferences.all()} | {
+            "version": application.version
+        }
+    values = {name: getattr(application, name) for name in FIELDS.get(key, [])}
+    return values | {"version": application.version}
+
+
+def _budget_initial(application):
+    return [
+        {"category": line.category, "description": line.description, "amount": line.amount}
+        for line in application.budget_lines.all()
+    ]
+
+
+def _save(step, application, form, formset, user):
+    version = form.cleaned_data["version"]
+    if step.key == "hosts":
+        return services.set_host_preferences(
+            application, by=user, version=version, hosts=form.ranked_hosts()
+        )
+    if step.key == "budget":
+        return services.set_budget(application, by=user, version=version, lines=formset.lines())
+    fields = {name: form.cleaned_data[name] for name in FIELDS[step.key]}
+    return services.save_draft(application, by=user, version=version, **fields)
+
+
+def _saved_values(step, current):
+    """The other person's saved version of this step, to show beside what you typed."""
+    if step.key == "hosts":
+        return [(_("Ranked hosts"), ", ".join(str(p.host) for p in current.host_preferences.all()))]
+    if step.key == "budget":
+        return [
+            (line.get_category_display(), str(line.amount)) for line in current.budget_lines.all()
+        ]
+    return [
+        (current._meta.get_field(name).verbose_name, getattr(current, name))
+        for name in FIELDS[step.key]
+    ]
+
+
+@login_required
+def step(request, pk, step):
+    if step not in STEP_KEYS:
+        raise Http404
+    application = _application(request, pk)
+    current = STEPS[STEP_KEYS.index(step)]
+    if step == "documents":
+        return documents(request, application, current)
+    if step == "review":
+        return review(request, application, current)
+    editable = request.user.has_perm("applications.change_application", application)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = current.form(data, initial=_initial(application, step), application=application)
+    formset = None
+    if step == "budget":
+        formset = forms.BudgetFormSet(data, initial=_budget_initial(application), prefix="budget")
+    conflict = None
+    saved = False
+    if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
+        try:
+            application = _save(current, application, form, formset, request.user)
+            saved = True
+        except services.DraftConflict as error:
+            conflict = _saved_values(current, error.current)
+            # The next save is a deliberate choice to keep what this person typed.
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.htmx:
+        return render(
+            request,
+            "applications/_save_status.html",
+            {
+                "saved": saved,
+                "conflict": conflict,
+                "form": form,
+                "application": application,
+                "now": timezone.now(),
+            },
+        )
+    if saved:
+        messages.success(request, _("Saved."))
+        following = STEP_KEYS[STEP_KEYS.index(step) + 1]
+        target = following if "continue" in request.POST else step
+        return redirect("applications:step", pk=application.pk, step=target)
+    return render(
+        request,
+        "applications/step.html",
+        {
+            "application": application,
+            "steps": STEPS,
+            "current": current,
+            "form": form,
+            "formset": formset,
+            "conflict": conflict,
+            "editable": editable,
+        },
+    )
+
+
+def documents(request, application, current):
+    editable = request.user.has_perm("applications.change_application", application)
+    form = forms.DocumentForm()
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.add_document(
+                    application,
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("The document is uploaded."))
+                return redirect("applications:step", pk=application.pk, step="documents")
+    return render(
+        request,
+        "applications/documents.html",
+        {
+            "application": application,
+            "steps": STEPS,
+            "current": current,
+            "form": form,
+            "editable": editable,
+        },
+    )
+
+
+def review(request, application, current):
+    return render(
+        request,
+        "applications/review.html",
+        {
+            "application": application,
+            "steps": STEPS,
+            "current": current,
+            "missing": services.missing_items(application) if application.is_editable else [],
+            "total": services.budget_total(application.budget_lines.all()),
+            "can_submit": request.user.has_perm("applications.submit_application", application),
+            "can_withdraw": request.user.has_perm("applications.withdraw_application", application),
+            "withdraw_form": forms.WithdrawForm(),
+            "objective_labels": [
+                label for code, label in Objective.choices if code in application.objectives
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_remove(request, pk, document_pk):
+    application = _application(request, pk, "applications.change_application")
+    document = get_object_or_404(application.documents.all(), pk=document_pk)
+    services.remove_document(document, by=request.user)
+    messages.success(request, _("The document is removed."))
+    return redirect("applications:step", pk=application.pk, step="documents")
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    application = _application(request, pk)
+    document = get_object_or_404(application.documents.all(), pk=document_pk)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = _application(request, pk, "applications.submit_application")
+    try:
+        services.submit_application(application, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("applications:step", pk=application.pk, step="review")
+    messages.success(
+        request, _("Your application is submitted. A confirmation email is on its way.")
+    )
+    return redirect("applications:step", pk=application.pk, step="review")
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    application = _application(request, pk, "applications.withdraw_application")
+    form = forms.WithdrawForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.withdraw_application(application, by=request.user, note=note)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your application is withdrawn."))
+    return redirect("applications:step", pk=application.pk, step="review")

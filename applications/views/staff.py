@@ -1,0 +1,128 @@
+"""Program managers read an intake's applications: filtered list, CSV export, detail."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import forms, queries, services
+from applications.filters import ApplicationFilter
+from portal.access import get_permitted_object
+from programs.queries import intakes_managed_by
+
+PAGE_SIZE = 50
+
+
+def _filtered(request, intake):
+    filters = ApplicationFilter(
+        request.GET, queryset=queries.intake_applications(intake), intake=intake
+    )
+    return filters, filters.qs if filters.is_valid() else filters.queryset.none()
+
+
+@login_required
+def application_list(request, intake_pk):
+    intake = get_object_or_404(intakes_managed_by(request.user), pk=intake_pk)
+    filters, applications = _filtered(request, intake)
+    if request.GET.get("format") == "csv":
+        return _csv(intake, applications)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/staff/list.html",
+        {"intake": intake, "filter": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(intake, applications):
+    writer = csv.writer(_Echo())
+    header = [_("Company"), _("Country"), _("Sector"), _("Status"), _("Submitted"),
+              _("Host preferences"), _("Start"), _("End"), _("Budget")]  # fmt: skip
+
+    def rows():
+        yield writer.writerow(header)
+        for application in applications.iterator(chunk_size=500):
+            yield writer.writerow(_csv_row(application))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-applications.csv"'
+    return response
+
+
+def _csv_row(application):
+    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+    def safe(value):
+        text = "" if value is None else str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+    return [
+        safe(application.company.name),
+        application.company.country.code,
+        application.company.sector.code if application.company.sector_id else "",
+        application.status,
+        application.submitted_at.isoformat() if application.submitted_at else "",
+        safe(" > ".join(p.host.name for p in application.host_preferences.all())),
+        application.proposed_start or "",
+        application.proposed_end or "",
+        application.budget_cad if application.budget_cad is not None else "",
+    ]
+
+
+@login_required
+def application_detail(request, pk):
+    application = get_permitted_object(
+        request.user,
+        queries.with_everything(queries.applications_visible_to(request.user)),
+        "applications.extend_application",
+        pk=pk,
+    )
+    return render(
+        request,
+        "applications/staff/detail.html",
+        {
+            "application": application,
+            "missing": services.missing_items(application) if application.is_editable else [],
+            "total": services.budget_total(application.budget_lines.all()),
+            "extension_form": forms.ExtensionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def extend(request, pk):
+    application = get_permitted_object(
+        request.user,
+        queries.applications_visible_to(request.user),
+        "applications.extend_application",
+        pk=pk,
+    )
+    form = forms.ExtensionForm(request.POST)
+    if form.is_valid():
+        until = (
+            form.cleaned_data["until"].replace(tzinfo=None).replace(tzinfo=application.intake.zone)
+        )
+        try:
+            services.extend_deadline(
+                application, by=request.user, until=until, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The deadline is extended for this applicant."))
+    else:
+        messages.error(request, _("Give a new deadline and a reason."))
+    return redirect("applications:manage_application", pk=application.pk)

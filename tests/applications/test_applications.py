@@ -1,0 +1,265 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from djmoney.money import Money
+
+from applications import services
+from applications.enums import ApplicationStatus, BudgetCategory, DocumentKind, MemberRole
+from applications.models import Application
+from programs.models import ExchangeRate
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def owner():
+    return factories.CompanyMemberFactory(role=MemberRole.OWNER)
+
+
+@pytest.fixture
+def intake():
+    intake = factories.IntakeFactory()
+    factories.DeskOfferFactory(intake=intake)
+    factories.DeskOfferFactory(intake=intake)
+    return intake
+
+
+@pytest.fixture
+def draft(owner, intake):
+    return services.start_application(owner.company, intake, by=owner.user)
+
+
+def complete(application, user):
+    intake = application.intake
+    hosts = [offer.host for offer in intake.desk_offers.all()]
+    application = services.set_host_preferences(
+        application, by=user, version=application.version, hosts=hosts[:1]
+    )
+    start = intake.placement_starts_on
+    application = services.save_draft(
+        application,
+        by=user,
+        version=application.version,
+        proposed_start=start,
+        proposed_end=start + datetime.timedelta(days=60),
+        objectives=["first-customers"],
+        potential_market="Mid-size utilities in São Paulo.",
+        proven_product="40 paying customers at home.",
+        why_this_market="Grid modernisation.",
+        export_readiness="Export plan and a sales lead.",
+        travellers="Our CEO.",
+    )
+    application = services.set_budget(
+        application,
+        by=user,
+        version=application.version,
+        lines=[(BudgetCategory.TRAVEL, "Flights", Money(1800, "CAD"))],
+    )
+    services.add_document(
+        application,
+        by=user,
+        kind=DocumentKind.PITCH_DECK,
+        upload=SimpleUploadedFile("deck.pdf", PDF, content_type="application/pdf"),
+    )
+    return Application.objects.get(pk=application.pk)
+
+
+def test_a_company_has_one_live_application_per_intake(owner, intake, draft):
+    with pytest.raises(ValidationError, match="already has an application"):
+        services.start_application(owner.company, intake, by=owner.user)
+    services.withdraw_application(draft, by=owner.user)
+    again = services.start_application(owner.company, intake, by=owner.user)
+    assert again.status == ApplicationStatus.DRAFT
+
+
+def test_an_intake_that_is_not_open_takes_no_application(owner):
+    upcoming = factories.IntakeFactory(
+        opens_at=timezone.now() + datetime.timedelta(days=2),
+        closes_at=timezone.now() + datetime.timedelta(days=9),
+    )
+    with pytest.raises(ValidationError, match="not open"):
+        services.start_application(owner.company, upcoming, by=owner.user)
+
+
+def test_a_stale_save_is_refused_and_changes_nothing(owner, draft):
+    colleague = factories.CompanyMemberFactory(company=owner.company, role=MemberRole.STAFF).user
+    opened_at = draft.version
+    services.save_draft(draft, by=colleague, version=opened_at, potential_market="Theirs")
+    with pytest.raises(services.DraftConflict) as conflict:
+        services.save_draft(draft, by=owner.user, version=opened_at, potential_market="Mine")
+    assert conflict.value.current.potential_market == "Theirs"
+    draft.refresh_from_db()
+    assert draft.potential_market == "Theirs"
+    assert draft.version == opened_at + 1
+
+
+def test_the_budget_is_converted_at_the_recorded_rate_and_capped(owner, draft):
+    ExchangeRate.objects.create(
+        currency="BRL", rate="0.27000000", valid_from=timezone.localdate(), source="Test"
+    )
+    updated = services.set_budget(
+        draft,
+        by=owner.user,
+        version=draft.version,
+        lines=[
+            (BudgetCategory.TRAVEL, "Flights", Money(1500, "CAD")),
+            (BudgetCategory.ACCOMMODATION, "Flat", Money(5000, "BRL")),
+        ],
+    )
+    lines = list(updated.budget_lines.all())
+    assert [(line.rate, line.amount_converted) for line in lines] == [
+        (1, Money(1500, "CAD")),
+        (Decimal("0.27"), Money(1350, "CAD")),
+    ]
+    assert services.budget_total(lines) == Money(2850, "CAD")
+    with pytest.raises(ValidationError, match="above the stipend cap of CA\\$4,000.00"):
+        services.set_budget(
+            updated,
+            by=owner.user,
+            version=updated.version,
+            lines=[(BudgetCategory.TRAVEL, "Business class", Money(4000.01, "CAD"))],
+        )
+
+
+def test_a_currency_without_a_rate_is_refused(owner, draft):
+    with pytest.raises(ValidationError, match="No exchange rate for INR"):
+        services.set_budget(
+            draft,
+            by=owner.user,
+            version=draft.version,
+            lines=[(BudgetCategory.TRAVEL, "", Money(100, "INR"))],
+        )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"MZ\x90\x00 not a pdf", "not a PDF, PNG or JPEG"),
+        (b"<script>alert(1)</script>", "not a PDF, PNG or JPEG"),
+    ],
+)
+def test_an_upload_is_checked_by_its_content_not_its_name(owner, draft, content, message):
+    upload = SimpleUploadedFile("deck.pdf", content, content_type="application/pdf")
+    with pytest.raises(ValidationError, match=message):
+        services.add_document(draft, by=owner.user, kind=DocumentKind.PITCH_DECK, upload=upload)
+    assert draft.documents.count() == 0
+
+
+def test_an_upload_that_is_too_large_is_refused(owner, draft):
+    big = SimpleUploadedFile("deck.pdf", PDF + b"0" * services.MAX_DOCUMENT_BYTES)
+    with pytest.raises(ValidationError, match="the limit is 10 MB"):
+        services.add_document(draft, by=owner.user, kind=DocumentKind.PITCH_DECK, upload=big)
+
+
+def test_a_png_named_pdf_is_stored_as_what_it_is(owner, draft, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    document = services.add_document(
+        draft, by=owner.user, kind=DocumentKind.OTHER, upload=SimpleUploadedFile("x.pdf", png)
+    )
+    assert document.content_type == "image/png"
+    assert document.file.name.endswith(".png")
+    assert document.original_name == "x.pdf"
+
+
+def test_missing_items_are_named_in_plain_words(draft):
+    assert services.missing_items(draft) == [
+        "Rank at least one host incubator.",
+        "Propose the dates of the stay.",
+        "Choose at least one objective for the stay.",
+        "Answer the question “potential market”.",
+        "Answer the question “proven product”.",
+        "Answer the question “why this market”.",
+        "Answer the question “export readiness”.",
+        "Answer the question “who travels”.",
+        "Add the budget lines the stipend should cover.",
+        "Upload a pitch deck.",
+    ]
+
+
+def test_submission_locks_the_draft_and_emails_once(
+    owner, draft, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    application = complete(draft, owner.user)
+    assert services.missing_items(application) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, by=owner.user)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.submitted_at is not None
+    assert [e.to_status for e in application.events.all()] == ["draft", "submitted"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [owner.user.email]
+    assert mail.outbox[0].subject == f"Application received: {application.intake.title}"
+    with pytest.raises(ValidationError, match="no longer a draft"):
+        services.save_draft(application, by=owner.user, version=application.version, travellers="x")
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.submit_application(application, by=owner.user)
+    assert len(mail.outbox) == 1
+
+
+def test_submission_after_the_deadline_is_refused_and_nothing_is_lost(
+    owner, draft, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    application = complete(draft, owner.user)
+    late = application.intake.closes_at + datetime.timedelta(seconds=1)
+    with pytest.raises(ValidationError, match="The deadline passed"):
+        services.submit_application(application, by=owner.user, now=late)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    assert application.potential_market == "Mid-size utilities in São Paulo."
+
+
+def test_an_extension_lets_one_applicant_submit_late(owner, draft, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    manager = factories.UserFactory()
+    application = complete(draft, owner.user)
+    closes = application.intake.closes_at
+    with pytest.raises(ValidationError, match="Say why"):
+        services.extend_deadline(
+            application, by=manager, until=closes + datetime.timedelta(days=1), reason=" "
+        )
+    services.extend_deadline(
+        application, by=manager, until=closes + datetime.timedelta(days=1), reason="Flood."
+    )
+    application.refresh_from_db()
+    services.submit_application(
+        application, by=owner.user, now=closes + datetime.timedelta(hours=2)
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    notes = [event.note for event in application.events.all() if event.note]
+    assert len(notes) == 1
+    assert notes[0].endswith(": Flood.")
+
+
+def test_an_illegal_transition_is_refused_with_a_clear_message(owner, draft):
+    services.withdraw_application(draft, by=owner.user)
+    with pytest.raises(ValidationError, match="withdrawn cannot become submitted"):
+        services.transition(draft, to=ApplicationStatus.SUBMITTED, by=owner.user)
+
+
+def test_hosts_outside_the_intake_cannot_be_ranked(owner, draft):
+    stranger = factories.HostIncubatorFactory()
+    with pytest.raises(ValidationError, match="Choose among the hosts"):
+        services.set_host_preferences(draft, by=owner.user, version=draft.version, hosts=[stranger])
+
+
+def test_text_is_stored_as_typed_and_shown_escaped(client, owner, draft):
+    services.save_draft(
+        draft, by=owner.user, version=draft.version, potential_market="<script>alert(1)</script>"
+    )
+    client.force_login(owner.user)
+    html = client.get(f"/applications/{draft.pk}/review/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -1,0 +1,108 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import services
+from applications.enums import MemberRole
+from programs.enums import StaffRole
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def intake():
+    intake = factories.IntakeFactory()
+    factories.DeskOfferFactory(intake=intake)
+    return intake
+
+
+@pytest.fixture
+def manager(client, intake):
+    user = factories.ProgramStaffFactory(program=intake.program, role=StaffRole.MANAGER).user
+    client.force_login(user)
+    return user
+
+
+def add_applications(intake, count, sector="it"):
+    offer = intake.desk_offers.first()
+    for _ in range(count):
+        owner = factories.CompanyMemberFactory(
+            role=MemberRole.OWNER, company__sector=factories.sector(sector)
+        )
+        application = services.start_application(owner.company, intake, by=owner.user)
+        services.set_host_preferences(
+            application, by=owner.user, version=application.version, hosts=[offer.host]
+        )
+
+
+def list_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_runs_the_same_queries_for_3_and_300_applications(client, manager, intake):
+    url = reverse("applications:intake_applications", args=[intake.pk]) + "?sector=it&order=company"
+    add_applications(intake, 3)
+    few = list_queries(client, url)
+    add_applications(intake, 297)
+    assert list_queries(client, url) == few
+    assert client.get(url).context["page"].paginator.count == 300
+
+
+def test_the_list_filters_by_sector_and_searches_companies(client, manager, intake):
+    add_applications(intake, 2, sector="it")
+    add_applications(intake, 1, sector="health")
+    url = reverse("applications:intake_applications", args=[intake.pk])
+    assert client.get(url, {"sector": "health"}).context["page"].paginator.count == 1
+    name = intake.applications.first().company.name
+    page = client.get(url, {"q": name}).context["page"]
+    assert [a.company.name for a in page] == [name]
+
+
+def test_the_csv_export_follows_the_filters_and_defuses_formulas(client, manager, intake):
+    add_applications(intake, 2, sector="it")
+    evil = intake.applications.first().company
+    evil.name = "=HYPERLINK(1)"
+    evil.save()
+    url = reverse("applications:intake_applications", args=[intake.pk])
+    response = client.get(url, {"sector": "it", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["Company", "Country", "Sector", "Status"]
+    assert len(rows) == 3
+    assert "'=HYPERLINK(1)" in [row[0] for row in rows]
+
+
+def test_another_programs_manager_gets_a_404(client, intake):
+    add_applications(intake, 1)
+    other = factories.ProgramStaffFactory(role=StaffRole.MANAGER).user
+    client.force_login(other)
+    url = reverse("applications:intake_applications", args=[intake.pk])
+    assert client.get(url).status_code == 404
+    application = intake.applications.get()
+    assert (
+        client.get(reverse("applications:manage_application", args=[application.pk])).status_code
+        == 404
+    )
+
+
+def test_a_manager_extends_one_applicants_deadline(client, manager, intake):
+    add_applications(intake, 1)
+    application = intake.applications.get()
+    until = intake.closes_at.astimezone(intake.zone) + datetime.timedelta(days=2)
+    response = client.post(
+        reverse("applications:extend", args=[application.pk]),
+        {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Hospital stay"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.deadline_override.astimezone(intake.zone).strftime(
+        "%Y-%m-%d %H:%M"
+    ) == until.strftime("%Y-%m-%d %H:%M")
