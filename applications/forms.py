@@ -7,11 +7,12 @@ from djmoney.forms.fields import MoneyField
 from applications.dates import date_problems
 from applications.enums import BudgetCategory, DocumentKind, MemberRole, Objective
 from applications.models import Company
+from portal.forms import LabelledMoneyMixin
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(LabelledMoneyMixin, forms.ModelForm):
     """The company profile: what the program selects on and the eligibility check reads."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -191,7 +192,7 @@ class CaseForm(VersionedForm):
         super().__init__(*args, **kwargs)
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(LabelledMoneyMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=BudgetCategory.choices)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     amount = MoneyField(

@@ -1,9 +1,11 @@
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -463,3 +465,43 @@ def extend_deadline(application, *, by, until, reason):
         },
     )
     return locked
+
+
+REMINDERS = [72, 24]  # hours before the deadline
+
+
+def remind_drafts(now=None):
+    """Queue the 72- and 24-hour reminders that are due; the outbox key makes each one once."""
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(hours=max(REMINDERS))
+    drafts = (
+        Application.objects.filter(status=ApplicationStatus.DRAFT)
+        .filter(
+            Q(intake__closes_at__gt=now, intake__closes_at__lte=horizon)
+            | Q(deadline_override__gt=now, deadline_override__lte=horizon)
+        )
+        .select_related("intake", "company")
+    )
+    for application in drafts:
+        left = application.deadline - now
+        if left <= datetime.timedelta(0):
+            continue
+        due = [hours for hours in REMINDERS if left <= datetime.timedelta(hours=hours)]
+        # Only the nearest reminder that is due: a draft found 20 hours out gets the
+        # 24-hour one, not a late 72-hour one as well.
+        hours = min(due)
+        context = {
+            "application": application,
+            "intake": application.intake,
+            "company": application.company,
+            "hours": hours,
+            "link": settings.PORTAL_BASE_URL.rstrip("/")
+            + reverse("applications:step", args=[application.pk, "review"]),
+        }
+        with transaction.atomic():
+            queue_email(
+                key=f"draft-reminder:{application.pk}:{hours}",
+                to=_applicant_addresses(application),
+                subject=render_to_string("applications/email/reminder_subject.txt", context),
+                body=render_to_string("applications/email/reminder_message.txt", context),
+            )

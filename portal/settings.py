@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.send_pending_emails",
         "schedule": 60.0,
     },
+    # Drafts get one email 72 hours and one 24 hours before their deadline.
+    "remind-draft-applications": {
+        "task": "applications.remind_drafts",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.

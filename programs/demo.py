@@ -8,7 +8,7 @@ from djmoney.money import Money
 from portal.demo import demo_email
 from programs import services
 from programs.enums import Direction, StaffRole
-from programs.models import HostIncubator, Program, Sector
+from programs.models import ExchangeRate, HostIncubator, Program, Sector
 
 # The five markets the reference program names, with believable hosts in each, and two
 # hosts at home for the inbound exchange (the seed's Toronto <-> Mumbai model).
@@ -222,8 +222,20 @@ MARKETS = {
 }
 
 
+# Illustrative rates for the demo only: a real program records its own, with their source.
+DEMO_RATES = {"USD": "1.39", "EUR": "1.52", "BRL": "0.26", "INR": "0.0165", "SAR": "0.37",
+              "AED": "0.38"}  # fmt: skip
+
+
 def seed(run):
     services.ensure_sectors()
+    for currency, rate in DEMO_RATES.items():
+        ExchangeRate.objects.create(
+            currency=currency,
+            rate=rate,
+            valid_from=timezone.localdate() - datetime.timedelta(days=30),
+            source="Demo rate (illustrative, not an official quote)",
+        )
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     briefed = timezone.now()
     markets = {
@@ -277,7 +289,7 @@ def seed(run):
 
 
 def seed_intakes(program, manager, *, markets, hosts, sectors):
-    """One intake open now (outbound) and one inbound exchange opening soon."""
+    """Two intakes open now (outbound, and the inbound exchange) and one upcoming."""
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     closes = now + datetime.timedelta(days=21)
     outbound = services.create_intake(
@@ -317,7 +329,7 @@ def seed_intakes(program, manager, *, markets, hosts, sectors):
     )
     services.publish_intake(outbound, by=manager)
 
-    opens = now + datetime.timedelta(days=14)
+    opens = now - datetime.timedelta(days=3)
     inbound = services.create_intake(
         program,
         by=manager,
@@ -340,4 +352,25 @@ def seed_intakes(program, manager, *, markets, hosts, sectors):
     inbound.allowed_sectors.set([sectors["it"], sectors["finance"]])
     services.set_desk_offers(inbound, offers=[(hosts["toronto"], 3), (hosts["waterloo"], 2)])
     services.publish_intake(inbound, by=manager)
-    return {"outbound": outbound, "inbound": inbound}
+
+    autumn_opens = now + datetime.timedelta(days=60)
+    autumn = services.create_intake(
+        program,
+        by=manager,
+        title="Autumn 2027 outbound: Germany and the Gulf",
+        summary="The next call for engineering, architecture and health firms.",
+        markets=[markets[code] for code in ["DE", "SA", "AE"]],
+        sectors=[sectors[code] for code in ["engineering", "architecture", "health"]],
+        opens_at=autumn_opens,
+        closes_at=autumn_opens + datetime.timedelta(days=30),
+        placement_starts_on=(autumn_opens + datetime.timedelta(days=75)).date(),
+        placement_ends_on=(autumn_opens + datetime.timedelta(days=255)).date(),
+        stipend_budget=Money(60000, "CAD"),
+        min_years_operating=3,
+        allowed_home_countries=["CA"],
+    )
+    services.set_desk_offers(
+        autumn, offers=[(hosts["isar"], 2), (hosts["riyadh"], 2), (hosts["dubaicreek"], 2)]
+    )
+    services.publish_intake(autumn, by=manager)
+    return {"outbound": outbound, "inbound": inbound, "autumn": autumn}

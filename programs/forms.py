@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import LabelledMoneyMixin
 from programs import queries
 from programs.enums import HostService, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, MarketGroup
@@ -94,7 +95,7 @@ class PartnerEmailsField(forms.CharField):
         return list(users.values())
 
 
-class HostForm(forms.ModelForm):
+class HostForm(LabelledMoneyMixin, forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     sectors = checkboxes(_("Sectors served"), queries.sectors())
     services = forms.MultipleChoiceField(
@@ -149,7 +150,7 @@ class HostForm(forms.ModelForm):
         return capacity
 
 
-class IntakeForm(forms.ModelForm):
+class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
     """An intake's terms; times are typed in the intake's own time zone."""
 
     time_zone = forms.ChoiceField(
@@ -356,7 +357,7 @@ class ConfirmChangeForm(forms.Form):
     )
 
 
-class EligibilityForm(forms.ModelForm):
+class EligibilityForm(LabelledMoneyMixin, forms.ModelForm):
     allowed_sectors = checkboxes(
         _("Allowed sectors"), queries.sectors(), help_text=_("Leave empty to accept every sector.")
     )

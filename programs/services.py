@@ -141,15 +141,16 @@ def update_intake(intake, *, markets, sectors, **fields):
 
 @transaction.atomic
 def publish_intake(intake, *, by):
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
-    if not intake.desk_offers.exists():
+    locked = Intake.objects.select_for_update().get(pk=intake.pk)
+    if not locked.desk_offers.exists():
         raise ValidationError(_("Offer at least one host desk before publishing the intake."))
-    if not intake.criteria.exists():
+    if not locked.criteria.exists():
         raise ValidationError(_("Give the intake a scoring rubric before publishing it."))
-    if intake.published_at is None:
-        intake.published_at = timezone.now()
-        intake.save(update_fields=["published_at"])
-    return intake
+    if locked.published_at is None:
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["published_at"])
+    intake.published_at = locked.published_at
+    return locked
 
 
 def check_desk_offers(intake, offers):

@@ -25,7 +25,9 @@ def unavailable(reason):
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings):
+def _isolated(settings, tmp_path):
+    # Uploads go to a folder of the test's own, never into the checkout.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Rate limits live in the cache; each test starts with a clean count.
     cache.clear()
     # Fast hashing: the real PBKDF2 cost is for people, not for fixtures.

@@ -5,8 +5,10 @@ document.querySelectorAll("[data-local-time]").forEach(function (holder) {
   if (isNaN(moment)) return;
   var lang = document.documentElement.lang || undefined;
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // dateStyle/timeStyle cannot be combined with timeZoneName: name the parts instead.
   var text = new Intl.DateTimeFormat(lang, {
-    dateStyle: "long", timeStyle: "short", timeZoneName: "short"
+    year: "numeric", month: "long", day: "numeric",
+    hour: "numeric", minute: "2-digit", timeZoneName: "short"
   }).format(moment);
   var time = holder.querySelector("time");
   time.setAttribute("datetime", moment.toISOString());

@@ -263,3 +263,26 @@ def test_text_is_stored_as_typed_and_shown_escaped(client, owner, draft):
     html = client.get(f"/applications/{draft.pk}/review/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_drafts_are_reminded_72_and_24_hours_before_close_once_each(
+    owner, draft, django_capture_on_commit_callbacks
+):
+    closes = draft.intake.closes_at
+    submitted = factories.ApplicationFactory(intake=draft.intake)
+    services.transition(submitted, to=ApplicationStatus.SUBMITTED, by=owner.user)
+
+    def run(hours_left):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.remind_drafts(now=closes - datetime.timedelta(hours=hours_left))
+
+    run(100)
+    assert mail.outbox == []
+    run(70)
+    run(69)
+    assert [m.subject for m in mail.outbox] == [f"72 hours left to submit: {draft.intake.title}"]
+    run(23)
+    run(1)
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject.startswith("24 hours left")
+    assert mail.outbox[1].to == [owner.user.email]

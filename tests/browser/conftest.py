@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -15,22 +16,29 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def page(chromium_path, live_server, tmp_path):
+@contextlib.contextmanager
+def open_page(chromium_path, base_url, screenshot_dir, **context_options):
+    """A Chromium page on the live server; options go to the browser context (time zone ...)."""
     # Playwright's sync API runs an event loop in this thread; the ORM is still used synchronously.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="en-CA")
+        context = browser.new_context(base_url=base_url, **({"locale": "en-CA"} | context_options))
         page = context.new_page()
         page.set_default_timeout(15_000)
         try:
             yield page
         except Exception:
-            page.screenshot(path=str(tmp_path / "failure.png"))
+            page.screenshot(path=str(screenshot_dir / "failure.png"))
             raise
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def page(chromium_path, live_server, tmp_path):
+    with open_page(chromium_path, live_server.url, tmp_path) as page:
+        yield page

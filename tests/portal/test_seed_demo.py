@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from djmoney.money import Money
 
-from applications.models import Company
+from applications.models import Application, Company
 from programs.enums import Phase, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, Program
 
@@ -58,10 +58,19 @@ def test_seed_demo_fills_every_area_built_so_far(settings):
     assert program.staff.filter(role=StaffRole.MANAGER).count() == 1
     assert program.staff.filter(role=StaffRole.REVIEWER).count() == 2
     assert HostIncubator.objects.filter(partner_staff__isnull=False).distinct().count() == 2
-    assert Company.objects.count() == 2
-    intakes = {intake.direction: intake for intake in Intake.objects.all()}
+    assert Company.objects.count() == 5
+    statuses = sorted(Application.objects.values_list("intake__direction", "status"))
+    assert statuses == [
+        ("inbound", "draft"),
+        ("inbound", "submitted"),
+        ("outbound", "draft"),
+        ("outbound", "submitted"),
+        ("outbound", "submitted"),
+    ]
+    intakes = {i.direction: i for i in Intake.objects.exclude(title__startswith="Autumn")}
     assert intakes["outbound"].phase == Phase.OPEN
-    assert intakes["inbound"].phase == Phase.UPCOMING
+    assert intakes["inbound"].phase == Phase.OPEN
+    assert Intake.objects.get(title__startswith="Autumn").phase == Phase.UPCOMING
     assert intakes["outbound"].stipend_cap == Money(4000, "CAD")
     assert intakes["outbound"].max_stay_days == 90
     assert intakes["outbound"].criteria.count() == 5
@@ -74,7 +83,7 @@ def test_every_demo_user_gets_a_random_password_printed_once(settings):
     output = seed(settings)
     credentials = printed_credentials(output)
     User = get_user_model()
-    assert len(credentials) == User.objects.count() == 9
+    assert len(credentials) == User.objects.count() == 13
     for email, password in credentials:
         user = User.objects.get(email=email)
         assert user.check_password(password)
