@@ -22,12 +22,28 @@ class ApplicationsConfig(AppConfig):
                 return None
             return {"companies": []}
 
+        def present():
+            # The same rule as applicant(): a member of a company, or someone with no role.
+            from django.db.models import Exists, OuterRef, Q
+
+            from applications.models import CompanyMember
+            from programs.models import HostIncubator, ProgramStaff
+
+            def exists(queryset):
+                return Exists(queryset.filter(user=OuterRef("pk")))
+
+            return Q(exists(CompanyMember.objects.all())) | ~(
+                Q(exists(ProgramStaff.objects.all()))
+                | Q(exists(HostIncubator.partner_staff.through.objects.all()))
+            )
+
         dashboard.register(
             dashboard.Section(
                 key="applicant",
                 title=_("Your companies"),
                 template="applications/dashboard/applicant.html",
                 load=applicant,
+                present=present,
                 order=40,
             )
         )

@@ -84,7 +84,12 @@ def companies_owned_by(user):
 
 
 def intake_applications(intake):
-    """An intake's applications for the manager's list, in a fixed number of queries."""
+    """An intake's applications, for the manager's filters; pages add what they show."""
+    return Application.objects.filter(intake=intake).order_by("company__name", "pk")
+
+
+def for_export(applications):
+    """The CSV export's columns, in a fixed number of queries."""
     budget = (
         BudgetLine.objects.filter(application=OuterRef("pk"))
         .values("application")
@@ -92,8 +97,7 @@ def intake_applications(intake):
         .values("total")
     )
     return (
-        Application.objects.filter(intake=intake)
-        .select_related("company__sector", "intake")
+        applications.select_related("company__sector")
         .prefetch_related(
             Prefetch(
                 "host_preferences",
@@ -101,5 +105,37 @@ def intake_applications(intake):
             )
         )
         .annotate(budget_cad=Subquery(budget))
-        .order_by("company__name", "pk")
     )
+
+
+LIST_COLUMNS = [
+    "pk",
+    "status",
+    "submitted_at",
+    "company__name",
+    "company__country",
+    "company__sector__code",
+]
+
+
+def list_rows(applications):
+    """One page of the manager's list as plain rows: two queries, no model instances.
+
+    ``applications`` is the filtered, ordered queryset sliced to a page.
+    """
+    page = list(applications.values(*LIST_COLUMNS))
+    ids = [row["pk"] for row in page]
+    hosts = {}
+    for application_id, name in (
+        HostPreference.objects.filter(application_id__in=ids)
+        .order_by("application_id", "rank")
+        .values_list("application_id", "host__name")
+    ):
+        hosts.setdefault(application_id, []).append(name)
+    totals = dict(
+        BudgetLine.objects.filter(application_id__in=ids)
+        .values("application_id")
+        .annotate(total=Sum("amount_converted"))
+        .values_list("application_id", "total")
+    )
+    return page, hosts, totals

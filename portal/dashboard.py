@@ -6,9 +6,12 @@ whether a person has that kind of work and what to show; the navigation shows
 the same sections, so both always agree about what a person can do.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from django.db import connection
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Section:
     title: Any  # a lazy translation
     template: str
     load: Callable  # (user) -> dict of template context, or None when not this person's work
+    # () -> a boolean expression over a User row (OuterRef("pk")): does this person have
+    # such work? Navigation asks it of every section in one query on every page.
+    present: Callable
     order: int = 100
 
 
@@ -64,3 +70,54 @@ def sections_for(request):
                 loaded.append(LoadedSection(section, context))
     request._portal_sections = loaded
     return loaded
+
+
+_SENTINEL_USER_ID = -7_300_001
+
+
+@functools.cache
+def _presence_sql(keys):
+    """The presence query's SQL, built once per process.
+
+    Building a query of several EXISTS expressions costs the ORM about as much as
+    rendering a page; the SQL is the same for everyone but the user's id, so it is
+    compiled once with a sentinel id that each request swaps for its own.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    by_key = {section.key: section for section in registered_sections()}
+    queryset = (
+        get_user_model()
+        .objects.filter(pk=_SENTINEL_USER_ID)
+        .values(
+            **{
+                f"has_{key}": ExpressionWrapper(by_key[key].present(), output_field=BooleanField())
+                for key in keys
+            }
+        )
+    )
+    sql, params = queryset.query.sql_with_params()
+    return sql, params
+
+
+def nav_sections_for(request):
+    """The sections to link from the navigation: one query, whatever the number of sections."""
+    loaded = getattr(request, "_portal_sections", None)
+    if loaded is not None:
+        return [item.section for item in loaded]
+    cached = getattr(request, "_portal_nav", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    sections = []
+    if user.is_authenticated:
+        candidates = registered_sections()
+        sql, params = _presence_sql(tuple(section.key for section in candidates))
+        params = [user.pk if value == _SENTINEL_USER_ID else value for value in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone() or []
+        sections = [section for section, present in zip(candidates, row, strict=False) if present]
+    request._portal_nav = sections
+    return sections

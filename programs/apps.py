@@ -7,8 +7,12 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
+        from django.db.models import Exists, OuterRef
+
         from portal import dashboard
         from programs import queries
+        from programs.enums import StaffRole
+        from programs.models import HostIncubator, ProgramStaff
 
         def listing(name, query):
             def load(user):
@@ -17,18 +21,28 @@ class ProgramsConfig(AppConfig):
 
             return load
 
+        def has_role(role):
+            return lambda: Exists(ProgramStaff.objects.filter(user=OuterRef("pk"), role=role))
+
+        def is_partner():
+            return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
+
         sections = [
-            ("manager", _("Programs you manage"), "programs", queries.programs_managed_by),
-            ("reviewer", _("Your reviews"), "programs", queries.programs_reviewed_by),
-            ("partner", _("Your host incubators"), "hosts", queries.hosts_acting_for),
-        ]
-        for order, (key, title, name, query) in enumerate(sections, start=1):
+            ("manager", _("Programs you manage"), "programs", queries.programs_managed_by,
+             has_role(StaffRole.MANAGER)),
+            ("reviewer", _("Your reviews"), "programs", queries.programs_reviewed_by,
+             has_role(StaffRole.REVIEWER)),
+            ("partner", _("Your host incubators"), "hosts", queries.hosts_acting_for,
+             is_partner),
+        ]  # fmt: skip
+        for order, (key, title, name, query, present) in enumerate(sections, start=1):
             dashboard.register(
                 dashboard.Section(
                     key=key,
                     title=title,
                     template=f"programs/dashboard/{key}.html",
                     load=listing(name, query),
+                    present=present,
                     order=order * 10,
                 )
             )

@@ -8,12 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications.enums import ApplicationStatus
 from applications.filters import ApplicationFilter
 from portal.access import get_permitted_object
+from programs.enums import SectorCode
 from programs.queries import intakes_managed_by
 
 PAGE_SIZE = 50
@@ -38,8 +42,43 @@ def application_list(request, intake_pk):
     return render(
         request,
         "applications/staff/list.html",
-        {"intake": intake, "filter": filters, "page": page, "query": query.urlencode()},
+        {
+            "intake": intake,
+            "filter": filters,
+            "page": page,
+            "rows": _rows(page),
+            # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
+            "detail_url": reverse("applications:manage_application", args=[0])[:-2],
+            "query": query.urlencode(),
+        },
     )
+
+
+def _rows(page):
+    """The page's rows, formatted once here so the template loop only prints strings."""
+    values, hosts, totals = queries.list_rows(page.object_list)
+    statuses = dict(ApplicationStatus.choices)
+    sectors = dict(SectorCode.choices)
+    zone = timezone.get_current_timezone()
+    rows = []
+    for value in values:
+        submitted = value["submitted_at"]
+        total = totals.get(value["pk"])
+        rows.append(
+            {
+                "pk": value["pk"],
+                "company": value["company__name"],
+                "country": value["company__country"],
+                "sector": sectors.get(value["company__sector__code"], "—"),
+                "status": statuses[value["status"]],
+                "submitted": submitted.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+                if submitted
+                else "—",
+                "hosts": " › ".join(hosts.get(value["pk"], [])),
+                "budget": f"{total:,.2f}" if total is not None else "—",
+            }
+        )
+    return rows
 
 
 class _Echo:
@@ -54,7 +93,7 @@ def _csv(intake, applications):
 
     def rows():
         yield writer.writerow(header)
-        for application in applications.iterator(chunk_size=500):
+        for application in queries.for_export(applications).iterator(chunk_size=500):
             yield writer.writerow(_csv_row(application))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

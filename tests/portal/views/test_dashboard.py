@@ -104,3 +104,19 @@ def test_health_check_answers_without_log_in(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_navigation_and_dashboard_agree_for_every_role(rf):
+    from portal.dashboard import nav_sections_for, sections_for
+    from tests.rules_matrix import ROLES, build_world
+
+    people = build_world()["people"]
+    for role in ROLES:
+        if role == "anonymous":
+            continue
+        nav_request, dashboard_request = rf.get("/"), rf.get("/")
+        nav_request.user = dashboard_request.user = people[role]
+        assert [s.key for s in nav_sections_for(nav_request)] == [
+            s.key for s in sections_for(dashboard_request)
+        ], role
