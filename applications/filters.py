@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from applications.eligibility import eligible_q
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from programs.enums import SectorCode
@@ -36,6 +37,12 @@ class ApplicationFilter(django_filters.FilterSet):
         choices=SectorCode.choices,
         empty_label=_("All sectors"),
     )
+    eligibility = django_filters.ChoiceFilter(
+        label=_("Eligibility"),
+        choices=[("eligible", _("Meets every rule")), ("not-eligible", _("Misses a rule"))],
+        empty_label=_("Any"),
+        method="by_eligibility",
+    )
     q = django_filters.CharFilter(
         label=_("Company"), method="search", widget=forms.TextInput(attrs={"type": "search"})
     )
@@ -57,13 +64,20 @@ class ApplicationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Application
-        fields = ["status", "market", "host", "sector", "q"]
+        fields = ["status", "market", "host", "sector", "eligibility", "q"]
 
     def __init__(self, *args, intake, **kwargs):
         super().__init__(*args, **kwargs)
+        self.intake = intake
         self.filters["host"].queryset = HostIncubator.objects.filter(
             desk_offers__intake=intake
         ).order_by("name")
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(company__name__icontains=value))
+
+    def by_eligibility(self, queryset, name, value):
+        condition = eligible_q(self.intake)
+        if not condition:  # no rules: everyone is eligible
+            return queryset if value == "eligible" else queryset.none()
+        return queryset.filter(condition) if value == "eligible" else queryset.exclude(condition)

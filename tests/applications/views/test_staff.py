@@ -106,3 +106,17 @@ def test_a_manager_extends_one_applicants_deadline(client, manager, intake):
     assert application.deadline_override.astimezone(intake.zone).strftime(
         "%Y-%m-%d %H:%M"
     ) == until.strftime("%Y-%m-%d %H:%M")
+
+
+def test_the_list_filters_by_eligibility(client, manager, intake):
+    intake.min_employees = 20
+    intake.proven_product_required = False
+    intake.save()
+    add_applications(intake, 2)
+    big = intake.applications.first().company
+    big.employees = 50
+    big.save()
+    url = reverse("applications:intake_applications", args=[intake.pk])
+    eligible = client.get(url, {"eligibility": "eligible"}).context["page"]
+    assert [a.company_id for a in eligible] == [big.pk]
+    assert client.get(url, {"eligibility": "not-eligible"}).context["page"].paginator.count == 1
