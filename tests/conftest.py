@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import translation
 from django.core.cache import cache
 from django.db import connections
 
@@ -36,8 +37,11 @@ def _isolated(settings, tmp_path):
     # them after each task or request, so the test database can be dropped at the end.
     connections["default"].settings_dict["CONN_MAX_AGE"] = 0
     celery_app.conf.task_always_eager = True
+    # Every test starts in English, whatever language an earlier test switched to.
+    translation.activate("en")
     yield
     cache.clear()
+    translation.activate("en")
 
 
 @pytest.fixture
