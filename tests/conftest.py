@@ -9,9 +9,9 @@ import os
 import shutil
 
 import pytest
-from django.utils import translation
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 
 from portal.celery import app as celery_app
 from tests import factories

@@ -17,6 +17,7 @@ from applications import forms, queries, services
 from applications.enums import ApplicationStatus
 from applications.filters import ApplicationFilter
 from portal.access import get_permitted_object
+from portal.filterbar import filter_fields
 from programs.enums import SectorCode
 from programs.queries import intakes_managed_by
 
@@ -45,6 +46,7 @@ def application_list(request, intake_pk):
         {
             "intake": intake,
             "filter": filters,
+            "filter_fields": filter_fields(filters.form),
             "page": page,
             "rows": _rows(page),
             # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.filterbar import filter_fields
 from programs import charts, eligibility, queries
 from programs.filters import HostDirectoryFilter
 
@@ -90,7 +91,12 @@ def host_list(request):
     return render(
         request,
         "programs/public/host_list.html",
-        {"filter": filters, "page": page, "query": query.urlencode()},
+        {
+            "filter": filters,
+            "filter_fields": filter_fields(filters.form),
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 
