@@ -72,9 +72,11 @@ class InvitationForm(forms.Form):
 
 
 class VersionedForm(forms.Form):
-    """Every step carries the draft version it was loaded at (see services.DraftConflict)."""
+    """Every step carries the draft version it was loaded at (see services.DraftConflict),
+    and a token naming this open page, so its own autosave is never taken for someone else."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    editor = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
 
 
 class HostsForm(VersionedForm):
@@ -193,7 +195,10 @@ class CaseForm(VersionedForm):
 
 
 class BudgetLineForm(LabelledMoneyMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetCategory.choices)
+    # An initial value keeps an untouched extra row unchanged (and so ignored).
+    category = forms.ChoiceField(
+        label=_("Category"), choices=BudgetCategory.choices, initial=BudgetCategory.TRAVEL
+    )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     amount = MoneyField(
         label=_("Amount"),

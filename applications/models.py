@@ -194,6 +194,8 @@ class Application(RulesModel):
         editable=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The open page that saved last (see services._lock_draft).
+    last_editor = models.CharField(max_length=32, blank=True, editable=False)
     proposed_start = models.DateField(_("proposed start"), null=True, blank=True)
     proposed_end = models.DateField(_("proposed end"), null=True, blank=True)
     objectives = models.JSONField(_("objectives"), default=list, blank=True)

@@ -248,36 +248,43 @@ def start_application(company, intake, *, by):
     return application
 
 
-def _lock_draft(application, *, version):
+def _lock_draft(application, *, version, editor=""):
+    """The draft, locked; refused if someone else saved it since ``version`` was read.
+
+    ``editor`` names one open page. A newer version saved from that same page (its own
+    autosave racing its Save button) is not a conflict: it is the same person's typing.
+    """
     locked = Application.objects.select_for_update().select_related("intake").get(pk=application.pk)
     if locked.status != ApplicationStatus.DRAFT:
         raise ValidationError(_("This application is no longer a draft and cannot change."))
-    if version is not None and locked.version != version:
+    stale = version is not None and locked.version != version
+    if stale and not (editor and locked.last_editor == editor):
         raise DraftConflict(locked)
     return locked
 
 
-def _bump(locked, *, by, fields):
+def _bump(locked, *, by, fields, editor=""):
     locked.version += 1
     locked.updated_by = by
-    locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    locked.last_editor = editor
+    locked.save(update_fields=[*fields, "version", "updated_by", "last_editor", "updated_at"])
     return locked
 
 
 @transaction.atomic
-def save_draft(application, *, by, version, **fields):
+def save_draft(application, *, by, version, editor="", **fields):
     """Save part of a draft if nobody saved it since ``version``; returns the new draft."""
-    locked = _lock_draft(application, version=version)
+    locked = _lock_draft(application, version=version, editor=editor)
     for name, value in fields.items():
         if name not in DRAFT_FIELDS:
             raise ValueError(name)
         setattr(locked, name, value)
-    return _bump(locked, by=by, fields=list(fields))
+    return _bump(locked, by=by, fields=list(fields), editor=editor)
 
 
 @transaction.atomic
-def set_host_preferences(application, *, by, version, hosts):
-    locked = _lock_draft(application, version=version)
+def set_host_preferences(application, *, by, version, hosts, editor=""):
+    locked = _lock_draft(application, version=version, editor=editor)
     offered = set(locked.intake.desk_offers.values_list("host_id", flat=True))
     if len(hosts) > locked.intake.max_host_preferences:
         raise ValidationError(
@@ -292,7 +299,7 @@ def set_host_preferences(application, *, by, version, hosts):
         HostPreference(application=locked, host=host, rank=rank)
         for rank, host in enumerate(hosts, start=1)
     )
-    return _bump(locked, by=by, fields=[])
+    return _bump(locked, by=by, fields=[], editor=editor)
 
 
 def budget_total(lines):
@@ -303,9 +310,9 @@ def budget_total(lines):
 
 
 @transaction.atomic
-def set_budget(application, *, by, version, lines):
+def set_budget(application, *, by, version, lines, editor=""):
     """Replace the budget with (category, description, amount) lines, converted and capped."""
-    locked = _lock_draft(application, version=version)
+    locked = _lock_draft(application, version=version, editor=editor)
     rows = []
     for position, (category, description, amount) in enumerate(lines):
         converted, rate = to_program_currency(amount)
@@ -329,7 +336,7 @@ def set_budget(application, *, by, version, lines):
         )
     locked.budget_lines.all().delete()
     BudgetLine.objects.bulk_create(rows)
-    return _bump(locked, by=by, fields=[])
+    return _bump(locked, by=by, fields=[], editor=editor)
 
 
 def sniff_content_type(upload):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -109,15 +110,15 @@ def _budget_initial(application):
 
 
 def _save(step, application, form, formset, user):
-    version = form.cleaned_data["version"]
+    page = {"version": form.cleaned_data["version"], "editor": form.cleaned_data["editor"]}
     if step.key == "hosts":
         return services.set_host_preferences(
-            application, by=user, version=version, hosts=form.ranked_hosts()
+            application, by=user, hosts=form.ranked_hosts(), **page
         )
     if step.key == "budget":
-        return services.set_budget(application, by=user, version=version, lines=formset.lines())
+        return services.set_budget(application, by=user, lines=formset.lines(), **page)
     fields = {name: form.cleaned_data[name] for name in FIELDS[step.key]}
-    return services.save_draft(application, by=user, version=version, **fields)
+    return services.save_draft(application, by=user, **page, **fields)
 
 
 def _saved_values(step, current):
@@ -129,7 +130,7 @@ def _saved_values(step, current):
             (line.get_category_display(), str(line.amount)) for line in current.budget_lines.all()
         ]
     return [
-        (current._meta.get_field(name).verbose_name, getattr(current, name))
+        (capfirst(current._meta.get_field(name).verbose_name), getattr(current, name))
         for name in FIELDS[step.key]
     ]
 
@@ -239,6 +240,7 @@ def review(request, application, current):
             "steps": STEPS,
             "current": current,
             "missing": services.missing_items(application) if application.is_editable else [],
+            "past_deadline": application.is_editable and timezone.now() >= application.deadline,
             "total": services.budget_total(application.budget_lines.all()),
             "can_submit": request.user.has_perm("applications.submit_application", application),
             "can_withdraw": request.user.has_perm("applications.withdraw_application", application),

@@ -286,3 +286,14 @@ def test_drafts_are_reminded_72_and_24_hours_before_close_once_each(
     assert len(mail.outbox) == 2
     assert mail.outbox[1].subject.startswith("24 hours left")
     assert mail.outbox[1].to == [owner.user.email]
+
+
+def test_a_pages_own_autosave_is_not_taken_for_someone_else(owner, draft):
+    opened = draft.version
+    services.save_draft(draft, by=owner.user, version=opened, editor="tab-1", travellers="A")
+    # The Save button of the same page still carries the version it was opened at.
+    services.save_draft(draft, by=owner.user, version=opened, editor="tab-1", travellers="AB")
+    with pytest.raises(services.DraftConflict):
+        services.save_draft(draft, by=owner.user, version=opened, editor="tab-2", travellers="C")
+    draft.refresh_from_db()
+    assert draft.travellers == "AB"

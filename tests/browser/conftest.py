@@ -2,6 +2,7 @@ import contextlib
 import os
 
 import pytest
+from django.db import connections
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -34,6 +35,9 @@ def open_page(chromium_path, base_url, screenshot_dir, **context_options):
             page.screenshot(path=str(screenshot_dir / "failure.png"))
             raise
         finally:
+            # Queries the test made while the browser ran used a connection of this
+            # thread; close it so the test database can be dropped at the end.
+            connections.close_all()
             context.close()
             browser.close()
 
