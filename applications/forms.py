@@ -71,6 +71,17 @@ class InvitationForm(forms.Form):
     )
 
 
+def answer(label, help_text="", max_length=4000, rows=4):
+    """A free-text answer of the business case: optional while drafting, checked at submission."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 class VersionedForm(forms.Form):
     """Every step carries the draft version it was loaded at (see services.DraftConflict),
     and a token naming this open page, so its own autosave is never taken for someone else."""
@@ -143,51 +154,28 @@ class ObjectivesForm(VersionedForm):
         choices=Objective.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    objectives_detail = forms.CharField(
-        label=_("What you want to achieve"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    objectives_detail = answer(_("What you want to achieve"))
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
 
 
 class CaseForm(VersionedForm):
-    potential_market = forms.CharField(
-        label=_("Potential market"),
-        help_text=_("Who would buy, how many of them, and how you know."),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    potential_market = answer(
+        _("Potential market"), _("Who would buy, how many of them, and how you know.")
     )
-    proven_product = forms.CharField(
-        label=_("Proven product"),
-        help_text=_("Paying customers, revenue, references at home."),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    proven_product = answer(
+        _("Proven product"), _("Paying customers, revenue, references at home.")
     )
-    why_this_market = forms.CharField(
-        label=_("Why this market"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    why_this_market = answer(_("Why this market"))
+    export_readiness = answer(
+        _("Export readiness"), _("Plans, people and money to serve customers abroad.")
     )
-    export_readiness = forms.CharField(
-        label=_("Export readiness"),
-        help_text=_("Plans, people and money to serve customers abroad."),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    travellers = forms.CharField(
-        label=_("Who travels"),
-        help_text=_("Names and roles of the people who would work from the host."),
-        required=False,
+    travellers = answer(
+        _("Who travels"),
+        _("Names and roles of the people who would work from the host."),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
     def __init__(self, *args, application, **kwargs):
