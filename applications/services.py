@@ -96,6 +96,9 @@ def _hash(token):
 def invite_member(company, *, by, email, role=MemberRole.STAFF):
     """Email a single-use, expiring link; a new invitation replaces an open one."""
     email = email.strip()
+    # Two invitations sent at once for one address would break the one-open-invitation rule:
+    # the company row serialises them.
+    Company.objects.select_for_update().filter(pk=company.pk).first()
     if company.members.annotate(email=Lower("user__email")).filter(email=email.lower()).exists():
         raise ValidationError(_("%(email)s is already on the team.") % {"email": email})
     now = timezone.now()
@@ -254,7 +257,11 @@ def _lock_draft(application, *, version, editor=""):
     ``editor`` names one open page. A newer version saved from that same page (its own
     autosave racing its Save button) is not a conflict: it is the same person's typing.
     """
-    locked = Application.objects.select_for_update().select_related("intake").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("intake")
+        .get(pk=application.pk)
+    )
     if locked.status != ApplicationStatus.DRAFT:
         raise ValidationError(_("This application is no longer a draft and cannot change."))
     stale = version is not None and locked.version != version
@@ -313,9 +320,16 @@ def budget_total(lines):
 def set_budget(application, *, by, version, lines, editor=""):
     """Replace the budget with (category, description, amount) lines, converted and capped."""
     locked = _lock_draft(application, version=version, editor=editor)
+    # A line saved before keeps the rate it was converted at: a new day's rate changes
+    # only lines that are new or edited.
+    earlier = {
+        (line.category, line.description, line.amount): (line.amount_converted, line.rate)
+        for line in locked.budget_lines.all()
+    }
     rows = []
     for position, (category, description, amount) in enumerate(lines):
-        converted, rate = to_program_currency(amount)
+        key = (category, description, amount)
+        converted, rate = earlier[key] if key in earlier else to_program_currency(amount)
         rows.append(
             BudgetLine(
                 application=locked,
@@ -384,8 +398,14 @@ def missing_items(application):
     """What still stands between a draft and a complete application, in plain words."""
     intake = application.intake
     missing = []
-    if not application.host_preferences.all():
+    preferences = list(application.host_preferences.all())
+    offered = {offer.host_id for offer in intake.desk_offers.all()}
+    if not preferences:
         missing.append(_("Rank at least one host incubator."))
+    elif len(preferences) > intake.max_host_preferences:
+        missing.append(_("Rank at most %(n)s hosts.") % {"n": intake.max_host_preferences})
+    if any(preference.host_id not in offered for preference in preferences):
+        missing.append(_("A host you ranked no longer offers desks in this intake; rank again."))
     if not (application.proposed_start and application.proposed_end):
         missing.append(_("Propose the dates of the stay."))
     else:
@@ -397,8 +417,15 @@ def missing_items(application):
         if not getattr(application, field).strip():
             label = Application._meta.get_field(field).verbose_name
             missing.append(_("Answer the question “%(question)s”.") % {"question": label})
-    if not application.budget_lines.all():
+    lines = list(application.budget_lines.all())
+    if not lines:
         missing.append(_("Add the budget lines the stipend should cover."))
+    else:
+        cap, _rate = to_program_currency(intake.stipend_cap)
+        if budget_total(lines) > cap:
+            missing.append(
+                _("The budget is above the stipend cap of %(cap)s; lower it.") % {"cap": cap}
+            )
     kinds = {document.kind for document in application.documents.all()}
     if DocumentKind.PITCH_DECK not in kinds:
         missing.append(_("Upload a pitch deck."))
@@ -416,7 +443,7 @@ def submit_application(application, *, by, now=None):
     """Submit a complete draft before its deadline, checked now, on the server."""
     now = now or timezone.now()
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("intake", "company")
         .get(pk=application.pk)
     )
@@ -457,7 +484,11 @@ def extend_deadline(application, *, by, until, reason):
     """Give one applicant more time; recorded with its reason in the history."""
     if not reason.strip():
         raise ValidationError(_("Say why the deadline is extended."))
-    locked = Application.objects.select_for_update().select_related("intake").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("intake")
+        .get(pk=application.pk)
+    )
     if until <= locked.intake.closes_at:
         raise ValidationError(_("An extension must end after the intake closes."))
     locked.deadline_override = until
@@ -494,6 +525,8 @@ def remind_drafts(now=None):
         if left <= datetime.timedelta(0):
             continue
         due = [hours for hours in REMINDERS if left <= datetime.timedelta(hours=hours)]
+        if not due:  # an extension moved this draft's deadline further away
+            continue
         # Only the nearest reminder that is due: a draft found 20 hours out gets the
         # 24-hour one, not a late 72-hour one as well.
         hours = min(due)

@@ -1,5 +1,6 @@
 """The applicant's journey: eligibility check, a draft in steps that saves as you go, submission."""
 
+import secrets
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.eligibility import check_company
-from applications.enums import Objective
+from applications.enums import LIVE_STATUSES, Objective
 from portal.access import get_permitted_object
 from programs import queries as programs_queries
 
@@ -84,7 +85,10 @@ def start(request, intake_pk):
         else:
             return redirect("applications:step", pk=application.pk, step=STEP_KEYS[0])
     existing = {
-        a.company_id: a for a in queries.applications_of(request.user).filter(intake=intake)
+        a.company_id: a
+        for a in queries.applications_of(request.user).filter(
+            intake=intake, status__in=LIVE_STATUSES
+        )
     }
     return render(
         request,
@@ -94,12 +98,12 @@ def start(request, intake_pk):
 
 
 def _initial(application, key):
+    # A fresh editor token per page load names this page's saves (see services._lock_draft).
+    page = {"version": application.version, "editor": secrets.token_hex(8)}
     if key == "hosts":
-        return {f"choice_{p.rank}": str(p.host_id) for p in application.host_preferences.all()} | {
-            "version": application.version
-        }
-    values = {name: getattr(application, name) for name in FIELDS.get(key, [])}
-    return values | {"version": application.version}
+        ranked = application.host_preferences.all()
+        return {f"choice_{p.rank}": str(p.host_id) for p in ranked} | page
+    return {name: getattr(application, name) for name in FIELDS.get(key, [])} | page
 
 
 def _budget_initial(application):

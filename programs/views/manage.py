@@ -176,8 +176,10 @@ def intake_edit(request, pk):
 @login_required
 def intake_desks(request, pk):
     intake = _intake(request, pk)
-    hosts = queries.hosts_for_management()
-    initial = [{"host": offer.host, "desks": offer.desks} for offer in intake.desk_offers.all()]
+    # A plain queryset: each submitted row looks its host up by primary key.
+    hosts = HostIncubator.objects.select_related("market").order_by("name")
+    offers = intake.desk_offers.select_related("host")
+    initial = [{"host": offer.host, "desks": offer.desks} for offer in offers]
     formset = forms.DeskOfferFormSet(
         request.POST or None,
         initial=initial,

@@ -11,6 +11,7 @@ from djmoney.money import Money
 from applications import services
 from applications.enums import ApplicationStatus, BudgetCategory, DocumentKind, MemberRole
 from applications.models import Application
+from portal.models import OutgoingEmail
 from programs.models import ExchangeRate
 from tests import factories
 
@@ -297,3 +298,45 @@ def test_a_pages_own_autosave_is_not_taken_for_someone_else(owner, draft):
         services.save_draft(draft, by=owner.user, version=opened, editor="tab-2", travellers="C")
     draft.refresh_from_db()
     assert draft.travellers == "AB"
+
+
+def test_a_draft_with_an_extension_beyond_72_hours_does_not_stop_the_reminders(owner, draft):
+    closes = draft.intake.closes_at
+    services.extend_deadline(
+        draft, by=owner.user, until=closes + datetime.timedelta(days=10), reason="Strike."
+    )
+    other = factories.CompanyMemberFactory(role=MemberRole.OWNER)
+    services.start_application(other.company, draft.intake, by=other.user)
+    services.remind_drafts(now=closes - datetime.timedelta(hours=30))
+    assert OutgoingEmail.objects.filter(key__startswith="draft-reminder:").count() == 1
+
+
+def test_a_saved_line_keeps_its_rate_when_the_rate_changes(owner, draft):
+    ExchangeRate.objects.create(
+        currency="BRL",
+        rate="0.25",
+        valid_from=timezone.localdate() - datetime.timedelta(days=3),
+        source="Test",
+    )
+    flat = (BudgetCategory.ACCOMMODATION, "Flat", Money(4000, "BRL"))
+    saved = services.set_budget(draft, by=owner.user, version=draft.version, lines=[flat])
+    ExchangeRate.objects.create(
+        currency="BRL", rate="0.30", valid_from=timezone.localdate(), source="Test"
+    )
+    taxi = (BudgetCategory.TRAVEL, "Taxi", Money(100, "BRL"))
+    saved = services.set_budget(saved, by=owner.user, version=saved.version, lines=[flat, taxi])
+    assert [(line.rate, line.amount_converted) for line in saved.budget_lines.all()] == [
+        (Decimal("0.25"), Money(1000, "CAD")),
+        (Decimal("0.30"), Money(30, "CAD")),
+    ]
+
+
+def test_submission_rechecks_what_the_intake_changed_since(owner, draft):
+    application = complete(draft, owner.user)
+    application.intake.desk_offers.all().delete()
+    application.intake.stipend_cap = Money(1000, "CAD")
+    application.intake.save()
+    application = Application.objects.get(pk=application.pk)
+    missing = services.missing_items(application)
+    assert "A host you ranked no longer offers desks in this intake; rank again." in missing
+    assert "The budget is above the stipend cap of CA$1,000.00; lower it." in missing
