@@ -1,21 +1,34 @@
 """A company's eligibility for an intake: the intake's rules applied to the company's profile."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from programs import eligibility
+from programs.queries import current_rates
 from programs.services import NoExchangeRate, to_program_currency
 
 
+def _revenue_in(currency, revenue):
+    """Revenue in the rule's currency: as given, or converted into the program's at today's
+    recorded rate; None when it cannot be compared."""
+    if revenue is None or str(revenue.currency) == currency:
+        return revenue
+    if currency != settings.PORTAL_CURRENCY:
+        return None
+    try:
+        return to_program_currency(revenue)[0]
+    except NoExchangeRate:
+        return None
+
+
 def facts_of(company, intake):
+    minimum = intake.min_annual_revenue
     revenue = company.annual_revenue
-    if revenue is not None and intake.min_annual_revenue is not None:
-        # Compare in one currency: the program's, at today's recorded rate.
-        try:
-            revenue, _rate = to_program_currency(revenue)
-            revenue = revenue if intake.min_annual_revenue.currency == revenue.currency else None
-        except NoExchangeRate:
-            revenue = None
+    if minimum is not None:
+        revenue = _revenue_in(str(minimum.currency), revenue)
     return eligibility.FirmFacts(
         years_operating=company.years_operating,
         employees=company.employees,
@@ -36,7 +49,7 @@ def eligible_q(intake, today=None):
 
     The same rules as ``programs.eligibility.evaluate``; a fact the company has not given
     counts as not met here, so the filter never calls an incomplete profile eligible.
-    Revenue in another currency than the rule's is left to screening, which converts it.
+    Revenue in another currency is compared at the same recorded rates as ``facts_of``.
     """
     today = today or timezone.localdate()
     condition = Q()
@@ -46,10 +59,18 @@ def eligible_q(intake, today=None):
         condition &= Q(company__employees__gte=intake.min_employees)
     minimum = intake.min_annual_revenue
     if minimum is not None and minimum.amount > 0:
-        condition &= Q(
-            company__annual_revenue_currency=str(minimum.currency),
+        currency = str(minimum.currency)
+        revenue = Q(
+            company__annual_revenue_currency=currency,
             company__annual_revenue__gte=minimum.amount,
         )
+        if currency == settings.PORTAL_CURRENCY:
+            for code, rate in current_rates(today).items():
+                revenue |= Q(
+                    company__annual_revenue_currency=code,
+                    company__annual_revenue__gte=Decimal(minimum.amount) / rate,
+                )
+        condition &= revenue
     if intake.proven_product_required:
         condition &= Q(company__paying_customers__gt=0) & ~Q(company__proof="")
     countries = [country.code for country in intake.allowed_home_countries]

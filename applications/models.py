@@ -99,7 +99,8 @@ class Company(RulesModel):
     def has_proven_product(self):
         if self.paying_customers is None:
             return None
-        return self.paying_customers > 0 and bool(self.proof.strip())
+        # The same test as eligibility.eligible_q: customers who pay, and evidence given.
+        return self.paying_customers > 0 and self.proof != ""
 
 
 class CompanyMember(models.Model):

@@ -1,7 +1,6 @@
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
-from applications.enums import MemberRole
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -74,12 +73,6 @@ def applications_of(user):
             Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk"))
         )
         .order_by("-created_at")
-    )
-
-
-def companies_owned_by(user):
-    return Company.objects.filter(members__user=user, members__role=MemberRole.OWNER).order_by(
-        "name"
     )
 
 

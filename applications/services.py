@@ -433,9 +433,7 @@ def missing_items(application):
 
 
 def _applicant_addresses(application):
-    return sorted(
-        application.company.members.select_related("user").values_list("user__email", flat=True)
-    )
+    return sorted(application.company.members.values_list("user__email", flat=True))
 
 
 @transaction.atomic

@@ -27,6 +27,11 @@ def checkboxes(label, queryset, help_text=""):
     )
 
 
+def wall_clock(value, zone):
+    """A browser's datetime-local value means that time on the clocks of ``zone``."""
+    return value.replace(tzinfo=None).replace(tzinfo=zone)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -204,19 +209,15 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
                     getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
                 )
 
-    def _in_intake_zone(self, value, zone):
-        # The browser sends a wall-clock time; it means that time in the intake's zone.
-        return value.replace(tzinfo=None).replace(tzinfo=zone)
-
     def clean(self):
         data = super().clean()
         zone_name = data.get("time_zone")
         zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if zone and opens:
-            opens = data["opens_at"] = self._in_intake_zone(opens, zone)
+            opens = data["opens_at"] = wall_clock(opens, zone)
         if zone and closes:
-            closes = data["closes_at"] = self._in_intake_zone(closes, zone)
+            closes = data["closes_at"] = wall_clock(closes, zone)
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The intake must close after it opens."))
         start, end = data.get("placement_starts_on"), data.get("placement_ends_on")

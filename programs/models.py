@@ -23,6 +23,7 @@ from programs.enums import (
     SectorCode,
     StaffRole,
 )
+from programs.phases import phase_of
 
 MONEY_DIGITS = {"max_digits": 14, "decimal_places": 2}
 
@@ -373,8 +374,6 @@ class Intake(RulesModel):
 
     @property
     def phase(self):
-        from programs.phases import phase_of
-
         return phase_of(self)
 
     @property

@@ -247,3 +247,12 @@ def rate_for(currency, on=None):
         .order_by("-valid_from")
         .first()
     )
+
+
+def current_rates(on=None):
+    """{currency: rate} in force on a day, for every currency with a recorded rate."""
+    on = on or timezone.localdate()
+    rates = {}
+    for rate in ExchangeRate.objects.filter(valid_from__lte=on).order_by("currency", "-valid_from"):
+        rates.setdefault(rate.currency, rate.rate)
+    return rates

@@ -65,10 +65,10 @@ def ensure_sectors():
 
 
 @transaction.atomic
-def create_market(*, country, **fields):
-    """Create a market and put it in every group that lists its country."""
+def create_market(*, country, groups=(), **fields):
+    """Create a market in every group that lists its country, and in ``groups``."""
     market = ForeignMarket.objects.create(country=country, **fields)
-    market.groups.set(queries.groups_containing(market.country.code))
+    market.groups.set({*queries.groups_containing(market.country.code), *groups})
     return market
 
 

@@ -70,9 +70,7 @@ def eligibility_check(request, intake_pk):
 @login_required
 def start(request, intake_pk):
     intake = get_object_or_404(programs_queries.public_intake(), pk=intake_pk)
-    companies = list(queries.companies_owned_by(request.user)) + [
-        c for c in queries.companies_of(request.user) if c.my_role != "owner"
-    ]
+    companies = list(queries.companies_of(request.user))
     error = None
     if request.method == "POST":
         company = next((c for c in companies if str(c.pk) == request.POST.get("company")), None)
@@ -84,16 +82,17 @@ def start(request, intake_pk):
             error = " ".join(exc.messages)
         else:
             return redirect("applications:step", pk=application.pk, step=STEP_KEYS[0])
-    existing = {
+    live = {
         a.company_id: a
         for a in queries.applications_of(request.user).filter(
             intake=intake, status__in=LIVE_STATUSES
         )
     }
+    rows = [(company, live.get(company.pk)) for company in companies]
     return render(
         request,
         "applications/start.html",
-        {"intake": intake, "companies": companies, "existing": existing, "error": error},
+        {"intake": intake, "rows": rows, "error": error},
     )
 
 

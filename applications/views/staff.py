@@ -19,6 +19,7 @@ from applications.filters import ApplicationFilter
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
 from programs.enums import SectorCode
+from programs.forms import wall_clock
 from programs.queries import intakes_managed_by
 
 PAGE_SIZE = 50
@@ -153,9 +154,7 @@ def extend(request, pk):
     )
     form = forms.ExtensionForm(request.POST)
     if form.is_valid():
-        until = (
-            form.cleaned_data["until"].replace(tzinfo=None).replace(tzinfo=application.intake.zone)
-        )
+        until = wall_clock(form.cleaned_data["until"], application.intake.zone)
         try:
             services.extend_deadline(
                 application, by=request.user, until=until, reason=form.cleaned_data["reason"]

@@ -40,17 +40,13 @@ def market_form(request, country=None):
         )
     form = forms.MarketForm(request.POST or None, instance=market)
     if request.method == "POST" and form.is_valid():
-        fields = {
-            name: value for name, value in form.cleaned_data.items() if name not in {"groups"}
-        }
+        fields = dict(form.cleaned_data)
+        groups = fields.pop("groups")
         if market.pk is None:
-            fields.pop("country")
-            market = services.create_market(country=form.cleaned_data["country"], **fields)
-            if form.cleaned_data["groups"]:
-                market.groups.add(*form.cleaned_data["groups"])
+            market = services.create_market(groups=groups, **fields)
             messages.success(request, _("%(market)s is now a market.") % {"market": market})
         else:
-            services.update_market(market, fields=fields, groups=form.cleaned_data["groups"])
+            services.update_market(market, fields=fields, groups=groups)
             messages.success(request, _("%(market)s is saved.") % {"market": market})
         return redirect("programs:market_detail", country=market.country.code)
     return render(

@@ -57,3 +57,40 @@ def test_the_list_filter_and_the_self_check_agree_on_every_profile(intake):
             application.company.__dict__
         )
     assert eligible_in_db  # the sample holds at least one eligible company
+
+
+def test_revenue_in_another_currency_is_compared_at_the_recorded_rate(intake):
+    from django.utils import timezone
+
+    from programs.models import ExchangeRate
+
+    ExchangeRate.objects.create(
+        currency="BRL", rate="0.26", valid_from=timezone.localdate(), source="Test"
+    )
+    revenues = {
+        "above": Money(2_000_000, "BRL"),  # CA$520,000
+        "below": Money(1_000_000, "BRL"),  # CA$260,000
+        "no rate": Money(90_000_000, "INR"),
+    }
+    companies = {}
+    for label, revenue in revenues.items():
+        owner = factories.CompanyMemberFactory(
+            role=MemberRole.OWNER,
+            company__sector=factories.sector("it"),
+            company__year_founded=2001,
+            company__employees=40,
+            company__annual_revenue=revenue,
+            company__paying_customers=12,
+            company__proof="Invoices",
+        )
+        services.start_application(owner.company, intake, by=owner.user)
+        companies[label] = owner.company
+    eligible_in_db = set(
+        Application.objects.filter(eligible_q(intake)).values_list("company_id", flat=True)
+    )
+    assert eligible_in_db == {companies["above"].pk}
+    assert {label: check_company(intake, c)["eligible"] for label, c in companies.items()} == {
+        "above": True,
+        "below": False,
+        "no rate": False,
+    }
