@@ -13,10 +13,17 @@ class ApplicationsConfig(AppConfig):
         def applicant(user):
             companies = list(queries.companies_of(user))
             if companies:
-                return {
-                    "companies": companies,
-                    "applications": list(queries.applications_of(user)),
-                }
+                from applications.enums import APPLICANT_WORDS
+
+                applications = list(queries.applications_of(user))
+                for application in applications:
+                    # Plain words for the applicant; staff notes stay with the staff.
+                    application.timeline = [
+                        (event.at, APPLICANT_WORDS[event.to_status] if event.to_status
+                         else event.note)
+                        for event in application.events.all()
+                    ]  # fmt: skip
+                return {"companies": companies, "applications": applications}
             # A person with no other role is an applicant-to-be: invite them to start.
             if user.program_roles.exists() or user.partner_hosts.exists():
                 return None
@@ -45,5 +52,49 @@ class ApplicationsConfig(AppConfig):
                 load=applicant,
                 present=present,
                 order=40,
+            )
+        )
+
+        def review_work(user):
+            counts = queries.review_counts(user)
+            return counts if counts["total"] else None
+
+        def has_reviews():
+            from django.db.models import Exists, OuterRef
+
+            from applications.models import Review
+
+            return Exists(Review.objects.filter(reviewer=OuterRef("pk")))
+
+        def host_fit(user):
+            if not user.partner_hosts.exists():
+                return None
+            return {"waiting": queries.host_fit_waiting(user)}
+
+        def is_partner():
+            from django.db.models import Exists, OuterRef
+
+            from programs.models import HostIncubator
+
+            return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
+
+        dashboard.register(
+            dashboard.Section(
+                key="review-work",
+                title=_("Applications to review"),
+                template="applications/dashboard/reviews.html",
+                load=review_work,
+                present=has_reviews,
+                order=25,
+            )
+        )
+        dashboard.register(
+            dashboard.Section(
+                key="host-fit",
+                title=_("Host fit"),
+                template="applications/dashboard/host_fit.html",
+                load=host_fit,
+                present=is_partner,
+                order=35,
             )
         )

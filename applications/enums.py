@@ -10,23 +10,82 @@ class MemberRole(models.TextChoices):
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Screening")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    IN_REVIEW = "in-review", _("In review")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined by the applicant")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    NOT_SELECTED = "not-selected", _("Not selected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    # The review and selection issues add: screening, ineligible, in review, shortlisted,
-    # offered, accepted, declined, waitlisted, not selected. They slot into TRANSITIONS.
 
 
+S = ApplicationStatus
 # status -> the statuses it may move to. The one transition function reads this table, and
 # so do permission checks and templates: a button, a view and a service cannot disagree.
+#
+# submitted: waiting for the screening job. screening: the job could not decide (the
+# company has not stated a fact a rule needs); a manager screens by hand. A manager can
+# override screening either way, with a reason, until the shortlist.
 TRANSITIONS = {
-    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN},
-    ApplicationStatus.SUBMITTED: {ApplicationStatus.WITHDRAWN},
-    ApplicationStatus.WITHDRAWN: set(),
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.SCREENING, S.IN_REVIEW, S.INELIGIBLE, S.WITHDRAWN},
+    S.SCREENING: {S.IN_REVIEW, S.INELIGIBLE, S.WITHDRAWN},
+    S.INELIGIBLE: {S.IN_REVIEW, S.WITHDRAWN},
+    S.IN_REVIEW: {S.SHORTLISTED, S.INELIGIBLE, S.NOT_SELECTED, S.WITHDRAWN},
+    S.SHORTLISTED: {S.IN_REVIEW, S.OFFERED, S.WAITLISTED, S.NOT_SELECTED, S.WITHDRAWN},
+    S.WAITLISTED: {S.OFFERED, S.NOT_SELECTED, S.WITHDRAWN},
+    S.OFFERED: {S.ACCEPTED, S.DECLINED, S.WAITLISTED, S.NOT_SELECTED},
+    S.ACCEPTED: set(),
+    S.DECLINED: set(),
+    S.NOT_SELECTED: set(),
+    S.WITHDRAWN: set(),
 }
 
-# Statuses in which the company has an application in play for the intake.
-LIVE_STATUSES = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED]
+# Statuses in which the company has an application in play for the intake: every one but
+# withdrawn. A company that was declined or not selected does not apply twice to one intake.
+LIVE_STATUSES = [status for status in ApplicationStatus if status != S.WITHDRAWN]
 # Statuses the applicant can still withdraw from ("until a decision").
-WITHDRAWABLE = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED]
+WITHDRAWABLE = [status for status in ApplicationStatus if S.WITHDRAWN in TRANSITIONS[status]]
+# Statuses reviewers work on, and those a host partner gives a host-fit opinion on.
+REVIEWABLE = [S.IN_REVIEW, S.SHORTLISTED]
+HOST_FIT_STATUSES = [S.SHORTLISTED, S.WAITLISTED]
+
+# What the applicant reads in the timeline for each status, in plain words.
+APPLICANT_WORDS = {
+    S.DRAFT: _("Draft started."),
+    S.SUBMITTED: _("Application submitted."),
+    S.SCREENING: _("The program is checking your eligibility."),
+    S.INELIGIBLE: _("Your application does not meet the intake's rules."),
+    S.IN_REVIEW: _("Your application meets the rules and is with the reviewers."),
+    S.SHORTLISTED: _("Your application is on the shortlist."),
+    S.OFFERED: _("You have been offered a place."),
+    S.ACCEPTED: _("You accepted the offer."),
+    S.DECLINED: _("You declined the offer."),
+    S.WAITLISTED: _("Your application is on the waiting list."),
+    S.NOT_SELECTED: _("Your application was not selected this time."),
+    S.WITHDRAWN: _("Application withdrawn."),
+}
+
+
+class ScreeningOutcome(models.TextChoices):
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    UNDECIDED = "undecided", _("Needs a manager")
+
+
+class Recommendation(models.TextChoices):
+    SUPPORT = "support", _("Support")
+    UNSURE = "unsure", _("Unsure")
+    OPPOSE = "oppose", _("Do not support")
+
+
+class HostFit(models.TextChoices):
+    GOOD = "good", _("Good fit")
+    POSSIBLE = "possible", _("Possible")
+    NOT_A_FIT = "not-a-fit", _("Not a fit")
 
 
 class Objective(models.TextChoices):

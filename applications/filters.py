@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from applications.eligibility import eligible_q
-from applications.enums import ApplicationStatus
+from applications.enums import ApplicationStatus, HostFit
 from applications.models import Application
 from programs.enums import SectorCode
 from programs.models import ForeignMarket, HostIncubator
@@ -81,3 +82,81 @@ class ApplicationFilter(django_filters.FilterSet):
         if not condition:  # no rules: everyone is eligible
             return queryset if value == "eligible" else queryset.none()
         return queryset.filter(condition) if value == "eligible" else queryset.exclude(condition)
+
+
+REVIEW_STATUSES = [
+    (status.value, status.label)
+    for status in ApplicationStatus
+    if status not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+]
+
+
+class NullsLastOrdering(django_filters.OrderingFilter):
+    """Ordering in which rows without a value (no score yet) come last either way, and
+    ties fall back to the company's name, so a page is stable."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = F(value.lstrip("-"))
+        return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(p) for p in value], "company__name", "pk")
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """The review dashboard's filters, over reviewed_applications() annotations."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=REVIEW_STATUSES, empty_label=_("All statuses")
+    )
+    attention = django_filters.ChoiceFilter(
+        label=_("Needs attention"),
+        choices=[
+            ("disagreement", _("Reviewers disagree")),
+            ("unscored", _("No review in yet")),
+            ("not-a-fit", _("A host says not a fit")),
+        ],
+        empty_label=_("Any"),
+        method="by_attention",
+    )
+    q = django_filters.CharFilter(
+        label=_("Company"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    order = NullsLastOrdering(
+        label=_("Sort by"),
+        fields=[
+            ("rank_score", "score"),
+            ("raw_score", "raw"),
+            ("calibrated_score", "calibrated"),
+            ("spread", "spread"),
+            ("company__name", "company"),
+        ],
+        field_labels={
+            "rank_score": _("Score"),
+            "raw_score": _("Raw score"),
+            "calibrated_score": _("Calibrated score"),
+            "spread": _("Disagreement"),
+            "company__name": _("Company"),
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields = ["status", "attention", "q"]
+
+    def __init__(self, *args, intake, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intake = intake
+
+    def search(self, queryset, name, value):
+        return queryset.filter(company__name__icontains=value)
+
+    def by_attention(self, queryset, name, value):
+        if value == "disagreement":
+            return queryset.filter(spread__gte=self.intake.disagreement_points)
+        if value == "unscored":
+            return queryset.filter(reviews_in__isnull=True)
+        return queryset.filter(host_fit_opinions__opinion=HostFit.NOT_A_FIT).distinct()

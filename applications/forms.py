@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.forms.fields import MoneyField
 
 from applications.dates import date_problems
-from applications.enums import BudgetCategory, DocumentKind, MemberRole, Objective
+from applications.enums import (
+    BudgetCategory,
+    DocumentKind,
+    HostFit,
+    MemberRole,
+    Objective,
+    Recommendation,
+)
 from applications.models import Company
 from portal.forms import LabelledMoneyMixin
 from programs.queries import sectors
@@ -256,3 +263,116 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+NOT_APPLICABLE = "na"
+
+
+class ReviewForm(forms.Form):
+    """A score (or "not applicable") for each criterion, a recommendation and a comment."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[("", "—"), *Recommendation.choices]
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the program manager should know; the applicant does not see it."),
+    )
+
+    def __init__(self, *args, criteria, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        given = {}
+        if review is not None and not self.is_bound:
+            given = {score.criterion_id: score.value for score in review.scores.all()}
+            self.initial.update(comment=review.comment, recommendation=review.recommendation)
+        fields = {}
+        for criterion in criteria:
+            choices = [("", "—")]
+            choices += [(str(n), str(n)) for n in range(1, criterion.scale_max + 1)]
+            choices.append((NOT_APPLICABLE, _("Not applicable")))
+            fields[self.field_name(criterion)] = forms.ChoiceField(
+                label=criterion.name,
+                choices=choices,
+                help_text=_("%(description)s Weight %(weight)s; 1 to %(top)s.")
+                % {"description": criterion.description, "weight": criterion.weight,
+                   "top": criterion.scale_max},
+                error_messages={"required": _("Give a score or choose not applicable.")},
+            )  # fmt: skip
+            if criterion.pk in given:
+                value = given[criterion.pk]
+                self.initial[self.field_name(criterion)] = (
+                    NOT_APPLICABLE if value is None else str(value)
+                )
+        # Criteria first, in the rubric's order.
+        self.fields = {**fields, **self.fields}
+
+    @staticmethod
+    def field_name(criterion):
+        return f"criterion_{criterion.pk}"
+
+    def criterion_fields(self):
+        return [self[self.field_name(criterion)] for criterion in self.criteria]
+
+    def values(self):
+        """{criterion id: value or None}, for services.save_review."""
+        values = {}
+        for criterion in self.criteria:
+            raw = self.cleaned_data[self.field_name(criterion)]
+            values[criterion.pk] = None if raw == NOT_APPLICABLE else int(raw)
+        return values
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is the conflict?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: a former employer, a client, a relative, a competitor."),
+    )
+
+
+class ScreeningOverrideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("eligible", _("Eligible: send to review")),
+                 ("ineligible", _("Ineligible"))],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the application's history."),
+    )
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda user: user.email
+
+
+class ShortlistTopForm(forms.Form):
+    count = forms.IntegerField(label=_("Top"), required=False, min_value=1)
+    threshold = forms.DecimalField(
+        label=_("Or every score at least"),
+        required=False,
+        min_value=0,
+        max_value=200,
+        decimal_places=2,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("count") is None and data.get("threshold") is None:
+            raise forms.ValidationError(_("Give a number of applications or a minimum score."))
+        return data
+
+
+class HostFitForm(forms.Form):
+    opinion = forms.ChoiceField(label=_("Opinion"), choices=HostFit.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)

@@ -15,11 +15,13 @@ from rules.contrib.models import RulesModel
 
 from applications import rules as perms
 from applications.enums import (
-    LIVE_STATUSES,
     ApplicationStatus,
     BudgetCategory,
     DocumentKind,
+    HostFit,
     MemberRole,
+    Recommendation,
+    ScreeningOutcome,
 )
 
 
@@ -226,7 +228,7 @@ class Application(RulesModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "intake"],
-                condition=Q(status__in=LIVE_STATUSES),
+                condition=~Q(status=ApplicationStatus.WITHDRAWN),  # LIVE_STATUSES
                 name="one_live_application_per_intake",
             ),
             models.CheckConstraint(
@@ -239,10 +241,14 @@ class Application(RulesModel):
         indexes = [models.Index(fields=["intake", "status"])]
         rules_permissions = {
             "view": perms.can_see_application,
+            "read": perms.can_read_application,
             "change": perms.can_edit_application,
             "submit": perms.can_submit_application,
             "withdraw": perms.can_withdraw_application,
             "extend": perms.can_manage_application,
+            "screen": perms.can_manage_application,
+            "assign": perms.can_manage_application,
+            "shortlist": perms.can_manage_application,
         }
 
     def __str__(self):
@@ -357,3 +363,198 @@ class ApplicationDocument(models.Model):
         return {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
             self.content_type, ""
         )
+
+
+class Screening(models.Model):
+    """The eligibility screening of a submitted application, and any manager's override.
+
+    ``results`` keeps each rule as the screening job read it (requirement, met, what the
+    company said), so the reasons stay as they were even if the rules change later.
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="screening"
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=ScreeningOutcome.choices)
+    results = models.JSONField(default=list)
+    screened_at = models.DateTimeField(_("screened"))
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    override_outcome = models.CharField(
+        _("override"), max_length=12, choices=ScreeningOutcome.choices, blank=True
+    )
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+
+    def __str__(self):
+        return f"{self.application}: {self.get_outcome_display()}"
+
+    @property
+    def effective_outcome(self):
+        return self.override_outcome or self.outcome
+
+    @property
+    def reasons(self):
+        """The rules not met (or not known), in plain words."""
+        return [result for result in self.results if result["met"] is not True]
+
+
+class Conflict(models.Model):
+    """A reviewer's declared conflict of interest with a company: never assigned again."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_conflicts"
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="reviewer_conflicts"
+    )
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.CASCADE, related_name="review_conflicts"
+    )
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(auto_now_add=True)
+    # Who the assignment service proposes instead; a manager confirms or picks another.
+    replacement = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed replacement"),
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["-declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "company"], name="one_conflict_per_reviewer_and_company"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} / {self.company}"
+
+
+class Review(RulesModel):
+    """A reviewer's assignment to an application, and their review once given.
+
+    Assigned when created; in when ``submitted_at`` is set. One per reviewer and
+    application. ``score`` is the weighted mean of the criteria on 0-100 (scoring.py).
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    comment = models.TextField(_("comment"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=Recommendation.choices, blank=True
+    )
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_review_per_reviewer"
+            )
+        ]
+        indexes = [models.Index(fields=["reviewer", "submitted_at"])]
+        rules_permissions = {"view": perms.is_the_reviewer, "change": perms.can_score_review}
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.application}"
+
+    @property
+    def is_in(self):
+        return self.submitted_at is not None
+
+
+class CriterionScore(models.Model):
+    """One criterion of a review; ``value`` None means "not applicable", left out of means."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    # PROTECT: once scored, a rubric cannot change under the reviews (set_rubric says so).
+    criterion = models.ForeignKey(
+        "programs.RubricCriterion", on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {'N/A' if self.value is None else self.value}"
+
+
+class ApplicationScore(models.Model):
+    """An application's combined scores, recomputed for the whole intake in one pass
+    (scoring.refresh_scores) whenever a review or the intake's settings change; lists sort and
+    filter on these columns instead of recomputing per row."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="score_summary"
+    )
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.CASCADE, related_name="application_scores"
+    )
+    reviews_in = models.PositiveSmallIntegerField(default=0)
+    raw_mean = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    raw_median = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    calibrated_mean = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    calibrated_median = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    spread = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["intake", "computed_at"])]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.raw_mean}"
+
+
+class HostFitOpinion(models.Model):
+    """A host partner's view of whether a shortlisted applicant fits its incubator."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="host_fit_opinions"
+    )
+    host = models.ForeignKey(
+        "programs.HostIncubator", on_delete=models.CASCADE, related_name="fit_opinions"
+    )
+    opinion = models.CharField(_("opinion"), max_length=10, choices=HostFit.choices)
+    note = models.TextField(_("note"), blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("host-fit opinion")
+        verbose_name_plural = _("host-fit opinions")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "host"], name="one_opinion_per_host")
+        ]
+
+    def __str__(self):
+        return f"{self.host} on {self.application}: {self.get_opinion_display()}"

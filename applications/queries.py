@@ -1,15 +1,24 @@
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
+from applications import scoring
+from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, ApplicationStatus
 from applications.models import (
     Application,
     ApplicationEvent,
+    ApplicationScore,
     BudgetLine,
     Company,
     CompanyMember,
+    Conflict,
+    CriterionScore,
+    HostFitOpinion,
     HostPreference,
+    Review,
 )
-from programs.models import DeskOffer
+from programs.enums import StaffRole
+from programs.models import DeskOffer, Intake, ProgramStaff
 from programs.queries import intakes_managed_by
 
 
@@ -43,12 +52,14 @@ def applications_visible_to(user):
     if user.is_superuser:
         return applications
     managed = intakes_managed_by(user)
-    return applications.filter(Q(company__members__user=user) | Q(intake__in=managed)).distinct()
+    return applications.filter(
+        Q(company__members__user=user) | Q(intake__in=managed) | Q(reviews__reviewer=user)
+    ).distinct()
 
 
 def with_everything(applications):
     """What the application's pages show, loaded in a fixed number of queries."""
-    return applications.select_related("intake__program").prefetch_related(
+    return applications.select_related("intake__program", "company__sector").prefetch_related(
         Prefetch(
             "host_preferences",
             queryset=HostPreference.objects.select_related("host__market").order_by("rank"),
@@ -61,6 +72,25 @@ def with_everything(applications):
         "documents",
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
         Prefetch("company__members", queryset=CompanyMember.objects.select_related("user")),
+    )
+
+
+def with_review(applications):
+    """What the manager's application page adds once submitted: screening, reviews with their
+    scores, host-fit opinions."""
+    return applications.select_related("screening").prefetch_related(
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related("reviewer").prefetch_related(
+                Prefetch(
+                    "scores",
+                    queryset=CriterionScore.objects.order_by("criterion__position", "criterion_id"),
+                )
+            ),
+        ),
+        Prefetch(
+            "host_fit_opinions", queryset=HostFitOpinion.objects.select_related("host", "given_by")
+        ),
     )
 
 
@@ -132,3 +162,289 @@ def list_rows(applications):
         .values_list("application_id", "total")
     )
     return page, hosts, totals
+
+
+# Review ---------------------------------------------------------------------------------
+
+
+def _staff_of(intake, role):
+    return get_user_model().objects.filter(
+        Exists(
+            ProgramStaff.objects.filter(
+                Q(intake__isnull=True) | Q(intake=intake.pk),
+                user=OuterRef("pk"),
+                program=intake.program_id,
+                role=role,
+            )
+        ),
+        is_active=True,
+    )
+
+
+def reviewers_of(intake):
+    """The people who review this intake: reviewers of its program, or of this intake."""
+    return _staff_of(intake, StaffRole.REVIEWER)
+
+
+def managers_of(intake):
+    return _staff_of(intake, StaffRole.MANAGER)
+
+
+def intakes_with_stale_scores():
+    """Intakes with a review saved after their scores were last computed."""
+    latest_review = (
+        Review.objects.filter(application__intake=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    computed = (
+        ApplicationScore.objects.filter(intake=OuterRef("pk"))
+        .order_by("-computed_at")
+        .values("computed_at")[:1]
+    )
+    return (
+        Intake.objects.annotate(latest=Subquery(latest_review), computed=Subquery(computed))
+        .filter(latest__isnull=False)
+        .filter(Q(computed__isnull=True) | Q(latest__gt=F("computed")))
+    )
+
+
+def ranked_in_review(intake):
+    """Scored applications in review, best first by the intake's chosen score."""
+    return (
+        Application.objects.filter(intake=intake, status=ApplicationStatus.IN_REVIEW)
+        .annotate(rank_score=F(f"score_summary__{scoring.score_field(intake)}"))
+        .filter(rank_score__isnull=False)
+        .order_by("-rank_score", "pk")
+    )
+
+
+def reviewed_applications(intake):
+    """An intake's applications past submission, for the review dashboard's filters."""
+    return (
+        Application.objects.filter(intake=intake)
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        .annotate(
+            rank_score=F(f"score_summary__{scoring.score_field(intake)}"),
+            raw_score=F(f"score_summary__raw_{intake.score_aggregate}"),
+            calibrated_score=F(f"score_summary__calibrated_{intake.score_aggregate}"),
+            spread=F("score_summary__spread"),
+            reviews_in=F("score_summary__reviews_in"),
+        )
+        .order_by(F("rank_score").desc(nulls_last=True), "company__name", "pk")
+    )
+
+
+DASHBOARD_COLUMNS = [
+    "pk",
+    "status",
+    "company__name",
+    "rank_score",
+    "raw_score",
+    "calibrated_score",
+    "spread",
+    "reviews_in",
+    "screening__outcome",
+    "screening__override_outcome",
+]
+
+
+def dashboard_rows(applications):
+    """One page of the review dashboard as plain rows, with reviews assigned and host-fit
+    opinions for the page: three queries, whatever the page holds."""
+    page = list(applications.values(*DASHBOARD_COLUMNS))
+    ids = [row["pk"] for row in page]
+    assigned = dict(
+        Review.objects.filter(application_id__in=ids)
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+    )
+    fits = {}
+    for application_id, host, opinion in (
+        HostFitOpinion.objects.filter(application_id__in=ids)
+        .order_by("application_id", "host__name")
+        .values_list("application_id", "host__name", "opinion")
+    ):
+        fits.setdefault(application_id, []).append((host, opinion))
+    return page, assigned, fits
+
+
+def reviewer_progress(intake):
+    """Each reviewer of the intake: assigned, done, and the mean score they give."""
+    in_intake = Q(reviews__application__intake=intake)
+    return (
+        reviewers_of(intake)
+        .annotate(
+            assigned=Count("reviews", filter=in_intake),
+            done=Count("reviews", filter=in_intake & Q(reviews__submitted_at__isnull=False)),
+            mean_given=Avg("reviews__score", filter=in_intake),
+        )
+        .order_by("email")
+        .values("pk", "email", "first_name", "last_name", "assigned", "done", "mean_given")
+    )
+
+
+def status_counts(intake):
+    return dict(
+        Application.objects.filter(intake=intake)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+
+
+def open_conflicts(intake):
+    return (
+        Conflict.objects.filter(intake=intake, resolved_at__isnull=True)
+        .select_related("reviewer", "company", "replacement")
+        .annotate(
+            application_id=Subquery(
+                Application.objects.filter(intake=intake, company=OuterRef("company"))
+                .exclude(status=ApplicationStatus.WITHDRAWN)
+                .values("pk")[:1]
+            )
+        )
+    )
+
+
+def reviews_of(user):
+    """A reviewer's assignments, with what the pages about them show."""
+    return Review.objects.filter(reviewer=user).select_related(
+        "application__company__sector", "application__intake__program"
+    )
+
+
+ASSIGNMENT_COLUMNS = [
+    "pk",
+    "submitted_at",
+    "score",
+    "recommendation",
+    "application__status",
+    "application__company__name",
+    "application__intake__title",
+    "application__intake__reviews_due_at",
+]
+
+
+def assignment_rows(user):
+    """The reviewer's list: to do first (soonest due), then done; one query for a page."""
+    return (
+        Review.objects.filter(reviewer=user)
+        .order_by(
+            F("submitted_at").asc(nulls_first=True),
+            F("application__intake__reviews_due_at").asc(nulls_last=True),
+            "application__company__name",
+            "pk",
+        )
+        .values(*ASSIGNMENT_COLUMNS)
+    )
+
+
+def other_reviews(review):
+    """The other reviewers' reviews of the same application, with their scores."""
+    return (
+        Review.objects.filter(application=review.application_id, submitted_at__isnull=False)
+        .exclude(pk=review.pk)
+        .select_related("reviewer")
+        .prefetch_related("scores__criterion")
+    )
+
+
+HOST_FIT_COLUMNS = [
+    "application_id",
+    "host_id",
+    "host__name",
+    "rank",
+    "application__company__name",
+    "application__company__country",
+    "application__company__sector__code",
+    "application__company__offering",
+    "application__why_this_market",
+    "application__proposed_start",
+    "application__proposed_end",
+    "application__intake__title",
+    "opinion",
+    "note",
+]
+
+
+def host_fit_queue(user):
+    """Shortlisted applicants who ranked one of the person's host incubators, with the
+    opinion already given: one query for a page."""
+    opinion = HostFitOpinion.objects.filter(
+        application=OuterRef("application"), host=OuterRef("host")
+    )
+    return (
+        HostPreference.objects.filter(
+            host__partner_staff=user, application__status__in=HOST_FIT_STATUSES
+        )
+        .annotate(
+            opinion=Subquery(opinion.values("opinion")[:1]),
+            note=Subquery(opinion.values("note")[:1]),
+        )
+        .order_by(
+            F("opinion").asc(nulls_first=True),
+            "host__name",
+            "rank",
+            "application__company__name",
+            "pk",
+        )  # fmt: skip
+        .values(*HOST_FIT_COLUMNS)
+    )
+
+
+def host_fit_target(user, application_id, host_id):
+    """The (application, host) pair a partner may give an opinion on, or None."""
+    return (
+        HostPreference.objects.filter(
+            host__partner_staff=user,
+            application_id=application_id,
+            host_id=host_id,
+            application__status__in=HOST_FIT_STATUSES,
+        )
+        .select_related("application__company", "host")
+        .first()
+    )
+
+
+def short_of_reviewers(intake):
+    """Applications in review with fewer reviewers than the intake asks for."""
+    return (
+        Application.objects.filter(intake=intake, status=ApplicationStatus.IN_REVIEW)
+        .annotate(assigned=Count("reviews"))
+        .filter(assigned__lt=intake.reviewers_per_application)
+        .select_related("company")
+        .order_by("assigned", "company__name", "pk")
+    )
+
+
+def review_counts(user):
+    """The reviewer's dashboard numbers, in one query."""
+    open_reviews = Q(application__status__in=REVIEWABLE)
+    return Review.objects.filter(reviewer=user).aggregate(
+        total=Count("pk"),
+        to_do=Count("pk", filter=open_reviews & Q(submitted_at__isnull=True)),
+        done=Count("pk", filter=Q(submitted_at__isnull=False)),
+        next_due=Min(
+            "application__intake__reviews_due_at",
+            filter=open_reviews & Q(submitted_at__isnull=True),
+        ),
+    )
+
+
+def host_fit_waiting(user):
+    """How many shortlisted applicant-host pairs of the person's hosts have no opinion yet."""
+    return (
+        HostPreference.objects.filter(
+            host__partner_staff=user, application__status__in=HOST_FIT_STATUSES
+        )
+        .exclude(
+            Exists(
+                HostFitOpinion.objects.filter(
+                    application=OuterRef("application"), host=OuterRef("host")
+                )
+            )
+        )
+        .count()
+    )

@@ -6,7 +6,7 @@ submit, withdraw, accept offers and manage the team.
 
 import rules
 
-from applications.enums import WITHDRAWABLE, ApplicationStatus, MemberRole
+from applications.enums import REVIEWABLE, WITHDRAWABLE, ApplicationStatus, MemberRole
 from portal.rules import is_superuser
 from programs.rules import is_intake_manager
 
@@ -62,8 +62,30 @@ def can_still_withdraw(user, application):
     return application is not None and application.status in WITHDRAWABLE
 
 
+@rules.predicate
+def is_assigned_reviewer(user, application):
+    if application is None or not user.is_authenticated:
+        return False
+    return application.reviews.filter(reviewer=user).exists()
+
+
 can_manage_application = manages_its_intake | is_superuser
 can_see_application = is_applicant | manages_its_intake | is_superuser
+# Reading the whole application and its documents: the above and its assigned reviewers.
+can_read_application = can_see_application | is_assigned_reviewer
 can_edit_application = is_applicant & is_draft
 can_submit_application = is_applicant_owner & is_draft
 can_withdraw_application = is_applicant_owner & can_still_withdraw
+
+
+@rules.predicate
+def is_the_reviewer(user, review):
+    return review is not None and user.is_authenticated and review.reviewer_id == user.pk
+
+
+@rules.predicate
+def is_under_review(user, review):
+    return review is not None and review.application.status in REVIEWABLE
+
+
+can_score_review = is_the_reviewer & is_under_review

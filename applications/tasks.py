@@ -1,9 +1,47 @@
 from celery import shared_task
 
 from applications import services
+from applications.models import Application
+from programs.models import Intake
 
 
 @shared_task(name="applications.remind_drafts")
 def remind_drafts():
     """Beat job: remind the teams of drafts whose deadline is near; each reminder once."""
     services.remind_drafts()
+
+
+@shared_task(name="applications.screen_application")
+def screen_application(*, application_id):
+    """After submission: apply the intake's rules (does nothing if already screened)."""
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None:
+        return
+    services.screen_application(application)
+
+
+@shared_task(name="applications.screen_waiting")
+def screen_waiting():
+    """Beat job: queue screening for submissions whose job was lost to an outage."""
+    services.screen_waiting()
+
+
+@shared_task(name="applications.refresh_scores")
+def refresh_scores(*, intake_id):
+    """After a review changes: recompute the intake's combined and calibrated scores."""
+    intake = Intake.objects.filter(pk=intake_id).first()
+    if intake is None:
+        return
+    services.refresh_scores(intake)
+
+
+@shared_task(name="applications.refresh_stale_scores")
+def refresh_stale_scores():
+    """Beat job: recompute scores a lost refresh left behind."""
+    services.refresh_stale_scores()
+
+
+@shared_task(name="applications.remind_reviewers")
+def remind_reviewers():
+    """Beat job: remind reviewers of reviews due soon; each reminder once."""
+    services.remind_reviewers()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import applicant, companies, staff
+from applications.views import applicant, companies, partner, review, reviewer, staff
 
 app_name = "applications"
 urlpatterns = [
@@ -40,4 +40,43 @@ urlpatterns = [
     ),
     path("manage/applications/<int:pk>/", staff.application_detail, name="manage_application"),
     path("manage/applications/<int:pk>/extend/", staff.extend, name="extend"),
+    path("manage/intakes/<int:intake_pk>/review/", review.dashboard, name="review_dashboard"),
+    path(
+        "manage/intakes/<int:intake_pk>/review/settings/",
+        review.review_settings,
+        name="review_settings",
+    ),
+    path("manage/intakes/<int:intake_pk>/review/score-mode/", review.score_mode, name="score_mode"),
+    path("manage/intakes/<int:intake_pk>/shortlist/", review.shortlist, name="shortlist"),
+    path("manage/intakes/<int:intake_pk>/assignments/", review.assignments, name="assignments"),
+    path(
+        "manage/intakes/<int:intake_pk>/assignments/auto/",
+        review.assign_automatically,
+        name="assign_automatically",
+    ),
+    path(
+        "manage/intakes/<int:intake_pk>/conflicts/<int:conflict_pk>/assign/",
+        review.accept_replacement,
+        name="accept_replacement",
+    ),
+    path(
+        "manage/applications/<int:pk>/screening/",
+        review.override_screening,
+        name="override_screening",
+    ),
+    path("manage/applications/<int:pk>/assign/", review.assign, name="assign"),
+    path(
+        "manage/applications/<int:pk>/shortlist/",
+        review.toggle_shortlist,
+        name="toggle_shortlist",
+    ),
+    path("reviews/", reviewer.review_list, name="reviews"),
+    path("reviews/<int:pk>/", reviewer.review, name="review"),
+    path("reviews/<int:pk>/conflict/", reviewer.declare_conflict, name="declare_conflict"),
+    path("host-fit/", partner.host_fit_queue, name="host_fit_queue"),
+    path(
+        "host-fit/<int:application_pk>/<int:host_pk>/",
+        partner.give_host_fit,
+        name="give_host_fit",
+    ),
 ]

@@ -36,6 +36,25 @@ def queue_email(*, key, to, subject, body, html_body="", from_email=""):
     return email
 
 
+def queue_task(task, **kwargs):
+    """Run a Celery task after the current transaction commits.
+
+    A broker outage is logged, not raised: the work it names is left in the database in a
+    state a beat sweep finds and queues again, so it is delayed, never lost.
+    """
+
+    def send():
+        try:
+            task.delay(**kwargs)
+        except Exception as exc:
+            logger.warning(
+                "%s(%s) waits for the next sweep (%s: %s).", task.name, kwargs,
+                type(exc).__name__, exc,
+            )  # fmt: skip
+
+    transaction.on_commit(send)
+
+
 def dispatch_email(email_id):
     """Hand an outbox row to the task queue; a broker outage leaves it for the sweep."""
     from portal.tasks import send_email

@@ -264,6 +264,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.remind_drafts",
         "schedule": 15 * 60.0,
     },
+    # Work a broker outage left behind: submissions never screened, scores never refreshed.
+    "screen-waiting-applications": {
+        "task": "applications.screen_waiting",
+        "schedule": 10 * 60.0,
+    },
+    "refresh-stale-scores": {
+        "task": "applications.refresh_stale_scores",
+        "schedule": 10 * 60.0,
+    },
+    # Reviewers with reviews still to give: one email 72 hours and one 24 hours before due.
+    "remind-reviewers": {
+        "task": "applications.remind_reviewers",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.

@@ -62,6 +62,7 @@ class Phase(models.TextChoices):
 class IntakeChangeKind(models.TextChoices):
     ELIGIBILITY = "eligibility", _("Eligibility rules")
     RUBRIC = "rubric", _("Scoring rubric")
+    REVIEW = "review", _("Review settings")
 
 
 # The seed's basis for selection ("potential market and a proven product", grounded in
@@ -94,3 +95,8 @@ DEFAULT_RUBRIC = [
     ),
 ]
 DEFAULT_RUBRIC_SCALE = 5
+
+
+class ScoreAggregate(models.TextChoices):
+    MEAN = "mean", _("Mean")
+    MEDIAN = "median", _("Median")

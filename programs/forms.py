@@ -392,3 +392,45 @@ class StaffForm(forms.Form):
             raise forms.ValidationError(_("No account uses this email. Ask them to sign up first."))
         self.cleaned_data["user"] = user
         return email
+
+
+class ReviewSettingsForm(forms.ModelForm):
+    """How an intake is reviewed; the due time is typed in the intake's own time zone."""
+
+    reviews_due_at = forms.DateTimeField(
+        label=_("Reviews due"), required=False, widget=LocalDateTimeInput()
+    )
+
+    class Meta:
+        model = Intake
+        fields = [
+            "reviewers_per_application",
+            "reviews_due_at",
+            "blind_until_reviewed",
+            "score_aggregate",
+            "calibrate_scores",
+            "disagreement_points",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews_due_at"].help_text = _("In the intake's time zone, %(zone)s.") % {
+            "zone": self.instance.time_zone
+        }
+        if self.instance.reviews_due_at and not self.is_bound:
+            self.initial["reviews_due_at"] = self.instance.reviews_due_at.astimezone(
+                self.instance.zone
+            ).replace(tzinfo=None)
+
+    def clean_reviews_due_at(self):
+        due = self.cleaned_data.get("reviews_due_at")
+        return wall_clock(due, self.instance.zone) if due else None
+
+
+class ScoreModeForm(forms.ModelForm):
+    """The review dashboard's switch: mean or median, raw or calibrated."""
+
+    class Meta:
+        model = Intake
+        fields = ["score_aggregate", "calibrate_scores"]
+        widgets = {"score_aggregate": forms.RadioSelect}

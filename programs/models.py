@@ -20,6 +20,7 @@ from programs.enums import (
     HostService,
     IntakeChangeKind,
     PartnershipStatus,
+    ScoreAggregate,
     SectorCode,
     StaffRole,
 )
@@ -335,6 +336,35 @@ class Intake(RulesModel):
     )
     hosts = models.ManyToManyField(
         HostIncubator, through="DeskOffer", related_name="intakes", verbose_name=_("hosts")
+    )
+    # Review settings (applications.scoring reads them).
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    reviews_due_at = models.DateTimeField(_("reviews due"), null=True, blank=True)
+    blind_until_reviewed = models.BooleanField(
+        _("reviewers see others' scores only after giving their own"), default=True
+    )
+    score_aggregate = models.CharField(
+        _("combine reviewers' scores by"),
+        max_length=10,
+        choices=ScoreAggregate.choices,
+        default=ScoreAggregate.MEAN,
+    )
+    calibrate_scores = models.BooleanField(
+        _("calibrate reviewers"),
+        default=False,
+        help_text=_(
+            "Standardise each reviewer's scores against their own scores in this intake, "
+            "so a harsh and a lenient reviewer count alike."
+        ),
+    )
+    disagreement_points = models.PositiveSmallIntegerField(
+        _("flag disagreement above (points out of 100)"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Set by the selection workflow; they move the derived phase on.

@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
@@ -262,7 +263,13 @@ def set_rubric(intake, *, by, criteria, reason=""):
         if weight < 1 or scale < 2:
             raise ValidationError(_("Weights must be positive and scales at least 2."))
     before = rubric_snapshot(intake)
-    intake.criteria.all().delete()
+    try:
+        with transaction.atomic():
+            intake.criteria.all().delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _("Reviewers have scored against this rubric; it can no longer change.")
+        ) from error
     RubricCriterion.objects.bulk_create(
         RubricCriterion(
             intake=intake,
@@ -302,3 +309,33 @@ def to_program_currency(money, *, on=None):
         )
     amount = (Decimal(money.amount) * rate.rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return Money(amount, home), rate.rate
+
+
+REVIEW_SETTINGS = [
+    "reviewers_per_application",
+    "reviews_due_at",
+    "blind_until_reviewed",
+    "score_aggregate",
+    "calibrate_scores",
+    "disagreement_points",
+]
+
+
+@transaction.atomic
+def update_review_settings(intake, *, by, **settings_):
+    """Change how the intake is reviewed and scored; recorded in the intake's history."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    before = {name: str(getattr(intake, name)) for name in REVIEW_SETTINGS}
+    for name, value in settings_.items():
+        if name not in REVIEW_SETTINGS:
+            raise ValueError(name)
+        setattr(intake, name, value)
+    intake.full_clean(exclude=["program"])
+    intake.save(update_fields=list(settings_))
+    after = {name: str(getattr(intake, name)) for name in REVIEW_SETTINGS}
+    if after != before:
+        # Every change is kept, open or not: a ranking depends on these settings.
+        IntakeChange.objects.create(
+            intake=intake, kind=IntakeChangeKind.REVIEW, changed_by=by, before=before, after=after
+        )
+    return intake

@@ -267,7 +267,7 @@ def document_remove(request, pk, document_pk):
 
 @login_required
 def document_download(request, pk, document_pk):
-    application = _application(request, pk)
+    application = _application(request, pk, "applications.read_application")
     document = get_object_or_404(application.documents.all(), pk=document_pk)
     return FileResponse(
         document.file.open("rb"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
-from applications.enums import ApplicationStatus
+from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
@@ -23,6 +23,13 @@ from programs.forms import wall_clock
 from programs.queries import intakes_managed_by
 
 PAGE_SIZE = 50
+# Where a manager may decide the screening by hand, either way.
+OVERRIDABLE = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SCREENING,
+    ApplicationStatus.INELIGIBLE,
+    ApplicationStatus.IN_REVIEW,
+]
 
 
 def _filtered(request, intake):
@@ -127,15 +134,24 @@ def _csv_row(application):
 def application_detail(request, pk):
     application = get_permitted_object(
         request.user,
-        queries.with_everything(queries.applications_visible_to(request.user)),
+        queries.with_review(queries.with_everything(queries.applications_visible_to(request.user))),
         "applications.extend_application",
         pk=pk,
     )
+    screening = getattr(application, "screening", None)
     return render(
         request,
         "applications/staff/detail.html",
         {
             "application": application,
+            "screening": screening,
+            "override_form": forms.ScreeningOverrideForm(),
+            "assign_form": forms.AssignForm(reviewers=queries.reviewers_of(application.intake)),
+            "can_override": application.status in OVERRIDABLE,
+            "can_assign": application.status in REVIEWABLE,
+            "can_shortlist": application.status
+            in (ApplicationStatus.IN_REVIEW, ApplicationStatus.SHORTLISTED),
+            "criteria": list(application.intake.criteria.all()),
             "missing": services.missing_items(application) if application.is_editable else [],
             "total": services.budget_total(application.budget_lines.all()),
             "extension_form": forms.ExtensionForm(),

@@ -39,7 +39,7 @@ def test_each_role_sees_its_own_work(client):
 
     response = client.get(reverse("dashboard"))
 
-    assert sections(response) == ["manager", "reviewer", "partner", "applicant"]
+    assert sections(response) == ["manager", "reviewer", "partner", "host-fit", "applicant"]
     html = response.content.decode()
     assert program.name in html
     assert host.name in html

@@ -31,7 +31,7 @@ from applications.models import (
     CompanyMember,
     HostPreference,
 )
-from portal.services import queue_email
+from portal.services import queue_email, queue_task
 from programs.enums import Phase
 from programs.phases import phase_of
 from programs.services import to_program_currency
@@ -461,6 +461,9 @@ def submit_application(application, *, by, now=None):
     if missing:
         raise ValidationError(missing)
     submitted = transition(locked, to=ApplicationStatus.SUBMITTED, by=by)
+    from applications.tasks import screen_application  # tasks import services
+
+    queue_task(screen_application, application_id=submitted.pk)
     context = {"application": submitted, "company": submitted.company, "intake": submitted.intake}
     queue_email(
         key=f"application-submitted:{submitted.pk}",

@@ -1,0 +1,527 @@
+"""Writes of the review stage: screening, assignment, conflicts, reviews, host fit, shortlist."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import queries, scoring
+from applications.eligibility import check_company
+from applications.enums import (
+    HOST_FIT_STATUSES,
+    REVIEWABLE,
+    ApplicationStatus,
+    HostFit,
+    Recommendation,
+    ScreeningOutcome,
+)
+from applications.models import (
+    Application,
+    ApplicationScore,
+    Conflict,
+    CriterionScore,
+    HostFitOpinion,
+    Review,
+    Screening,
+)
+from applications.services.applying import transition
+from portal.services import queue_email, queue_task
+from programs.models import Intake
+
+S = ApplicationStatus
+
+# Addresses at these domains say nothing about where a person works.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.ca",
+        "yahoo.co.in",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "web.de",
+        "mail.com",
+        "yandex.com",
+        "zoho.com",
+        "rediffmail.com",
+        "qq.com",
+        "163.com",
+    ]
+)
+REVIEW_REMINDERS = (72, 24)  # hours before reviews are due
+
+
+def _link(name, *args):
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _require(user, permission, obj):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+# Screening ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def screen_application(application, *, now=None):
+    """Apply the intake's rules to a submitted application (the Celery job after submit).
+
+    Eligible goes to review, a rule not met to ineligible, and a fact the company has not
+    given to screening, where a manager decides. Run twice, the second run does nothing.
+    """
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("intake", "company__sector")
+        .filter(pk=application.pk, status=S.SUBMITTED)
+        .first()
+    )
+    if locked is None:
+        return None
+    check = check_company(locked.intake, locked.company)
+    results = [
+        {"rule": r.rule, "requirement": str(r.requirement), "met": r.met,
+         "explanation": str(r.explanation)}
+        for r in check["results"]
+    ]  # fmt: skip
+    if check["eligible"]:
+        outcome, to = ScreeningOutcome.ELIGIBLE, S.IN_REVIEW
+    elif any(result["met"] is False for result in results):
+        outcome, to = ScreeningOutcome.INELIGIBLE, S.INELIGIBLE
+    else:
+        outcome, to = ScreeningOutcome.UNDECIDED, S.SCREENING
+    Screening.objects.update_or_create(
+        application=locked,
+        defaults={"outcome": outcome, "results": results, "screened_at": now or timezone.now()},
+    )
+    reasons = "; ".join(r["requirement"] for r in results if r["met"] is not True)
+    note = _("Screened automatically.") + (" " + reasons if reasons else "")
+    return transition(locked, to=to, by=None, note=note)
+
+
+@transaction.atomic
+def override_screening(application, *, by, eligible, reason):
+    """A manager's screening decision, either way, with a written reason."""
+    _require(by, "applications.screen_application", application)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you override the screening.")})
+    to = S.IN_REVIEW if eligible else S.INELIGIBLE
+    changed = transition(application, to=to, by=by, note=reason.strip())
+    outcome = ScreeningOutcome.ELIGIBLE if eligible else ScreeningOutcome.INELIGIBLE
+    Screening.objects.update_or_create(
+        application=changed,
+        defaults={
+            "override_outcome": outcome,
+            "override_reason": reason.strip(),
+            "overridden_by": by,
+            "overridden_at": timezone.now(),
+        },
+        create_defaults={
+            "outcome": ScreeningOutcome.UNDECIDED,
+            "screened_at": timezone.now(),
+            "override_outcome": outcome,
+            "override_reason": reason.strip(),
+            "overridden_by": by,
+            "overridden_at": timezone.now(),
+        },
+    )
+    return changed
+
+
+def screen_waiting(older_than=datetime.timedelta(minutes=5)):
+    """Beat sweep: queue screening for submissions whose job never ran (broker outage)."""
+    from applications.tasks import screen_application as task
+
+    cutoff = timezone.now() - older_than
+    waiting = Application.objects.filter(status=S.SUBMITTED, submitted_at__lt=cutoff)
+    for application_id in waiting.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            queue_task(task, application_id=application_id)
+
+
+# Assignment and conflicts ---------------------------------------------------------------
+
+
+def _domain(email):
+    domain = email.rpartition("@")[2].lower()
+    return None if domain in PUBLIC_MAIL_DOMAINS else domain
+
+
+class _Pool:
+    """What assignment needs to know about an intake, read in a fixed number of queries."""
+
+    def __init__(self, intake):
+        self.reviewers = list(queries.reviewers_of(intake).order_by("pk"))
+        self.domains = {reviewer.pk: _domain(reviewer.email) for reviewer in self.reviewers}
+        self.load = dict.fromkeys(self.domains, 0)
+        self.assigned = {}
+        for application_id, reviewer_id in Review.objects.filter(
+            application__intake=intake
+        ).values_list("application_id", "reviewer_id"):
+            self.assigned.setdefault(application_id, set()).add(reviewer_id)
+            if reviewer_id in self.load:
+                self.load[reviewer_id] += 1
+        self.conflicts = set(
+            Conflict.objects.filter(company__applications__intake=intake).values_list(
+                "reviewer_id", "company_id"
+            )
+        )
+        self.company_domains = {}
+        for company_id, email in Application.objects.filter(intake=intake).values_list(
+            "company_id", "company__members__user__email"
+        ):
+            if email and _domain(email):
+                self.company_domains.setdefault(company_id, set()).add(_domain(email))
+
+    def why_not(self, reviewer_id, application_id, company_id):
+        """None if the reviewer may take the application, else the reason in plain words."""
+        if reviewer_id not in self.domains:
+            return _("This person is not a reviewer of the intake.")
+        if reviewer_id in self.assigned.get(application_id, ()):
+            return _("This reviewer is already assigned to the application.")
+        if (reviewer_id, company_id) in self.conflicts:
+            return _("This reviewer has declared a conflict with the company.")
+        if self.domains[reviewer_id] in self.company_domains.get(company_id, ()):
+            return _("This reviewer shares an email domain with the company's team.")
+        return None
+
+    def candidates(self, application_id, company_id):
+        """Reviewers who may take the application, least loaded first (then by id)."""
+        return sorted(
+            (r for r in self.domains if self.why_not(r, application_id, company_id) is None),
+            key=lambda r: (self.load[r], r),
+        )
+
+    def take(self, reviewer_id, application_id):
+        self.assigned.setdefault(application_id, set()).add(reviewer_id)
+        self.load[reviewer_id] += 1
+
+
+def _lock_intake(intake):
+    # One assignment or score refresh at a time per intake.
+    return Intake.objects.select_for_update().get(pk=intake.pk)
+
+
+@transaction.atomic
+def assign_reviewer(application, reviewer, *, by):
+    """A manager assigns one reviewer by hand; the same checks as automatic assignment."""
+    _require(by, "applications.assign_application", application)
+    _lock_intake(application.intake)
+    if application.status not in REVIEWABLE:
+        raise ValidationError(_("Only applications in review can be assigned to reviewers."))
+    problem = _Pool(application.intake).why_not(reviewer.pk, application.pk, application.company_id)
+    if problem:
+        raise ValidationError({"reviewer": problem})
+    review = Review.objects.create(application=application, reviewer=reviewer, assigned_by=by)
+    Conflict.objects.filter(
+        company_id=application.company_id, intake=application.intake, resolved_at__isnull=True
+    ).update(resolved_at=timezone.now())
+    _tell_reviewers(application.intake, [review])
+    return review
+
+
+@transaction.atomic
+def assign_reviewers(intake, *, by):
+    """Give every application in review the intake's number of reviewers, balancing load.
+
+    The most constrained applications (fewest possible reviewers) go first, and each takes
+    the least loaded reviewers it may have; ties go to the lower id, so a run is repeatable.
+    Returns (reviews created, applications still short of reviewers).
+    """
+    _require(by, "programs.change_intake", intake)
+    intake = _lock_intake(intake)
+    pool = _Pool(intake)
+    wanted = intake.reviewers_per_application
+    applications = list(
+        Application.objects.filter(intake=intake, status=S.IN_REVIEW).values_list(
+            "pk", "company_id"
+        )
+    )
+    applications.sort(key=lambda row: (len(pool.candidates(*row)), row[0]))
+    created, short = [], []
+    for application_id, company_id in applications:
+        missing = wanted - len(pool.assigned.get(application_id, ()))
+        if missing <= 0:
+            continue
+        chosen = pool.candidates(application_id, company_id)[:missing]
+        for reviewer_id in chosen:
+            pool.take(reviewer_id, application_id)
+            created.append(
+                Review(application_id=application_id, reviewer_id=reviewer_id, assigned_by=by)
+            )
+        if len(chosen) < missing:
+            short.append(application_id)
+    created = Review.objects.bulk_create(created)
+    _tell_reviewers(intake, created)
+    return created, short
+
+
+def _tell_reviewers(intake, reviews):
+    by_reviewer = {}
+    for review in reviews:
+        by_reviewer.setdefault(review.reviewer_id, []).append(review)
+    if not by_reviewer:
+        return
+    emails = dict(queries.reviewers_of(intake).values_list("pk", "email"))
+    for reviewer_id, batch in by_reviewer.items():
+        context = {"intake": intake, "count": len(batch), "link": _link("applications:reviews"),
+                   "due": intake.reviews_due_at}  # fmt: skip
+        queue_email(
+            # The first new review names the batch: the same batch is never announced twice.
+            key=f"reviews-assigned:{reviewer_id}:{min(r.pk for r in batch)}",
+            to=[emails[reviewer_id]],
+            subject=render_to_string("applications/email/assigned_subject.txt", context),
+            body=render_to_string("applications/email/assigned_message.txt", context),
+        )
+
+
+def propose_replacement(application, *, pool=None):
+    """The reviewer who would take this application next, or None."""
+    pool = pool or _Pool(application.intake)
+    wanted = application.intake.reviewers_per_application
+    if len(pool.assigned.get(application.pk, ())) >= wanted:
+        return None
+    candidates = pool.candidates(application.pk, application.company_id)
+    return candidates[0] if candidates else None
+
+
+@transaction.atomic
+def declare_conflict(review, *, by, reason):
+    """A reviewer declares a conflict with the company: the assignment goes (with any scores),
+    the conflict stays on record for every intake, and a replacement is proposed."""
+    if review.reviewer_id != by.pk:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say briefly what the conflict is.")})
+    application = review.application
+    intake = _lock_intake(application.intake)
+    had_score = review.submitted_at is not None
+    review.delete()
+    conflict, _created = Conflict.objects.update_or_create(
+        reviewer=by,
+        company_id=application.company_id,
+        defaults={"intake": intake, "reason": reason.strip(), "resolved_at": None},
+    )
+    conflict.replacement_id = propose_replacement(application)
+    conflict.save(update_fields=["replacement"])
+    managers = list(queries.managers_of(intake).values_list("email", flat=True))
+    if managers:
+        context = {"conflict": conflict, "application": application, "intake": intake,
+                   "link": _link("applications:assignments", intake.pk)}  # fmt: skip
+        queue_email(
+            key=f"conflict:{conflict.pk}:{application.pk}",
+            to=managers,
+            subject=render_to_string("applications/email/conflict_subject.txt", context),
+            body=render_to_string("applications/email/conflict_message.txt", context),
+        )
+    if had_score:
+        _refresh_later(intake)
+    return conflict
+
+
+# Reviews --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_review(review, *, by, values, comment, recommendation):
+    """Record a review: a value (or None for "not applicable") for every criterion.
+
+    ``values`` maps criterion id to value. The review counts as in from its first save;
+    the reviewer may change it while the application is in review.
+    """
+    review = (
+        Review.objects.select_for_update().select_related("application__intake").get(pk=review.pk)
+    )
+    if review.reviewer_id != by.pk:
+        raise PermissionDenied
+    if review.application.status not in REVIEWABLE:
+        raise ValidationError(_("This application is no longer in review; the review is closed."))
+    criteria = list(review.application.intake.criteria.all())
+    errors = {}
+    for criterion in criteria:
+        if criterion.pk not in values:
+            errors[f"criterion_{criterion.pk}"] = _("Give a score or choose not applicable.")
+            continue
+        value = values[criterion.pk]
+        if value is not None and not 1 <= value <= criterion.scale_max:
+            errors[f"criterion_{criterion.pk}"] = _("Scores go from 1 to %(top)s.") % {
+                "top": criterion.scale_max
+            }
+    if set(values) - {criterion.pk for criterion in criteria}:
+        raise ValidationError(_("A score names a criterion this intake does not have."))
+    if recommendation not in Recommendation.values:
+        errors["recommendation"] = _("Choose a recommendation.")
+    if errors:
+        raise ValidationError(errors)
+    score = scoring.review_score(
+        [(values[criterion.pk], criterion.weight, criterion.scale_max) for criterion in criteria]
+    )
+    if score is None:
+        raise ValidationError(_("Score at least one criterion; not all can be not applicable."))
+    CriterionScore.objects.filter(review=review).delete()
+    CriterionScore.objects.bulk_create(
+        CriterionScore(review=review, criterion=criterion, value=values[criterion.pk])
+        for criterion in criteria
+    )
+    review.comment = comment.strip()
+    review.recommendation = recommendation
+    review.score = score
+    review.submitted_at = review.submitted_at or timezone.now()
+    review.save(update_fields=["comment", "recommendation", "score", "submitted_at", "updated_at"])
+    _refresh_later(review.application.intake)
+    return review
+
+
+def _refresh_later(intake):
+    from applications.tasks import refresh_scores as task
+
+    queue_task(task, intake_id=intake.pk)
+
+
+@transaction.atomic
+def refresh_scores(intake):
+    """Recompute every application's combined scores in the intake, in one pass."""
+    intake = _lock_intake(intake)
+    rows = list(
+        Review.objects.filter(application__intake=intake, submitted_at__isnull=False).values_list(
+            "application_id", "reviewer_id", "score"
+        )
+    )
+    combined = scoring.combine_intake(rows)
+    now = timezone.now()
+    ApplicationScore.objects.filter(intake=intake).delete()
+    ApplicationScore.objects.bulk_create(
+        ApplicationScore(application_id=application_id, intake=intake, computed_at=now,
+                         **vars(scores))
+        for application_id, scores in combined.items()
+    )  # fmt: skip
+    return combined
+
+
+def refresh_stale_scores():
+    """Beat sweep: recompute intakes with a review newer than their scores."""
+    for intake in queries.intakes_with_stale_scores():
+        refresh_scores(intake)
+
+
+def remind_reviewers(now=None):
+    """Queue the 72- and 24-hour reminders to reviewers with reviews still to give."""
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(hours=max(REVIEW_REMINDERS))
+    due = (
+        Review.objects.filter(
+            submitted_at__isnull=True,
+            application__status__in=REVIEWABLE,
+            application__intake__reviews_due_at__gt=now,
+            application__intake__reviews_due_at__lte=horizon,
+        )
+        .values("reviewer_id", "reviewer__email", "application__intake_id")
+        .annotate(due_at=F("application__intake__reviews_due_at"))
+        .order_by()
+        .distinct()
+    )
+    intakes = Intake.objects.in_bulk({row["application__intake_id"] for row in due})
+    for row in due:
+        left = row["due_at"] - now
+        hours = min(h for h in REVIEW_REMINDERS if left <= datetime.timedelta(hours=h))
+        intake = intakes[row["application__intake_id"]]
+        context = {"intake": intake, "hours": hours, "link": _link("applications:reviews")}
+        with transaction.atomic():
+            queue_email(
+                key=f"review-reminder:{intake.pk}:{row['reviewer_id']}:"
+                f"{row['due_at'].isoformat()}:{hours}",
+                to=[row["reviewer__email"]],
+                subject=render_to_string("applications/email/review_reminder_subject.txt", context),
+                body=render_to_string("applications/email/review_reminder_message.txt", context),
+            )
+
+
+# Host fit -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def give_host_fit(application, host, *, by, opinion, note=""):
+    """A host partner's opinion of a shortlisted applicant who ranked the host."""
+    if not host.partner_staff.filter(pk=by.pk).exists():
+        raise PermissionDenied
+    if application.status not in HOST_FIT_STATUSES:
+        raise ValidationError(_("Host-fit opinions are for shortlisted applications."))
+    if not application.host_preferences.filter(host=host).exists():
+        raise ValidationError(_("This applicant did not choose your incubator."))
+    if opinion not in HostFit.values:
+        raise ValidationError({"opinion": _("Choose good fit, possible or not a fit.")})
+    fit, _created = HostFitOpinion.objects.update_or_create(
+        application=application,
+        host=host,
+        defaults={"opinion": opinion, "note": note.strip(), "given_by": by},
+    )
+    return fit
+
+
+# Shortlist ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shortlist(applications, *, by, note=""):
+    """Shortlist applications in review; all of them or, if one cannot be, none."""
+    locked = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("company", "intake__program")
+        .filter(pk__in=[application.pk for application in applications])
+        .order_by("pk")
+    )
+    problems = []
+    for application in locked:
+        _require(by, "applications.shortlist_application", application)
+        if application.status == S.INELIGIBLE:
+            problems.append(
+                _("%(company)s is ineligible; override the screening first, with a reason.")
+                % {"company": application.company.name}
+            )
+        elif application.status != S.IN_REVIEW:
+            problems.append(
+                _("%(company)s is %(status)s, not in review.")
+                % {"company": application.company.name,
+                   "status": S(application.status).label.lower()}
+            )  # fmt: skip
+    if problems:
+        raise ValidationError(problems)
+    return [transition(a, to=S.SHORTLISTED, by=by, note=note) for a in locked]
+
+
+def shortlist_top(intake, *, by, count=None, threshold=None):
+    """Shortlist the best-scored applications in review: the top ``count`` or every one at
+    or above ``threshold`` (by the intake's chosen score)."""
+    if count is None and threshold is None:
+        raise ValidationError(_("Give a number of applications or a minimum score."))
+    ranked = queries.ranked_in_review(intake)
+    if threshold is not None:
+        ranked = ranked.filter(rank_score__gte=threshold)
+    if count is not None:
+        ranked = ranked[:count]
+    chosen = list(ranked)
+    if not chosen:
+        raise ValidationError(_("No scored application in review matches."))
+    return shortlist(chosen, by=by, note=_("Shortlisted from the review dashboard."))
+
+
+@transaction.atomic
+def unshortlist(application, *, by, note=""):
+    _require(by, "applications.shortlist_application", application)
+    return transition(application, to=S.IN_REVIEW, by=by, note=note)

@@ -1,0 +1,81 @@
+"""Host-incubator partners: host-fit opinions on shortlisted applicants who chose them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import forms, queries, services
+from applications.enums import HostFit
+from programs.enums import SectorCode
+
+PAGE_SIZE = 25
+
+
+@login_required
+def host_fit_queue(request):
+    page = Paginator(queries.host_fit_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    sectors = dict(SectorCode.choices)
+    rows = []
+    for value in page.object_list:
+        start, end = value["application__proposed_start"], value["application__proposed_end"]
+        rows.append(
+            {
+                "application": value["application_id"],
+                "host_id": value["host_id"],
+                "host": value["host__name"],
+                "rank": value["rank"],
+                "company": value["application__company__name"],
+                "country": value["application__company__country"],
+                "sector": sectors.get(value["application__company__sector__code"], "—"),
+                "offering": value["application__company__offering"],
+                "why": value["application__why_this_market"],
+                "dates": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "—",
+                "intake": value["application__intake__title"],
+                "opinion": value["opinion"] or "",
+                "note": value["note"] or "",
+            }
+        )
+    return render(
+        request,
+        "applications/partner/host_fit.html",
+        {
+            "page": page,
+            "rows": rows,
+            "choices": HostFit.choices,
+            "action_url": reverse("applications:host_fit_queue"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def give_host_fit(request, application_pk, host_pk):
+    target = queries.host_fit_target(request.user, application_pk, host_pk)
+    if target is None:  # another host's applicant, or not shortlisted: not this person's
+        raise Http404
+    form = forms.HostFitForm(request.POST)
+    page = request.POST.get("page", "")
+    back = reverse("applications:host_fit_queue") + (f"?page={page}" if page.isdigit() else "")
+    if not form.is_valid():
+        messages.error(request, _("Choose good fit, possible or not a fit."))
+        return redirect(back)
+    try:
+        services.give_host_fit(
+            target.application, target.host, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Opinion on %(company)s saved.") % {"company": target.application.company.name},
+        )
+    return redirect(back)

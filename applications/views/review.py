@@ -1,0 +1,309 @@
+"""Program managers run the review of an intake: dashboard, settings, assignment, shortlist."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import forms, queries, services
+from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
+from applications.filters import ReviewFilter
+from applications.models import Application, Conflict
+from portal.access import get_permitted_object
+from portal.filterbar import filter_fields
+from programs import services as programs_services
+from programs.forms import ReviewSettingsForm, ScoreModeForm
+from programs.queries import intakes_managed_by
+
+PAGE_SIZE = 50
+
+
+def _intake(request, intake_pk):
+    return get_object_or_404(intakes_managed_by(request.user), pk=intake_pk)
+
+
+def _score(value):
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _rows(intake, page):
+    """The page's rows as strings, formatted once here; the template loop only prints."""
+    values, assigned, fits = queries.dashboard_rows(page.object_list)
+    statuses = dict(ApplicationStatus.choices)
+    outcomes = dict(ScreeningOutcome.choices)
+    opinions = dict(HostFit.choices)
+    rows = []
+    for value in values:
+        spread = value["spread"]
+        outcome = value["screening__override_outcome"] or value["screening__outcome"]
+        host_fits = fits.get(value["pk"], [])
+        rows.append(
+            {
+                "pk": value["pk"],
+                "company": value["company__name"],
+                "status": statuses[value["status"]],
+                "can_shortlist": value["status"] == ApplicationStatus.IN_REVIEW,
+                "screening": outcomes.get(outcome, "—"),
+                "reviews": f"{value['reviews_in'] or 0}/{assigned.get(value['pk'], 0)}",
+                "score": _score(value["rank_score"]),
+                "raw": _score(value["raw_score"]),
+                "calibrated": _score(value["calibrated_score"]),
+                "spread": _score(spread),
+                "disagree": spread is not None and spread >= intake.disagreement_points,
+                "fits": "; ".join(f"{host}: {opinions[opinion]}" for host, opinion in host_fits),
+                "not_a_fit": any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits),
+            }
+        )
+    return rows
+
+
+@login_required
+def dashboard(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    filters = ReviewFilter(
+        request.GET, queryset=queries.reviewed_applications(intake), intake=intake
+    )
+    applications = filters.qs if filters.is_valid() else filters.queryset.none()
+    if request.GET.get("format") == "csv":
+        return _csv(intake, applications)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = queries.status_counts(intake)
+    return render(
+        request,
+        "applications/review/dashboard.html",
+        {
+            "intake": intake,
+            "filter_fields": filter_fields(filters.form),
+            "page": page,
+            "rows": _rows(intake, page),
+            "detail_url": reverse("applications:manage_application", args=[0])[:-2],
+            "query": query.urlencode(),
+            "reviewers": _progress(intake),
+            "counts": [
+                (label, counts[value])
+                for value, label in ApplicationStatus.choices
+                if counts.get(value)
+            ],  # fmt: skip
+            "score_mode_form": ScoreModeForm(instance=intake),
+            "top_form": forms.ShortlistTopForm(),
+        },
+    )
+
+
+def _progress(intake):
+    reviewers = []
+    for row in queries.reviewer_progress(intake):
+        name = f"{row['first_name']} {row['last_name']}".strip() or row["email"]
+        reviewers.append({**row, "name": name, "mean_given": _score(row["mean_given"])})
+    return reviewers
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(intake, applications):
+    writer = csv.writer(_Echo())
+    header = [_("Company"), _("Status"), _("Screening"), _("Reviews in"), _("Raw score"),
+              _("Calibrated score"), _("Disagreement"), _("Host fit")]  # fmt: skip
+
+    def safe(text):
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+    def rows():
+        yield writer.writerow(header)
+        paginator = Paginator(applications, 500)
+        for number in paginator.page_range:
+            page = paginator.page(number)
+            for row in _rows(intake, page):
+                yield writer.writerow(
+                    [safe(row["company"]), row["status"], row["screening"], row["reviews"],
+                     row["raw"], row["calibrated"], row["spread"], safe(row["fits"])]
+                )  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-review.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def score_mode(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    form = ScoreModeForm(request.POST, instance=intake)
+    if form.is_valid():
+        programs_services.update_review_settings(intake, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The ranking now uses the scores you chose."))
+    else:
+        messages.error(request, _("Choose how to combine the scores."))
+    return redirect("applications:review_dashboard", intake_pk=intake.pk)
+
+
+@login_required
+def review_settings(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    form = ReviewSettingsForm(request.POST or None, instance=intake)
+    if request.method == "POST" and form.is_valid():
+        programs_services.update_review_settings(
+            intake, by=request.user, **{name: form.cleaned_data[name] for name in form.fields}
+        )
+        messages.success(request, _("Review settings saved."))
+        return redirect("applications:review_dashboard", intake_pk=intake.pk)
+    intake.refresh_from_db()  # a bound ModelForm changes its instance while validating
+    return render(request, "applications/review/settings.html", {"intake": intake, "form": form})
+
+
+@login_required
+@require_POST
+def shortlist(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    try:
+        if "top" in request.POST:
+            form = forms.ShortlistTopForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.non_field_errors() or list(form.errors.values())[0])
+            chosen = services.shortlist_top(intake, by=request.user, **form.cleaned_data)
+        else:
+            ids = [value for value in request.POST.getlist("application") if value.isdigit()]
+            if not ids:
+                raise ValidationError(_("Tick the applications to shortlist."))
+            applications = list(Application.objects.filter(intake=intake, pk__in=ids))
+            chosen = services.shortlist(applications, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(n)s applications shortlisted.") % {"n": len(chosen)})
+    return redirect(reverse("applications:review_dashboard", args=[intake.pk]) + _back(request))
+
+
+def _back(request):
+    query = request.POST.get("back", "")
+    return f"?{query}" if query else ""
+
+
+@login_required
+def assignments(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    return render(
+        request,
+        "applications/review/assignments.html",
+        {
+            "intake": intake,
+            "reviewers": _progress(intake),
+            "conflicts": list(queries.open_conflicts(intake)),
+            "short": list(queries.short_of_reviewers(intake)[:50]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign_automatically(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    created, short = services.assign_reviewers(intake, by=request.user)
+    messages.success(request, _("%(n)s reviews assigned.") % {"n": len(created)})
+    if short:
+        messages.warning(
+            request,
+            _("%(n)s applications could not get enough reviewers free of conflicts.")
+            % {"n": len(short)},
+        )
+    return redirect("applications:assignments", intake_pk=intake.pk)
+
+
+@login_required
+@require_POST
+def accept_replacement(request, intake_pk, conflict_pk):
+    intake = _intake(request, intake_pk)
+    conflict = get_object_or_404(
+        Conflict.objects.filter(intake=intake, resolved_at__isnull=True), pk=conflict_pk
+    )
+    application = get_object_or_404(
+        queries.reviewed_applications(intake), company=conflict.company_id
+    )
+    if conflict.replacement is None:
+        messages.error(request, _("There is no proposed replacement; assign someone by hand."))
+    else:
+        try:
+            services.assign_reviewer(application, conflict.replacement, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Replacement assigned."))
+    return redirect("applications:assignments", intake_pk=intake.pk)
+
+
+def _managed_application(request, pk, permission):
+    return get_permitted_object(
+        request.user,
+        queries.applications_visible_to(request.user).select_related("intake"),
+        permission,
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def override_screening(request, pk):
+    application = _managed_application(request, pk, "applications.screen_application")
+    form = forms.ScreeningOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.override_screening(
+                application,
+                by=request.user,
+                eligible=form.cleaned_data["decision"] == "eligible",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Screening decision recorded."))
+    else:
+        messages.error(request, _("Choose a decision and say why."))
+    return redirect("applications:manage_application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    application = _managed_application(request, pk, "applications.assign_application")
+    form = forms.AssignForm(request.POST, reviewers=queries.reviewers_of(application.intake))
+    if form.is_valid():
+        try:
+            services.assign_reviewer(application, form.cleaned_data["reviewer"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Reviewer assigned."))
+    else:
+        messages.error(request, _("Choose a reviewer of this intake."))
+    return redirect("applications:manage_application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def toggle_shortlist(request, pk):
+    application = _managed_application(request, pk, "applications.shortlist_application")
+    try:
+        if application.status == ApplicationStatus.SHORTLISTED:
+            services.unshortlist(application, by=request.user)
+            messages.success(request, _("Back in review."))
+        else:
+            services.shortlist([application], by=request.user)
+            messages.success(request, _("Shortlisted."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("applications:manage_application", pk=application.pk)

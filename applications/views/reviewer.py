@@ -1,0 +1,137 @@
+"""Reviewers: their assignments, the scoring form, and conflicts of interest."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import forms, queries, services
+from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
+from applications.models import Conflict
+
+PAGE_SIZE = 50
+
+
+@login_required
+def review_list(request):
+    page = Paginator(queries.assignment_rows(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    statuses = dict(ApplicationStatus.choices)
+    recommendations = dict(Recommendation.choices)
+    zone = timezone.get_current_timezone()
+    rows = []
+    for value in page.object_list:
+        due = value["application__intake__reviews_due_at"]
+        rows.append(
+            {
+                "pk": value["pk"],
+                "company": value["application__company__name"],
+                "intake": value["application__intake__title"],
+                "status": statuses[value["application__status"]],
+                "open": value["application__status"] in REVIEWABLE,
+                "done": value["submitted_at"] is not None,
+                "score": "—" if value["score"] is None else f"{value['score']:.1f}",
+                "recommendation": recommendations.get(value["recommendation"], ""),
+                "due": due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if due else "—",
+            }
+        )
+    return render(
+        request,
+        "applications/reviewer/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "review_url": reverse("applications:review", args=[0])[:-2],
+            "conflicts": list(
+                Conflict.objects.filter(reviewer=request.user).select_related("company")
+            ),
+        },
+    )
+
+
+def _review(request, pk):
+    # Someone else's review, or a review that does not exist, is a 404.
+    return get_object_or_404(queries.reviews_of(request.user), pk=pk)
+
+
+@login_required
+def review(request, pk):
+    review = _review(request, pk)
+    application = get_object_or_404(
+        queries.with_everything(queries.applications_visible_to(request.user)),
+        pk=review.application_id,
+    )
+    intake = application.intake
+    criteria = list(intake.criteria.all())
+    form = forms.ReviewForm(request.POST or None, criteria=criteria, review=review)
+    is_open = request.user.has_perm("applications.change_review", review)
+    if request.method == "POST":
+        if not is_open:
+            messages.error(request, _("This application is no longer in review."))
+            return redirect("applications:review", pk=review.pk)
+        if form.is_valid():
+            try:
+                services.save_review(
+                    review,
+                    by=request.user,
+                    values=form.values(),
+                    comment=form.cleaned_data["comment"],
+                    recommendation=form.cleaned_data["recommendation"],
+                )
+            except ValidationError as error:
+                _attach(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your review is saved. You can change it while the application "
+                        "is in review."
+                    ),
+                )
+                return redirect("applications:review", pk=review.pk)
+    review.refresh_from_db()
+    show_others = review.is_in or not intake.blind_until_reviewed
+    return render(
+        request,
+        "applications/reviewer/review.html",
+        {
+            "review": review,
+            "application": application,
+            "form": form,
+            "is_open": is_open,
+            "others": list(queries.other_reviews(review)) if show_others else None,
+            "criteria": criteria,
+            "conflict_form": forms.ConflictForm(),
+        },
+    )
+
+
+def _attach(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk):
+    review = _review(request, pk)
+    form = forms.ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say briefly what the conflict is."))
+        return redirect("applications:review", pk=review.pk)
+    services.declare_conflict(review, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(
+        request,
+        _("Conflict recorded. The application is no longer yours to review; the program "
+          "will give it to another reviewer."),
+    )  # fmt: skip
+    return redirect("applications:reviews")
