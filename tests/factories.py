@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from djmoney.money import Money
 
-from applications.enums import MemberRole
-from applications.models import Application, Company, CompanyMember
+from applications.enums import ApplicationStatus, MemberRole
+from applications.models import Application, Company, CompanyMember, Review
 from programs.enums import StaffRole
 from programs.models import (
     DeskOffer,
@@ -142,3 +142,13 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     intake = factory.SubFactory(IntakeFactory)
     created_by = factory.SubFactory(UserFactory)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """An assignment of a reviewer to an application (not yet scored)."""
+
+    class Meta:
+        model = Review
+
+    application = factory.SubFactory(ApplicationFactory, status=ApplicationStatus.IN_REVIEW)
+    reviewer = factory.SubFactory(UserFactory)
