@@ -8,18 +8,36 @@ from django.urls import reverse
 from django.utils import timezone
 from djmoney.money import Money
 
-from applications.enums import ApplicationStatus, BudgetCategory, MemberRole
+from applications import scoring, services
+from applications.enums import (
+    ApplicationStatus,
+    BudgetCategory,
+    HostFit,
+    MemberRole,
+    Recommendation,
+)
 from applications.models import (
     Application,
     ApplicationEvent,
     BudgetLine,
     Company,
     CompanyMember,
+    CriterionScore,
+    HostFitOpinion,
     HostPreference,
+    Review,
 )
 from programs import services as programs_services
-from programs.enums import SectorCode, StaffRole
-from programs.models import DeskOffer, HostIncubator, Intake, Program, ProgramStaff, Sector
+from programs.enums import DEFAULT_RUBRIC, SectorCode, StaffRole
+from programs.models import (
+    DeskOffer,
+    HostIncubator,
+    Intake,
+    Program,
+    ProgramStaff,
+    RubricCriterion,
+    Sector,
+)
 
 
 def fill(count):
@@ -62,7 +80,12 @@ def fill(count):
         CompanyMember(company=company, user=user, role=MemberRole.OWNER)
         for company, user in zip(companies, users, strict=True)
     )
-    statuses = itertools.cycle([ApplicationStatus.SUBMITTED] * 7 + [ApplicationStatus.DRAFT] * 3)
+    # Of ten: five in review, two shortlisted, three drafts; the reviewed ones have 3 reviews.
+    statuses = itertools.cycle(
+        [ApplicationStatus.IN_REVIEW] * 5
+        + [ApplicationStatus.SHORTLISTED] * 2
+        + [ApplicationStatus.DRAFT] * 3
+    )
     applications = Application.objects.bulk_create(
         Application(
             company=company,
@@ -70,7 +93,7 @@ def fill(count):
             status=status,
             created_by=user,
             updated_by=user,
-            submitted_at=now if status == ApplicationStatus.SUBMITTED else None,
+            submitted_at=None if status == ApplicationStatus.DRAFT else now,
             proposed_start=intake.placement_starts_on,
             proposed_end=intake.placement_starts_on + datetime.timedelta(days=60),
             objectives=["first-customers"],
@@ -102,25 +125,93 @@ def fill(count):
         )
         for application in applications
     )
-    return {"manager": manager, "intake": intake, "program": program, "owner": users[0]}
+    reviewers, partner = _review(intake, program, applications, hosts)
+    return {"manager": manager, "intake": intake, "program": program, "owner": users[0],
+            "reviewer": reviewers[0], "partner": partner}  # fmt: skip
+
+
+REVIEWERS = 12
+
+
+def _review(intake, program, applications, hosts):
+    """Three scored reviews per submitted application, host-fit opinions on half the
+    shortlisted ones, and the intake's combined scores."""
+    User = get_user_model()
+    reviewers = User.objects.bulk_create(
+        User(email=f"reviewer{n}@review.example", password="!") for n in range(REVIEWERS)
+    )
+    ProgramStaff.objects.bulk_create(
+        ProgramStaff(program=program, user=reviewer, role=StaffRole.REVIEWER)
+        for reviewer in reviewers
+    )
+    criteria = RubricCriterion.objects.bulk_create(
+        RubricCriterion(intake=intake, name=str(name), weight=weight, position=position)
+        for position, (name, _description, weight) in enumerate(DEFAULT_RUBRIC)
+    )
+    submitted = [a for a in applications if a.status != ApplicationStatus.DRAFT]
+    now = timezone.now()
+    reviews = Review.objects.bulk_create(
+        Review(
+            application=application,
+            reviewer=reviewers[(n + k) % REVIEWERS],
+            submitted_at=now,
+            recommendation=Recommendation.SUPPORT,
+        )
+        for n, application in enumerate(submitted)
+        for k in range(3)
+    )
+    scores = []
+    for n, review in enumerate(reviews):
+        # A harsh and a lenient half of the panel; the last criterion sometimes N/A.
+        base = 2 if review.reviewer_id % 2 else 4
+        values = [min(5, base + (n + i) % 2) for i in range(len(criteria))]
+        if n % 4 == 0:
+            values[-1] = None
+        scores.extend(
+            CriterionScore(review=review, criterion=criterion, value=value)
+            for criterion, value in zip(criteria, values, strict=True)
+        )
+        review.score = scoring.review_score(
+            [(v, c.weight, c.scale_max) for c, v in zip(criteria, values, strict=True)]
+        )
+    CriterionScore.objects.bulk_create(scores)
+    Review.objects.bulk_update(reviews, ["score"])
+    services.refresh_scores(intake)
+    partner = User.objects.create_user(email="partner@host.example")
+    for host in hosts:
+        host.partner_staff.add(partner)
+    shortlisted = [a for a in submitted if a.status == ApplicationStatus.SHORTLISTED]
+    HostFitOpinion.objects.bulk_create(
+        HostFitOpinion(
+            application=application,
+            host=hosts[n % len(hosts)],
+            opinion=HostFit.GOOD if n % 3 else HostFit.NOT_A_FIT,
+            given_by=partner,
+        )
+        for n, application in enumerate(shortlisted[::2])
+    )
+    return reviewers, partner
 
 
 def pages(world):
-    """(label, user or None, url) for each list page built so far."""
+    """(label, user or None, url, target ratio) for each list page built so far."""
     intake, manager = world["intake"], world["manager"]
     applications = reverse("applications:intake_applications", args=[intake.pk])
+    review = reverse("applications:review_dashboard", args=[intake.pk])
     return [
-        ("Manager: an intake's applications", manager, applications),
-        (
-            "Manager: applications, filtered and sorted",
-            manager,
-            f"{applications}?status=submitted&sector={SectorCode.IT}&order=-submitted",
-        ),
+        ("Manager: an intake's applications", manager, applications, 10),
+        ("Manager: applications, filtered and sorted", manager,
+         f"{applications}?status=in-review&sector={SectorCode.IT}&order=-submitted", 10),
         ("Manager: program page with its intakes", manager, reverse(
-            "programs:program_detail", args=[world["program"].pk])),
-        ("Manager: dashboard", manager, reverse("dashboard")),
-        ("Applicant: dashboard", world["owner"], reverse("dashboard")),
-        ("Public: intakes", None, reverse("programs:intake_list")),
-        ("Public: host directory", None, reverse("programs:host_list")),
-        ("Public: markets", None, reverse("programs:market_list")),
+            "programs:program_detail", args=[world["program"].pk]), 10),
+        ("Manager: dashboard", manager, reverse("dashboard"), 10),
+        ("Applicant: dashboard", world["owner"], reverse("dashboard"), 10),
+        ("Public: intakes", None, reverse("programs:intake_list"), 10),
+        ("Public: host directory", None, reverse("programs:host_list"), 10),
+        ("Public: markets", None, reverse("programs:market_list"), 10),
+        ("Manager: review dashboard", manager, review, 15),
+        ("Manager: review dashboard, filtered, by disagreement", manager,
+         f"{review}?status=in-review&attention=disagreement&order=-spread", 15),
+        ("Reviewer: assignments", world["reviewer"], reverse("applications:reviews"), 15),
+        ("Partner: host-fit queue", world["partner"], reverse("applications:host_fit_queue"), 15),
     ]  # fmt: skip

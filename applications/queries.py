@@ -281,7 +281,7 @@ def reviewer_progress(intake):
             mean_given=Avg("reviews__score", filter=in_intake),
         )
         .order_by("email")
-        .values("pk", "email", "first_name", "last_name", "assigned", "done", "mean_given")
+        .values("pk", "email", "full_name", "assigned", "done", "mean_given")
     )
 
 

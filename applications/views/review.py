@@ -102,7 +102,7 @@ def dashboard(request, intake_pk):
 def _progress(intake):
     reviewers = []
     for row in queries.reviewer_progress(intake):
-        name = f"{row['first_name']} {row['last_name']}".strip() or row["email"]
+        name = row["full_name"] or row["email"]
         reviewers.append({**row, "name": name, "mean_given": _score(row["mean_given"])})
     return reviewers
 

@@ -25,7 +25,6 @@ from django.urls import reverse
 
 from applications import bench
 
-TARGET_RATIO = 10
 TARGET_QUERIES = 15
 
 
@@ -84,28 +83,29 @@ class Command(BaseCommand):
         pages = bench.pages(world)
         rows = []
         failed = False
-        for label, user, url in pages:
+        for label, user, url, target in pages:
             client = Client()
             if user is not None:
                 client.force_login(user)
             bare = time_page(client, reverse("bench_bare"), repeat)[0]
             median, queries, size = time_page(client, url, repeat)
             ratio = median / bare
-            ok = ratio <= TARGET_RATIO and queries <= TARGET_QUERIES
+            ok = ratio <= target and queries <= TARGET_QUERIES
             failed = failed or not ok
-            rows.append((label, queries, median * 1000, bare * 1000, ratio, size, ok))
+            rows.append((label, queries, median * 1000, bare * 1000, ratio, target, size, ok))
         self.stdout.write("")
         self.stdout.write(
-            f"{'page':<44} {'queries':>7} {'median ms':>10} {'bare ms':>8} {'ratio':>6} "
-            f"{'KiB':>6}  target"
+            f"{'page':<52} {'queries':>7} {'median ms':>10} {'bare ms':>8} {'ratio':>6} "
+            f"{'target':>6} {'KiB':>5}"
         )
-        for label, queries, median, bare, ratio, size, ok in rows:
+        for label, queries, median, bare, ratio, target, size, ok in rows:
             self.stdout.write(
-                f"{label:<44} {queries:>7} {median:>10.1f} {bare:>8.2f} {ratio:>6.1f} "
-                f"{size / 1024:>6.0f}  {'ok' if ok else 'MISSED'}"
+                f"{label:<52} {queries:>7} {median:>10.1f} {bare:>8.2f} {ratio:>6.1f} "
+                f"{target:>6} {size / 1024:>5.0f}  {'ok' if ok else 'MISSED'}"
             )
         self.stdout.write(
-            f"\nTargets: at most {TARGET_QUERIES} queries and {TARGET_RATIO} times the bare page."
+            f"\nTargets: at most {TARGET_QUERIES} queries, and the page's target ratio to the "
+            "bare page (10 for the application pages, 15 for the review pages)."
         )
         if failed:
             raise CommandError("A page missed its target.")
