@@ -1,0 +1,129 @@
+"""The review pages: fixed query counts at any size, 404 for what is not the person's, and
+errors next to the field."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import bench
+from applications.enums import ApplicationStatus
+from applications.models import Application, HostFitOpinion, Review
+from programs.enums import StaffRole
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("applications", [3, 300])
+def test_review_pages_run_the_same_queries_whatever_their_length(client, applications):
+    # 7 in 10 applications are submitted, each with 3 scored reviews (applications.bench).
+    world = bench.fill(applications)
+    intake = world["intake"]
+    submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT).count()
+    assert submitted == {3: 3, 300: 210}[applications]
+    assert Review.objects.count() == 3 * submitted
+    counts = {}
+    client.force_login(world["manager"])
+    dashboard = reverse("applications:review_dashboard", args=[intake.pk])
+    counts["dashboard"] = count_queries(client, dashboard)
+    counts["dashboard filtered"] = count_queries(
+        client, f"{dashboard}?status=in-review&attention=disagreement&order=-spread"
+    )
+    counts["assignments"] = count_queries(
+        client, reverse("applications:assignments", args=[intake.pk])
+    )
+    client.force_login(world["reviewer"])
+    counts["reviewer"] = count_queries(client, reverse("applications:reviews"))
+    client.force_login(world["partner"])
+    counts["partner"] = count_queries(client, reverse("applications:host_fit_queue"))
+    assert counts == {
+        "dashboard": 12,
+        "dashboard filtered": 12,
+        "assignments": 9,
+        "reviewer": 8,
+        "partner": 7,
+    }
+
+
+def test_the_dashboard_exports_its_filtered_rows_as_csv(client):
+    world = bench.fill(20)
+    client.force_login(world["manager"])
+    url = reverse("applications:review_dashboard", args=[world["intake"].pk])
+    response = client.get(f"{url}?status=shortlisted&format=csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("Company,Status,Screening")
+    assert len(lines) == 1 + 4  # 2 in 10 of 20 are shortlisted
+    assert all(",Shortlisted," in line for line in lines[1:])
+
+
+def test_someone_elses_review_is_a_404(client):
+    review = factories.ReviewFactory()
+    client.force_login(factories.UserFactory())
+    assert client.get(reverse("applications:review", args=[review.pk])).status_code == 404
+    response = client.post(
+        reverse("applications:declare_conflict", args=[review.pk]), {"reason": "x"}
+    )
+    assert response.status_code == 404
+    assert Review.objects.filter(pk=review.pk).exists()
+
+
+def test_a_manager_of_another_program_gets_a_404(client):
+    review = factories.ReviewFactory()
+    other = factories.ProgramStaffFactory(role=StaffRole.MANAGER).user
+    client.force_login(other)
+    intake = review.application.intake
+    for name in ["review_dashboard", "assignments", "review_settings"]:
+        assert client.get(reverse(f"applications:{name}", args=[intake.pk])).status_code == 404
+    url = reverse("applications:override_screening", args=[review.application.pk])
+    assert client.post(url, {"decision": "eligible", "reason": "x"}).status_code == 404
+
+
+def test_a_host_fit_opinion_on_another_hosts_applicant_is_a_404(client):
+    review = factories.ReviewFactory(application__status=ApplicationStatus.SHORTLISTED)
+    application = review.application
+    host = factories.HostIncubatorFactory()
+    application.host_preferences.create(host=host, rank=1)
+    stranger = factories.UserFactory()
+    factories.HostIncubatorFactory().partner_staff.add(stranger)
+    client.force_login(stranger)
+    url = reverse("applications:give_host_fit", args=[application.pk, host.pk])
+    assert client.post(url, {"opinion": "good"}).status_code == 404
+    assert not HostFitOpinion.objects.exists()
+
+
+def test_a_score_outside_the_scale_is_shown_next_to_the_field(client):
+    review = factories.ReviewFactory()
+    criterion = factories.RubricCriterionFactory(intake=review.application.intake)
+    client.force_login(review.reviewer)
+    url = reverse("applications:review", args=[review.pk])
+    response = client.post(url, {f"criterion_{criterion.pk}": "9", "recommendation": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in html
+    assert "This field is required" in html
+    review.refresh_from_db()
+    assert review.submitted_at is None
+
+
+def test_a_reviewer_sees_others_scores_only_after_giving_their_own(client):
+    review = factories.ReviewFactory()
+    criterion = factories.RubricCriterionFactory(intake=review.application.intake)
+    other = Review.objects.create(
+        application=review.application, reviewer=factories.UserFactory(),
+        submitted_at=review.application.created_at, score=33, comment="Secret view",
+    )  # fmt: skip
+    other.scores.create(criterion=criterion, value=2)
+    client.force_login(review.reviewer)
+    url = reverse("applications:review", args=[review.pk])
+    assert "Secret view" not in client.get(url).content.decode()
+    response = client.post(url, {f"criterion_{criterion.pk}": "4", "recommendation": "support"})
+    assert response.status_code == 302
+    assert "Secret view" in client.get(url).content.decode()
