@@ -81,11 +81,11 @@ def fill(count):
         for company, user in zip(companies, users, strict=True)
     )
     # Of ten: five in review, two shortlisted, three drafts; the reviewed ones have 3 reviews.
+    S = ApplicationStatus
     statuses = itertools.cycle(
-        [ApplicationStatus.IN_REVIEW] * 5
-        + [ApplicationStatus.SHORTLISTED] * 2
-        + [ApplicationStatus.DRAFT] * 3
-    )
+        [S.SHORTLISTED, S.IN_REVIEW, S.IN_REVIEW, S.IN_REVIEW, S.DRAFT,
+         S.SHORTLISTED, S.IN_REVIEW, S.IN_REVIEW, S.DRAFT, S.DRAFT]
+    )  # fmt: skip
     applications = Application.objects.bulk_create(
         Application(
             company=company,
