@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
@@ -183,7 +184,13 @@ def shortlist(request, intake_pk):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("%(n)s applications shortlisted.") % {"n": len(chosen)})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s application shortlisted.", "%(n)s applications shortlisted.", len(chosen)
+            )
+            % {"n": len(chosen)},
+        )
     return redirect(reverse("applications:review_dashboard", args=[intake.pk]) + _back(request))
 
 
