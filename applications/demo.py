@@ -1,4 +1,5 @@
-"""Demo applicant companies, their members, and applications across the open intakes."""
+"""Demo applicant companies, their members, applications across the open intakes, and
+the review stage of the outbound intake: screening, reviewers, reviews, the shortlist."""
 
 import datetime
 
@@ -6,8 +7,18 @@ from django.core.files.base import ContentFile
 from djmoney.money import Money
 
 from applications import services
-from applications.enums import BudgetCategory, DocumentKind, MemberRole
+from applications.enums import (
+    ApplicationStatus,
+    BudgetCategory,
+    DocumentKind,
+    HostFit,
+    MemberRole,
+    Recommendation,
+)
+from applications.models import Application, Review
 from portal.demo import demo_email
+from programs import services as program_services
+from programs.enums import StaffRole
 from programs.models import Sector
 
 # slug, legal name, country, city, sector, founded, employees, revenue, owner, staff
@@ -22,6 +33,16 @@ COMPANIES = [
      Money(95_000_000, "INR"), "Aarav Mehta", "Kavya Iyer"),
     ("koramangala", "Koramangala Code Works Pvt. Ltd.", "IN", "Bengaluru", "it", 2018, 25,
      Money(40_000_000, "INR"), "Rohan Desai", None),
+    ("harbourline", "Harbourline Software Inc.", "CA", "Halifax", "it", 2012, 28,
+     Money(3_400_000, "CAD"), "Olivia MacLeod", None),
+    ("cedarstone", "Cedar & Stone Architects Inc.", "CA", "Vancouver", "architecture", 2008, 22,
+     Money(2_900_000, "CAD"), "Graham Wong", None),
+    # Too small for the outbound intake: screening finds it ineligible.
+    ("tidewater", "Tidewater Robotics Ltd.", "CA", "Dartmouth", "engineering", 2019, 3,
+     Money(320_000, "CAD"), "Noah Fraser", None),
+    # Has not said how many people it employs: screening leaves it to the manager.
+    ("borealhealth", "Boreal Health Records Inc.", "CA", "Winnipeg", "health", 2011, None,
+     Money(1_700_000, "CAD"), "Amelia Sinclair", None),
 ]  # fmt: skip
 
 # The smallest well-formed PDF: the demo's pitch decks are placeholders.
@@ -48,7 +69,7 @@ def seed(run):
     ) in COMPANIES:
         owner = run.make_user(
             f"owner_{slug}",
-            email=demo_email(f"owner.{slug}"),
+            email=demo_email("owner", organisation=slug),
             full_name=owner_name,
             role=f"Applicant owner ({name})",
         )
@@ -68,7 +89,7 @@ def seed(run):
         if staff_name:
             staff = run.make_user(
                 f"staff_{slug}",
-                email=demo_email(f"staff.{slug}"),
+                email=demo_email("staff", organisation=slug),
                 full_name=staff_name,
                 role=f"Applicant staff ({name})",
             )
@@ -82,6 +103,11 @@ def seed(run):
     draft(companies["maplepixel"], intakes["outbound"], ["spree"], run)
     submit(companies["bandrafin"], intakes["inbound"], ["toronto", "waterloo"], run)
     draft(companies["koramangala"], intakes["inbound"], ["waterloo"], run)
+    submit(companies["harbourline"], intakes["outbound"], ["spree", "koramangala"], run)
+    submit(companies["cedarstone"], intakes["outbound"], ["bandra", "isar"], run)
+    submit(companies["tidewater"], intakes["outbound"], ["spree"], run)
+    submit(companies["borealhealth"], intakes["outbound"], ["riyadh", "isar"], run)
+    seed_reviews(run)
 
 
 def draft(company_and_owner, intake, host_slugs, run):
@@ -133,3 +159,144 @@ def submit(company_and_owner, intake, host_slugs, run):
     upload = ContentFile(PLACEHOLDER_PDF, name="pitch-deck.pdf")
     services.add_document(application, by=owner, kind=DocumentKind.PITCH_DECK, upload=upload)
     return services.submit_application(application, by=owner)
+
+
+# The review stage ------------------------------------------------------------------------
+
+# Each outbound firm's merit on the intake's rubric, out of 5 and in the rubric's order
+# (potential market, proven product, export readiness, management capacity, host-market
+# fit); None where reviewers cannot judge a criterion and mark it "not applicable".
+MERIT = {
+    "harbourline": [5, 5, 4, 4, 5],
+    "northwind": [4, 5, 4, 4, 4],
+    "cedarstone": [4, 4, 4, 4, 3],
+    "prairieledger": [3, 4, 3, 3, 3],
+    "borealhealth": [3, 3, 2, 3, None],
+}
+ASSESSMENT = {
+    "harbourline": "Named prospects in Berlin's fintech scene and a product that sells at home.",
+    "northwind": "A proven engineering firm with references; the Munich plan names three "
+    "prospects.",
+    "cedarstone": "A strong practice at home; the case for Mumbai rests on a single contact.",
+    "prairieledger": "A solid firm, but the plan for India is generic.",
+    "borealhealth": "A credible product. Host-market fit not scored: the plan does not say "
+    "which of its two hosts' networks it would use.",
+}
+# How each reviewer marks against a firm's merit: the harsh one a point under it, the
+# lenient one a point over (calibration is on, so both count alike), and what they add.
+MANNER = {
+    "reviewer_harsh": (-1, "I would want letters of intent before scoring higher."),
+    "reviewer_lenient": (+1, "A motivated team; the gaps can be closed with the host."),
+    "reviewer_industry": (0, ""),
+}
+# The one review still to come, so the dashboard shows an application part-reviewed.
+PENDING = ("borealhealth", "reviewer_harsh")
+SHORTLIST = ["harbourline", "northwind", "cedarstone"]
+
+
+def seed_reviews(run):
+    """The outbound intake reviewed: every submission screened, reviewers assigned (one
+    conflict declared and replaced), reviews in and scored, a shortlist and host-fit
+    opinions. The inbound intake has its reviewers assigned and its reviews still to do."""
+    manager = run.users["manager"]
+    intakes = run.objects["intakes"]
+    for application in Application.objects.filter(status=ApplicationStatus.SUBMITTED):
+        services.screen_application(application)
+    # Screening leaves to a person a rule the company's profile gives no fact for.
+    for application in Application.objects.filter(status=ApplicationStatus.SCREENING):
+        services.override_screening(
+            application,
+            by=manager,
+            eligible=True,
+            reason="The owner confirmed on a call the facts the profile leaves blank; "
+            "they meet the intake's rules.",
+        )
+
+    outbound = program_services.update_review_settings(
+        intakes["outbound"],
+        by=manager,
+        reviews_due_at=intakes["outbound"].closes_at + datetime.timedelta(days=14),
+        calibrate_scores=True,
+    )
+    inbound = program_services.update_review_settings(
+        intakes["inbound"],
+        by=manager,
+        reviews_due_at=intakes["inbound"].closes_at + datetime.timedelta(days=14),
+    )
+    # An industry volunteer and a partner at Prairie Ledger: assignment keeps him away from
+    # his own firm, whose team shares his email domain.
+    industry = run.make_user(
+        "reviewer_industry",
+        email=demo_email("lucas.martin", organisation="prairieledger"),
+        full_name="Lucas Martin",
+        role="Reviewer (partner at Prairie Ledger)",
+    )
+    program_services.grant_program_role(
+        run.objects["program"], user=industry, role=StaffRole.REVIEWER
+    )
+    services.assign_reviewers(outbound, by=manager)
+    services.assign_reviewers(inbound, by=manager)
+
+    companies = run.objects["companies"]
+    applications = {
+        slug: Application.objects.get(company=companies[slug], intake=outbound) for slug in MERIT
+    }
+    lenient = run.users["reviewer_lenient"]
+    conflict = services.declare_conflict(
+        applications["cedarstone"].reviews.get(reviewer=lenient),
+        by=lenient,
+        reason="I advised Cedar & Stone on a bid in São Paulo two years ago.",
+    )
+    services.assign_reviewer(applications["cedarstone"], conflict.replacement, by=manager)
+
+    reviewer_keys = {user.pk: key for key, user in run.users.items()}
+    slugs = {application.pk: slug for slug, application in applications.items()}
+    criteria = list(outbound.criteria.all())
+    for review in Review.objects.filter(application__intake=outbound).order_by("pk"):
+        slug, key = slugs[review.application_id], reviewer_keys[review.reviewer_id]
+        if (slug, key) == PENDING:
+            continue
+        shift, remark = MANNER[key]
+        marks = [
+            None if merit is None else min(max(merit + shift, 1), criterion.scale_max)
+            for criterion, merit in zip(criteria, MERIT[slug], strict=True)
+        ]
+        services.save_review(
+            review,
+            by=run.users[key],
+            values={c.pk: mark for c, mark in zip(criteria, marks, strict=True)},
+            comment=f"{ASSESSMENT[slug]} {remark}",
+            recommendation=recommendation_for(marks),
+        )
+    services.refresh_scores(outbound)
+
+    services.shortlist(
+        [applications[slug] for slug in SHORTLIST],
+        by=manager,
+        note="The best three after calibration.",
+    )
+    hosts = run.objects["hosts"]
+    services.give_host_fit(
+        Application.objects.get(pk=applications["harbourline"].pk),
+        hosts["spree"],
+        by=run.users["partner_spree"],
+        opinion=HostFit.GOOD,
+        note="Two of our fintech members are looking for exactly this kind of software.",
+    )
+    services.give_host_fit(
+        Application.objects.get(pk=applications["cedarstone"].pk),
+        hosts["bandra"],
+        by=run.users["partner_bandra"],
+        opinion=HostFit.NOT_A_FIT,
+        note="Our network is finance, legal and IT; we know no developers to introduce them to.",
+    )
+
+
+def recommendation_for(marks):
+    given = [mark for mark in marks if mark is not None]
+    average = sum(given) / len(given)
+    if average >= 4:
+        return Recommendation.SUPPORT
+    if average >= 3:
+        return Recommendation.UNSURE
+    return Recommendation.OPPOSE

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 DEMO_DOMAIN = "demo.softlanding.example"
 
@@ -39,7 +40,14 @@ class DemoRun:
         return user
 
 
-def demo_email(local_part):
+def demo_email(local_part, *, organisation=None):
+    """An address at the demo domain, or at an organisation's own domain under it.
+
+    Applicant companies get domains of their own: the review stage keeps a reviewer away
+    from a company whose team shares the reviewer's email domain.
+    """
+    if organisation:
+        return f"{local_part}@{organisation}.{DEMO_DOMAIN}"
     return f"{local_part}@{DEMO_DOMAIN}"
 
 
@@ -54,4 +62,10 @@ def seed(run):
 
 
 def already_seeded():
-    return get_user_model().objects.filter(email__iendswith=f"@{DEMO_DOMAIN}").exists()
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(email__iendswith=f"@{DEMO_DOMAIN}") | Q(email__iendswith=f".{DEMO_DOMAIN}")
+        )
+        .exists()
+    )

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -7,7 +8,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from djmoney.money import Money
 
-from applications.models import Application, Company
+from applications.models import (
+    Application,
+    ApplicationScore,
+    Company,
+    Conflict,
+    CriterionScore,
+    HostFitOpinion,
+    Review,
+)
 from programs.enums import Phase, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, Program
 
@@ -22,7 +31,8 @@ def seed(settings):
 
 
 def printed_credentials(output):
-    return re.findall(r"(\S+@demo\.softlanding\.example)\s+(\S+)$", output, re.M)
+    # Program people are at the demo domain, each applicant company at its own under it.
+    return re.findall(r"(\S+@(?:[a-z]+\.)?demo\.softlanding\.example)\s+(\S+)$", output, re.M)
 
 
 @pytest.mark.django_db
@@ -56,16 +66,20 @@ def test_seed_demo_fills_every_area_built_so_far(settings):
     }
     program = Program.objects.get(slug="soft-landing")
     assert program.staff.filter(role=StaffRole.MANAGER).count() == 1
-    assert program.staff.filter(role=StaffRole.REVIEWER).count() == 2
+    assert program.staff.filter(role=StaffRole.REVIEWER).count() == 3
     assert HostIncubator.objects.filter(partner_staff__isnull=False).distinct().count() == 2
-    assert Company.objects.count() == 5
+    assert Company.objects.count() == 9
     statuses = sorted(Application.objects.values_list("intake__direction", "status"))
     assert statuses == [
         ("inbound", "draft"),
-        ("inbound", "submitted"),
+        ("inbound", "in-review"),
         ("outbound", "draft"),
-        ("outbound", "submitted"),
-        ("outbound", "submitted"),
+        ("outbound", "in-review"),
+        ("outbound", "in-review"),
+        ("outbound", "ineligible"),
+        ("outbound", "shortlisted"),
+        ("outbound", "shortlisted"),
+        ("outbound", "shortlisted"),
     ]
     intakes = {i.direction: i for i in Intake.objects.exclude(title__startswith="Autumn")}
     assert intakes["outbound"].phase == Phase.OPEN
@@ -79,11 +93,95 @@ def test_seed_demo_fills_every_area_built_so_far(settings):
 
 
 @pytest.mark.django_db
+def test_seed_demo_takes_the_outbound_intake_through_review(settings):
+    seed(settings)
+    outbound = Intake.objects.get(title__startswith="Spring")
+    assert outbound.calibrate_scores is True
+    assert outbound.reviews_due_at is not None
+    # Every submission is screened: one too small, one decided by the manager.
+    assert not Application.objects.filter(status__in=["submitted", "screening"]).exists()
+    tidewater = Application.objects.get(company__name__startswith="Tidewater")
+    assert (tidewater.status, tidewater.screening.outcome) == ("ineligible", "ineligible")
+    boreal = Application.objects.get(company__name__startswith="Boreal")
+    assert (boreal.status, boreal.screening.outcome) == ("in-review", "undecided")
+    assert boreal.screening.override_outcome == "eligible"
+    assert boreal.screening.overridden_by.email == "manager@demo.softlanding.example"
+
+    def reviewers(company):
+        return sorted(
+            Review.objects.filter(application__company__name__startswith=company).values_list(
+                "reviewer__full_name", flat=True
+            )
+        )
+
+    # Two reviewers each; the volunteer from Prairie Ledger shares its email domain, so he
+    # is kept away from it; Sofia Almeida declared a conflict and Lucas Martin replaced her.
+    assert reviewers("Prairie Ledger") == ["Raj Patel", "Sofia Almeida"]
+    assert reviewers("Cedar") == ["Lucas Martin", "Raj Patel"]
+    assert reviewers("Bandra FinServ") == ["Raj Patel", "Sofia Almeida"]
+    conflict = Conflict.objects.get()
+    assert (conflict.reviewer.full_name, conflict.company.name) == (
+        "Sofia Almeida",
+        "Cedar & Stone Architects Inc.",
+    )
+    assert conflict.replacement.full_name == "Lucas Martin"
+    assert conflict.resolved_at is not None
+
+    reviews = Review.objects.filter(application__intake=outbound)
+    assert reviews.count() == 10
+    assert reviews.filter(submitted_at__isnull=True).count() == 1
+    assert not reviews.filter(submitted_at__isnull=False, comment="").exists()
+    assert set(reviews.values_list("recommendation", flat=True)) == {
+        "",
+        "support",
+        "unsure",
+        "oppose",
+    }
+    # The inbound exchange's reviews are assigned and still to do.
+    inbound_reviews = Review.objects.filter(application__intake__direction="inbound")
+    assert inbound_reviews.filter(submitted_at=None).count() == inbound_reviews.count() == 2
+    not_applicable = CriterionScore.objects.get(value=None)
+    assert not_applicable.review.application == boreal
+    assert not_applicable.criterion.name == "Host-market fit"
+    # The harsh and the lenient reviewer disagree on Prairie Ledger by 40 points.
+    assert sorted(
+        Review.objects.filter(application__company__name__startswith="Prairie").values_list(
+            "reviewer__full_name", "score"
+        )
+    ) == [("Raj Patel", Decimal("45.00")), ("Sofia Almeida", Decimal("85.00"))]
+
+    ranked = ApplicationScore.objects.filter(intake=outbound).order_by("-calibrated_mean")
+    assert [(s.application.company.name, s.reviews_in) for s in ranked] == [
+        ("Harbourline Software Inc.", 2),
+        ("Northwind Engineering Inc.", 2),
+        ("Cedar & Stone Architects Inc.", 2),
+        ("Prairie Ledger Accounting LLP", 2),
+        ("Boreal Health Records Inc.", 1),
+    ]
+    assert ranked.get(application__company__name__startswith="Prairie").spread == Decimal("40.00")
+    assert sorted(
+        Application.objects.filter(status="shortlisted").values_list("company__name", flat=True)
+    ) == [
+        "Cedar & Stone Architects Inc.",
+        "Harbourline Software Inc.",
+        "Northwind Engineering Inc.",
+    ]
+    assert sorted(
+        HostFitOpinion.objects.values_list(
+            "application__company__name", "host__name", "opinion", "given_by__full_name"
+        )
+    ) == [
+        ("Cedar & Stone Architects Inc.", "Bandra Business Incubator", "not-a-fit", "Priya Nair"),
+        ("Harbourline Software Inc.", "Spree Scale-up Campus", "good", "Anna Becker"),
+    ]
+
+
+@pytest.mark.django_db
 def test_every_demo_user_gets_a_random_password_printed_once(settings):
     output = seed(settings)
     credentials = printed_credentials(output)
     User = get_user_model()
-    assert len(credentials) == User.objects.count() == 13
+    assert len(credentials) == User.objects.count() == 18
     for email, password in credentials:
         user = User.objects.get(email=email)
         assert user.check_password(password)
