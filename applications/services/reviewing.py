@@ -229,9 +229,11 @@ def assign_reviewer(application, reviewer, *, by):
     if problem:
         raise ValidationError({"reviewer": problem})
     review = Review.objects.create(application=application, reviewer=reviewer, assigned_by=by)
-    Conflict.objects.filter(
-        company_id=application.company_id, intake=application.intake, resolved_at__isnull=True
-    ).update(resolved_at=timezone.now())
+    # The company's declared conflicts wait for a replacement until it has its reviewers.
+    if application.reviews.count() >= application.intake.reviewers_per_application:
+        Conflict.objects.filter(
+            company_id=application.company_id, intake=application.intake, resolved_at__isnull=True
+        ).update(resolved_at=timezone.now())
     _tell_reviewers(application.intake, [review])
     return review
 
@@ -304,7 +306,8 @@ def propose_replacement(application, *, pool=None):
 @transaction.atomic
 def declare_conflict(review, *, by, reason):
     """A reviewer declares a conflict with the company: the assignment goes (with any scores),
-    the conflict stays on record for every intake, and a replacement is proposed."""
+    the reviewer is never assigned the company again in any intake, and a replacement is
+    proposed. The row names the intake where the conflict was last declared."""
     if review.reviewer_id != by.pk:
         raise PermissionDenied
     if not reason.strip():

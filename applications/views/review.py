@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,7 +20,9 @@ from applications.filters import ReviewFilter
 from applications.models import Application, Conflict
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
+from portal.rows import render_rows
 from programs import services as programs_services
+from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
 from programs.queries import intakes_managed_by
 
@@ -35,33 +38,43 @@ def _score(value):
 
 
 def _rows(intake, page):
-    """The page's rows as strings, formatted once here; the template loop only prints."""
+    """The page's rows as strings, formatted once here for the row pattern."""
     values, assigned, fits = queries.dashboard_rows(page.object_list)
     statuses = dict(ApplicationStatus.choices)
-    outcomes = dict(ScreeningOutcome.choices)
-    opinions = dict(HostFit.choices)
+    outcomes = {value: str(label) for value, label in ScreeningOutcome.choices}
+    opinions = {value: str(label) for value, label in HostFit.choices}
+    detail_url = reverse("applications:manage_application", args=[0])[:-2]
+    select, disagree = _("Select"), _("disagree")
     rows = []
     for value in values:
-        spread = value["spread"]
+        pk, spread = value["pk"], value["spread"]
         outcome = value["screening__override_outcome"] or value["screening__outcome"]
-        host_fits = fits.get(value["pk"], [])
+        host_fits = fits.get(pk, [])
         rows.append(
             {
-                "pk": value["pk"],
+                "pk": pk,
+                "url": f"{detail_url}{pk}/",
                 "company": value["company__name"],
                 "status": statuses[value["status"]],
-                "can_shortlist": value["status"] == ApplicationStatus.IN_REVIEW,
+                "select": format_html(
+                    '<input type="checkbox" name="application" value="{}" aria-label="{} {}">',
+                    pk, select, value["company__name"],
+                ) if value["status"] == ApplicationStatus.IN_REVIEW else "",
                 "screening": outcomes.get(outcome, "—"),
-                "reviews": f"{value['reviews_in'] or 0}/{assigned.get(value['pk'], 0)}",
+                "reviews": f"{value['reviews_in'] or 0}/{assigned.get(pk, 0)}",
                 "score": _score(value["rank_score"]),
                 "raw": _score(value["raw_score"]),
                 "calibrated": _score(value["calibrated_score"]),
                 "spread": _score(spread),
-                "disagree": spread is not None and spread >= intake.disagreement_points,
+                "disagree": format_html(' <span class="badge badge--warning">{}</span>', disagree)
+                if spread is not None and spread >= intake.disagreement_points
+                else "",
                 "fits": "; ".join(f"{host}: {opinions[opinion]}" for host, opinion in host_fits),
-                "not_a_fit": any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits),
+                "fit_class": "warning"
+                if any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits)
+                else "",
             }
-        )
+        )  # fmt: skip
     return rows
 
 
@@ -75,6 +88,7 @@ def dashboard(request, intake_pk):
     if request.GET.get("format") == "csv":
         return _csv(intake, applications)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _rows(intake, page)
     query = request.GET.copy()
     query.pop("page", None)
     counts = queries.status_counts(intake)
@@ -85,8 +99,8 @@ def dashboard(request, intake_pk):
             "intake": intake,
             "filter_fields": filter_fields(filters.form),
             "page": page,
-            "rows": _rows(intake, page),
-            "detail_url": reverse("applications:manage_application", args=[0])[:-2],
+            "rows_html": render_rows("applications/review/_dashboard.row.html", rows),
+            "has_rows": bool(rows),
             "query": query.urlencode(),
             "reviewers": _progress(intake),
             "counts": [
@@ -94,8 +108,9 @@ def dashboard(request, intake_pk):
                 for value, label in ApplicationStatus.choices
                 if counts.get(value)
             ],  # fmt: skip
-            "score_mode_form": ScoreModeForm(instance=intake),
-            "top_form": forms.ShortlistTopForm(),
+            # The two small forms are drawn by hand in the template (see portal/rows.py for
+            # why); their fields are ScoreModeForm's and ShortlistTopForm's.
+            "aggregates": ScoreAggregate.choices,
         },
     )
 

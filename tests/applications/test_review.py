@@ -208,6 +208,8 @@ def test_the_database_refuses_a_second_review_by_the_same_reviewer(intake):
 def test_declaring_a_conflict_removes_the_assignment_and_proposes_a_replacement(
     intake, manager, django_capture_on_commit_callbacks
 ):
+    intake.reviewers_per_application = 1
+    intake.save()
     ann = reviewer(intake, "ann@panel.example")
     bob = reviewer(intake, "bob@panel2.example")
     target = application(intake)

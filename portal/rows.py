@@ -1,0 +1,40 @@
+"""Table rows from one format string per table, for long lists.
+
+A list page's cost is its rows: a Django template resolves, localises and escapes every
+cell through several layers, about 40 microseconds a cell; at 50 rows of 12 cells that is
+most of the page. Here a table's row markup is a ``str.format`` pattern kept next to the
+page's template (``templates/<app>/.../_<name>.row.html``), filled with values the view
+has already formatted as strings, each one escaped (unless marked safe). The page's
+template prints the result once: ``{{ rows_html }}``.
+"""
+
+import functools
+from html import escape
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.safestring import SafeData, mark_safe
+
+
+class _Escaped(dict):
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        return value if isinstance(value, SafeData) else escape(str(value))
+
+
+def _read(name):
+    for directory in settings.TEMPLATES[0]["DIRS"]:
+        path = Path(directory) / name
+        if path.exists():
+            # One line per row: the pattern's own line breaks are layout only.
+            return "".join(line.strip() for line in path.read_text().splitlines())
+    raise FileNotFoundError(name)
+
+
+_cached = functools.cache(_read)
+
+
+def render_rows(name, rows):
+    """The rows, each filled into the pattern ``name``, as one safe string."""
+    pattern = _read(name) if settings.DEBUG else _cached(name)
+    return mark_safe("".join(pattern.format_map(_Escaped(row)) for row in rows))  # noqa: S308
