@@ -18,6 +18,7 @@ from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
+from portal.rows import render_rows
 from programs.enums import SectorCode
 from programs.forms import wall_clock
 from programs.queries import intakes_managed_by
@@ -46,6 +47,7 @@ def application_list(request, intake_pk):
     if request.GET.get("format") == "csv":
         return _csv(intake, applications)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _rows(page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -56,9 +58,8 @@ def application_list(request, intake_pk):
             "filter": filters,
             "filter_fields": filter_fields(filters.form),
             "page": page,
-            "rows": _rows(page),
-            # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
-            "detail_url": reverse("applications:manage_application", args=[0])[:-2],
+            "rows_html": render_rows("applications/staff/_list.row.html", rows),
+            "has_rows": bool(rows),
             "query": query.urlencode(),
         },
     )
@@ -70,13 +71,15 @@ def _rows(page):
     statuses = dict(ApplicationStatus.choices)
     sectors = dict(SectorCode.choices)
     zone = timezone.get_current_timezone()
+    # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
+    detail_url = reverse("applications:manage_application", args=[0])[:-2]
     rows = []
     for value in values:
         submitted = value["submitted_at"]
         total = totals.get(value["pk"])
         rows.append(
             {
-                "pk": value["pk"],
+                "url": f"{detail_url}{value['pk']}/",
                 "company": value["company__name"],
                 "country": value["company__country"],
                 "sector": sectors.get(value["company__sector__code"], "—"),
