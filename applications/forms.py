@@ -357,7 +357,7 @@ class AssignForm(forms.Form):
 
 
 class ShortlistTopForm(forms.Form):
-    count = forms.IntegerField(label=_("Top"), required=False, min_value=1)
+    count = forms.IntegerField(label=_("How many (top N)"), required=False, min_value=1)
     threshold = forms.DecimalField(
         label=_("Or every score at least"),
         required=False,

@@ -362,7 +362,7 @@ class Intake(RulesModel):
         ),
     )
     disagreement_points = models.PositiveSmallIntegerField(
-        _("flag disagreement above (points out of 100)"),
+        _("flag disagreement at or above (points out of 100)"),
         default=25,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

@@ -464,7 +464,9 @@ def give_host_fit(application, host, *, by, opinion, note=""):
     if not host.partner_staff.filter(pk=by.pk).exists():
         raise PermissionDenied
     if application.status not in HOST_FIT_STATUSES:
-        raise ValidationError(_("Host-fit opinions are for shortlisted applications."))
+        raise ValidationError(
+            _("Host-fit opinions are for shortlisted or waitlisted applications.")
+        )
     if not application.host_preferences.filter(host=host).exists():
         raise ValidationError(_("This applicant did not choose your incubator."))
     if opinion not in HostFit.values:

@@ -234,11 +234,19 @@ def assignments(request, intake_pk):
 def assign_automatically(request, intake_pk):
     intake = _intake(request, intake_pk)
     created, short = services.assign_reviewers(intake, by=request.user)
-    messages.success(request, _("%(n)s reviews assigned.") % {"n": len(created)})
+    messages.success(
+        request,
+        ngettext("%(n)s review assigned.", "%(n)s reviews assigned.", len(created))
+        % {"n": len(created)},
+    )
     if short:
         messages.warning(
             request,
-            _("%(n)s applications could not get enough reviewers free of conflicts.")
+            ngettext(
+                "%(n)s application could not get enough reviewers free of conflicts.",
+                "%(n)s applications could not get enough reviewers free of conflicts.",
+                len(short),
+            )
             % {"n": len(short)},
         )
     return redirect("applications:assignments", intake_pk=intake.pk)

@@ -147,7 +147,7 @@ def test_reviewer_declares_a_conflict_then_scores_the_other_application(page):
     page.get_by_role("main").get_by_role("link", name="Your reviews").click()
     page.get_by_role("heading", name="Your reviews", level=1).wait_for()
     assert [cells(row)[:1] + cells(row)[3:] for row in assignments.all()] == [
-        ["Maple Analytics Ltd.", "In Support", "73.3"],
+        ["Maple Analytics Ltd.", "Submitted Support", "73.3"],
     ]
 
 
@@ -317,7 +317,7 @@ def test_manager_calibrates_the_ranking_and_shortlists(page):
     assert page.get_by_role("checkbox", name="Select Delta Logistics").count() == 0
 
     best = page.locator("section", has=page.get_by_role("heading", name="Shortlist the best"))
-    best.get_by_label("Top").fill("2")
+    best.get_by_label("How many (top N)").fill("2")
     best.get_by_role("button", name="Shortlist").click()
     expect(page.get_by_role("status")).to_have_text("2 applications shortlisted.")
     assert [cells(row)[1:3] for row in table.all()] == [
