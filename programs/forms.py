@@ -10,7 +10,7 @@ from portal.forms import LabelledMoneyMixin
 from programs import queries
 from programs.enums import HostService, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, MarketGroup
-from programs.services import check_desk_offers, needs_confirmation
+from programs.services import REVIEW_SETTINGS, check_desk_offers, needs_confirmation
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in TIME_ZONES]
@@ -403,14 +403,7 @@ class ReviewSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Intake
-        fields = [
-            "reviewers_per_application",
-            "reviews_due_at",
-            "blind_until_reviewed",
-            "score_aggregate",
-            "calibrate_scores",
-            "disagreement_points",
-        ]
+        fields = REVIEW_SETTINGS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from applications import forms, queries, services
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import ReviewFilter
 from applications.models import Application, Conflict
+from applications.views.staff import Echo
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
 from portal.rows import render_rows
@@ -123,13 +124,8 @@ def _progress(intake):
     return reviewers
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv(intake, applications):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     header = [_("Company"), _("Status"), _("Screening"), _("Reviews in"), _("Raw score"),
               _("Calibrated score"), _("Disagreement"), _("Host fit")]  # fmt: skip
 

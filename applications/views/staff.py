@@ -94,13 +94,15 @@ def _rows(page):
     return rows
 
 
-class _Echo:
+class Echo:
+    """A file for csv.writer that hands each line back, for a streamed response."""
+
     def write(self, value):
         return value
 
 
 def _csv(intake, applications):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     header = [_("Company"), _("Country"), _("Sector"), _("Status"), _("Submitted"),
               _("Host preferences"), _("Start"), _("End"), _("Budget")]  # fmt: skip
 
