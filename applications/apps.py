@@ -9,6 +9,7 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from applications import queries
         from portal import dashboard
+        from programs import queries as programs_queries
 
         def applicant(user):
             companies = list(queries.companies_of(user))
@@ -71,13 +72,6 @@ class ApplicationsConfig(AppConfig):
                 return None
             return {"waiting": queries.host_fit_waiting(user)}
 
-        def is_partner():
-            from django.db.models import Exists, OuterRef
-
-            from programs.models import HostIncubator
-
-            return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
-
         dashboard.register(
             dashboard.Section(
                 key="review-work",
@@ -94,7 +88,7 @@ class ApplicationsConfig(AppConfig):
                 title=_("Host fit"),
                 template="applications/dashboard/host_fit.html",
                 load=host_fit,
-                present=is_partner,
+                present=programs_queries.is_partner,
                 order=35,
             )
         )

@@ -318,6 +318,10 @@ def open_conflicts(intake):
     )
 
 
+def conflicts_of(user):
+    return Conflict.objects.filter(reviewer=user).select_related("company")
+
+
 def reviews_of(user):
     """A reviewer's assignments, with what the pages about them show."""
     return Review.objects.filter(reviewer=user).select_related(

@@ -156,13 +156,16 @@ def solve(problem, *, time_limit=300.0):
     return outcome
 
 
+def _at_cap(counts, caps, key):
+    return key in caps and counts.get(key, 0) >= caps[key]
+
+
 def greedy(problem):
     """The baseline: best merit first, each to its best host that still has room."""
     started = time.perf_counter()
     left = dict(problem.desks)
     money = _cents(problem.budget)
-    markets = dict.fromkeys(problem.market_caps, 0)
-    sectors = dict.fromkeys(problem.sector_caps, 0)
+    markets, sectors = {}, {}
     allowed = {}
     for index, host, rank, value in pairs(problem):
         allowed.setdefault(index, []).append((rank, host, value))
@@ -171,22 +174,16 @@ def greedy(problem):
     for index in order:
         candidate = problem.candidates[index]
         cost = _cents(candidate.stipend)
-        if cost > money or sectors.get(candidate.sector, -1) >= problem.sector_caps.get(
-            candidate.sector, 1 << 60
-        ):
+        if cost > money or _at_cap(sectors, problem.sector_caps, candidate.sector):
             continue
         for _rank, host, value in sorted(allowed[index]):
             market = problem.host_market.get(host)
-            if left[host] <= 0 or markets.get(market, -1) >= problem.market_caps.get(
-                market, 1 << 60
-            ):
+            if left[host] <= 0 or _at_cap(markets, problem.market_caps, market):
                 continue
             left[host] -= 1
             money -= cost
-            if market in markets:
-                markets[market] += 1
-            if candidate.sector in sectors:
-                sectors[candidate.sector] += 1
+            markets[market] = markets.get(market, 0) + 1
+            sectors[candidate.sector] = sectors.get(candidate.sector, 0) + 1
             offers[candidate.key] = host
             total += value
             break
@@ -231,14 +228,11 @@ def explain(problem, offers):
             reasons[candidate.key] = NOT_A_FIT
             continue
         waitlist.append(candidate)
-        cap = problem.sector_caps.get(candidate.sector)
         open_markets = [
             h for h in fitting
-            if problem.host_market.get(h) not in problem.market_caps
-            or by_market.get(problem.host_market.get(h), 0)
-            < problem.market_caps[problem.host_market.get(h)]
+            if not _at_cap(by_market, problem.market_caps, problem.host_market.get(h))
         ]  # fmt: skip
-        if cap is not None and by_sector.get(candidate.sector, 0) >= cap:
+        if _at_cap(by_sector, problem.sector_caps, candidate.sector):
             reasons[candidate.key] = SECTOR_CAP
         elif not open_markets:
             reasons[candidate.key] = MARKET_CAP

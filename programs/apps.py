@@ -12,7 +12,7 @@ class ProgramsConfig(AppConfig):
         from portal import dashboard
         from programs import queries
         from programs.enums import StaffRole
-        from programs.models import HostIncubator, ProgramStaff
+        from programs.models import ProgramStaff
 
         def listing(name, query):
             def load(user):
@@ -24,16 +24,13 @@ class ProgramsConfig(AppConfig):
         def has_role(role):
             return lambda: Exists(ProgramStaff.objects.filter(user=OuterRef("pk"), role=role))
 
-        def is_partner():
-            return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
-
         sections = [
             ("manager", _("Programs you manage"), "programs", queries.programs_managed_by,
              has_role(StaffRole.MANAGER)),
             ("reviewer", _("Your reviews"), "programs", queries.programs_reviewed_by,
              has_role(StaffRole.REVIEWER)),
             ("partner", _("Your host incubators"), "hosts", queries.hosts_acting_for,
-             is_partner),
+             queries.is_partner),
         ]  # fmt: skip
         for order, (key, title, name, query, present) in enumerate(sections, start=1):
             dashboard.register(

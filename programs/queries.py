@@ -1,4 +1,4 @@
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from programs.enums import PartnershipStatus, StaffRole
@@ -38,6 +38,11 @@ def programs_managed_by(user):
 
 def programs_reviewed_by(user):
     return programs_with_role(user, StaffRole.REVIEWER)
+
+
+def is_partner():
+    """Whether the person on the row (OuterRef("pk")) is partner staff of any host."""
+    return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
 
 
 def hosts_acting_for(user):

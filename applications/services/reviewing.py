@@ -123,23 +123,18 @@ def override_screening(application, *, by, eligible, reason):
         raise ValidationError({"reason": _("Say why you override the screening.")})
     to = S.IN_REVIEW if eligible else S.INELIGIBLE
     changed = transition(application, to=to, by=by, note=reason.strip())
-    outcome = ScreeningOutcome.ELIGIBLE if eligible else ScreeningOutcome.INELIGIBLE
+    now = timezone.now()
+    override = {
+        "override_outcome": ScreeningOutcome.ELIGIBLE if eligible else ScreeningOutcome.INELIGIBLE,
+        "override_reason": reason.strip(),
+        "overridden_by": by,
+        "overridden_at": now,
+    }
+    # A manager may decide before the job ran: the row then records no automatic result.
     Screening.objects.update_or_create(
         application=changed,
-        defaults={
-            "override_outcome": outcome,
-            "override_reason": reason.strip(),
-            "overridden_by": by,
-            "overridden_at": timezone.now(),
-        },
-        create_defaults={
-            "outcome": ScreeningOutcome.UNDECIDED,
-            "screened_at": timezone.now(),
-            "override_outcome": outcome,
-            "override_reason": reason.strip(),
-            "overridden_by": by,
-            "overridden_at": timezone.now(),
-        },
+        defaults=override,
+        create_defaults=override | {"outcome": ScreeningOutcome.UNDECIDED, "screened_at": now},
     )
     return changed
 
@@ -492,8 +487,11 @@ def shortlist(applications, *, by, note=""):
         .order_by("pk")
     )
     problems = []
+    checked = set()
     for application in locked:
-        _require(by, "applications.shortlist_application", application)
+        if application.intake_id not in checked:  # the permission depends on the intake only
+            _require(by, "applications.shortlist_application", application)
+            checked.add(application.intake_id)
         if application.status == S.INELIGIBLE:
             problems.append(
                 _("%(company)s is ineligible; override the screening first, with a reason.")

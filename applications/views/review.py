@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from applications import forms, queries, services
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import ReviewFilter
-from applications.models import Application, Conflict
+from applications.models import Application
 from applications.views.staff import Echo
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
@@ -252,11 +252,9 @@ def assign_automatically(request, intake_pk):
 @require_POST
 def accept_replacement(request, intake_pk, conflict_pk):
     intake = _intake(request, intake_pk)
-    conflict = get_object_or_404(
-        Conflict.objects.filter(intake=intake, resolved_at__isnull=True), pk=conflict_pk
-    )
+    conflict = get_object_or_404(queries.open_conflicts(intake), pk=conflict_pk)
     application = get_object_or_404(
-        queries.reviewed_applications(intake), company=conflict.company_id
+        Application.objects.select_related("intake"), pk=conflict.application_id
     )
     if conflict.replacement is None:
         messages.error(request, _("There is no proposed replacement; assign someone by hand."))

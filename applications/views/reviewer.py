@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
-from applications.models import Conflict
 
 PAGE_SIZE = 50
 
@@ -48,9 +47,7 @@ def review_list(request):
             "page": page,
             "rows": rows,
             "review_url": reverse("applications:review", args=[0])[:-2],
-            "conflicts": list(
-                Conflict.objects.filter(reviewer=request.user).select_related("company")
-            ),
+            "conflicts": list(queries.conflicts_of(request.user)),
         },
     )
 
@@ -95,7 +92,6 @@ def review(request, pk):
                     ),
                 )
                 return redirect("applications:review", pk=review.pk)
-    review.refresh_from_db()
     show_others = review.is_in or not intake.blind_until_reviewed
     return render(
         request,

@@ -162,12 +162,7 @@ def test_automatic_assignment_balances_load_and_respects_conflicts_and_domains(i
     assert (clash.pk, bob.pk) not in pairs
     # A public mail domain says nothing about where someone works.
     assert Review.objects.filter(application=gmail_team).count() == 2
-    loads = sorted(
-        Review.objects.filter(reviewer__in=[ann, bob, cat, dan])
-        .values_list("reviewer")
-        .annotate()
-        .values_list("reviewer_id", flat=True)
-    )
+    loads = list(Review.objects.values_list("reviewer_id", flat=True))
     assert sorted(loads.count(r.pk) for r in [ann, bob, cat, dan]) == [3, 3, 3, 3]
     # Run again: everyone has their reviewers, nothing more is created.
     assert services.assign_reviewers(intake, by=manager) == ([], [])

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications import bench
+from applications import bench, services
 from applications.enums import ApplicationStatus
 from applications.models import Application, HostFitOpinion, Review
 from programs.enums import StaffRole
@@ -127,3 +127,22 @@ def test_a_reviewer_sees_others_scores_only_after_giving_their_own(client):
     response = client.post(url, {f"criterion_{criterion.pk}": "4", "recommendation": "support"})
     assert response.status_code == 302
     assert "Secret view" in client.get(url).content.decode()
+
+
+def test_a_manager_assigns_the_proposed_replacement_of_a_conflict(client):
+    review = factories.ReviewFactory(reviewer__email="ann@panel.example")
+    application = review.application
+    program = application.intake.program
+    factories.ProgramStaffFactory(program=program, role=StaffRole.REVIEWER, user=review.reviewer)
+    bob = factories.ProgramStaffFactory(
+        program=program, role=StaffRole.REVIEWER, user__email="bob@panel2.example"
+    ).user
+    manager = factories.ProgramStaffFactory(
+        program=program, role=StaffRole.MANAGER, user__email="boss@program.example"
+    ).user
+    conflict = services.declare_conflict(review, by=review.reviewer, reason="Former client")
+    assert conflict.replacement == bob
+    client.force_login(manager)
+    url = reverse("applications:accept_replacement", args=[application.intake.pk, conflict.pk])
+    assert client.post(url).status_code == 302
+    assert list(application.reviews.values_list("reviewer", flat=True)) == [bob.pk]
