@@ -109,3 +109,52 @@ class DocumentKind(models.TextChoices):
     PITCH_DECK = "pitch-deck", _("Pitch deck")
     FINANCIALS = "financials", _("Financial statements")
     OTHER = "other", _("Other")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RunStage(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    READING = "reading", _("Reading the shortlist, desks and budget")
+    SOLVING = "solving", _("Solving the integer program (HiGHS, proven optimal)")
+    BASELINE = "baseline", _("Running the greedy baseline for comparison")
+    SAVING = "saving", _("Saving the slate and the reasons")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+# A selection run in one of these holds the intake: a second one is refused until it ends.
+ACTIVE_RUN_STATUSES = [RunStatus.QUEUED, RunStatus.RUNNING]
+
+
+class NotOffered(models.TextChoices):
+    """Why a shortlisted applicant is not in a run's slate (applications.selection)."""
+
+    BELOW_MINIMUM = "below-minimum", _("Score below the minimum")
+    NOT_A_FIT = "not-a-fit", _("Every host it chose said not a fit")
+    SECTOR_CAP = "sector-cap", _("Cap for its sector reached")
+    MARKET_CAP = "market-cap", _("Cap for its markets reached")
+    HOSTS_FULL = "hosts-full", _("Its preferred hosts are full")
+    BUDGET = "budget", _("Stipend budget exhausted")
+    OUTRANKED = "outranked", _("Others made a better total")
+    DROPPED = "dropped", _("Dropped by a manager")
+
+
+# Not offered for one of these, an applicant is not placeable: not selected, not waitlisted.
+UNPLACEABLE = [NotOffered.BELOW_MINIMUM, NotOffered.NOT_A_FIT]
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+# Offers that hold a desk and a stipend.
+HOLDING_OFFER_STATUSES = [OfferStatus.OPEN, OfferStatus.ACCEPTED]

@@ -376,3 +376,61 @@ class ShortlistTopForm(forms.Form):
 class HostFitForm(forms.Form):
     opinion = forms.ChoiceField(label=_("Opinion"), choices=HostFit.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class SelectionRunForm(forms.Form):
+    """A selection run's parameters; a cap field for each market and sector in play."""
+
+    min_score = forms.DecimalField(
+        label=_("Minimum score"), min_value=0, max_value=100, decimal_places=2, initial=0,
+        help_text=_("Applicants scoring below it are not offered a place."),
+    )  # fmt: skip
+    rank_penalty = forms.DecimalField(
+        label=_("Points off per step down an applicant's preference list"),
+        min_value=0, max_value=100, decimal_places=2, initial=0,
+        help_text=_("0: any of an applicant's hosts is as good; 5: its second choice is worth "
+                    "5 points less than its first."),
+    )  # fmt: skip
+
+    def __init__(self, *args, markets=(), sectors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.markets, self.sectors = list(markets), list(sectors)
+        for market in self.markets:
+            self.fields[f"market_{market.pk}"] = forms.IntegerField(
+                label=_("At most this many offers in %(market)s") % {"market": market},
+                required=False, min_value=0,
+            )  # fmt: skip
+        for code, label in self.sectors:
+            self.fields[f"sector_{code}"] = forms.IntegerField(
+                label=_("At most this many offers in %(sector)s") % {"sector": label},
+                required=False, min_value=0,
+            )  # fmt: skip
+
+    def parameters(self):
+        data = self.cleaned_data
+
+        def caps(prefix, keys):
+            return {
+                str(key): data[f"{prefix}_{key}"]
+                for key in keys
+                if data.get(f"{prefix}_{key}") is not None
+            }
+
+        return {
+            "min_score": data["min_score"],
+            "rank_penalty": data["rank_penalty"],
+            "market_caps": caps("market", [market.pk for market in self.markets]),
+            "sector_caps": caps("sector", [code for code, _label in self.sectors]),
+        }
+
+
+class SlateAdjustForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    host = forms.IntegerField(label=_("Host"), required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you declining? (optional, helps the program)"),
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip

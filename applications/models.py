@@ -20,7 +20,11 @@ from applications.enums import (
     DocumentKind,
     HostFit,
     MemberRole,
+    NotOffered,
+    OfferStatus,
     Recommendation,
+    RunStage,
+    RunStatus,
     ScreeningOutcome,
 )
 
@@ -558,3 +562,158 @@ class HostFitOpinion(models.Model):
 
     def __str__(self):
         return f"{self.host} on {self.application}: {self.get_opinion_display()}"
+
+
+class SelectionRun(RulesModel):
+    """One solve of an intake's selection problem, kept with its parameters and results.
+
+    Queued by a manager, run by a Celery task (services.execute_run) that reports its progress
+    here; the inputs it read (desks, budget) are stored with it, so two runs can be compared.
+    """
+
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.CASCADE, related_name="selection_runs"
+    )
+    number = models.PositiveSmallIntegerField(_("run"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the worker's heartbeat
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    stage = models.CharField(max_length=10, choices=RunStage.choices, default=RunStage.QUEUED)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Parameters.
+    min_score = models.DecimalField(
+        _("minimum score"), max_digits=5, decimal_places=2, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    rank_penalty = models.DecimalField(
+        _("points off per step down the preference list"), max_digits=5, decimal_places=2,
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    market_caps = models.JSONField(default=dict, blank=True)  # market id (str) -> at most
+    sector_caps = models.JSONField(default=dict, blank=True)  # sector code -> at most
+    # What the run read.
+    score_field = models.CharField(max_length=20, blank=True)
+    budget = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    desks = models.JSONField(default=dict)  # host id (str) -> desks
+    host_markets = models.JSONField(default=dict)  # host id (str) -> market id (str)
+    # Results.
+    objective = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    gap = models.FloatField(null=True)
+    solve_seconds = models.FloatField(null=True)
+    greedy_objective = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    greedy_seconds = models.FloatField(null=True)
+    adjusted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("selection run")
+        verbose_name_plural = _("selection runs")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "number"], name="selection_run_number"),
+            # At most one run under way per intake (ACTIVE_RUN_STATUSES), and one confirmed.
+            models.UniqueConstraint(
+                fields=["intake"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_selection_run",
+            ),
+            models.UniqueConstraint(
+                fields=["intake"],
+                condition=Q(confirmed_at__isnull=False),
+                name="one_confirmed_selection_run",
+            ),
+        ]
+        rules_permissions = {"view": perms.can_manage_run, "change": perms.can_manage_run}
+
+    def __str__(self):
+        return f"{self.intake} #{self.number}"
+
+    @property
+    def is_finished(self):
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class SlateEntry(models.Model):
+    """One shortlisted application in a run: its host in the slate (none: not offered), or why
+    not and its place on the waitlist. ``proposed_host`` is the solver's; ``host`` is the
+    slate after the manager's adjustments. What the run read about the applicant is kept, so
+    the slate can be checked again without the live data."""
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="slate_entries"
+    )
+    position = models.PositiveIntegerField()  # 1 = best merit in the run
+    merit = models.DecimalField(max_digits=6, decimal_places=2)
+    stipend = models.DecimalField(max_digits=14, decimal_places=2)
+    sector = models.CharField(max_length=30, blank=True)
+    preferences = models.JSONField(default=list)  # host ids, best first
+    not_a_fit = models.JSONField(default=list)  # host ids that said "not a fit"
+    proposed_host = models.ForeignKey(
+        "programs.HostIncubator", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    host = models.ForeignKey(
+        "programs.HostIncubator", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=NotOffered.choices, blank=True)
+    waitlist_position = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "application"], name="one_entry_per_run")
+        ]
+
+    def __str__(self):
+        return f"{self.run}: {self.application_id} -> {self.host_id}"
+
+
+class Offer(RulesModel):
+    """A place offered to an application: a host, dates and a stipend, to answer by a
+    deadline. One per application; a seat freed by a decline or an expiry is offered again
+    at most once (``replaces`` is unique)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="offer")
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="offers")
+    host = models.ForeignKey(
+        "programs.HostIncubator", on_delete=models.PROTECT, related_name="offers",
+        verbose_name=_("host incubator"),
+    )  # fmt: skip
+    run = models.ForeignKey(SelectionRun, on_delete=models.PROTECT, related_name="offers")
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="filled_by"
+    )
+    stipend = models.DecimalField(_("stipend"), max_digits=14, decimal_places=2)
+    starts_on = models.DateField(_("start"), null=True)
+    ends_on = models.DateField(_("end"), null=True)
+    # Set when the decision is released (the offer opens then): the intake's days from then.
+    deadline = models.DateTimeField(_("answer by"), null=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason (optional)"), blank=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["made_at", "pk"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+        rules_permissions = {"view": perms.can_see_offer, "answer": perms.can_answer_offer}
+
+    def __str__(self):
+        return f"{self.application} at {self.host}"

@@ -15,10 +15,13 @@ from applications.models import (
     CriterionScore,
     HostFitOpinion,
     HostPreference,
+    Offer,
     Review,
+    SelectionRun,
 )
+from portal.models import OutgoingEmail
 from programs.enums import StaffRole
-from programs.models import DeskOffer, Intake, ProgramStaff
+from programs.models import DeskOffer, ForeignMarket, HostIncubator, Intake, ProgramStaff, Sector
 from programs.queries import intakes_managed_by
 
 
@@ -98,7 +101,7 @@ def applications_of(user):
     """The person's companies' applications, newest first, for the applicant dashboard."""
     return (
         Application.objects.filter(company__members__user=user)
-        .select_related("company", "intake")
+        .select_related("company", "intake", "offer__host")
         .prefetch_related(
             Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk"))
         )
@@ -462,3 +465,98 @@ def host_fit_waiting(user):
         )
         .count()
     )
+
+
+# Selection ----------------------------------------------------------------------------------
+
+
+def runs_of(intake):
+    """An intake's selection runs, newest first, with how many each offered and waitlisted."""
+    return (
+        SelectionRun.objects.filter(intake=intake)
+        .select_related("started_by")
+        .annotate(
+            offered=Count("entries", filter=Q(entries__host__isnull=False)),
+            waitlisted=Count("entries", filter=Q(entries__waitlist_position__isnull=False)),
+            shortlisted=Count("entries"),
+        )
+        .order_by("-number")
+    )
+
+
+def runs_managed_by(user):
+    """Selection runs of the intakes the person manages (someone else's is a 404)."""
+    return SelectionRun.objects.filter(intake__in=intakes_managed_by(user)).select_related(
+        "intake__program"
+    )
+
+
+def slate_of(run):
+    """A run's entries, best merit first, with what the slate page shows."""
+    return run.entries.select_related("application__company", "host", "proposed_host").order_by(
+        "position"
+    )
+
+
+def desk_use(run, entries):
+    """(host, desks, offered in the slate) for each host of the run, by name."""
+    used = {}
+    for entry in entries:
+        if entry.host_id is not None:
+            used[entry.host_id] = used.get(entry.host_id, 0) + 1
+    hosts = HostIncubator.objects.filter(pk__in=[int(pk) for pk in run.desks]).order_by("name")
+    return [(host, run.desks[str(host.pk)], used.get(host.pk, 0)) for host in hosts]
+
+
+def offers_of(intake):
+    """An intake's offers in the order they were made, with who they replaced."""
+    return (
+        Offer.objects.filter(intake=intake)
+        .select_related("application__company", "host", "replaces__application__company")
+        .order_by("made_at", "pk")
+    )
+
+
+def decisions_batch(intake):
+    """The outbox batch holding an intake's decision emails until a manager releases it."""
+    return f"decisions:{intake.pk}"
+
+
+def decision_emails(intake):
+    """The intake's decision emails in the outbox, held or released, in the order written."""
+    return OutgoingEmail.objects.filter(batch=decisions_batch(intake)).order_by("pk")
+
+
+def offers_visible_to(user):
+    """Offers of the person's companies, and of the intakes they manage."""
+    return Offer.objects.filter(
+        Q(application__company__members__user=user) | Q(intake__in=intakes_managed_by(user))
+    ).distinct()
+
+
+def selection_choices(intake):
+    """(markets of the intake's hosts, (code, label) of the shortlist's sectors) for caps."""
+    markets = ForeignMarket.objects.filter(hosts__desk_offers__intake=intake).distinct()
+    codes = Application.objects.filter(intake=intake, status=ApplicationStatus.SHORTLISTED).values(
+        "company__sector__code"
+    )
+    sectors = Sector.objects.filter(code__in=codes).order_by("position")
+    return list(markets.order_by("pk")), [(s.code, s.get_code_display()) for s in sectors]
+
+
+def compare_runs(first, second):
+    """Every application either run considered, with its host (or reason) in each, best merit
+    first, the ones placed differently marked."""
+    rows = {}
+    for side, run in enumerate([first, second]):
+        for entry in slate_of(run):
+            row = rows.setdefault(
+                entry.application_id,
+                {"company": entry.application.company.name, "merit": entry.merit,
+                 "application_id": entry.application_id, "entries": [None, None]},
+            )  # fmt: skip
+            row["entries"][side] = entry
+    for row in rows.values():
+        hosts = {e.host_id if e else "absent" for e in row["entries"]}
+        row["differs"] = len(hosts) > 1
+    return sorted(rows.values(), key=lambda row: (not row["differs"], -row["merit"]))

@@ -89,3 +89,25 @@ def is_under_review(user, review):
 
 
 can_score_review = is_the_reviewer & is_under_review
+
+
+@rules.predicate
+def manages_run_intake(user, run):
+    return run is not None and is_intake_manager(user, run.intake)
+
+
+@rules.predicate
+def is_offer_applicant(user, offer):
+    return offer is not None and is_applicant(user, offer.application)
+
+
+@rules.predicate
+def is_offer_owner(user, offer):
+    return offer is not None and is_applicant_owner(user, offer.application)
+
+
+can_see_offer = is_offer_applicant | manages_run_intake | is_superuser
+# Only the owner answers; the deadline and the offer's status are the service's checks, with
+# their own messages.
+can_answer_offer = is_offer_owner
+can_manage_run = manages_run_intake | is_superuser

@@ -244,3 +244,46 @@ def explain(problem, offers):
             reasons[candidate.key] = OUTRANKED
     waitlist.sort(key=lambda c: (-c.merit, c.key))
     return reasons, [candidate.key for candidate in waitlist]
+
+
+# Ways an adjusted slate can break the constraints (checked by ``breaks``).
+OVER_DESKS = "over-desks"  # (host, offers, desks)
+OVER_BUDGET = "over-budget"  # (cents offered, cents in the budget)
+NOT_CHOSEN = "not-chosen"  # (application, host): the applicant did not rank that host
+# BELOW_MINIMUM (application,), NOT_A_FIT (application, host),
+# MARKET_CAP (market, offers, cap), SECTOR_CAP (sector, offers, cap) as above.
+
+
+def breaks(problem, offers):
+    """Every constraint ``offers`` (application id -> host id) breaks, as (kind, details)
+    tuples in a fixed order; none when the slate is feasible. One host per applicant holds by
+    construction (a dict)."""
+    found = []
+    by_key = {candidate.key: candidate for candidate in problem.candidates}
+    per_host, per_market, per_sector = {}, {}, {}
+    spent = 0
+    for key, host in sorted(offers.items()):
+        candidate = by_key[key]
+        if candidate.merit < problem.min_score:
+            found.append((BELOW_MINIMUM, (key,)))
+        if host not in candidate.preferences:
+            found.append((NOT_CHOSEN, (key, host)))
+        elif (key, host) in problem.not_a_fit:
+            found.append((NOT_A_FIT, (key, host)))
+        per_host[host] = per_host.get(host, 0) + 1
+        market = problem.host_market.get(host)
+        per_market[market] = per_market.get(market, 0) + 1
+        per_sector[candidate.sector] = per_sector.get(candidate.sector, 0) + 1
+        spent += _cents(candidate.stipend)
+    for host, count in sorted(per_host.items()):
+        if count > problem.desks.get(host, 0):
+            found.append((OVER_DESKS, (host, count, problem.desks.get(host, 0))))
+    if spent > _cents(problem.budget):
+        found.append((OVER_BUDGET, (spent, _cents(problem.budget))))
+    for market, cap in sorted(problem.market_caps.items()):
+        if per_market.get(market, 0) > cap:
+            found.append((MARKET_CAP, (market, per_market[market], cap)))
+    for sector, cap in sorted(problem.sector_caps.items()):
+        if per_sector.get(sector, 0) > cap:
+            found.append((SECTOR_CAP, (sector, per_sector[sector], cap)))
+    return found

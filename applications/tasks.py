@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from applications import services
-from applications.models import Application
+from applications.models import Application, SelectionRun
 from programs.models import Intake
 
 
@@ -45,3 +45,24 @@ def refresh_stale_scores():
 def remind_reviewers():
     """Beat job: remind reviewers of reviews due soon; each reminder once."""
     services.remind_reviewers()
+
+
+@shared_task(name="applications.run_selection")
+def run_selection(*, run_id):
+    """Solve a selection run and keep its slate (does nothing if the run is finished)."""
+    run = SelectionRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return
+    services.execute_run(run)
+
+
+@shared_task(name="applications.requeue_stalled_runs")
+def requeue_stalled_runs():
+    """Beat job: queue again selection runs whose task an outage lost."""
+    services.requeue_stalled_runs()
+
+
+@shared_task(name="applications.expire_offers")
+def expire_offers():
+    """Beat job: close unanswered offers past their deadline; offer their seats again."""
+    services.expire_offers()

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from applications.views import applicant, companies, partner, review, reviewer, staff
+from applications.views import (
+    applicant,
+    companies,
+    partner,
+    review,
+    reviewer,
+    selection,
+    staff,
+)
 
 app_name = "applications"
 urlpatterns = [
@@ -79,4 +87,22 @@ urlpatterns = [
         partner.give_host_fit,
         name="give_host_fit",
     ),
+    path("manage/intakes/<int:intake_pk>/selection/", selection.selection, name="selection"),
+    path(
+        "manage/intakes/<int:intake_pk>/selection/compare/",
+        selection.compare,
+        name="compare_runs",
+    ),
+    path(
+        "manage/intakes/<int:intake_pk>/selection/decisions/",
+        selection.decisions,
+        name="decisions",
+    ),
+    path("manage/selection-runs/<int:pk>/", selection.run, name="selection_run"),
+    path("manage/selection-runs/<int:pk>/progress/", selection.run_progress, name="run_progress"),
+    path("manage/selection-runs/<int:pk>/adjust/", selection.adjust, name="adjust_slate"),
+    path("manage/selection-runs/<int:pk>/confirm/", selection.confirm, name="confirm_slate"),
+    path("offers/<int:pk>/", selection.offer, name="offer"),
+    path("offers/<int:pk>/accept/", selection.answer, {"choice": "accept"}, name="accept_offer"),
+    path("offers/<int:pk>/decline/", selection.answer, {"choice": "decline"}, name="decline_offer"),
 ]

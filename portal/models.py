@@ -75,10 +75,12 @@ class OutgoingEmail(models.Model):
     Rows are written in the same transaction as the change that causes them, so a
     broker or worker outage delays the email but never loses it; ``key`` makes
     queueing the same email twice a no-op, and ``status`` makes sending it twice a
-    no-op.
+    no-op. A held email waits for a person to release its batch.
     """
 
     key = models.CharField(max_length=200, unique=True)
+    # Emails a manager previews and releases together (decisions:<intake id>); held until then.
+    batch = models.CharField(max_length=100, blank=True, db_index=True)
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=300)
     body = models.TextField()

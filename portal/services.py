@@ -15,11 +15,12 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def queue_email(*, key, to, subject, body, html_body="", from_email=""):
+def queue_email(*, key, to, subject, body, html_body="", from_email="", held_in=""):
     """Record an email in the outbox and send it through Celery after commit.
 
     ``key`` names the email's reason (``"verify:42:abc"``); queueing an existing
     key again changes nothing and sends nothing, so callers may retry freely.
+    With ``held_in`` the email waits in that batch until someone releases it.
     """
     email, created = OutgoingEmail.objects.get_or_create(
         key=key,
@@ -29,11 +30,27 @@ def queue_email(*, key, to, subject, body, html_body="", from_email=""):
             "body": body,
             "html_body": html_body,
             "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
+            "batch": held_in,
+            "status": EmailStatus.HELD if held_in else EmailStatus.PENDING,
         },
     )
-    if created:
+    if created and not held_in:
         transaction.on_commit(lambda: dispatch_email(email.pk))
     return email
+
+
+@transaction.atomic
+def release_batch(batch):
+    """Send a held batch: each email once, however often this is called (returns how many)."""
+    ids = list(
+        OutgoingEmail.objects.select_for_update()
+        .filter(batch=batch, status=EmailStatus.HELD)
+        .values_list("pk", flat=True)
+    )
+    OutgoingEmail.objects.filter(pk__in=ids).update(status=EmailStatus.PENDING)
+    for email_id in ids:
+        transaction.on_commit(lambda email_id=email_id: dispatch_email(email_id))
+    return len(ids)
 
 
 def queue_task(task, **kwargs):

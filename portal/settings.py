@@ -278,6 +278,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.remind_reviewers",
         "schedule": 15 * 60.0,
     },
+    # Selection runs an outage left queued; offers past their deadline free their seats.
+    "requeue-stalled-selection-runs": {
+        "task": "applications.requeue_stalled_runs",
+        "schedule": 10 * 60.0,
+    },
+    "expire-offers": {
+        "task": "applications.expire_offers",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.

@@ -366,6 +366,11 @@ class Intake(RulesModel):
         default=25,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    offer_response_days = models.PositiveSmallIntegerField(
+        _("days an applicant has to answer an offer"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Set by the selection workflow; they move the derived phase on.
     selection_started_at = models.DateTimeField(null=True, blank=True, editable=False)

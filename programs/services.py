@@ -318,6 +318,7 @@ REVIEW_SETTINGS = [
     "score_aggregate",
     "calibrate_scores",
     "disagreement_points",
+    "offer_response_days",
 ]
 
 

@@ -2,7 +2,9 @@
 
 - applying: companies and teams, drafts, submission, withdrawal, deadlines, reminders;
 - reviewing: screening, reviewer assignment and conflicts, reviews and scores, host-fit
-  opinions, the shortlist.
+  opinions, the shortlist;
+- selecting: selection runs, the slate, confirmation, the decision outbox, offers and the
+  waitlist.
 
 Callers use ``applications.services.<name>`` whatever the module.
 """
@@ -10,3 +12,4 @@ Callers use ``applications.services.<name>`` whatever the module.
 from applications.services.applying import *  # noqa: F403
 from applications.services.applying import _hash  # noqa: F401  (tests forge invitation tokens)
 from applications.services.reviewing import *  # noqa: F403
+from applications.services.selecting import *  # noqa: F403

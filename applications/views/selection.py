@@ -1,0 +1,261 @@
+"""Program managers select: runs with progress, the slate, confirmation, the decision outbox.
+Applicants answer their offers."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from applications import forms, queries, services
+from applications.enums import ApplicationStatus, NotOffered
+from portal.access import get_permitted_object
+from programs.queries import intakes_managed_by
+
+
+def _intake(request, intake_pk):
+    return get_object_or_404(intakes_managed_by(request.user), pk=intake_pk)
+
+
+def _run(request, pk):
+    return get_permitted_object(
+        request.user,
+        queries.runs_managed_by(request.user),
+        "applications.view_selectionrun",
+        pk=pk,
+    )
+
+
+def _run_form(intake, data=None, last=None):
+    markets, sectors = queries.selection_choices(intake)
+    initial = {}
+    if last is not None:
+        initial = {"min_score": last.min_score, "rank_penalty": last.rank_penalty}
+        initial |= {f"market_{key}": cap for key, cap in last.market_caps.items()}
+        initial |= {f"sector_{key}": cap for key, cap in last.sector_caps.items()}
+    return forms.SelectionRunForm(data, initial=initial, markets=markets, sectors=sectors)
+
+
+def _say(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def selection(request, intake_pk):
+    """An intake's selection: start a run, the runs so far, and after confirmation the offers."""
+    intake = _intake(request, intake_pk)
+    runs = list(queries.runs_of(intake))
+    for each in runs:
+        each.cap_count = len(each.market_caps) + len(each.sector_caps)
+    form = _run_form(intake, request.POST or None, last=runs[0] if runs else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.start_run(intake, by=request.user, **form.parameters())
+        except ValidationError as error:
+            _say(request, error)
+        else:
+            return redirect("applications:selection_run", pk=run.pk)
+    emails = list(queries.decision_emails(intake).values_list("status", flat=True))
+    return render(
+        request,
+        "applications/selection/intake.html",
+        {
+            "intake": intake,
+            "form": form,
+            "runs": runs,
+            "problems": services.why_no_run(intake) if intake.slate_confirmed_at is None else [],
+            "offers": list(queries.offers_of(intake)) if intake.slate_confirmed_at else [],
+            "held": emails.count("held"),
+            "released": len(emails) - emails.count("held"),
+        },
+    )
+
+
+@login_required
+def run(request, pk):
+    """A run: its progress while it works, then its slate, waitlist, reasons and checks."""
+    run = _run(request, pk)
+    entries = list(queries.slate_of(run)) if run.status == "done" else []
+    hosts = queries.desk_use(run, entries) if entries else []
+    names = {host.pk: host.name for host, _desks, _used in hosts}
+    for entry in entries:
+        entry.choices = [(pk, names[pk]) for pk in entry.preferences if pk in names]
+    offered = [entry for entry in entries if entry.host_id is not None]
+    spent = sum((entry.stipend for entry in offered), 0)
+    open_slate = run.confirmed_at is None and run.intake.slate_confirmed_at is None
+    return render(
+        request,
+        "applications/selection/run.html",
+        {
+            "run": run,
+            "intake": run.intake,
+            "offered": offered,
+            "waitlist": sorted(
+                (e for e in entries if e.host_id is None and e.waitlist_position),
+                key=lambda e: e.waitlist_position,
+            ),
+            "not_placeable": [e for e in entries if e.host_id is None and not e.waitlist_position],
+            "entries": entries,
+            "hosts": hosts,
+            "spent": spent,
+            "left": (run.budget or 0) - spent,
+            "breaks": services.check_slate(run, entries) if entries and open_slate else [],
+            "open_slate": open_slate and run.status == "done",
+            "dropped": NotOffered.DROPPED,
+        },
+    )
+
+
+@login_required
+def run_progress(request, pk):
+    """The progress bar the run page polls; once the run is over the page reloads."""
+    run = _run(request, pk)
+    if run.is_finished and request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "applications/selection/_progress.html", {"run": run})
+
+
+@login_required
+@require_POST
+def adjust(request, pk):
+    run = _run(request, pk)
+    form = forms.SlateAdjustForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a host, or none to drop the applicant."))
+    else:
+        try:
+            services.adjust_slate(
+                run,
+                by=request.user,
+                application_id=form.cleaned_data["application"],
+                host_id=form.cleaned_data["host"],
+            )
+        except ValidationError as error:
+            _say(request, error)
+        else:
+            messages.success(request, _("Slate changed; the checks below are up to date."))
+    return redirect("applications:selection_run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    run = _run(request, pk)
+    try:
+        services.confirm_slate(run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _("The slate was not confirmed: nothing changed."))
+        _say(request, error)
+        return redirect("applications:selection_run", pk=run.pk)
+    messages.success(
+        request,
+        _("Slate confirmed. Read the decision emails, then release them: offers open then."),
+    )
+    return redirect("applications:decisions", intake_pk=run.intake_id)
+
+
+@login_required
+def compare(request, intake_pk):
+    """Two runs side by side: their parameters and results, and who they place differently."""
+    intake = _intake(request, intake_pk)
+    runs = {run.pk: run for run in queries.runs_of(intake)}
+    try:
+        first, second = (runs[int(request.GET.get(key, ""))] for key in ("a", "b"))
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose two runs of this intake to compare."))
+        return redirect("applications:selection", intake_pk=intake.pk)
+    rows = queries.compare_runs(first, second)
+    return render(
+        request,
+        "applications/selection/compare.html",
+        {"intake": intake, "first": first, "second": second, "rows": rows},
+    )
+
+
+@login_required
+def decisions(request, intake_pk):
+    """The decision emails: previewed while held, released once, then their delivery."""
+    intake = _intake(request, intake_pk)
+    if request.method == "POST":
+        released = services.release_decisions(intake, by=request.user)
+        if released:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s decision email released; offers are open.",
+                    "%(n)s decision emails released; offers are open.",
+                    released,
+                )
+                % {"n": released},
+            )
+        else:
+            messages.info(request, _("Nothing was waiting: every decision email is released."))
+        return redirect("applications:decisions", intake_pk=intake.pk)
+    emails = list(queries.decision_emails(intake))
+    return render(
+        request,
+        "applications/selection/decisions.html",
+        {"intake": intake, "emails": emails, "held": sum(e.status == "held" for e in emails)},
+    )
+
+
+# The applicant ---------------------------------------------------------------------------------
+
+
+def _offer(request, pk):
+    return get_permitted_object(
+        request.user,
+        queries.offers_visible_to(request.user).select_related(
+            "application__company", "intake", "host__market"
+        ),
+        "applications.view_offer",
+        pk=pk,
+    )
+
+
+@login_required
+def offer(request, pk):
+    """An offer, and the owner's accept and decline buttons while it is open."""
+    offer = _offer(request, pk)
+    if offer.deadline is None and not request.user.has_perm("programs.change_intake", offer.intake):
+        raise Http404  # not released yet: the applicant learns of it by the decision email
+    return render(
+        request,
+        "applications/offer.html",
+        {
+            "offer": offer,
+            "can_answer": request.user.has_perm("applications.answer_offer", offer),
+            "decline_form": forms.DeclineForm(),
+            "offered": offer.application.status == ApplicationStatus.OFFERED,
+            "currency": settings.PORTAL_CURRENCY,
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer(request, pk, choice):
+    offer = _offer(request, pk)
+    form = forms.DeclineForm(request.POST)
+    try:
+        if choice == "accept":
+            services.accept_offer(offer, by=request.user)
+            messages.success(request, _("You accepted the place. The program will be in touch."))
+        else:
+            form.is_valid()
+            services.decline_offer(
+                offer, by=request.user, reason=form.cleaned_data.get("reason", "")
+            )
+            messages.success(request, _("You declined the place. Thank you for telling us."))
+    except PermissionDenied:
+        messages.error(request, _("Only the company's owner can accept or decline the offer."))
+    except ValidationError as error:
+        _say(request, error)
+    return redirect("applications:offer", pk=offer.pk)

@@ -1,0 +1,307 @@
+"""The selection stage's services: runs, the slate and its checks, confirmation, the decision
+outbox, offers and the waitlist. Bad input gets a clear message and changes nothing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from djmoney.money import Money
+
+from applications import selection, services, tasks
+from applications.enums import ApplicationStatus, HostFit, NotOffered, OfferStatus, RunStatus
+from applications.models import (
+    ApplicationEvent,
+    HostFitOpinion,
+    Offer,
+    SelectionRun,
+)
+from portal.enums import EmailStatus
+from portal.models import OutgoingEmail
+from tests import factories
+from tests.applications.conftest import run_now, shortlisted
+
+pytestmark = pytest.mark.django_db
+S = ApplicationStatus
+
+
+def entries(run):
+    return {
+        e.application.company.name: e for e in run.entries.select_related("application__company")
+    }
+
+
+# Runs -----------------------------------------------------------------------------------------
+
+
+def test_a_run_offers_the_best_total_and_says_why_the_others_are_not_offered(
+    intake, manager, field, hosts
+):
+    run = run_now(intake, manager, min_score=50)
+    alpha, beta = hosts
+    assert run.status == RunStatus.DONE and run.progress == 100
+    assert run.gap == 0 and run.objective == Decimal("170.00")
+    assert run.objective >= run.greedy_objective
+    slate = entries(run)
+    assert (slate["Ada"].host, slate["Bo"].host) == (alpha, beta)
+    assert slate["Cy"].host is None and slate["Cy"].reason == NotOffered.HOSTS_FULL
+    assert slate["Cy"].waitlist_position == 1
+    assert slate["Di"].reason == NotOffered.BELOW_MINIMUM and slate["Di"].waitlist_position is None
+    # Kept with what it read: parameters, desks and the budget.
+    assert run.min_score == 50 and run.budget == Decimal("10000.00")
+    assert run.desks == {str(alpha.pk): 1, str(beta.pk): 1}
+    intake.refresh_from_db()
+    assert intake.selection_started_at is not None
+
+
+def test_a_preference_penalty_and_a_not_a_fit_change_the_slate(intake, manager, field, hosts):
+    alpha, beta = hosts
+    partner = factories.UserFactory()
+    HostFitOpinion.objects.create(
+        application=field["ada"], host=alpha, opinion=HostFit.NOT_A_FIT, given_by=partner
+    )
+    slate = entries(run_now(intake, manager, rank_penalty=5))
+    assert slate["Ada"].host == beta and slate["Bo"].host == alpha
+    assert slate["Ada"].not_a_fit == [alpha.pk]
+
+
+def test_a_run_respects_the_budget_and_the_stipend_cap(intake, manager, hosts):
+    alpha, beta = hosts
+    intake.stipend_budget = Money(5000, "CAD")
+    intake.save()
+    shortlisted(intake, "Big", 90, [alpha], stipend=9000)  # capped at 4,000
+    shortlisted(intake, "Small", 50, [beta], stipend=2000)
+    slate = entries(run_now(intake, manager))
+    assert slate["Big"].stipend == Decimal("4000.00") and slate["Big"].host == alpha
+    assert slate["Small"].host is None and slate["Small"].reason == NotOffered.BUDGET
+
+
+def test_a_run_started_twice_at_once_is_refused(
+    intake, manager, field, django_capture_on_commit_callbacks
+):
+    run = services.start_run(intake, by=manager)  # queued: its task has not run
+    with pytest.raises(ValidationError, match="Run 1 is still under way"):
+        services.start_run(intake, by=manager)
+    assert SelectionRun.objects.count() == 1
+    services.execute_run(run)
+    assert services.start_run(intake, by=manager).number == 2
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"closes_at": timezone.now() + datetime.timedelta(days=1)}, "still open"),
+        ({"stipend_budget": Money(0, "CAD")}, "budget pool is empty"),
+    ],
+)
+def test_a_run_is_refused_for_an_open_intake_or_no_budget(intake, manager, field, change, message):
+    for name, value in change.items():
+        setattr(intake, name, value)
+    intake.save()
+    with pytest.raises(ValidationError, match=message):
+        services.start_run(intake, by=manager)
+    assert not SelectionRun.objects.exists()
+
+
+def test_a_run_is_refused_without_desks_or_for_someone_not_managing(intake, manager, field):
+    intake.desk_offers.all().delete()
+    with pytest.raises(ValidationError, match="no desks"):
+        services.start_run(intake, by=manager)
+    with pytest.raises(PermissionDenied):
+        services.start_run(intake, by=factories.UserFactory())
+
+
+def test_a_run_executed_twice_has_no_second_effect(intake, manager, field):
+    run = run_now(intake, manager)
+    first = list(run.entries.values_list("pk", "host"))
+    tasks.run_selection(run_id=run.pk)  # a retried or duplicated task
+    assert list(run.entries.values_list("pk", "host")) == first
+
+
+def test_a_failed_run_says_why_and_leaves_nothing_half_done(intake, manager, field, monkeypatch):
+    def broken(problem):
+        raise RuntimeError("The solver found no solution: infeasible")
+
+    monkeypatch.setattr(selection, "solve", broken)
+    run = run_now(intake, manager)
+    assert run.status == RunStatus.FAILED
+    assert "infeasible" in run.error
+    assert not run.entries.exists()
+    assert set(field["ada"].__class__.objects.values_list("status", flat=True)) == {S.SHORTLISTED}
+    # The intake is free for another run.
+    assert services.start_run(intake, by=manager).number == 2
+
+
+# Adjusting, checking, confirming ---------------------------------------------------------------
+
+
+def test_an_adjusted_slate_that_breaks_a_constraint_is_refused_by_name(
+    intake, manager, field, hosts
+):
+    alpha, _beta = hosts
+    run = run_now(intake, manager, min_score=50)
+    services.adjust_slate(run, by=manager, application_id=field["cy"].pk, host_id=alpha.pk)
+    slate = entries(run)
+    assert slate["Cy"].host == alpha and slate["Cy"].proposed_host is None
+    with pytest.raises(ValidationError) as refused:
+        services.confirm_slate(run, by=manager)
+    assert refused.value.messages == ["Alpha has 2 offers for 1 desks."]
+    assert not Offer.objects.exists()
+    assert set(type(field["ada"]).objects.values_list("status", flat=True)) == {S.SHORTLISTED}
+    # Dropping Ada makes it whole again; she is waitlisted, dropped by a manager.
+    services.adjust_slate(run, by=manager, application_id=field["ada"].pk, host_id=None)
+    ada = entries(run)["Ada"]
+    assert ada.reason == NotOffered.DROPPED and ada.waitlist_position == 1
+    services.confirm_slate(run, by=manager)
+    assert Offer.objects.count() == 2
+
+
+def test_a_slate_over_budget_or_below_minimum_is_refused(intake, manager, field, hosts):
+    _alpha, beta = hosts
+    intake.stipend_budget = Money(6000, "CAD")
+    intake.save()
+    run = run_now(intake, manager, min_score=50)
+    services.adjust_slate(run, by=manager, application_id=field["bo"].pk, host_id=None)
+    services.adjust_slate(run, by=manager, application_id=field["di"].pk, host_id=beta.pk)
+    services.adjust_slate(run, by=manager, application_id=field["cy"].pk, host_id=None)
+    with pytest.raises(ValidationError) as refused:
+        services.confirm_slate(run, by=manager)
+    assert refused.value.messages == ["Di scores below the run's minimum of 50.00."]
+
+
+def test_an_adjustment_to_a_host_the_applicant_did_not_choose_is_refused(
+    intake, manager, field, hosts
+):
+    _alpha, beta = hosts
+    run = run_now(intake, manager)
+    with pytest.raises(ValidationError, match="Cy did not ask for that host"):
+        services.adjust_slate(run, by=manager, application_id=field["cy"].pk, host_id=beta.pk)
+    assert entries(run)["Cy"].host is None
+
+
+def test_confirmation_applies_every_decision_and_holds_the_emails(intake, manager, field, hosts):
+    run = run_now(intake, manager, min_score=50)
+    services.confirm_slate(run, by=manager)
+    statuses = dict(type(field["ada"]).objects.values_list("company__name", "status"))
+    assert statuses == {"Ada": S.OFFERED, "Bo": S.OFFERED, "Cy": S.WAITLISTED, "Di": S.NOT_SELECTED}
+    assert ApplicationEvent.objects.filter(to_status=S.OFFERED, actor=manager).count() == 2
+    held = OutgoingEmail.objects.filter(status=EmailStatus.HELD)
+    assert held.count() == 4 and mail.outbox == []
+    assert Offer.objects.get(application=field["ada"]).deadline is None  # opens at release
+    intake.refresh_from_db()
+    assert intake.slate_confirmed_at is not None
+
+
+def test_a_second_confirmation_is_refused_and_queues_nothing(intake, manager, field):
+    run = run_now(intake, manager)
+    services.confirm_slate(run, by=manager)
+    with pytest.raises(ValidationError, match="already confirmed"):
+        services.confirm_slate(run, by=manager)
+    assert OutgoingEmail.objects.count() == 4 and Offer.objects.count() == 2
+
+
+def test_confirmation_is_refused_when_an_applicant_left_the_shortlist(intake, manager, field):
+    run = run_now(intake, manager)
+    services.unshortlist(field["di"], by=manager)
+    with pytest.raises(ValidationError, match="Di is in review now"):
+        services.confirm_slate(run, by=manager)
+    assert not Offer.objects.exists()
+
+
+def test_released_decisions_go_out_exactly_once(
+    intake, manager, field, django_capture_on_commit_callbacks
+):
+    run = run_now(intake, manager, min_score=50)
+    services.confirm_slate(run, by=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.release_decisions(intake, by=manager) == 4
+    assert len(mail.outbox) == 4
+    assert OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 4
+    offer = Offer.objects.get(application=field["ada"])
+    assert offer.deadline > timezone.now() + datetime.timedelta(days=9)
+    ada = next(m for m in mail.outbox if m.to == ["owner@ada.example"])
+    assert "Alpha" in ada.body and "3,000.00 CAD" in ada.body
+    # Released again, retried task, the beat sweep: nothing more goes out.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.release_decisions(intake, by=manager) == 0
+    for email in OutgoingEmail.objects.all():
+        tasks_send(email.pk)
+    assert len(mail.outbox) == 4
+
+
+def tasks_send(email_id):
+    from portal import tasks as portal_tasks
+
+    portal_tasks.send_email(email_id=email_id)
+
+
+# Offers ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def released(intake, manager, field, django_capture_on_commit_callbacks):
+    run = run_now(intake, manager, min_score=50)
+    services.confirm_slate(run, by=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.release_decisions(intake, by=manager)
+    mail.outbox.clear()
+    return {name: Offer.objects.filter(application=a).first() for name, a in field.items()}
+
+
+def test_the_owner_accepts_an_offer(released, field):
+    services.accept_offer(released["ada"], by=field["ada"].owner)
+    released["ada"].refresh_from_db()
+    assert released["ada"].status == OfferStatus.ACCEPTED
+    field["ada"].refresh_from_db()
+    assert field["ada"].status == S.ACCEPTED
+
+
+def test_only_the_owner_answers_and_never_someone_elses_offer(released, field):
+    staff = factories.CompanyMemberFactory(company=field["ada"].company, role="staff").user
+    for person in [staff, field["bo"].owner]:
+        with pytest.raises(PermissionDenied):
+            services.accept_offer(released["ada"], by=person)
+    assert Offer.objects.get(pk=released["ada"].pk).status == OfferStatus.OPEN
+
+
+def test_accepting_after_the_deadline_is_refused(released, field):
+    late = released["ada"].deadline + datetime.timedelta(minutes=1)
+    with pytest.raises(ValidationError, match="This offer expired on"):
+        services.accept_offer(released["ada"], by=field["ada"].owner, now=late)
+    field["ada"].refresh_from_db()
+    assert field["ada"].status == S.OFFERED
+
+
+def test_a_decline_offers_the_seat_to_the_best_waitlisted_applicant_who_fits(
+    released, field, hosts, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _offer, promoted = services.decline_offer(
+            released["ada"], by=field["ada"].owner, reason="Timing"
+        )
+    assert promoted.application == field["cy"] and promoted.host == hosts[0]
+    assert promoted.replaces == released["ada"] and promoted.deadline is not None
+    field["cy"].refresh_from_db()
+    assert field["cy"].status == S.OFFERED
+    assert [m.to for m in mail.outbox] == [["owner@cy.example"]]
+    # The seat is offered again only once.
+    assert services.fill_seat(released["ada"], by=None) is None
+
+
+def test_a_freed_seat_goes_to_nobody_who_did_not_choose_its_host(released, field):
+    _offer, promoted = services.decline_offer(released["bo"], by=field["bo"].owner)  # Beta
+    assert promoted is None  # Cy chose only Alpha; Di is below the minimum
+    assert field["cy"].__class__.objects.get(pk=field["cy"].pk).status == S.WAITLISTED
+
+
+def test_an_expired_offer_is_closed_once_and_its_seat_offered_again(released, field):
+    later = released["ada"].deadline + datetime.timedelta(hours=1)
+    services.expire_offers(now=later)
+    services.expire_offers(now=later)
+    released["ada"].refresh_from_db()
+    assert released["ada"].status == OfferStatus.EXPIRED
+    assert Offer.objects.filter(replaces=released["ada"]).count() == 1
+    field["ada"].refresh_from_db()
+    assert field["ada"].status == S.NOT_SELECTED

@@ -1,0 +1,198 @@
+"""The selection pages: a run from the form to its slate, progress polled by htmx, adjust and
+confirm with the breaks named, the decision outbox, the applicant's offer; fixed query counts;
+404 for what is not the person's."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import services
+from applications.enums import ApplicationStatus, OfferStatus, RunStatus
+from applications.models import Offer, SelectionRun
+from programs.enums import StaffRole
+from tests import factories
+from tests.applications.conftest import run_now, shortlisted
+
+pytestmark = pytest.mark.django_db
+S = ApplicationStatus
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_manager_starts_a_run_from_the_form_and_reads_the_slate(
+    client, intake, manager, field, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    url = reverse("applications:selection", args=[intake.pk])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs inline
+        response = client.post(url, {"min_score": "50", "rank_penalty": "0"})
+    run = SelectionRun.objects.get()
+    assert response.url == reverse("applications:selection_run", args=[run.pk])
+    page = client.get(response.url)
+    html = page.content.decode()
+    assert run.status == "queued" or SelectionRun.objects.get().status == RunStatus.DONE
+    assert "proven optimal" in html and "Its preferred hosts are full" in html
+    assert "Score below the minimum" in html and "The slate meets every constraint." in html
+
+
+def test_bad_run_parameters_are_refused_next_to_the_field(client, intake, manager, field):
+    client.force_login(manager)
+    url = reverse("applications:selection", args=[intake.pk])
+    response = client.post(url, {"min_score": "150", "rank_penalty": "-1"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "min_score" in errors and "rank_penalty" in errors
+    assert not SelectionRun.objects.exists()
+
+
+def test_a_second_run_while_one_is_under_way_is_refused_with_a_message(
+    client, intake, manager, field
+):
+    services.start_run(intake, by=manager)  # queued; its task never ran
+    client.force_login(manager)
+    url = reverse("applications:selection", args=[intake.pk])
+    response = client.post(url, {"min_score": "0", "rank_penalty": "0"}, follow=True)
+    assert "Run 1 is still under way; wait for it to finish." in messages_of(response)
+    assert SelectionRun.objects.count() == 1
+
+
+def test_the_progress_bar_polls_until_the_run_is_over(client, intake, manager, field):
+    run = services.start_run(intake, by=manager)
+    client.force_login(manager)
+    url = reverse("applications:run_progress", args=[run.pk])
+    polling = client.get(url, headers={"HX-Request": "true"})
+    assert b'hx-trigger="every 1s"' in polling.content and b'value="0"' in polling.content
+    services.execute_run(run)
+    done = client.get(url, headers={"HX-Request": "true"})
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_someone_elses_run_and_offer_are_404(client, intake, manager, field):
+    run = run_now(intake, manager)
+    services.confirm_slate(run, by=manager)
+    services.release_decisions(intake, by=manager)
+    offer = Offer.objects.get(application=field["ada"])
+    other_manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER).user
+    reviewer = factories.ProgramStaffFactory(program=intake.program, role=StaffRole.REVIEWER).user
+    for person in [other_manager, reviewer, field["bo"].owner]:
+        client.force_login(person)
+        assert client.get(reverse("applications:selection_run", args=[run.pk])).status_code == 404
+        assert client.get(reverse("applications:offer", args=[offer.pk])).status_code == 404
+    assert client.get(reverse("applications:selection", args=[intake.pk])).status_code == 404
+
+
+def test_a_slate_with_a_break_is_named_and_confirming_it_changes_nothing(
+    client, intake, manager, field, hosts
+):
+    run = run_now(intake, manager, min_score=50)
+    client.force_login(manager)
+    client.post(
+        reverse("applications:adjust_slate", args=[run.pk]),
+        {"application": field["cy"].pk, "host": hosts[0].pk},
+    )
+    page = client.get(reverse("applications:selection_run", args=[run.pk]))
+    assert "Alpha has 2 offers for 1 desks." in page.content.decode()
+    response = client.post(reverse("applications:confirm_slate", args=[run.pk]), follow=True)
+    assert "Alpha has 2 offers for 1 desks." in messages_of(response)
+    assert not Offer.objects.exists()
+
+
+def test_confirm_preview_and_release_then_the_owner_accepts(
+    client, intake, manager, field, django_capture_on_commit_callbacks
+):
+    run = run_now(intake, manager, min_score=50)
+    client.force_login(manager)
+    response = client.post(reverse("applications:confirm_slate", args=[run.pk]))
+    decisions = reverse("applications:decisions", args=[intake.pk])
+    assert response.url == decisions
+    preview = client.get(decisions).content.decode()
+    assert "A place for you" in preview and "owner@ada.example" in preview
+    assert mail.outbox == []
+    # Clicking confirm again changes nothing and queues nothing.
+    again = client.post(reverse("applications:confirm_slate", args=[run.pk]), follow=True)
+    assert "This intake's slate is already confirmed." in messages_of(again)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(decisions)
+        client.post(decisions)  # a double click
+    assert len(mail.outbox) == 4
+    offer = Offer.objects.get(application=field["ada"])
+    owner = field["ada"].owner
+    client.force_login(owner)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert reverse("applications:offer", args=[offer.pk]) in dashboard
+    page = client.get(reverse("applications:offer", args=[offer.pk]))
+    assert b"Accept the place" in page.content
+    client.post(reverse("applications:accept_offer", args=[offer.pk]))
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.ACCEPTED
+
+
+def test_a_staff_member_cannot_answer_and_is_told_why(client, intake, manager, field):
+    run = run_now(intake, manager, min_score=50)
+    services.confirm_slate(run, by=manager)
+    services.release_decisions(intake, by=manager)
+    offer = Offer.objects.get(application=field["ada"])
+    staff = factories.CompanyMemberFactory(company=field["ada"].company, role="staff").user
+    client.force_login(staff)
+    page = client.get(reverse("applications:offer", args=[offer.pk]))
+    assert "Only the company's owner can accept" in page.content.decode()
+    response = client.post(reverse("applications:accept_offer", args=[offer.pk]), follow=True)
+    assert "Only the company's owner can accept or decline the offer." in messages_of(response)
+    assert Offer.objects.get(pk=offer.pk).status == OfferStatus.OPEN
+
+
+def test_an_offer_is_hidden_from_the_applicant_until_released(client, intake, manager, field):
+    run = run_now(intake, manager)
+    services.confirm_slate(run, by=manager)
+    offer = Offer.objects.get(application=field["ada"])
+    client.force_login(field["ada"].owner)
+    assert client.get(reverse("applications:offer", args=[offer.pk])).status_code == 404
+
+
+def test_two_runs_are_compared_side_by_side(client, intake, manager, field):
+    first = run_now(intake, manager, min_score=50)
+    second = run_now(intake, manager, min_score=0, sector_caps={})
+    client.force_login(manager)
+    url = reverse("applications:compare_runs", args=[intake.pk])
+    page = client.get(f"{url}?a={first.pk}&b={second.pk}")
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert {row["company"] for row in rows} == {"Ada", "Bo", "Cy", "Di"}
+    other = factories.IntakeFactory(program=intake.program)
+    assert client.get(f"{url}?a={first.pk}&b=999999", follow=True).redirect_chain
+    assert client.get(reverse("applications:compare_runs", args=[other.pk])).status_code == 302
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_selection_pages_run_the_same_queries_whatever_their_length(
+    client, intake, manager, hosts, count
+):
+    for n in range(count):
+        shortlisted(intake, f"Firm{n:03d}", 50 + n % 40, hosts)
+    first = run_now(intake, manager)
+    second = run_now(intake, manager, rank_penalty=3)
+    client.force_login(manager)
+    counts = {
+        "selection": count_queries(client, reverse("applications:selection", args=[intake.pk])),
+        "run": count_queries(client, reverse("applications:selection_run", args=[first.pk])),
+        "compare": count_queries(
+            client,
+            reverse("applications:compare_runs", args=[intake.pk]) + f"?a={first.pk}&b={second.pk}",
+        ),
+    }
+    services.confirm_slate(second, by=manager)
+    counts["offers"] = count_queries(client, reverse("applications:selection", args=[intake.pk]))
+    counts["decisions"] = count_queries(client, reverse("applications:decisions", args=[intake.pk]))
+    assert counts == {"selection": 12, "run": 10, "compare": 9, "offers": 11, "decisions": 7}
