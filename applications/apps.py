@@ -14,16 +14,10 @@ class ApplicationsConfig(AppConfig):
         def applicant(user):
             companies = list(queries.companies_of(user))
             if companies:
-                from applications.enums import APPLICANT_WORDS
-
-                applications = list(queries.applications_of(user))
-                for application in applications:
-                    # Plain words for the applicant; staff notes stay with the staff.
-                    application.timeline = [
-                        (event.at, APPLICANT_WORDS[event.to_status] if event.to_status
-                         else event.note)
-                        for event in application.events.all()
-                    ]  # fmt: skip
+                applications = [
+                    queries.for_the_applicant(application)
+                    for application in queries.applications_of(user)
+                ]
                 return {"companies": companies, "applications": applications}
             # A person with no other role is an applicant-to-be: invite them to start.
             if user.program_roles.exists() or user.partner_hosts.exists():

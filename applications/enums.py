@@ -53,6 +53,9 @@ WITHDRAWABLE = [status for status in ApplicationStatus if S.WITHDRAWN in TRANSIT
 REVIEWABLE = [S.IN_REVIEW, S.SHORTLISTED]
 HOST_FIT_STATUSES = [S.SHORTLISTED, S.WAITLISTED]
 
+# Decisions an applicant learns of only when the manager releases the decision emails.
+HELD_DECISIONS = [S.OFFERED, S.WAITLISTED, S.NOT_SELECTED]
+
 # What the applicant reads in the timeline for each status, in plain words.
 APPLICANT_WORDS = {
     S.DRAFT: _("Draft started."),

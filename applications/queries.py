@@ -3,7 +3,13 @@ from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, 
 from django.utils import timezone
 
 from applications import scoring
-from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, ApplicationStatus
+from applications.enums import (
+    APPLICANT_WORDS,
+    HELD_DECISIONS,
+    HOST_FIT_STATUSES,
+    REVIEWABLE,
+    ApplicationStatus,
+)
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -560,3 +566,25 @@ def compare_runs(first, second):
         hosts = {e.host_id if e else "absent" for e in row["entries"]}
         row["differs"] = len(hosts) > 1
     return sorted(rows.values(), key=lambda row: (not row["differs"], -row["merit"]))
+
+
+def for_the_applicant(application):
+    """What the applicant may read of an application: its status and history in plain words,
+    never staff notes or names; a decision waits until its email is released. Sets
+    ``shown_status`` (a label) and ``timeline`` [(when, words)] from the prefetched events."""
+    intake = application.intake
+    held = intake.slate_confirmed_at is not None and intake.decisions_released_at is None
+    status = application.status
+    if held and status in HELD_DECISIONS:
+        status = ApplicationStatus.SHORTLISTED
+    application.shown_status = ApplicationStatus(status).label
+    application.timeline = [
+        (event.at, APPLICANT_WORDS[event.to_status] if event.to_status else event.note)
+        for event in application.events.all()
+        if not (held and event.to_status in HELD_DECISIONS)
+    ]
+    return application
+
+
+def offer_of(application):
+    return Offer.objects.filter(application=application).select_related("host").first()

@@ -375,6 +375,8 @@ class Intake(RulesModel):
     # Set by the selection workflow; they move the derived phase on.
     selection_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     slate_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Until then, applicants see their application as shortlisted (the emails are held).
+    decisions_released_at = models.DateTimeField(null=True, blank=True, editable=False)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

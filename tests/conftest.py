@@ -99,3 +99,27 @@ def bic_mint(db):
     from programs.models import MarketGroup
 
     return MarketGroup.objects.get(slug="bic-mint")
+
+
+def point_at_broker(url, *, eager):
+    app = celery_app
+    app.conf.update(broker_url=url, task_always_eager=eager)
+    # Eager runs still build a producer pool, bound to the broker URL of that moment.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def real_worker(redis_url, postgres):
+    """An in-process Celery worker on the test Redis, reading the test database."""
+    from celery.contrib.testing.worker import start_worker
+
+    app = celery_app
+    previous = app.conf.broker_url
+    point_at_broker(redis_url, eager=False)
+    # The broker may hold messages from an earlier run; start from an empty queue.
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+    point_at_broker(previous, eager=True)

@@ -436,6 +436,9 @@ def release_decisions(intake, *, by, now=None):
     intake = _lock_intake(intake)
     now = now or timezone.now()
     released = release_batch(queries.decisions_batch(intake))
+    if released and intake.decisions_released_at is None:
+        intake.decisions_released_at = now
+        intake.save(update_fields=["decisions_released_at"])
     if released:
         Offer.objects.filter(intake=intake, status=OfferStatus.OPEN, deadline__isnull=True).update(
             deadline=now + datetime.timedelta(days=intake.offer_response_days)

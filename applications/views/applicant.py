@@ -47,12 +47,13 @@ FIELDS = {
 
 
 def _application(request, pk, permission="applications.view_application"):
-    return get_permitted_object(
+    application = get_permitted_object(
         request.user,
         queries.with_everything(queries.applications_visible_to(request.user)),
         permission,
         pk=pk,
     )
+    return queries.for_the_applicant(application)
 
 
 @login_required

@@ -68,8 +68,9 @@ def application_list(request, intake_pk):
 def _rows(page):
     """The page's rows, formatted once here so the template loop only prints strings."""
     values, hosts, totals = queries.list_rows(page.object_list)
-    statuses = dict(ApplicationStatus.choices)
-    sectors = dict(SectorCode.choices)
+    # Labels translated once for the page, not once a row.
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
+    sectors = {value: str(label) for value, label in SectorCode.choices}
     zone = timezone.get_current_timezone()
     # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
@@ -160,6 +161,7 @@ def application_detail(request, pk):
             "missing": services.missing_items(application) if application.is_editable else [],
             "total": services.budget_total(application.budget_lines.all()),
             "extension_form": forms.ExtensionForm(),
+            "offer": queries.offer_of(application),
         },
     )
 

@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
@@ -20,25 +19,6 @@ def wait_for(predicate, timeout=20.0):
             return True
         time.sleep(0.1)
     return False
-
-
-def point_at_broker(url, *, eager):
-    app.conf.update(broker_url=url, task_always_eager=eager)
-    # Eager runs still build a producer pool, bound to the broker URL of that moment.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def real_worker(redis_url, postgres):
-    previous = app.conf.broker_url
-    point_at_broker(redis_url, eager=False)
-    # The broker may hold messages from an earlier run; start from an empty queue.
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
-    point_at_broker(previous, eager=True)
 
 
 @pytest.mark.postgres

@@ -159,6 +159,15 @@ def test_an_offer_is_hidden_from_the_applicant_until_released(client, intake, ma
     offer = Offer.objects.get(application=field["ada"])
     client.force_login(field["ada"].owner)
     assert client.get(reverse("applications:offer", args=[offer.pk])).status_code == 404
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("applications:step", args=[field["ada"].pk, "review"]))
+    for html in [dashboard, page.content.decode()]:
+        assert "Shortlisted" in html and "offered a place" not in html
+    services.release_decisions(intake, by=manager)
+    page = client.get(reverse("applications:step", args=[field["ada"].pk, "review"]))
+    html = page.content.decode()
+    assert "You have been offered a place." in html
+    assert "Selection run 1" not in html and str(manager) not in html  # staff notes and names
 
 
 def test_two_runs_are_compared_side_by_side(client, intake, manager, field):
