@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberRole(models.TextChoices):
@@ -115,10 +116,10 @@ class DocumentKind(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("selection run", "Queued")
+    RUNNING = "running", pgettext_lazy("selection run", "Running")
+    DONE = "done", pgettext_lazy("selection run", "Done")
+    FAILED = "failed", pgettext_lazy("selection run", "Failed")
 
 
 class RunStage(models.TextChoices):

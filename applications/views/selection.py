@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -234,6 +235,8 @@ def offer(request, pk):
             "can_answer": request.user.has_perm("applications.answer_offer", offer),
             "decline_form": forms.DeclineForm(),
             "offered": offer.application.status == ApplicationStatus.OFFERED,
+            # Past its deadline, an offer waits for the beat job to close it; no buttons.
+            "expired": offer.deadline is not None and timezone.now() > offer.deadline,
             "currency": settings.PORTAL_CURRENCY,
         },
     )
