@@ -1,9 +1,12 @@
-"""Demo applicant companies, their members, applications across the open intakes, and
-the review stage of the outbound intake: screening, reviewers, reviews, the shortlist."""
+"""Demo applicant companies, their members, applications across the open intakes, the
+review stage of the outbound intake (screening, reviewers, reviews, the shortlist), and the
+winter round before it taken through selection: a run, a confirmed slate, decisions sent,
+one offer accepted and one declined with the seat gone to the waitlist."""
 
 import datetime
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from djmoney.money import Money
 
 from applications import services
@@ -15,7 +18,7 @@ from applications.enums import (
     MemberRole,
     Recommendation,
 )
-from applications.models import Application, Review
+from applications.models import Application, Offer, Review
 from portal.demo import demo_email
 from programs import services as program_services
 from programs.enums import StaffRole
@@ -43,6 +46,9 @@ COMPANIES = [
     # Has not said how many people it employs: screening leaves it to the manager.
     ("borealhealth", "Boreal Health Records Inc.", "CA", "Winnipeg", "health", 2011, None,
      Money(1_700_000, "CAD"), "Amelia Sinclair", None),
+    # Applied to the winter round only, and took its place in Berlin.
+    ("rideau", "Rideau Payments Inc.", "CA", "Ottawa", "finance", 2010, 38,
+     Money(5_400_000, "CAD"), "Sophie Lavoie", None),
 ]  # fmt: skip
 
 # The smallest well-formed PDF: the demo's pitch decks are placeholders.
@@ -108,6 +114,7 @@ def seed(run):
     submit(companies["tidewater"], intakes["outbound"], ["spree"], run)
     submit(companies["borealhealth"], intakes["outbound"], ["riyadh", "isar"], run)
     seed_reviews(run)
+    seed_selection(run)
 
 
 def draft(company_and_owner, intake, host_slugs, run):
@@ -249,25 +256,7 @@ def seed_reviews(run):
     )
     services.assign_reviewer(applications["cedarstone"], conflict.replacement, by=manager)
 
-    reviewer_keys = {user.pk: key for key, user in run.users.items()}
-    slugs = {application.pk: slug for slug, application in applications.items()}
-    criteria = list(outbound.criteria.all())
-    for review in Review.objects.filter(application__intake=outbound).order_by("pk"):
-        slug, key = slugs[review.application_id], reviewer_keys[review.reviewer_id]
-        if (slug, key) == PENDING:
-            continue
-        shift, remark = MANNER[key]
-        marks = [
-            None if merit is None else min(max(merit + shift, 1), criterion.scale_max)
-            for criterion, merit in zip(criteria, MERIT[slug], strict=True)
-        ]
-        services.save_review(
-            review,
-            by=run.users[key],
-            values={c.pk: mark for c, mark in zip(criteria, marks, strict=True)},
-            comment=f"{ASSESSMENT[slug]} {remark}",
-            recommendation=recommendation_for(marks),
-        )
+    write_reviews(outbound, applications, run, merit=MERIT, assessment=ASSESSMENT, pending=PENDING)
     services.refresh_scores(outbound)
 
     services.shortlist(
@@ -292,6 +281,29 @@ def seed_reviews(run):
     )
 
 
+def write_reviews(intake, applications, run, *, merit, assessment, pending=None):
+    """Each assigned review of the intake, marked in its reviewer's manner."""
+    reviewer_keys = {user.pk: key for key, user in run.users.items()}
+    slugs = {application.pk: slug for slug, application in applications.items()}
+    criteria = list(intake.criteria.all())
+    for review in Review.objects.filter(application__intake=intake).order_by("pk"):
+        slug, key = slugs[review.application_id], reviewer_keys[review.reviewer_id]
+        if (slug, key) == pending:
+            continue
+        shift, remark = MANNER[key]
+        marks = [
+            None if mark is None else min(max(mark + shift, 1), criterion.scale_max)
+            for criterion, mark in zip(criteria, merit[slug], strict=True)
+        ]
+        services.save_review(
+            review,
+            by=run.users[key],
+            values={c.pk: mark for c, mark in zip(criteria, marks, strict=True)},
+            comment=f"{assessment[slug]} {remark}",
+            recommendation=recommendation_for(marks),
+        )
+
+
 def recommendation_for(marks):
     given = [mark for mark in marks if mark is not None]
     average = sum(given) / len(given)
@@ -300,3 +312,134 @@ def recommendation_for(marks):
     if average >= 3:
         return Recommendation.UNSURE
     return Recommendation.OPPOSE
+
+
+# The selection stage -----------------------------------------------------------------------
+
+# The round before Spring, small enough to follow at a glance: two desks, four firms on the
+# shortlist. Each firm with its hosts, best first.
+WINTER_APPLICANTS = [
+    ("rideau", ["spree"]),
+    ("harbourline", ["koramangala", "spree"]),
+    ("maplepixel", ["spree", "koramangala"]),
+    ("tidewater", ["spree"]),
+]
+# Maple Pixel draws the lenient reviewer and Harbourline the harsh one, so their raw means
+# rank Maple Pixel first; the round calibrates, which puts Harbourline ahead on merit.
+WINTER_MERIT = {
+    "rideau": [5, 5, 4, 5, 5],
+    "harbourline": [5, 4, 4, 4, 4],
+    "maplepixel": [4, 4, 3, 3, 4],
+    "tidewater": [3, 4, 3, 3, 2],
+}
+WINTER_ASSESSMENT = {
+    "rideau": "Payments software that sells at home, and two Berlin banks asking for a pilot.",
+    "harbourline": "A strong product, and a reseller in Bengaluru ready to introduce them.",
+    "maplepixel": "A good studio with a clear plan; its sales team is thin for a stay abroad.",
+    "tidewater": "Clever robotics, but the plan names no customers near the host.",
+}
+DECLINE_REASON = (
+    "Our lead engineer cannot travel before spring; we have applied to the Spring round."
+)
+
+
+def seed_selection(run):
+    """The winter round from call to answers: applications in and reviewed after it closed,
+    a shortlist of four for two desks, Spree's opinions, one selection run, the slate
+    confirmed and the decisions sent. Rideau accepts Berlin; Harbourline declines Bengaluru
+    and the seat goes to Maple Pixel, first on the waitlist, whose offer is still open."""
+    manager = run.users["manager"]
+    winter = open_winter_round(run)
+    companies = run.objects["companies"]
+    for slug, host_slugs in WINTER_APPLICANTS:
+        submit((companies[slug], run.users[f"owner_{slug}"]), winter, host_slugs, run)
+    # Services stamp the real time, so the round closes as the seed runs, after its last
+    # submission: an earlier close would show every submission as late.
+    winter = program_services.update_intake(
+        winter,
+        markets=list(winter.markets.all()),
+        sectors=list(winter.sectors.all()),
+        closes_at=timezone.now(),
+    )
+    applications = {
+        slug: Application.objects.get(company=companies[slug], intake=winter)
+        for slug, _hosts in WINTER_APPLICANTS
+    }
+    for application in applications.values():
+        services.screen_application(application)
+    winter = program_services.update_review_settings(
+        winter,
+        by=manager,
+        reviews_due_at=winter.closes_at + datetime.timedelta(days=14),
+        calibrate_scores=True,
+    )
+    services.assign_reviewers(winter, by=manager)
+    write_reviews(winter, applications, run, merit=WINTER_MERIT, assessment=WINTER_ASSESSMENT)
+    services.refresh_scores(winter)
+    shortlisted = {
+        application.company_id: application
+        for application in services.shortlist(
+            list(applications.values()), by=manager, note="Four good firms for two desks."
+        )
+    }
+    spree, partner = run.objects["hosts"]["spree"], run.users["partner_spree"]
+    services.give_host_fit(
+        shortlisted[companies["rideau"].pk],
+        spree,
+        by=partner,
+        opinion=HostFit.GOOD,
+        note="Our fintech members have been asking for a Canadian payments partner.",
+    )
+    services.give_host_fit(
+        shortlisted[companies["tidewater"].pk],
+        spree,
+        by=partner,
+        opinion=HostFit.NOT_A_FIT,
+        note="Our members are software and finance firms; we know no robotics buyers.",
+    )
+
+    # The Celery task's work, done here so the slate exists to confirm; the task queued
+    # when the run started finds it finished and does nothing.
+    selection_run = services.execute_run(services.start_run(winter, by=manager))
+    services.confirm_slate(selection_run, by=manager)
+    services.release_decisions(winter, by=manager)
+    offers = {
+        offer.application.company_id: offer
+        for offer in Offer.objects.filter(intake=winter).select_related("application")
+    }
+    services.accept_offer(offers[companies["rideau"].pk], by=run.users["owner_rideau"])
+    services.decline_offer(
+        offers[companies["harbourline"].pk],
+        by=run.users["owner_harbourline"],
+        reason=DECLINE_REASON,
+    )
+
+
+def open_winter_round(run):
+    """The winter round, open while its applications come in (the seed closes it after)."""
+    markets, hosts = run.objects["markets"], run.objects["hosts"]
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    starts = (now + datetime.timedelta(days=45)).date()
+    winter = program_services.create_intake(
+        run.objects["program"],
+        by=run.users["manager"],
+        title="Winter 2027 outbound: Berlin and Bengaluru",
+        summary=(
+            "A small round before the spring call: one desk in Berlin and one in Bengaluru "
+            "for Canadian service firms of any size."
+        ),
+        markets=[markets["DE"], markets["IN"]],
+        opens_at=now - datetime.timedelta(days=56),
+        closes_at=now + datetime.timedelta(days=1),
+        placement_starts_on=starts,
+        placement_ends_on=starts + datetime.timedelta(days=180),
+        stipend_budget=Money(8000, "CAD"),
+        min_years_operating=3,
+        allowed_home_countries=["CA"],
+    )
+    program_services.set_desk_offers(
+        winter, offers=[(hosts["spree"], 1), (hosts["koramangala"], 1)]
+    )
+    program_services.publish_intake(winter, by=run.users["manager"])
+    run.objects["intakes"]["winter"] = winter
+    return winter

@@ -458,6 +458,8 @@ def give_host_fit(application, host, *, by, opinion, note=""):
     """A host partner's opinion of a shortlisted applicant who ranked the host."""
     if not host.partner_staff.filter(pk=by.pk).exists():
         raise PermissionDenied
+    # Read the status under a lock: a slate confirmed meanwhile changes what may be judged.
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in HOST_FIT_STATUSES:
         raise ValidationError(
             _("Host-fit opinions are for shortlisted or waitlisted applications.")

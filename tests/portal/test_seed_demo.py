@@ -8,15 +8,22 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from djmoney.money import Money
 
+from applications.enums import NotOffered, OfferStatus, RunStatus
 from applications.models import (
     Application,
+    ApplicationEvent,
     ApplicationScore,
     Company,
     Conflict,
     CriterionScore,
     HostFitOpinion,
+    Offer,
     Review,
+    SelectionRun,
 )
+from applications.queries import decisions_batch
+from portal.enums import EmailStatus
+from portal.models import OutgoingEmail
 from programs.enums import Phase, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, Program
 
@@ -68,8 +75,13 @@ def test_seed_demo_fills_every_area_built_so_far(settings):
     assert program.staff.filter(role=StaffRole.MANAGER).count() == 1
     assert program.staff.filter(role=StaffRole.REVIEWER).count() == 3
     assert HostIncubator.objects.filter(partner_staff__isnull=False).distinct().count() == 2
-    assert Company.objects.count() == 9
-    statuses = sorted(Application.objects.values_list("intake__direction", "status"))
+    assert Company.objects.count() == 10
+    # The winter round's applications are in the selection test below.
+    statuses = sorted(
+        Application.objects.exclude(intake__title__startswith="Winter").values_list(
+            "intake__direction", "status"
+        )
+    )
     assert statuses == [
         ("inbound", "draft"),
         ("inbound", "in-review"),
@@ -81,7 +93,12 @@ def test_seed_demo_fills_every_area_built_so_far(settings):
         ("outbound", "shortlisted"),
         ("outbound", "shortlisted"),
     ]
-    intakes = {i.direction: i for i in Intake.objects.exclude(title__startswith="Autumn")}
+    intakes = {
+        i.direction: i
+        for i in Intake.objects.exclude(title__startswith="Autumn").exclude(
+            title__startswith="Winter"
+        )
+    }
     assert intakes["outbound"].phase == Phase.OPEN
     assert intakes["inbound"].phase == Phase.OPEN
     assert Intake.objects.get(title__startswith="Autumn").phase == Phase.UPCOMING
@@ -100,7 +117,7 @@ def test_seed_demo_takes_the_outbound_intake_through_review(settings):
     assert outbound.reviews_due_at is not None
     # Every submission is screened: one too small, one decided by the manager.
     assert not Application.objects.filter(status__in=["submitted", "screening"]).exists()
-    tidewater = Application.objects.get(company__name__startswith="Tidewater")
+    tidewater = Application.objects.get(company__name__startswith="Tidewater", intake=outbound)
     assert (tidewater.status, tidewater.screening.outcome) == ("ineligible", "ineligible")
     boreal = Application.objects.get(company__name__startswith="Boreal")
     assert (boreal.status, boreal.screening.outcome) == ("in-review", "undecided")
@@ -167,7 +184,7 @@ def test_seed_demo_takes_the_outbound_intake_through_review(settings):
         "Northwind Engineering Inc.",
     ]
     assert sorted(
-        HostFitOpinion.objects.values_list(
+        HostFitOpinion.objects.filter(application__intake=outbound).values_list(
             "application__company__name", "host__name", "opinion", "given_by__full_name"
         )
     ) == [
@@ -177,11 +194,111 @@ def test_seed_demo_takes_the_outbound_intake_through_review(settings):
 
 
 @pytest.mark.django_db
+def test_seed_demo_takes_the_winter_round_through_selection(
+    settings, django_capture_on_commit_callbacks
+):
+    # The command's work after commit too, as in a real run: the decision emails go out.
+    with django_capture_on_commit_callbacks(execute=True):
+        seed(settings)
+    winter = Intake.objects.get(title__startswith="Winter")
+    assert winter.closes_at < winter.selection_started_at
+    assert winter.phase == Phase.RUNNING
+    # It closed after its last submission, so none shows as late.
+    assert not Application.objects.filter(intake=winter, submitted_at__gt=winter.closes_at).exists()
+    assert sorted(
+        Application.objects.filter(intake=winter).values_list("company__name", "status")
+    ) == [
+        ("Harbourline Software Inc.", "declined"),
+        ("Maple Pixel Studios Ltd.", "offered"),
+        ("Rideau Payments Inc.", "accepted"),
+        ("Tidewater Robotics Ltd.", "not-selected"),
+    ]
+
+    # One run, finished and proven optimal, its slate confirmed by the manager.
+    run = SelectionRun.objects.get()
+    assert (run.intake, run.number, run.status, run.gap) == (winter, 1, RunStatus.DONE, 0)
+    assert run.objective >= run.greedy_objective
+    assert run.confirmed_by.email == "manager@demo.softlanding.example"
+    assert winter.slate_confirmed_at == run.confirmed_at
+    slate = [
+        (e.application.company.name, e.host and e.host.name, e.reason, e.waitlist_position)
+        for e in run.entries.select_related("application__company", "host").order_by("position")
+    ]
+    assert slate == [
+        ("Rideau Payments Inc.", "Spree Scale-up Campus", "", None),
+        ("Harbourline Software Inc.", "Koramangala Venture Studio", "", None),
+        ("Maple Pixel Studios Ltd.", None, NotOffered.HOSTS_FULL, 1),
+        ("Tidewater Robotics Ltd.", None, NotOffered.NOT_A_FIT, None),
+    ]
+    # Calibration ranks Harbourline above Maple Pixel, which the lenient reviewer marked.
+    scores = dict(
+        ApplicationScore.objects.filter(intake=winter).values_list(
+            "application__company__name", "raw_mean"
+        )
+    )
+    assert scores["Maple Pixel Studios Ltd."] > scores["Harbourline Software Inc."]
+    # Spree's partner judged the winter shortlist too.
+    assert sorted(
+        HostFitOpinion.objects.filter(application__intake=winter).values_list(
+            "application__company__name", "opinion", "given_by__full_name"
+        )
+    ) == [
+        ("Rideau Payments Inc.", "good", "Anna Becker"),
+        ("Tidewater Robotics Ltd.", "not-a-fit", "Anna Becker"),
+    ]
+
+    # The four decision emails were held until released, then sent.
+    assert winter.decisions_released_at is not None
+    assert sorted(
+        OutgoingEmail.objects.filter(batch=decisions_batch(winter)).values_list("to", "status")
+    ) == [
+        (["owner@harbourline.demo.softlanding.example"], EmailStatus.SENT),
+        (["owner@maplepixel.demo.softlanding.example"], EmailStatus.SENT),
+        (["owner@rideau.demo.softlanding.example"], EmailStatus.SENT),
+        (["owner@tidewater.demo.softlanding.example"], EmailStatus.SENT),
+    ]
+
+    # Rideau's owner accepted Berlin; Harbourline's declined Bengaluru, and the seat went to
+    # Maple Pixel, first on the waitlist, whose offer waits for an answer.
+    offers = {
+        o.application.company.name: o
+        for o in Offer.objects.select_related("application__company", "host", "answered_by")
+    }
+    assert sorted((name, o.host.name, o.status) for name, o in offers.items()) == [
+        ("Harbourline Software Inc.", "Koramangala Venture Studio", OfferStatus.DECLINED),
+        ("Maple Pixel Studios Ltd.", "Koramangala Venture Studio", OfferStatus.OPEN),
+        ("Rideau Payments Inc.", "Spree Scale-up Campus", OfferStatus.ACCEPTED),
+    ]
+    assert offers["Rideau Payments Inc."].answered_by.full_name == "Sophie Lavoie"
+    declined = offers["Harbourline Software Inc."]
+    assert declined.answered_by.full_name == "Olivia MacLeod"
+    assert declined.decline_reason.startswith("Our lead engineer cannot travel")
+    replacement = offers["Maple Pixel Studios Ltd."]
+    assert replacement.replaces == declined
+    assert replacement.deadline is not None and replacement.deadline > replacement.made_at
+    assert list(
+        ApplicationEvent.objects.filter(application=replacement.application)
+        .filter(from_status__in=["shortlisted", "waitlisted"])
+        .values_list("from_status", "to_status")
+    ) == [("shortlisted", "waitlisted"), ("waitlisted", "offered")]
+    # The answers' own emails went out straight away: the acceptance and the new offer.
+    accepted = offers["Rideau Payments Inc."].application_id
+    assert sorted(
+        OutgoingEmail.objects.filter(
+            key__in=[f"offer:{replacement.pk}", f"decision:{accepted}:accepted"]
+        ).values_list("to", "status")
+    ) == [
+        (["owner@maplepixel.demo.softlanding.example"], EmailStatus.SENT),
+        (["owner@rideau.demo.softlanding.example"], EmailStatus.SENT),
+    ]
+
+
+@pytest.mark.django_db
 def test_every_demo_user_gets_a_random_password_printed_once(settings):
     output = seed(settings)
     credentials = printed_credentials(output)
     User = get_user_model()
-    assert len(credentials) == User.objects.count() == 18
+    assert len(credentials) == User.objects.count() == 19
     for email, password in credentials:
         user = User.objects.get(email=email)
         assert user.check_password(password)
