@@ -26,7 +26,8 @@ from applications.models import (
     SelectionRun,
 )
 from portal.models import OutgoingEmail
-from programs.enums import StaffRole
+from portal.prepared import prepared
+from programs.enums import SectorCode, StaffRole
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Intake, ProgramStaff, Sector
 from programs.queries import intakes_managed_by
 
@@ -150,44 +151,50 @@ LIST_COLUMNS = [
 ]
 
 
-def list_rows(applications):
-    """One page of the manager's list as plain rows: two queries, no model instances.
-
-    ``applications`` is the filtered, ordered queryset sliced to a page.
-    """
-    page = list(applications.values(*LIST_COLUMNS))
+def list_rows(page):
+    """Host preferences and budget totals for one page of the manager's list (rows of
+    LIST_COLUMNS): two queries, no model instances, compiled once (portal/prepared.py)."""
     ids = [row["pk"] for row in page]
+    if not ids:
+        return {}, {}
     hosts = {}
-    for application_id, name in (
+    for application_id, name in _host_names.tuples(*ids):
+        hosts.setdefault(application_id, []).append(name)
+    return hosts, dict(_budget_totals.tuples(*ids))
+
+
+@prepared
+def _host_names(*ids):
+    return (
         HostPreference.objects.filter(application_id__in=ids)
         .order_by("application_id", "rank")
         .values_list("application_id", "host__name")
-    ):
-        hosts.setdefault(application_id, []).append(name)
-    totals = dict(
+    )
+
+
+@prepared
+def _budget_totals(*ids):
+    return (
         BudgetLine.objects.filter(application_id__in=ids)
         .values("application_id")
         .annotate(total=Sum("amount_converted"))
         .values_list("application_id", "total")
     )
-    return page, hosts, totals
 
 
 # Review ---------------------------------------------------------------------------------
 
 
 def _staff_of(intake, role):
-    return get_user_model().objects.filter(
-        Exists(
-            ProgramStaff.objects.filter(
-                Q(intake__isnull=True) | Q(intake=intake.pk),
-                user=OuterRef("pk"),
-                program=intake.program_id,
-                role=role,
-            )
-        ),
-        is_active=True,
+    return _staff(intake.pk, intake.program_id, role)
+
+
+def _staff(intake_id, program_id, role):
+    # pk IN (the program's staff), not EXISTS for every user: a few rows, not a scan.
+    staff = ProgramStaff.objects.filter(
+        Q(intake__isnull=True) | Q(intake=intake_id), program=program_id, role=role
     )
+    return get_user_model().objects.filter(pk__in=staff.values("user"), is_active=True)
 
 
 def reviewers_of(intake):
@@ -231,7 +238,7 @@ def ranked_in_review(intake):
 def reviewed_applications(intake):
     """An intake's applications past submission, for the review dashboard's filters."""
     return (
-        Application.objects.filter(intake=intake)
+        Application.objects.filter(intake=intake.pk)
         .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
         .annotate(
             rank_score=F(f"score_summary__{scoring.score_field(intake)}"),
@@ -258,35 +265,56 @@ DASHBOARD_COLUMNS = [
 ]
 
 
-def dashboard_rows(applications):
-    """One page of the review dashboard as plain rows, with reviews assigned and host-fit
-    opinions for the page: three queries, whatever the page holds."""
-    page = list(applications.values(*DASHBOARD_COLUMNS))
+def dashboard_rows(page):
+    """Reviews assigned and host-fit opinions for a page of the review dashboard (rows of
+    DASHBOARD_COLUMNS): two queries, whatever the page holds, compiled once
+    (portal/prepared.py)."""
     ids = [row["pk"] for row in page]
-    assigned = dict(
+    if not ids:
+        return {}, {}
+    assigned = dict(_assigned.tuples(*ids))
+    fits = {}
+    for application_id, host, opinion in _host_fits.tuples(*ids):
+        fits.setdefault(application_id, []).append((host, opinion))
+    return assigned, fits
+
+
+@prepared
+def _assigned(*ids):
+    return (
         Review.objects.filter(application_id__in=ids)
         .values("application_id")
         .annotate(n=Count("pk"))
         .values_list("application_id", "n")
     )
-    fits = {}
-    for application_id, host, opinion in (
+
+
+@prepared
+def _host_fits(*ids):
+    return (
         HostFitOpinion.objects.filter(application_id__in=ids)
         .order_by("application_id", "host__name")
         .values_list("application_id", "host__name", "opinion")
-    ):
-        fits.setdefault(application_id, []).append((host, opinion))
-    return page, assigned, fits
+    )
 
 
 def reviewer_progress(intake):
     """Each reviewer of the intake: assigned, done, and the mean score they give.
 
-    Counted from the intake's reviews (two small queries), not from every review of every
-    reviewer."""
-    counts = {
-        row["reviewer_id"]: row
-        for row in Review.objects.filter(application__intake=intake)
+    Counted from the intake's reviews (two small queries, compiled once: portal/prepared.py),
+    not from every review of every reviewer."""
+    counts = {row["reviewer_id"]: row for row in _progress.dicts(intake.pk)}
+    nobody = {"assigned": 0, "done": 0, "mean_given": None}
+    return [
+        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
+        for pk, email, name in _reviewer_names.tuples(intake.pk, intake.program_id)
+    ]
+
+
+@prepared
+def _progress(intake_id):
+    return (
+        Review.objects.filter(application__intake=intake_id)
         .values("reviewer_id")
         .annotate(
             assigned=Count("pk"),
@@ -294,19 +322,26 @@ def reviewer_progress(intake):
             mean_given=Avg("score"),
         )
         .order_by()
-    }
-    nobody = {"assigned": 0, "done": 0, "mean_given": None}
-    return [
-        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
-        for pk, email, name in reviewers_of(intake)
+    )
+
+
+@prepared
+def _reviewer_names(intake_id, program_id):
+    return (
+        _staff(intake_id, program_id, StaffRole.REVIEWER)
         .order_by("email")
         .values_list("pk", "email", "full_name")
-    ]
+    )
 
 
 def status_counts(intake):
-    return dict(
-        Application.objects.filter(intake=intake)
+    return dict(_status_counts.tuples(intake.pk))
+
+
+@prepared
+def _status_counts(intake_id):
+    return (
+        Application.objects.filter(intake=intake_id)
         .values("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -351,16 +386,18 @@ ASSIGNMENT_COLUMNS = [
 
 
 def assignment_rows(user):
-    """The reviewer's list: to do first (soonest due), then done; one query for a page."""
-    return (
-        Review.objects.filter(reviewer=user)
-        .order_by(
-            F("submitted_at").asc(nulls_first=True),
-            F("application__intake__reviews_due_at").asc(nulls_last=True),
-            "application__company__name",
-            "pk",
-        )
-        .values(*ASSIGNMENT_COLUMNS)
+    """The reviewer's list: to do first (soonest due), then done; one query for a page,
+    compiled once (portal/prepared.py)."""
+    return _assignments.pages(user.pk, columns=ASSIGNMENT_COLUMNS)
+
+
+@prepared
+def _assignments(reviewer_id):
+    return Review.objects.filter(reviewer=reviewer_id).order_by(
+        F("submitted_at").asc(nulls_first=True),
+        F("application__intake__reviews_due_at").asc(nulls_last=True),
+        "application__company__name",
+        "pk",
     )
 
 
@@ -394,13 +431,18 @@ HOST_FIT_COLUMNS = [
 
 def host_fit_queue(user):
     """Shortlisted applicants who ranked one of the person's host incubators, with the
-    opinion already given: one query for a page."""
+    opinion already given: one query for a page, compiled once (portal/prepared.py)."""
+    return _host_fit_queue.pages(user.pk, columns=HOST_FIT_COLUMNS)
+
+
+@prepared
+def _host_fit_queue(user_id):
     opinion = HostFitOpinion.objects.filter(
         application=OuterRef("application"), host=OuterRef("host")
     )
     return (
         HostPreference.objects.filter(
-            host__partner_staff=user, application__status__in=HOST_FIT_STATUSES
+            host__partner_staff=user_id, application__status__in=HOST_FIT_STATUSES
         )
         .annotate(
             opinion=Subquery(opinion.values("opinion")[:1]),
@@ -413,7 +455,6 @@ def host_fit_queue(user):
             "application__company__name",
             "pk",
         )  # fmt: skip
-        .values(*HOST_FIT_COLUMNS)
     )
 
 
@@ -588,3 +629,12 @@ def for_the_applicant(application):
 
 def offer_of(application):
     return Offer.objects.filter(application=application).select_related("host").first()
+
+
+def cap_labels(run):
+    """A run's caps as (market or sector name, at most), markets first."""
+    markets = ForeignMarket.objects.filter(pk__in=[int(pk) for pk in run.market_caps])
+    sectors = dict(SectorCode.choices)
+    return [(str(m), run.market_caps[str(m.pk)]) for m in markets] + [
+        (sectors.get(code, code), cap) for code, cap in run.sector_caps.items()
+    ]

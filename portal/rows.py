@@ -22,19 +22,30 @@ class _Escaped(dict):
         return value if isinstance(value, SafeData) else escape(str(value))
 
 
-def _read(name):
+def _path(name):
     for directory in settings.TEMPLATES[0]["DIRS"]:
         path = Path(directory) / name
         if path.exists():
-            # One line per row: the pattern's own line breaks are layout only.
-            return "".join(line.strip() for line in path.read_text().splitlines())
+            return path
     raise FileNotFoundError(name)
 
 
-_cached = functools.cache(_read)
+@functools.cache
+def _read(path, modified):
+    # One line per row: the pattern's own line breaks are layout only.
+    return "".join(line.strip() for line in path.read_text().splitlines())
+
+
+@functools.cache
+def _pattern(name):
+    return _read(_path(name), None)
 
 
 def render_rows(name, rows):
     """The rows, each filled into the pattern ``name``, as one safe string."""
-    pattern = _read(name) if settings.DEBUG else _cached(name)
+    if settings.DEBUG:  # an edited pattern shows on the next request
+        path = _path(name)
+        pattern = _read(path, path.stat().st_mtime_ns)
+    else:
+        pattern = _pattern(name)
     return mark_safe("".join(pattern.format_map(_Escaped(row)) for row in rows))  # noqa: S308

@@ -1,6 +1,7 @@
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
+from portal.prepared import prepared
 from programs.enums import PartnershipStatus, StaffRole
 from programs.models import (
     DeskOffer,
@@ -91,6 +92,11 @@ def public_groups():
         Prefetch("import_figures", queryset=ServiceImportFigure.objects.order_by("position")),
         Prefetch("markets", queryset=ForeignMarket.objects.order_by("country")),
     )
+
+
+def group_names():
+    """Groups for the markets page, which shows only their names and descriptions."""
+    return MarketGroup.objects.all()
 
 
 def groups_containing(country_code):
@@ -210,6 +216,21 @@ def intakes_managed_by(user):
     if user.is_superuser:
         return Intake.objects.all()
     return _intakes_of_staff(ProgramStaff.objects.filter(user=user, role=StaffRole.MANAGER))
+
+
+@prepared
+def _managed_intake(user_id, intake_id, *, superuser):
+    if superuser:
+        return Intake.objects.filter(pk=intake_id)
+    staff = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
+    return _intakes_of_staff(staff).filter(pk=intake_id)
+
+
+def managed_intake(user, pk):
+    """The intake if the person manages it, else None. Every page of an intake's staff
+    starts here, so its SQL is compiled once (portal/prepared.py)."""
+    found = _managed_intake.instances(user.pk, int(pk), superuser=user.is_superuser)
+    return found[0] if found else None
 
 
 def intake_for_management(user):

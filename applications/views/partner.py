@@ -40,7 +40,7 @@ ROW = "applications/partner/_host_fit.row.html"
 
 def _rows(request, page):
     """Each waiting pair as strings for the row pattern, with its own small form."""
-    sectors = dict(SectorCode.choices)
+    sectors = {value: str(label) for value, label in SectorCode.choices}
     choices = [(value, str(label)) for value, label in HostFit.choices]
     action = reverse("applications:host_fit_queue")
     words = {

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,27 +22,31 @@ from applications.models import Application
 from applications.views.staff import Echo
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
+from portal.prepared import prepared
 from portal.rows import render_rows
 from programs import services as programs_services
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
-from programs.queries import intakes_managed_by
+from programs.queries import managed_intake
 
 PAGE_SIZE = 50
 
 
 def _intake(request, intake_pk):
-    return get_object_or_404(intakes_managed_by(request.user), pk=intake_pk)
+    intake = managed_intake(request.user, intake_pk)
+    if intake is None:
+        raise Http404
+    return intake
 
 
 def _score(value):
     return "—" if value is None else f"{value:.1f}"
 
 
-def _rows(intake, page):
-    """The page's rows as strings, formatted once here for the row pattern."""
-    values, assigned, fits = queries.dashboard_rows(page.object_list)
-    statuses = dict(ApplicationStatus.choices)
+def _rows(intake, values):
+    """The page's rows (DASHBOARD_COLUMNS) as strings, formatted once for the row pattern."""
+    assigned, fits = queries.dashboard_rows(values)
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
     outcomes = {value: str(label) for value, label in ScreeningOutcome.choices}
     opinions = {value: str(label) for value, label in HostFit.choices}
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
@@ -82,14 +87,23 @@ def _rows(intake, page):
 @login_required
 def dashboard(request, intake_pk):
     intake = _intake(request, intake_pk)
-    filters = ReviewFilter(
-        request.GET, queryset=queries.reviewed_applications(intake), intake=intake
-    )
-    applications = filters.qs if filters.is_valid() else filters.queryset.none()
     if request.GET.get("format") == "csv":
-        return _csv(intake, applications)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _rows(intake, page)
+        filters = ReviewFilter(
+            request.GET, queryset=queries.reviewed_applications(intake), intake=intake
+        )
+        return _csv(intake, filters.qs if filters.is_valid() else filters.queryset.none())
+    filters = ReviewFilter(request.GET, intake=intake)
+    listed = []
+    if filters.is_valid():
+        fields = filters.form.fields
+        listed = _listed.pages(
+            columns=queries.DASHBOARD_COLUMNS,
+            intake=intake,
+            settings=(intake.score_aggregate, intake.calibrate_scores, intake.disagreement_points),
+            query=urlencode(sorted(item for item in request.GET.items() if item[0] in fields)),
+        )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _rows(intake, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     counts = queries.status_counts(intake)
@@ -116,6 +130,18 @@ def dashboard(request, intake_pk):
     )
 
 
+@prepared
+def _listed(*, intake, settings, query):
+    """The dashboard's applications for an intake, its score settings and a set of filters,
+    compiled once for each (portal/prepared.py): building the filtered queryset and its SQL
+    cost more than the page's rows."""
+    filters = ReviewFilter(
+        QueryDict(query), queryset=queries.reviewed_applications(intake), intake=intake
+    )
+    filters.is_valid()
+    return filters.qs
+
+
 def _progress(intake):
     reviewers = []
     for row in queries.reviewer_progress(intake):
@@ -134,10 +160,10 @@ def _csv(intake, applications):
 
     def rows():
         yield writer.writerow(header)
-        paginator = Paginator(applications, 500)
+        paginator = Paginator(applications.values(*queries.DASHBOARD_COLUMNS), 500)
         for number in paginator.page_range:
             page = paginator.page(number)
-            for row in _rows(intake, page):
+            for row in _rows(intake, list(page.object_list)):
                 yield writer.writerow(
                     [safe(row["company"]), row["status"], row["screening"], row["reviews"],
                      row["raw"], row["calibrated"], row["spread"], safe(row["fits"])]

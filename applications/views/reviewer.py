@@ -21,8 +21,9 @@ def review_list(request):
     page = Paginator(queries.assignment_rows(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    statuses = dict(ApplicationStatus.choices)
-    recommendations = dict(Recommendation.choices)
+    # Labels translated once for the page, not once a row.
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
+    recommendations = {value: str(label) for value, label in Recommendation.choices}
     zone = timezone.get_current_timezone()
     rows = []
     for value in page.object_list:

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,10 +19,11 @@ from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from portal.access import get_permitted_object
 from portal.filterbar import filter_fields
+from portal.prepared import prepared
 from portal.rows import render_rows
 from programs.enums import SectorCode
 from programs.forms import wall_clock
-from programs.queries import intakes_managed_by
+from programs.queries import managed_intake
 
 PAGE_SIZE = 50
 # Where a manager may decide the screening by hand, either way.
@@ -33,21 +35,43 @@ OVERRIDABLE = [
 ]
 
 
-def _filtered(request, intake):
+@prepared
+def _listed(*, intake, query):
+    """An intake's applications for one set of filters, compiled once for each
+    (portal/prepared.py): building the filtered queryset and its SQL cost more than the
+    page's rows. Not for the eligibility filter, whose SQL depends on more than this."""
     filters = ApplicationFilter(
-        request.GET, queryset=queries.intake_applications(intake), intake=intake
+        QueryDict(query), queryset=queries.intake_applications(intake), intake=intake
     )
-    return filters, filters.qs if filters.is_valid() else filters.queryset.none()
+    filters.is_valid()
+    return filters.qs
 
 
 @login_required
 def application_list(request, intake_pk):
-    intake = get_object_or_404(intakes_managed_by(request.user), pk=intake_pk)
-    filters, applications = _filtered(request, intake)
+    intake = managed_intake(request.user, intake_pk)
+    if intake is None:
+        raise Http404
+    filters = ApplicationFilter(
+        request.GET, queryset=queries.intake_applications(intake), intake=intake
+    )
+    valid = filters.is_valid()
     if request.GET.get("format") == "csv":
-        return _csv(intake, applications)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _rows(page)
+        return _csv(intake, filters.qs if valid else filters.queryset.none())
+    listed = []
+    if valid:
+        if filters.form.cleaned_data.get("eligibility"):
+            # Its rules read the intake's settings and today's date: built each time.
+            listed = filters.qs.values(*queries.LIST_COLUMNS)
+        else:
+            fields = filters.form.fields
+            listed = _listed.pages(
+                columns=queries.LIST_COLUMNS,
+                intake=intake,
+                query=urlencode(sorted(item for item in request.GET.items() if item[0] in fields)),
+            )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,9 +89,9 @@ def application_list(request, intake_pk):
     )
 
 
-def _rows(page):
-    """The page's rows, formatted once here so the template loop only prints strings."""
-    values, hosts, totals = queries.list_rows(page.object_list)
+def _rows(values):
+    """The page's rows (LIST_COLUMNS), formatted once so the template only prints strings."""
+    hosts, totals = queries.list_rows(values)
     # Labels translated once for the page, not once a row.
     statuses = {value: str(label) for value, label in ApplicationStatus.choices}
     sectors = {value: str(label) for value, label in SectorCode.choices}

@@ -28,7 +28,7 @@ def market_list(request):
     return render(
         request,
         "programs/public/market_list.html",
-        {"markets": queries.public_markets(), "groups": queries.public_groups()},
+        {"markets": queries.public_markets(), "groups": queries.group_names()},
     )
 
 
