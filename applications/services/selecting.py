@@ -180,7 +180,6 @@ def read_problem(run):
         )
         for pk, merit, sector in shortlist
     ]
-    run.score_field = field
     return selection.Problem(
         candidates=candidates,
         desks=desks,
@@ -189,7 +188,7 @@ def read_problem(run):
         rank_penalty=run.rank_penalty,
         not_a_fit=not_a_fit,
         host_market=markets,
-        market_caps={key: cap for key, cap in run.market_caps.items()},
+        market_caps=dict(run.market_caps),
         sector_caps=dict(run.sector_caps),
     )
 
@@ -225,7 +224,6 @@ def _keep(run, problem, outcome, baseline):
     run = SelectionRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.RUNNING:
         return
-    run.entries.all().delete()  # what a killed attempt may have left (it cannot: one commit)
     waiting = {key: place for place, key in enumerate(outcome.waitlist, start=1)}
     ranked = sorted(problem.candidates, key=lambda c: (-c.merit, c.key))
     SlateEntry.objects.bulk_create(
@@ -324,10 +322,9 @@ def check_slate(run, entries):
     companies = {e.application_id: e.application.company.name for e in entries}
     hosts = dict(HostIncubator.objects.filter(pk__in=run.desks).values_list("pk", "name"))
     markets = {
-        str(pk): str(market)
-        for pk, market in ((m.pk, m) for m in ForeignMarket.objects.filter(
-            pk__in=set(run.host_markets.values())))
-    }  # fmt: skip
+        str(market.pk): str(market)
+        for market in ForeignMarket.objects.filter(pk__in=set(run.host_markets.values()))
+    }
     sectors = {sector.code: sector.get_code_display() for sector in Sector.objects.all()}
     words = {
         selection.BELOW_MINIMUM: lambda key: _(

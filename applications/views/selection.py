@@ -108,6 +108,7 @@ def run(request, pk):
             "breaks": services.check_slate(run, entries) if entries and open_slate else [],
             "open_slate": open_slate and run.status == "done",
             "dropped": NotOffered.DROPPED,
+            "caps": queries.cap_labels(run),
         },
     )
 
