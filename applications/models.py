@@ -642,6 +642,10 @@ class SelectionRun(RulesModel):
     def is_finished(self):
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
+    @property
+    def cap_count(self):
+        return len(self.market_caps) + len(self.sector_caps)
+
 
 class SlateEntry(models.Model):
     """One shortlisted application in a run: its host in the slate (none: not offered), or why

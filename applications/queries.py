@@ -525,7 +525,6 @@ def runs_of(intake):
         .annotate(
             offered=Count("entries", filter=Q(entries__host__isnull=False)),
             waitlisted=Count("entries", filter=Q(entries__waitlist_position__isnull=False)),
-            shortlisted=Count("entries"),
         )
         .order_by("-number")
     )

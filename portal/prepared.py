@@ -34,10 +34,6 @@ class Prepared:
         self.build = build
         self._compiled = weakref.WeakKeyDictionary()  # connection -> {shape: _Compiled}
 
-    def __call__(self, *args, **shape):
-        """The queryset itself, for callers that refine it further."""
-        return self.build(*args, **shape)
-
     def compiled(self, arity, shape, *, columns=None, count=False):
         by_shape = self._compiled.setdefault(connections[DEFAULT_DB_ALIAS], {})
         key = (arity, columns, count, tuple(sorted(shape.items())))

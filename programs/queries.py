@@ -1,4 +1,5 @@
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from portal.prepared import prepared
@@ -227,10 +228,13 @@ def _managed_intake(user_id, intake_id, *, superuser):
 
 
 def managed_intake(user, pk):
-    """The intake if the person manages it, else None. Every page of an intake's staff
-    starts here, so its SQL is compiled once (portal/prepared.py)."""
+    """The intake if the person manages it, else a 404 (someone else's intake is not there).
+    Every page of an intake's staff starts here, so its SQL is compiled once
+    (portal/prepared.py)."""
     found = _managed_intake.instances(user.pk, int(pk), superuser=user.is_superuser)
-    return found[0] if found else None
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def intake_for_management(user):

@@ -44,6 +44,7 @@ from applications.services.applying import _applicant_addresses, transition
 from applications.services.reviewing import _link, _lock_intake, _require
 from portal.services import queue_email, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
+from programs.services import to_program_currency
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -103,8 +104,9 @@ def start_run(intake, *, by, min_score=0, rank_penalty=0, market_caps=None, sect
 
 
 def _report(run, progress, stage, **fields):
-    """Progress the manager's page polls: a short transaction of its own."""
-    SelectionRun.objects.filter(pk=run.pk).update(
+    """Progress the manager's page polls: a short transaction of its own. Only a run under
+    way is touched: a late report from a duplicate task never overwrites a finished run."""
+    SelectionRun.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).update(
         progress=progress, stage=stage, updated_at=timezone.now(), **fields
     )
 
@@ -114,7 +116,11 @@ def execute_run(run):
     retried or duplicated task finds the run finished and does nothing. A failure is kept
     with its reason and leaves no slate behind (the slate is written in one transaction)."""
     with transaction.atomic():
-        run = SelectionRun.objects.select_for_update().select_related("intake").get(pk=run.pk)
+        run = (
+            SelectionRun.objects.select_for_update(of=("self",))
+            .select_related("intake")
+            .get(pk=run.pk)
+        )
         if run.is_finished:
             return run
         _report(run, 5, RunStage.READING, status=RunStatus.RUNNING)
@@ -140,7 +146,9 @@ def read_problem(run):
     """The run's intake as a selection problem: its shortlist, desks, budget and opinions."""
     intake = run.intake
     field = scoring.score_field(intake)
-    cap = intake.stipend_cap.amount
+    # Requests are in the program's currency (budget lines keep their converted amount);
+    # the intake's cap and pool may be in another.
+    cap = to_program_currency(intake.stipend_cap)[0].amount
     shortlist = list(
         Application.objects.filter(intake=intake, status=S.SHORTLISTED)
         .values_list("pk", f"score_summary__{field}", "company__sector__code")
@@ -183,7 +191,7 @@ def read_problem(run):
     return selection.Problem(
         candidates=candidates,
         desks=desks,
-        budget=intake.stipend_budget.amount,
+        budget=to_program_currency(intake.stipend_budget)[0].amount,
         min_score=run.min_score,
         rank_penalty=run.rank_penalty,
         not_a_fit=not_a_fit,
@@ -271,7 +279,9 @@ def requeue_stalled_runs(older_than=datetime.timedelta(minutes=10)):
 def _lock_open_run(run, by):
     _require(by, "applications.change_selectionrun", run)
     _lock_intake(run.intake)
-    run = SelectionRun.objects.select_for_update().select_related("intake").get(pk=run.pk)
+    run = (
+        SelectionRun.objects.select_for_update(of=("self",)).select_related("intake").get(pk=run.pk)
+    )
     if run.status != RunStatus.DONE:
         raise ValidationError(_("Only a finished run has a slate."))
     if run.confirmed_at is not None or run.intake.slate_confirmed_at is not None:
@@ -366,7 +376,10 @@ def confirm_slate(run, *, by):
     in the outbox (``decisions_batch``) for ``release_decisions``."""
     run = _lock_open_run(run, by)
     intake = run.intake
-    entries = list(run.entries.select_related("application__company", "host"))
+    _lock_applications(run)
+    entries = list(
+        run.entries.select_related("application__company", "application__intake", "host")
+    )
     problems = check_slate(run, entries)
     problems += [
         _("%(company)s is %(status)s now, no longer shortlisted: start a new run.")
@@ -402,6 +415,17 @@ def confirm_slate(run, *, by):
     return run
 
 
+def _lock_applications(run):
+    """Lock a run's applications before their statuses are read and acted on: a withdrawal
+    or a move back to review cannot slip in between the check and the decision."""
+    list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(slate_entries__run=run)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _tell_decision(application, *, offer=None, held=False):
     intake = application.intake
     context = {
@@ -433,10 +457,10 @@ def release_decisions(intake, *, by, now=None):
     intake = _lock_intake(intake)
     now = now or timezone.now()
     released = release_batch(queries.decisions_batch(intake))
-    if released and intake.decisions_released_at is None:
-        intake.decisions_released_at = now
-        intake.save(update_fields=["decisions_released_at"])
     if released:
+        if intake.decisions_released_at is None:
+            intake.decisions_released_at = now
+            intake.save(update_fields=["decisions_released_at"])
         Offer.objects.filter(intake=intake, status=OfferStatus.OPEN, deadline__isnull=True).update(
             deadline=now + datetime.timedelta(days=intake.offer_response_days)
         )
@@ -449,7 +473,7 @@ def release_decisions(intake, *, by, now=None):
 def _lock_open_offer(offer, by, now):
     _require(by, "applications.answer_offer", offer)
     offer = (
-        Offer.objects.select_for_update()
+        Offer.objects.select_for_update(of=("self",))
         .select_related("application__company", "intake")
         .get(pk=offer.pk)
     )
@@ -521,41 +545,26 @@ def fill_seat(freed, *, by, now=None):
     if Offer.objects.filter(replaces=freed).exists():
         return None
     run = freed.run
-    holding = list(
-        Offer.objects.filter(intake=intake, status__in=HOLDING_OFFER_STATUSES).values_list(
-            "host", "stipend", "application"
-        )
-    )
+    _lock_applications(run)
     entries = list(
         run.entries.select_related("application__company", "application__intake").order_by(
             "waitlist_position", "position"
         )
     )
-    sector_of = {e.application_id: e.sector for e in entries}
-    per_host, per_market, per_sector = {}, {}, {}
-    for host, _stipend, application_id in holding:
-        market = run.host_markets.get(str(host))
-        per_host[host] = per_host.get(host, 0) + 1
-        per_market[market] = per_market.get(market, 0) + 1
-        sector = sector_of.get(application_id)
-        per_sector[sector] = per_sector.get(sector, 0) + 1
-    money_left = run.budget - sum((stipend for _h, stipend, _a in holding), Decimal(0))
-    host, market = freed.host_id, run.host_markets.get(str(freed.host_id))
-    if per_host.get(host, 0) >= run.desks.get(str(host), 0):
-        return None
-    if market in run.market_caps and per_market.get(market, 0) >= run.market_caps[market]:
-        return None
+    # The same constraint check as an adjusted slate: the offers holding a desk, plus one.
+    problem = stored_problem(run, entries)
+    holding = dict(
+        Offer.objects.filter(intake=intake, status__in=HOLDING_OFFER_STATUSES).values_list(
+            "application", "host"
+        )
+    )
+    host = freed.host_id
     for entry in entries:
         if (
             entry.application.status != S.WAITLISTED
             or entry.waitlist_position is None
-            or host not in entry.preferences
-            or host in entry.not_a_fit
-            or entry.merit < run.min_score
-            or entry.stipend > money_left
-            or (entry.sector in run.sector_caps
-                and per_sector.get(entry.sector, 0) >= run.sector_caps[entry.sector])
-        ):  # fmt: skip
+            or selection.breaks(problem, {**holding, entry.application_id: host})
+        ):
             continue
         application = entry.application
         transition(

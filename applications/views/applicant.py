@@ -18,6 +18,7 @@ from applications import forms, queries, services
 from applications.eligibility import check_company
 from applications.enums import LIVE_STATUSES, Objective
 from portal.access import get_permitted_object
+from portal.feedback import refused
 from programs import queries as programs_queries
 
 
@@ -285,8 +286,7 @@ def submit(request, pk):
     try:
         services.submit_application(application, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refused(request, error)
         return redirect("applications:step", pk=application.pk, step="review")
     messages.success(
         request, _("Your application is submitted. A confirmation email is on its way.")

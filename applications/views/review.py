@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,6 +21,7 @@ from applications.filters import ReviewFilter
 from applications.models import Application
 from applications.views.staff import Echo
 from portal.access import get_permitted_object
+from portal.feedback import refused
 from portal.filterbar import filter_fields
 from portal.prepared import prepared
 from portal.rows import render_rows
@@ -30,13 +31,6 @@ from programs.forms import ReviewSettingsForm, ScoreModeForm
 from programs.queries import managed_intake
 
 PAGE_SIZE = 50
-
-
-def _intake(request, intake_pk):
-    intake = managed_intake(request.user, intake_pk)
-    if intake is None:
-        raise Http404
-    return intake
 
 
 def _score(value):
@@ -86,7 +80,7 @@ def _rows(intake, values):
 
 @login_required
 def dashboard(request, intake_pk):
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     if request.GET.get("format") == "csv":
         filters = ReviewFilter(
             request.GET, queryset=queries.reviewed_applications(intake), intake=intake
@@ -177,7 +171,7 @@ def _csv(intake, applications):
 @login_required
 @require_POST
 def score_mode(request, intake_pk):
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     form = ScoreModeForm(request.POST, instance=intake)
     if form.is_valid():
         programs_services.update_review_settings(intake, by=request.user, **form.cleaned_data)
@@ -189,7 +183,7 @@ def score_mode(request, intake_pk):
 
 @login_required
 def review_settings(request, intake_pk):
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     form = ReviewSettingsForm(request.POST or None, instance=intake)
     if request.method == "POST" and form.is_valid():
         programs_services.update_review_settings(
@@ -204,7 +198,7 @@ def review_settings(request, intake_pk):
 @login_required
 @require_POST
 def shortlist(request, intake_pk):
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     try:
         if "top" in request.POST:
             form = forms.ShortlistTopForm(request.POST)
@@ -218,8 +212,7 @@ def shortlist(request, intake_pk):
             applications = list(Application.objects.filter(intake=intake, pk__in=ids))
             chosen = services.shortlist(applications, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refused(request, error)
     else:
         messages.success(
             request,
@@ -238,7 +231,7 @@ def _back(request):
 
 @login_required
 def assignments(request, intake_pk):
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     return render(
         request,
         "applications/review/assignments.html",
@@ -254,7 +247,7 @@ def assignments(request, intake_pk):
 @login_required
 @require_POST
 def assign_automatically(request, intake_pk):
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     created, short = services.assign_reviewers(intake, by=request.user)
     messages.success(
         request,
@@ -277,7 +270,7 @@ def assign_automatically(request, intake_pk):
 @login_required
 @require_POST
 def accept_replacement(request, intake_pk, conflict_pk):
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     conflict = get_object_or_404(queries.open_conflicts(intake), pk=conflict_pk)
     application = get_object_or_404(
         Application.objects.select_related("intake"), pk=conflict.application_id
@@ -354,6 +347,5 @@ def toggle_shortlist(request, pk):
             services.shortlist([application], by=request.user)
             messages.success(request, _("Shortlisted."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refused(request, error)
     return redirect("applications:manage_application", pk=application.pk)

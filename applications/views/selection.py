@@ -6,20 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
-from applications.enums import ApplicationStatus, NotOffered
+from applications.enums import ApplicationStatus
 from portal.access import get_permitted_object
-from programs.queries import intakes_managed_by
-
-
-def _intake(request, intake_pk):
-    return get_object_or_404(intakes_managed_by(request.user), pk=intake_pk)
+from portal.feedback import refused
+from programs.queries import managed_intake
 
 
 def _run(request, pk):
@@ -41,24 +38,17 @@ def _run_form(intake, data=None, last=None):
     return forms.SelectionRunForm(data, initial=initial, markets=markets, sectors=sectors)
 
 
-def _say(request, error):
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @login_required
 def selection(request, intake_pk):
     """An intake's selection: start a run, the runs so far, and after confirmation the offers."""
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     runs = list(queries.runs_of(intake))
-    for each in runs:
-        each.cap_count = len(each.market_caps) + len(each.sector_caps)
     form = _run_form(intake, request.POST or None, last=runs[0] if runs else None)
     if request.method == "POST" and form.is_valid():
         try:
             run = services.start_run(intake, by=request.user, **form.parameters())
         except ValidationError as error:
-            _say(request, error)
+            refused(request, error)
         else:
             return redirect("applications:selection_run", pk=run.pk)
     emails = list(queries.decision_emails(intake).values_list("status", flat=True))
@@ -101,13 +91,11 @@ def run(request, pk):
                 key=lambda e: e.waitlist_position,
             ),
             "not_placeable": [e for e in entries if e.host_id is None and not e.waitlist_position],
-            "entries": entries,
             "hosts": hosts,
             "spent": spent,
             "left": (run.budget or 0) - spent,
             "breaks": services.check_slate(run, entries) if entries and open_slate else [],
             "open_slate": open_slate and run.status == "done",
-            "dropped": NotOffered.DROPPED,
             "caps": queries.cap_labels(run),
         },
     )
@@ -140,7 +128,7 @@ def adjust(request, pk):
                 host_id=form.cleaned_data["host"],
             )
         except ValidationError as error:
-            _say(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Slate changed; the checks below are up to date."))
     return redirect("applications:selection_run", pk=run.pk)
@@ -154,7 +142,7 @@ def confirm(request, pk):
         services.confirm_slate(run, by=request.user)
     except ValidationError as error:
         messages.error(request, _("The slate was not confirmed: nothing changed."))
-        _say(request, error)
+        refused(request, error)
         return redirect("applications:selection_run", pk=run.pk)
     messages.success(
         request,
@@ -166,7 +154,7 @@ def confirm(request, pk):
 @login_required
 def compare(request, intake_pk):
     """Two runs side by side: their parameters and results, and who they place differently."""
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     runs = {run.pk: run for run in queries.runs_of(intake)}
     try:
         first, second = (runs[int(request.GET.get(key, ""))] for key in ("a", "b"))
@@ -184,7 +172,7 @@ def compare(request, intake_pk):
 @login_required
 def decisions(request, intake_pk):
     """The decision emails: previewed while held, released once, then their delivery."""
-    intake = _intake(request, intake_pk)
+    intake = managed_intake(request.user, intake_pk)
     if request.method == "POST":
         released = services.release_decisions(intake, by=request.user)
         if released:
@@ -261,5 +249,5 @@ def answer(request, pk, choice):
     except PermissionDenied:
         messages.error(request, _("Only the company's owner can accept or decline the offer."))
     except ValidationError as error:
-        _say(request, error)
+        refused(request, error)
     return redirect("applications:offer", pk=offer.pk)

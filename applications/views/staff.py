@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,8 +50,6 @@ def _listed(*, intake, query):
 @login_required
 def application_list(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
-    if intake is None:
-        raise Http404
     filters = ApplicationFilter(
         request.GET, queryset=queries.intake_applications(intake), intake=intake
     )

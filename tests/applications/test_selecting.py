@@ -20,6 +20,7 @@ from applications.models import (
 )
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
+from programs.models import ExchangeRate
 from tests import factories
 from tests.applications.conftest import run_now, shortlisted
 
@@ -78,9 +79,25 @@ def test_a_run_respects_the_budget_and_the_stipend_cap(intake, manager, hosts):
     assert slate["Small"].host is None and slate["Small"].reason == NotOffered.BUDGET
 
 
-def test_a_run_started_twice_at_once_is_refused(
-    intake, manager, field, django_capture_on_commit_callbacks
+def test_a_cap_and_pool_in_another_currency_are_converted_at_the_recorded_rate(
+    intake, manager, hosts
 ):
+    alpha, beta = hosts
+    ExchangeRate.objects.create(
+        currency="EUR", rate=Decimal("1.5"), valid_from=datetime.date(2020, 1, 1), source="Test"
+    )
+    intake.stipend_cap = Money(2000, "EUR")  # 3,000 CAD
+    intake.stipend_budget = Money(4000, "EUR")  # 6,000 CAD
+    intake.save()
+    shortlisted(intake, "Big", 90, [alpha], stipend=3500)
+    shortlisted(intake, "Small", 50, [beta], stipend=3000)
+    run = run_now(intake, manager)
+    slate = entries(run)
+    assert run.budget == Decimal("6000.00") and slate["Big"].stipend == Decimal("3000.00")
+    assert slate["Small"].host == beta  # 3,000 + 3,000 fits the 6,000 CAD pool
+
+
+def test_a_second_run_while_one_is_queued_is_refused(intake, manager, field):
     run = services.start_run(intake, by=manager)  # queued: its task has not run
     with pytest.raises(ValidationError, match="Run 1 is still under way"):
         services.start_run(intake, by=manager)

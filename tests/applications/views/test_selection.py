@@ -42,7 +42,7 @@ def test_a_manager_starts_a_run_from_the_form_and_reads_the_slate(
     assert response.url == reverse("applications:selection_run", args=[run.pk])
     page = client.get(response.url)
     html = page.content.decode()
-    assert run.status == "queued" or SelectionRun.objects.get().status == RunStatus.DONE
+    assert run.status == RunStatus.DONE and run.progress == 100
     assert "proven optimal" in html and "Its preferred hosts are full" in html
     assert "Score below the minimum" in html and "The slate meets every constraint." in html
 
@@ -90,7 +90,7 @@ def test_someone_elses_run_and_offer_are_404(client, intake, manager, field):
         client.force_login(person)
         assert client.get(reverse("applications:selection_run", args=[run.pk])).status_code == 404
         assert client.get(reverse("applications:offer", args=[offer.pk])).status_code == 404
-    assert client.get(reverse("applications:selection", args=[intake.pk])).status_code == 404
+        assert client.get(reverse("applications:selection", args=[intake.pk])).status_code == 404
 
 
 def test_a_slate_with_a_break_is_named_and_confirming_it_changes_nothing(
@@ -172,16 +172,27 @@ def test_an_offer_is_hidden_from_the_applicant_until_released(client, intake, ma
 
 def test_two_runs_are_compared_side_by_side(client, intake, manager, field):
     first = run_now(intake, manager, min_score=50)
-    second = run_now(intake, manager, min_score=0, sector_caps={})
+    second = run_now(intake, manager, min_score=85)  # only Ada is placeable
     client.force_login(manager)
     url = reverse("applications:compare_runs", args=[intake.pk])
     page = client.get(f"{url}?a={first.pk}&b={second.pk}")
     assert page.status_code == 200
     rows = page.context["rows"]
-    assert {row["company"] for row in rows} == {"Ada", "Bo", "Cy", "Di"}
+    # Those placed differently first, then by score.
+    assert [(row["company"], row["differs"]) for row in rows] == [
+        ("Bo", True),
+        ("Ada", False),
+        ("Cy", False),
+        ("Di", False),
+    ]
+    refusal = "Choose two runs of this intake to compare."
+    missing = client.get(f"{url}?a={first.pk}&b=999999", follow=True)
+    assert refusal in messages_of(missing)
+    # Runs of another intake are not this intake's to compare.
     other = factories.IntakeFactory(program=intake.program)
-    assert client.get(f"{url}?a={first.pk}&b=999999", follow=True).redirect_chain
-    assert client.get(reverse("applications:compare_runs", args=[other.pk])).status_code == 302
+    elsewhere = reverse("applications:compare_runs", args=[other.pk])
+    response = client.get(f"{elsewhere}?a={first.pk}&b={second.pk}", follow=True)
+    assert refusal in messages_of(response)
 
 
 @pytest.mark.parametrize("count", [3, 60])
