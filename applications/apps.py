@@ -12,13 +12,9 @@ class ApplicationsConfig(AppConfig):
         from programs import queries as programs_queries
 
         def applicant(user):
-            companies = list(queries.companies_of(user))
+            companies = queries.companies_of(user)
             if companies:
-                applications = [
-                    queries.for_the_applicant(application)
-                    for application in queries.applications_of(user)
-                ]
-                return {"companies": companies, "applications": applications}
+                return {"companies": companies, "applications": queries.applicant_dashboard(user)}
             # A person with no other role is an applicant-to-be: invite them to start.
             if user.program_roles.exists() or user.partner_hosts.exists():
                 return None

@@ -4,11 +4,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from applications import queries
 from applications.eligibility import eligible_q
 from applications.enums import ApplicationStatus, HostFit
 from applications.models import Application
 from programs.enums import SectorCode
-from programs.models import ForeignMarket, HostIncubator
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -17,18 +17,17 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ApplicationStatus.choices, empty_label=_("All statuses")
     )
-    market = django_filters.ModelChoiceFilter(
+    # Plain choices (code or id, name) read by compiled queries in __init__: a model
+    # choice field would run and build its queryset again for each option list.
+    market = django_filters.ChoiceFilter(
         label=_("Market"),
-        field_name="host_preferences__host__market",
-        queryset=ForeignMarket.objects.order_by("country"),
-        to_field_name="country",
+        field_name="host_preferences__host__market__country",
         empty_label=_("All markets"),
         distinct=True,
     )
-    host = django_filters.ModelChoiceFilter(
+    host = django_filters.ChoiceFilter(
         label=_("Host"),
         field_name="host_preferences__host",
-        queryset=HostIncubator.objects.none(),
         empty_label=_("All hosts"),
         distinct=True,
     )
@@ -67,12 +66,17 @@ class ApplicationFilter(django_filters.FilterSet):
         model = Application
         fields = ["status", "market", "host", "sector", "eligibility", "q"]
 
-    def __init__(self, *args, intake, **kwargs):
+    def __init__(self, *args, intake, options=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.intake = intake
-        self.filters["host"].queryset = HostIncubator.objects.filter(
-            desk_offers__intake=intake
-        ).order_by("name")
+        markets, hosts = options or self.options(intake)
+        self.filters["market"].extra["choices"] = markets
+        self.filters["host"].extra["choices"] = hosts
+
+    @staticmethod
+    def options(intake):
+        """The market and host choices, as plain values (a key for portal.filterbar)."""
+        return tuple(queries.market_choices()), tuple(queries.host_choices(intake.pk))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(company__name__icontains=value))

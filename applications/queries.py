@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
+from django_countries import countries
 
 from applications import scoring
 from applications.enums import (
@@ -34,8 +35,13 @@ from programs.queries import intakes_managed_by
 
 def companies_of(user):
     """Companies a person belongs to, each annotated with the person's role (``my_role``)."""
+    return _companies_of.instances(user.pk)
+
+
+@prepared
+def _companies_of(user_id):
     return (
-        Company.objects.filter(members__user=user)
+        Company.objects.filter(members__user=user_id)
         .annotate(my_role=F("members__role"))
         .order_by("name")
     )
@@ -105,14 +111,37 @@ def with_review(applications):
 
 
 def applications_of(user):
-    """The person's companies' applications, newest first, for the applicant dashboard."""
+    """The person's companies' applications, newest first."""
     return (
         Application.objects.filter(company__members__user=user)
         .select_related("company", "intake", "offer__host")
-        .prefetch_related(
-            Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk"))
-        )
         .order_by("-created_at")
+    )
+
+
+def applicant_dashboard(user):
+    """The person's companies' applications, newest first, as for_the_applicant() shows
+    them: two queries compiled once (portal/prepared.py), whatever their number."""
+    applications = _applications_of.instances(user.pk)
+    events = {}
+    if applications:
+        for event in _events_of.instances(*[application.pk for application in applications]):
+            events.setdefault(event.application_id, []).append(event)
+    return [
+        for_the_applicant(application, events.get(application.pk, []))
+        for application in applications
+    ]
+
+
+@prepared
+def _applications_of(user_id):
+    return applications_of(user_id)
+
+
+@prepared
+def _events_of(*ids):
+    return ApplicationEvent.objects.filter(application_id__in=ids).order_by(
+        "application_id", "at", "pk"
     )
 
 
@@ -138,6 +167,30 @@ def for_export(applications):
             )
         )
         .annotate(budget_cad=Subquery(budget))
+    )
+
+
+def market_choices():
+    """Every market as (country code, name), for the manager's market filter."""
+    return [(code, countries.name(code)) for (code,) in _market_codes.tuples()]
+
+
+@prepared
+def _market_codes():
+    return ForeignMarket.objects.order_by("country").values_list("country")
+
+
+def host_choices(intake_id):
+    """The intake's hosts as (id, name), for the manager's host filter."""
+    return _intake_hosts.tuples(intake_id)
+
+
+@prepared
+def _intake_hosts(intake_id):
+    return (
+        HostIncubator.objects.filter(desk_offers__intake=intake_id)
+        .order_by("name")
+        .values_list("pk", "name")
     )
 
 
@@ -608,10 +661,11 @@ def compare_runs(first, second):
     return sorted(rows.values(), key=lambda row: (not row["differs"], -row["merit"]))
 
 
-def for_the_applicant(application):
+def for_the_applicant(application, events=None):
     """What the applicant may read of an application: its status and history in plain words,
     never staff notes or names; a decision waits until its email is released. Sets
-    ``shown_status`` (a label) and ``timeline`` [(when, words)] from the prefetched events."""
+    ``shown_status`` (a label) and ``timeline`` [(when, words)] from ``events`` (in order),
+    or else from the application's prefetched events."""
     intake = application.intake
     held = intake.slate_confirmed_at is not None and intake.decisions_released_at is None
     status = application.status
@@ -620,7 +674,7 @@ def for_the_applicant(application):
     application.shown_status = ApplicationStatus(status).label
     application.timeline = [
         (event.at, APPLICANT_WORDS[event.to_status] if event.to_status else event.note)
-        for event in application.events.all()
+        for event in (application.events.all() if events is None else events)
         if not (held and event.to_status in HELD_DECISIONS)
     ]
     return application

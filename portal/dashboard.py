@@ -57,17 +57,19 @@ class LoadedSection:
 
 
 def sections_for(request):
-    """The sections that hold work for this person, loaded once per request."""
+    """The sections that hold work for this person, loaded once per request.
+
+    Only the sections the navigation's presence query finds are loaded: one query tells
+    which kinds of work a person has, so a section that is not theirs costs nothing, and
+    the dashboard and the navigation always agree."""
     cached = getattr(request, "_portal_sections", None)
     if cached is not None:
         return cached
     loaded = []
-    user = request.user
-    if user.is_authenticated:
-        for section in registered_sections():
-            context = section.load(user)
-            if context is not None:
-                loaded.append(LoadedSection(section, context))
+    for section in nav_sections_for(request):
+        context = section.load(request.user)
+        if context is not None:
+            loaded.append(LoadedSection(section, context))
     request._portal_sections = loaded
     return loaded
 
@@ -103,9 +105,6 @@ def _presence_sql(keys):
 
 def nav_sections_for(request):
     """The sections to link from the navigation: one query, whatever the number of sections."""
-    loaded = getattr(request, "_portal_sections", None)
-    if loaded is not None:
-        return [item.section for item in loaded]
     cached = getattr(request, "_portal_nav", None)
     if cached is not None:
         return cached

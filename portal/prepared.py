@@ -24,6 +24,7 @@ keyword arguments, and each number of ids, is compiled once.
 import weakref
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.query import get_related_populators
 
 _STAND_IN = -7_300_001
 _MAX_SHAPES = 200  # per query: keyword arguments can come from a search box
@@ -70,9 +71,10 @@ class Prepared:
         return compiled.as_dicts(compiled.run(args))
 
     def instances(self, *args, **shape):
+        """Model instances, as iterating the queryset gives them: with the objects its
+        select_related() joins and its annotations (not prefetch_related())."""
         compiled = self.compiled(len(args), shape)
-        model, names = compiled.compiler.query.model, compiled.names
-        return [model.from_db(compiled.db, names, row) for row in compiled.run(args)]
+        return compiled.as_instances(compiled.run(args))
 
     def pages(self, *args, columns, **shape):
         """The queryset's ``columns`` as a sequence for the Paginator: a count and a slice,
@@ -111,6 +113,25 @@ class _Compiled:
         if self.converters:
             rows = list(map(tuple, self.compiler.apply_converters(rows, self.converters)))
         return rows
+
+    def as_instances(self, rows):
+        # What django.db.models.query.ModelIterable does with a compiler's rows.
+        compiler, db = self.compiler, self.db
+        klass_info, select = compiler.klass_info, compiler.select
+        model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, db)
+        annotations = compiler.annotation_col_map.items()
+        instances = []
+        for row in rows:
+            instance = model.from_db(db, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            instances.append(instance)
+        return instances
 
     def as_dicts(self, rows):
         names = self.names

@@ -10,15 +10,15 @@ from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
+from applications.models import Application
 from portal.access import get_permitted_object
-from portal.filterbar import filter_fields
+from portal.filterbar import filter_state
 from portal.prepared import prepared
 from portal.rows import render_rows
 from programs.enums import SectorCode
@@ -42,7 +42,7 @@ def _listed(*, intake, query):
     page's rows. Not for the eligibility filter, whose SQL depends on more than this."""
     filters = ApplicationFilter(
         QueryDict(query), queryset=queries.intake_applications(intake), intake=intake
-    )
+    )  # its options read again: once per compiled query
     filters.is_valid()
     return filters.qs
 
@@ -50,24 +50,26 @@ def _listed(*, intake, query):
 @login_required
 def application_list(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
-    filters = ApplicationFilter(
-        request.GET, queryset=queries.intake_applications(intake), intake=intake
-    )
-    valid = filters.is_valid()
+    options = ApplicationFilter.options(intake)
+
+    def bound_filters():
+        return ApplicationFilter(
+            request.GET,
+            queryset=queries.intake_applications(intake),
+            intake=intake,
+            options=options,
+        )
+
+    state = filter_state(ApplicationFilter, request.GET, options=options, build=bound_filters)
     if request.GET.get("format") == "csv":
-        return _csv(intake, filters.qs if valid else filters.queryset.none())
+        return _csv(intake, bound_filters().qs if state.valid else Application.objects.none())
     listed = []
-    if valid:
-        if filters.form.cleaned_data.get("eligibility"):
+    if state.valid:
+        if state.cleaned.get("eligibility"):
             # Its rules read the intake's settings and today's date: built each time.
-            listed = filters.qs.values(*queries.LIST_COLUMNS)
+            listed = bound_filters().qs.values(*queries.LIST_COLUMNS)
         else:
-            fields = filters.form.fields
-            listed = _listed.pages(
-                columns=queries.LIST_COLUMNS,
-                intake=intake,
-                query=urlencode(sorted(item for item in request.GET.items() if item[0] in fields)),
-            )
+            listed = _listed.pages(columns=queries.LIST_COLUMNS, intake=intake, query=state.query)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(list(page.object_list))
     query = request.GET.copy()
@@ -77,8 +79,7 @@ def application_list(request, intake_pk):
         "applications/staff/list.html",
         {
             "intake": intake,
-            "filter": filters,
-            "filter_fields": filter_fields(filters.form),
+            "filter_fields": state.fields,
             "page": page,
             "rows_html": render_rows("applications/staff/_list.row.html", rows),
             "has_rows": bool(rows),
