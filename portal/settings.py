@@ -302,9 +302,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-# Sessions are read from the cache (Redis in production) and written through to the
-# database, so a cache flush signs nobody out; a page no longer queries for its session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the cache and written through to the database (a cache flush
+# signs nobody out), so a page does not query for its session. Only with a cache every
+# process shares (CACHE_URL), or the one-process development server: with a cache per
+# process, a log-out in one would not reach the others' copies.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL or DEBUG
+    else "django.contrib.sessions.backends.db"
+)
 
 LOGGING = {
     "version": 1,

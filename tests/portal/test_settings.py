@@ -117,6 +117,13 @@ def test_unset_broker_runs_tasks_inline():
     assert show("settings.CELERY_TASK_ALWAYS_EAGER", DEBUG="true") == "True"
 
 
+def test_sessions_come_from_the_cache_only_when_every_process_shares_it():
+    engine = "settings.SESSION_ENGINE.rsplit('.', 1)[1]"
+    assert show(engine, **production_env()) == "db"
+    assert show(engine, **production_env(CACHE_URL="redis://127.0.0.1:6379/1")) == "cached_db"
+    assert show(engine, DEBUG="true") == "cached_db"  # the one-process development server
+
+
 def test_redis_broker_means_a_real_worker():
     eager = show(
         "settings.CELERY_TASK_ALWAYS_EAGER",
