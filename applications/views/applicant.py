@@ -303,7 +303,7 @@ def withdraw(request, pk):
     try:
         services.withdraw_application(application, by=request.user, note=note)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     else:
         messages.success(request, _("Your application is withdrawn."))
     return redirect("applications:step", pk=application.pk, step="review")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from applications import queries, services
 from applications.forms import CompanyForm, InvitationForm
 from portal.access import get_permitted_object
+from portal.feedback import refused
 
 
 def _company(request, pk, permission):
@@ -80,7 +81,7 @@ def member_remove(request, pk, member_pk):
     try:
         services.remove_company_member(company, user=member.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     else:
         messages.success(
             request, _("%(person)s no longer has access to the company.") % {"person": member.user}
@@ -105,7 +106,7 @@ def invitation_accept(request, token):
         try:
             member = services.accept_invitation(token, user=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(
                 request, _("You are now on the team of %(company)s.") % {"company": member.company}

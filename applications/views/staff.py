@@ -18,6 +18,7 @@ from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.access import get_permitted_object
+from portal.feedback import refused
 from portal.filterbar import filter_state
 from portal.prepared import prepared
 from portal.rows import render_rows
@@ -206,7 +207,7 @@ def extend(request, pk):
                 application, by=request.user, until=until, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("The deadline is extended for this applicant."))
     else:
