@@ -47,6 +47,19 @@ def _companies_of(user_id):
     )
 
 
+def member_addresses(company_ids):
+    """Each company's members' email addresses, sorted: {company id: [address, ...]}, in
+    one query whatever the number of companies (for emails to many applicants at once)."""
+    addresses = {}
+    for company_id, email in (
+        CompanyMember.objects.filter(company_id__in=company_ids)
+        .order_by("company_id", "user__email")
+        .values_list("company_id", "user__email")
+    ):
+        addresses.setdefault(company_id, []).append(email)
+    return addresses
+
+
 def companies_visible_to(user):
     companies = Company.objects.prefetch_related(
         Prefetch("members", queryset=CompanyMember.objects.select_related("user"))

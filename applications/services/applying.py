@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from applications import queries
 from applications.dates import date_problems
 from applications.enums import (
     LIVE_STATUSES,
@@ -433,7 +434,7 @@ def missing_items(application):
 
 
 def _applicant_addresses(application):
-    return sorted(application.company.members.values_list("user__email", flat=True))
+    return queries.member_addresses([application.company_id]).get(application.company_id, [])
 
 
 @transaction.atomic
@@ -513,7 +514,7 @@ def remind_drafts(now=None):
     """Queue the 72- and 24-hour reminders that are due; the outbox key makes each one once."""
     now = now or timezone.now()
     horizon = now + datetime.timedelta(hours=max(REMINDERS))
-    drafts = (
+    drafts = list(
         Application.objects.filter(status=ApplicationStatus.DRAFT)
         .filter(
             Q(intake__closes_at__gt=now, intake__closes_at__lte=horizon)
@@ -521,6 +522,7 @@ def remind_drafts(now=None):
         )
         .select_related("intake", "company")
     )
+    addresses = queries.member_addresses({application.company_id for application in drafts})
     for application in drafts:
         left = application.deadline - now
         if left <= datetime.timedelta(0):
@@ -542,7 +544,7 @@ def remind_drafts(now=None):
         with transaction.atomic():
             queue_email(
                 key=f"draft-reminder:{application.pk}:{hours}",
-                to=_applicant_addresses(application),
+                to=addresses.get(application.company_id, []),
                 subject=render_to_string("applications/email/reminder_subject.txt", context),
                 body=render_to_string("applications/email/reminder_message.txt", context),
             )

@@ -391,8 +391,10 @@ def confirm_slate(run, *, by):
     if problems:
         raise ValidationError(problems)
     note = _("Selection run %(number)s, confirmed.") % {"number": run.number}
+    addresses = queries.member_addresses({entry.application.company_id for entry in entries})
     for entry in entries:
         application = entry.application
+        to = addresses.get(application.company_id, [])
         if entry.host_id is not None:
             transition(application, to=S.OFFERED, by=by, note=note)
             offer = Offer.objects.create(
@@ -400,13 +402,13 @@ def confirm_slate(run, *, by):
                 stipend=entry.stipend, starts_on=application.proposed_start,
                 ends_on=application.proposed_end,
             )  # fmt: skip
-            _tell_decision(application, offer=offer, held=True)
+            _tell_decision(application, offer=offer, held=True, to=to)
         elif entry.reason in UNPLACEABLE:
             transition(application, to=S.NOT_SELECTED, by=by, note=note)
-            _tell_decision(application, held=True)
+            _tell_decision(application, held=True, to=to)
         else:
             transition(application, to=S.WAITLISTED, by=by, note=note)
-            _tell_decision(application, held=True)
+            _tell_decision(application, held=True, to=to)
     now = timezone.now()
     run.confirmed_at, run.confirmed_by = now, by
     run.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
@@ -426,7 +428,7 @@ def _lock_applications(run):
     )
 
 
-def _tell_decision(application, *, offer=None, held=False):
+def _tell_decision(application, *, offer=None, held=False, to=None):
     intake = application.intake
     context = {
         "application": application,
@@ -442,7 +444,7 @@ def _tell_decision(application, *, offer=None, held=False):
         key = f"offer:{offer.pk}"
     queue_email(
         key=key,
-        to=_applicant_addresses(application),
+        to=_applicant_addresses(application) if to is None else to,
         subject=render_to_string("applications/email/decision_subject.txt", context),
         body=render_to_string("applications/email/decision_message.txt", context),
         held_in=queries.decisions_batch(intake) if held else "",

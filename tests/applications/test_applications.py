@@ -5,6 +5,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -288,6 +290,23 @@ def test_drafts_are_reminded_72_and_24_hours_before_close_once_each(
     assert len(mail.outbox) == 2
     assert mail.outbox[1].subject.startswith("24 hours left")
     assert mail.outbox[1].to == [owner.user.email]
+
+
+def test_reminders_read_their_recipients_in_one_query_however_many_drafts(owner, draft):
+    closes = draft.intake.closes_at
+
+    def queries_for_reminding():
+        with CaptureQueriesContext(connection) as queries:
+            services.remind_drafts(now=closes - datetime.timedelta(hours=30))
+        reminded = OutgoingEmail.objects.count()
+        OutgoingEmail.objects.all().delete()  # so that the next round reminds everyone again
+        return len([q for q in queries if "companymember" in q["sql"]]), reminded
+
+    assert queries_for_reminding() == (1, 1)
+    for _ in range(4):
+        other = factories.CompanyMemberFactory(role=MemberRole.OWNER)
+        services.start_application(other.company, draft.intake, by=other.user)
+    assert queries_for_reminding() == (1, 5)
 
 
 def test_a_pages_own_autosave_is_not_taken_for_someone_else(owner, draft):
