@@ -14,6 +14,7 @@ plain model query), through the ORM's own converters; the debug query log sees t
         return Application.objects.filter(intake=intake_id).values_list(...).annotate(...)
 
     dict(_status_counts.tuples(intake.pk))
+    _host_names.grouped(*application_ids)  # {application id: [host name, ...]}
 
 Positional arguments are ids (integers) and become query parameters; a function may take
 any number of them (``*ids`` for an IN list). Anything else that shapes the SQL (a column
@@ -65,6 +66,16 @@ class Prepared:
 
     def tuples(self, *args, **shape):
         return self.compiled(len(args), shape).run(args)
+
+    def grouped(self, *args, **shape):
+        """{first column: [the rest of each row, ...]} in the rows' order; the rest is a
+        value when one column is left, else a tuple. No ids, no query: {}."""
+        if not args:
+            return {}
+        groups = {}
+        for key, *rest in self.tuples(*args, **shape):
+            groups.setdefault(key, []).append(rest[0] if len(rest) == 1 else tuple(rest))
+        return groups
 
     def dicts(self, *args, **shape):
         compiled = self.compiled(len(args), shape)

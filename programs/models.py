@@ -152,7 +152,8 @@ class Sector(models.Model):
         ordering = ["position"]
 
     def __str__(self):
-        return str(self.get_code_display())
+        # One lookup: get_code_display() would translate every sector's label each call.
+        return str(SectorCode(self.code).label) if self.code in SectorCode else self.code
 
 
 class HostIncubator(RulesModel):

@@ -9,20 +9,20 @@ from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.http import urlencode
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
-from applications.filters import ReviewFilter
+from applications.filters import REVIEW_STATUSES, ReviewFilter
 from applications.models import Application
 from applications.views.staff import Echo
 from portal.access import get_permitted_object
 from portal.feedback import refused
-from portal.filterbar import filter_fields
+from portal.filterbar import filter_state
 from portal.prepared import prepared
 from portal.rows import render_rows
 from programs import services as programs_services
@@ -44,21 +44,22 @@ def _rows(intake, values):
     outcomes = {value: str(label) for value, label in ScreeningOutcome.choices}
     opinions = {value: str(label) for value, label in HostFit.choices}
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
-    select, disagree = _("Select"), _("disagree")
+    # Markup built with plain escaping: format_html for each row costs more than its row.
+    select = escape(_("Select"))
+    disagree = mark_safe(f' <span class="badge badge--warning">{escape(_("disagree"))}</span>')  # noqa: S308
     rows = []
     for value in values:
-        pk, spread = value["pk"], value["spread"]
+        pk, spread, company = value["pk"], value["spread"], value["company__name"]
         outcome = value["screening__override_outcome"] or value["screening__outcome"]
         host_fits = fits.get(pk, [])
         rows.append(
             {
-                "pk": pk,
                 "url": f"{detail_url}{pk}/",
-                "company": value["company__name"],
+                "company": company,
                 "status": statuses[value["status"]],
-                "select": format_html(
-                    '<input type="checkbox" name="application" value="{}" aria-label="{} {}">',
-                    pk, select, value["company__name"],
+                "select": mark_safe(  # noqa: S308
+                    f'<input type="checkbox" name="application" value="{pk}" '
+                    f'aria-label="{select} {escape(company)}">'
                 ) if value["status"] == ApplicationStatus.IN_REVIEW else "",
                 "screening": outcomes.get(outcome, "—"),
                 "reviews": f"{value['reviews_in'] or 0}/{assigned.get(pk, 0)}",
@@ -66,7 +67,7 @@ def _rows(intake, values):
                 "raw": _score(value["raw_score"]),
                 "calibrated": _score(value["calibrated_score"]),
                 "spread": _score(spread),
-                "disagree": format_html(' <span class="badge badge--warning">{}</span>', disagree)
+                "disagree": disagree
                 if spread is not None and spread >= intake.disagreement_points
                 else "",
                 "fits": "; ".join(f"{host}: {opinions[opinion]}" for host, opinion in host_fits),
@@ -81,37 +82,45 @@ def _rows(intake, values):
 @login_required
 def dashboard(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
-    if request.GET.get("format") == "csv":
-        filters = ReviewFilter(
+
+    def bound_filters():
+        return ReviewFilter(
             request.GET, queryset=queries.reviewed_applications(intake), intake=intake
         )
-        return _csv(intake, filters.qs if filters.is_valid() else filters.queryset.none())
-    filters = ReviewFilter(request.GET, intake=intake)
+
+    state = filter_state(ReviewFilter, request.GET, build=bound_filters)
+    if request.GET.get("format") == "csv":
+        filters = bound_filters()
+        return _csv(intake, filters.qs if state.valid else filters.queryset.none())
     listed = []
-    if filters.is_valid():
-        fields = filters.form.fields
+    if state.valid:
         listed = _listed.pages(
             columns=queries.DASHBOARD_COLUMNS,
             intake=intake,
             settings=(intake.score_aggregate, intake.calibrate_scores, intake.disagreement_points),
-            query=urlencode(sorted(item for item in request.GET.items() if item[0] in fields)),
+            query=state.query,
         )
+    counts = queries.status_counts(intake)
+    total = _total(state.cleaned, counts) if state.valid else None
+    if total is not None:
+        listed = _Counted(listed, total)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(intake, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    counts = queries.status_counts(intake)
     return render(
         request,
         "applications/review/dashboard.html",
         {
             "intake": intake,
-            "filter_fields": filter_fields(filters.form),
+            "filter_fields": state.fields,
             "page": page,
             "rows_html": render_rows("applications/review/_dashboard.row.html", rows),
             "has_rows": bool(rows),
             "query": query.urlencode(),
-            "reviewers": _progress(intake),
+            "reviewers_html": render_rows(
+                "applications/review/_reviewer.row.html", _progress(intake)
+            ),
             "counts": [
                 (label, counts[value])
                 for value, label in ApplicationStatus.choices
@@ -122,6 +131,28 @@ def dashboard(request, intake_pk):
             "aggregates": ScoreAggregate.choices,
         },
     )
+
+
+def _total(cleaned, counts):
+    """How many applications the filters select when the status counts already tell (no
+    filter but the status, as the dashboard first opens), or None."""
+    if cleaned.get("attention") or cleaned.get("q"):
+        return None
+    statuses = [cleaned["status"]] if cleaned.get("status") else [v for v, _l in REVIEW_STATUSES]
+    return sum(counts.get(status, 0) for status in statuses)
+
+
+class _Counted:
+    """A list for the Paginator whose length is known: no count query."""
+
+    def __init__(self, rows, total):
+        self.rows, self.total = rows, total
+
+    def count(self):
+        return self.total
+
+    def __getitem__(self, window):
+        return self.rows[window]
 
 
 @prepared

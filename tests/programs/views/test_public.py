@@ -129,8 +129,8 @@ def test_intake_list_shows_open_and_upcoming_intakes_only(client):
         closes_at=now - datetime.timedelta(days=370),
     )
     response = client.get(reverse("programs:intake_list"))
-    assert [i.title for i in response.context["open_intakes"]] == ["Open now"]
-    assert [i.title for i in response.context["upcoming_intakes"]] == ["Next spring"]
+    assert [i["title"] for i in response.context["open_intakes"]] == ["Open now"]
+    assert [i["title"] for i in response.context["upcoming_intakes"]] == ["Next spring"]
     assert "Still a draft" not in response.content.decode()
 
 
@@ -194,7 +194,7 @@ def test_host_directory_filters_by_market_and_sector(client):
 
     def names(**params):
         response = client.get(reverse("programs:host_list"), params)
-        return [host.name for host in response.context["page"]]
+        return [host["name"] for host in response.context["page"]]
 
     assert names() == ["Isar Loft", "Spree Campus", "Bandra Incubator"]
     assert names(market="DE") == ["Isar Loft", "Spree Campus"]
@@ -223,3 +223,61 @@ def test_host_directory_runs_the_same_queries_for_2_and_50_hosts(client):
 def test_a_paused_host_has_no_public_page(client):
     host = factories.HostIncubatorFactory(partnership="paused")
     assert client.get(reverse("programs:host_detail", args=[host.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_intake_cards_show_hosts_sectors_and_when_an_upcoming_intake_opens(client):
+    opens = datetime.datetime(2031, 5, 4, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    upcoming = factories.IntakeFactory(
+        title="Next spring",
+        summary="Firms in <b>fintech</b>.",
+        time_zone="Europe/Berlin",
+        opens_at=opens,
+        closes_at=opens + datetime.timedelta(days=30),
+        max_stay_days=1,
+    )
+    upcoming.sectors.add(factories.sector("it"), factories.sector("finance"))
+    host = factories.HostIncubatorFactory(name="Spree Campus", market__country="DE")
+    factories.DeskOfferFactory(intake=upcoming, host=host)
+    factories.IntakeFactory(title="Open now")
+
+    html = client.get(reverse("programs:intake_list")).content.decode()
+
+    assert "Opens</dt><dd>" in html
+    assert "May 4, 2031, 9 a.m." in html and "(Europe/Berlin)" in html
+    assert 'data-local-time="2031-05-04T07:00:00+00:00"' in html
+    assert "Firms in &lt;b&gt;fintech&lt;/b&gt;." in html
+    assert "Spree Campus (Germany)" in html
+    assert "Sectors: Finance, Information technology" in html  # in the sectors' order
+    assert "up to 1 day" in html and "up to CA$4,000.00" in html
+    assert "Hosts: to be announced" in html  # the open intake has no desks yet
+
+    french = client.get(reverse("programs:intake_list"), HTTP_ACCEPT_LANGUAGE="fr")
+    html = french.content.decode()
+    assert "Spree Campus (Allemagne)" in html
+    assert "Technologies de l’information" in html
+    assert "jusqu’à 1 jour" in html
+
+
+@pytest.mark.django_db
+def test_host_cards_show_desks_sectors_and_services_in_the_visitors_language(client):
+    host = factories.HostIncubatorFactory(
+        name="Spree <Campus>",
+        market=services.create_market(country="DE"),
+        desk_capacity=1,
+        services=["mentorship", "no-longer-offered"],
+    )
+    host.sectors.add(factories.sector("it"))
+    factories.HostIncubatorFactory(market=host.market)  # no sectors, no services
+
+    html = client.get(reverse("programs:host_list")).content.decode()
+    assert "Spree &lt;Campus&gt;" in html
+    assert "Berlin, Germany · 1 desk" in html
+    assert "<p>Information technology</p>" in html
+    assert '<p class="muted">Mentorship</p>' in html
+    assert html.count('<p class="muted">Mentorship</p>') == 1  # the other host offers none
+
+    html = client.get(reverse("programs:host_list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Berlin, Allemagne · 1 poste de travail" in html
+    assert "<p>Technologies de l’information</p>" in html
+    assert '<option value="DE">Allemagne</option>' in html

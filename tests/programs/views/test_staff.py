@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.enums import StaffRole
@@ -43,3 +45,55 @@ def test_superuser_sees_every_program(client):
     program = factories.ProgramFactory()
     client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
     assert client.get(reverse("programs:program_detail", args=[program.pk])).status_code == 200
+
+
+def program_page(client, program):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("programs:program_detail", args=[program.pk]))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+@pytest.mark.django_db
+def test_program_page_lists_the_intakes_with_their_totals_and_the_staff(client):
+    manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER, user__full_name="Ada Manager")
+    program = manager.program
+    intake = factories.IntakeFactory(program=program, title="Spring intake")
+    factories.DeskOfferFactory(intake=intake, desks=3)
+    factories.DeskOfferFactory(intake=intake, desks=4)
+    factories.IntakeFactory(program=program, title="Draft intake", published_at=None)
+    factories.IntakeFactory(title="Another program's intake")
+    factories.ProgramStaffFactory(
+        program=program, intake=intake, role=StaffRole.REVIEWER, user__full_name=""
+    )
+    client.force_login(manager.user)
+
+    html, few = program_page(client, program)
+
+    assert "Spring intake" in html and "Draft intake" in html
+    assert "Another program&#x27;s intake" not in html
+    assert '<span class="badge">Open for applications</span>' in html
+    assert '<span class="badge">Not published</span>' in html
+    assert '<td class="num">2</td><td class="num">7</td>' in html
+    assert "Ada Manager" in html and "(one intake)" in html
+    assert "New intake" in html  # a program manager may add one
+
+    for _ in range(10):
+        factories.DeskOfferFactory(intake=factories.IntakeFactory(program=program))
+        factories.ProgramStaffFactory(program=program, role=StaffRole.REVIEWER)
+    assert program_page(client, program)[1] == few
+
+
+@pytest.mark.django_db
+def test_an_intake_reviewer_sees_only_their_intake_of_the_program(client):
+    program = factories.ProgramFactory()
+    mine = factories.IntakeFactory(program=program, title="Reviewed intake")
+    factories.IntakeFactory(program=program, title="Not reviewed intake")
+    reviewer = factories.ProgramStaffFactory(
+        program=program, intake=mine, role=StaffRole.REVIEWER
+    ).user
+    client.force_login(reviewer)
+    html, _ = program_page(client, program)
+    assert "Reviewed intake" in html
+    assert "Not reviewed intake" not in html
+    assert "New intake" not in html
