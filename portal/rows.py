@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 
 class _Escaped(dict):
@@ -49,3 +50,14 @@ def render_rows(name, rows):
     else:
         pattern = _pattern(name)
     return mark_safe("".join(pattern.format_map(_Escaped(row)) for row in rows))  # noqa: S308
+
+
+def labels(choices):
+    """{value: label} of a choices enum in the current language, for filling rows: translated
+    once per process and language, not once per row or page."""
+    return _labels(choices, get_language())
+
+
+@functools.cache
+def _labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import HostFit
-from portal.rows import render_rows
+from portal.rows import labels, render_rows
 from programs.enums import SectorCode
 
 PAGE_SIZE = 25
@@ -40,7 +40,7 @@ ROW = "applications/partner/_host_fit.row.html"
 
 def _rows(request, page):
     """Each waiting pair as strings for the row pattern, with its own small form."""
-    sectors = {value: str(label) for value, label in SectorCode.choices}
+    sectors = labels(SectorCode)
     choices = [(value, str(label)) for value, label in HostFit.choices]
     action = reverse("applications:host_fit_queue")
     words = {

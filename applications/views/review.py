@@ -24,7 +24,7 @@ from portal.access import get_permitted_object
 from portal.feedback import refused
 from portal.filterbar import filter_state
 from portal.prepared import prepared
-from portal.rows import render_rows
+from portal.rows import labels, render_rows
 from programs import services as programs_services
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
@@ -40,9 +40,9 @@ def _score(value):
 def _rows(intake, values):
     """The page's rows (DASHBOARD_COLUMNS) as strings, formatted once for the row pattern."""
     assigned, fits = queries.dashboard_rows(values)
-    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
-    outcomes = {value: str(label) for value, label in ScreeningOutcome.choices}
-    opinions = {value: str(label) for value, label in HostFit.choices}
+    statuses = labels(ApplicationStatus)
+    outcomes = labels(ScreeningOutcome)
+    opinions = labels(HostFit)
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
     # Markup built with plain escaping: format_html for each row costs more than its row.
     select = escape(_("Select"))

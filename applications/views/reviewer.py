@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
+from portal.rows import labels
 
 PAGE_SIZE = 50
 
@@ -21,9 +22,8 @@ def review_list(request):
     page = Paginator(queries.assignment_rows(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    # Labels translated once for the page, not once a row.
-    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
-    recommendations = {value: str(label) for value, label in Recommendation.choices}
+    statuses = labels(ApplicationStatus)
+    recommendations = labels(Recommendation)
     zone = timezone.get_current_timezone()
     rows = []
     for value in page.object_list:

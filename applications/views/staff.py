@@ -21,7 +21,7 @@ from portal.access import get_permitted_object
 from portal.feedback import refused
 from portal.filterbar import filter_state
 from portal.prepared import prepared
-from portal.rows import render_rows
+from portal.rows import labels, render_rows
 from programs.enums import SectorCode
 from programs.forms import wall_clock
 from programs.queries import managed_intake
@@ -92,9 +92,8 @@ def application_list(request, intake_pk):
 def _rows(values):
     """The page's rows (LIST_COLUMNS), formatted once so the template only prints strings."""
     hosts, totals = queries.list_rows(values)
-    # Labels translated once for the page, not once a row.
-    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
-    sectors = {value: str(label) for value, label in SectorCode.choices}
+    statuses = labels(ApplicationStatus)
+    sectors = labels(SectorCode)
     zone = timezone.get_current_timezone()
     # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
     detail_url = reverse("applications:manage_application", args=[0])[:-2]

@@ -18,7 +18,7 @@ from djmoney.money import Money
 
 from portal.filterbar import filter_state
 from portal.prepared import prepared
-from portal.rows import render_rows
+from portal.rows import labels, render_rows
 from programs import charts, eligibility, queries
 from programs.enums import Direction, HostService, SectorCode
 from programs.filters import HostDirectoryFilter
@@ -93,15 +93,15 @@ def _intake_cards(intakes, now):
     ids = [intake["pk"] for intake in intakes]
     hosts, sectors = queries.intake_hosts(ids), queries.intake_sectors(ids)
     # Labels translated once for the page, not once a card.
-    labels = {
+    card_labels = {
         "deadline_label": _("Deadline"),
         "stipend_label": _("Stipend"),
         "stay_label": _("Stay"),
         "hosts_label": _("Hosts:"),
     }
     opens_label, sectors_label, to_be_announced = _("Opens"), _("Sectors:"), _("to be announced")
-    directions = {value: str(label) for value, label in Direction.choices}
-    sector_labels = {value: str(label) for value, label in SectorCode.choices}
+    directions = labels(Direction)
+    sector_labels = labels(SectorCode)
     country = _country_names()
     # Cards link to "<detail_url><pk>/": one reverse() for the page.
     detail_url = reverse("programs:intake_detail", args=[0])[:-2]
@@ -112,7 +112,7 @@ def _intake_cards(intakes, now):
         focus = ", ".join(sector_labels.get(code, code) for code in sectors.get(pk, []))
         cap = Money(intake["stipend_cap"], intake["stipend_cap_currency"])
         cards[pk] = {
-            **labels,
+            **card_labels,
             "url": f"{detail_url}{pk}/",
             "title": intake["title"],
             "program": intake["program__name"],
@@ -208,9 +208,8 @@ def _host_cards(hosts):
     """The page's host cards (HOST_CARD_COLUMNS), formatted once: the template only prints
     them."""
     sectors = queries.host_sectors([host["pk"] for host in hosts])
-    # Labels translated once for the page, not once a card.
-    sector_labels = {value: str(label) for value, label in SectorCode.choices}
-    service_labels = {value: str(label) for value, label in HostService.choices}
+    sector_labels = labels(SectorCode)
+    service_labels = labels(HostService)
     country = _country_names()
     # Cards link to "<detail_url><pk>/": one reverse() for the page.
     detail_url = reverse("programs:host_detail", args=[0])[:-2]

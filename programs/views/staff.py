@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from portal.access import get_permitted_object
-from portal.rows import render_rows
+from portal.rows import labels, render_rows
 from programs import queries
 from programs.enums import Direction, StaffRole
 
@@ -33,7 +33,7 @@ def program_detail(request, pk):
 
 def _intake_rows(intakes):
     """The program's intakes, formatted once so the template only prints strings."""
-    directions = {value: str(label) for value, label in Direction.choices}
+    directions = labels(Direction)
     # Rows link to "<manage_url><pk>/": one reverse() for the page, not one per row.
     manage_url = reverse("programs:manage_intake", args=[0])[:-2]
     return [
@@ -51,7 +51,7 @@ def _intake_rows(intakes):
 
 
 def _staff_rows(program):
-    roles = {value: str(label) for value, label in StaffRole.choices}
+    roles = labels(StaffRole)
     one_intake = format_html(' <span class="muted">({})</span>', _("one intake"))
     return [
         {"name": name, "role": roles.get(role, role), "scope": one_intake if intake_id else ""}
