@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import HostFit
+from portal.feedback import refused
 from portal.rows import labels, render_rows
 from programs.enums import SectorCode
 
@@ -108,7 +109,7 @@ def give_host_fit(request, application_pk, host_pk):
             target.application, target.host, by=request.user, **form.cleaned_data
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     else:
         messages.success(
             request,

@@ -312,7 +312,7 @@ def accept_replacement(request, intake_pk, conflict_pk):
         try:
             services.assign_reviewer(application, conflict.replacement, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("Replacement assigned."))
     return redirect("applications:assignments", intake_pk=intake.pk)
@@ -341,7 +341,7 @@ def override_screening(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("Screening decision recorded."))
     else:
@@ -358,7 +358,7 @@ def assign(request, pk):
         try:
             services.assign_reviewer(application, form.cleaned_data["reviewer"], by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("Reviewer assigned."))
     else:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import get_permitted_object
+from portal.feedback import refused
 from programs import forms, queries, services
 from programs.enums import StaffRole
 from programs.models import ForeignMarket, HostIncubator
@@ -186,7 +187,7 @@ def intake_desks(request, pk):
         try:
             services.set_desk_offers(intake, offers=formset.offers())
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused(request, error)
         else:
             messages.success(request, _("Desk offers are saved."))
             return redirect("programs:manage_intake", pk=intake.pk)
@@ -292,7 +293,7 @@ def intake_publish(request, pk):
     try:
         services.publish_intake(intake, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        refused(request, error)
     else:
         messages.success(request, _("The intake is published on the public intake list."))
     return redirect("programs:manage_intake", pk=intake.pk)
