@@ -14,6 +14,7 @@ from applications.enums import (
     Recommendation,
 )
 from applications.models import Company
+from applications.services.applying import PROFILE_FIELDS
 from portal.forms import LabelledMoneyMixin
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
@@ -26,21 +27,7 @@ class CompanyForm(LabelledMoneyMixin, forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "country",
-            "city",
-            "website",
-            "sector",
-            "year_founded",
-            "employees",
-            "annual_revenue",
-            "export_markets",
-            "export_revenue_percent",
-            "offering",
-            "paying_customers",
-            "proof",
-        ]
+        fields = PROFILE_FIELDS
         labels = {"name": _("Legal name")}
         help_texts = {
             "name": _("As registered, e.g. “Northwind Engineering Inc.”"),

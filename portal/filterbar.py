@@ -16,6 +16,7 @@ process, so a page builds its FilterSet only for a combination it has not seen.
 from dataclasses import dataclass
 from html import escape
 
+from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
@@ -92,3 +93,11 @@ def filter_state(filterset_class, data, *, options=(), build):
         _states.clear()
     _states[key] = state
     return state
+
+
+def filtered(filterset_class, query, **kwargs):
+    """What the FilterSet selects for a FilterState's ``query``: the queryset a page
+    compiles once per set of filters (portal/prepared.py)."""
+    filters = filterset_class(QueryDict(query), **kwargs)
+    filters.is_valid()
+    return filters.qs

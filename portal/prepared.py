@@ -87,14 +87,15 @@ class Prepared:
         compiled = self.compiled(len(args), shape)
         return compiled.as_instances(compiled.run(args))
 
-    def pages(self, *args, columns, **shape):
+    def pages(self, *args, columns, total=None, **shape):
         """The queryset's ``columns`` as a sequence for the Paginator: a count and a slice,
-        one query each."""
+        one query each; no count query when the caller already knows the ``total``."""
         arity, columns = len(args), tuple(columns)
         return _Pages(
             self.compiled(arity, shape, columns=columns),
             self.compiled(arity, shape, count=True),
             args,
+            total,
         )
 
 
@@ -150,10 +151,12 @@ class _Compiled:
 
 
 class _Pages:
-    def __init__(self, rows, count, args):
-        self.rows, self.counted, self.args = rows, count, args
+    def __init__(self, rows, count, args, total):
+        self.rows, self.counted, self.args, self.total = rows, count, args, total
 
     def count(self):
+        if self.total is not None:
+            return self.total
         return self.counted.run(self.args)[0][0]
 
     def __getitem__(self, window):

@@ -10,7 +10,12 @@ from portal.forms import LabelledMoneyMixin
 from programs import queries
 from programs.enums import HostService, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, MarketGroup
-from programs.services import REVIEW_SETTINGS, check_desk_offers, needs_confirmation
+from programs.services import (
+    BRIEFING_FIELDS,
+    REVIEW_SETTINGS,
+    check_desk_offers,
+    needs_confirmation,
+)
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in TIME_ZONES]
@@ -60,12 +65,7 @@ class MarketForm(forms.ModelForm):
             "languages",
             "time_zone",
             "groups",
-            "summary",
-            "regulation",
-            "tax_and_residency",
-            "intellectual_property",
-            "language_and_culture",
-            "contacts",
+            *BRIEFING_FIELDS,
         ]
         error_messages = {
             "country": {"unique": _("This country is already a market; edit it instead.")}

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -22,7 +22,7 @@ from applications.models import Application
 from applications.views.staff import Echo
 from portal.access import get_permitted_object
 from portal.feedback import refused
-from portal.filterbar import filter_state
+from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
 from portal.rows import labels, render_rows
 from programs import services as programs_services
@@ -92,6 +92,7 @@ def dashboard(request, intake_pk):
     if request.GET.get("format") == "csv":
         filters = bound_filters()
         return _csv(intake, filters.qs if state.valid else filters.queryset.none())
+    counts = queries.status_counts(intake)
     listed = []
     if state.valid:
         listed = _listed.pages(
@@ -99,11 +100,8 @@ def dashboard(request, intake_pk):
             intake=intake,
             settings=(intake.score_aggregate, intake.calibrate_scores, intake.disagreement_points),
             query=state.query,
+            total=_total(state.cleaned, counts),
         )
-    counts = queries.status_counts(intake)
-    total = _total(state.cleaned, counts) if state.valid else None
-    if total is not None:
-        listed = _Counted(listed, total)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(intake, page.object_list)
     query = request.GET.copy()
@@ -142,29 +140,14 @@ def _total(cleaned, counts):
     return sum(counts.get(status, 0) for status in statuses)
 
 
-class _Counted:
-    """A list for the Paginator whose length is known: no count query."""
-
-    def __init__(self, rows, total):
-        self.rows, self.total = rows, total
-
-    def count(self):
-        return self.total
-
-    def __getitem__(self, window):
-        return self.rows[window]
-
-
 @prepared
 def _listed(*, intake, settings, query):
     """The dashboard's applications for an intake, its score settings and a set of filters,
     compiled once for each (portal/prepared.py): building the filtered queryset and its SQL
     cost more than the page's rows."""
-    filters = ReviewFilter(
-        QueryDict(query), queryset=queries.reviewed_applications(intake), intake=intake
+    return filtered(
+        ReviewFilter, query, queryset=queries.reviewed_applications(intake), intake=intake
     )
-    filters.is_valid()
-    return filters.qs
 
 
 def _progress(intake):

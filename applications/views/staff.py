@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.access import get_permitted_object
 from portal.feedback import refused
-from portal.filterbar import filter_state
+from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
 from portal.rows import labels, render_rows
 from programs.enums import SectorCode
@@ -41,11 +41,10 @@ def _listed(*, intake, query):
     """An intake's applications for one set of filters, compiled once for each
     (portal/prepared.py): building the filtered queryset and its SQL cost more than the
     page's rows. Not for the eligibility filter, whose SQL depends on more than this."""
-    filters = ApplicationFilter(
-        QueryDict(query), queryset=queries.intake_applications(intake), intake=intake
-    )  # its options read again: once per compiled query
-    filters.is_valid()
-    return filters.qs
+    # Its options are read again: once per compiled query.
+    return filtered(
+        ApplicationFilter, query, queryset=queries.intake_applications(intake), intake=intake
+    )
 
 
 @login_required

@@ -4,7 +4,6 @@ import datetime
 import zoneinfo
 
 from django.core.paginator import Paginator
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 from djmoney.money import Money
 
-from portal.filterbar import filter_state
+from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
 from portal.rows import labels, render_rows
 from programs import charts, eligibility, queries
@@ -171,9 +170,7 @@ def intake_detail(request, pk):
 def _directory(*, query):
     """The directory's hosts for one set of filters, compiled once for each
     (portal/prepared.py)."""
-    filters = HostDirectoryFilter(QueryDict(query), queryset=queries.host_directory())
-    filters.is_valid()
-    return filters.qs.distinct()
+    return filtered(HostDirectoryFilter, query, queryset=queries.host_directory()).distinct()
 
 
 @require_GET
