@@ -153,6 +153,7 @@ def _review(intake, program, applications, hosts):
     reviews = Review.objects.bulk_create(
         Review(
             application=application,
+            intake=intake,
             reviewer=reviewers[(n + k) % REVIEWERS],
             submitted_at=now,
             recommendation=Recommendation.SUPPORT,

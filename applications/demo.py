@@ -286,7 +286,7 @@ def write_reviews(intake, applications, run, *, merit, assessment, pending=None)
     reviewer_keys = {user.pk: key for key, user in run.users.items()}
     slugs = {application.pk: slug for slug, application in applications.items()}
     criteria = list(intake.criteria.all())
-    for review in Review.objects.filter(application__intake=intake).order_by("pk"):
+    for review in Review.objects.filter(intake=intake).order_by("pk"):
         slug, key = slugs[review.application_id], reviewer_keys[review.reviewer_id]
         if (slug, key) == pending:
             continue

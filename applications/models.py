@@ -455,6 +455,12 @@ class Review(RulesModel):
     """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    # The application's intake, copied when the reviewer is assigned (an application never
+    # changes intake), so that an intake's reviews are one index range: reviewer progress
+    # and the score refresh read them without a join to every application of the intake.
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.CASCADE, related_name="+", editable=False
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
@@ -481,7 +487,13 @@ class Review(RulesModel):
                 fields=["application", "reviewer"], name="one_review_per_reviewer"
             )
         ]
-        indexes = [models.Index(fields=["reviewer", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["reviewer", "submitted_at"]),
+            # Covers reviewer progress: assigned, done and mean given, from the index alone.
+            models.Index(
+                fields=["intake", "reviewer", "submitted_at", "score"], name="review_progress"
+            ),
+        ]
         rules_permissions = {"view": perms.is_the_reviewer, "change": perms.can_score_review}
 
     def __str__(self):

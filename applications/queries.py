@@ -272,7 +272,7 @@ def managers_of(intake):
 def intakes_with_stale_scores():
     """Intakes with a review saved after their scores were last computed."""
     latest_review = (
-        Review.objects.filter(application__intake=OuterRef("pk"), submitted_at__isnull=False)
+        Review.objects.filter(intake=OuterRef("pk"), submitted_at__isnull=False)
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
@@ -374,7 +374,7 @@ def reviewer_progress(intake):
 @prepared
 def _progress(intake_id):
     return (
-        Review.objects.filter(application__intake=intake_id)
+        Review.objects.filter(intake=intake_id)
         .values("reviewer_id")
         .annotate(
             # COUNT(*) and COUNT(submitted_at) (the reviews in), not COUNT(id) and a FILTER:

@@ -151,4 +151,5 @@ class ReviewFactory(factory.django.DjangoModelFactory):
         model = Review
 
     application = factory.SubFactory(ApplicationFactory, status=ApplicationStatus.IN_REVIEW)
+    intake = factory.SelfAttribute("application.intake")
     reviewer = factory.SubFactory(UserFactory)

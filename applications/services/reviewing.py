@@ -166,9 +166,9 @@ class _Pool:
         self.domains = {reviewer.pk: _domain(reviewer.email) for reviewer in self.reviewers}
         self.load = dict.fromkeys(self.domains, 0)
         self.assigned = {}
-        for application_id, reviewer_id in Review.objects.filter(
-            application__intake=intake
-        ).values_list("application_id", "reviewer_id"):
+        for application_id, reviewer_id in Review.objects.filter(intake=intake).values_list(
+            "application_id", "reviewer_id"
+        ):
             self.assigned.setdefault(application_id, set()).add(reviewer_id)
             if reviewer_id in self.load:
                 self.load[reviewer_id] += 1
@@ -223,7 +223,9 @@ def assign_reviewer(application, reviewer, *, by):
     problem = _Pool(application.intake).why_not(reviewer.pk, application.pk, application.company_id)
     if problem:
         raise ValidationError({"reviewer": problem})
-    review = Review.objects.create(application=application, reviewer=reviewer, assigned_by=by)
+    review = Review.objects.create(
+        application=application, intake_id=application.intake_id, reviewer=reviewer, assigned_by=by
+    )
     # The company's declared conflicts wait for a replacement until it has its reviewers.
     if application.reviews.count() >= application.intake.reviewers_per_application:
         Conflict.objects.filter(
@@ -260,7 +262,12 @@ def assign_reviewers(intake, *, by):
         for reviewer_id in chosen:
             pool.take(reviewer_id, application_id)
             created.append(
-                Review(application_id=application_id, reviewer_id=reviewer_id, assigned_by=by)
+                Review(
+                    application_id=application_id,
+                    intake_id=intake.pk,
+                    reviewer_id=reviewer_id,
+                    assigned_by=by,
+                )
             )
         if len(chosen) < missing:
             short.append(application_id)
@@ -397,7 +404,7 @@ def refresh_scores(intake):
     """Recompute every application's combined scores in the intake, in one pass."""
     intake = _lock_intake(intake)
     rows = list(
-        Review.objects.filter(application__intake=intake, submitted_at__isnull=False).values_list(
+        Review.objects.filter(intake=intake, submitted_at__isnull=False).values_list(
             "application_id", "reviewer_id", "score"
         )
     )

@@ -197,7 +197,9 @@ def test_a_manager_cannot_assign_a_conflicted_or_duplicate_reviewer(intake, mana
 def test_the_database_refuses_a_second_review_by_the_same_reviewer(intake):
     review = factories.ReviewFactory(application=application(intake))
     with pytest.raises(IntegrityError):
-        Review.objects.create(application=review.application, reviewer=review.reviewer)
+        Review.objects.create(
+            application=review.application, intake=intake, reviewer=review.reviewer
+        )
 
 
 def test_declaring_a_conflict_removes_the_assignment_and_proposes_a_replacement(
@@ -305,7 +307,7 @@ def test_scores_are_combined_and_calibrated_across_the_intake(intake):
     given = [(a1, harsh, (2, 2)), (a2, harsh, (3, 3)), (a1, lenient, (4, 4)),
              (a3, lenient, (5, 5))]  # fmt: skip
     for target, person, scores in given:
-        review = Review.objects.create(application=target, reviewer=person)
+        review = Review.objects.create(application=target, intake=intake, reviewer=person)
         services.save_review(
             review, by=person, values=values(intake, *scores), comment="",
             recommendation="support",

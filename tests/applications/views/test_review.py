@@ -117,7 +117,7 @@ def test_a_reviewer_sees_others_scores_only_after_giving_their_own(client):
     review = factories.ReviewFactory()
     criterion = factories.RubricCriterionFactory(intake=review.application.intake)
     other = Review.objects.create(
-        application=review.application, reviewer=factories.UserFactory(),
+        application=review.application, intake=review.intake, reviewer=factories.UserFactory(),
         submitted_at=review.application.created_at, score=33, comment="Secret view",
     )  # fmt: skip
     other.scores.create(criterion=criterion, value=2)
