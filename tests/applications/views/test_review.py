@@ -193,3 +193,25 @@ def test_the_dashboard_exports_no_rows_for_filters_it_cannot_read(client):
     response = client.get(f"{url}?status=nonsense&format=csv")
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 1  # the header
+
+
+def test_the_dashboards_kept_fragments_follow_the_intake_and_the_language(client):
+    # The page's fixed parts are rendered once per key ({% cache %}): a new title, a new
+    # score mode or another language must show at once, never an earlier rendering.
+    world = bench.fill(3)
+    intake = world["intake"]
+    client.force_login(world["manager"])
+    url = reverse("applications:review_dashboard", args=[intake.pk])
+    first = client.get(url).content.decode()
+    assert "Review dashboard" in first
+    assert "Scores are raw." in first
+    intake.title = "Autumn <round>"
+    intake.calibrate_scores = True
+    intake.save(update_fields=["title", "calibrate_scores"])
+    changed = client.get(url).content.decode()
+    assert "Autumn &lt;round&gt;</a>" in changed
+    assert "Scores are calibrated" in changed
+    assert 'id="id_calibrate_scores" checked' in changed
+    french = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert "Review dashboard" not in french
+    assert "Tableau de bord" in french
