@@ -326,6 +326,30 @@ def test_scores_are_combined_and_calibrated_across_the_intake(intake):
     assert [a.pk for a in queries.ranked_in_review(intake)] == [a3.pk, a1.pk, a2.pk]
 
 
+def test_reviewer_progress_counts_this_intakes_reviews_only(intake):
+    harsh = reviewer(intake, "harsh@panel.example")
+    idle = reviewer(intake, "idle@panel.example")
+    a1, a2 = application(intake), application(intake)
+    for target, scores in [(a1, (2, 2)), (a2, None)]:
+        review = Review.objects.create(application=target, intake=intake, reviewer=harsh)
+        if scores:
+            services.save_review(
+                review, by=harsh, values=values(intake, *scores), comment="",
+                recommendation="support",
+            )  # fmt: skip
+    # A review of the same reviewer in another intake of the program is not counted.
+    other = factories.IntakeFactory(program=intake.program)
+    factories.ReviewFactory(
+        application__intake=other, reviewer=harsh, submitted_at=timezone.now(), score=90
+    )
+    assert queries.reviewer_progress(intake) == [
+        {"pk": harsh.pk, "email": "harsh@panel.example", "full_name": harsh.full_name,
+         "assigned": 2, "done": 1, "mean_given": Decimal("40")},
+        {"pk": idle.pk, "email": "idle@panel.example", "full_name": idle.full_name,
+         "assigned": 0, "done": 0, "mean_given": None},
+    ]  # fmt: skip
+
+
 def test_stale_scores_are_refreshed_by_the_sweep(intake):
     review = factories.ReviewFactory(
         application=application(intake), submitted_at=timezone.now(), score=Decimal("55")
