@@ -97,6 +97,7 @@ def fill(count):
             proposed_start=intake.placement_starts_on,
             proposed_end=intake.placement_starts_on + datetime.timedelta(days=60),
             objectives=["first-customers"],
+            budget_total=Money(2500, "CAD"),
         )
         for company, user, status in zip(companies, users, statuses, strict=False)
     )

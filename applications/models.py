@@ -221,6 +221,17 @@ class Application(RulesModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    # The budget lines' total in the program's currency (what the applicant asks the stipend
+    # to cover), kept by services.set_budget with the lines; None until a budget is saved.
+    budget_total = MoneyField(
+        _("budget total"),
+        max_digits=14,
+        decimal_places=2,
+        default_currency=settings.PORTAL_CURRENCY,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     deadline_override = models.DateTimeField(
         _("extended deadline"), null=True, blank=True, editable=False
     )

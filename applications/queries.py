@@ -10,7 +10,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Sum,
 )
 from django.utils import timezone
 from django_countries import countries
@@ -27,7 +26,6 @@ from applications.models import (
     Application,
     ApplicationEvent,
     ApplicationScore,
-    BudgetLine,
     Company,
     CompanyMember,
     Conflict,
@@ -177,21 +175,11 @@ def intake_applications(intake):
 
 def for_export(applications):
     """The CSV export's columns, in a fixed number of queries."""
-    budget = (
-        BudgetLine.objects.filter(application=OuterRef("pk"))
-        .values("application")
-        .annotate(total=Sum("amount_converted"))
-        .values("total")
-    )
-    return (
-        applications.select_related("company__sector")
-        .prefetch_related(
-            Prefetch(
-                "host_preferences",
-                queryset=HostPreference.objects.select_related("host").order_by("rank"),
-            )
+    return applications.select_related("company__sector").prefetch_related(
+        Prefetch(
+            "host_preferences",
+            queryset=HostPreference.objects.select_related("host").order_by("rank"),
         )
-        .annotate(budget_cad=Subquery(budget))
     )
 
 
@@ -226,16 +214,14 @@ LIST_COLUMNS = [
     "company__name",
     "company__country",
     "company__sector__code",
+    "budget_total",
 ]
 
 
-def list_rows(page):
-    """Host preferences and budget totals for one page of the manager's list (rows of
-    LIST_COLUMNS): two queries, no model instances, compiled once (portal/prepared.py)."""
-    ids = [row["pk"] for row in page]
-    if not ids:
-        return {}, {}
-    return _host_names.grouped(*ids), dict(_budget_totals.tuples(*ids))
+def host_names(page):
+    """{application id: [host name, ...]} in preference order, for one page of the manager's
+    list (rows of LIST_COLUMNS): one query, compiled once (portal/prepared.py)."""
+    return _host_names.grouped(*[row["pk"] for row in page])
 
 
 @prepared
@@ -244,16 +230,6 @@ def _host_names(*ids):
         HostPreference.objects.filter(application_id__in=ids)
         .order_by("application_id", "rank")
         .values_list("application_id", "host__name")
-    )
-
-
-@prepared
-def _budget_totals(*ids):
-    return (
-        BudgetLine.objects.filter(application_id__in=ids)
-        .values("application_id")
-        .annotate(total=Sum("amount_converted"))
-        .values_list("application_id", "total")
     )
 
 

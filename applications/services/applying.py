@@ -351,7 +351,8 @@ def set_budget(application, *, by, version, lines, editor=""):
         )
     locked.budget_lines.all().delete()
     BudgetLine.objects.bulk_create(rows)
-    return _bump(locked, by=by, fields=[], editor=editor)
+    locked.budget_total = total if rows else None
+    return _bump(locked, by=by, fields=["budget_total", "budget_total_currency"], editor=editor)
 
 
 def sniff_content_type(upload):

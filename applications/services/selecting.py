@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,7 +33,6 @@ from applications.enums import (
 )
 from applications.models import (
     Application,
-    BudgetLine,
     HostFitOpinion,
     HostPreference,
     Offer,
@@ -151,16 +150,10 @@ def read_problem(run):
     cap = to_program_currency(intake.stipend_cap)[0].amount
     shortlist = list(
         Application.objects.filter(intake=intake, status=S.SHORTLISTED)
-        .values_list("pk", f"score_summary__{field}", "company__sector__code")
+        .values_list("pk", f"score_summary__{field}", "company__sector__code", "budget_total")
         .order_by("pk")
     )
-    keys = [pk for pk, _merit, _sector in shortlist]
-    requested = dict(
-        BudgetLine.objects.filter(application__in=keys)
-        .values("application")
-        .annotate(total=Sum("amount_converted"))
-        .values_list("application", "total")
-    )
+    keys = [pk for pk, _merit, _sector, _requested in shortlist]
     preferences = {}
     for application_id, host_id in (
         HostPreference.objects.filter(application__in=keys)
@@ -182,11 +175,11 @@ def read_problem(run):
         selection.Candidate(
             key=pk,
             merit=Decimal(merit or 0),
-            stipend=min(Decimal(requested.get(pk) or 0), cap),
+            stipend=min(Decimal(requested or 0), cap),
             preferences=tuple(preferences.get(pk, ())),
             sector=sector or "",
         )
-        for pk, merit, sector in shortlist
+        for pk, merit, sector, requested in shortlist
     ]
     return selection.Problem(
         candidates=candidates,

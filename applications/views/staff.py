@@ -90,7 +90,7 @@ def application_list(request, intake_pk):
 
 def _rows(values):
     """The page's rows (LIST_COLUMNS), formatted once so the template only prints strings."""
-    hosts, totals = queries.list_rows(values)
+    hosts = queries.host_names(values)
     statuses = labels(ApplicationStatus)
     sectors = labels(SectorCode)
     zone = timezone.get_current_timezone()
@@ -99,7 +99,7 @@ def _rows(values):
     rows = []
     for value in values:
         submitted = value["submitted_at"]
-        total = totals.get(value["pk"])
+        total = value["budget_total"]
         rows.append(
             {
                 "url": f"{detail_url}{value['pk']}/",
@@ -154,7 +154,7 @@ def _csv_row(application):
         safe(" > ".join(p.host.name for p in application.host_preferences.all())),
         application.proposed_start or "",
         application.proposed_end or "",
-        application.budget_cad if application.budget_cad is not None else "",
+        application.budget_total.amount if application.budget_total is not None else "",
     ]
 
 

@@ -63,6 +63,8 @@ def shortlisted(intake, name, score, hosts, stipend=3000):
         application=application, category="travel", amount=Money(stipend, "CAD"), rate=1,
         amount_converted=Money(stipend, "CAD"),
     )  # fmt: skip
+    application.budget_total = Money(stipend, "CAD")
+    application.save(update_fields=["budget_total", "budget_total_currency"])
     application.owner = owner
     return application
 

@@ -130,6 +130,13 @@ def test_the_budget_is_converted_at_the_recorded_rate_and_capped(owner, draft):
             version=updated.version,
             lines=[(BudgetCategory.TRAVEL, "Business class", Money(4000.01, "CAD"))],
         )
+    # The application keeps the total (lists and selection read it); a refused budget
+    # leaves it as it was, and an emptied one has none.
+    updated.refresh_from_db()
+    assert updated.budget_total == Money(2850, "CAD")
+    emptied = services.set_budget(updated, by=owner.user, version=updated.version, lines=[])
+    emptied.refresh_from_db()
+    assert emptied.budget_total is None
 
 
 def test_a_currency_without_a_rate_is_refused(owner, draft):

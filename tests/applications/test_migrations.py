@@ -1,6 +1,7 @@
 """Data migrations, run forwards over rows written with the models of their time."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -8,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("applications", "0007_selection"), ("programs", "0009_decisions_released")]
-AFTER = [("applications", "0008_review_intake")]
+AFTER = [("applications", "0009_application_budget_total")]
 
 
 def migrate(targets):
@@ -19,7 +20,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_reviews_get_their_applications_intake():
+def test_existing_reviews_get_their_intake_and_applications_their_budget_total():
     apps = migrate(BEFORE)
     User = apps.get_model("portal", "User")
     Program = apps.get_model("programs", "Program")
@@ -51,11 +52,21 @@ def test_existing_reviews_get_their_applications_intake():
     ]
     for application in applications:
         Review.objects.create(application=application, reviewer=reviewer)
+    BudgetLine = apps.get_model("applications", "BudgetLine")
+    for category, amount in [("travel", "1800.50"), ("other", "700")]:
+        BudgetLine.objects.create(
+            application=applications[0], category=category, amount=amount, rate=1,
+            amount_converted=amount,
+        )  # fmt: skip
 
     apps = migrate(AFTER)
     Review = apps.get_model("applications", "Review")
     copied = set(Review.objects.values_list("application__intake_id", "intake_id"))
     assert copied == {(intake.pk, intake.pk) for intake in intakes}
+    Application = apps.get_model("applications", "Application")
+    totals = dict(Application.objects.values_list("pk", "budget_total"))
+    assert totals == {applications[0].pk: Decimal("2500.50"), applications[1].pk: None}
+    assert Application.objects.get(pk=applications[0].pk).budget_total_currency == "CAD"
     migrate(_latest())
 
 

@@ -1,11 +1,13 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from djmoney.money import Money
 
 from applications import services
 from applications.enums import MemberRole
@@ -54,8 +56,21 @@ def test_the_list_runs_the_same_queries_for_3_and_300_applications(client, manag
     add_applications(intake, 3)
     few = list_queries(client, url)
     add_applications(intake, 297)
-    assert list_queries(client, url) == few
+    assert list_queries(client, url) == few == 10
     assert client.get(url).context["page"].paginator.count == 300
+
+
+def test_the_list_shows_each_budget_total_in_the_programs_currency(client, manager, intake):
+    add_applications(intake, 2)
+    budgeted, empty = intake.applications.order_by("company__name")
+    owner = budgeted.company.members.get().user
+    services.set_budget(
+        budgeted, by=owner, version=budgeted.version,
+        lines=[("travel", "Flights", Money("1800.50", "CAD")), ("other", "", Money(700, "CAD"))],
+    )  # fmt: skip
+    url = reverse("applications:intake_applications", args=[intake.pk])
+    cells = re.findall(r'<td class="num">([^<]*)</td>', client.get(url).content.decode())
+    assert cells == ["2,500.50", "—"]
 
 
 def test_the_list_filters_by_sector_and_searches_companies(client, manager, intake):
