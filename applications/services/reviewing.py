@@ -218,6 +218,9 @@ def assign_reviewer(application, reviewer, *, by):
     """A manager assigns one reviewer by hand; the same checks as automatic assignment."""
     _require(by, "applications.assign_application", application)
     _lock_intake(application.intake)
+    # Read the status under the application's lock, which every transition takes: an
+    # application shortlisted or withdrawn a moment ago is not assigned.
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in REVIEWABLE:
         raise ValidationError(_("Only applications in review can be assigned to reviewers."))
     problem = _Pool(application.intake).why_not(reviewer.pk, application.pk, application.company_id)
@@ -314,8 +317,16 @@ def declare_conflict(review, *, by, reason):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Say briefly what the conflict is.")})
-    application = review.application
-    intake = _lock_intake(application.intake)
+    intake = _lock_intake(review.intake)
+    # The assignment and the application's status as they are now, under their locks.
+    review = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if review is None:
+        raise ValidationError(_("This assignment has already been removed."))
+    application = Application.objects.select_for_update().get(pk=review.application_id)
+    if application.status not in REVIEWABLE:
+        raise ValidationError(
+            _("The review of this application has closed; tell the program's managers.")
+        )
     had_score = review.submitted_at is not None
     review.delete()
     conflict, _created = Conflict.objects.update_or_create(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
+from portal.feedback import refused
 from portal.rows import labels
 
 PAGE_SIZE = 50
@@ -125,7 +126,11 @@ def declare_conflict(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say briefly what the conflict is."))
         return redirect("applications:review", pk=review.pk)
-    services.declare_conflict(review, by=request.user, reason=form.cleaned_data["reason"])
+    try:
+        services.declare_conflict(review, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        refused(request, error)
+        return redirect("applications:reviews")
     messages.success(
         request,
         _("Conflict recorded. The application is no longer yours to review; the program "

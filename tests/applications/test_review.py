@@ -13,6 +13,7 @@ from django.utils import timezone
 from applications import queries, services
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.models import (
+    Application,
     ApplicationEvent,
     ApplicationScore,
     Conflict,
@@ -233,6 +234,28 @@ def test_only_the_reviewer_declares_their_own_conflict(intake, manager):
     with pytest.raises(ValidationError, match="what the conflict is"):
         services.declare_conflict(review, by=review.reviewer, reason="")
     assert Review.objects.filter(pk=review.pk).exists()
+
+
+def test_a_stale_assignment_or_a_closed_review_cannot_take_a_conflict_or_a_reviewer(
+    intake, manager
+):
+    ann = reviewer(intake, "ann@panel.example")
+    target = application(intake)
+    review = services.assign_reviewer(target, ann, by=manager)
+    # Withdrawn in another request after these pages were opened (stale objects below).
+    stale = Application.objects.get(pk=target.pk)
+    owner = factories.CompanyMemberFactory(company=target.company, role="owner").user
+    services.withdraw_application(target, by=owner)
+    with pytest.raises(ValidationError, match="review of this application has closed"):
+        services.declare_conflict(review, by=ann, reason="Former employer")
+    assert Review.objects.filter(pk=review.pk).exists()
+    assert not Conflict.objects.exists()
+    with pytest.raises(ValidationError, match="Only applications in review"):
+        services.assign_reviewer(stale, reviewer(intake, "bob@panel2.example"), by=manager)
+    # An assignment a manager removed meanwhile is refused with a message, not a crash.
+    Review.objects.filter(pk=review.pk).delete()
+    with pytest.raises(ValidationError, match="already been removed"):
+        services.declare_conflict(review, by=ann, reason="Former employer")
 
 
 # Reviews and scores ------------------------------------------------------------------------
