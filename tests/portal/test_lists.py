@@ -1,0 +1,34 @@
+"""The filter bar and pagination tags: the markup of the list pages, every value escaped."""
+
+from django.core.paginator import Paginator
+from django.utils import translation
+
+from portal.filterbar import FilterField
+from portal.templatetags.lists import filter_bar, pagination
+
+
+def test_pagination_links_keep_the_lists_other_parameters_escaped():
+    page = Paginator(range(120), 50).get_page(2)
+    html = pagination(page, "q=a%26b&sector=<it>")
+    assert html == (
+        '\n<nav class="pagination" aria-label="Pages">\n'
+        '  <a href="?q=a%26b&amp;sector=&lt;it&gt;&amp;page=1">Previous</a>\n'
+        "  <span>Page 2 of 3</span>\n"
+        '  <a href="?q=a%26b&amp;sector=&lt;it&gt;&amp;page=3">Next</a>\n'
+        "</nav>\n"
+    )
+    assert pagination(Paginator(range(3), 50).get_page(1), "") == ""
+    with translation.override("fr"):
+        assert "Page 1 sur 3" in pagination(Paginator(range(120), 50).get_page(1))
+
+
+def test_the_filter_bar_escapes_what_a_visitor_typed():
+    fields = [
+        FilterField("q", "id_q", "Company", '"><script>x</script>', ""),
+        FilterField("status", "id_status", "Status", "", '<option value="">Any</option>'),
+    ]
+    html = filter_bar(fields, label="Filter applications", clear_url="/list/", csv_query="a=1")
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+    assert '<select name="status" id="id_status"><option value="">Any</option></select>' in html
+    assert '<a href="?a=1&amp;format=csv">Download CSV</a>' in html
+    assert "format=csv" not in filter_bar(fields, label="Hosts", clear_url="/hosts/")
