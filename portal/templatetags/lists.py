@@ -31,13 +31,15 @@ def filter_bar(fields, *, label, clear_url, csv_query=None):
             f'<div class="field"><label for="{field_id}">{escape(str(field.label))}</label>\n'
             f"{control}\n</div>\n"
         )
+    # Translations outside the f-strings, where makemessages finds them.
+    submit, clear, download = escape(_("Filter")), escape(_("Clear")), escape(_("Download CSV"))
     parts.append(
-        f'<div class="form-actions"><button type="submit" class="button">{escape(_("Filter"))}'
-        f'</button> <a href="{escape(clear_url)}">{escape(_("Clear"))}</a>'
+        f'<div class="form-actions"><button type="submit" class="button">{submit}</button> '
+        f'<a href="{escape(clear_url)}">{clear}</a>'
     )
     if csv_query is not None:
         query = f"{escape(csv_query)}&amp;" if csv_query else ""
-        parts.append(f' · <a href="?{query}format=csv">{escape(_("Download CSV"))}</a>')
+        parts.append(f' · <a href="?{query}format=csv">{download}</a>')
     parts.append("</div>\n</form>")
     return SafeString("".join(parts))
 
@@ -49,15 +51,17 @@ def pagination(page, query=""):
     if not page.has_other_pages():
         return ""
     prefix = f"?{escape(query)}&amp;page=" if query else "?page="
-    parts = [f'\n<nav class="pagination" aria-label="{escape(_("Pages"))}">\n  ']
+    # Translations outside the f-strings, where makemessages finds them.
+    pages, previous, following = escape(_("Pages")), escape(_("Previous")), escape(_("Next"))
+    parts = [f'\n<nav class="pagination" aria-label="{pages}">\n  ']
     if page.has_previous():
-        parts.append(f'<a href="{prefix}{page.previous_page_number()}">{escape(_("Previous"))}</a>')
+        parts.append(f'<a href="{prefix}{page.previous_page_number()}">{previous}</a>')
     of = _("Page %(number)s of %(total)s") % {
         "number": page.number,
         "total": page.paginator.num_pages,
     }
     parts.append(f"\n  <span>{escape(of)}</span>\n  ")
     if page.has_next():
-        parts.append(f'<a href="{prefix}{page.next_page_number()}">{escape(_("Next"))}</a>')
+        parts.append(f'<a href="{prefix}{page.next_page_number()}">{following}</a>')
     parts.append("\n</nav>\n")
     return SafeString("".join(parts))

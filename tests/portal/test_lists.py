@@ -19,7 +19,10 @@ def test_pagination_links_keep_the_lists_other_parameters_escaped():
     )
     assert pagination(Paginator(range(3), 50).get_page(1), "") == ""
     with translation.override("fr"):
-        assert "Page 1 sur 3" in pagination(Paginator(range(120), 50).get_page(1))
+        french = pagination(Paginator(range(120), 50).get_page(2))
+    assert "Page 2 sur 3" in french
+    assert ">Précédent</a>" in french
+    assert ">Suivant</a>" in french
 
 
 def test_the_filter_bar_escapes_what_a_visitor_typed():
@@ -32,3 +35,8 @@ def test_the_filter_bar_escapes_what_a_visitor_typed():
     assert '<select name="status" id="id_status"><option value="">Any</option></select>' in html
     assert '<a href="?a=1&amp;format=csv">Download CSV</a>' in html
     assert "format=csv" not in filter_bar(fields, label="Hosts", clear_url="/hosts/")
+    with translation.override("fr"):
+        french = filter_bar(fields, label="Filtrer", clear_url="/list/", csv_query="")
+    assert ">Filtrer</button>" in french
+    assert ">Effacer</a>" in french
+    assert ">Télécharger en CSV</a>" in french
