@@ -121,11 +121,12 @@ def dashboard(request, intake_pk):
             "reviewers_html": render_rows(
                 "applications/review/_reviewer.row.html", _progress(intake)
             ),
-            "counts": [
-                (label, counts[value])
-                for value, label in ApplicationStatus.choices
+            # "In review: 12 · Shortlisted: 3", one string (the template escapes it).
+            "counts": " · ".join(
+                f"{label}: {counts[value]}"
+                for value, label in labels(ApplicationStatus).items()
                 if counts.get(value)
-            ],  # fmt: skip
+            ),
             # The two small forms are drawn by hand in the template (see portal/rows.py for
             # why); their fields are ScoreModeForm's and ShortlistTopForm's.
             "aggregates": ScoreAggregate.choices,

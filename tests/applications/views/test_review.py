@@ -204,6 +204,8 @@ def test_the_dashboards_kept_fragments_follow_the_intake_and_the_language(client
     url = reverse("applications:review_dashboard", args=[intake.pk])
     first = client.get(url).content.decode()
     assert "Review dashboard" in first
+    # bench.fill(3): one shortlisted, two in review, in the statuses' order.
+    assert '<p class="muted">In review: 2 · Shortlisted: 1</p>' in first
     assert "Scores are raw." in first
     intake.title = "Autumn <round>"
     intake.calibrate_scores = True
