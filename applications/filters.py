@@ -76,7 +76,7 @@ class ApplicationFilter(django_filters.FilterSet):
     @staticmethod
     def options(intake):
         """The market and host choices, as plain values (a key for portal.filterbar)."""
-        return tuple(queries.market_choices()), tuple(queries.host_choices(intake.pk))
+        return queries.filter_choices(intake.pk)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(company__name__icontains=value))

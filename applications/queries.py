@@ -182,19 +182,16 @@ def for_export(applications):
     )
 
 
-def market_choices():
-    """Every market as (country code, name), for the manager's market filter."""
-    return [(code, countries.name(code)) for (code,) in _market_codes.tuples()]
-
-
-@prepared
-def _market_codes():
-    return ForeignMarket.objects.order_by("country").values_list("country")
-
-
-def host_choices(intake_id):
-    """The intake's hosts as (id, name), for the manager's host filter."""
-    return _intake_hosts.tuples(intake_id)
+def filter_choices(intake_id):
+    """The manager's market and host filters for an intake, from one query: the markets of
+    the intake's hosts as (country code, name), by code (applicants can rank no other), and
+    the hosts as (id, name), by name."""
+    hosts = _intake_hosts.tuples(intake_id)
+    codes = sorted({code for _pk, _name, code in hosts})
+    return (
+        tuple((code, countries.name(code)) for code in codes),
+        tuple((pk, name) for pk, name, _code in hosts),
+    )
 
 
 @prepared
@@ -202,7 +199,7 @@ def _intake_hosts(intake_id):
     return (
         HostIncubator.objects.filter(desk_offers__intake=intake_id)
         .order_by("name")
-        .values_list("pk", "name")
+        .values_list("pk", "name", "market__country")
     )
 
 
