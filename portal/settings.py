@@ -193,10 +193,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Template fragments ({% cache %}) are rendered from their keys alone (ids, settings, the
 # language), so each process keeps its own: no invalidation to share, no network round trip.
+# In development they last two seconds, so that an edited template shows on the next reload.
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",
-    "TIMEOUT": None,
+    "TIMEOUT": 2 if DEBUG else None,
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
