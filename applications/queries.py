@@ -56,17 +56,18 @@ def _companies_of(user_id):
     )
 
 
-def member_addresses(company_ids):
-    """Each company's members' email addresses, sorted: {company id: [address, ...]}, in
-    one query whatever the number of companies (for emails to many applicants at once)."""
-    addresses = {}
-    for company_id, email in (
+def member_recipients(company_ids):
+    """Each company's members as (email address, language), by address: {company id:
+    [(address, language), ...]}, in one query whatever the number of companies (for emails to
+    many applicants at once, each in its reader's language)."""
+    recipients = {}
+    for company_id, email, language in (
         CompanyMember.objects.filter(company_id__in=company_ids)
         .order_by("company_id", "user__email")
-        .values_list("company_id", "user__email")
+        .values_list("company_id", "user__email", "user__language")
     ):
-        addresses.setdefault(company_id, []).append(email)
-    return addresses
+        recipients.setdefault(company_id, []).append((email, language))
+    return recipients
 
 
 def companies_visible_to(user):

@@ -1,12 +1,18 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import get_language
 
 from portal.services import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's emails go through the portal's outbox and Celery, like every other email."""
+
+    def save_user(self, request, user, form, commit=True):
+        # A new account keeps the language its person signed up in, for the emails to come.
+        user.language = get_language() or ""
+        return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, context)

@@ -3,9 +3,11 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
@@ -37,6 +39,37 @@ def queue_email(*, key, to, subject, body, html_body="", from_email="", held_in=
     if created and not held_in:
         transaction.on_commit(lambda: dispatch_email(email.pk))
     return email
+
+
+def remember_language(user, language):
+    """Keep the language a signed-in person chose, for what the portal sends them later."""
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
+def queue_email_to_people(people, *, key, template, context, held_in=""):
+    """Queue an email to ``people``, (address, language) pairs, in each person's language.
+
+    One email per language among them, its subject and body rendered from
+    ``<template>_subject.txt`` and ``<template>_message.txt`` in that language (a person with
+    none set gets the site's); each is keyed ``<key>:<language>``, so queueing again changes
+    nothing. Returns the emails.
+    """
+    by_language = {}
+    for address, language in people:
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(address)
+    emails = []
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
+            subject = render_to_string(f"{template}_subject.txt", context)
+            body = render_to_string(f"{template}_message.txt", context)
+        emails.append(
+            queue_email(
+                key=f"{key}:{language}", to=addresses, subject=subject, body=body, held_in=held_in
+            )
+        )
+    return emails
 
 
 @transaction.atomic

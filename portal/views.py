@@ -3,9 +3,11 @@ from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views import i18n
 from django.views.decorators.http import require_GET
 
 from portal.dashboard import sections_for
+from portal.services import remember_language
 
 
 @require_GET
@@ -18,6 +20,15 @@ def home(request):
 def dashboard(request):
     """One address for everyone: it shows each person the work their roles give them."""
     return render(request, "portal/dashboard.html", {"sections": sections_for(request)})
+
+
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is also kept on their account,
+    so that emails reach them in it."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and response.status_code == 302:
+        remember_language(request.user, request.POST.get("language", ""))
+    return response
 
 
 def forbidden(request, exception=None):

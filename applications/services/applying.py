@@ -32,7 +32,7 @@ from applications.models import (
     CompanyMember,
     HostPreference,
 )
-from portal.services import queue_email, queue_task
+from portal.services import queue_email, queue_email_to_people, queue_task
 from programs.enums import Phase
 from programs.phases import phase_of
 from programs.services import to_program_currency
@@ -434,8 +434,9 @@ def missing_items(application):
     return missing
 
 
-def _applicant_addresses(application):
-    return queries.member_addresses([application.company_id]).get(application.company_id, [])
+def _applicants(application):
+    """The company's members as (address, language), for queue_email_to_people."""
+    return queries.member_recipients([application.company_id]).get(application.company_id, [])
 
 
 @transaction.atomic
@@ -467,11 +468,11 @@ def submit_application(application, *, by, now=None):
 
     queue_task(screen_application, application_id=submitted.pk)
     context = {"application": submitted, "company": submitted.company, "intake": submitted.intake}
-    queue_email(
+    queue_email_to_people(
+        _applicants(submitted),
         key=f"application-submitted:{submitted.pk}",
-        to=_applicant_addresses(submitted),
-        subject=render_to_string("applications/email/submitted_subject.txt", context),
-        body=render_to_string("applications/email/submitted_message.txt", context),
+        template="applications/email/submitted",
+        context=context,
     )
     application.status, application.submitted_at = submitted.status, submitted.submitted_at
     return submitted
@@ -523,7 +524,7 @@ def remind_drafts(now=None):
         )
         .select_related("intake", "company")
     )
-    addresses = queries.member_addresses({application.company_id for application in drafts})
+    recipients = queries.member_recipients({application.company_id for application in drafts})
     for application in drafts:
         left = application.deadline - now
         if left <= datetime.timedelta(0):
@@ -543,9 +544,9 @@ def remind_drafts(now=None):
             + reverse("applications:step", args=[application.pk, "review"]),
         }
         with transaction.atomic():
-            queue_email(
+            queue_email_to_people(
+                recipients.get(application.company_id, []),
                 key=f"draft-reminder:{application.pk}:{hours}",
-                to=addresses.get(application.company_id, []),
-                subject=render_to_string("applications/email/reminder_subject.txt", context),
-                body=render_to_string("applications/email/reminder_message.txt", context),
+                template="applications/email/reminder",
+                context=context,
             )

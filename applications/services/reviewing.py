@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ from applications.models import (
     Screening,
 )
 from applications.services.applying import transition
-from portal.services import queue_email, queue_task
+from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
 
 S = ApplicationStatus
@@ -285,16 +284,21 @@ def _tell_reviewers(intake, reviews):
         by_reviewer.setdefault(review.reviewer_id, []).append(review)
     if not by_reviewer:
         return
-    emails = dict(queries.reviewers_of(intake).values_list("pk", "email"))
+    people = {
+        pk: (email, language)
+        for pk, email, language in queries.reviewers_of(intake).values_list(
+            "pk", "email", "language"
+        )
+    }
     for reviewer_id, batch in by_reviewer.items():
         context = {"intake": intake, "count": len(batch), "link": _link("applications:reviews"),
                    "due": intake.reviews_due_at}  # fmt: skip
-        queue_email(
+        queue_email_to_people(
+            [people[reviewer_id]],
             # The first new review names the batch: the same batch is never announced twice.
             key=f"reviews-assigned:{reviewer_id}:{min(r.pk for r in batch)}",
-            to=[emails[reviewer_id]],
-            subject=render_to_string("applications/email/assigned_subject.txt", context),
-            body=render_to_string("applications/email/assigned_message.txt", context),
+            template="applications/email/assigned",
+            context=context,
         )
 
 
@@ -336,15 +340,15 @@ def declare_conflict(review, *, by, reason):
     )
     conflict.replacement_id = propose_replacement(application)
     conflict.save(update_fields=["replacement"])
-    managers = list(queries.managers_of(intake).values_list("email", flat=True))
+    managers = list(queries.managers_of(intake).values_list("email", "language"))
     if managers:
         context = {"conflict": conflict, "application": application, "intake": intake,
                    "link": _link("applications:assignments", intake.pk)}  # fmt: skip
-        queue_email(
+        queue_email_to_people(
+            managers,
             key=f"conflict:{conflict.pk}:{application.pk}",
-            to=managers,
-            subject=render_to_string("applications/email/conflict_subject.txt", context),
-            body=render_to_string("applications/email/conflict_message.txt", context),
+            template="applications/email/conflict",
+            context=context,
         )
     if had_score:
         _refresh_later(intake)
@@ -447,7 +451,7 @@ def remind_reviewers(now=None):
             application__intake__reviews_due_at__gt=now,
             application__intake__reviews_due_at__lte=horizon,
         )
-        .values("reviewer_id", "reviewer__email", "application__intake_id")
+        .values("reviewer_id", "reviewer__email", "reviewer__language", "application__intake_id")
         .annotate(due_at=F("application__intake__reviews_due_at"))
         .order_by()
         .distinct()
@@ -459,12 +463,12 @@ def remind_reviewers(now=None):
         intake = intakes[row["application__intake_id"]]
         context = {"intake": intake, "hours": hours, "link": _link("applications:reviews")}
         with transaction.atomic():
-            queue_email(
+            queue_email_to_people(
+                [(row["reviewer__email"], row["reviewer__language"])],
                 key=f"review-reminder:{intake.pk}:{row['reviewer_id']}:"
                 f"{row['due_at'].isoformat()}:{hours}",
-                to=[row["reviewer__email"]],
-                subject=render_to_string("applications/email/review_reminder_subject.txt", context),
-                body=render_to_string("applications/email/review_reminder_message.txt", context),
+                template="applications/email/review_reminder",
+                context=context,
             )
 
 

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -39,9 +38,9 @@ from applications.models import (
     SelectionRun,
     SlateEntry,
 )
-from applications.services.applying import _applicant_addresses, transition
+from applications.services.applying import _applicants, transition
 from applications.services.reviewing import _link, _lock_intake, _require
-from portal.services import queue_email, queue_task, release_batch
+from portal.services import queue_email_to_people, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
 from programs.services import to_program_currency
 
@@ -384,10 +383,10 @@ def confirm_slate(run, *, by):
     if problems:
         raise ValidationError(problems)
     note = _("Selection run %(number)s, confirmed.") % {"number": run.number}
-    addresses = queries.member_addresses({entry.application.company_id for entry in entries})
+    recipients = queries.member_recipients({entry.application.company_id for entry in entries})
     for entry in entries:
         application = entry.application
-        to = addresses.get(application.company_id, [])
+        to = recipients.get(application.company_id, [])
         if entry.host_id is not None:
             transition(application, to=S.OFFERED, by=by, note=note)
             offer = Offer.objects.create(
@@ -422,6 +421,8 @@ def _lock_applications(run):
 
 
 def _tell_decision(application, *, offer=None, held=False, to=None):
+    """The decision email to the company's members (``to``: their (address, language)
+    pairs, when the caller has read them already), each in their language."""
     intake = application.intake
     context = {
         "application": application,
@@ -435,11 +436,11 @@ def _tell_decision(application, *, offer=None, held=False, to=None):
     key = f"decision:{application.pk}:{application.status}"
     if offer is not None:
         key = f"offer:{offer.pk}"
-    queue_email(
+    queue_email_to_people(
+        _applicants(application) if to is None else to,
         key=key,
-        to=_applicant_addresses(application) if to is None else to,
-        subject=render_to_string("applications/email/decision_subject.txt", context),
-        body=render_to_string("applications/email/decision_message.txt", context),
+        template="applications/email/decision",
+        context=context,
         held_in=queries.decisions_batch(intake) if held else "",
     )
 

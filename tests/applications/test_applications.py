@@ -218,6 +218,27 @@ def test_submission_locks_the_draft_and_emails_once(
     assert len(mail.outbox) == 1
 
 
+def test_the_confirmation_reaches_each_member_in_their_language(
+    owner, draft, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    owner.user.language = "fr"
+    owner.user.save(update_fields=["language"])
+    english = factories.CompanyMemberFactory(company=owner.company, user__language="en").user
+    unset = factories.CompanyMemberFactory(company=owner.company, user__language="").user
+    application = complete(draft, owner.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, by=owner.user)
+    title = application.intake.title
+    sent = sorted((sorted(m.to), m.subject) for m in mail.outbox)
+    assert sent == sorted([
+        (sorted([english.email, unset.email]), f"Application received: {title}"),
+        ([owner.user.email], f"Candidature reçue : {title}"),
+    ])  # fmt: skip
+    french = next(m for m in mail.outbox if m.to == [owner.user.email])
+    assert f"Nous avons reçu la candidature de {owner.company.name}" in french.body
+
+
 def test_submission_after_the_deadline_is_refused_and_nothing_is_lost(
     owner, draft, settings, tmp_path
 ):

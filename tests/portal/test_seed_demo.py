@@ -285,7 +285,7 @@ def test_seed_demo_takes_the_winter_round_through_selection(
     accepted = offers["Rideau Payments Inc."].application_id
     assert sorted(
         OutgoingEmail.objects.filter(
-            key__in=[f"offer:{replacement.pk}", f"decision:{accepted}:accepted"]
+            key__in=[f"offer:{replacement.pk}:en", f"decision:{accepted}:accepted:en"]
         ).values_list("to", "status")
     ) == [
         (["owner@maplepixel.demo.softlanding.example"], EmailStatus.SENT),

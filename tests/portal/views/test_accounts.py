@@ -144,3 +144,34 @@ def test_pages_switch_to_french(client):
     assert '<html lang="fr">' in html
     assert "Créer un compte" in html or "Inscription" in html
     assert "Aller au contenu principal" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_account_keeps_the_language_it_was_made_in(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    sign_up(client)
+    assert User.objects.get(email="founder@northwind.example").language == "fr"
+    # The verification email itself went out in French.
+    assert mail.outbox[0].subject != "Confirm your email address for the soft-landing portal"
+
+
+@pytest.mark.django_db
+def test_a_signed_in_persons_language_choice_is_kept_for_their_emails(client, make_user):
+    person = make_user(language="")
+    client.force_login(person)
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/dashboard/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+    person.refresh_from_db()
+    assert person.language == "fr"
+    # A language the portal does not have changes nothing.
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    person.refresh_from_db()
+    assert person.language == "fr"
+
+
+@pytest.mark.django_db
+def test_a_visitors_language_choice_is_only_a_cookie(client, settings):
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
