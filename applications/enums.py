@@ -160,5 +160,15 @@ class OfferStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+# An offer is answered once, or expires; services.selecting.close_offer is the one way its
+# status changes. Its audit row is the application's event, written with it (offered to
+# accepted, declined or not selected).
+OFFER_TRANSITIONS = {
+    OfferStatus.OPEN: {OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED},
+    OfferStatus.ACCEPTED: set(),
+    OfferStatus.DECLINED: set(),
+    OfferStatus.EXPIRED: set(),
+}
+
 # Offers that hold a desk and a stipend.
 HOLDING_OFFER_STATUSES = [OfferStatus.OPEN, OfferStatus.ACCEPTED]

@@ -17,11 +17,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications import queries, scoring, selection
 from applications.enums import (
     ACTIVE_RUN_STATUSES,
     HOLDING_OFFER_STATUSES,
+    OFFER_TRANSITIONS,
     UNPLACEABLE,
     ApplicationStatus,
     HostFit,
@@ -489,14 +491,42 @@ def _lock_open_offer(offer, by, now):
     return offer
 
 
+# What an offer's end means for its application, and the note its event carries.
+_OFFER_OUTCOMES = {
+    OfferStatus.ACCEPTED: (S.ACCEPTED, gettext_lazy("Offer accepted.")),
+    OfferStatus.DECLINED: (S.DECLINED, ""),
+    OfferStatus.EXPIRED: (S.NOT_SELECTED, gettext_lazy("The offer expired unanswered.")),
+}
+
+
+def close_offer(offer, *, to, by, now, note=""):
+    """The one way an offer's status changes (``offer`` locked by the caller): checked
+    against OFFER_TRANSITIONS, and recorded with the application's own transition."""
+    if to not in OFFER_TRANSITIONS[offer.status]:
+        raise ValidationError(
+            _("This offer is already %(status)s.")
+            % {"status": OfferStatus(offer.status).label.lower()}
+        )
+    application_status, default_note = _OFFER_OUTCOMES[to]
+    transition(offer.application, to=application_status, by=by, note=note or str(default_note))
+    offer.status = to
+    fields = ["status"]
+    if by is not None:  # answered by the owner, not expired by the beat job
+        offer.answered_at, offer.answered_by = now, by
+        fields += ["answered_at", "answered_by"]
+    if to == OfferStatus.DECLINED:
+        offer.decline_reason = note
+        fields.append("decline_reason")
+    offer.save(update_fields=fields)
+    return offer
+
+
 @transaction.atomic
 def accept_offer(offer, *, by, now=None):
     """The company's owner takes the place, before the deadline (checked here, now)."""
     now = now or timezone.now()
     offer = _lock_open_offer(offer, by, now)
-    transition(offer.application, to=S.ACCEPTED, by=by, note=_("Offer accepted."))
-    offer.status, offer.answered_at, offer.answered_by = OfferStatus.ACCEPTED, now, by
-    offer.save(update_fields=["status", "answered_at", "answered_by"])
+    close_offer(offer, to=OfferStatus.ACCEPTED, by=by, now=now)
     _tell_decision(offer.application, offer=None)
     return offer
 
@@ -506,10 +536,7 @@ def decline_offer(offer, *, by, reason="", now=None):
     """The company's owner turns the place down; the seat goes to the waitlist."""
     now = now or timezone.now()
     offer = _lock_open_offer(offer, by, now)
-    transition(offer.application, to=S.DECLINED, by=by, note=reason.strip())
-    offer.status, offer.answered_at, offer.answered_by = OfferStatus.DECLINED, now, by
-    offer.decline_reason = reason.strip()
-    offer.save(update_fields=["status", "answered_at", "answered_by", "decline_reason"])
+    close_offer(offer, to=OfferStatus.DECLINED, by=by, now=now, note=reason.strip())
     return offer, fill_seat(offer, by=by, now=now)
 
 
@@ -523,12 +550,7 @@ def expire_offers(now=None):
             offer = Offer.objects.select_for_update().get(pk=offer_id)
             if offer.status != OfferStatus.OPEN or offer.deadline >= now:
                 continue
-            offer.status = OfferStatus.EXPIRED
-            offer.save(update_fields=["status"])
-            transition(
-                offer.application, to=S.NOT_SELECTED, by=None,
-                note=_("The offer expired unanswered."),
-            )  # fmt: skip
+            close_offer(offer, to=OfferStatus.EXPIRED, by=None, now=now)
             fill_seat(offer, by=None, now=now)
 
 

@@ -307,6 +307,23 @@ def test_a_decline_offers_the_seat_to_the_best_waitlisted_applicant_who_fits(
     assert services.fill_seat(released["ada"], by=None) is None
 
 
+def test_an_offer_ends_once_through_its_table_with_the_applications_event(released, field):
+    offer, _promoted = services.decline_offer(
+        released["ada"], by=field["ada"].owner, reason="Timing"
+    )
+    assert (offer.status, offer.decline_reason, offer.answered_by) == (
+        OfferStatus.DECLINED, "Timing", field["ada"].owner,
+    )  # fmt: skip
+    event = field["ada"].events.order_by("pk").last()
+    assert (event.from_status, event.to_status, event.note) == ("offered", "declined", "Timing")
+    # Answered offers end there, whoever asks: the table has no way out of them.
+    locked = Offer.objects.get(pk=offer.pk)
+    with pytest.raises(ValidationError, match="This offer is already declined."):
+        services.close_offer(locked, to=OfferStatus.EXPIRED, by=None, now=timezone.now())
+    locked.refresh_from_db()
+    assert locked.status == OfferStatus.DECLINED
+
+
 def test_a_freed_seat_goes_to_nobody_who_did_not_choose_its_host(released, field):
     _offer, promoted = services.decline_offer(released["bo"], by=field["bo"].owner)  # Beta
     assert promoted is None  # Cy chose only Alpha; Di is below the minimum
