@@ -468,18 +468,24 @@ def release_decisions(intake, *, by, now=None):
 # Offers -------------------------------------------------------------------------------------
 
 
-def _lock_open_offer(offer, by, now):
+def _check_offer_can_become(offer, to):
+    if to not in OFFER_TRANSITIONS[offer.status]:
+        raise ValidationError(
+            _("This offer is already %(status)s.")
+            % {"status": OfferStatus(offer.status).label.lower()}
+        )
+
+
+def _lock_answerable_offer(offer, *, to, by, now):
+    """The offer, locked, if its owner may answer it ``to`` now: its status first, then
+    whether it is open yet and its deadline (checked here, at this moment)."""
     _require(by, "applications.answer_offer", offer)
     offer = (
         Offer.objects.select_for_update(of=("self",))
         .select_related("application__company", "intake")
         .get(pk=offer.pk)
     )
-    if offer.status != OfferStatus.OPEN:
-        raise ValidationError(
-            _("This offer is already %(status)s.")
-            % {"status": OfferStatus(offer.status).label.lower()}
-        )
+    _check_offer_can_become(offer, to)
     if offer.deadline is None:
         raise ValidationError(_("This offer is not open yet."))
     if now > offer.deadline:
@@ -502,11 +508,7 @@ _OFFER_OUTCOMES = {
 def close_offer(offer, *, to, by, now, note=""):
     """The one way an offer's status changes (``offer`` locked by the caller): checked
     against OFFER_TRANSITIONS, and recorded with the application's own transition."""
-    if to not in OFFER_TRANSITIONS[offer.status]:
-        raise ValidationError(
-            _("This offer is already %(status)s.")
-            % {"status": OfferStatus(offer.status).label.lower()}
-        )
+    _check_offer_can_become(offer, to)
     application_status, default_note = _OFFER_OUTCOMES[to]
     transition(offer.application, to=application_status, by=by, note=note or str(default_note))
     offer.status = to
@@ -525,7 +527,7 @@ def close_offer(offer, *, to, by, now, note=""):
 def accept_offer(offer, *, by, now=None):
     """The company's owner takes the place, before the deadline (checked here, now)."""
     now = now or timezone.now()
-    offer = _lock_open_offer(offer, by, now)
+    offer = _lock_answerable_offer(offer, to=OfferStatus.ACCEPTED, by=by, now=now)
     close_offer(offer, to=OfferStatus.ACCEPTED, by=by, now=now)
     _tell_decision(offer.application, offer=None)
     return offer
@@ -535,7 +537,7 @@ def accept_offer(offer, *, by, now=None):
 def decline_offer(offer, *, by, reason="", now=None):
     """The company's owner turns the place down; the seat goes to the waitlist."""
     now = now or timezone.now()
-    offer = _lock_open_offer(offer, by, now)
+    offer = _lock_answerable_offer(offer, to=OfferStatus.DECLINED, by=by, now=now)
     close_offer(offer, to=OfferStatus.DECLINED, by=by, now=now, note=reason.strip())
     return offer, fill_seat(offer, by=by, now=now)
 

@@ -19,6 +19,10 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_existing_reviews_get_their_intake_and_applications_their_budget_total():
     apps = migrate(BEFORE)
@@ -67,9 +71,4 @@ def test_existing_reviews_get_their_intake_and_applications_their_budget_total()
     totals = dict(Application.objects.values_list("pk", "budget_total"))
     assert totals == {applications[0].pk: Decimal("2500.50"), applications[1].pk: None}
     assert Application.objects.get(pk=applications[0].pk).budget_total_currency == "CAD"
-    migrate(_latest())
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    migrate(latest())  # leave the test database as the other tests expect it
