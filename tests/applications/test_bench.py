@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_every_benchmarked_page_answers_within_the_query_target():
     world = bench.fill(20)
     assert Application.objects.filter(intake=world["intake"]).count() == 20
-    for label, user, url, _target in bench.pages(world):
+    for label, user, url in bench.pages(world):
         client = Client()
         if user is not None:
             client.force_login(user)
@@ -23,3 +23,20 @@ def test_every_benchmarked_page_answers_within_the_query_target():
             response = client.get(url)
         assert response.status_code == 200, label
         assert len(queries) <= TARGET_QUERIES, label
+
+
+def test_the_judge_marks_query_growth_and_ratio_growth_as_missed():
+    from applications.management.commands.bench_pages import judge
+
+    def page(queries, ratio):
+        return {"label": "List", "queries": queries, "ratio": ratio, "ok": True}
+
+    runs = [
+        {"applications": 2000, "pages": [page(9, 20.0)]},
+        {"applications": 20000, "pages": [page(10, 31.0)]},
+    ]
+    assert judge(runs) == [
+        "List at 20000: 10 queries, 9 at 2000",
+        "List at 20000: ratio 31.0, more than 1.5 x 20.0 at 2000",
+    ]
+    assert [run["pages"][0]["ok"] for run in runs] == [True, False]
