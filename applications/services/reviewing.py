@@ -2,11 +2,9 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +28,7 @@ from applications.models import (
     Screening,
 )
 from applications.services.applying import transition
+from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
 
@@ -67,7 +66,7 @@ REVIEW_REMINDERS = (72, 24)  # hours before reviews are due
 
 
 def _link(name, *args):
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
+    return link_to(name, *args)
 
 
 def _require(user, permission, obj):
