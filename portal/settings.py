@@ -245,6 +245,10 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Soft-landing portal <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How many times the outbox tries an email before it is marked failed and shown to managers.
+PORTAL_EMAIL_MAX_ATTEMPTS = read(env.int, "PORTAL_EMAIL_MAX_ATTEMPTS", default=5)
+if PORTAL_EMAIL_MAX_ATTEMPTS < 1:
+    stop(f"PORTAL_EMAIL_MAX_ATTEMPTS must be at least 1, not {PORTAL_EMAIL_MAX_ATTEMPTS}.")
 # The address people open the portal at: every link in an email starts with it. bin/run sets
 # it from its port; production must say it (the web request that causes an email is not
 # there when a worker or beat sends it).

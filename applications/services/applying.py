@@ -472,6 +472,7 @@ def submit_application(application, *, by, now=None):
         key=f"application-submitted:{submitted.pk}",
         template="applications/email/submitted",
         context=context,
+        intake_ref=submitted.intake_id,
     )
     application.status, application.submitted_at = submitted.status, submitted.submitted_at
     return submitted
@@ -547,4 +548,5 @@ def remind_drafts(now=None):
                 key=f"draft-reminder:{application.pk}:{hours}",
                 template="applications/email/reminder",
                 context=context,
+                intake_ref=application.intake_id,
             )

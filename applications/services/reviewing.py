@@ -298,6 +298,7 @@ def _tell_reviewers(intake, reviews):
             key=f"reviews-assigned:{reviewer_id}:{min(r.pk for r in batch)}",
             template="applications/email/assigned",
             context=context,
+            intake_ref=intake.pk,
         )
 
 
@@ -348,6 +349,7 @@ def declare_conflict(review, *, by, reason):
             key=f"conflict:{conflict.pk}:{application.pk}",
             template="applications/email/conflict",
             context=context,
+            intake_ref=intake.pk,
         )
     if had_score:
         _refresh_later(intake)
@@ -468,6 +470,7 @@ def remind_reviewers(now=None):
                 f"{row['due_at'].isoformat()}:{hours}",
                 template="applications/email/review_reminder",
                 context=context,
+                intake_ref=intake.pk,
             )
 
 
