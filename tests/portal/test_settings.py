@@ -13,7 +13,7 @@ BASE_ENV = {
     k: v
     for k, v in os.environ.items()
     if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SECRET_KEY", "DEBUG", "ALLOWED_"))
-    and k not in {"EMAIL_URL", "CACHE_URL", "PORTAL_BASE_URL"}
+    and k not in {"EMAIL_URL", "CACHE_URL", "PORTAL_BASE_URL", "PORTAL_EMAIL_MAX_ATTEMPTS"}
 }
 
 
@@ -216,3 +216,12 @@ def test_source_only_commands_run_without_production_secrets():
     result = run(["manage.py", "makemigrations", "--check", "--dry-run"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "No changes detected"
+
+
+def test_email_attempts_are_bounded_by_a_setting():
+    assert show("settings.PORTAL_EMAIL_MAX_ATTEMPTS", DEBUG="true") == "5"
+    result = run(["manage.py", "check"], DEBUG="true", PORTAL_EMAIL_MAX_ATTEMPTS="0")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: PORTAL_EMAIL_MAX_ATTEMPTS must be at least 1, not 0."
+    )
