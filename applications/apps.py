@@ -15,8 +15,9 @@ class ApplicationsConfig(AppConfig):
             companies = queries.companies_of(user)
             if companies:
                 return {"companies": companies, "applications": queries.applicant_dashboard(user)}
-            # A person with no other role is an applicant-to-be: invite them to start.
-            if user.program_roles.exists() or user.partner_hosts.exists():
+            # A person with no other role is an applicant-to-be: invite them to start. The
+            # director (a superuser) administers, and is not asked to register a company.
+            if user.is_superuser or user.program_roles.exists() or user.partner_hosts.exists():
                 return None
             return {"companies": []}
 
@@ -33,7 +34,35 @@ class ApplicationsConfig(AppConfig):
             return Q(exists(CompanyMember.objects.all())) | ~(
                 Q(exists(ProgramStaff.objects.all()))
                 | Q(exists(HostIncubator.partner_staff.through.objects.all()))
+                | Q(is_superuser=True)
             )
+
+        def work_waiting(user):
+            return {
+                "intakes": queries.work_queue(user),
+                "failed_emails": programs_queries.failed_emails_visible_to(user).count(),
+            }
+
+        def manages_or_directs():
+            # Managers (of a program or of one intake) and the director (a superuser).
+            from django.db.models import Exists, OuterRef, Q
+
+            from programs.enums import StaffRole
+            from programs.models import ProgramStaff
+
+            managers = ProgramStaff.objects.filter(user=OuterRef("pk"), role=StaffRole.MANAGER)
+            return Q(is_superuser=True, is_active=True) | Q(Exists(managers))
+
+        dashboard.register(
+            dashboard.Section(
+                key="work-queue",
+                title=_("Work waiting"),
+                template="applications/dashboard/work_queue.html",
+                load=work_waiting,
+                present=manages_or_directs,
+                order=5,
+            )
+        )
 
         dashboard.register(
             dashboard.Section(

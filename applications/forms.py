@@ -16,6 +16,7 @@ from applications.enums import (
 from applications.models import Company
 from applications.services.applying import PROFILE_FIELDS
 from portal.forms import LabelledMoneyMixin
+from portal.validators import validate_single_line
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
 
@@ -181,7 +182,9 @@ class BudgetLineForm(LabelledMoneyMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=BudgetCategory.choices, initial=BudgetCategory.TRAVEL
     )
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=200, required=False, validators=[validate_single_line]
+    )
     amount = MoneyField(
         label=_("Amount"),
         min_value=0,

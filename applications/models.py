@@ -27,14 +27,17 @@ from applications.enums import (
     RunStatus,
     ScreeningOutcome,
 )
+from portal.validators import validate_single_line
 
 
 class Company(RulesModel):
     """An applicant SME and the profile the program selects on."""
 
-    name = models.CharField(_("legal name"), max_length=200)
+    name = models.CharField(_("legal name"), max_length=200, validators=[validate_single_line])
     country = CountryField(_("country"))
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = models.CharField(
+        _("city"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     website = models.URLField(_("website"), blank=True)
     sector = models.ForeignKey(
         "programs.Sector",
@@ -326,7 +329,9 @@ class BudgetLine(models.Model):
         Application, on_delete=models.CASCADE, related_name="budget_lines"
     )
     category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     amount = MoneyField(
         _("amount"),
         max_digits=14,

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
@@ -10,6 +12,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_countries import countries
 
@@ -20,6 +23,8 @@ from applications.enums import (
     HOST_FIT_STATUSES,
     REVIEWABLE,
     ApplicationStatus,
+    OfferStatus,
+    RunStatus,
 )
 from applications.models import (
     Application,
@@ -35,6 +40,7 @@ from applications.models import (
     Review,
     SelectionRun,
 )
+from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from portal.prepared import prepared
 from programs.enums import SectorCode, StaffRole
@@ -694,3 +700,66 @@ def cap_labels(run):
     return [(str(m), run.market_caps[str(m.pk)]) for m in markets] + [
         (sectors.get(code, code), cap) for code, cap in run.sector_caps.items()
     ]
+
+
+# An open offer whose deadline is this close is "expiring soon" on the manager's work queue.
+OFFER_EXPIRY_WARNING = datetime.timedelta(days=2)
+
+# What waits for a manager in an intake, in the order the dashboard lists it.
+WORK_KINDS = (
+    "to_screen", "conflicts", "overdue_reviews", "runs_to_confirm", "held_emails",
+    "open_offers", "expiring_offers",
+)  # fmt: skip
+
+
+def _count_per_intake(rows, field="intake"):
+    """The number of ``rows`` of the outer intake (OuterRef("pk")), 0 when none."""
+    counted = (
+        rows.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(total=Count("*"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def work_queue(user, now=None):
+    """What waits for a manager (the director: every intake) in each intake not archived
+    that has any: dicts of the intake's pk, title and program name and a count per
+    WORK_KINDS, the soonest to close first. One query, whatever the number of intakes."""
+    now = now or timezone.now()
+    open_offers = Offer.objects.filter(status=OfferStatus.OPEN, deadline__isnull=False)
+    intakes = (
+        intakes_managed_by(user)
+        .filter(archived_at__isnull=True)
+        .annotate(
+            to_screen=_count_per_intake(
+                Application.objects.filter(status=ApplicationStatus.SCREENING)
+            ),
+            conflicts=_count_per_intake(Conflict.objects.filter(resolved_at__isnull=True)),
+            overdue_reviews=_count_per_intake(
+                Review.objects.filter(
+                    submitted_at__isnull=True,
+                    application__status__in=REVIEWABLE,
+                    intake__reviews_due_at__lt=now,
+                )
+            ),
+            # A finished run while the intake has no confirmed slate waits for a decision.
+            runs_to_confirm=_count_per_intake(
+                SelectionRun.objects.filter(
+                    status=RunStatus.DONE, intake__slate_confirmed_at__isnull=True
+                )
+            ),
+            held_emails=_count_per_intake(
+                OutgoingEmail.objects.filter(status=EmailStatus.HELD), field="intake_ref"
+            ),
+            open_offers=_count_per_intake(open_offers),
+            expiring_offers=_count_per_intake(
+                open_offers.filter(deadline__lte=now + OFFER_EXPIRY_WARNING)
+            ),
+        )
+        .order_by("closes_at", "pk")
+        .values("pk", "title", "program__name", *WORK_KINDS)
+    )
+    return [intake for intake in intakes if any(intake[kind] for kind in WORK_KINDS)]

@@ -3,6 +3,7 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils.translation import get_language
 
+from portal.links import absolute_url
 from portal.services import queue_email
 
 
@@ -13,6 +14,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # A new account keeps the language its person signed up in, for the emails to come.
         user.language = get_language() or ""
         return super().save_user(request, user, form, commit=commit)
+
+    # allauth builds its links from the request's host; the portal's emails all use its
+    # configured address (PORTAL_BASE_URL) instead, whatever host the request came through.
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return absolute_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key):
+        return absolute_url(super().get_reset_password_from_key_url(key))
 
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, context)

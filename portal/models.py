@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -5,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import EmailStatus
+from portal.validators import validate_single_line
 
 
 class UserManager(BaseUserManager):
@@ -36,7 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person using the portal; the email address is the login."""
 
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -91,12 +95,40 @@ class OutgoingEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The programs.Intake the email is about, if any, so that its managers see it when it
+    # fails. A plain number, not a foreign key: portal comes before programs (imports and
+    # migrations flow one way).
+    intake_ref = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "intake_ref"], name="outbox_status_intake"),
+        ]
 
     def __str__(self):
         return f"{self.subject} -> {', '.join(self.to)}"
+
+
+class EmailEvent(models.Model):
+    """One change of an outbox email's status: who (none for the send task), from, to, when,
+    and a note (the error, for a failure)."""
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, choices=EmailStatus.choices)
+    to_status = models.CharField(max_length=10, choices=EmailStatus.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.email_id}: {self.from_status} -> {self.to_status}"

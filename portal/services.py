@@ -4,31 +4,40 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from portal.enums import EmailStatus
-from portal.models import OutgoingEmail
+from portal.enums import EMAIL_TRANSITIONS, EmailStatus
+from portal.models import EmailEvent, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+
+def one_line(text):
+    """A subject as one line: a line break in a header is refused by the mail layer."""
+    return " ".join(text.split())
 
 
-def queue_email(*, key, to, subject, body, html_body="", from_email="", held_in=""):
+def queue_email(
+    *, key, to, subject, body, html_body="", from_email="", held_in="", intake_ref=None
+):
     """Record an email in the outbox and send it through Celery after commit.
 
     ``key`` names the email's reason (``"verify:42:abc"``); queueing an existing
     key again changes nothing and sends nothing, so callers may retry freely.
     With ``held_in`` the email waits in that batch until someone releases it.
+    ``intake_ref`` names the intake the email is about (its managers see it if it fails).
     """
     email, created = OutgoingEmail.objects.get_or_create(
         key=key,
         defaults={
             "to": list(to),
-            "subject": subject.strip(),
+            "subject": one_line(subject),
+            "intake_ref": intake_ref,
             "body": body,
             "html_body": html_body,
             "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
@@ -48,7 +57,7 @@ def remember_language(user, language):
         user.language = language
 
 
-def queue_email_to_people(people, *, key, template, context, held_in=""):
+def queue_email_to_people(people, *, key, template, context, held_in="", intake_ref=None):
     """Queue an email to ``people``, (address, language) pairs, in each person's language.
 
     One email per language among them, its subject and body rendered from
@@ -66,24 +75,73 @@ def queue_email_to_people(people, *, key, template, context, held_in=""):
             body = render_to_string(f"{template}_message.txt", context)
         emails.append(
             queue_email(
-                key=f"{key}:{language}", to=addresses, subject=subject, body=body, held_in=held_in
+                key=f"{key}:{language}",
+                to=addresses,
+                subject=subject,
+                body=body,
+                held_in=held_in,
+                intake_ref=intake_ref,
             )
         )
     return emails
 
 
+def change_email_status(emails, *, to, by=None, note="", fields=()):
+    """The one way an outbox email's status changes.
+
+    ``emails`` are rows the caller has locked (``select_for_update``) in its transaction;
+    each is checked against EMAIL_TRANSITIONS, moved to ``to`` and saved with the other
+    ``fields`` the caller set, and an EmailEvent records who, from, to, when and ``note``.
+    """
+    emails = list(emails)
+    for email in emails:
+        if to not in EMAIL_TRANSITIONS[email.status]:
+            raise ValidationError(
+                _("An email that is %(current)s cannot become %(target)s.")
+                % {
+                    "current": EmailStatus(email.status).label.lower(),
+                    "target": EmailStatus(to).label.lower(),
+                }
+            )
+    events = [
+        EmailEvent(email=email, actor=by, from_status=email.status, to_status=to, note=note)
+        for email in emails
+    ]
+    for email in emails:
+        email.status = to
+    if emails:
+        OutgoingEmail.objects.bulk_update(emails, ["status", *fields])
+        EmailEvent.objects.bulk_create(events)
+    return emails
+
+
 @transaction.atomic
-def release_batch(batch):
+def release_batch(batch, *, by=None):
     """Send a held batch: each email once, however often this is called (returns how many)."""
-    ids = list(
+    emails = list(
         OutgoingEmail.objects.select_for_update()
         .filter(batch=batch, status=EmailStatus.HELD)
-        .values_list("pk", flat=True)
+        .order_by("pk")
     )
-    OutgoingEmail.objects.filter(pk__in=ids).update(status=EmailStatus.PENDING)
-    for email_id in ids:
-        transaction.on_commit(lambda email_id=email_id: dispatch_email(email_id))
-    return len(ids)
+    change_email_status(emails, to=EmailStatus.PENDING, by=by)
+    for email in emails:
+        transaction.on_commit(lambda email_id=email.pk: dispatch_email(email_id))
+    return len(emails)
+
+
+@transaction.atomic
+def retry_email(email, *, by):
+    """Send a failed email again, with a fresh set of attempts (``by``: the person asking)."""
+    locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+    locked.attempts = 0
+    # Emails queued before subjects were kept on one line may hold a line break there.
+    locked.subject = one_line(locked.subject)
+    change_email_status(
+        [locked], to=EmailStatus.PENDING, by=by, note=_("Sent again by hand."),
+        fields=["attempts", "subject"],
+    )  # fmt: skip
+    transaction.on_commit(lambda: dispatch_email(locked.pk))
+    return locked
 
 
 def queue_task(task, **kwargs):
@@ -121,38 +179,63 @@ def dispatch_email(email_id):
         )
 
 
+def _describe(exc):
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 def send_email(email):
     """Send one outbox email once; a second call for a sent email does nothing.
 
-    The row stays locked while the message goes out, so two workers never send
-    the same email. A failure is recorded and re-raised for the task to retry.
+    The row stays locked while the message goes out, so two workers never send the same
+    email. A message the mail layer refuses to build (a header with a line break, a bad
+    address) can never go as it is: it fails at once. A failure to hand it over counts as
+    one attempt and is re-raised for the task to retry; after PORTAL_EMAIL_MAX_ATTEMPTS the
+    email fails. A failed email waits for a manager (portal's failed-email page).
     """
     error = None
     with transaction.atomic():
         locked = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
         if locked.status != EmailStatus.PENDING:
             return False
-        message = EmailMultiAlternatives(
-            subject=locked.subject,
-            body=locked.body,
-            from_email=locked.from_email or settings.DEFAULT_FROM_EMAIL,
-            to=locked.to,
-        )
-        if locked.html_body:
-            message.attach_alternative(locked.html_body, "text/html")
         locked.attempts += 1
+        locked.last_attempt_at = timezone.now()
+        attempt_fields = ["attempts", "last_attempt_at", "last_error"]
+        try:
+            message = EmailMultiAlternatives(
+                subject=locked.subject,
+                body=locked.body,
+                from_email=locked.from_email or settings.DEFAULT_FROM_EMAIL,
+                to=locked.to,
+            )
+            if locked.html_body:
+                message.attach_alternative(locked.html_body, "text/html")
+            message.message()  # builds the headers: what the mail layer refuses, it refuses here
+        except Exception as exc:  # noqa: BLE001 - whatever the reason, this message cannot go
+            locked.last_error = _describe(exc)
+            change_email_status(
+                [locked], to=EmailStatus.FAILED, note=locked.last_error, fields=attempt_fields
+            )
+            logger.error("Email %s cannot be sent: %s", locked.pk, locked.last_error)
+            return False
         try:
             message.send()
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - recorded, and re-raised below
             error = exc
-            locked.last_error = str(exc)[:2000]
-            if locked.attempts >= MAX_ATTEMPTS:
-                locked.status = EmailStatus.FAILED
+            locked.last_error = _describe(exc)
+            if locked.attempts >= settings.PORTAL_EMAIL_MAX_ATTEMPTS:
+                change_email_status(
+                    [locked], to=EmailStatus.FAILED, note=locked.last_error, fields=attempt_fields
+                )
+                logger.error(
+                    "Email %s failed after %s attempts: %s",
+                    locked.pk, locked.attempts, locked.last_error,
+                )  # fmt: skip
+            else:
+                locked.save(update_fields=attempt_fields)
         else:
-            locked.status = EmailStatus.SENT
-            locked.sent_at = timezone.now()
+            locked.sent_at = locked.last_attempt_at
             locked.last_error = ""
-        locked.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    if error is not None:
+            change_email_status([locked], to=EmailStatus.SENT, fields=[*attempt_fields, "sent_at"])
+    if error is not None and locked.status == EmailStatus.PENDING:
         raise error
-    return True
+    return error is None

@@ -245,7 +245,23 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Soft-landing portal <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# How many times the outbox tries an email before it is marked failed and shown to managers.
+PORTAL_EMAIL_MAX_ATTEMPTS = read(env.int, "PORTAL_EMAIL_MAX_ATTEMPTS", default=5)
+if PORTAL_EMAIL_MAX_ATTEMPTS < 1:
+    stop(f"PORTAL_EMAIL_MAX_ATTEMPTS must be at least 1, not {PORTAL_EMAIL_MAX_ATTEMPTS}.")
+# The address people open the portal at: every link in an email starts with it. bin/run sets
+# it from its port; production must say it (the web request that causes an email is not
+# there when a worker or beat sends it).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="").strip().rstrip("/")
+if not PORTAL_BASE_URL:
+    if not SECRETS_OPTIONAL:
+        stop(
+            "PORTAL_BASE_URL is not set; set it to the address people open the portal at, "
+            "e.g. https://portal.example.org (emails link to it)."
+        )
+    PORTAL_BASE_URL = "http://127.0.0.1:8000"
+elif not PORTAL_BASE_URL.startswith(("http://", "https://")):
+    stop(f"PORTAL_BASE_URL must start with https:// or http://, not {PORTAL_BASE_URL!r}.")
 
 # Celery: unset broker means tasks run inline, so the portal works on its own.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import LabelledMoneyMixin
+from portal.validators import validate_single_line
 from programs import queries
 from programs.enums import HostService, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, MarketGroup
@@ -306,7 +307,7 @@ DeskOfferFormSet = forms.formset_factory(
 
 
 class CriterionForm(forms.Form):
-    name = forms.CharField(label=_("Criterion"), max_length=120)
+    name = forms.CharField(label=_("Criterion"), max_length=120, validators=[validate_single_line])
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -13,6 +13,7 @@ from djmoney.models.validators import MinMoneyValidator
 from djmoney.money import Money
 from rules.contrib.models import RulesModel
 
+from portal.validators import validate_single_line
 from programs import rules as perms
 from programs.enums import (
     DEFAULT_RUBRIC_SCALE,
@@ -37,7 +38,9 @@ def validate_time_zone(value):
 class MarketGroup(models.Model):
     """A grouping of markets the program reports on together, e.g. the seed's BIC/MINT."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(
+        _("name"), max_length=120, unique=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(_("short name"), unique=True)
     description = models.TextField(_("description"), blank=True)
     countries = models.JSONField(
@@ -65,7 +68,9 @@ class ForeignMarket(RulesModel):
         blank=True,
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO code, e.g. BRL."))],
     )
-    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
@@ -159,11 +164,11 @@ class Sector(models.Model):
 class HostIncubator(RulesModel):
     """A partner business incubator that hosts SMEs at its desks."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     market = models.ForeignKey(
         ForeignMarket, on_delete=models.PROTECT, related_name="hosts", verbose_name=_("market")
     )
-    city = models.CharField(_("city"), max_length=120)
+    city = models.CharField(_("city"), max_length=120, validators=[validate_single_line])
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -230,7 +235,7 @@ class HostIncubator(RulesModel):
 class Program(RulesModel):
     """A program (e.g. the Soft Landing Program) that runs intakes."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("short name"), unique=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -259,7 +264,7 @@ class Intake(RulesModel):
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("program")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     summary = models.TextField(_("summary"), blank=True)
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTBOUND
@@ -447,7 +452,7 @@ class RubricCriterion(models.Model):
     """One criterion reviewers score for an intake, with its weight and scale."""
 
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(_("criterion"), max_length=120)
+    name = models.CharField(_("criterion"), max_length=120, validators=[validate_single_line])
     description = models.TextField(_("description"), blank=True)
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]

@@ -3,6 +3,8 @@ from django.http import Http404
 from django.utils import timezone
 from django_countries import countries
 
+from portal.enums import EmailStatus
+from portal.models import OutgoingEmail
 from portal.prepared import prepared
 from programs.enums import PartnershipStatus, StaffRole
 from programs.models import (
@@ -77,6 +79,9 @@ def _programs_with_role(user_id, *, role):
 
 
 def programs_managed_by(user):
+    """Programs a person manages; the director (a superuser) oversees every one."""
+    if user.is_superuser:
+        return list(Program.objects.order_by("name"))
     return programs_with_role(user, StaffRole.MANAGER)
 
 
@@ -438,3 +443,18 @@ def current_rates(on=None):
     for rate in ExchangeRate.objects.filter(valid_from__lte=on).order_by("currency", "-valid_from"):
         rates.setdefault(rate.currency, rate.rate)
     return rates
+
+
+def failed_emails_visible_to(user):
+    """Outbox emails that failed, as a person may see them: the director (a superuser) every
+    one, a manager those about the intakes they manage (the programs.retry_email rule as a
+    query); the last failure first."""
+    emails = OutgoingEmail.objects.filter(status=EmailStatus.FAILED)
+    if not user.is_superuser:
+        emails = emails.filter(intake_ref__in=intakes_managed_by(user).values("pk"))
+    return emails.order_by("-last_attempt_at", "-pk")
+
+
+def intake_titles(intake_ids):
+    """{intake id: title} for the intakes named, in one query."""
+    return dict(Intake.objects.filter(pk__in=set(intake_ids)).values_list("pk", "title"))

@@ -70,6 +70,25 @@ def manages_any_program(user):
 
 
 @rules.predicate
+def manages_any_intake(user):
+    """A manager of some program, for all its intakes or for one."""
+    return user.is_authenticated and user.program_roles.filter(role=StaffRole.MANAGER).exists()
+
+
+@rules.predicate
+def manages_intake_of_email(user, email):
+    """A manager of the intake an outbox email is about (OutgoingEmail.intake_ref). An email
+    about no intake (an account email, an invitation to a company's team) concerns one
+    person or firm, not a program: only the director (a superuser) sees it."""
+    if email is None or email.intake_ref is None or not user.is_authenticated:
+        return False
+    from programs.models import Intake  # models import this module
+
+    intake = Intake.objects.filter(pk=email.intake_ref).select_related("program").first()
+    return intake is not None and _has_intake_role(user, intake, StaffRole.MANAGER)
+
+
+@rules.predicate
 def is_host_partner(user, host):
     if host is None or not user.is_authenticated:
         return False
@@ -82,3 +101,10 @@ can_see_program = works_on_program | is_superuser
 can_manage_intake = is_intake_manager | is_superuser
 can_see_intake = is_published | is_intake_manager | is_intake_reviewer | is_superuser
 can_act_for_host = is_host_partner | is_superuser
+can_see_failed_emails = manages_any_intake | is_superuser
+can_retry_email = manages_intake_of_email | is_superuser
+
+# The outbox (portal.OutgoingEmail) comes before programs, so its permissions, which read
+# program roles, are declared here rather than in its Meta.
+rules.add_perm("programs.view_failed_emails", can_see_failed_emails)
+rules.add_perm("programs.retry_email", can_retry_email)

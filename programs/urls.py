@@ -36,4 +36,6 @@ urlpatterns = [
         name="intake_staff_remove",
     ),
     path("manage/intakes/<int:pk>/publish/", manage.intake_publish, name="intake_publish"),
+    path("manage/emails/failed/", staff.failed_emails, name="failed_emails"),
+    path("manage/emails/<int:pk>/retry/", staff.retry_email, name="retry_email"),
 ]

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
@@ -32,6 +31,7 @@ from applications.models import (
     CompanyMember,
     HostPreference,
 )
+from portal.links import link_to
 from portal.services import queue_email, queue_email_to_people, queue_task
 from programs.enums import Phase
 from programs.phases import phase_of
@@ -114,8 +114,7 @@ def invite_member(company, *, by, email, role=MemberRole.STAFF):
         "company": company,
         "inviter": by.full_name or by.email,
         "expires_at": invitation.expires_at,
-        "link": settings.PORTAL_BASE_URL.rstrip("/")
-        + reverse("applications:invitation_accept", args=[token]),
+        "link": link_to("applications:invitation_accept", token),
     }
     queue_email(
         key=f"invitation:{invitation.pk}",
@@ -473,6 +472,7 @@ def submit_application(application, *, by, now=None):
         key=f"application-submitted:{submitted.pk}",
         template="applications/email/submitted",
         context=context,
+        intake_ref=submitted.intake_id,
     )
     application.status, application.submitted_at = submitted.status, submitted.submitted_at
     return submitted
@@ -540,8 +540,7 @@ def remind_drafts(now=None):
             "intake": application.intake,
             "company": application.company,
             "hours": hours,
-            "link": settings.PORTAL_BASE_URL.rstrip("/")
-            + reverse("applications:step", args=[application.pk, "review"]),
+            "link": link_to("applications:step", application.pk, "review"),
         }
         with transaction.atomic():
             queue_email_to_people(
@@ -549,4 +548,5 @@ def remind_drafts(now=None):
                 key=f"draft-reminder:{application.pk}:{hours}",
                 template="applications/email/reminder",
                 context=context,
+                intake_ref=application.intake_id,
             )

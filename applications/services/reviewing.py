@@ -2,11 +2,9 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +28,7 @@ from applications.models import (
     Screening,
 )
 from applications.services.applying import transition
+from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
 
@@ -67,7 +66,7 @@ REVIEW_REMINDERS = (72, 24)  # hours before reviews are due
 
 
 def _link(name, *args):
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
+    return link_to(name, *args)
 
 
 def _require(user, permission, obj):
@@ -299,6 +298,7 @@ def _tell_reviewers(intake, reviews):
             key=f"reviews-assigned:{reviewer_id}:{min(r.pk for r in batch)}",
             template="applications/email/assigned",
             context=context,
+            intake_ref=intake.pk,
         )
 
 
@@ -349,6 +349,7 @@ def declare_conflict(review, *, by, reason):
             key=f"conflict:{conflict.pk}:{application.pk}",
             template="applications/email/conflict",
             context=context,
+            intake_ref=intake.pk,
         )
     if had_score:
         _refresh_later(intake)
@@ -469,6 +470,7 @@ def remind_reviewers(now=None):
                 f"{row['due_at'].isoformat()}:{hours}",
                 template="applications/email/review_reminder",
                 context=context,
+                intake_ref=intake.pk,
             )
 
 

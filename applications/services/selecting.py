@@ -444,6 +444,7 @@ def _tell_decision(application, *, offer=None, held=False, to=None):
         template="applications/email/decision",
         context=context,
         held_in=queries.decisions_batch(intake) if held else "",
+        intake_ref=intake.pk,
     )
 
 
@@ -454,7 +455,7 @@ def release_decisions(intake, *, by, now=None):
     _require(by, "programs.change_intake", intake)
     intake = _lock_intake(intake)
     now = now or timezone.now()
-    released = release_batch(queries.decisions_batch(intake))
+    released = release_batch(queries.decisions_batch(intake), by=by)
     if released:
         if intake.decisions_released_at is None:
             intake.decisions_released_at = now

@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from portal import services as portal_services
 from portal.access import get_permitted_object
 from portal.rows import labels, render_rows
 from programs import queries
@@ -68,3 +73,34 @@ def host_workspace(request, pk):
         pk=pk,
     )
     return render(request, "programs/host_workspace.html", {"host": host})
+
+
+@login_required
+@require_GET
+def failed_emails(request):
+    """Emails the outbox gave up on, for the managers of the intakes they are about and the
+    director: who, what, why and when, with a button to send each again."""
+    if not request.user.has_perm("programs.view_failed_emails"):
+        raise PermissionDenied
+    emails = queries.failed_emails_visible_to(request.user)
+    page = Paginator(emails, 50).get_page(request.GET.get("page"))
+    titles = queries.intake_titles(email.intake_ref for email in page if email.intake_ref)
+    rows = [(email, titles.get(email.intake_ref, "")) for email in page]
+    return render(request, "programs/manage/failed_emails.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def retry_email(request, pk):
+    email = get_permitted_object(
+        request.user,
+        queries.failed_emails_visible_to(request.user),
+        "programs.retry_email",
+        pk=pk,
+    )
+    portal_services.retry_email(email, by=request.user)
+    messages.success(
+        request,
+        _("The email “%(subject)s” is on its way again.") % {"subject": email.subject},
+    )
+    return redirect("programs:failed_emails")

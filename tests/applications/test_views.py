@@ -50,3 +50,17 @@ def test_member_sees_the_team(client):
     html = client.get(reverse("applications:company_detail", args=[owner.company.pk])).content
     assert str(owner.user).encode() in html
     assert b"invite colleagues" not in html
+
+
+@pytest.mark.django_db
+def test_a_company_name_with_a_line_break_is_refused_next_to_the_field(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("applications:company_create"),
+        {"name": "Northwind\r\nEngineering", "country": "CA"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    error = html.split('id="id_name_error"', 1)[1].split("</ul>", 1)[0]
+    assert "Keep this on one line: remove the line breaks." in error
+    assert CompanyMember.objects.count() == 0

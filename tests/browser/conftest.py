@@ -43,6 +43,8 @@ def open_page(chromium_path, base_url, screenshot_dir, **context_options):
 
 
 @pytest.fixture
-def page(chromium_path, live_server, tmp_path):
+def page(chromium_path, live_server, tmp_path, settings):
+    # Emails link to the server the browser uses, as bin/run makes them link to its port.
+    settings.PORTAL_BASE_URL = live_server.url
     with open_page(chromium_path, live_server.url, tmp_path) as page:
         yield page

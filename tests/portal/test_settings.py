@@ -13,7 +13,7 @@ BASE_ENV = {
     k: v
     for k, v in os.environ.items()
     if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "SECRET_KEY", "DEBUG", "ALLOWED_"))
-    and k not in {"EMAIL_URL", "CACHE_URL"}
+    and k not in {"EMAIL_URL", "CACHE_URL", "PORTAL_BASE_URL", "PORTAL_EMAIL_MAX_ATTEMPTS"}
 }
 
 
@@ -43,6 +43,7 @@ def production_env(**extra):
     return {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.example.org",
+        "PORTAL_BASE_URL": "https://portal.example.org",
         **extra,
     }
 
@@ -75,6 +76,39 @@ def test_missing_allowed_hosts_in_production_is_named():
     assert result.returncode == 1
     assert "ALLOWED_HOSTS is not set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_base_url_in_production_is_named():
+    env = production_env()
+    del env["PORTAL_BASE_URL"]
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: PORTAL_BASE_URL is not set; set it to the address people open "
+        "the portal at, e.g. https://portal.example.org (emails link to it)."
+    )
+
+
+def test_base_url_without_a_scheme_is_refused():
+    result = run(["manage.py", "check"], DEBUG="true", PORTAL_BASE_URL="portal.example.org")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: PORTAL_BASE_URL must start with https:// or http://, "
+        "not 'portal.example.org'."
+    )
+
+
+def test_base_url_is_read_without_its_trailing_slash():
+    assert show("settings.PORTAL_BASE_URL", DEBUG="true") == "http://127.0.0.1:8000"
+    assert (
+        show("settings.PORTAL_BASE_URL", DEBUG="true", PORTAL_BASE_URL="https://p.example.org/")
+        == "https://p.example.org"
+    )
+
+
+def test_bin_run_links_emails_to_its_own_port():
+    script = (ROOT / "bin" / "run").read_text()
+    assert 'export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:${PORT:-8000}}"' in script
 
 
 def test_unset_database_url_means_sqlite():
@@ -182,3 +216,12 @@ def test_source_only_commands_run_without_production_secrets():
     result = run(["manage.py", "makemigrations", "--check", "--dry-run"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "No changes detected"
+
+
+def test_email_attempts_are_bounded_by_a_setting():
+    assert show("settings.PORTAL_EMAIL_MAX_ATTEMPTS", DEBUG="true") == "5"
+    result = run(["manage.py", "check"], DEBUG="true", PORTAL_EMAIL_MAX_ATTEMPTS="0")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: PORTAL_EMAIL_MAX_ATTEMPTS must be at least 1, not 0."
+    )

@@ -72,3 +72,46 @@ def test_an_intake_scoped_manager_manages_that_intake_only(world):
     assert not lead.has_perm("programs.change_intake", other)
     assert not lead.has_perm("programs.manage_program", intake.program)
     assert lead.has_perm("programs.view_program", intake.program)
+
+
+def failed_email(intake_ref):
+    from portal.enums import EmailStatus
+    from portal.models import OutgoingEmail
+
+    return OutgoingEmail.objects.create(
+        key=f"k:{intake_ref}", to=["a@northwind.example"], subject="s", body="b",
+        status=EmailStatus.FAILED, intake_ref=intake_ref,
+    )  # fmt: skip
+
+
+# Failed outbox emails: about the program's intake, and about no intake (an account email).
+EMAIL_EXPECTED = [
+    ("programs.view_failed_emails", None,
+     {"program_manager", "other_program_manager", "superuser"}),
+    ("programs.retry_email", "about the intake", {"program_manager", "superuser"}),
+    ("programs.retry_email", "about no intake", {"superuser"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("permission", "target", "allowed"), EMAIL_EXPECTED)
+@pytest.mark.parametrize("role", ROLES)
+def test_failed_email_permissions_follow_each_role(world, permission, target, allowed, role):
+    emails = {
+        "about the intake": failed_email(world["intake"].pk),
+        "about no intake": failed_email(None),
+    }
+    person = world["people"][role]
+    assert person.has_perm(permission, emails.get(target)) is (role in allowed)
+
+
+def test_an_intake_scoped_manager_retries_emails_of_that_intake_only(world):
+    from programs import services
+    from programs.enums import StaffRole
+    from tests import factories
+
+    intake = world["intake"]
+    other = factories.IntakeFactory(program=intake.program)
+    lead = factories.UserFactory()
+    services.grant_program_role(intake.program, intake=intake, user=lead, role=StaffRole.MANAGER)
+    assert lead.has_perm("programs.retry_email", failed_email(intake.pk))
+    assert not lead.has_perm("programs.retry_email", failed_email(other.pk))

@@ -175,3 +175,27 @@ def test_a_visitors_language_choice_is_only_a_cookie(client, settings):
     response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_account_email_links_use_the_configured_address_not_the_requests_host(
+    client, make_user, settings
+):
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+    settings.ALLOWED_HOSTS = ["internal.local"]
+    sign_up_response = client.post(
+        reverse("account_signup"),
+        {"email": "founder@northwind.example", "password1": STRONG, "password2": STRONG},
+        HTTP_HOST="internal.local",
+    )
+    assert sign_up_response.status_code == 302
+    make_user(email="owner@northwind.example")
+    client.post(
+        reverse("account_reset_password"),
+        {"email": "owner@northwind.example"},
+        HTTP_HOST="internal.local",
+    )
+
+    confirm, reset = (link_in(message) for message in mail.outbox)
+    assert confirm.startswith("https://portal.example.org/accounts/confirm-email/")
+    assert reset.startswith("https://portal.example.org/accounts/password/reset/key/")

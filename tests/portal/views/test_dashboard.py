@@ -39,7 +39,9 @@ def test_each_role_sees_its_own_work(client):
 
     response = client.get(reverse("dashboard"))
 
-    assert sections(response) == ["manager", "reviewer", "partner", "host-fit", "applicant"]
+    assert sections(response) == [
+        "work-queue", "manager", "reviewer", "partner", "host-fit", "applicant",
+    ]  # fmt: skip
     html = response.content.decode()
     assert program.name in html
     assert host.name in html
@@ -50,7 +52,7 @@ def test_each_role_sees_its_own_work(client):
 def test_staff_without_companies_is_not_asked_to_register_one(client):
     manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER).user
     client.force_login(manager)
-    assert sections(client.get(reverse("dashboard"))) == ["manager"]
+    assert sections(client.get(reverse("dashboard"))) == ["work-queue", "manager"]
 
 
 @pytest.mark.django_db
@@ -120,3 +122,130 @@ def test_navigation_and_dashboard_agree_for_every_role(rf):
         assert [s.key for s in nav_sections_for(nav_request)] == [
             s.key for s in sections_for(dashboard_request)
         ], role
+
+
+def make_work(intake, n):
+    """n of every kind of work waiting for the intake's managers."""
+    import datetime
+
+    from django.utils import timezone
+
+    from applications.enums import ApplicationStatus, OfferStatus, RunStatus
+    from applications.models import Conflict, Offer, SelectionRun
+    from portal.enums import EmailStatus
+    from portal.models import OutgoingEmail
+
+    now = timezone.now()
+    intake.reviews_due_at = now - datetime.timedelta(days=1)
+    intake.save(update_fields=["reviews_due_at"])
+    host = factories.HostIncubatorFactory()
+    for i in range(n):
+        factories.ApplicationFactory(intake=intake, status=ApplicationStatus.SCREENING)
+        Conflict.objects.create(
+            reviewer=factories.UserFactory(), company=factories.CompanyFactory(), intake=intake,
+            reason="Former employer",
+        )  # fmt: skip
+        factories.ReviewFactory(application__intake=intake)
+        run = SelectionRun.objects.create(
+            intake=intake, number=i + 1, started_by=factories.UserFactory(), status=RunStatus.DONE
+        )
+        Offer.objects.create(
+            application=factories.ApplicationFactory(
+                intake=intake, status=ApplicationStatus.OFFERED
+            ),
+            intake=intake, host=host, run=run, stipend=1000, status=OfferStatus.OPEN,
+            deadline=now + datetime.timedelta(days=1 if i == 0 else 10),
+        )  # fmt: skip
+        for status in (EmailStatus.HELD, EmailStatus.FAILED):
+            OutgoingEmail.objects.create(
+                key=f"{status}:{intake.pk}:{i}", to=["a@northwind.example"], subject="s",
+                body="b", status=status, intake_ref=intake.pk,
+                batch=f"decisions:{intake.pk}" if status == EmailStatus.HELD else "",
+            )  # fmt: skip
+
+
+def queue_of(response):
+    return next(s.context for s in response.context["sections"] if s.key == "work-queue")
+
+
+WORK_COUNTS = {
+    "to_screen": 2, "conflicts": 2, "overdue_reviews": 2, "runs_to_confirm": 2,
+    "held_emails": 2, "open_offers": 2, "expiring_offers": 1,
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_manager_sees_the_work_waiting_in_their_intakes_only(client):
+    manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER)
+    intake = factories.IntakeFactory(program=manager.program)
+    make_work(intake, 2)
+    make_work(factories.IntakeFactory(), 3)  # another program's
+    client.force_login(manager.user)
+
+    response = client.get(reverse("dashboard"))
+
+    assert sections(response) == ["work-queue", "manager"]
+    queue = queue_of(response)
+    assert queue["failed_emails"] == 2
+    assert queue["intakes"] == [
+        {"pk": intake.pk, "title": intake.title, "program__name": manager.program.name,
+         **WORK_COUNTS}
+    ]  # fmt: skip
+    html = response.content.decode()
+    for text, url in [
+        ("2 applications to screen by hand",
+         reverse("applications:intake_applications", args=[intake.pk]) + "?status=screening"),
+        ("2 conflicts of interest to resolve",
+         reverse("applications:assignments", args=[intake.pk])),
+        ("2 reviews overdue", reverse("applications:review_dashboard", args=[intake.pk])),
+        ("2 selection runs waiting for confirmation",
+         reverse("applications:selection", args=[intake.pk])),
+        ("2 decision emails held, not yet released",
+         reverse("applications:decisions", args=[intake.pk])),
+        ("2 offers waiting for an answer",
+         reverse("applications:intake_applications", args=[intake.pk]) + "?status=offered"),
+        ("2 emails could not be sent", reverse("programs:failed_emails")),
+    ]:  # fmt: skip
+        assert f'<a href="{url}">{text}</a>' in html
+    assert "1 expires within two days" in html
+
+
+@pytest.mark.django_db
+def test_the_director_sees_every_intakes_work_and_is_not_asked_to_register_a_company(client):
+    director = factories.UserFactory(is_superuser=True, is_staff=True)
+    first, second = factories.IntakeFactory(), factories.IntakeFactory()
+    make_work(first, 1)
+    make_work(second, 2)
+    client.force_login(director)
+
+    response = client.get(reverse("dashboard"))
+
+    assert sections(response) == ["work-queue", "manager"]
+    queue = queue_of(response)
+    assert {row["pk"]: row["to_screen"] for row in queue["intakes"]} == {
+        first.pk: 1,
+        second.pk: 2,
+    }
+    assert queue["failed_emails"] == 3
+    assert "Register a company" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_manager_with_nothing_waiting_is_told_so(client):
+    manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER)
+    factories.IntakeFactory(program=manager.program)
+    client.force_login(manager.user)
+    response = client.get(reverse("dashboard"))
+    assert queue_of(response) == {"intakes": [], "failed_emails": 0}
+    assert "Nothing is waiting for you." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_work_queue_runs_the_same_number_of_queries_for_few_and_many_rows(client):
+    few = factories.ProgramStaffFactory(role=StaffRole.MANAGER)
+    make_work(factories.IntakeFactory(program=few.program), 1)
+    many = factories.ProgramStaffFactory(role=StaffRole.MANAGER)
+    for _ in range(4):
+        make_work(factories.IntakeFactory(program=many.program), 5)
+
+    assert dashboard_queries(client, few.user) == dashboard_queries(client, many.user)

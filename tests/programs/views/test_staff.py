@@ -97,3 +97,83 @@ def test_an_intake_reviewer_sees_only_their_intake_of_the_program(client):
     assert "Reviewed intake" in html
     assert "Not reviewed intake" not in html
     assert "New intake" not in html
+
+
+def failed_email(intake_ref, n=0, error="BadHeaderError: Header values can't contain newlines"):
+    from django.utils import timezone
+
+    from portal.enums import EmailStatus
+    from portal.models import OutgoingEmail
+
+    return OutgoingEmail.objects.create(
+        key=f"failed:{intake_ref}:{n}", to=[f"owner{n}@northwind.example"],
+        subject=f"Decision {n}", body="b", status=EmailStatus.FAILED, intake_ref=intake_ref,
+        attempts=1, last_error=error, last_attempt_at=timezone.now(),
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_managers_see_the_failed_emails_of_their_intakes_and_the_director_all(client):
+    manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER)
+    mine = failed_email(factories.IntakeFactory(program=manager.program).pk, 1)
+    others = failed_email(factories.IntakeFactory().pk, 2)
+    about_nobody = failed_email(None, 3)
+    director = factories.UserFactory(is_superuser=True)
+    url = reverse("programs:failed_emails")
+
+    client.force_login(manager.user)
+    response = client.get(url)
+    assert [email.pk for email, _intake in response.context["rows"]] == [mine.pk]
+    html = response.content.decode()
+    assert "owner1@northwind.example" in html
+    assert "Header values can&#x27;t contain newlines" in html
+
+    client.force_login(director)
+    shown = {email.pk for email, _intake in client.get(url).context["rows"]}
+    assert shown == {mine.pk, others.pk, about_nobody.pk}
+
+
+@pytest.mark.django_db
+def test_people_who_manage_nothing_may_not_see_failed_emails(client):
+    reviewer = factories.ProgramStaffFactory(role=StaffRole.REVIEWER)
+    client.force_login(reviewer.user)
+    assert client.get(reverse("programs:failed_emails")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_manager_sends_a_failed_email_of_their_intake_again(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal.enums import EmailStatus
+
+    manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER)
+    mine = failed_email(factories.IntakeFactory(program=manager.program).pk, 1)
+    others = failed_email(factories.IntakeFactory().pk, 2)
+    client.force_login(manager.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("programs:retry_email", args=[mine.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programs:failed_emails")
+    mine.refresh_from_db()
+    assert mine.status == EmailStatus.SENT
+    assert [m.to for m in mailoutbox] == [["owner1@northwind.example"]]
+    # Someone else's email is not there; a sent one is no longer failed.
+    assert client.post(reverse("programs:retry_email", args=[others.pk])).status_code == 404
+    assert client.post(reverse("programs:retry_email", args=[mine.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_failed_emails_page_runs_the_same_number_of_queries_for_few_and_many(client):
+    director = factories.UserFactory(is_superuser=True)
+    client.force_login(director)
+    url = reverse("programs:failed_emails")
+    intake = factories.IntakeFactory()
+    failed_email(intake.pk, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(1, 40):
+        failed_email(factories.IntakeFactory().pk if n % 2 else None, n)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many)

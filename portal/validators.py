@@ -1,0 +1,19 @@
+"""Validators every app shares."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Every character Python reads as the end of a line (str.splitlines), CR and LF among them.
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def validate_single_line(value):
+    """Refuse a line break in a name or a title.
+
+    Names go into email subjects and headers, where a line break is refused by the mail
+    layer (and would end the header), and into one-line places on every page.
+    """
+    if isinstance(value, str) and any(char in LINE_BREAKS for char in value):
+        raise ValidationError(
+            _("Keep this on one line: remove the line breaks."), code="line_break"
+        )
