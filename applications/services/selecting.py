@@ -8,6 +8,7 @@ decision emails in the outbox until a manager releases them; releasing opens the
 
 import datetime
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -361,54 +362,133 @@ def _money(cents):
 # Confirming and releasing -------------------------------------------------------------------
 
 
+@dataclass
+class Decisions:
+    """What confirming a run's slate decides, for every live application of its intake.
+
+    ``offered`` and ``waitlisted`` are slate entries; ``not_selected`` are applications (the
+    slate's unplaceable, then everyone never shortlisted, by name); ``ineligible`` were
+    screened out and hear so at release; ``problems`` stop the confirmation."""
+
+    offered: list
+    waitlisted: list
+    not_selected: list
+    ineligible: list
+    problems: list
+
+
+def plan_decisions(run, entries):
+    """Who gets which decision (and email) if the run's slate is confirmed now. The
+    confirmation page previews it and ``confirm_slate`` applies it, so both agree."""
+    offered, waitlisted, not_selected, problems = [], [], [], []
+    for entry in entries:
+        application = entry.application
+        if application.status != S.SHORTLISTED:
+            problems.append(
+                _("%(company)s is %(status)s now, no longer shortlisted: start a new run.")
+                % {"company": application.company.name,
+                   "status": S(application.status).label.lower()}
+            )  # fmt: skip
+        elif entry.host_id is not None:
+            offered.append(entry)
+        elif entry.reason in UNPLACEABLE:
+            not_selected.append(application)
+        else:
+            waitlisted.append(entry)
+    # Everyone else who applied: drafts never applied, withdrawn ones left on their own.
+    others = (
+        Application.objects.filter(intake=run.intake_id)
+        .exclude(status__in=[S.DRAFT, S.WITHDRAWN])
+        .exclude(pk__in=[entry.application_id for entry in entries])
+        .select_related("company", "intake")
+        .order_by("company__name", "pk")
+    )
+    ineligible = []
+    for application in others:
+        name = application.company.name
+        if application.status == S.IN_REVIEW:
+            not_selected.append(application)
+        elif application.status == S.INELIGIBLE:
+            ineligible.append(application)
+        elif application.status in (S.SUBMITTED, S.SCREENING):
+            problems.append(
+                _("%(company)s waits for screening: decide its eligibility before confirming.")
+                % {"company": name}
+            )
+        elif application.status == S.SHORTLISTED:
+            problems.append(
+                _("%(company)s was shortlisted after this run: start a new run to include it.")
+                % {"company": name}
+            )
+    return Decisions(offered, waitlisted, not_selected, ineligible, problems)
+
+
 @transaction.atomic
 def confirm_slate(run, *, by):
-    """Apply every decision of the slate at once: offered, waitlisted, not selected.
+    """Decide every live application of the intake at once: the slate's offers, its
+    waitlist, and not selected for the rest (the slate's unplaceable and everyone still in
+    review, whose open reviews close with it). Applications screened out hear so too.
 
-    Refused, changing nothing, if the slate breaks a constraint or an applicant has left the
-    shortlist since the run; a second confirmation is refused too. The decision emails wait
-    in the outbox (``decisions_batch``) for ``release_decisions``."""
+    Refused, changing nothing, if the slate breaks a constraint, an applicant has left the
+    shortlist since the run, or an application is still undecided (waiting for screening,
+    shortlisted after the run); a second confirmation is refused too. The decision emails
+    wait in the outbox (``decisions_batch``) for ``release_decisions``."""
     run = _lock_open_run(run, by)
     intake = run.intake
-    _lock_applications(run)
+    _lock_applications_of(intake)
     entries = list(
         run.entries.select_related("application__company", "application__intake", "host")
     )
-    problems = check_slate(run, entries)
-    problems += [
-        _("%(company)s is %(status)s now, no longer shortlisted: start a new run.")
-        % {"company": e.application.company.name,
-           "status": S(e.application.status).label.lower()}
-        for e in entries
-        if e.application.status != S.SHORTLISTED
-    ]  # fmt: skip
+    plan = plan_decisions(run, entries)
+    problems = check_slate(run, entries) + plan.problems
     if problems:
         raise ValidationError(problems)
     note = _("Selection run %(number)s, confirmed.") % {"number": run.number}
-    recipients = queries.member_recipients({entry.application.company_id for entry in entries})
-    for entry in entries:
-        application = entry.application
+    recipients = queries.member_recipients(
+        {entry.application.company_id for entry in entries}
+        | {application.company_id for application in plan.not_selected + plan.ineligible}
+    )
+
+    def tell(application, offer=None):
         to = recipients.get(application.company_id, [])
-        if entry.host_id is not None:
-            transition(application, to=S.OFFERED, by=by, note=note)
-            offer = Offer.objects.create(
-                application=application, intake=intake, host=entry.host, run=run,
-                stipend=entry.stipend, starts_on=application.proposed_start,
-                ends_on=application.proposed_end,
-            )  # fmt: skip
-            _tell_decision(application, offer=offer, held=True, to=to)
-        elif entry.reason in UNPLACEABLE:
-            transition(application, to=S.NOT_SELECTED, by=by, note=note)
-            _tell_decision(application, held=True, to=to)
-        else:
-            transition(application, to=S.WAITLISTED, by=by, note=note)
-            _tell_decision(application, held=True, to=to)
+        _tell_decision(application, offer=offer, held=True, to=to)
+
+    for entry in plan.offered:
+        application = entry.application
+        transition(application, to=S.OFFERED, by=by, note=note)
+        offer = Offer.objects.create(
+            application=application, intake=intake, host=entry.host, run=run,
+            stipend=entry.stipend, starts_on=application.proposed_start,
+            ends_on=application.proposed_end,
+        )  # fmt: skip
+        tell(application, offer)
+    for entry in plan.waitlisted:
+        transition(entry.application, to=S.WAITLISTED, by=by, note=note)
+        tell(entry.application)
+    for application in plan.not_selected:
+        # In review, its open reviews close with it: reviews are open only while their
+        # application is (REVIEWABLE), so they leave the reviewers' to-do lists.
+        transition(application, to=S.NOT_SELECTED, by=by, note=note)
+        tell(application)
+    for application in plan.ineligible:
+        tell(application)
     now = timezone.now()
     run.confirmed_at, run.confirmed_by = now, by
     run.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
     intake.slate_confirmed_at = now
     intake.save(update_fields=["slate_confirmed_at"])
     return run
+
+
+def _lock_applications_of(intake):
+    """Lock every application of the intake before their statuses are read and decided: a
+    submission, withdrawal or screening cannot slip in between the check and the decision."""
+    list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(intake=intake)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _lock_applications(run):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from djmoney.money import Money
 
-from applications import selection, services, tasks
+from applications import queries, selection, services, tasks
 from applications.enums import ApplicationStatus, HostFit, NotOffered, OfferStatus, RunStatus
 from applications.models import (
     ApplicationEvent,
@@ -339,3 +339,84 @@ def test_an_expired_offer_is_closed_once_and_its_seat_offered_again(released, fi
     assert Offer.objects.filter(replaces=released["ada"]).count() == 1
     field["ada"].refresh_from_db()
     assert field["ada"].status == S.NOT_SELECTED
+
+
+# Everyone hears back ------------------------------------------------------------------------------
+
+
+def never_shortlisted(intake, name, status=S.IN_REVIEW):
+    """An application of the intake that never reached the shortlist, with an owner."""
+    company = factories.CompanyFactory(name=name)
+    factories.CompanyMemberFactory(company=company, user__email=f"owner@{name.lower()}.example")
+    return factories.ApplicationFactory(
+        company=company, intake=intake, status=status, submitted_at=timezone.now()
+    )
+
+
+def test_confirmation_decides_every_live_application_and_closes_its_reviews(
+    intake, manager, field, django_capture_on_commit_callbacks
+):
+    eve = never_shortlisted(intake, "Eve")
+    fay = never_shortlisted(intake, "Fay", status=S.INELIGIBLE)
+    gil = never_shortlisted(intake, "Gil", status=S.DRAFT)
+    review = factories.ReviewFactory(application=eve)
+    assert queries.review_counts(review.reviewer)["to_do"] == 1
+    run = run_now(intake, manager, min_score=50)
+
+    plan = services.plan_decisions(run, list(run.entries.select_related("application__company")))
+    assert [e.application.company.name for e in plan.offered] == ["Ada", "Bo"]
+    assert [e.application.company.name for e in plan.waitlisted] == ["Cy"]
+    assert [a.company.name for a in plan.not_selected] == ["Di", "Eve"]
+    assert [a.company.name for a in plan.ineligible] == ["Fay"]
+    assert plan.problems == []
+
+    services.confirm_slate(run, by=manager)
+    statuses = dict(type(eve).objects.values_list("company__name", "status"))
+    assert statuses == {
+        "Ada": S.OFFERED, "Bo": S.OFFERED, "Cy": S.WAITLISTED, "Di": S.NOT_SELECTED,
+        "Eve": S.NOT_SELECTED, "Fay": S.INELIGIBLE, "Gil": S.DRAFT,
+    }  # fmt: skip
+    event = eve.events.get()
+    assert (event.from_status, event.to_status, event.actor) == (
+        S.IN_REVIEW, S.NOT_SELECTED, manager,
+    )  # fmt: skip
+    assert event.note == f"Selection run {run.number}, confirmed."
+    # Eve's review is closed: off the reviewer's to-do list, and it can no longer be given.
+    assert queries.review_counts(review.reviewer)["to_do"] == 0
+    with pytest.raises(ValidationError, match="no longer in review"):
+        services.save_review(review, by=review.reviewer, values={}, comment="", recommendation="")
+    assert OutgoingEmail.objects.filter(status=EmailStatus.HELD).count() == 6
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.release_decisions(intake, by=manager) == 6
+    told = {message.to[0]: message for message in mail.outbox}
+    assert sorted(told) == [
+        f"owner@{name}.example" for name in ["ada", "bo", "cy", "di", "eve", "fay"]
+    ]
+    assert told["owner@eve.example"].subject == f"The decision on your application: {intake.title}"
+    assert f"Eve was not selected for “{intake.title}” this time." in told["owner@eve.example"].body
+    assert told["owner@fay.example"].subject == f"The decision on your application: {intake.title}"
+    assert (
+        f"Fay does not meet the rules of “{intake.title}”, so it was not considered for a place."
+        in told["owner@fay.example"].body
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "problem"),
+    [
+        (S.SCREENING, "Eve waits for screening: decide its eligibility before confirming."),
+        (S.SUBMITTED, "Eve waits for screening: decide its eligibility before confirming."),
+        (S.SHORTLISTED, "Eve was shortlisted after this run: start a new run to include it."),
+    ],
+)
+def test_confirmation_is_refused_while_an_application_is_undecided(
+    intake, manager, field, status, problem
+):
+    run = run_now(intake, manager, min_score=50)
+    never_shortlisted(intake, "Eve", status=status)
+    with pytest.raises(ValidationError) as refused:
+        services.confirm_slate(run, by=manager)
+    assert refused.value.messages == [problem]
+    assert not Offer.objects.exists() and not OutgoingEmail.objects.exists()
