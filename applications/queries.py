@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     F,
@@ -9,6 +10,8 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 from django_countries import countries
@@ -435,14 +438,18 @@ ASSIGNMENT_COLUMNS = [
 
 
 def assignment_rows(user):
-    """The reviewer's list: to do first (soonest due), then done; one query for a page,
-    compiled once (portal/prepared.py)."""
+    """The reviewer's list: to do first (soonest due), then closed and done; one query for
+    a page, compiled once (portal/prepared.py)."""
     return _assignments.pages(user.pk, columns=ASSIGNMENT_COLUMNS)
 
 
 @prepared
 def _assignments(reviewer_id):
+    # A review not given is to do only while its application is in review: once decided
+    # (not selected, say) it is closed and goes below the reviews still to do.
+    to_do = Q(submitted_at__isnull=True, application__status__in=REVIEWABLE)
     return Review.objects.filter(reviewer=reviewer_id).order_by(
+        Case(When(to_do, then=Value(0)), default=Value(1)),
         F("submitted_at").asc(nulls_first=True),
         F("application__intake__reviews_due_at").asc(nulls_last=True),
         "application__company__name",
@@ -671,13 +678,19 @@ def for_the_applicant(application, events=None):
     or else from the application's prefetched events."""
     intake = application.intake
     held = intake.slate_confirmed_at is not None and intake.decisions_released_at is None
+    events = list(application.events.all() if events is None else events)
     status = application.status
     if held and status in HELD_DECISIONS:
-        status = ApplicationStatus.SHORTLISTED
+        # The status it had before the decision: shortlisted, or in review for one never
+        # shortlisted (confirming a slate decides those too).
+        status = next(
+            (e.from_status for e in events if e.to_status in HELD_DECISIONS and e.from_status),
+            ApplicationStatus.SHORTLISTED,
+        )
     application.shown_status = ApplicationStatus(status).label
     application.timeline = [
         (event.at, APPLICANT_WORDS[event.to_status] if event.to_status else event.note)
-        for event in (application.events.all() if events is None else events)
+        for event in events
         if not (held and event.to_status in HELD_DECISIONS)
     ]
     return application

@@ -420,6 +420,7 @@ def plan_decisions(run, entries):
                 _("%(company)s was shortlisted after this run: start a new run to include it.")
                 % {"company": name}
             )
+    waitlisted.sort(key=lambda entry: (entry.waitlist_position or 0, entry.position))
     return Decisions(offered, waitlisted, not_selected, ineligible, problems)
 
 

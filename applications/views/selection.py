@@ -79,6 +79,8 @@ def run(request, pk):
     offered = [entry for entry in entries if entry.host_id is not None]
     spent = sum((entry.stipend for entry in offered), 0)
     open_slate = run.confirmed_at is None and run.intake.slate_confirmed_at is None
+    # Who gets which email if the slate is confirmed now: the same plan confirm_slate applies.
+    plan = services.plan_decisions(run, entries) if entries and open_slate else None
     return render(
         request,
         "applications/selection/run.html",
@@ -94,7 +96,8 @@ def run(request, pk):
             "hosts": hosts,
             "spent": spent,
             "left": (run.budget or 0) - spent,
-            "breaks": services.check_slate(run, entries) if entries and open_slate else [],
+            "breaks": services.check_slate(run, entries) + plan.problems if plan else [],
+            "plan": plan,
             "open_slate": open_slate and run.status == "done",
             "caps": queries.cap_labels(run),
         },

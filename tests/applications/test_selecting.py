@@ -357,8 +357,8 @@ def test_confirmation_decides_every_live_application_and_closes_its_reviews(
     intake, manager, field, django_capture_on_commit_callbacks
 ):
     eve = never_shortlisted(intake, "Eve")
-    fay = never_shortlisted(intake, "Fay", status=S.INELIGIBLE)
-    gil = never_shortlisted(intake, "Gil", status=S.DRAFT)
+    never_shortlisted(intake, "Fay", status=S.INELIGIBLE)
+    never_shortlisted(intake, "Gil", status=S.DRAFT)
     review = factories.ReviewFactory(application=eve)
     assert queries.review_counts(review.reviewer)["to_do"] == 1
     run = run_now(intake, manager, min_score=50)
