@@ -19,9 +19,11 @@ from django_countries import countries
 from applications import scoring
 from applications.enums import (
     APPLICANT_WORDS,
+    FREED_OFFER_STATUSES,
     HELD_DECISIONS,
     HOST_FIT_STATUSES,
     REVIEWABLE,
+    SEAT_CANDIDATE_STATUSES,
     ApplicationStatus,
 )
 from applications.models import (
@@ -707,3 +709,30 @@ def cap_labels(run):
     return [(str(m), run.market_caps[str(m.pk)]) for m in markets] + [
         (sectors.get(code, code), cap) for code, cap in run.sector_caps.items()
     ]
+
+
+def free_seats(intake):
+    """Seats freed by a decline or an expiry that nobody has been offered again."""
+    return (
+        Offer.objects.filter(intake=intake, status__in=FREED_OFFER_STATUSES, filled_by__isnull=True)
+        .select_related("application__company", "host")
+        .order_by("answered_at", "pk")
+    )
+
+
+def seat_candidates(intake, host_ids):
+    """Per host, the applications a freed seat there may go to by hand: shortlisted,
+    waitlisted or not selected, never offered a place, and ranked that host; by name."""
+    found = {host_id: [] for host_id in host_ids}
+    for preference in (
+        HostPreference.objects.filter(
+            host__in=host_ids,
+            application__intake=intake,
+            application__status__in=SEAT_CANDIDATE_STATUSES,
+            application__offer__isnull=True,
+        )
+        .select_related("application__company")
+        .order_by("application__company__name", "application_id")
+    ):
+        found[preference.host_id].append(preference.application)
+    return found

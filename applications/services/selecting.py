@@ -6,6 +6,7 @@ without the live data. Confirming applies every decision in one transaction and 
 decision emails in the outbox until a manager releases them; releasing opens the offers.
 """
 
+import dataclasses
 import datetime
 import logging
 from dataclasses import dataclass
@@ -23,8 +24,10 @@ from django.utils.translation import gettext_lazy
 from applications import queries, scoring, selection
 from applications.enums import (
     ACTIVE_RUN_STATUSES,
+    FREED_OFFER_STATUSES,
     HOLDING_OFFER_STATUSES,
     OFFER_TRANSITIONS,
+    SEAT_CANDIDATE_STATUSES,
     UNPLACEABLE,
     ApplicationStatus,
     HostFit,
@@ -146,16 +149,42 @@ def execute_run(run):
 def read_problem(run):
     """The run's intake as a selection problem: its shortlist, desks, budget and opinions."""
     intake = run.intake
+    keys = list(
+        Application.objects.filter(intake=intake, status=S.SHORTLISTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    candidates, not_a_fit = live_candidates(intake, keys)
+    desks, markets = {}, {}
+    for host_id, count, market_id in DeskOffer.objects.filter(intake=intake).values_list(
+        "host", "desks", "host__market"
+    ):
+        desks[host_id], markets[host_id] = count, str(market_id)
+    return selection.Problem(
+        candidates=candidates,
+        desks=desks,
+        budget=to_program_currency(intake.stipend_budget)[0].amount,
+        min_score=run.min_score,
+        rank_penalty=run.rank_penalty,
+        not_a_fit=not_a_fit,
+        host_market=markets,
+        market_caps=dict(run.market_caps),
+        sector_caps=dict(run.sector_caps),
+    )
+
+
+def live_candidates(intake, keys):
+    """Applications ``keys`` of the intake as selection candidates read from the live data
+    (merit, stipend, ranked hosts, sector), with their "not a fit" (application, host) pairs."""
     field = scoring.score_field(intake)
     # Requests are in the program's currency (budget lines keep their converted amount);
     # the intake's cap and pool may be in another.
     cap = to_program_currency(intake.stipend_cap)[0].amount
-    shortlist = list(
-        Application.objects.filter(intake=intake, status=S.SHORTLISTED)
+    rows = list(
+        Application.objects.filter(pk__in=keys)
         .values_list("pk", f"score_summary__{field}", "company__sector__code", "budget_total")
         .order_by("pk")
     )
-    keys = [pk for pk, _merit, _sector, _requested in shortlist]
     preferences = {}
     for application_id, host_id in (
         HostPreference.objects.filter(application__in=keys)
@@ -163,11 +192,6 @@ def read_problem(run):
         .values_list("application", "host")
     ):
         preferences.setdefault(application_id, []).append(host_id)
-    desks, markets = {}, {}
-    for host_id, count, market_id in DeskOffer.objects.filter(intake=intake).values_list(
-        "host", "desks", "host__market"
-    ):
-        desks[host_id], markets[host_id] = count, str(market_id)
     not_a_fit = frozenset(
         HostFitOpinion.objects.filter(application__in=keys, opinion=HostFit.NOT_A_FIT).values_list(
             "application", "host"
@@ -181,19 +205,9 @@ def read_problem(run):
             preferences=tuple(preferences.get(pk, ())),
             sector=sector or "",
         )
-        for pk, merit, sector, requested in shortlist
+        for pk, merit, sector, requested in rows
     ]
-    return selection.Problem(
-        candidates=candidates,
-        desks=desks,
-        budget=to_program_currency(intake.stipend_budget)[0].amount,
-        min_score=run.min_score,
-        rank_penalty=run.rank_penalty,
-        not_a_fit=not_a_fit,
-        host_market=markets,
-        market_caps=dict(run.market_caps),
-        sector_caps=dict(run.sector_caps),
-    )
+    return candidates, not_a_fit
 
 
 def stored_problem(run, entries):
@@ -322,9 +336,14 @@ def check_slate(run, entries):
     """Every constraint the run's current slate breaks, each named in plain words."""
     offers = {e.application_id: e.host_id for e in entries if e.host_id is not None}
     found = selection.breaks(stored_problem(run, entries), offers)
+    companies = {e.application_id: e.application.company.name for e in entries}
+    return describe_breaks(run, found, companies)
+
+
+def describe_breaks(run, found, companies):
+    """``selection.breaks`` findings in plain words; ``companies`` names the applications."""
     if not found:
         return []
-    companies = {e.application_id: e.application.company.name for e in entries}
     hosts = dict(HostIncubator.objects.filter(pk__in=run.desks).values_list("pk", "name"))
     markets = {
         str(market.pk): str(market)
@@ -637,6 +656,32 @@ def expire_offers(now=None):
             fill_seat(offer, by=None, now=now)
 
 
+def _seat_problem(run, entries, keys):
+    """The run's stored problem, plus live candidates for applications ``keys`` that the run
+    did not consider (offered a freed seat by hand, say), so that the offers holding a desk
+    can be checked together exactly as an adjusted slate is."""
+    problem = stored_problem(run, entries)
+    known = {entry.application_id for entry in entries}
+    extra = sorted(set(keys) - known)
+    if extra:
+        candidates, not_a_fit = live_candidates(run.intake, extra)
+        problem = dataclasses.replace(
+            problem,
+            candidates=[*problem.candidates, *candidates],
+            not_a_fit=problem.not_a_fit | not_a_fit,
+        )
+    return problem
+
+
+def _holding(intake):
+    """The intake's offers that hold a desk and a stipend: application id -> host id."""
+    return dict(
+        Offer.objects.filter(intake=intake, status__in=HOLDING_OFFER_STATUSES).values_list(
+            "application", "host"
+        )
+    )
+
+
 def fill_seat(freed, *, by, now=None):
     """Offer a freed seat to the best waitlisted applicant of the confirmed run who chose its
     host, was not judged a fit against it, and fits what is left of the budget and the run's
@@ -653,12 +698,8 @@ def fill_seat(freed, *, by, now=None):
         )
     )
     # The same constraint check as an adjusted slate: the offers holding a desk, plus one.
-    problem = stored_problem(run, entries)
-    holding = dict(
-        Offer.objects.filter(intake=intake, status__in=HOLDING_OFFER_STATUSES).values_list(
-            "application", "host"
-        )
-    )
+    holding = _holding(intake)
+    problem = _seat_problem(run, entries, holding)
     host = freed.host_id
     for entry in entries:
         if (
@@ -667,17 +708,82 @@ def fill_seat(freed, *, by, now=None):
             or selection.breaks(problem, {**holding, entry.application_id: host})
         ):
             continue
-        application = entry.application
-        transition(
-            application, to=S.OFFERED, by=by,
-            note=_("A place opened at %(host)s.") % {"host": freed.host.name},
-        )  # fmt: skip
-        offer = Offer.objects.create(
-            application=application, intake=intake, host_id=host, run=run, replaces=freed,
-            stipend=entry.stipend, starts_on=application.proposed_start,
-            ends_on=application.proposed_end,
-            deadline=now + datetime.timedelta(days=intake.offer_response_days),
-        )  # fmt: skip
-        _tell_decision(application, offer=offer)
-        return offer
+        return _offer_seat(freed, entry.application, stipend=entry.stipend, by=by, now=now)
     return None
+
+
+def _offer_seat(freed, application, *, stipend, by, now):
+    intake = freed.intake
+    transition(
+        application, to=S.OFFERED, by=by,
+        note=_("A place opened at %(host)s.") % {"host": freed.host.name},
+    )  # fmt: skip
+    offer = Offer.objects.create(
+        application=application, intake=intake, host_id=freed.host_id, run=freed.run,
+        replaces=freed, stipend=stipend, starts_on=application.proposed_start,
+        ends_on=application.proposed_end,
+        deadline=now + datetime.timedelta(days=intake.offer_response_days),
+    )  # fmt: skip
+    _tell_decision(application, offer=offer)
+    return offer
+
+
+@transaction.atomic
+def offer_freed_seat(freed, *, by, application_id, now=None):
+    """A manager offers a freed seat that the waitlist could not fill to an applicant of the
+    intake who ranked its host: shortlisted, waitlisted or not selected, never offered a
+    place. Checked as an adjusted slate is (the run's minimum, "not a fit", desks, budget,
+    caps), with a new email and deadline; a seat is offered again at most once."""
+    _require(by, "programs.change_intake", freed.intake)
+    now = now or timezone.now()
+    intake = _lock_intake(freed.intake)
+    freed = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("host", "run", "intake")
+        .get(pk=freed.pk, intake=intake)
+    )
+    if freed.status not in FREED_OFFER_STATUSES:
+        raise ValidationError(_("This seat is not free: its offer is %(status)s.")
+                              % {"status": OfferStatus(freed.status).label.lower()})  # fmt: skip
+    taken = Offer.objects.filter(replaces=freed).select_related("application__company").first()
+    if taken is not None:
+        raise ValidationError(
+            _("This seat is already offered to %(company)s.")
+            % {"company": taken.application.company.name}
+        )
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("company", "intake")
+        .filter(pk=application_id, intake=intake)
+        .first()
+    )
+    if application is None:
+        raise ValidationError(_("Choose an applicant of this intake."))
+    name = application.company.name
+    if (
+        application.status not in SEAT_CANDIDATE_STATUSES
+        or Offer.objects.filter(application=application).exists()
+    ):
+        raise ValidationError(
+            _("%(company)s is %(status)s: a freed seat goes to a shortlisted, waitlisted or "
+              "not selected applicant that was never offered a place.")
+            % {"company": name, "status": S(application.status).label.lower()}
+        )  # fmt: skip
+    if not HostPreference.objects.filter(application=application, host=freed.host_id).exists():
+        raise ValidationError(
+            _("%(company)s did not ask for %(host)s.") % {"company": name, "host": freed.host.name}
+        )
+    run = freed.run
+    entries = list(run.entries.select_related("application__company"))
+    holding = _holding(intake)
+    problem = _seat_problem(run, entries, [*holding, application.pk])
+    found = selection.breaks(problem, {**holding, application.pk: freed.host_id})
+    if found:
+        companies = dict(
+            Application.objects.filter(pk__in=[*holding, application.pk]).values_list(
+                "pk", "company__name"
+            )
+        )
+        raise ValidationError(describe_breaks(run, found, companies))
+    stipend = next(c.stipend for c in problem.candidates if c.key == application.pk)
+    return _offer_seat(freed, application, stipend=stipend, by=by, now=now)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,6 +53,7 @@ def selection(request, intake_pk):
         else:
             return redirect("applications:selection_run", pk=run.pk)
     emails = list(queries.decision_emails(intake).values_list("status", flat=True))
+    seats = _free_seats(intake) if intake.slate_confirmed_at else []
     return render(
         request,
         "applications/selection/intake.html",
@@ -63,8 +65,50 @@ def selection(request, intake_pk):
             "offers": list(queries.offers_of(intake)) if intake.slate_confirmed_at else [],
             "held": emails.count("held"),
             "released": len(emails) - emails.count("held"),
+            "seats": seats,
         },
     )
+
+
+def _free_seats(intake, data=None, chosen=None):
+    """The intake's freed seats, each with its form listing who may have it."""
+    seats = list(queries.free_seats(intake))
+    candidates = queries.seat_candidates(intake, {seat.host_id for seat in seats})
+    for seat in seats:
+        seat.form = forms.SeatOfferForm(
+            data if seat.pk == chosen else None,
+            candidates=candidates[seat.host_id],
+            prefix=f"seat-{seat.pk}",
+        )
+    return seats
+
+
+@login_required
+@require_POST
+def offer_seat(request, intake_pk, pk):
+    """A freed seat the waitlist could not fill, offered by the manager to someone who
+    ranked its host; checked as an adjusted slate is."""
+    intake = managed_intake(request.user, intake_pk)
+    seat = next((s for s in _free_seats(intake, request.POST, chosen=pk) if s.pk == pk), None)
+    if seat is None:
+        messages.error(request, _("This seat is no longer free."))
+    elif not seat.form.is_valid():
+        messages.error(request, _("Choose who the seat goes to."))
+    else:
+        try:
+            offer = services.offer_freed_seat(
+                seat, by=request.user, application_id=seat.form.cleaned_data["application"]
+            )
+        except ValidationError as error:
+            messages.error(request, _("The seat was not offered: nothing changed."))
+            refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(company)s is offered the seat at %(host)s and has been told by email.")
+                % {"company": offer.application.company.name, "host": seat.host.name},
+            )
+    return redirect(reverse("applications:selection", args=[intake.pk]) + "#free-seats")
 
 
 @login_required

@@ -420,3 +420,61 @@ def test_confirmation_is_refused_while_an_application_is_undecided(
         services.confirm_slate(run, by=manager)
     assert refused.value.messages == [problem]
     assert not Offer.objects.exists() and not OutgoingEmail.objects.exists()
+
+
+# Freed seats offered by hand --------------------------------------------------------------------
+
+
+def test_a_manager_offers_a_freed_seat_the_waitlist_could_not_fill(
+    released, field, hosts, intake, manager, django_capture_on_commit_callbacks
+):
+    alpha, beta = hosts
+    # Eve, still in review at confirmation, was not selected; she ranked Beta.
+    eve = shortlisted(intake, "Eve", 60, [beta])
+    type(eve).objects.filter(pk=eve.pk).update(status=S.NOT_SELECTED)
+    _offer, promoted = services.decline_offer(
+        released["bo"], by=field["bo"].owner, reason="We open in Lisbon first."
+    )
+    assert promoted is None  # Cy chose only Alpha; Di is below the minimum
+    seat = queries.free_seats(intake).get()
+    assert (seat, seat.decline_reason) == (released["bo"], "We open in Lisbon first.")
+    candidates = queries.seat_candidates(intake, [beta.pk])
+    assert [a.company.name for a in candidates[beta.pk]] == ["Di", "Eve"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = services.offer_freed_seat(seat, by=manager, application_id=eve.pk)
+    assert (offer.application_id, offer.host, offer.replaces) == (eve.pk, beta, seat)
+    assert offer.stipend == Decimal("3000.00") and offer.deadline is not None
+    eve.refresh_from_db()
+    assert eve.status == S.OFFERED
+    event = eve.events.get()
+    assert (event.from_status, event.to_status, event.actor, event.note) == (
+        S.NOT_SELECTED, S.OFFERED, manager, "A place opened at Beta.",
+    )  # fmt: skip
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["owner@eve.example"], f"A place for you: {intake.title}")
+    ]
+    assert not queries.free_seats(intake).exists()
+    with pytest.raises(ValidationError, match="This seat is already offered to Eve."):
+        services.offer_freed_seat(seat, by=manager, application_id=field["di"].pk)
+
+
+def test_a_freed_seat_by_hand_is_checked_as_an_adjusted_slate(
+    released, field, hosts, intake, manager
+):
+    alpha, beta = hosts
+    services.decline_offer(released["bo"], by=field["bo"].owner)
+    seat = Offer.objects.get(pk=released["bo"].pk)
+    with pytest.raises(ValidationError) as refused:
+        services.offer_freed_seat(seat, by=manager, application_id=field["di"].pk)
+    assert refused.value.messages == ["Di scores below the run's minimum of 50.00."]
+    with pytest.raises(ValidationError, match="Cy did not ask for Beta."):
+        services.offer_freed_seat(seat, by=manager, application_id=field["cy"].pk)
+    with pytest.raises(ValidationError, match="Ada is offered"):
+        services.offer_freed_seat(seat, by=manager, application_id=field["ada"].pk)
+    with pytest.raises(PermissionDenied):
+        services.offer_freed_seat(seat, by=field["di"].owner, application_id=field["di"].pk)
+    # An open offer's seat is not free.
+    with pytest.raises(ValidationError, match="This seat is not free"):
+        services.offer_freed_seat(released["ada"], by=manager, application_id=field["cy"].pk)
+    assert Offer.objects.count() == 2
