@@ -736,3 +736,11 @@ def seat_candidates(intake, host_ids):
     ):
         found[preference.host_id].append(preference.application)
     return found
+
+
+def drafts_cut_short(intake, before):
+    """The intake's drafts that an earlier closing time leaves less time: all but those
+    whose own extension ends after ``before``, the closing time until now."""
+    return Application.objects.filter(intake=intake, status=ApplicationStatus.DRAFT).filter(
+        Q(deadline_override__isnull=True) | Q(deadline_override__lt=before)
+    )
