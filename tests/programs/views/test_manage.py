@@ -380,9 +380,8 @@ def test_an_earlier_close_of_an_open_intake_shows_the_drafts_it_cuts_short_and_i
     factories.CompanyMemberFactory(company=company, user__email="owner@ada.example")
     factories.ApplicationFactory(company=company, intake=intake)
     url = reverse("programs:intake_edit", args=[intake.pk])
-    earlier = intake_post(title=intake.title, opens_at="2020-01-01T09:00",
-                          closes_at="2031-02-01T17:00")  # fmt: skip
-    earlier["opens_at"] = timezone.localtime(intake.opens_at, intake.zone).strftime("%Y-%m-%dT%H:%M")
+    opens = timezone.localtime(intake.opens_at, intake.zone).strftime("%Y-%m-%dT%H:%M")
+    earlier = intake_post(title=intake.title, opens_at=opens, closes_at="2031-02-01T17:00")
 
     # No reason: refused next to the reason, nothing changes.
     response = client.post(url, earlier)
