@@ -7,9 +7,22 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from applications import queries
+        from applications import queries, services
         from portal import dashboard
+        from programs import deadlines
         from programs import queries as programs_queries
+
+        # Drafts are cut short when a manager brings an intake's close forward: programs
+        # asks how many and has their owners told, without importing this app.
+        deadlines.register(
+            deadlines.Watcher(
+                key="drafts",
+                cut_short=lambda intake, before, after: queries.drafts_cut_short(
+                    intake, before
+                ).count(),
+                tell=services.tell_earlier_close,
+            )
+        )
 
         def applicant(user):
             companies = queries.companies_of(user)

@@ -357,6 +357,8 @@ def seed_selection(run):
     # submission: an earlier close would show every submission as late.
     winter = program_services.update_intake(
         winter,
+        by=manager,
+        reason="Every company has submitted; the round closes early.",
         markets=list(winter.markets.all()),
         sectors=list(winter.sectors.all()),
         closes_at=timezone.now(),

@@ -41,7 +41,8 @@ TRANSITIONS = {
     S.OFFERED: {S.ACCEPTED, S.DECLINED, S.WAITLISTED, S.NOT_SELECTED},
     S.ACCEPTED: set(),
     S.DECLINED: set(),
-    S.NOT_SELECTED: set(),
+    # A seat freed when nobody on the waitlist fits may be offered to a not-selected applicant.
+    S.NOT_SELECTED: {S.OFFERED},
     S.WITHDRAWN: set(),
 }
 
@@ -172,3 +173,11 @@ OFFER_TRANSITIONS = {
 
 # Offers that hold a desk and a stipend.
 HOLDING_OFFER_STATUSES = [OfferStatus.OPEN, OfferStatus.ACCEPTED]
+# Offers whose seat is free again: the manager may offer it to someone else.
+FREED_OFFER_STATUSES = [OfferStatus.DECLINED, OfferStatus.EXPIRED]
+# Who a freed seat may be offered to by hand (besides having ranked its host, never offered).
+SEAT_CANDIDATE_STATUSES = [
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.NOT_SELECTED,
+]

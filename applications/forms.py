@@ -419,6 +419,18 @@ class SlateAdjustForm(forms.Form):
     host = forms.IntegerField(label=_("Host"), required=False)
 
 
+class SeatOfferForm(forms.Form):
+    """A manager's choice of who a freed seat goes to, among those who may have it."""
+
+    application = forms.TypedChoiceField(label=_("Offer this seat to"), coerce=int)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [
+            (a.pk, f"{a.company.name} ({a.get_status_display()})") for a in candidates
+        ]
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you declining? (optional, helps the program)"),

@@ -3,6 +3,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     F,
@@ -11,6 +12,8 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,9 +22,11 @@ from django_countries import countries
 from applications import scoring
 from applications.enums import (
     APPLICANT_WORDS,
+    FREED_OFFER_STATUSES,
     HELD_DECISIONS,
     HOST_FIT_STATUSES,
     REVIEWABLE,
+    SEAT_CANDIDATE_STATUSES,
     ApplicationStatus,
     OfferStatus,
     RunStatus,
@@ -441,14 +446,18 @@ ASSIGNMENT_COLUMNS = [
 
 
 def assignment_rows(user):
-    """The reviewer's list: to do first (soonest due), then done; one query for a page,
-    compiled once (portal/prepared.py)."""
+    """The reviewer's list: to do first (soonest due), then closed and done; one query for
+    a page, compiled once (portal/prepared.py)."""
     return _assignments.pages(user.pk, columns=ASSIGNMENT_COLUMNS)
 
 
 @prepared
 def _assignments(reviewer_id):
+    # A review not given is to do only while its application is in review: once decided
+    # (not selected, say) it is closed and goes below the reviews still to do.
+    to_do = Q(submitted_at__isnull=True, application__status__in=REVIEWABLE)
     return Review.objects.filter(reviewer=reviewer_id).order_by(
+        Case(When(to_do, then=Value(0)), default=Value(1)),
         F("submitted_at").asc(nulls_first=True),
         F("application__intake__reviews_due_at").asc(nulls_last=True),
         "application__company__name",
@@ -677,13 +686,19 @@ def for_the_applicant(application, events=None):
     or else from the application's prefetched events."""
     intake = application.intake
     held = intake.slate_confirmed_at is not None and intake.decisions_released_at is None
+    events = list(application.events.all() if events is None else events)
     status = application.status
     if held and status in HELD_DECISIONS:
-        status = ApplicationStatus.SHORTLISTED
+        # The status it had before the decision: shortlisted, or in review for one never
+        # shortlisted (confirming a slate decides those too).
+        status = next(
+            (e.from_status for e in events if e.to_status in HELD_DECISIONS and e.from_status),
+            ApplicationStatus.SHORTLISTED,
+        )
     application.shown_status = ApplicationStatus(status).label
     application.timeline = [
         (event.at, APPLICANT_WORDS[event.to_status] if event.to_status else event.note)
-        for event in (application.events.all() if events is None else events)
+        for event in events
         if not (held and event.to_status in HELD_DECISIONS)
     ]
     return application
@@ -763,3 +778,38 @@ def work_queue(user, now=None):
         .values("pk", "title", "program__name", *WORK_KINDS)
     )
     return [intake for intake in intakes if any(intake[kind] for kind in WORK_KINDS)]
+
+
+def free_seats(intake):
+    """Seats freed by a decline or an expiry that nobody has been offered again."""
+    return (
+        Offer.objects.filter(intake=intake, status__in=FREED_OFFER_STATUSES, filled_by__isnull=True)
+        .select_related("application__company", "host")
+        .order_by("answered_at", "pk")
+    )
+
+
+def seat_candidates(intake, host_ids):
+    """Per host, the applications a freed seat there may go to by hand: shortlisted,
+    waitlisted or not selected, never offered a place, and ranked that host; by name."""
+    found = {host_id: [] for host_id in host_ids}
+    for preference in (
+        HostPreference.objects.filter(
+            host__in=host_ids,
+            application__intake=intake,
+            application__status__in=SEAT_CANDIDATE_STATUSES,
+            application__offer__isnull=True,
+        )
+        .select_related("application__company")
+        .order_by("application__company__name", "application_id")
+    ):
+        found[preference.host_id].append(preference.application)
+    return found
+
+
+def drafts_cut_short(intake, before):
+    """The intake's drafts that an earlier closing time leaves less time: all but those
+    whose own extension ends after ``before``, the closing time until now."""
+    return Application.objects.filter(intake=intake, status=ApplicationStatus.DRAFT).filter(
+        Q(deadline_override__isnull=True) | Q(deadline_override__lt=before)
+    )

@@ -98,6 +98,11 @@ urlpatterns = [
         selection.decisions,
         name="decisions",
     ),
+    path(
+        "manage/intakes/<int:intake_pk>/selection/seats/<int:pk>/",
+        selection.offer_seat,
+        name="offer_seat",
+    ),
     path("manage/selection-runs/<int:pk>/", selection.run, name="selection_run"),
     path("manage/selection-runs/<int:pk>/progress/", selection.run_progress, name="run_progress"),
     path("manage/selection-runs/<int:pk>/adjust/", selection.adjust, name="adjust_slate"),

@@ -60,6 +60,7 @@ class Phase(models.TextChoices):
 
 
 class IntakeChangeKind(models.TextChoices):
+    TERMS = "terms", _("Terms")
     ELIGIBILITY = "eligibility", _("Eligibility rules")
     RUBRIC = "rubric", _("Scoring rubric")
     REVIEW = "review", _("Review settings")

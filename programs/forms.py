@@ -376,6 +376,12 @@ class EligibilityForm(LabelledMoneyMixin, forms.ModelForm):
         ]
 
 
+class ShorterDeadlineForm(forms.Form):
+    """The number of drafts an earlier close cuts short, as the manager confirmed it."""
+
+    drafts = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
+
+
 def confirmation_form(intake, data=None):
     if needs_confirmation(intake):
         return ConfirmChangeForm(data, prefix="confirm")

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from djmoney.money import Money
 
-from programs import queries
+from programs import deadlines, queries
 from programs.enums import (
     DEFAULT_RUBRIC,
     DEFAULT_RUBRIC_SCALE,
@@ -129,15 +130,84 @@ def create_intake(program, *, by, markets=(), sectors=(), **fields):
     return intake
 
 
+class DeadlineShortened(ValidationError):
+    """An earlier closing time that leaves drafts less time: confirmed with their count."""
+
+    def __init__(self, count):
+        self.count = count
+        super().__init__(
+            ngettext(
+                "The new closing time is earlier: %(count)s draft has less time to be "
+                "submitted. Its owners will be told by email. Confirm to go ahead.",
+                "The new closing time is earlier: %(count)s drafts have less time to be "
+                "submitted. Their owners will be told by email. Confirm to go ahead.",
+                count,
+            )
+            % {"count": count}
+        )
+
+
 @transaction.atomic
-def update_intake(intake, *, markets, sectors, **fields):
+def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets, sectors, **fields):
+    """Change an intake's terms. Once it has opened, only with a reason, and recorded (who,
+    when, why, before and after) like its rules. An earlier closing time of a published
+    intake is refused if it has passed (it would close on applicants at once), and, when it
+    cuts drafts short, until the manager confirms their number (``drafts_confirmed``); their
+    owners are then told by email (``programs.deadlines``)."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    before = terms_snapshot(intake)
+    closed_at, opened = intake.closes_at, needs_confirmation(intake)
     for name, value in fields.items():
         setattr(intake, name, value)
     intake.full_clean()
+    if intake.published_at is not None and intake.closes_at < closed_at:
+        count = deadlines.cut_short(intake, before=closed_at, after=intake.closes_at)
+        if count and intake.closes_at <= timezone.now():
+            raise ValidationError(
+                {"closes_at": ngettext(
+                    "This time has passed: %(count)s draft would be closed at once. Choose a "
+                    "time still to come.",
+                    "This time has passed: %(count)s drafts would be closed at once. Choose a "
+                    "time still to come.",
+                    count,
+                ) % {"count": count}}
+            )  # fmt: skip
+        if count and drafts_confirmed != count:
+            raise DeadlineShortened(count)
     intake.save()
     intake.markets.set(markets)
     intake.sectors.set(sectors)
+    _record(
+        intake, kind=IntakeChangeKind.TERMS, by=by, reason=reason, before=before,
+        after=terms_snapshot(intake), opened=opened,
+    )  # fmt: skip
+    if intake.published_at is not None:
+        deadlines.tell(intake, before=closed_at, after=intake.closes_at)
     return intake
+
+
+def terms_snapshot(intake):
+    """An intake's terms as plain values, for its history."""
+    return {
+        "title": intake.title,
+        "summary": intake.summary,
+        "direction": intake.direction,
+        "markets": sorted(market.country.code for market in intake.markets.all()),
+        "sectors": sorted(sector.code for sector in intake.sectors.all()),
+        "time_zone": intake.time_zone,
+        "opens_at": intake.opens_at.isoformat(),
+        "closes_at": intake.closes_at.isoformat(),
+        "placement_starts_on": _iso(intake.placement_starts_on),
+        "placement_ends_on": _iso(intake.placement_ends_on),
+        "max_stay_days": intake.max_stay_days,
+        "max_host_preferences": intake.max_host_preferences,
+        "stipend_cap": str(intake.stipend_cap),
+        "stipend_budget": str(intake.stipend_budget),
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
 
 
 @transaction.atomic
@@ -220,12 +290,14 @@ def rubric_snapshot(intake):
     ]
 
 
-def _record(intake, *, kind, by, reason, before, after):
+def _record(intake, *, kind, by, reason, before, after, opened=None):
+    """Record a change made after opening (``opened``: as it was before the change)."""
     if before == after:
         return None
-    if needs_confirmation(intake) and not reason.strip():
+    opened = needs_confirmation(intake) if opened is None else opened
+    if opened and not reason.strip():
         raise IntakeLocked(_("The intake is open: say why the change is needed, and confirm it."))
-    if not needs_confirmation(intake):
+    if not opened:
         return None
     return IntakeChange.objects.create(
         intake=intake, kind=kind, changed_by=by, reason=reason, before=before, after=after
@@ -334,9 +406,13 @@ def update_review_settings(intake, *, by, **settings_):
     intake.full_clean(exclude=["program"])
     intake.save(update_fields=list(settings_))
     after = {name: str(getattr(intake, name)) for name in REVIEW_SETTINGS}
-    if after != before:
-        # Every change is kept, open or not: a ranking depends on these settings.
+    changed = [name for name in REVIEW_SETTINGS if before[name] != after[name]]
+    if changed:
+        # Every change is kept, open or not: a ranking depends on these settings. Only
+        # what changed is recorded, each with its value before and after.
         IntakeChange.objects.create(
-            intake=intake, kind=IntakeChangeKind.REVIEW, changed_by=by, before=before, after=after
-        )
+            intake=intake, kind=IntakeChangeKind.REVIEW, changed_by=by,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )  # fmt: skip
     return intake

@@ -509,6 +509,29 @@ def extend_deadline(application, *, by, until, reason):
     return locked
 
 
+def tell_earlier_close(intake, before, after):
+    """Tell the owners of the drafts an earlier closing time cuts short, each in their
+    language (programs.deadlines calls this when a manager moves the close forward)."""
+    drafts = list(queries.drafts_cut_short(intake, before).select_related("company", "intake"))
+    recipients = queries.member_recipients({draft.company_id for draft in drafts})
+    for draft in drafts:
+        context = {
+            "application": draft,
+            "company": draft.company,
+            "intake": intake,
+            "before": before,
+            "deadline": draft.deadline,
+            "link": settings.PORTAL_BASE_URL.rstrip("/")
+            + reverse("applications:step", args=[draft.pk, "review"]),
+        }
+        queue_email_to_people(
+            recipients.get(draft.company_id, []),
+            key=f"deadline-earlier:{draft.pk}:{after.isoformat()}",
+            template="applications/email/deadline_earlier",
+            context=context,
+        )
+
+
 REMINDERS = [72, 24]  # hours before the deadline
 
 

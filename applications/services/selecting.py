@@ -6,8 +6,10 @@ without the live data. Confirming applies every decision in one transaction and 
 decision emails in the outbox until a manager releases them; releasing opens the offers.
 """
 
+import dataclasses
 import datetime
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,8 +24,10 @@ from django.utils.translation import gettext_lazy
 from applications import queries, scoring, selection
 from applications.enums import (
     ACTIVE_RUN_STATUSES,
+    FREED_OFFER_STATUSES,
     HOLDING_OFFER_STATUSES,
     OFFER_TRANSITIONS,
+    SEAT_CANDIDATE_STATUSES,
     UNPLACEABLE,
     ApplicationStatus,
     HostFit,
@@ -145,16 +149,42 @@ def execute_run(run):
 def read_problem(run):
     """The run's intake as a selection problem: its shortlist, desks, budget and opinions."""
     intake = run.intake
+    keys = list(
+        Application.objects.filter(intake=intake, status=S.SHORTLISTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    candidates, not_a_fit = live_candidates(intake, keys)
+    desks, markets = {}, {}
+    for host_id, count, market_id in DeskOffer.objects.filter(intake=intake).values_list(
+        "host", "desks", "host__market"
+    ):
+        desks[host_id], markets[host_id] = count, str(market_id)
+    return selection.Problem(
+        candidates=candidates,
+        desks=desks,
+        budget=to_program_currency(intake.stipend_budget)[0].amount,
+        min_score=run.min_score,
+        rank_penalty=run.rank_penalty,
+        not_a_fit=not_a_fit,
+        host_market=markets,
+        market_caps=dict(run.market_caps),
+        sector_caps=dict(run.sector_caps),
+    )
+
+
+def live_candidates(intake, keys):
+    """Applications ``keys`` of the intake as selection candidates read from the live data
+    (merit, stipend, ranked hosts, sector), with their "not a fit" (application, host) pairs."""
     field = scoring.score_field(intake)
     # Requests are in the program's currency (budget lines keep their converted amount);
     # the intake's cap and pool may be in another.
     cap = to_program_currency(intake.stipend_cap)[0].amount
-    shortlist = list(
-        Application.objects.filter(intake=intake, status=S.SHORTLISTED)
+    rows = list(
+        Application.objects.filter(pk__in=keys)
         .values_list("pk", f"score_summary__{field}", "company__sector__code", "budget_total")
         .order_by("pk")
     )
-    keys = [pk for pk, _merit, _sector, _requested in shortlist]
     preferences = {}
     for application_id, host_id in (
         HostPreference.objects.filter(application__in=keys)
@@ -162,11 +192,6 @@ def read_problem(run):
         .values_list("application", "host")
     ):
         preferences.setdefault(application_id, []).append(host_id)
-    desks, markets = {}, {}
-    for host_id, count, market_id in DeskOffer.objects.filter(intake=intake).values_list(
-        "host", "desks", "host__market"
-    ):
-        desks[host_id], markets[host_id] = count, str(market_id)
     not_a_fit = frozenset(
         HostFitOpinion.objects.filter(application__in=keys, opinion=HostFit.NOT_A_FIT).values_list(
             "application", "host"
@@ -180,19 +205,9 @@ def read_problem(run):
             preferences=tuple(preferences.get(pk, ())),
             sector=sector or "",
         )
-        for pk, merit, sector, requested in shortlist
+        for pk, merit, sector, requested in rows
     ]
-    return selection.Problem(
-        candidates=candidates,
-        desks=desks,
-        budget=to_program_currency(intake.stipend_budget)[0].amount,
-        min_score=run.min_score,
-        rank_penalty=run.rank_penalty,
-        not_a_fit=not_a_fit,
-        host_market=markets,
-        market_caps=dict(run.market_caps),
-        sector_caps=dict(run.sector_caps),
-    )
+    return candidates, not_a_fit
 
 
 def stored_problem(run, entries):
@@ -321,9 +336,14 @@ def check_slate(run, entries):
     """Every constraint the run's current slate breaks, each named in plain words."""
     offers = {e.application_id: e.host_id for e in entries if e.host_id is not None}
     found = selection.breaks(stored_problem(run, entries), offers)
+    companies = {e.application_id: e.application.company.name for e in entries}
+    return describe_breaks(run, found, companies)
+
+
+def describe_breaks(run, found, companies):
+    """``selection.breaks`` findings in plain words; ``companies`` names the applications."""
     if not found:
         return []
-    companies = {e.application_id: e.application.company.name for e in entries}
     hosts = dict(HostIncubator.objects.filter(pk__in=run.desks).values_list("pk", "name"))
     markets = {
         str(market.pk): str(market)
@@ -361,54 +381,134 @@ def _money(cents):
 # Confirming and releasing -------------------------------------------------------------------
 
 
+@dataclass
+class Decisions:
+    """What confirming a run's slate decides, for every live application of its intake.
+
+    ``offered`` and ``waitlisted`` are slate entries; ``not_selected`` are applications (the
+    slate's unplaceable, then everyone never shortlisted, by name); ``ineligible`` were
+    screened out and hear so at release; ``problems`` stop the confirmation."""
+
+    offered: list
+    waitlisted: list
+    not_selected: list
+    ineligible: list
+    problems: list
+
+
+def plan_decisions(run, entries):
+    """Who gets which decision (and email) if the run's slate is confirmed now. The
+    confirmation page previews it and ``confirm_slate`` applies it, so both agree."""
+    offered, waitlisted, not_selected, problems = [], [], [], []
+    for entry in entries:
+        application = entry.application
+        if application.status != S.SHORTLISTED:
+            problems.append(
+                _("%(company)s is %(status)s now, no longer shortlisted: start a new run.")
+                % {"company": application.company.name,
+                   "status": S(application.status).label.lower()}
+            )  # fmt: skip
+        elif entry.host_id is not None:
+            offered.append(entry)
+        elif entry.reason in UNPLACEABLE:
+            not_selected.append(application)
+        else:
+            waitlisted.append(entry)
+    # Everyone else who applied: drafts never applied, withdrawn ones left on their own.
+    others = (
+        Application.objects.filter(intake=run.intake_id)
+        .exclude(status__in=[S.DRAFT, S.WITHDRAWN])
+        .exclude(pk__in=[entry.application_id for entry in entries])
+        .select_related("company", "intake")
+        .order_by("company__name", "pk")
+    )
+    ineligible = []
+    for application in others:
+        name = application.company.name
+        if application.status == S.IN_REVIEW:
+            not_selected.append(application)
+        elif application.status == S.INELIGIBLE:
+            ineligible.append(application)
+        elif application.status in (S.SUBMITTED, S.SCREENING):
+            problems.append(
+                _("%(company)s waits for screening: decide its eligibility before confirming.")
+                % {"company": name}
+            )
+        elif application.status == S.SHORTLISTED:
+            problems.append(
+                _("%(company)s was shortlisted after this run: start a new run to include it.")
+                % {"company": name}
+            )
+    waitlisted.sort(key=lambda entry: (entry.waitlist_position or 0, entry.position))
+    return Decisions(offered, waitlisted, not_selected, ineligible, problems)
+
+
 @transaction.atomic
 def confirm_slate(run, *, by):
-    """Apply every decision of the slate at once: offered, waitlisted, not selected.
+    """Decide every live application of the intake at once: the slate's offers, its
+    waitlist, and not selected for the rest (the slate's unplaceable and everyone still in
+    review, whose open reviews close with it). Applications screened out hear so too.
 
-    Refused, changing nothing, if the slate breaks a constraint or an applicant has left the
-    shortlist since the run; a second confirmation is refused too. The decision emails wait
-    in the outbox (``decisions_batch``) for ``release_decisions``."""
+    Refused, changing nothing, if the slate breaks a constraint, an applicant has left the
+    shortlist since the run, or an application is still undecided (waiting for screening,
+    shortlisted after the run); a second confirmation is refused too. The decision emails
+    wait in the outbox (``decisions_batch``) for ``release_decisions``."""
     run = _lock_open_run(run, by)
     intake = run.intake
-    _lock_applications(run)
+    _lock_applications_of(intake)
     entries = list(
         run.entries.select_related("application__company", "application__intake", "host")
     )
-    problems = check_slate(run, entries)
-    problems += [
-        _("%(company)s is %(status)s now, no longer shortlisted: start a new run.")
-        % {"company": e.application.company.name,
-           "status": S(e.application.status).label.lower()}
-        for e in entries
-        if e.application.status != S.SHORTLISTED
-    ]  # fmt: skip
+    plan = plan_decisions(run, entries)
+    problems = check_slate(run, entries) + plan.problems
     if problems:
         raise ValidationError(problems)
     note = _("Selection run %(number)s, confirmed.") % {"number": run.number}
-    recipients = queries.member_recipients({entry.application.company_id for entry in entries})
-    for entry in entries:
-        application = entry.application
+    recipients = queries.member_recipients(
+        {entry.application.company_id for entry in entries}
+        | {application.company_id for application in plan.not_selected + plan.ineligible}
+    )
+
+    def tell(application, offer=None):
         to = recipients.get(application.company_id, [])
-        if entry.host_id is not None:
-            transition(application, to=S.OFFERED, by=by, note=note)
-            offer = Offer.objects.create(
-                application=application, intake=intake, host=entry.host, run=run,
-                stipend=entry.stipend, starts_on=application.proposed_start,
-                ends_on=application.proposed_end,
-            )  # fmt: skip
-            _tell_decision(application, offer=offer, held=True, to=to)
-        elif entry.reason in UNPLACEABLE:
-            transition(application, to=S.NOT_SELECTED, by=by, note=note)
-            _tell_decision(application, held=True, to=to)
-        else:
-            transition(application, to=S.WAITLISTED, by=by, note=note)
-            _tell_decision(application, held=True, to=to)
+        _tell_decision(application, offer=offer, held=True, to=to)
+
+    for entry in plan.offered:
+        application = entry.application
+        transition(application, to=S.OFFERED, by=by, note=note)
+        offer = Offer.objects.create(
+            application=application, intake=intake, host=entry.host, run=run,
+            stipend=entry.stipend, starts_on=application.proposed_start,
+            ends_on=application.proposed_end,
+        )  # fmt: skip
+        tell(application, offer)
+    for entry in plan.waitlisted:
+        transition(entry.application, to=S.WAITLISTED, by=by, note=note)
+        tell(entry.application)
+    for application in plan.not_selected:
+        # In review, its open reviews close with it: reviews are open only while their
+        # application is (REVIEWABLE), so they leave the reviewers' to-do lists.
+        transition(application, to=S.NOT_SELECTED, by=by, note=note)
+        tell(application)
+    for application in plan.ineligible:
+        tell(application)
     now = timezone.now()
     run.confirmed_at, run.confirmed_by = now, by
     run.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
     intake.slate_confirmed_at = now
     intake.save(update_fields=["slate_confirmed_at"])
     return run
+
+
+def _lock_applications_of(intake):
+    """Lock every application of the intake before their statuses are read and decided: a
+    submission, withdrawal or screening cannot slip in between the check and the decision."""
+    list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(intake=intake)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _lock_applications(run):
@@ -557,6 +657,32 @@ def expire_offers(now=None):
             fill_seat(offer, by=None, now=now)
 
 
+def _seat_problem(run, entries, keys):
+    """The run's stored problem, plus live candidates for applications ``keys`` that the run
+    did not consider (offered a freed seat by hand, say), so that the offers holding a desk
+    can be checked together exactly as an adjusted slate is."""
+    problem = stored_problem(run, entries)
+    known = {entry.application_id for entry in entries}
+    extra = sorted(set(keys) - known)
+    if extra:
+        candidates, not_a_fit = live_candidates(run.intake, extra)
+        problem = dataclasses.replace(
+            problem,
+            candidates=[*problem.candidates, *candidates],
+            not_a_fit=problem.not_a_fit | not_a_fit,
+        )
+    return problem
+
+
+def _holding(intake):
+    """The intake's offers that hold a desk and a stipend: application id -> host id."""
+    return dict(
+        Offer.objects.filter(intake=intake, status__in=HOLDING_OFFER_STATUSES).values_list(
+            "application", "host"
+        )
+    )
+
+
 def fill_seat(freed, *, by, now=None):
     """Offer a freed seat to the best waitlisted applicant of the confirmed run who chose its
     host, was not judged a fit against it, and fits what is left of the budget and the run's
@@ -573,12 +699,8 @@ def fill_seat(freed, *, by, now=None):
         )
     )
     # The same constraint check as an adjusted slate: the offers holding a desk, plus one.
-    problem = stored_problem(run, entries)
-    holding = dict(
-        Offer.objects.filter(intake=intake, status__in=HOLDING_OFFER_STATUSES).values_list(
-            "application", "host"
-        )
-    )
+    holding = _holding(intake)
+    problem = _seat_problem(run, entries, holding)
     host = freed.host_id
     for entry in entries:
         if (
@@ -587,17 +709,82 @@ def fill_seat(freed, *, by, now=None):
             or selection.breaks(problem, {**holding, entry.application_id: host})
         ):
             continue
-        application = entry.application
-        transition(
-            application, to=S.OFFERED, by=by,
-            note=_("A place opened at %(host)s.") % {"host": freed.host.name},
-        )  # fmt: skip
-        offer = Offer.objects.create(
-            application=application, intake=intake, host_id=host, run=run, replaces=freed,
-            stipend=entry.stipend, starts_on=application.proposed_start,
-            ends_on=application.proposed_end,
-            deadline=now + datetime.timedelta(days=intake.offer_response_days),
-        )  # fmt: skip
-        _tell_decision(application, offer=offer)
-        return offer
+        return _offer_seat(freed, entry.application, stipend=entry.stipend, by=by, now=now)
     return None
+
+
+def _offer_seat(freed, application, *, stipend, by, now):
+    intake = freed.intake
+    transition(
+        application, to=S.OFFERED, by=by,
+        note=_("A place opened at %(host)s.") % {"host": freed.host.name},
+    )  # fmt: skip
+    offer = Offer.objects.create(
+        application=application, intake=intake, host_id=freed.host_id, run=freed.run,
+        replaces=freed, stipend=stipend, starts_on=application.proposed_start,
+        ends_on=application.proposed_end,
+        deadline=now + datetime.timedelta(days=intake.offer_response_days),
+    )  # fmt: skip
+    _tell_decision(application, offer=offer)
+    return offer
+
+
+@transaction.atomic
+def offer_freed_seat(freed, *, by, application_id, now=None):
+    """A manager offers a freed seat that the waitlist could not fill to an applicant of the
+    intake who ranked its host: shortlisted, waitlisted or not selected, never offered a
+    place. Checked as an adjusted slate is (the run's minimum, "not a fit", desks, budget,
+    caps), with a new email and deadline; a seat is offered again at most once."""
+    _require(by, "programs.change_intake", freed.intake)
+    now = now or timezone.now()
+    intake = _lock_intake(freed.intake)
+    freed = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("host", "run", "intake")
+        .get(pk=freed.pk, intake=intake)
+    )
+    if freed.status not in FREED_OFFER_STATUSES:
+        raise ValidationError(_("This seat is not free: its offer is %(status)s.")
+                              % {"status": OfferStatus(freed.status).label.lower()})  # fmt: skip
+    taken = Offer.objects.filter(replaces=freed).select_related("application__company").first()
+    if taken is not None:
+        raise ValidationError(
+            _("This seat is already offered to %(company)s.")
+            % {"company": taken.application.company.name}
+        )
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("company", "intake")
+        .filter(pk=application_id, intake=intake)
+        .first()
+    )
+    if application is None:
+        raise ValidationError(_("Choose an applicant of this intake."))
+    name = application.company.name
+    if (
+        application.status not in SEAT_CANDIDATE_STATUSES
+        or Offer.objects.filter(application=application).exists()
+    ):
+        raise ValidationError(
+            _("%(company)s is %(status)s: a freed seat goes to a shortlisted, waitlisted or "
+              "not selected applicant that was never offered a place.")
+            % {"company": name, "status": S(application.status).label.lower()}
+        )  # fmt: skip
+    if not HostPreference.objects.filter(application=application, host=freed.host_id).exists():
+        raise ValidationError(
+            _("%(company)s did not ask for %(host)s.") % {"company": name, "host": freed.host.name}
+        )
+    run = freed.run
+    entries = list(run.entries.select_related("application__company"))
+    holding = _holding(intake)
+    problem = _seat_problem(run, entries, [*holding, application.pk])
+    found = selection.breaks(problem, {**holding, application.pk: freed.host_id})
+    if found:
+        companies = dict(
+            Application.objects.filter(pk__in=[*holding, application.pk]).values_list(
+                "pk", "company__name"
+            )
+        )
+        raise ValidationError(describe_breaks(run, found, companies))
+    stipend = next(c.stipend for c in problem.candidates if c.key == application.pk)
+    return _offer_seat(freed, application, stipend=stipend, by=by, now=now)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,6 +53,7 @@ def selection(request, intake_pk):
         else:
             return redirect("applications:selection_run", pk=run.pk)
     emails = list(queries.decision_emails(intake).values_list("status", flat=True))
+    seats = _free_seats(intake) if intake.slate_confirmed_at else []
     return render(
         request,
         "applications/selection/intake.html",
@@ -63,8 +65,50 @@ def selection(request, intake_pk):
             "offers": list(queries.offers_of(intake)) if intake.slate_confirmed_at else [],
             "held": emails.count("held"),
             "released": len(emails) - emails.count("held"),
+            "seats": seats,
         },
     )
+
+
+def _free_seats(intake, data=None, chosen=None):
+    """The intake's freed seats, each with its form listing who may have it."""
+    seats = list(queries.free_seats(intake))
+    candidates = queries.seat_candidates(intake, {seat.host_id for seat in seats})
+    for seat in seats:
+        seat.form = forms.SeatOfferForm(
+            data if seat.pk == chosen else None,
+            candidates=candidates[seat.host_id],
+            prefix=f"seat-{seat.pk}",
+        )
+    return seats
+
+
+@login_required
+@require_POST
+def offer_seat(request, intake_pk, pk):
+    """A freed seat the waitlist could not fill, offered by the manager to someone who
+    ranked its host; checked as an adjusted slate is."""
+    intake = managed_intake(request.user, intake_pk)
+    seat = next((s for s in _free_seats(intake, request.POST, chosen=pk) if s.pk == pk), None)
+    if seat is None:
+        messages.error(request, _("This seat is no longer free."))
+    elif not seat.form.is_valid():
+        messages.error(request, _("Choose who the seat goes to."))
+    else:
+        try:
+            offer = services.offer_freed_seat(
+                seat, by=request.user, application_id=seat.form.cleaned_data["application"]
+            )
+        except ValidationError as error:
+            messages.error(request, _("The seat was not offered: nothing changed."))
+            refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(company)s is offered the seat at %(host)s and has been told by email.")
+                % {"company": offer.application.company.name, "host": seat.host.name},
+            )
+    return redirect(reverse("applications:selection", args=[intake.pk]) + "#free-seats")
 
 
 @login_required
@@ -79,6 +123,8 @@ def run(request, pk):
     offered = [entry for entry in entries if entry.host_id is not None]
     spent = sum((entry.stipend for entry in offered), 0)
     open_slate = run.confirmed_at is None and run.intake.slate_confirmed_at is None
+    # Who gets which email if the slate is confirmed now: the same plan confirm_slate applies.
+    plan = services.plan_decisions(run, entries) if entries and open_slate else None
     return render(
         request,
         "applications/selection/run.html",
@@ -94,7 +140,8 @@ def run(request, pk):
             "hosts": hosts,
             "spent": spent,
             "left": (run.budget or 0) - spent,
-            "breaks": services.check_slate(run, entries) if entries and open_slate else [],
+            "breaks": services.check_slate(run, entries) + plan.problems if plan else [],
+            "plan": plan,
             "open_slate": open_slate and run.status == "done",
             "caps": queries.cap_labels(run),
         },

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import get_permitted_object
 from portal.feedback import refused
-from programs import forms, queries, services
+from programs import forms, history, queries, services
 from programs.enums import StaffRole
 from programs.models import ForeignMarket, HostIncubator
 
@@ -148,6 +148,7 @@ def intake_overview(request, pk):
             "staff": list(queries.program_staff_of(intake)),
             "can_change": request.user.has_perm("programs.change_intake", intake),
             "locked": services.needs_confirmation(intake),
+            "changes": [(change, history.differences(change)) for change in intake.changes.all()],
         },
     )
 
@@ -156,17 +157,40 @@ def intake_overview(request, pk):
 def intake_edit(request, pk):
     intake = _intake(request, pk)
     form = forms.IntakeForm(request.POST or None, instance=intake)
-    if request.method == "POST" and form.is_valid():
+    confirm = forms.confirmation_form(intake, request.POST or None)
+    shorter = forms.ShorterDeadlineForm(request.POST or None)
+    cut_short = None
+    valid = request.method == "POST" and form.is_valid() and shorter.is_valid()
+    if valid and (confirm is None or confirm.is_valid()):
         data = dict(form.cleaned_data)
-        services.update_intake(
-            intake, markets=data.pop("markets"), sectors=data.pop("sectors"), **data
-        )
-        messages.success(request, _("The intake's terms are saved."))
-        return redirect("programs:manage_intake", pk=intake.pk)
+        try:
+            services.update_intake(
+                intake,
+                by=request.user,
+                reason=confirm.cleaned_data["reason"] if confirm else "",
+                drafts_confirmed=shorter.cleaned_data["drafts"],
+                markets=data.pop("markets"),
+                sectors=data.pop("sectors"),
+                **data,
+            )
+        except services.DeadlineShortened as warning:
+            cut_short = warning.count  # the form shows the count and asks to confirm it
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The intake's terms are saved."))
+            return redirect("programs:manage_intake", pk=intake.pk)
+    intake.refresh_from_db()  # a bound ModelForm changes its instance while validating
     return render(
         request,
         "programs/manage/form.html",
-        {"form": form, "title": _("Terms of %(intake)s") % {"intake": intake}, "intake": intake},
+        {
+            "form": form,
+            "confirm": confirm,
+            "cut_short": cut_short,
+            "title": _("Terms of %(intake)s") % {"intake": intake},
+            "intake": intake,
+        },
     )
 
 

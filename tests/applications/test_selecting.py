@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from djmoney.money import Money
 
-from applications import selection, services, tasks
+from applications import queries, selection, services, tasks
 from applications.enums import ApplicationStatus, HostFit, NotOffered, OfferStatus, RunStatus
 from applications.models import (
     ApplicationEvent,
@@ -339,3 +339,142 @@ def test_an_expired_offer_is_closed_once_and_its_seat_offered_again(released, fi
     assert Offer.objects.filter(replaces=released["ada"]).count() == 1
     field["ada"].refresh_from_db()
     assert field["ada"].status == S.NOT_SELECTED
+
+
+# Everyone hears back ------------------------------------------------------------------------------
+
+
+def never_shortlisted(intake, name, status=S.IN_REVIEW):
+    """An application of the intake that never reached the shortlist, with an owner."""
+    company = factories.CompanyFactory(name=name)
+    factories.CompanyMemberFactory(company=company, user__email=f"owner@{name.lower()}.example")
+    return factories.ApplicationFactory(
+        company=company, intake=intake, status=status, submitted_at=timezone.now()
+    )
+
+
+def test_confirmation_decides_every_live_application_and_closes_its_reviews(
+    intake, manager, field, django_capture_on_commit_callbacks
+):
+    eve = never_shortlisted(intake, "Eve")
+    never_shortlisted(intake, "Fay", status=S.INELIGIBLE)
+    never_shortlisted(intake, "Gil", status=S.DRAFT)
+    review = factories.ReviewFactory(application=eve)
+    assert queries.review_counts(review.reviewer)["to_do"] == 1
+    run = run_now(intake, manager, min_score=50)
+
+    plan = services.plan_decisions(run, list(run.entries.select_related("application__company")))
+    assert [e.application.company.name for e in plan.offered] == ["Ada", "Bo"]
+    assert [e.application.company.name for e in plan.waitlisted] == ["Cy"]
+    assert [a.company.name for a in plan.not_selected] == ["Di", "Eve"]
+    assert [a.company.name for a in plan.ineligible] == ["Fay"]
+    assert plan.problems == []
+
+    services.confirm_slate(run, by=manager)
+    statuses = dict(type(eve).objects.values_list("company__name", "status"))
+    assert statuses == {
+        "Ada": S.OFFERED, "Bo": S.OFFERED, "Cy": S.WAITLISTED, "Di": S.NOT_SELECTED,
+        "Eve": S.NOT_SELECTED, "Fay": S.INELIGIBLE, "Gil": S.DRAFT,
+    }  # fmt: skip
+    event = eve.events.get()
+    assert (event.from_status, event.to_status, event.actor) == (
+        S.IN_REVIEW, S.NOT_SELECTED, manager,
+    )  # fmt: skip
+    assert event.note == f"Selection run {run.number}, confirmed."
+    # Eve's review is closed: off the reviewer's to-do list, and it can no longer be given.
+    assert queries.review_counts(review.reviewer)["to_do"] == 0
+    with pytest.raises(ValidationError, match="no longer in review"):
+        services.save_review(review, by=review.reviewer, values={}, comment="", recommendation="")
+    assert OutgoingEmail.objects.filter(status=EmailStatus.HELD).count() == 6
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.release_decisions(intake, by=manager) == 6
+    told = {message.to[0]: message for message in mail.outbox}
+    assert sorted(told) == [
+        f"owner@{name}.example" for name in ["ada", "bo", "cy", "di", "eve", "fay"]
+    ]
+    assert told["owner@eve.example"].subject == f"The decision on your application: {intake.title}"
+    assert f"Eve was not selected for “{intake.title}” this time." in told["owner@eve.example"].body
+    assert told["owner@fay.example"].subject == f"The decision on your application: {intake.title}"
+    assert (
+        f"Fay does not meet the rules of “{intake.title}”, so it was not considered for a place."
+        in told["owner@fay.example"].body
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "problem"),
+    [
+        (S.SCREENING, "Eve waits for screening: decide its eligibility before confirming."),
+        (S.SUBMITTED, "Eve waits for screening: decide its eligibility before confirming."),
+        (S.SHORTLISTED, "Eve was shortlisted after this run: start a new run to include it."),
+    ],
+)
+def test_confirmation_is_refused_while_an_application_is_undecided(
+    intake, manager, field, status, problem
+):
+    run = run_now(intake, manager, min_score=50)
+    never_shortlisted(intake, "Eve", status=status)
+    with pytest.raises(ValidationError) as refused:
+        services.confirm_slate(run, by=manager)
+    assert refused.value.messages == [problem]
+    assert not Offer.objects.exists() and not OutgoingEmail.objects.exists()
+
+
+# Freed seats offered by hand --------------------------------------------------------------------
+
+
+def test_a_manager_offers_a_freed_seat_the_waitlist_could_not_fill(
+    released, field, hosts, intake, manager, django_capture_on_commit_callbacks
+):
+    alpha, beta = hosts
+    # Eve, still in review at confirmation, was not selected; she ranked Beta.
+    eve = shortlisted(intake, "Eve", 60, [beta])
+    type(eve).objects.filter(pk=eve.pk).update(status=S.NOT_SELECTED)
+    _offer, promoted = services.decline_offer(
+        released["bo"], by=field["bo"].owner, reason="We open in Lisbon first."
+    )
+    assert promoted is None  # Cy chose only Alpha; Di is below the minimum
+    seat = queries.free_seats(intake).get()
+    assert (seat, seat.decline_reason) == (released["bo"], "We open in Lisbon first.")
+    candidates = queries.seat_candidates(intake, [beta.pk])
+    assert [a.company.name for a in candidates[beta.pk]] == ["Di", "Eve"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = services.offer_freed_seat(seat, by=manager, application_id=eve.pk)
+    assert (offer.application_id, offer.host, offer.replaces) == (eve.pk, beta, seat)
+    assert offer.stipend == Decimal("3000.00") and offer.deadline is not None
+    eve.refresh_from_db()
+    assert eve.status == S.OFFERED
+    event = eve.events.get()
+    assert (event.from_status, event.to_status, event.actor, event.note) == (
+        S.NOT_SELECTED, S.OFFERED, manager, "A place opened at Beta.",
+    )  # fmt: skip
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["owner@eve.example"], f"A place for you: {intake.title}")
+    ]
+    assert not queries.free_seats(intake).exists()
+    with pytest.raises(ValidationError, match="This seat is already offered to Eve."):
+        services.offer_freed_seat(seat, by=manager, application_id=field["di"].pk)
+
+
+def test_a_freed_seat_by_hand_is_checked_as_an_adjusted_slate(
+    released, field, hosts, intake, manager
+):
+    alpha, beta = hosts
+    services.decline_offer(released["bo"], by=field["bo"].owner)
+    seat = Offer.objects.get(pk=released["bo"].pk)
+    with pytest.raises(ValidationError) as refused:
+        services.offer_freed_seat(seat, by=manager, application_id=field["di"].pk)
+    assert refused.value.messages == ["Di scores below the run's minimum of 50.00."]
+    with pytest.raises(ValidationError, match="Cy did not ask for Beta."):
+        services.offer_freed_seat(seat, by=manager, application_id=field["cy"].pk)
+    with pytest.raises(ValidationError, match="Ada is offered"):
+        services.offer_freed_seat(seat, by=manager, application_id=field["ada"].pk)
+    with pytest.raises(PermissionDenied):
+        services.offer_freed_seat(seat, by=field["di"].owner, application_id=field["di"].pk)
+    # An open offer's seat is not free.
+    with pytest.raises(ValidationError, match="This seat is not free"):
+        services.offer_freed_seat(released["ada"], by=manager, application_id=field["cy"].pk)
+    assert Offer.objects.count() == 2

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from djmoney.money import Money
 from playwright.sync_api import expect
@@ -352,3 +353,59 @@ def test_accepting_after_the_deadline_is_refused_and_changes_nothing(page):
     # Shown again, the offer says its time has passed and offers no buttons.
     expect(page.get_by_role("main")).to_contain_text("The time to answer this offer has passed")
     expect(page.get_by_role("button", name="Accept the place")).to_have_count(0)
+
+
+def test_confirming_decides_an_application_never_shortlisted_and_it_hears_back(page):
+    intake, manager, (alpha, beta) = closed_intake()
+    applicant(intake, "Ada", 90, [alpha])
+    applicant(intake, "Cy", 70, [alpha])
+    company = factories.CompanyFactory(name="Eve")
+    owner = factories.CompanyMemberFactory(company=company, user__email="owner@eve.example").user
+    owner.set_password(PASSWORD)
+    owner.save(update_fields=["password"])
+    eve = factories.ApplicationFactory(
+        company=company, intake=intake, status=S.IN_REVIEW, submitted_at=timezone.now()
+    )
+    review = factories.ReviewFactory(application=eve)
+    run = services.start_run(intake, by=manager, min_score=50)  # the task ran inline
+
+    log_in(page, "boss@program.example")
+    page.goto(reverse("applications:selection_run", args=[run.pk]))
+    preview = page.locator("#decision-preview")
+    preview.get_by_role("heading", name="Who gets which email").wait_for()
+    assert [text.strip() for text in preview.locator("summary").all_inner_texts()] == [
+        "Offer of a place: 1",
+        "Waiting list: 1",
+        "Not selected: 1",
+    ]
+    preview.get_by_text("Not selected: 1").click()
+    expect(preview.locator("#preview-not-selected li")).to_have_text(["Eve"])
+    preview.get_by_text("Offer of a place: 1").click()
+    expect(preview.locator("#preview-offer li")).to_have_text(["Ada · Alpha"])
+    page.get_by_role("button", name="Confirm the slate").click()
+
+    page.get_by_role("heading", name="Decision emails", level=1).wait_for()
+    expect(page.get_by_role("main")).to_contain_text("3 emails are held.")
+    assert mail.outbox == []
+    page.get_by_role("button", name="Release the decision emails").click()
+    expect(page.get_by_role("status")).to_have_text("3 decision emails released; offers are open.")
+    eve.refresh_from_db()
+    assert eve.status == S.NOT_SELECTED
+    assert eve.events.get().to_status == S.NOT_SELECTED
+    told = {message.to[0]: message for message in mail.outbox}
+    assert sorted(told) == ["owner@ada.example", "owner@cy.example", "owner@eve.example"]
+    assert told["owner@eve.example"].subject == f"The decision on your application: {INTAKE}"
+    assert f"Eve was not selected for “{INTAKE}” this time." in told["owner@eve.example"].body
+    assert OutgoingEmail.objects.get(to=["owner@eve.example"]).status == EmailStatus.SENT
+    log_out(page)
+
+    # Eve's owner reads the decision; the reviewer no longer has it to do.
+    log_in(page, owner.email)
+    expect(page.get_by_role("main")).to_contain_text("Not selected")
+    log_out(page)
+    review.reviewer.set_password(PASSWORD)
+    review.reviewer.save(update_fields=["password"])
+    log_in(page, review.reviewer.email)
+    page.goto(reverse("applications:reviews"))
+    expect(page.locator("#assignments")).to_contain_text("Closed")
+    expect(page.locator("#assignments")).not_to_contain_text("To do")

@@ -176,3 +176,121 @@ def test_the_briefing_date_moves_only_when_the_briefing_changes():
     services.update_market(market, fields={"regulation": "EU rules; GDPR."}, groups=[])
     market.refresh_from_db()
     assert market.briefing_updated_at is not None
+
+
+# Terms of an open intake ---------------------------------------------------------------------
+
+
+def terms_of(intake, **changes):
+    """update_intake's keyword arguments: the intake's terms as they are, with ``changes``."""
+    fields = {
+        name: getattr(intake, name)
+        for name in ["title", "summary", "direction", "time_zone", "opens_at", "closes_at",
+                     "placement_starts_on", "placement_ends_on", "max_stay_days",
+                     "max_host_preferences", "stipend_cap", "stipend_budget"]
+    }  # fmt: skip
+    return fields | {"markets": [], "sectors": []} | changes
+
+
+def draft(intake, name, language="en", **fields):
+    company = factories.CompanyFactory(name=name)
+    factories.CompanyMemberFactory(
+        company=company, user__email=f"owner@{name.lower()}.example", user__language=language
+    )
+    return factories.ApplicationFactory(company=company, intake=intake, **fields)
+
+
+def test_a_change_to_an_open_intakes_terms_needs_a_reason_and_is_recorded(manager):
+    intake = factories.IntakeFactory(max_stay_days=90)
+    with pytest.raises(services.IntakeLocked):
+        services.update_intake(intake, by=manager, **terms_of(intake, max_stay_days=60))
+    intake.refresh_from_db()
+    assert intake.max_stay_days == 90 and IntakeChange.objects.count() == 0
+
+    services.update_intake(
+        intake, by=manager, reason="The funder shortened stays.",
+        **terms_of(intake, max_stay_days=60),
+    )  # fmt: skip
+    change = IntakeChange.objects.get()
+    assert (change.kind, change.changed_by, change.reason) == (
+        IntakeChangeKind.TERMS, manager, "The funder shortened stays.",
+    )  # fmt: skip
+    assert (change.before["max_stay_days"], change.after["max_stay_days"]) == (90, 60)
+    # Saving the same terms again records nothing.
+    intake.refresh_from_db()
+    services.update_intake(intake, by=manager, reason="Again.", **terms_of(intake))
+    assert IntakeChange.objects.count() == 1
+
+
+def test_an_earlier_close_asks_to_confirm_the_drafts_it_cuts_short_and_tells_their_owners(
+    manager, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    intake = factories.IntakeFactory(time_zone="Europe/Paris")
+    closes = intake.closes_at
+    ada = draft(intake, "Ada")
+    bo = draft(intake, "Bo", language="fr")
+    # An extension past the current close keeps its own deadline; a submission is not a draft.
+    draft(intake, "Cy", deadline_override=closes + datetime.timedelta(days=3))
+    draft(intake, "Di", status="submitted")
+    earlier = closes - datetime.timedelta(days=10)
+    terms = terms_of(intake, closes_at=earlier)
+    with pytest.raises(services.DeadlineShortened) as warning:
+        services.update_intake(intake, by=manager, reason="Budget cut.", **terms)
+    assert warning.value.count == 2
+    assert warning.value.messages == [
+        "The new closing time is earlier: 2 drafts have less time to be submitted. Their "
+        "owners will be told by email. Confirm to go ahead."
+    ]
+    with pytest.raises(services.DeadlineShortened):  # a stale count is asked again
+        services.update_intake(intake, by=manager, reason="Cut.", drafts_confirmed=1, **terms)
+    intake.refresh_from_db()
+    assert intake.closes_at == closes and IntakeChange.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_intake(intake, by=manager, reason="Cut.", drafts_confirmed=2, **terms)
+    intake.refresh_from_db()
+    assert intake.closes_at == earlier
+    change = IntakeChange.objects.get()
+    assert (change.before["closes_at"], change.after["closes_at"]) == (
+        closes.isoformat(), earlier.isoformat(),
+    )  # fmt: skip
+    told = {message.to[0]: message for message in mail.outbox}
+    assert sorted(told) == ["owner@ada.example", "owner@bo.example"]
+    assert told["owner@ada.example"].subject == f"The deadline is earlier: {intake.title}"
+    # Each in the owner's language (the French words come with the catalogue's next pass).
+    from portal.models import OutgoingEmail
+
+    assert sorted(OutgoingEmail.objects.values_list("key", "to")) == [
+        (f"deadline-earlier:{ada.pk}:{earlier.isoformat()}:en", ["owner@ada.example"]),
+        (f"deadline-earlier:{bo.pk}:{earlier.isoformat()}:fr", ["owner@bo.example"]),
+    ]
+    assert "The application of Ada is still a draft." in told["owner@ada.example"].body
+
+
+def test_a_close_that_has_passed_is_refused_while_drafts_wait(manager):
+    intake = factories.IntakeFactory()
+    draft(intake, "Ada")
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    with pytest.raises(ValidationError) as refused:
+        services.update_intake(
+            intake, by=manager, reason="Stop now.", drafts_confirmed=1,
+            **terms_of(intake, closes_at=past),
+        )  # fmt: skip
+    assert refused.value.message_dict == {
+        "closes_at": [
+            "This time has passed: 1 draft would be closed at once. Choose a time still to come."
+        ]
+    }
+
+
+def test_review_settings_record_only_what_changed_before_and_after(manager):
+    intake = factories.IntakeFactory()
+    services.update_review_settings(
+        intake, by=manager, calibrate_scores=True, blind_until_reviewed=intake.blind_until_reviewed
+    )
+    change = IntakeChange.objects.get()
+    assert (change.kind, change.before, change.after) == (
+        IntakeChangeKind.REVIEW, {"calibrate_scores": "False"}, {"calibrate_scores": "True"},
+    )  # fmt: skip

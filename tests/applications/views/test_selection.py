@@ -216,4 +216,94 @@ def test_selection_pages_run_the_same_queries_whatever_their_length(
     services.confirm_slate(second, by=manager)
     counts["offers"] = count_queries(client, reverse("applications:selection", args=[intake.pk]))
     counts["decisions"] = count_queries(client, reverse("applications:decisions", args=[intake.pk]))
-    assert counts == {"selection": 11, "run": 9, "compare": 8, "offers": 10, "decisions": 6}
+    assert counts == {"selection": 11, "run": 10, "compare": 8, "offers": 11, "decisions": 6}
+
+
+def preview_of(page, outcome):
+    """The names under one outcome of the confirmation's preview, and its count."""
+    import re
+
+    html = page.content.decode()
+    block = re.search(rf'id="preview-{outcome}">(.*?)</details>', html, re.S).group(1)
+    count = re.search(r'decision-preview__count">(\d+)<', block).group(1)
+    return int(count), re.findall(r"<li>(.*?)</li>", block)
+
+
+def test_the_confirmation_page_previews_every_applications_email_and_the_reviews_close(
+    client, intake, manager, field
+):
+    company = factories.CompanyFactory(name="Eve")
+    factories.CompanyMemberFactory(company=company, user__email="owner@eve.example")
+    eve = factories.ApplicationFactory(company=company, intake=intake, status=S.IN_REVIEW)
+    review = factories.ReviewFactory(application=eve)
+    run = run_now(intake, manager, min_score=50)
+    client.force_login(manager)
+    page = client.get(reverse("applications:selection_run", args=[run.pk]))
+    assert preview_of(page, "offer") == (2, ["Ada · Alpha", "Bo · Beta"])
+    assert preview_of(page, "waitlist") == (1, ["Cy"])
+    assert preview_of(page, "not-selected") == (2, ["Di", "Eve"])
+    assert 'id="preview-ineligible"' not in page.content.decode()
+
+    client.post(reverse("applications:confirm_slate", args=[run.pk]))
+    eve.refresh_from_db()
+    assert eve.status == S.NOT_SELECTED
+    # The reviewer's list shows Eve's review closed, no longer to do.
+    client.force_login(review.reviewer)
+    reviews = client.get(reverse("applications:reviews")).content.decode()
+    assert 'Eve</a> <span class="muted">(Not selected)</span>' in reviews
+    assert "To do" not in reviews and "Closed" in reviews
+    # Until the release, Eve's owner sees the application in review, as before.
+    client.force_login(company.members.get().user)
+    mine = client.get(reverse("applications:step", args=[eve.pk, "review"])).content.decode()
+    assert "In review" in mine and "Not selected" not in mine and "Shortlisted" not in mine
+
+
+def test_an_undecided_application_is_named_and_stops_the_confirmation(
+    client, intake, manager, field
+):
+    company = factories.CompanyFactory(name="Eve")
+    factories.ApplicationFactory(company=company, intake=intake, status=S.SCREENING)
+    run = run_now(intake, manager, min_score=50)
+    client.force_login(manager)
+    page = client.get(reverse("applications:selection_run", args=[run.pk])).content.decode()
+    problem = "Eve waits for screening: decide its eligibility before confirming."
+    assert problem in page
+    response = client.post(reverse("applications:confirm_slate", args=[run.pk]), follow=True)
+    assert problem in messages_of(response)
+    assert not Offer.objects.exists()
+
+
+def test_a_manager_reads_the_decline_reason_and_offers_the_freed_seat_by_hand(
+    client, intake, manager, field, hosts, django_capture_on_commit_callbacks
+):
+    alpha, beta = hosts
+    run = run_now(intake, manager, min_score=50)
+    services.confirm_slate(run, by=manager)
+    services.release_decisions(intake, by=manager)
+    eve = shortlisted(intake, "Eve", 60, [beta])
+    type(eve).objects.filter(pk=eve.pk).update(status=S.NOT_SELECTED)
+    bo_offer = Offer.objects.get(application=field["bo"])
+    services.decline_offer(bo_offer, by=field["bo"].owner, reason="We open <b>Lisbon</b> first.")
+    client.force_login(manager)
+    url = reverse("applications:selection", args=[intake.pk])
+    page = client.get(url).content.decode()
+    assert "Their reason: <q>We open &lt;b&gt;Lisbon&lt;/b&gt; first.</q>" in page
+    assert f'<option value="{field["di"].pk}">Di (Not selected)</option>' in page
+    assert f'<option value="{eve.pk}">Eve (Not selected)</option>' in page
+    seat = reverse("applications:offer_seat", args=[intake.pk, bo_offer.pk])
+
+    response = client.post(seat, {f"seat-{bo_offer.pk}-application": field["di"].pk}, follow=True)
+    assert messages_of(response) == [
+        "The seat was not offered: nothing changed.",
+        "Di scores below the run's minimum of 50.00.",
+    ]
+    response = client.post(seat, {f"seat-{bo_offer.pk}-application": "9" * 30}, follow=True)
+    assert messages_of(response) == ["Choose who the seat goes to."]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(seat, {f"seat-{bo_offer.pk}-application": eve.pk}, follow=True)
+    assert messages_of(response) == ["Eve is offered the seat at Beta and has been told by email."]
+    assert Offer.objects.get(application=eve).replaces == bo_offer
+    assert [m.to for m in mail.outbox][-1] == ["owner@eve.example"]
+    response = client.post(seat, {f"seat-{bo_offer.pk}-application": eve.pk}, follow=True)
+    assert messages_of(response) == ["This seat is no longer free."]
+    assert "No free seat." in response.content.decode()

@@ -361,3 +361,60 @@ def test_capacity_cannot_drop_below_desks_an_intake_counts_on(client, manager):
     assert "still counts on 3 desks" in error_of(response, "desk_capacity")
     host.refresh_from_db()
     assert host.desk_capacity == 4
+
+
+def test_an_earlier_close_of_an_open_intake_shows_the_drafts_it_cuts_short_and_is_recorded(
+    client, manager, program, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    intake = factories.IntakeFactory(
+        program=program,
+        time_zone="Asia/Kolkata",
+        opens_at=timezone.now() - datetime.timedelta(days=5),
+        closes_at=datetime.datetime(2031, 2, 10, 11, 30, tzinfo=datetime.UTC),  # 17:00 IST
+        placement_starts_on=datetime.date(2031, 4, 1),
+        placement_ends_on=datetime.date(2031, 9, 30),
+    )
+    company = factories.CompanyFactory(name="Ada")
+    factories.CompanyMemberFactory(company=company, user__email="owner@ada.example")
+    factories.ApplicationFactory(company=company, intake=intake)
+    url = reverse("programs:intake_edit", args=[intake.pk])
+    opens = timezone.localtime(intake.opens_at, intake.zone).strftime("%Y-%m-%dT%H:%M")
+    earlier = intake_post(title=intake.title, opens_at=opens, closes_at="2031-02-01T17:00")
+
+    # No reason: refused next to the reason, nothing changes.
+    response = client.post(url, earlier)
+    assert "This field is required" in error_of(response, "confirm-reason")
+    confirmed = earlier | {"confirm-reason": "The funder moved the board.", "confirm-confirm": "on"}
+    response = client.post(url, confirmed)
+    assert response.status_code == 200
+    warning = response.content.decode()
+    assert "1 draft has less time to be submitted. Its owners will be told by email." in warning
+    assert '<input type="checkbox" name="drafts" value="1">' in warning
+    intake.refresh_from_db()
+    assert intake.closes_at == datetime.datetime(2031, 2, 10, 11, 30, tzinfo=datetime.UTC)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, confirmed | {"drafts": "1"})
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.closes_at == datetime.datetime(2031, 2, 1, 11, 30, tzinfo=datetime.UTC)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["owner@ada.example"], f"The deadline is earlier: {intake.title}")
+    ]
+    overview = client.get(reverse("programs:manage_intake", args=[intake.pk])).content.decode()
+    assert "The funder moved the board." in overview
+    assert "Closes: Feb. 10, 2031, 5 p.m. (Asia/Kolkata) → Feb. 1, 2031, 5 p.m. (Asia/Kolkata)" in (
+        overview
+    )
+
+
+def test_a_review_settings_change_shows_what_changed_in_the_history(client, manager, program):
+    from programs import services
+
+    intake = factories.IntakeFactory(program=program)
+    services.update_review_settings(intake, by=manager, calibrate_scores=True)
+    overview = client.get(reverse("programs:manage_intake", args=[intake.pk])).content.decode()
+    assert "<strong>Review settings</strong>" in overview
+    assert "Calibrate reviewers: no → yes" in overview
