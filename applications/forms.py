@@ -15,7 +15,7 @@ from applications.enums import (
 )
 from applications.models import Company
 from applications.services.applying import PROFILE_FIELDS
-from portal.forms import LabelledMoneyMixin
+from portal.forms import LabelledMoneyMixin, ListFormSet
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
 
@@ -200,7 +200,7 @@ class BudgetLineForm(LabelledMoneyMixin, forms.Form):
         return amount
 
 
-class BaseBudgetFormSet(forms.BaseFormSet):
+class BaseBudgetFormSet(ListFormSet):
     def lines(self):
         return [
             (

@@ -1,12 +1,17 @@
 import re
+from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from djmoney.money import Money
 
 from applications import services
-from applications.enums import MemberRole
+from applications.enums import BudgetCategory, MemberRole
+from programs.models import ExchangeRate
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +164,76 @@ def test_save_after_the_pages_own_autosave_is_not_a_conflict(client, owner, draf
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.travellers == "Our CEO and CTO"
+
+
+class FormFields(HTMLParser):
+    """What a browser sends for the page's form as it stands: every field with its value."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "checkbox", "radio"}:
+            self.data[name] = attrs.get("value") or ""
+        elif tag == "input" and name and "checked" in attrs:
+            self.data[name] = attrs.get("value", "on")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select:
+            if self._select not in self.data or "selected" in attrs:
+                self.data[self._select] = attrs["value"]
+        elif tag == "textarea":
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n")
+
+
+def form_fields(response):
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    parser.data.pop("csrfmiddlewaretoken", None)
+    return parser.data
+
+
+@pytest.mark.parametrize("currency", ["CAD", "EUR"])
+def test_a_budget_line_autosaved_then_saved_stays(client, owner, draft, currency):
+    ExchangeRate.objects.create(
+        currency="EUR", rate="1.50000000", valid_from=timezone.localdate(), source="Test"
+    )
+    client.force_login(owner.user)
+    url = step_url(draft, "budget")
+    page = form_fields(client.get(url))
+    assert page["budget-INITIAL_FORMS"] == "0"
+    # The applicant types a line; the currency is left as it is (CAD) or changed (EUR).
+    page |= {
+        "budget-0-description": "Flights",
+        "budget-0-amount_0": "1500",
+        "budget-0-amount_1": currency,
+    }
+    autosaved = client.post(url, page, headers={"HX-Request": "true"})
+    assert "Saved at" in autosaved.content.decode()
+    # The autosave's answer gives the page the new version; the rest of the page stays.
+    page["version"] = re.search(r'name="version" value="(\d+)"', autosaved.content.decode())[1]
+    response = client.post(url, page | {"continue": ""})
+    assert response.status_code == 302
+    assert response.url == step_url(draft, "documents")
+    lines = [(line.category, line.description, line.amount) for line in draft.budget_lines.all()]
+    assert lines == [(BudgetCategory.TRAVEL, "Flights", Money(Decimal("1500.00"), currency))]
+    # A line the page showed is sent back unchanged by later saves and stays too.
+    page = form_fields(client.get(url))
+    assert page["budget-INITIAL_FORMS"] == "1"
+    for _ in range(2):
+        client.post(url, page, headers={"HX-Request": "true"})
+    assert draft.budget_lines.count() == 1
