@@ -1,9 +1,12 @@
+import contextlib
 import re
+import threading
 from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -237,3 +240,81 @@ def test_a_budget_line_autosaved_then_saved_stays(client, owner, draft, currency
     for _ in range(2):
         client.post(url, page, headers={"HX-Request": "true"})
     assert draft.budget_lines.count() == 1
+
+
+def saves_at_once(monkeypatch, *posts):
+    """Send each (user, url, data, headers) from its own thread and connection, at once.
+
+    Each save waits (a second at most) for the others to reach the write, so that they
+    overlap as a field's autosave and a Save button, or two colleagues, do.
+    """
+    barrier = threading.Barrier(len(posts))
+    save_draft = services.save_draft
+
+    def save_draft_together(*args, **kwargs):
+        # A database that makes the others wait at the start of their transaction keeps
+        # them from coming here: then the barrier breaks and this save goes on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1)
+        return save_draft(*args, **kwargs)
+
+    monkeypatch.setattr(services, "save_draft", save_draft_together)
+    clients = []
+    for user, *_ in posts:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    outcomes = [None] * len(posts)
+
+    def send(index):
+        _user, url, data, headers = posts[index]
+        try:
+            response = clients[index].post(url, data, headers=headers)
+            outcomes[index] = (response.status_code, response.content.decode())
+        except Exception as error:  # the server error a person would meet
+            outcomes[index] = (500, repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_saving_at_once_get_one_save_and_one_conflict(monkeypatch, owner, draft):
+    """On the suite's database: SQLite by default, PostgreSQL with DATABASE_URL (as in CI)."""
+    colleague = factories.CompanyMemberFactory(company=owner.company, role=MemberRole.STAFF).user
+    url = step_url(draft, "case")
+    opened = draft.version
+    outcomes = saves_at_once(
+        monkeypatch,
+        (owner.user, url, {"version": opened, "editor": "a" * 16, "travellers": "Ana"}, {}),
+        (colleague, url, {"version": opened, "editor": "b" * 16, "travellers": "Ben"}, {}),
+    )
+    assert sorted(status for status, _html in outcomes) == [200, 302], outcomes
+    (refused,) = [html for status, html in outcomes if status == 200]
+    assert "Someone else saved this draft after you opened it." in refused
+    winner = "Ana" if outcomes[0][0] == 302 else "Ben"
+    draft.refresh_from_db()
+    assert (draft.travellers, draft.version) == (winner, opened + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_and_the_save_button_at_once_both_save(monkeypatch, owner, draft):
+    """Leaving a field by pressing Save sends its autosave and the form at the same moment."""
+    url = step_url(draft, "case")
+    page = {"version": draft.version, "editor": "c" * 16, "travellers": "Our CEO"}
+    outcomes = saves_at_once(
+        monkeypatch,
+        (owner.user, url, page, {"HX-Request": "true"}),
+        (owner.user, url, page | {"continue": ""}, {}),
+    )
+    assert outcomes[0][0] == 200, outcomes
+    assert "Saved at" in outcomes[0][1]
+    assert outcomes[1][0] == 302, outcomes
+    draft.refresh_from_db()
+    assert (draft.travellers, draft.version) == ("Our CEO", page["version"] + 2)
