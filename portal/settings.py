@@ -134,10 +134,11 @@ if DATABASES["default"].get("ENGINE") not in (
     stop("DATABASE_URL must start with postgres:// or sqlite:///, or be unset for SQLite.")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default serves several people at once. Each request's transaction takes
-    # the write lock when it begins (IMMEDIATE), so two saves take turns instead of one
-    # failing with "database is locked" when both try to write; a request waits up to 20
-    # seconds for its turn. WAL lets pages be read while another request writes.
+    # The embedded default serves several people at once. Each request's transaction
+    # (ATOMIC_REQUESTS) takes the write lock when it begins (IMMEDIATE), so requests take
+    # turns, waiting up to 20 seconds, instead of two saves failing with "database is
+    # locked" when both try to write. WAL lets reads outside a request's transaction (the
+    # session, the signed-in user) go on meanwhile; synchronous=NORMAL is safe with WAL.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
