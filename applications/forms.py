@@ -15,7 +15,7 @@ from applications.enums import (
 )
 from applications.models import Company
 from applications.services.applying import PROFILE_FIELDS
-from portal.forms import LabelledMoneyMixin
+from portal.forms import LabelledMoneyMixin, ListFormSet
 from portal.validators import validate_single_line
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
@@ -203,7 +203,7 @@ class BudgetLineForm(LabelledMoneyMixin, forms.Form):
         return amount
 
 
-class BaseBudgetFormSet(forms.BaseFormSet):
+class BaseBudgetFormSet(ListFormSet):
     def lines(self):
         return [
             (

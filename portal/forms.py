@@ -1,3 +1,4 @@
+from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
 from djmoney.forms.fields import MoneyField
@@ -24,3 +25,20 @@ class LabelledMoneyMixin:
             if isinstance(field, MoneyField) and widgets and len(widgets) == 2:
                 widgets[0].attrs["aria-label"] = _("%(field)s: amount") % {"field": field.label}
                 widgets[1].attrs["aria-label"] = _("%(field)s: currency") % {"field": field.label}
+
+
+class ListFormSet(forms.BaseFormSet):
+    """Rows that state a whole list, which the service saves in place of the one saved now.
+
+    A formset skips an extra row that is unchanged from its initial values. Bound, every
+    row is compared with a blank row, never with the list saved now: between drawing the
+    page and sending it, the page's own autosave (or a colleague) may have saved the rows
+    the page still holds as extra ones, and, compared with that list, they would look
+    unchanged and be skipped, so the save would empty the list. Unbound, ``initial`` fills
+    the page as usual.
+    """
+
+    def __init__(self, data=None, files=None, *args, initial=None, **kwargs):
+        if data is not None or files is not None:
+            initial = None
+        super().__init__(data, files, *args, initial=initial, **kwargs)

@@ -133,6 +133,19 @@ if DATABASES["default"].get("ENGINE") not in (
 ):
     stop("DATABASE_URL must start with postgres:// or sqlite:///, or be unset for SQLite.")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several people at once. Each request's transaction
+    # (ATOMIC_REQUESTS) takes the write lock when it begins (IMMEDIATE), so requests take
+    # turns, waiting up to 20 seconds, instead of two saves failing with "database is
+    # locked" when both try to write. WAL lets reads outside a request's transaction (the
+    # session, the signed-in user) go on meanwhile; synchronous=NORMAL is safe with WAL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = read(env.int, "DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5

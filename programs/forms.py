@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import LabelledMoneyMixin
+from portal.forms import LabelledMoneyMixin, ListFormSet
 from portal.validators import validate_single_line
 from programs import queries
 from programs.enums import HostService, StaffRole
@@ -271,7 +271,7 @@ class DeskOfferForm(forms.Form):
         return data
 
 
-class BaseDeskOfferFormSet(forms.BaseFormSet):
+class BaseDeskOfferFormSet(ListFormSet):
     def clean(self):
         if any(self.errors):
             return
@@ -320,7 +320,7 @@ class CriterionForm(forms.Form):
     scale_max = forms.IntegerField(label=_("Top score"), min_value=2, max_value=10, initial=5)
 
 
-class BaseRubricFormSet(forms.BaseFormSet):
+class BaseRubricFormSet(ListFormSet):
     def clean(self):
         if any(self.errors):
             return

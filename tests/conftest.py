@@ -44,6 +44,19 @@ def _isolated(settings, tmp_path):
     translation.activate("en")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, as the portal's own is, not one shared memory
+    database: each thread (the live server's, two saves at once) then has its own
+    connection and meets SQLite's locks as people's requests do."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 @pytest.fixture
 def postgres(db):
     from django.db import connection

@@ -521,14 +521,14 @@ def tell_earlier_close(intake, before, after):
             "intake": intake,
             "before": before,
             "deadline": draft.deadline,
-            "link": settings.PORTAL_BASE_URL.rstrip("/")
-            + reverse("applications:step", args=[draft.pk, "review"]),
+            "link": link_to("applications:step", draft.pk, "review"),
         }
         queue_email_to_people(
             recipients.get(draft.company_id, []),
             key=f"deadline-earlier:{draft.pk}:{after.isoformat()}",
             template="applications/email/deadline_earlier",
             context=context,
+            intake_ref=intake.pk,
         )
 
 

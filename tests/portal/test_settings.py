@@ -117,6 +117,21 @@ def test_unset_database_url_means_sqlite():
     )
 
 
+def test_sqlite_is_set_for_several_people_saving_at_once(tmp_path):
+    database = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    options = show("settings.DATABASES['default']['OPTIONS']", DEBUG="true", DATABASE_URL=database)
+    assert options == (
+        "{'transaction_mode': 'IMMEDIATE', 'timeout': 20, "
+        "'init_command': 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL'}"
+    )
+    pragmas = (
+        "[__import__('django.db').db.connection.cursor().execute(f'PRAGMA {name}').fetchone()[0]"
+        " for name in ('journal_mode', 'synchronous', 'busy_timeout')]"
+    )
+    # synchronous 1 is NORMAL; the busy timeout is in milliseconds.
+    assert show(pragmas, DEBUG="true", DATABASE_URL=database) == "['wal', 1, 20000]"
+
+
 def test_postgres_database_url_means_postgresql():
     engine = show(
         "settings.DATABASES['default']['ENGINE']",

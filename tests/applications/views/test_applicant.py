@@ -1,12 +1,20 @@
+import contextlib
 import re
+import threading
+from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from djmoney.money import Money
 
 from applications import services
-from applications.enums import MemberRole
+from applications.enums import BudgetCategory, MemberRole
+from programs.models import ExchangeRate
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +167,154 @@ def test_save_after_the_pages_own_autosave_is_not_a_conflict(client, owner, draf
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.travellers == "Our CEO and CTO"
+
+
+class FormFields(HTMLParser):
+    """What a browser sends for the page's form as it stands: every field with its value."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "checkbox", "radio"}:
+            self.data[name] = attrs.get("value") or ""
+        elif tag == "input" and name and "checked" in attrs:
+            self.data[name] = attrs.get("value", "on")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select:
+            if self._select not in self.data or "selected" in attrs:
+                self.data[self._select] = attrs["value"]
+        elif tag == "textarea":
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n")
+
+
+def form_fields(response):
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    parser.data.pop("csrfmiddlewaretoken", None)
+    return parser.data
+
+
+@pytest.mark.parametrize("currency", ["CAD", "EUR"])
+def test_a_budget_line_autosaved_then_saved_stays(client, owner, draft, currency):
+    ExchangeRate.objects.create(
+        currency="EUR", rate="1.50000000", valid_from=timezone.localdate(), source="Test"
+    )
+    client.force_login(owner.user)
+    url = step_url(draft, "budget")
+    page = form_fields(client.get(url))
+    assert page["budget-INITIAL_FORMS"] == "0"
+    # The applicant types a line; the currency is left as it is (CAD) or changed (EUR).
+    page |= {
+        "budget-0-description": "Flights",
+        "budget-0-amount_0": "1500",
+        "budget-0-amount_1": currency,
+    }
+    autosaved = client.post(url, page, headers={"HX-Request": "true"})
+    assert "Saved at" in autosaved.content.decode()
+    # The autosave's answer gives the page the new version; the rest of the page stays.
+    page["version"] = re.search(r'name="version" value="(\d+)"', autosaved.content.decode())[1]
+    response = client.post(url, page | {"continue": ""})
+    assert response.status_code == 302
+    assert response.url == step_url(draft, "documents")
+    lines = [(line.category, line.description, line.amount) for line in draft.budget_lines.all()]
+    assert lines == [(BudgetCategory.TRAVEL, "Flights", Money(Decimal("1500.00"), currency))]
+    # A line the page showed is sent back unchanged by later saves and stays too.
+    page = form_fields(client.get(url))
+    assert page["budget-INITIAL_FORMS"] == "1"
+    for _ in range(2):
+        client.post(url, page, headers={"HX-Request": "true"})
+    assert draft.budget_lines.count() == 1
+
+
+def saves_at_once(monkeypatch, *posts):
+    """Send each (user, url, data, headers) from its own thread and connection, at once.
+
+    Each save waits (a second at most) for the others to reach the write, so that they
+    overlap as a field's autosave and a Save button, or two colleagues, do.
+    """
+    barrier = threading.Barrier(len(posts))
+    save_draft = services.save_draft
+
+    def save_draft_together(*args, **kwargs):
+        # A database that makes the others wait at the start of their transaction keeps
+        # them from coming here: then the barrier breaks and this save goes on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1)
+        return save_draft(*args, **kwargs)
+
+    monkeypatch.setattr(services, "save_draft", save_draft_together)
+    clients = []
+    for user, *_ in posts:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    outcomes = [None] * len(posts)
+
+    def send(index):
+        _user, url, data, headers = posts[index]
+        try:
+            response = clients[index].post(url, data, headers=headers)
+            outcomes[index] = (response.status_code, response.content.decode())
+        except Exception as error:  # the server error a person would meet
+            outcomes[index] = (500, repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_saving_at_once_get_one_save_and_one_conflict(monkeypatch, owner, draft):
+    """On the suite's database: SQLite by default, PostgreSQL with DATABASE_URL (as in CI)."""
+    colleague = factories.CompanyMemberFactory(company=owner.company, role=MemberRole.STAFF).user
+    url = step_url(draft, "case")
+    opened = draft.version
+    outcomes = saves_at_once(
+        monkeypatch,
+        (owner.user, url, {"version": opened, "editor": "a" * 16, "travellers": "Ana"}, {}),
+        (colleague, url, {"version": opened, "editor": "b" * 16, "travellers": "Ben"}, {}),
+    )
+    assert sorted(status for status, _html in outcomes) == [200, 302], outcomes
+    (refused,) = [html for status, html in outcomes if status == 200]
+    assert "Someone else saved this draft after you opened it." in refused
+    winner = "Ana" if outcomes[0][0] == 302 else "Ben"
+    draft.refresh_from_db()
+    assert (draft.travellers, draft.version) == (winner, opened + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_and_the_save_button_at_once_both_save(monkeypatch, owner, draft):
+    """Leaving a field by pressing Save sends its autosave and the form at the same moment."""
+    url = step_url(draft, "case")
+    page = {"version": draft.version, "editor": "c" * 16, "travellers": "Our CEO"}
+    outcomes = saves_at_once(
+        monkeypatch,
+        (owner.user, url, page, {"HX-Request": "true"}),
+        (owner.user, url, page | {"continue": ""}, {}),
+    )
+    assert outcomes[0][0] == 200, outcomes
+    assert "Saved at" in outcomes[0][1]
+    assert outcomes[1][0] == 302, outcomes
+    draft.refresh_from_db()
+    assert (draft.travellers, draft.version) == ("Our CEO", page["version"] + 2)
