@@ -7,9 +7,13 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from applications import queries
+        from applications import queries, services
         from portal import dashboard
         from programs import queries as programs_queries
+        from programs import services as programs_services
+
+        # A reviewer removed from a program loses the reviews they had not given yet.
+        programs_services.when_staff_removed(services.withdraw_reviews_of_former_reviewer)
 
         def applicant(user):
             companies = queries.companies_of(user)
@@ -55,7 +59,9 @@ class ApplicationsConfig(AppConfig):
 
             from applications.models import Review
 
-            return Exists(Review.objects.filter(reviewer=OuterRef("pk")))
+            return Exists(
+                Review.objects.filter(queries.by_current_reviewers(), reviewer=OuterRef("pk"))
+            )
 
         def host_fit(user):
             if not user.partner_hosts.exists():
