@@ -7,7 +7,13 @@ import pytest
 from django.urls import reverse
 
 from applications.enums import ApplicationStatus, OfferStatus
-from applications.models import Application, ApplicationDocument, CompanyInvitation, Offer
+from applications.models import (
+    Application,
+    ApplicationDocument,
+    CompanyInvitation,
+    HostFitOpinion,
+    Offer,
+)
 from tests.rules_matrix import MANAGERS, MEMBERS, REVIEWERS, ROLES, build_world
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +145,24 @@ def test_the_director_sees_a_company_but_cannot_edit_it_or_its_team(client, worl
     remove = reverse("applications:member_remove", args=[company.pk, staff.pk])
     assert client.post(remove).status_code == 403
     assert company.members.filter(pk=staff.pk).exists()
+
+
+def test_only_a_current_partner_of_the_host_gives_a_host_fit_opinion(client, world):
+    application = world["application"]
+    Application.objects.filter(pk=application.pk).update(status=S.SHORTLISTED)
+    url = reverse("applications:give_host_fit", args=[application.pk, world["host"].pk])
+    answers = {}
+    for role in ["host_partner", "removed_partner", "other_host_partner", "superuser"]:
+        client.force_login(world["people"][role])
+        answers[role] = client.post(url, {"opinion": "good"}).status_code
+    assert answers == {
+        "host_partner": 302,
+        "removed_partner": 404,
+        "other_host_partner": 404,
+        "superuser": 404,
+    }
+    assert list(HostFitOpinion.objects.values_list("given_by", flat=True)) == [
+        world["people"]["host_partner"].pk
+    ]
+    client.force_login(world["people"]["removed_partner"])
+    assert client.get(reverse("applications:host_fit_queue")).context["has_rows"] is False
