@@ -11,6 +11,10 @@ class ApplicationsConfig(AppConfig):
         from portal import dashboard
         from programs import deadlines
         from programs import queries as programs_queries
+        from programs import services as programs_services
+
+        # A reviewer removed from a program loses the reviews they had not given yet.
+        programs_services.when_staff_removed(services.withdraw_reviews_of_former_reviewer)
 
         # Drafts are cut short when a manager brings an intake's close forward: programs
         # asks how many and has their owners told, without importing this app.
@@ -97,7 +101,9 @@ class ApplicationsConfig(AppConfig):
 
             from applications.models import Review
 
-            return Exists(Review.objects.filter(reviewer=OuterRef("pk")))
+            return Exists(
+                Review.objects.filter(queries.by_current_reviewers(), reviewer=OuterRef("pk"))
+            )
 
         def host_fit(user):
             if not user.partner_hosts.exists():

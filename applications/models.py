@@ -510,7 +510,7 @@ class Review(RulesModel):
                 fields=["intake", "reviewer", "submitted_at", "score"], name="review_progress"
             ),
         ]
-        rules_permissions = {"view": perms.is_the_reviewer, "change": perms.can_score_review}
+        rules_permissions = {"view": perms.can_see_review, "change": perms.can_score_review}
 
     def __str__(self):
         return f"{self.reviewer} on {self.application}"

@@ -45,6 +45,7 @@ from applications.models import (
     Review,
     SelectionRun,
 )
+from applications.rules import decisions_held, is_decision_released
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from portal.prepared import prepared
@@ -97,13 +98,15 @@ def open_invitations(company):
 
 
 def applications_visible_to(user):
-    """Applications of the person's companies, and of the intakes the person manages."""
+    """Applications of the person's companies, of the intakes the person manages, and those
+    assigned to the person to review while they review the intake."""
     applications = Application.objects.select_related("company", "intake__program")
     if user.is_superuser:
         return applications
     managed = intakes_managed_by(user)
+    reviewing = Exists(reviews_of(user).filter(application=OuterRef("pk")))
     return applications.filter(
-        Q(company__members__user=user) | Q(intake__in=managed) | Q(reviews__reviewer=user)
+        Q(company__members__user=user) | Q(intake__in=managed) | Q(reviewing)
     ).distinct()
 
 
@@ -426,9 +429,22 @@ def conflicts_of(user):
     return Conflict.objects.filter(reviewer=user).select_related("company")
 
 
+def by_current_reviewers():
+    """A review whose reviewer reviews its intake now (for the program or that intake): a
+    reviewer removed from a program keeps no access to what they were assigned before."""
+    staff = ProgramStaff.objects.filter(
+        Q(intake__isnull=True) | Q(intake=OuterRef("intake")),
+        user=OuterRef("reviewer"),
+        program=OuterRef("intake__program"),
+        role=StaffRole.REVIEWER,
+    )
+    return Exists(staff)
+
+
 def reviews_of(user):
-    """A reviewer's assignments, with what the pages about them show."""
-    return Review.objects.filter(reviewer=user).select_related(
+    """A reviewer's assignments in the intakes they review now, with what the pages about
+    them show."""
+    return Review.objects.filter(by_current_reviewers(), reviewer=user).select_related(
         "application__company__sector", "application__intake__program"
     )
 
@@ -456,7 +472,7 @@ def _assignments(reviewer_id):
     # A review not given is to do only while its application is in review: once decided
     # (not selected, say) it is closed and goes below the reviews still to do.
     to_do = Q(submitted_at__isnull=True, application__status__in=REVIEWABLE)
-    return Review.objects.filter(reviewer=reviewer_id).order_by(
+    return Review.objects.filter(by_current_reviewers(), reviewer=reviewer_id).order_by(
         Case(When(to_do, then=Value(0)), default=Value(1)),
         F("submitted_at").asc(nulls_first=True),
         F("application__intake__reviews_due_at").asc(nulls_last=True),
@@ -557,7 +573,7 @@ def short_of_reviewers(intake):
 def review_counts(user):
     """The reviewer's dashboard numbers, in one query."""
     open_reviews = Q(application__status__in=REVIEWABLE)
-    return Review.objects.filter(reviewer=user).aggregate(
+    return Review.objects.filter(by_current_reviewers(), reviewer=user).aggregate(
         total=Count("pk"),
         to_do=Count("pk", filter=open_reviews & Q(submitted_at__isnull=True)),
         done=Count("pk", filter=Q(submitted_at__isnull=False)),
@@ -645,9 +661,15 @@ def decision_emails(intake):
 
 
 def offers_visible_to(user):
-    """Offers of the person's companies, and of the intakes they manage."""
+    """Offers of the person's companies once the decisions are released, and offers of the
+    intakes they manage. Before the release an offer is a 404 to the applicant, as it is to
+    a waitlisted or not selected applicant, who has none (rules.is_offer_released)."""
+    released = Q(intake__slate_confirmed_at__isnull=True) | Q(
+        intake__decisions_released_at__isnull=False
+    )
     return Offer.objects.filter(
-        Q(application__company__members__user=user) | Q(intake__in=intakes_managed_by(user))
+        (Q(application__company__members__user=user) & released)
+        | Q(intake__in=intakes_managed_by(user))
     ).distinct()
 
 
@@ -682,19 +704,20 @@ def compare_runs(first, second):
 def for_the_applicant(application, events=None):
     """What the applicant may read of an application: its status and history in plain words,
     never staff notes or names; a decision waits until its email is released. Sets
-    ``shown_status`` (a label) and ``timeline`` [(when, words)] from ``events`` (in order),
+    ``applicant_status`` (the status code the applicant sees), ``shown_status`` (its label)
+    and ``timeline`` [(when, words)] from ``events`` (in order),
     or else from the application's prefetched events."""
-    intake = application.intake
-    held = intake.slate_confirmed_at is not None and intake.decisions_released_at is None
+    held = decisions_held(application.intake)
     events = list(application.events.all() if events is None else events)
     status = application.status
-    if held and status in HELD_DECISIONS:
+    if not is_decision_released(None, application):
         # The status it had before the decision: shortlisted, or in review for one never
         # shortlisted (confirming a slate decides those too).
         status = next(
             (e.from_status for e in events if e.to_status in HELD_DECISIONS and e.from_status),
             ApplicationStatus.SHORTLISTED,
         )
+    application.applicant_status = status
     application.shown_status = ApplicationStatus(status).label
     application.timeline = [
         (event.at, APPLICANT_WORDS[event.to_status] if event.to_status else event.note)

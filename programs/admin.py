@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
+from programs import services
 from programs.models import (
     DeskOffer,
     ForeignMarket,
@@ -36,6 +38,16 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProgramStaffInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProgramStaff:
+            return super().save_formset(request, form, formset, change)
+        # Staff rows deleted or changed here go through the same reaction as the managers'
+        # page (services.staff_removed), for everyone who had a row before the save.
+        before = set(formset.get_queryset().values_list("user", flat=True))
+        super().save_formset(request, form, formset, change)
+        for user in get_user_model().objects.filter(pk__in=before):
+            services.staff_removed(form.instance, user=user)
 
 
 class DeskOfferInline(admin.TabularInline):

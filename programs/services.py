@@ -45,9 +45,32 @@ def grant_program_role(program, *, user, role, intake=None):
     return staff
 
 
+# What later apps do when someone loses a role in a program: applications withdraws the
+# person's open reviews of intakes they no longer review. programs cannot import those apps
+# (imports flow one way), so each registers its reaction here from AppConfig.ready(), as
+# portal/dashboard.py's sections do: plain calls, in the revoking transaction, no signals.
+_staff_removed_handlers = []
+
+
+def when_staff_removed(handler):
+    """Register ``handler(program, *, user)``, called after ``user`` lost a role in
+    ``program``. A handler reads the roles as they are now, so calling it twice, or for
+    someone who kept another role, is harmless."""
+    _staff_removed_handlers.append(handler)
+    return handler
+
+
+def staff_removed(program, *, user):
+    """Let every registered app react to ``user`` having lost a role in ``program`` (the
+    revoking service, and the admin's staff rows, call it)."""
+    for handler in _staff_removed_handlers:
+        handler(program, user=user)
+
+
 @transaction.atomic
 def revoke_program_role(program, *, user, role, intake=None):
     ProgramStaff.objects.filter(program=program, intake=intake, user=user, role=role).delete()
+    staff_removed(program, user=user)
 
 
 @transaction.atomic

@@ -145,11 +145,25 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):
-    """An assignment of a reviewer to an application (not yet scored)."""
+    """An assignment of a reviewer of the program to an application (not yet scored).
+
+    Access follows the role held now, so the reviewer is made a reviewer of the program;
+    ``staff=False`` leaves the roles to the test."""
 
     class Meta:
         model = Review
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory, status=ApplicationStatus.IN_REVIEW)
     intake = factory.SelfAttribute("application.intake")
     reviewer = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def staff(review, create, extracted, **kwargs):
+        if create and extracted is not False:
+            ProgramStaff.objects.get_or_create(
+                program=review.intake.program,
+                intake=None,
+                user=review.reviewer,
+                role=StaffRole.REVIEWER,
+            )

@@ -356,6 +356,25 @@ def declare_conflict(review, *, by, reason):
     return conflict
 
 
+@transaction.atomic
+def withdraw_reviews_of_former_reviewer(program, *, user):
+    """The reviews ``user`` has not given yet, in the intakes of ``program`` they no longer
+    review, are withdrawn: the assignments go, so the managers see those applications as
+    unassigned and give them to someone else. Reviews already given stay in the scores; their
+    author can no longer open them (rules.reviews_its_intake). Registered with
+    programs.services.when_staff_removed (applications/apps.py), so it runs whenever someone
+    loses a role in a program. Returns how many assignments were withdrawn."""
+    open_reviews = Review.objects.filter(
+        reviewer=user, intake__program=program, submitted_at__isnull=True
+    ).exclude(queries.by_current_reviewers())
+    intakes = sorted(set(open_reviews.values_list("intake", flat=True)))
+    # The intakes' locks, as assignment takes them: an assignment run in progress finishes
+    # first, or starts after and sees the role gone.
+    list(Intake.objects.select_for_update().filter(pk__in=intakes).order_by("pk").values("pk"))
+    _count, deleted = open_reviews.filter(intake__in=intakes).delete()
+    return deleted.get(Review._meta.label, 0)
+
+
 # Reviews --------------------------------------------------------------------------------
 
 
@@ -369,8 +388,8 @@ def save_review(review, *, by, values, comment, recommendation):
     review = (
         Review.objects.select_for_update().select_related("application__intake").get(pk=review.pk)
     )
-    if review.reviewer_id != by.pk:
-        raise PermissionDenied
+    # The reviewer, and a reviewer of the intake still (a removed reviewer scores nothing).
+    _require(by, "applications.view_review", review)
     if review.application.status not in REVIEWABLE:
         raise ValidationError(_("This application is no longer in review; the review is closed."))
     criteria = list(review.application.intake.criteria.all())

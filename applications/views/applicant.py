@@ -85,7 +85,7 @@ def start(request, intake_pk):
         else:
             return redirect("applications:step", pk=application.pk, step=STEP_KEYS[0])
     live = {
-        a.company_id: a
+        a.company_id: queries.for_the_applicant(a, events=[])
         for a in queries.applications_of(request.user).filter(
             intake=intake, status__in=LIVE_STATUSES
         )

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -260,9 +260,9 @@ def _offer(request, pk):
 @login_required
 def offer(request, pk):
     """An offer, and the owner's accept and decline buttons while it is open."""
+    # Not released yet: not in the applicant's visibility queryset, a 404 (the applicant
+    # learns of it by the decision email).
     offer = _offer(request, pk)
-    if offer.deadline is None and not request.user.has_perm("programs.change_intake", offer.intake):
-        raise Http404  # not released yet: the applicant learns of it by the decision email
     return render(
         request,
         "applications/offer.html",

@@ -133,7 +133,6 @@ def test_a_manager_assigns_the_proposed_replacement_of_a_conflict(client):
     review = factories.ReviewFactory(reviewer__email="ann@panel.example")
     application = review.application
     program = application.intake.program
-    factories.ProgramStaffFactory(program=program, role=StaffRole.REVIEWER, user=review.reviewer)
     bob = factories.ProgramStaffFactory(
         program=program, role=StaffRole.REVIEWER, user__email="bob@panel2.example"
     ).user

@@ -2,6 +2,8 @@
 confirm with the breaks named, the decision outbox, the applicant's offer; fixed query counts;
 404 for what is not the person's."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -307,3 +309,77 @@ def test_a_manager_reads_the_decline_reason_and_offers_the_freed_seat_by_hand(
     response = client.post(seat, {f"seat-{bo_offer.pk}-application": eve.pk}, follow=True)
     assert messages_of(response) == ["This seat is no longer free."]
     assert "No free seat." in response.content.decode()
+
+
+# Held decisions: until the release the three decisions look the same to the applicant -------
+
+
+CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"')
+EDITOR = re.compile(rb'name="editor" value="[^"]+"')
+
+
+def _normalised(response):
+    return EDITOR.sub(b"", CSRF.sub(b"", response.content))
+
+
+def _what_the_applicant_gets(client, application, offer_pk):
+    """Every page, button and URL of the application an owner can reach, with its answer."""
+    pages = {
+        "dashboard": reverse("dashboard"),
+        "start": reverse("applications:start", args=[application.intake_id]),
+        "offer": reverse("applications:offer", args=[offer_pk]),
+    }
+    for step in ["hosts", "documents", "review"]:
+        pages[step] = reverse("applications:step", args=[application.pk, step])
+    answers = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        answers[name] = (response.status_code, _normalised(response))
+    actions = {
+        "accept": reverse("applications:accept_offer", args=[offer_pk]),
+        "decline": reverse("applications:decline_offer", args=[offer_pk]),
+        "withdraw": reverse("applications:withdraw", args=[application.pk]),
+    }
+    for name, url in actions.items():
+        response = client.post(url, {"reason": "Changed plans", "note": "Changed plans"})
+        answers[name] = (response.status_code, _normalised(response))
+    return answers
+
+
+def _hold(application, status, *, run, manager, offer_pk):
+    """Decide ``status`` for the application in a confirmed slate whose emails are held."""
+    Application = type(application)
+    Application.objects.filter(pk=application.pk).update(status=S.SHORTLISTED)
+    application.events.all().delete()
+    Offer.objects.filter(application=application).delete()
+    application.refresh_from_db()
+    services.transition(application, to=status, by=manager, note="Selection run 1, confirmed.")
+    if status == S.OFFERED:
+        Offer.objects.create(
+            pk=offer_pk, application=application, intake=application.intake, run=run,
+            host=application.host_preferences.get().host, stipend=3000,
+        )  # fmt: skip
+
+
+def test_before_release_offered_waitlisted_and_not_selected_look_the_same(
+    client, intake, manager, hosts
+):
+    application = shortlisted(intake, "Ada", 90, hosts[:1])
+    run = SelectionRun.objects.create(intake=intake, number=1, started_by=manager)
+    intake.slate_confirmed_at = run.created_at
+    intake.save(update_fields=["slate_confirmed_at"])
+    client.force_login(application.owner)
+    answers = {}
+    for status in [S.OFFERED, S.WAITLISTED, S.NOT_SELECTED]:
+        _hold(application, status, run=run, manager=manager, offer_pk=4242)
+        answers[status] = _what_the_applicant_gets(client, application, offer_pk=4242)
+        application.refresh_from_db()
+        assert application.status == status  # nothing was withdrawn, accepted or declined
+    offered = answers[S.OFFERED]
+    assert {name: code for name, (code, _html) in offered.items()} == {
+        "dashboard": 200, "start": 200, "offer": 404, "hosts": 200, "documents": 200,
+        "review": 200, "accept": 404, "decline": 404, "withdraw": 403,
+    }  # fmt: skip
+    assert b"Shortlisted" in offered["review"][1] and b"Withdraw" not in offered["review"][1]
+    assert answers[S.WAITLISTED] == offered
+    assert answers[S.NOT_SELECTED] == offered
