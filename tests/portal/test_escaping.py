@@ -12,7 +12,7 @@ from django.urls import reverse
 from applications import bench
 from applications.enums import ApplicationStatus
 from applications.models import Application, Company, Review
-from programs.models import HostIncubator, Intake, Program, RubricCriterion
+from programs.models import ForeignMarket, HostIncubator, Intake, Program, RubricCriterion
 
 PAYLOAD = '<script>alert("typed")</script>'
 ESCAPED = "&lt;script&gt;alert(&quot;typed&quot;)&lt;/script&gt;"
@@ -33,6 +33,7 @@ def world():
     HostIncubator.objects.update(name=PAYLOAD, city=PAYLOAD, description=PAYLOAD)
     RubricCriterion.objects.filter(intake=intake).update(name=PAYLOAD, description=PAYLOAD)
     get_user_model().objects.update(full_name=PAYLOAD)
+    ForeignMarket.objects.update(summary=PAYLOAD, regulation=PAYLOAD, contacts=PAYLOAD)
     world["application"] = Application.objects.filter(status=ApplicationStatus.IN_REVIEW).first()
     world["review"] = Review.objects.filter(application__status=ApplicationStatus.IN_REVIEW).first()
     world["reviewer"] = world["review"].reviewer
@@ -82,6 +83,10 @@ PAGES = {
     ),
     "public host directory": (None, lambda w: reverse("programs:host_list")),
     "public host page": (None, lambda w: reverse("programs:host_detail", args=[w["host"].pk])),
+    "public market page (briefing)": (
+        None,
+        lambda w: reverse("programs:market_detail", args=[w["host"].market.country.code]),
+    ),
 }
 
 
@@ -109,3 +114,25 @@ def test_a_criterion_description_is_the_escaped_help_text_of_its_score(client, w
         f'<div class="help" id="id_criterion_{criterion.pk}_helptext">{ESCAPED} Weight '
         f"{criterion.weight}; 1 to {criterion.scale_max}.</div>"
     ) in html
+
+
+def test_a_typed_name_in_a_confirmation_message_is_escaped(client, world):
+    client.force_login(world["manager"])
+    host = HostIncubator.objects.create(name="Plain", market=world["host"].market, city="Pune")
+    response = client.post(
+        reverse("programs:host_edit", args=[host.pk]),
+        {
+            "name": PAYLOAD,
+            "market": host.market.pk,
+            "city": "Pune",
+            "desk_capacity": "2",
+            "desk_cost_per_day_0": "10",
+            "desk_cost_per_day_1": "CAD",
+            "partnership": "active",
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert f'<div class="alert alert--success">{ESCAPED} is saved.</div>' in html
+    assert PAYLOAD not in html
