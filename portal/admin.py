@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import OutgoingEmail, User
+
+# The admin has no log-in of its own: its login page sends people to the portal's allauth
+# log-in, so the second factor and the log-in rate limits apply to every way in.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)

@@ -6,6 +6,7 @@ from programs.models import (
     DeskOffer,
     ForeignMarket,
     HostIncubator,
+    HostPartnerChange,
     Intake,
     IntakeChange,
     Program,
@@ -24,7 +25,20 @@ class HostIncubatorAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "market", "desk_capacity", "partnership"]
     list_filter = ["market", "partnership"]
     search_fields = ["name", "city"]
-    filter_horizontal = ["partner_staff"]
+    # Partner access changes go through the host's page, which records and announces them.
+    readonly_fields = ["partner_staff"]
+
+
+@admin.register(HostPartnerChange)
+class HostPartnerChangeAdmin(admin.ModelAdmin):
+    list_display = ["host", "changed_by", "changed_at"]
+    readonly_fields = ["host", "changed_by", "changed_at", "before", "after"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ProgramStaffInline(admin.TabularInline):

@@ -263,7 +263,7 @@ def seed(run):
             full_name={"spree": "Anna Becker", "bandra": "Priya Nair"}[slug],
             role=f"Host partner ({host.name})",
         )
-        services.add_host_partner(host, user=partner)
+        services.add_host_partner(host, user=partner, by=None)
 
     program = Program.objects.create(
         name="Soft Landing Program",

@@ -92,7 +92,7 @@ class ForeignMarket(RulesModel):
         rules_permissions = {
             "view": rules.always_allow,
             "add": perms.can_set_up_catalogue,
-            "change": perms.can_set_up_catalogue,
+            "change": perms.can_change_market,
             "delete": perms.is_superuser,
         }
 
@@ -218,7 +218,7 @@ class HostIncubator(RulesModel):
         rules_permissions = {
             "view": rules.always_allow,
             "add": perms.can_set_up_catalogue,
-            "change": perms.can_set_up_catalogue,
+            "change": perms.can_change_host,
             "delete": perms.is_superuser,
             "act_for": perms.can_act_for_host,
         }
@@ -230,6 +230,43 @@ class HostIncubator(RulesModel):
     def service_labels(self):
         labels = dict(HostService.choices)
         return [labels[code] for code in self.services if code in labels]
+
+
+class HostPartnerChange(models.Model):
+    """A change of who acts for a host in the portal: its partner staff before and after."""
+
+    host = models.ForeignKey(
+        HostIncubator, on_delete=models.CASCADE, related_name="partner_changes"
+    )
+    # Empty when the portal's own set-up made the change (the demo seed), not a person.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    # Email addresses as they were at the time, sorted.
+    before = models.JSONField(_("partner staff before"), default=list)
+    after = models.JSONField(_("partner staff after"), default=list)
+
+    class Meta:
+        verbose_name = _("partner staff change")
+        verbose_name_plural = _("partner staff changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.host}: {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def added(self):
+        return [email for email in self.after if email not in self.before]
+
+    @property
+    def removed(self):
+        return [email for email in self.before if email not in self.after]
 
 
 class Program(RulesModel):

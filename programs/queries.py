@@ -6,6 +6,7 @@ from django_countries import countries
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from portal.prepared import prepared
+from programs import rules
 from programs.enums import PartnershipStatus, StaffRole
 from programs.models import (
     DeskOffer,
@@ -312,18 +313,26 @@ def largest_live_desk_offer(host):
 
 
 def markets_for_management():
-    return ForeignMarket.objects.annotate(host_count=Count("hosts", distinct=True)).order_by(
-        "country"
+    # With what programs.rules reads to say who may change each market.
+    return (
+        ForeignMarket.objects.annotate(host_count=Count("hosts", distinct=True))
+        .prefetch_related(*rules.MARKET_RELIANCE)
+        .order_by("country")
     )
 
 
 def hosts_for_management():
     return (
         HostIncubator.objects.select_related("market")
-        .prefetch_related(Prefetch("sectors", queryset=sectors()))
+        .prefetch_related(Prefetch("sectors", queryset=sectors()), *rules.HOST_RELIANCE)
         .annotate(partner_count=Count("partner_staff", distinct=True))
         .order_by("market__country", "name")
     )
+
+
+def partner_changes(host):
+    """The record of who was given or lost partner access to a host, newest first."""
+    return host.partner_changes.select_related("changed_by")
 
 
 def _intakes_of_staff(staff):

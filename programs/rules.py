@@ -5,7 +5,7 @@ of a program (for all its intakes or for one), partner staff of a host incubator
 """
 
 import rules
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from portal.rules import is_superuser
 from programs.enums import StaffRole
@@ -63,9 +63,53 @@ def is_published(user, intake):
 
 @rules.predicate
 def manages_any_program(user):
-    return (
-        user.is_authenticated
-        and user.program_roles.filter(role=StaffRole.MANAGER, intake__isnull=True).exists()
+    # Reads the person's roles through .all(), so a list that prefetched them asks once.
+    return user.is_authenticated and any(
+        role.role == StaffRole.MANAGER and role.intake_id is None
+        for role in user.program_roles.all()
+    )
+
+
+# The shared catalogue. Markets and hosts belong to no program: every program's intakes may
+# use them, and partner staff of a host read the shortlisted applicants of every intake that
+# offers desks there. So a program's manager changes a host or a market only while no other
+# program relies on it: every program whose intakes offer desks at the host (or focus on the
+# market, or offer desks at one of its hosts) must be one they manage. Anything relied on by
+# a program they do not manage is changed by the director (a superuser). What the predicates
+# read is prefetched here when a list has not done it already (same lookups, no query per row).
+HOST_RELIANCE = ["intakes__program__staff"]
+MARKET_RELIANCE = ["intakes__program__staff", "hosts__intakes__program__staff"]
+
+
+def _manages_every_program_of(user, intakes):
+    return all(
+        any(
+            staff.user_id == user.pk and staff.role == StaffRole.MANAGER and staff.intake_id is None
+            for staff in intake.program.staff.all()
+        )
+        for intake in intakes
+    )
+
+
+@rules.predicate
+def manages_every_program_relying_on_host(user, host):
+    if host is None or not user.is_authenticated:
+        return False
+    if host.pk is None:
+        return True
+    prefetch_related_objects([host], *HOST_RELIANCE)
+    return _manages_every_program_of(user, host.intakes.all())
+
+
+@rules.predicate
+def manages_every_program_relying_on_market(user, market):
+    if market is None or not user.is_authenticated:
+        return False
+    if market.pk is None:
+        return True
+    prefetch_related_objects([market], *MARKET_RELIANCE)
+    return _manages_every_program_of(user, market.intakes.all()) and all(
+        _manages_every_program_of(user, host.intakes.all()) for host in market.hosts.all()
     )
 
 
@@ -96,6 +140,8 @@ def is_host_partner(user, host):
 
 
 can_set_up_catalogue = manages_any_program | is_superuser
+can_change_host = is_superuser | (manages_any_program & manages_every_program_relying_on_host)
+can_change_market = is_superuser | (manages_any_program & manages_every_program_relying_on_market)
 can_manage_program = is_program_manager | is_superuser
 can_see_program = works_on_program | is_superuser
 can_manage_intake = is_intake_manager | is_superuser

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from djmoney.money import Money
 
+from portal.services import queue_email_to_people
 from programs import deadlines, queries
 from programs.enums import (
     DEFAULT_RUBRIC,
@@ -21,6 +23,7 @@ from programs.models import (
     DeskOffer,
     ForeignMarket,
     HostIncubator,
+    HostPartnerChange,
     Intake,
     IntakeChange,
     ProgramStaff,
@@ -73,14 +76,55 @@ def revoke_program_role(program, *, user, role, intake=None):
     staff_removed(program, user=user)
 
 
-@transaction.atomic
-def add_host_partner(host: HostIncubator, *, user):
-    host.partner_staff.add(user)
+def _link(name, *args):
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
 
 
 @transaction.atomic
-def remove_host_partner(host: HostIncubator, *, user):
-    host.partner_staff.remove(user)
+def set_host_partners(host: HostIncubator, partners, *, by):
+    """Make ``partners`` exactly the people who act for ``host``.
+
+    Partner staff read the shortlisted applicants of every intake offering desks at the host,
+    so each change is recorded (who, when, before and after) and everyone added or removed is
+    told by email, in their language. ``by`` is the person making the change (None for the
+    portal's own set-up). Setting the same people again records nothing; returns the change.
+    """
+    locked = HostIncubator.objects.select_for_update().get(pk=host.pk)
+    before = list(locked.partner_staff.order_by("email"))
+    after = sorted(set(partners), key=lambda person: person.email)
+    if {person.pk for person in before} == {person.pk for person in after}:
+        return None
+    locked.partner_staff.set(after)
+    change = HostPartnerChange.objects.create(
+        host=locked,
+        changed_by=by,
+        before=[person.email for person in before],
+        after=[person.email for person in after],
+    )
+    added = [person for person in after if person not in before]
+    removed = [person for person in before if person not in after]
+    context = {"host": locked.name, "link": _link("programs:host_workspace", locked.pk)}
+    for reason, people in [("added", added), ("removed", removed)]:
+        if people:
+            queue_email_to_people(
+                [(person.email, person.language) for person in people],
+                key=f"host-partners:{change.pk}:{reason}",
+                template=f"programs/email/partner_{reason}",
+                context=context,
+            )
+    return change
+
+
+@transaction.atomic
+def add_host_partner(host: HostIncubator, *, user, by=None):
+    return set_host_partners(host, [*host.partner_staff.all(), user], by=by)
+
+
+@transaction.atomic
+def remove_host_partner(host: HostIncubator, *, user, by=None):
+    return set_host_partners(
+        host, [person for person in host.partner_staff.all() if person != user], by=by
+    )
 
 
 def ensure_sectors():
@@ -121,13 +165,13 @@ def update_market(market, *, fields, groups):
 
 
 @transaction.atomic
-def save_host(host, *, sectors, partner_staff=None):
-    """Create or update a host with its sectors (and partner staff when given)."""
+def save_host(host, *, sectors, partner_staff=None, by=None):
+    """Create or update a host with its sectors (and partner staff when given, recorded)."""
     host.full_clean()
     host.save()
     host.sectors.set(sectors)
     if partner_staff is not None:
-        host.partner_staff.set(partner_staff)
+        set_host_partners(host, partner_staff, by=by)
     return host
 
 

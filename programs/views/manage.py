@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,8 @@ def _require(user, permission, obj=None):
 @login_required
 def market_list(request):
     _require(request.user, "programs.add_foreignmarket")
+    # Each row asks whether this person may change the market: their roles are read once.
+    prefetch_related_objects([request.user], "program_roles")
     return render(
         request, "programs/manage/market_list.html", {"markets": queries.markets_for_management()}
     )
@@ -64,6 +67,7 @@ def market_form(request, country=None):
 @login_required
 def host_list(request):
     _require(request.user, "programs.add_hostincubator")
+    prefetch_related_objects([request.user], "program_roles")
     return render(
         request, "programs/manage/host_list.html", {"hosts": queries.hosts_for_management()}
     )
@@ -84,16 +88,18 @@ def host_form(request, pk=None):
             form.save(commit=False),
             sectors=form.cleaned_data["sectors"],
             partner_staff=form.cleaned_data["partner_emails"],
+            by=request.user,
         )
         messages.success(request, _("%(host)s is saved.") % {"host": host.name})
         return redirect("programs:host_detail", pk=host.pk)
     return render(
         request,
-        "programs/manage/form.html",
+        "programs/manage/host_form.html",
         {
             "form": form,
             "title": _("Edit %(host)s") % {"host": host.name} if host.pk else _("New host"),
             "back": "programs:manage_hosts",
+            "partner_changes": queries.partner_changes(host) if host.pk else [],
         },
     )
 

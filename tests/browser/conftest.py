@@ -17,9 +17,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+def is_csp_violation(message):
+    return "Content Security Policy" in message.text
+
+
 @contextlib.contextmanager
-def open_page(chromium_path, base_url, screenshot_dir, **context_options):
-    """A Chromium page on the live server; options go to the browser context (time zone ...)."""
+def open_page(chromium_path, base_url, screenshot_dir, *, csp_violations=None, **context_options):
+    """A Chromium page on the live server; options go to the browser context (time zone ...).
+
+    Anything the Content-Security-Policy refuses fails the test (a page that still needs an
+    inline script or style would be broken in production), unless the test passes its own
+    ``csp_violations`` list to collect them.
+    """
     # Playwright's sync API runs an event loop in this thread; the ORM is still used synchronously.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
@@ -29,8 +38,15 @@ def open_page(chromium_path, base_url, screenshot_dir, **context_options):
         context = browser.new_context(base_url=base_url, **({"locale": "en-CA"} | context_options))
         page = context.new_page()
         page.set_default_timeout(15_000)
+        refused = [] if csp_violations is None else csp_violations
+        page.on(
+            "console",
+            lambda message: refused.append(message.text) if is_csp_violation(message) else None,
+        )
         try:
             yield page
+            if csp_violations is None:
+                assert refused == [], f"refused by the Content-Security-Policy: {refused}"
         except Exception:
             page.screenshot(path=str(screenshot_dir / "failure.png"))
             raise

@@ -1,5 +1,8 @@
 import pytest
 
+from programs import services
+from programs.enums import StaffRole
+from tests import factories
 from tests.rules_matrix import ROLES, build_world, only, permitted
 
 STAFF_OF_PROGRAM = {
@@ -126,3 +129,66 @@ def test_an_intake_scoped_manager_retries_emails_of_that_intake_only(world):
     services.grant_program_role(intake.program, intake=intake, user=lead, role=StaffRole.MANAGER)
     assert lead.has_perm("programs.retry_email", failed_email(intake.pk))
     assert not lead.has_perm("programs.retry_email", failed_email(other.pk))
+
+
+# The shared catalogue: a host or market that another program relies on is the director's.
+def programs_of(world):
+    other_manager = world["people"]["other_program_manager"]
+    return {"program": world["program"], "other_program": other_manager.program_roles.get().program}
+
+
+SHARED_CATALOGUE = [
+    # (intakes offering desks at the host / focused on the market, who may change it)
+    ((), {"program_manager", "other_program_manager", "superuser"}),
+    (("program",), {"program_manager", "superuser"}),
+    (("other_program",), {"other_program_manager", "superuser"}),
+    (("program", "other_program"), {"superuser"}),
+]
+
+
+@pytest.mark.parametrize(("used_by", "allowed"), SHARED_CATALOGUE)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_host_is_changed_only_by_the_managers_of_every_program_using_it(
+    world, used_by, allowed, role
+):
+    for name in used_by:
+        intake = factories.IntakeFactory(program=programs_of(world)[name], published_at=None)
+        factories.DeskOfferFactory(intake=intake, host=world["host"])
+
+    person = world["people"][role]
+    assert person.has_perm("programs.change_hostincubator", world["host"]) is (role in allowed)
+
+
+@pytest.mark.parametrize(("used_by", "allowed"), SHARED_CATALOGUE)
+@pytest.mark.parametrize("role", ["program_manager", "other_program_manager", "superuser"])
+def test_a_market_is_changed_only_by_the_managers_of_every_program_using_it(
+    world, used_by, allowed, role
+):
+    market = world["host"].market
+    for name in used_by:
+        intake = factories.IntakeFactory(program=programs_of(world)[name], published_at=None)
+        intake.markets.add(market)
+
+    person = world["people"][role]
+    assert person.has_perm("programs.change_foreignmarket", market) is (role in allowed)
+
+
+def test_a_market_whose_host_another_program_uses_is_not_a_managers_to_change(world):
+    other_program = programs_of(world)["other_program"]
+    factories.DeskOfferFactory(intake__program=other_program, host=world["host"])
+    market = world["host"].market
+
+    assert not world["people"]["program_manager"].has_perm("programs.change_foreignmarket", market)
+    assert world["people"]["other_program_manager"].has_perm(
+        "programs.change_foreignmarket", market
+    )
+
+
+def test_an_intake_scoped_manager_does_not_change_a_host_their_intake_uses(world):
+    lead = factories.UserFactory()
+    services.grant_program_role(
+        world["program"], intake=world["intake"], user=lead, role=StaffRole.MANAGER
+    )
+    factories.DeskOfferFactory(intake=world["intake"], host=world["host"])
+
+    assert not lead.has_perm("programs.change_hostincubator", world["host"])

@@ -1,13 +1,14 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from djmoney.money import Money
 
 from programs import services
 from programs.enums import Direction, IntakeChangeKind
-from programs.models import DeskOffer, IntakeChange
+from programs.models import DeskOffer, HostPartnerChange, IntakeChange
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +295,77 @@ def test_review_settings_record_only_what_changed_before_and_after(manager):
     assert (change.kind, change.before, change.after) == (
         IntakeChangeKind.REVIEW, {"calibrate_scores": "False"}, {"calibrate_scores": "True"},
     )  # fmt: skip
+
+
+def test_a_change_of_partner_staff_is_recorded_and_each_person_told(
+    manager, django_capture_on_commit_callbacks
+):
+    host = factories.HostIncubatorFactory(name="Spree Hub")
+    anna = factories.UserFactory(email="anna@spree.example", language="en")
+    kept = factories.UserFactory(email="kept@spree.example")
+    services.set_host_partners(host, [anna, kept], by=None)
+    mail.outbox.clear()
+    luc = factories.UserFactory(email="luc@spree.example", language="fr")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.set_host_partners(host, [kept, luc], by=manager)
+
+    assert list(host.partner_staff.order_by("email")) == [kept, luc]
+    assert change == HostPartnerChange.objects.filter(host=host).first()
+    assert change.changed_by == manager
+    assert change.before == ["anna@spree.example", "kept@spree.example"]
+    assert change.after == ["kept@spree.example", "luc@spree.example"]
+    assert change.added == ["luc@spree.example"]
+    assert change.removed == ["anna@spree.example"]
+    by_address = {tuple(message.to): message for message in mail.outbox}
+    assert sorted(by_address) == [("anna@spree.example",), ("luc@spree.example",)]
+    removed = by_address[("anna@spree.example",)]
+    assert removed.subject == "You no longer act for Spree Hub on the soft-landing portal"
+    assert "You are no longer partner staff of Spree Hub" in removed.body
+    added = by_address[("luc@spree.example",)]
+    # Luc reads French (the new sentences are translated after the merge; the greeting is).
+    assert added.body.startswith("Bonjour,")
+    assert removed.body.startswith("Hello,")
+    assert f"/hosts/{host.pk}/workspace/" in added.body
+
+
+def test_an_added_partner_is_told_in_english_with_the_workspace_link(
+    manager, django_capture_on_commit_callbacks
+):
+    host = factories.HostIncubatorFactory(name="Bandra & Co")
+    priya = factories.UserFactory(email="priya@bandra.example", language="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_host_partner(host, user=priya, by=manager)
+
+    assert [m.to for m in mail.outbox] == [["priya@bandra.example"]]
+    assert mail.outbox[0].subject == "You now act for Bandra & Co on the soft-landing portal"
+    assert "You have been made partner staff of Bandra & Co." in mail.outbox[0].body
+    assert f"http://127.0.0.1:8000/hosts/{host.pk}/workspace/" in mail.outbox[0].body
+
+
+def test_setting_the_same_partner_staff_again_records_and_sends_nothing(
+    manager, django_capture_on_commit_callbacks
+):
+    host = factories.HostIncubatorFactory()
+    partner = factories.UserFactory()
+    services.add_host_partner(host, user=partner, by=manager)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.set_host_partners(host, [partner], by=manager) is None
+        assert services.save_host(host, sectors=[], partner_staff=[partner], by=manager) == host
+
+    assert HostPartnerChange.objects.filter(host=host).count() == 1
+    assert mail.outbox == []
+
+
+def test_removing_a_partner_is_recorded(manager):
+    host = factories.HostIncubatorFactory()
+    partner = factories.UserFactory(email="gone@host.example")
+    services.add_host_partner(host, user=partner, by=manager)
+
+    change = services.remove_host_partner(host, user=partner, by=manager)
+
+    assert list(host.partner_staff.all()) == []
+    assert (change.before, change.after) == (["gone@host.example"], [])

@@ -2,6 +2,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,7 +11,7 @@ from djmoney.money import Money
 
 from programs import services
 from programs.enums import StaffRole
-from programs.models import ForeignMarket, HostIncubator, Intake, IntakeChange
+from programs.models import ForeignMarket, HostIncubator, HostPartnerChange, Intake, IntakeChange
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -327,14 +328,20 @@ def test_manager_lists_run_the_same_queries_for_2_and_50_rows(client, manager, p
                   "GH", "VN", "TH", "MY", "SG", "PH", "IT", "ES", "PT", "NL", "BE", "SE", "NO",
                   "DK", "FI", "PL", "CZ", "AT", "CH", "IE", "IL", "QA", "KW", "OM"])  # fmt: skip
 
+    other_intake = factories.IntakeFactory()
+
     def add_rows(count):
-        for _ in range(count):
+        for number in range(count):
             market = services.create_market(country=next(codes))
             host = factories.HostIncubatorFactory(market=market)
             host.sectors.add(factories.sector("it"))
             host.partner_staff.add(factories.UserFactory())
             intake = factories.IntakeFactory(program=program)
             factories.DeskOfferFactory(intake=intake, host=host)
+            if number % 2:
+                # Shared with another program: the row says so instead of offering Edit.
+                factories.DeskOfferFactory(intake=other_intake, host=host)
+                intake.markets.add(market)
 
     add_rows(2)
     few = [queries_of(client, url) for url in urls]
@@ -343,8 +350,8 @@ def test_manager_lists_run_the_same_queries_for_2_and_50_rows(client, manager, p
     assert len(client.get(urls[2]).context["intakes"]) == 50
 
 
-def test_capacity_cannot_drop_below_desks_an_intake_counts_on(client, manager):
-    offer = factories.DeskOfferFactory(desks=3, host__desk_capacity=4)
+def test_capacity_cannot_drop_below_desks_an_intake_counts_on(client, manager, program):
+    offer = factories.DeskOfferFactory(desks=3, host__desk_capacity=4, intake__program=program)
     host = offer.host
     response = client.post(
         reverse("programs:host_edit", args=[host.pk]),
@@ -418,3 +425,99 @@ def test_a_review_settings_change_shows_what_changed_in_the_history(client, mana
     overview = client.get(reverse("programs:manage_intake", args=[intake.pk])).content.decode()
     assert "<strong>Review settings</strong>" in overview
     assert "Calibrate reviewers: no → yes" in overview
+
+
+def host_fields(host, **overrides):
+    return {
+        "name": host.name,
+        "market": host.market.pk,
+        "city": host.city,
+        "desk_capacity": str(host.desk_capacity),
+        "desk_cost_per_day_0": "50",
+        "desk_cost_per_day_1": "CAD",
+        "partnership": "active",
+        **overrides,
+    }
+
+
+def test_a_manager_cannot_take_over_a_host_another_program_uses(client, manager):
+    partner = factories.UserFactory(email="partner@spree.example")
+    host = factories.DeskOfferFactory().host  # an intake of another program offers desks here
+    host.partner_staff.add(partner)
+    url = reverse("programs:host_edit", args=[host.pk])
+
+    assert client.get(url).status_code == 403
+    response = client.post(url, host_fields(host, partner_emails=manager.email))
+
+    assert response.status_code == 403
+    assert list(host.partner_staff.all()) == [partner]
+    assert HostPartnerChange.objects.count() == 0
+    assert (
+        reverse("programs:host_edit", args=[host.pk])
+        not in client.get(reverse("programs:host_detail", args=[host.pk])).content.decode()
+    )
+
+
+def test_a_manager_cannot_rewrite_a_market_another_program_uses(client, manager):
+    market = services.create_market(country="BR", summary="Written by the other program.")
+    factories.IntakeFactory().markets.add(market)
+    url = reverse("programs:market_edit", args=["BR"])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"country": "BR", "summary": "Mine now."}).status_code == 403
+    market.refresh_from_db()
+    assert market.summary == "Written by the other program."
+
+
+def test_the_director_changes_partner_staff_of_a_shared_host(client, program):
+    director = factories.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(director)
+    host = factories.DeskOfferFactory(intake__program=program).host
+    factories.DeskOfferFactory(host=host)
+    partner = factories.UserFactory(email="anna@spree.example")
+
+    response = client.post(
+        reverse("programs:host_edit", args=[host.pk]),
+        host_fields(host, partner_emails="anna@spree.example"),
+    )
+
+    assert response.status_code == 302
+    assert list(host.partner_staff.all()) == [partner]
+    assert HostPartnerChange.objects.get().changed_by == director
+
+
+def test_partner_changes_of_a_programs_own_host_are_recorded_and_shown(
+    client, manager, program, django_capture_on_commit_callbacks
+):
+    host = factories.DeskOfferFactory(intake__program=program).host
+    old = factories.UserFactory(email="old@spree.example")
+    host.partner_staff.add(old)
+    new = factories.UserFactory(email="new@spree.example")
+    url = reverse("programs:host_edit", args=[host.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, host_fields(host, partner_emails="new@spree.example"))
+
+    assert response.status_code == 302
+    assert list(host.partner_staff.all()) == [new]
+    change = HostPartnerChange.objects.get()
+    assert (change.host, change.changed_by) == (host, manager)
+    assert (change.before, change.after) == (["old@spree.example"], ["new@spree.example"])
+    assert sorted(m.to[0] for m in mail.outbox) == ["new@spree.example", "old@spree.example"]
+    html = client.get(url).content.decode()
+    assert "Changes of partner staff" in html
+    assert f"<td>{manager.email}</td><td>old@spree.example</td><td>new@spree.example</td>" in html
+
+
+def test_the_host_list_offers_edit_only_for_hosts_the_manager_may_change(client, manager, program):
+    own = factories.DeskOfferFactory(intake__program=program).host
+    unused = factories.HostIncubatorFactory()
+    shared = factories.DeskOfferFactory(intake__program=program).host
+    factories.DeskOfferFactory(host=shared)
+
+    html = client.get(reverse("programs:manage_hosts")).content.decode()
+
+    assert reverse("programs:host_edit", args=[own.pk]) in html
+    assert reverse("programs:host_edit", args=[unused.pk]) in html
+    assert reverse("programs:host_edit", args=[shared.pk]) not in html
+    assert html.count("Shared with other programs: the director changes it") == 1
