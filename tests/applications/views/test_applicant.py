@@ -159,3 +159,14 @@ def test_save_after_the_pages_own_autosave_is_not_a_conflict(client, owner, draf
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.travellers == "Our CEO and CTO"
+
+
+def test_the_applicants_apply_reads_poser_sa_candidature_in_french(client, owner):
+    intake = factories.IntakeFactory(proven_product_required=False)
+    client.force_login(owner.user)
+    url = reverse("applications:eligibility", args=[intake.pk])
+    html = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    start = reverse("applications:start", args=[intake.pk])
+    assert f'<a href="{start}">Poser sa candidature</a>' in html
+    html = client.get(start, headers={"accept-language": "fr"}).content.decode()
+    assert f"<title>Poser sa candidature · {intake.title}" in html
