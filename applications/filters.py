@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.constants import EMPTY_VALUES
 
 from applications import queries
@@ -54,11 +55,17 @@ class ApplicationFilter(django_filters.FilterSet):
             ("status", "status"),
             ("updated_at", "updated"),
         ],
+        # Both directions named (django-filter's "(descending)" is formatted once, in
+        # English, when the class is built), in the words a sort option needs.
         field_labels={
-            "company__name": _("Company"),
-            "submitted_at": _("Submitted"),
-            "status": _("Status"),
-            "updated_at": _("Last change"),
+            "company__name": pgettext_lazy("sort", "Company, A to Z"),
+            "-company": pgettext_lazy("sort", "Company, Z to A"),
+            "submitted_at": pgettext_lazy("sort", "Submitted, oldest first"),
+            "-submitted": pgettext_lazy("sort", "Submitted, newest first"),
+            "status": pgettext_lazy("sort", "Status, in the order of the process"),
+            "-status": pgettext_lazy("sort", "Status, in reverse order"),
+            "updated_at": pgettext_lazy("sort", "Last change, oldest first"),
+            "-updated": pgettext_lazy("sort", "Last change, newest first"),
         },
     )
 
@@ -139,11 +146,16 @@ class ReviewFilter(django_filters.FilterSet):
             ("company__name", "company"),
         ],
         field_labels={
-            "rank_score": _("Score"),
-            "raw_score": _("Raw score"),
-            "calibrated_score": _("Calibrated score"),
-            "spread": _("Disagreement"),
-            "company__name": _("Company"),
+            "rank_score": pgettext_lazy("sort", "Score, lowest first"),
+            "-score": pgettext_lazy("sort", "Score, highest first"),
+            "raw_score": pgettext_lazy("sort", "Raw score, lowest first"),
+            "-raw": pgettext_lazy("sort", "Raw score, highest first"),
+            "calibrated_score": pgettext_lazy("sort", "Calibrated score, lowest first"),
+            "-calibrated": pgettext_lazy("sort", "Calibrated score, highest first"),
+            "spread": pgettext_lazy("sort", "Disagreement, least first"),
+            "-spread": pgettext_lazy("sort", "Disagreement, most first"),
+            "company__name": pgettext_lazy("sort", "Company, A to Z"),
+            "-company": pgettext_lazy("sort", "Company, Z to A"),
         },
     )
 

@@ -28,6 +28,7 @@ from applications.enums import (
     ScreeningOutcome,
 )
 from portal.validators import validate_single_line
+from programs import eligibility
 
 
 class Company(RulesModel):
@@ -388,8 +389,9 @@ class ApplicationDocument(models.Model):
 class Screening(models.Model):
     """The eligibility screening of a submitted application, and any manager's override.
 
-    ``results`` keeps each rule as the screening job read it (requirement, met, what the
-    company said), so the reasons stay as they were even if the rules change later.
+    ``results`` keeps each rule as the screening job read it (its threshold, met, what the
+    company said) as plain data, so the reasons stay as they were even if the rules change
+    later, and read in the language of whoever opens them.
     """
 
     application = models.OneToOneField(
@@ -417,6 +419,11 @@ class Screening(models.Model):
     @property
     def effective_outcome(self):
         return self.override_outcome or self.outcome
+
+    @property
+    def rule_results(self):
+        """Each rule as a programs.eligibility.RuleResult, its words in the active language."""
+        return [eligibility.RuleResult.from_data(result) for result in self.results]
 
     @property
     def reasons(self):

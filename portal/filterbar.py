@@ -37,6 +37,8 @@ def filter_fields(form):
     fields = []
     for bound in form:
         current = bound.value()
+        if isinstance(current, list | tuple):  # a sort's widget reads a comma-separated list
+            current = ",".join(str(value) for value in current)
         current = "" if current is None else str(current)
         choices = getattr(bound.field, "choices", None)
         options = _options(choices, current) if choices is not None else ""

@@ -1,6 +1,7 @@
 """Writes with consequences for what every app shares: the email outbox."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 def one_line(text):
     """A subject as one line: a line break in a header is refused by the mail layer."""
-    return " ".join(text.split())
+    # Only line breaks and runs of ordinary spaces: a no-break space (French before ":")
+    # is part of the text.
+    return " ".join(re.split(r"[ \t\r\n\v\f\u0085\u2028\u2029]+", text.strip()))
 
 
 def queue_email(

@@ -93,11 +93,8 @@ def screen_application(application, *, now=None):
     if locked is None:
         return None
     check = check_company(locked.intake, locked.company)
-    results = [
-        {"rule": r.rule, "requirement": str(r.requirement), "met": r.met,
-         "explanation": str(r.explanation)}
-        for r in check["results"]
-    ]  # fmt: skip
+    # Plain data, so the reasons read in the language of whoever opens them later.
+    results = [result.as_data() for result in check["results"]]
     if check["eligible"]:
         outcome, to = ScreeningOutcome.ELIGIBLE, S.IN_REVIEW
     elif any(result["met"] is False for result in results):

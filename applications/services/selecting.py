@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from djmoney.money import Money
 
 from applications import queries, scoring, selection
 from applications.enums import (
@@ -375,7 +376,7 @@ def describe_breaks(run, found, companies):
 
 
 def _money(cents):
-    return f"{Decimal(cents) / 100:,.2f} {settings.PORTAL_CURRENCY}"
+    return str(Money(Decimal(cents) / 100, settings.PORTAL_CURRENCY))
 
 
 # Confirming and releasing -------------------------------------------------------------------

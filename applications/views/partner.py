@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
@@ -53,7 +54,7 @@ def _rows(request, page):
         "save": _("Save"),
         "page": page.number,
     }
-    given = format_html(' <span class="badge">{}</span>', _("Given"))
+    given = format_html(' <span class="badge">{}</span>', pgettext("host-fit opinion", "Given"))
     rows = []
     for value in page.object_list:
         start, end = value["application__proposed_start"], value["application__proposed_end"]

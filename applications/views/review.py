@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
@@ -25,7 +25,7 @@ from portal.access import get_permitted_object
 from portal.feedback import refused
 from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
-from portal.rows import labels, render_rows
+from portal.rows import labels, number_format, render_rows
 from programs import services as programs_services
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
@@ -34,8 +34,10 @@ from programs.queries import managed_intake
 PAGE_SIZE = 50
 
 
-def _score(value):
-    return "—" if value is None else f"{value:.1f}"
+def _scores():
+    """A function writing a score with one decimal in the current language, "—" for none."""
+    number = number_format(1)
+    return lambda value: "—" if value is None else number(value)
 
 
 def _rows(intake, values):
@@ -47,8 +49,12 @@ def _rows(intake, values):
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
     # Markup built with plain escaping (html.escape, SafeString): format_html, or Django's
     # escape and mark_safe with their lazy-string checks, cost more than the row.
+    _score = _scores()
     select = escape(_("Select"))
-    disagree = mark_safe(f' <span class="badge badge--warning">{escape(_("disagree"))}</span>')  # noqa: S308
+    # Translations outside the f-strings, where makemessages finds them.
+    disagree = escape(pgettext("badge", "disagree"))
+    disagree = mark_safe(f' <span class="badge badge--warning">{disagree}</span>')  # noqa: S308
+    separator = pgettext("list separator", "; ")
     rows = []
     for value in values:
         pk, spread, company = value["pk"], value["spread"], value["company__name"]
@@ -72,7 +78,10 @@ def _rows(intake, values):
                 "disagree": disagree
                 if spread is not None and spread >= intake.disagreement_points
                 else "",
-                "fits": "; ".join(f"{host}: {opinions[opinion]}" for host, opinion in host_fits),
+                "fits": separator.join(
+                    _("%(host)s: %(opinion)s") % {"host": host, "opinion": opinions[opinion]}
+                    for host, opinion in host_fits
+                ),
                 "fit_class": "warning"
                 if any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits)
                 else "",
@@ -123,7 +132,7 @@ def dashboard(request, intake_pk):
             ),
             # "In review: 12 · Shortlisted: 3", one string (the template escapes it).
             "counts": " · ".join(
-                f"{label}: {counts[value]}"
+                _("%(status)s: %(count)s") % {"status": label, "count": counts[value]}
                 for value, label in labels(ApplicationStatus).items()
                 if counts.get(value)
             ),
@@ -155,6 +164,7 @@ def _listed(*, intake, settings, query):
 
 def _progress(intake):
     reviewers = []
+    _score = _scores()
     for row in queries.reviewer_progress(intake):
         name = row["full_name"] or row["email"]
         reviewers.append({**row, "name": name, "mean_given": _score(row["mean_given"])})

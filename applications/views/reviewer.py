@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
 from portal.feedback import refused
-from portal.rows import labels
+from portal.rows import labels, number_format
 
 PAGE_SIZE = 50
 
@@ -26,6 +26,7 @@ def review_list(request):
     statuses = labels(ApplicationStatus)
     recommendations = labels(Recommendation)
     zone = timezone.get_current_timezone()
+    number = number_format(1)
     rows = []
     for value in page.object_list:
         due = value["application__intake__reviews_due_at"]
@@ -37,7 +38,7 @@ def review_list(request):
                 "status": statuses[value["application__status"]],
                 "open": value["application__status"] in REVIEWABLE,
                 "done": value["submitted_at"] is not None,
-                "score": "—" if value["score"] is None else f"{value['score']:.1f}",
+                "score": "—" if value["score"] is None else number(value["score"]),
                 "recommendation": recommendations.get(value["recommendation"], ""),
                 "due": due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if due else "—",
             }

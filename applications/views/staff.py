@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
@@ -21,7 +22,7 @@ from portal.access import get_permitted_object
 from portal.feedback import refused
 from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
-from portal.rows import labels, render_rows
+from portal.rows import labels, number_format, render_rows
 from programs.enums import SectorCode
 from programs.forms import wall_clock
 from programs.queries import managed_intake
@@ -96,6 +97,7 @@ def _rows(values):
     zone = timezone.get_current_timezone()
     # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
+    amount = number_format(2)
     rows = []
     for value in values:
         submitted = value["submitted_at"]
@@ -111,7 +113,7 @@ def _rows(values):
                 if submitted
                 else "—",
                 "hosts": " › ".join(hosts.get(value["pk"], [])),
-                "budget": f"{total:,.2f}" if total is not None else "—",
+                "budget": amount(total) if total is not None else "—",
             }
         )
     return rows
@@ -126,7 +128,7 @@ class Echo:
 
 def _csv(intake, applications):
     writer = csv.writer(Echo())
-    header = [_("Company"), _("Country"), _("Sector"), _("Status"), _("Submitted"),
+    header = [_("Company"), _("Country"), _("Sector"), _("Status"), pgettext("date", "Submitted"),
               _("Host preferences"), _("Start"), _("End"), _("Budget")]  # fmt: skip
 
     def rows():

@@ -11,6 +11,7 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -18,8 +19,23 @@ register = template.Library()
 @register.simple_tag
 def filter_bar(fields, *, label, clear_url, csv_query=None):
     """A GET form of portal.filterbar.FilterFields, a link that clears it and, when
-    ``csv_query`` is given (the list's other parameters, already encoded), a CSV link."""
-    parts = [f'<form method="get" class="filter-bar" role="search" aria-label="{escape(label)}">\n']
+    ``csv_query`` is given (the list's other parameters, already encoded), a CSV link.
+
+    The form sits in a <details> named by ``label``, open; on a narrow screen
+    static/js/filter-bar.js folds a bar with no filter set, so a phone's first screen shows
+    results rather than six fields. Open, the fields are a compact grid (portal.css)."""
+    active = sum(1 for field in fields if field.value)
+    label = escape(str(label))
+    summary = label
+    if active:
+        count = ngettext("%(n)s filter set", "%(n)s filters set", active) % {"n": active}
+        summary = f'{label} <span class="filter-bar__count">({escape(count)})</span>'
+    fold = "" if active else " data-fold-narrow"
+    parts = [
+        f'<details class="filter-bar" open{fold}><summary>{summary}</summary>\n'
+        f'<form method="get" role="search" aria-label="{label}">\n'
+        '<div class="filter-bar__fields">\n'
+    ]
     for field in fields:
         name, field_id = escape(field.name), escape(field.id)
         if field.options:
@@ -40,7 +56,7 @@ def filter_bar(fields, *, label, clear_url, csv_query=None):
     if csv_query is not None:
         query = f"{escape(csv_query)}&amp;" if csv_query else ""
         parts.append(f' · <a href="?{query}format=csv">{download}</a>')
-    parts.append("</div>\n</form>")
+    parts.append("</div>\n</div>\n</form></details>")
     return SafeString("".join(parts))
 
 

@@ -233,7 +233,7 @@ def test_the_confirmation_reaches_each_member_in_their_language(
     sent = sorted((sorted(m.to), m.subject) for m in mail.outbox)
     assert sent == sorted([
         (sorted([english.email, unset.email]), f"Application received: {title}"),
-        ([owner.user.email], f"Candidature reçue : {title}"),
+        ([owner.user.email], f"Candidature reçue\u00a0: {title}"),
     ])  # fmt: skip
     french = next(m for m in mail.outbox if m.to == [owner.user.email])
     assert f"Nous avons reçu la candidature de {owner.company.name}" in french.body

@@ -169,9 +169,9 @@ def test_a_new_user_applies_across_sessions_and_submits_before_the_deadline(page
     assert page.url.endswith(f"/intakes/{intake.pk}/eligibility/")
     checks = page.get_by_role("region", name="Northwind Engineering Inc.")
     assert checks.get_by_role("listitem").all_inner_texts() == [
-        "Met — At least 5 employees. You have 12 employees.",
+        "Met — At least 5 employees. The company has 12 employees.",
         "Met — A proven product or service: paying customers and revenue. "
-        "You have shown paying customers and revenue.",
+        "The company has shown paying customers and revenue.",
     ]
     expect(checks.locator(".alert")).to_have_text("Your company meets every rule of this intake.")
 

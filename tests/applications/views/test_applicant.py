@@ -318,3 +318,14 @@ def test_an_autosave_and_the_save_button_at_once_both_save(monkeypatch, owner, d
     assert outcomes[1][0] == 302, outcomes
     draft.refresh_from_db()
     assert (draft.travellers, draft.version) == ("Our CEO", page["version"] + 2)
+
+
+def test_the_applicants_apply_reads_poser_sa_candidature_in_french(client, owner):
+    intake = factories.IntakeFactory(proven_product_required=False)
+    client.force_login(owner.user)
+    url = reverse("applications:eligibility", args=[intake.pk])
+    html = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    start = reverse("applications:start", args=[intake.pk])
+    assert f'<a href="{start}">Poser sa candidature</a>' in html
+    html = client.get(start, headers={"accept-language": "fr"}).content.decode()
+    assert f"<title>Poser sa candidature · {intake.title}" in html

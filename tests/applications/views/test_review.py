@@ -1,6 +1,8 @@
 """The review pages: fixed query counts at any size, 404 for what is not the person's, and
 errors next to the field."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -216,3 +218,26 @@ def test_the_dashboards_kept_fragments_follow_the_intake_and_the_language(client
     french = client.get(url, headers={"accept-language": "fr"}).content.decode()
     assert "Review dashboard" not in french
     assert "Tableau de bord" in french
+
+
+def test_the_dashboard_reads_in_french_with_its_own_words_for_apply_sorting_and_badges(client):
+    # "Apply" on the dashboard applies the score mode; the applicant's "Apply" is another
+    # entry of the catalogue ("Poser sa candidature").
+    world = bench.fill(3)
+    intake = world["intake"]
+    intake.disagreement_points = 0  # every scored application is flagged
+    intake.save(update_fields=["disagreement_points"])
+    client.force_login(world["manager"])
+    url = reverse("applications:review_dashboard", args=[intake.pk])
+    html = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert '<button type="submit" class="button">Appliquer</button>' in html
+    assert "Poser sa candidature" not in html
+    assert '<option value="-score">Note, la plus haute d’abord</option>' in html
+    assert '<option value="company">Entreprise, de A à Z</option>' in html
+    assert "(descending)" not in html
+    assert '<span class="badge badge--warning">désaccord</span>' in html
+    assert '<p class="muted">En évaluation\u00a0: 2 · Présélectionnée\u00a0: 1</p>' in html
+    # bench.fill: the first shortlisted application is "not a fit" for Host 0.
+    assert '<td class="warning">Host 0\u00a0: Pas adapté</td>' in html
+    scores = re.findall(r'<td class="num"><strong>([^<]*)</strong></td>', html)
+    assert scores and all(re.fullmatch(r"\d+,\d", score) for score in scores), scores

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from djmoney.money import Money
 
 from applications import services
@@ -158,3 +159,47 @@ def test_the_list_filters_by_eligibility(client, manager, intake):
     eligible = client.get(url, {"eligibility": "eligible"}).context["page"]
     assert [row["company__name"] for row in eligible] == [big.name]
     assert client.get(url, {"eligibility": "not-eligible"}).context["page"].paginator.count == 1
+
+
+def test_the_list_reads_in_french_sort_options_columns_and_numbers(client, manager, intake):
+    add_applications(intake, 1)
+    application = intake.applications.get()
+    owner = application.company.members.get().user
+    services.set_budget(
+        application, by=owner, version=application.version,
+        lines=[("travel", "Flights", Money("2500.50", "CAD"))],
+    )  # fmt: skip
+    url = reverse("applications:intake_applications", args=[intake.pk])
+    html = client.get(f"{url}?order=-submitted", headers={"accept-language": "fr"}).content
+    html = html.decode()
+    assert '<th scope="col">Date de soumission</th>' in html
+    assert (
+        '<option value="-submitted" selected>Date de soumission, la plus récente d’abord</option>'
+        in html
+    )
+    assert '<option value="status">Statut, dans l’ordre du processus</option>' in html
+    assert "(descending)" not in html
+    assert '<td><span class="badge">Brouillon</span></td>' in html
+    assert re.findall(r'<td class="num">([^<]*)</td>', html) == ["2\u00a0500,50"]
+
+
+def test_a_french_manager_reads_the_screening_reasons_in_french_of_the_company(
+    client, manager, intake
+):
+    intake.min_employees = 10
+    intake.save(update_fields=["min_employees"])
+    application = factories.ApplicationFactory(
+        intake=intake, company__employees=3, status="submitted", submitted_at=timezone.now()
+    )
+    services.screen_application(application)  # in English, as the worker would
+    url = reverse("applications:manage_application", args=[application.pk])
+    html = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert (
+        "<strong>Non respectée</strong> — Au moins 10 employés. "
+        '<span class="muted">L’entreprise compte 3 employés.</span>'
+    ) in html
+    english = client.get(url).content.decode()
+    assert (
+        "<strong>Not met</strong> — At least 10 employees. "
+        '<span class="muted">The company has 3 employees.</span>'
+    ) in english
