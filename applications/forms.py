@@ -15,7 +15,7 @@ from applications.enums import (
 )
 from applications.models import Company
 from applications.services.applying import PROFILE_FIELDS
-from portal.forms import LabelledMoneyMixin
+from portal.forms import IdField, IdsField, LabelledMoneyMixin
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
 
@@ -80,7 +80,7 @@ class VersionedForm(forms.Form):
     """Every step carries the draft version it was loaded at (see services.DraftConflict),
     and a token naming this open page, so its own autosave is never taken for someone else."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     editor = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
 
 
@@ -343,8 +343,25 @@ class AssignForm(forms.Form):
         self.fields["reviewer"].label_from_instance = lambda user: user.email
 
 
+# More applications than an intake ever has: a bound for the counts people type.
+MAX_COUNT = 10_000
+
+
+class ShortlistForm(forms.Form):
+    """The applications ticked on the review dashboard."""
+
+    application = IdsField(
+        error_messages={
+            "required": _("Tick the applications to shortlist."),
+            "invalid": _("Tick the applications to shortlist."),
+        }
+    )
+
+
 class ShortlistTopForm(forms.Form):
-    count = forms.IntegerField(label=_("How many (top N)"), required=False, min_value=1)
+    count = forms.IntegerField(
+        label=_("How many (top N)"), required=False, min_value=1, max_value=MAX_COUNT
+    )
     threshold = forms.DecimalField(
         label=_("Or every score at least"),
         required=False,
@@ -385,12 +402,12 @@ class SelectionRunForm(forms.Form):
         for market in self.markets:
             self.fields[f"market_{market.pk}"] = forms.IntegerField(
                 label=_("At most this many offers in %(market)s") % {"market": market},
-                required=False, min_value=0,
+                required=False, min_value=0, max_value=MAX_COUNT,
             )  # fmt: skip
         for code, label in self.sectors:
             self.fields[f"sector_{code}"] = forms.IntegerField(
                 label=_("At most this many offers in %(sector)s") % {"sector": label},
-                required=False, min_value=0,
+                required=False, min_value=0, max_value=MAX_COUNT,
             )  # fmt: skip
 
     def parameters(self):
@@ -412,8 +429,8 @@ class SelectionRunForm(forms.Form):
 
 
 class SlateAdjustForm(forms.Form):
-    application = forms.IntegerField(widget=forms.HiddenInput)
-    host = forms.IntegerField(label=_("Host"), required=False)
+    application = IdField(widget=forms.HiddenInput)
+    host = IdField(label=_("Host"), required=False)
 
 
 class DeclineForm(forms.Form):

@@ -45,9 +45,14 @@ class Company(RulesModel):
         verbose_name=_("sector"),
     )
     year_founded = models.PositiveSmallIntegerField(
-        _("year founded"), null=True, blank=True, validators=[MinValueValidator(1800)]
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    employees = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
+    )
     annual_revenue = MoneyField(
         _("annual revenue"),
         max_digits=14,
@@ -70,7 +75,9 @@ class Company(RulesModel):
         validators=[MaxValueValidator(100)],
     )
     offering = models.TextField(_("product or service"), blank=True)
-    paying_customers = models.PositiveIntegerField(_("paying customers"), null=True, blank=True)
+    paying_customers = models.PositiveIntegerField(
+        _("paying customers"), null=True, blank=True, validators=[MaxValueValidator(1_000_000_000)]
+    )
     proof = models.TextField(
         _("evidence that it is proven"),
         blank=True,

@@ -159,3 +159,13 @@ def test_save_after_the_pages_own_autosave_is_not_a_conflict(client, owner, draf
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.travellers == "Our CEO and CTO"
+
+
+def test_a_draft_version_past_its_bound_is_refused_not_a_server_error(client, owner, draft):
+    client.force_login(owner.user)
+    response = client.post(
+        step_url(draft, "case"), {"version": str(10**25), "potential_market": "Utilities"}
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.potential_market == ""

@@ -217,3 +217,30 @@ def test_selection_pages_run_the_same_queries_whatever_their_length(
     counts["offers"] = count_queries(client, reverse("applications:selection", args=[intake.pk]))
     counts["decisions"] = count_queries(client, reverse("applications:decisions", args=[intake.pk]))
     assert counts == {"selection": 11, "run": 9, "compare": 8, "offers": 10, "decisions": 6}
+
+
+def test_numbers_past_their_bounds_in_the_selection_forms_are_refused(
+    client, intake, manager, field, hosts
+):
+    huge = str(10**25)
+    client.force_login(manager)
+    url = reverse("applications:selection", args=[intake.pk])
+    market = hosts[0].market
+    response = client.post(
+        url, {"min_score": "50", "rank_penalty": "0", f"market_{market.pk}": huge}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"market_{market.pk}"] == [
+        "Ensure this value is less than or equal to 10000."
+    ]
+    assert not SelectionRun.objects.exists()
+    run = run_now(intake, manager, min_score=50)
+    adjust = reverse("applications:adjust_slate", args=[run.pk])
+    for data in ({"application": huge, "host": hosts[0].pk},
+                 {"application": field["cy"].pk, "host": huge}):  # fmt: skip
+        response = client.post(adjust, data, follow=True)
+        assert response.status_code == 200
+        assert messages_of(response) == ["Choose a host, or none to drop the applicant."]
+    compare = reverse("applications:compare_runs", args=[intake.pk])
+    response = client.get(compare, {"a": huge, "b": "9" * 5000}, follow=True)
+    assert messages_of(response) == ["Choose two runs of this intake to compare."]
