@@ -247,8 +247,20 @@ class ExtensionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In the intake's time zone."),
     )
+    # Two texts, two readers: the applicant reads the message in their history; the staff
+    # note (why the extension was given) stays with the program's staff.
+    message = forms.CharField(
+        label=_("Message to the applicant (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to the applicant in their application's history."),
+    )
     reason = forms.CharField(
-        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Staff note: why the deadline is extended"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only the program's staff see it."),
     )
 
 

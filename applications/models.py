@@ -297,7 +297,10 @@ class ApplicationEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True)  # for the program's staff only
+    # What the applicant reads of an event that is not a status change (a status change
+    # reads as applicant words of its own): a message staff wrote to them.
+    applicant_note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

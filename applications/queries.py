@@ -11,6 +11,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from applications import scoring
@@ -676,9 +677,15 @@ def for_the_applicant(application, events=None):
         status = ApplicationStatus.SHORTLISTED
     application.shown_status = ApplicationStatus(status).label
     application.timeline = [
-        (event.at, APPLICANT_WORDS[event.to_status] if event.to_status else event.note)
+        (
+            event.at,
+            APPLICANT_WORDS[event.to_status]
+            if event.to_status
+            else _("Message from the program: %(message)s") % {"message": event.applicant_note},
+        )
         for event in (application.events.all() if events is None else events)
         if not (held and event.to_status in HELD_DECISIONS)
+        and (event.to_status or event.applicant_note)  # staff notes stay with staff
     ]
     return application
 

@@ -484,8 +484,9 @@ def withdraw_application(application, *, by, note=""):
 
 
 @transaction.atomic
-def extend_deadline(application, *, by, until, reason):
-    """Give one applicant more time; recorded with its reason in the history."""
+def extend_deadline(application, *, by, until, reason, message=""):
+    """Give one applicant more time; recorded with its reason (for staff) and a message to
+    the applicant (which they read in their history) in the history."""
     if not reason.strip():
         raise ValidationError(_("Say why the deadline is extended."))
     locked = (
@@ -505,6 +506,7 @@ def extend_deadline(application, *, by, until, reason):
             "until": formats.date_format(until.astimezone(locked.intake.zone), "DATETIME_FORMAT"),
             "reason": reason,
         },
+        applicant_note=message.strip(),
     )
     return locked
 

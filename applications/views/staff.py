@@ -202,7 +202,11 @@ def extend(request, pk):
         until = wall_clock(form.cleaned_data["until"], application.intake.zone)
         try:
             services.extend_deadline(
-                application, by=request.user, until=until, reason=form.cleaned_data["reason"]
+                application,
+                by=request.user,
+                until=until,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
             )
         except ValidationError as error:
             refused(request, error)

@@ -158,3 +158,34 @@ def test_the_list_filters_by_eligibility(client, manager, intake):
     eligible = client.get(url, {"eligibility": "eligible"}).context["page"]
     assert [row["company__name"] for row in eligible] == [big.name]
     assert client.get(url, {"eligibility": "not-eligible"}).context["page"].paginator.count == 1
+
+
+def test_the_applicant_reads_the_message_of_an_extension_never_the_staff_note(
+    client, manager, intake
+):
+    add_applications(intake, 1)
+    application = intake.applications.get()
+    detail = client.get(reverse("applications:manage_application", args=[application.pk]))
+    html = detail.content.decode()
+    assert "Message to the applicant" in html and "Staff note" in html
+    assert "Shown to the applicant in their application's history." in html
+    assert "Only the program's staff see it." in html
+    until = intake.closes_at.astimezone(intake.zone) + datetime.timedelta(days=2)
+    client.post(
+        reverse("applications:extend", args=[application.pk]),
+        {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Founder in hospital, per CFO",
+         "message": "You have two more days & our best wishes."},
+    )  # fmt: skip
+    staff_html = client.get(
+        reverse("applications:manage_application", args=[application.pk])
+    ).content.decode()
+    assert "Founder in hospital, per CFO" in staff_html
+    assert "To the applicant: You have two more days &amp; our best wishes." in staff_html
+    owner = application.company.members.get().user
+    client.force_login(owner)
+    review = reverse("applications:step", args=[application.pk, "review"])
+    for url in (reverse("dashboard"), review):
+        html = client.get(url).content.decode()
+        assert "Founder in hospital" not in html, url
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Message from the program: You have two more days &amp; our best wishes." in dashboard
