@@ -21,10 +21,12 @@ from applications.enums import (
     HostFit,
     MemberRole,
     NotOffered,
+    Objective,
     OfferStatus,
     Recommendation,
     RunStage,
     RunStatus,
+    ScoreBasis,
     ScreeningOutcome,
 )
 
@@ -286,6 +288,12 @@ class Application(RulesModel):
     @property
     def is_editable(self):
         return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def objective_labels(self):
+        """The objectives as people read them, in the active language (stored as codes)."""
+        labels = dict(Objective.choices)
+        return [str(labels.get(code, code)) for code in self.objectives]
 
 
 class ApplicationEvent(models.Model):
@@ -678,6 +686,11 @@ class SelectionRun(RulesModel):
     @property
     def cap_count(self):
         return len(self.market_caps) + len(self.sector_caps)
+
+    @property
+    def score_label(self):
+        """The score the run used, as people read it (score_field holds its code)."""
+        return dict(ScoreBasis.choices).get(self.score_field, "—")
 
 
 class SlateEntry(models.Model):

@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -126,8 +127,11 @@ class Echo:
 
 def _csv(intake, applications):
     writer = csv.writer(Echo())
-    header = [_("Company"), _("Country"), _("Sector"), _("Status"), _("Submitted"),
-              _("Host preferences"), _("Start"), _("End"), _("Budget")]  # fmt: skip
+    # People read the labels, in their language; the codes have columns of their own.
+    budget = _("Budget (%(currency)s)") % {"currency": settings.PORTAL_CURRENCY}
+    header = [_("Company"), _("Country"), _("Country code"), _("Sector"), _("Sector code"),
+              _("Status"), _("Status code"), _("Submitted"), _("Host preferences"), _("Start"),
+              _("End"), budget]  # fmt: skip
 
     def rows():
         yield writer.writerow(header)
@@ -147,8 +151,11 @@ def _csv_row(application):
 
     return [
         safe(application.company.name),
+        application.company.country.name,
         application.company.country.code,
+        application.company.sector.get_code_display() if application.company.sector_id else "",
         application.company.sector.code if application.company.sector_id else "",
+        application.get_status_display(),
         application.status,
         application.submitted_at.isoformat() if application.submitted_at else "",
         safe(" > ".join(p.host.name for p in application.host_preferences.all())),

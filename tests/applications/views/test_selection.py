@@ -244,3 +244,17 @@ def test_numbers_past_their_bounds_in_the_selection_forms_are_refused(
     compare = reverse("applications:compare_runs", args=[intake.pk])
     response = client.get(compare, {"a": huge, "b": "9" * 5000}, follow=True)
     assert messages_of(response) == ["Choose two runs of this intake to compare."]
+
+
+def test_compared_runs_show_their_caps_and_scores_by_name(client, intake, manager, field, hosts):
+    market = hosts[0].market
+    first = run_now(intake, manager, min_score=50, market_caps={str(market.pk): 1})
+    second = run_now(intake, manager, min_score=50, sector_caps={"it": 2})
+    client.force_login(manager)
+    url = reverse("applications:compare_runs", args=[intake.pk])
+    html = client.get(f"{url}?a={first.pk}&b={second.pk}").content.decode()
+    caps = html.split('<th scope="row">Caps</th>', 1)[1].split("</tr>", 1)[0]
+    assert caps == f"<td>{market.country.name} ≤ 1</td><td>Information technology ≤ 2</td>"
+    scores = html.split('<th scope="row">Scores used</th>', 1)[1].split("</tr>", 1)[0]
+    assert scores == "<td>Mean of the raw scores</td><td>Mean of the raw scores</td>"
+    assert "{" not in html.split("<main", 1)[1] and "raw_mean" not in html
