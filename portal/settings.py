@@ -250,6 +250,8 @@ CURRENCIES = (
 )
 USE_I18N = True
 USE_TZ = True
+# One date and one date-time format per language (portal/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

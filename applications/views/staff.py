@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.access import get_permitted_object
+from portal.dates import moment_text
 from portal.feedback import refused
 from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
@@ -94,7 +94,6 @@ def _rows(values):
     hosts = queries.host_names(values)
     statuses = labels(ApplicationStatus)
     sectors = labels(SectorCode)
-    zone = timezone.get_current_timezone()
     # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
     rows = []
@@ -108,9 +107,7 @@ def _rows(values):
                 "country": value["company__country"],
                 "sector": sectors.get(value["company__sector__code"], "—"),
                 "status": statuses[value["status"]],
-                "submitted": submitted.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-                if submitted
-                else "—",
+                "submitted": moment_text(submitted) if submitted else "—",
                 "hosts": " › ".join(hosts.get(value["pk"], [])),
                 "budget": f"{total:,.2f}" if total is not None else "—",
             }

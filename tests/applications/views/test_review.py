@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from djmoney.money import Money
 
 from applications import bench, services
 from applications.enums import ApplicationStatus
@@ -280,3 +281,13 @@ def test_numbers_past_their_bounds_in_the_review_forms_are_refused_next_to_the_f
     assert "less than or equal to 10" in field_error(response, "reviewers_per_application")
     assert "less than or equal to 100" in field_error(response, "disagreement_points")
     assert "less than or equal to 90" in field_error(response, "offer_response_days")
+
+
+def test_the_reviewer_sees_the_budget_total(client):
+    review = factories.ReviewFactory()
+    application = review.application
+    application.budget_total = Money(2500, "CAD")
+    application.save()
+    client.force_login(review.reviewer)
+    html = client.get(reverse("applications:review", args=[review.pk])).content.decode()
+    assert "Total: CA$2,500.00" in html
