@@ -75,6 +75,15 @@ APPLICANT_WORDS = {
 }
 
 
+class ScoreBasis(models.TextChoices):
+    """The score a ranking or a selection run uses: an ApplicationScore column."""
+
+    RAW_MEAN = "raw_mean", _("Mean of the raw scores")
+    RAW_MEDIAN = "raw_median", _("Median of the raw scores")
+    CALIBRATED_MEAN = "calibrated_mean", _("Mean of the calibrated scores")
+    CALIBRATED_MEDIAN = "calibrated_median", _("Median of the calibrated scores")
+
+
 class ScreeningOutcome(models.TextChoices):
     ELIGIBLE = "eligible", _("Eligible")
     INELIGIBLE = "ineligible", _("Ineligible")

@@ -15,7 +15,7 @@ from applications.enums import (
 )
 from applications.models import Company
 from applications.services.applying import PROFILE_FIELDS
-from portal.forms import LabelledMoneyMixin, ListFormSet
+from portal.forms import IdField, IdsField, LabelledMoneyMixin, ListFormSet
 from portal.validators import validate_single_line
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
@@ -81,7 +81,7 @@ class VersionedForm(forms.Form):
     """Every step carries the draft version it was loaded at (see services.DraftConflict),
     and a token naming this open page, so its own autosave is never taken for someone else."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     editor = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
 
 
@@ -250,8 +250,20 @@ class ExtensionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In the intake's time zone."),
     )
+    # Two texts, two readers: the applicant reads the message in their history; the staff
+    # note (why the extension was given) stays with the program's staff.
+    message = forms.CharField(
+        label=_("Message to the applicant (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to the applicant in their application's history."),
+    )
     reason = forms.CharField(
-        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Staff note: why the deadline is extended"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only the program's staff see it."),
     )
 
 
@@ -346,8 +358,25 @@ class AssignForm(forms.Form):
         self.fields["reviewer"].label_from_instance = lambda user: user.email
 
 
+# More applications than an intake ever has: a bound for the counts people type.
+MAX_COUNT = 10_000
+
+
+class ShortlistForm(forms.Form):
+    """The applications ticked on the review dashboard."""
+
+    application = IdsField(
+        error_messages={
+            "required": _("Tick the applications to shortlist."),
+            "invalid": _("Tick the applications to shortlist."),
+        }
+    )
+
+
 class ShortlistTopForm(forms.Form):
-    count = forms.IntegerField(label=_("How many (top N)"), required=False, min_value=1)
+    count = forms.IntegerField(
+        label=_("How many (top N)"), required=False, min_value=1, max_value=MAX_COUNT
+    )
     threshold = forms.DecimalField(
         label=_("Or every score at least"),
         required=False,
@@ -388,12 +417,12 @@ class SelectionRunForm(forms.Form):
         for market in self.markets:
             self.fields[f"market_{market.pk}"] = forms.IntegerField(
                 label=_("At most this many offers in %(market)s") % {"market": market},
-                required=False, min_value=0,
+                required=False, min_value=0, max_value=MAX_COUNT,
             )  # fmt: skip
         for code, label in self.sectors:
             self.fields[f"sector_{code}"] = forms.IntegerField(
                 label=_("At most this many offers in %(sector)s") % {"sector": label},
-                required=False, min_value=0,
+                required=False, min_value=0, max_value=MAX_COUNT,
             )  # fmt: skip
 
     def parameters(self):
@@ -415,8 +444,8 @@ class SelectionRunForm(forms.Form):
 
 
 class SlateAdjustForm(forms.Form):
-    application = forms.IntegerField(widget=forms.HiddenInput)
-    host = forms.IntegerField(label=_("Host"), required=False)
+    application = IdField(widget=forms.HiddenInput)
+    host = IdField(label=_("Host"), required=False)
 
 
 class SeatOfferForm(forms.Form):

@@ -21,10 +21,12 @@ from applications.enums import (
     HostFit,
     MemberRole,
     NotOffered,
+    Objective,
     OfferStatus,
     Recommendation,
     RunStage,
     RunStatus,
+    ScoreBasis,
     ScreeningOutcome,
 )
 from portal.validators import validate_single_line
@@ -49,9 +51,14 @@ class Company(RulesModel):
         verbose_name=_("sector"),
     )
     year_founded = models.PositiveSmallIntegerField(
-        _("year founded"), null=True, blank=True, validators=[MinValueValidator(1800)]
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    employees = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
+    )
     annual_revenue = MoneyField(
         _("annual revenue"),
         max_digits=14,
@@ -74,7 +81,9 @@ class Company(RulesModel):
         validators=[MaxValueValidator(100)],
     )
     offering = models.TextField(_("product or service"), blank=True)
-    paying_customers = models.PositiveIntegerField(_("paying customers"), null=True, blank=True)
+    paying_customers = models.PositiveIntegerField(
+        _("paying customers"), null=True, blank=True, validators=[MaxValueValidator(1_000_000_000)]
+    )
     proof = models.TextField(
         _("evidence that it is proven"),
         blank=True,
@@ -284,6 +293,12 @@ class Application(RulesModel):
     def is_editable(self):
         return self.status == ApplicationStatus.DRAFT
 
+    @property
+    def objective_labels(self):
+        """The objectives as people read them, in the active language (stored as codes)."""
+        labels = dict(Objective.choices)
+        return [str(labels.get(code, code)) for code in self.objectives]
+
 
 class ApplicationEvent(models.Model):
     """One line of an application's history: a status change, an extension, a note."""
@@ -294,7 +309,10 @@ class ApplicationEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True)  # for the program's staff only
+    # What the applicant reads of an event that is not a status change (a status change
+    # reads as applicant words of its own): a message staff wrote to them.
+    applicant_note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -680,6 +698,11 @@ class SelectionRun(RulesModel):
     @property
     def cap_count(self):
         return len(self.market_caps) + len(self.sector_caps)
+
+    @property
+    def score_label(self):
+        """The score the run used, as people read it (score_field holds its code)."""
+        return dict(ScoreBasis.choices).get(self.score_field, "—")
 
 
 class SlateEntry(models.Model):

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from applications import scoring
@@ -720,9 +721,15 @@ def for_the_applicant(application, events=None):
     application.applicant_status = status
     application.shown_status = ApplicationStatus(status).label
     application.timeline = [
-        (event.at, APPLICANT_WORDS[event.to_status] if event.to_status else event.note)
+        (
+            event.at,
+            APPLICANT_WORDS[event.to_status]
+            if event.to_status
+            else _("Message from the program: %(message)s") % {"message": event.applicant_note},
+        )
         for event in events
         if not (held and event.to_status in HELD_DECISIONS)
+        and (event.to_status or event.applicant_note)  # staff notes stay with staff
     ]
     return application
 

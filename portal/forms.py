@@ -1,6 +1,7 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from djmoney.forms.fields import MoneyField
 
 
@@ -42,3 +43,36 @@ class ListFormSet(forms.BaseFormSet):
         if data is not None or files is not None:
             initial = None
         super().__init__(data, files, *args, initial=initial, **kwargs)
+
+
+# The largest id a row can have (BigAutoField). A larger number names no row, and in a query
+# it overflows the database's integer: ids from a form are checked against it first.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """The id of a row, as a hidden input or a plain number sends it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class IdsField(forms.Field):
+    """Several row ids (ticked checkboxes), each a number a row's id can be."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": gettext_lazy("Choose from the list.")}
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        ids = []
+        for item in value:
+            text = str(item).strip()
+            # Checked as text first: int() of thousands of digits is refused, or slow.
+            if not text.isdigit() or len(text) > len(str(MAX_ID)) or not 1 <= int(text) <= MAX_ID:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.append(int(text))
+        return ids

@@ -184,7 +184,7 @@ class HostIncubator(RulesModel):
     desk_capacity = models.PositiveSmallIntegerField(
         _("desk capacity"),
         default=1,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("Desks the host can give program firms at the same time."),
     )
     desk_cost_per_day = MoneyField(
@@ -328,7 +328,9 @@ class Intake(RulesModel):
     placement_starts_on = models.DateField(_("earliest start of a stay"))
     placement_ends_on = models.DateField(_("latest end of a stay"))
     max_stay_days = models.PositiveSmallIntegerField(
-        _("maximum stay (days)"), default=90, validators=[MinValueValidator(1)]
+        _("maximum stay (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     max_host_preferences = models.PositiveSmallIntegerField(
         _("host preferences per application"),
@@ -351,9 +353,11 @@ class Intake(RulesModel):
     )
     # Eligibility rules, evaluated by programs.eligibility.
     min_years_operating = models.PositiveSmallIntegerField(
-        _("minimum years operating"), null=True, blank=True
+        _("minimum years operating"), null=True, blank=True, validators=[MaxValueValidator(200)]
     )
-    min_employees = models.PositiveIntegerField(_("minimum employees"), null=True, blank=True)
+    min_employees = models.PositiveIntegerField(
+        _("minimum employees"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
+    )
     min_annual_revenue = MoneyField(
         _("minimum annual revenue"),
         **MONEY_DIGITS,

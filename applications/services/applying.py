@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
@@ -31,6 +31,7 @@ from applications.models import (
     CompanyMember,
     HostPreference,
 )
+from portal.dates import moment_text
 from portal.links import link_to
 from portal.services import queue_email, queue_email_to_people, queue_task
 from programs.enums import Phase
@@ -451,13 +452,8 @@ def submit_application(application, *, by, now=None):
         raise ValidationError(_("This application has already been submitted or withdrawn."))
     if now >= locked.deadline:
         raise ValidationError(
-            _("The deadline passed at %(deadline)s (%(zone)s); the application stays a draft.")
-            % {
-                "deadline": formats.date_format(
-                    locked.deadline.astimezone(locked.intake.zone), "DATETIME_FORMAT"
-                ),
-                "zone": locked.intake.time_zone,
-            }
+            _("The deadline passed at %(deadline)s; the application stays a draft.")
+            % {"deadline": moment_text(locked.deadline, locked.intake.time_zone)}
         )
     missing = missing_items(locked)
     if missing:
@@ -484,8 +480,9 @@ def withdraw_application(application, *, by, note=""):
 
 
 @transaction.atomic
-def extend_deadline(application, *, by, until, reason):
-    """Give one applicant more time; recorded with its reason in the history."""
+def extend_deadline(application, *, by, until, reason, message=""):
+    """Give one applicant more time; recorded with its reason (for staff) and a message to
+    the applicant (which they read in their history) in the history."""
     if not reason.strip():
         raise ValidationError(_("Say why the deadline is extended."))
     locked = (
@@ -502,9 +499,10 @@ def extend_deadline(application, *, by, until, reason):
         actor=by,
         note=_("Deadline extended to %(until)s: %(reason)s")
         % {
-            "until": formats.date_format(until.astimezone(locked.intake.zone), "DATETIME_FORMAT"),
+            "until": moment_text(until, locked.intake.time_zone),
             "reason": reason,
         },
+        applicant_note=message.strip(),
     )
     return locked
 

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from djmoney.money import Money
@@ -47,6 +46,7 @@ from applications.models import (
 )
 from applications.services.applying import _applicants, transition
 from applications.services.reviewing import _link, _lock_intake, _require
+from portal.dates import moment_text
 from portal.services import queue_email_to_people, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
 from programs.services import to_program_currency
@@ -591,10 +591,9 @@ def _lock_answerable_offer(offer, *, to, by, now):
     if offer.deadline is None:
         raise ValidationError(_("This offer is not open yet."))
     if now > offer.deadline:
-        moment = timezone.localtime(offer.deadline, offer.intake.zone)
         raise ValidationError(
-            _("This offer expired on %(deadline)s (%(zone)s).")
-            % {"deadline": date_format(moment, "DATETIME_FORMAT"), "zone": offer.intake.time_zone}
+            _("This offer expired on %(deadline)s.")
+            % {"deadline": moment_text(offer.deadline, offer.intake.time_zone)}
         )
     return offer
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -93,14 +93,18 @@ def _rows(intake, values):
 @login_required
 def dashboard(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
+    return _dashboard(request, intake, request.GET)
+
+
+def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
+    """The dashboard for the filters in ``data``; with a refused shortlist form, its errors
+    next to its fields."""
 
     def bound_filters():
-        return ReviewFilter(
-            request.GET, queryset=queries.reviewed_applications(intake), intake=intake
-        )
+        return ReviewFilter(data, queryset=queries.reviewed_applications(intake), intake=intake)
 
-    state = filter_state(ReviewFilter, request.GET, build=bound_filters)
-    if request.GET.get("format") == "csv":
+    state = filter_state(ReviewFilter, data, build=bound_filters)
+    if data.get("format") == "csv":
         filters = bound_filters()
         return _csv(intake, filters.qs if state.valid else filters.queryset.none())
     counts = queries.status_counts(intake)
@@ -113,9 +117,9 @@ def dashboard(request, intake_pk):
             query=state.query,
             total=_total(state.cleaned, counts),
         )
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listed, PAGE_SIZE).get_page(data.get("page"))
     rows = _rows(intake, page.object_list)
-    query = request.GET.copy()
+    query = data.copy()
     query.pop("page", None)
     return render(
         request,
@@ -139,6 +143,9 @@ def dashboard(request, intake_pk):
             # The two small forms are drawn by hand in the template (see portal/rows.py for
             # why); their fields are ScoreModeForm's and ShortlistTopForm's.
             "aggregates": ScoreAggregate.choices,
+            "top_form": top_form,
+            "tick_form": tick_form,
+            "max_count": forms.MAX_COUNT,
         },
     )
 
@@ -225,29 +232,33 @@ def review_settings(request, intake_pk):
 @login_required
 @require_POST
 def shortlist(request, intake_pk):
+    """Shortlist the ticked applications, or the top N; a refusal is shown on the dashboard,
+    next to the form's fields."""
     intake = managed_intake(request.user, intake_pk)
-    try:
-        if "top" in request.POST:
-            form = forms.ShortlistTopForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.non_field_errors() or list(form.errors.values())[0])
-            chosen = services.shortlist_top(intake, by=request.user, **form.cleaned_data)
-        else:
-            ids = [value for value in request.POST.getlist("application") if value.isdigit()]
-            if not ids:
-                raise ValidationError(_("Tick the applications to shortlist."))
-            applications = list(Application.objects.filter(intake=intake, pk__in=ids))
-            chosen = services.shortlist(applications, by=request.user)
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "%(n)s application shortlisted.", "%(n)s applications shortlisted.", len(chosen)
-            )
-            % {"n": len(chosen)},
-        )
+    top = "top" in request.POST
+    form = (forms.ShortlistTopForm if top else forms.ShortlistForm)(request.POST)
+    chosen = None
+    if form.is_valid():
+        try:
+            if top:
+                chosen = services.shortlist_top(intake, by=request.user, **form.cleaned_data)
+            else:
+                applications = Application.objects.filter(
+                    intake=intake, pk__in=form.cleaned_data["application"]
+                )
+                chosen = services.shortlist(list(applications), by=request.user)
+        except ValidationError as error:
+            form.add_error(None if top else "application", error)
+    if chosen is None:
+        back = QueryDict(request.POST.get("back", ""), mutable=True)
+        back.pop("format", None)  # the page again, not a download
+        kept = {"top_form": form} if top else {"tick_form": form}
+        return _dashboard(request, intake, back, **kept)
+    messages.success(
+        request,
+        ngettext("%(n)s application shortlisted.", "%(n)s applications shortlisted.", len(chosen))
+        % {"n": len(chosen)},
+    )
     return redirect(reverse("applications:review_dashboard", args=[intake.pk]) + _back(request))
 
 

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
+from portal.dates import moment_text
 from portal.feedback import refused
 from portal.rows import labels, number_format
 
@@ -25,7 +25,6 @@ def review_list(request):
     )
     statuses = labels(ApplicationStatus)
     recommendations = labels(Recommendation)
-    zone = timezone.get_current_timezone()
     number = number_format(1)
     rows = []
     for value in page.object_list:
@@ -40,7 +39,7 @@ def review_list(request):
                 "done": value["submitted_at"] is not None,
                 "score": "—" if value["score"] is None else number(value["score"]),
                 "recommendation": recommendations.get(value["recommendation"], ""),
-                "due": due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if due else "—",
+                "due": moment_text(due) if due else "—",
             }
         )
     return render(

@@ -209,6 +209,8 @@ def compare(request, intake_pk):
         messages.error(request, _("Choose two runs of this intake to compare."))
         return redirect("applications:selection", intake_pk=intake.pk)
     rows = queries.compare_runs(first, second)
+    for compared in (first, second):
+        compared.caps = queries.cap_labels(compared)
     return render(
         request,
         "applications/selection/compare.html",

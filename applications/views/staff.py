@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.access import get_permitted_object
+from portal.dates import moment_text
 from portal.feedback import refused
 from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
@@ -94,7 +95,6 @@ def _rows(values):
     hosts = queries.host_names(values)
     statuses = labels(ApplicationStatus)
     sectors = labels(SectorCode)
-    zone = timezone.get_current_timezone()
     # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
     detail_url = reverse("applications:manage_application", args=[0])[:-2]
     amount = number_format(2)
@@ -109,9 +109,7 @@ def _rows(values):
                 "country": value["company__country"],
                 "sector": sectors.get(value["company__sector__code"], "—"),
                 "status": statuses[value["status"]],
-                "submitted": submitted.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-                if submitted
-                else "—",
+                "submitted": moment_text(submitted) if submitted else "—",
                 "hosts": " › ".join(hosts.get(value["pk"], [])),
                 "budget": amount(total) if total is not None else "—",
             }
@@ -128,8 +126,11 @@ class Echo:
 
 def _csv(intake, applications):
     writer = csv.writer(Echo())
-    header = [_("Company"), _("Country"), _("Sector"), _("Status"), pgettext("date", "Submitted"),
-              _("Host preferences"), _("Start"), _("End"), _("Budget")]  # fmt: skip
+    # People read the labels, in their language; the codes have columns of their own.
+    budget = _("Budget (%(currency)s)") % {"currency": settings.PORTAL_CURRENCY}
+    header = [_("Company"), _("Country"), _("Country code"), _("Sector"), _("Sector code"),
+              _("Status"), _("Status code"), pgettext("date", "Submitted"), _("Host preferences"),
+              _("Start"), _("End"), budget]  # fmt: skip
 
     def rows():
         yield writer.writerow(header)
@@ -149,8 +150,11 @@ def _csv_row(application):
 
     return [
         safe(application.company.name),
+        application.company.country.name,
         application.company.country.code,
+        application.company.sector.get_code_display() if application.company.sector_id else "",
         application.company.sector.code if application.company.sector_id else "",
+        application.get_status_display(),
         application.status,
         application.submitted_at.isoformat() if application.submitted_at else "",
         safe(" > ".join(p.host.name for p in application.host_preferences.all())),
@@ -204,7 +208,11 @@ def extend(request, pk):
         until = wall_clock(form.cleaned_data["until"], application.intake.zone)
         try:
             services.extend_deadline(
-                application, by=request.user, until=until, reason=form.cleaned_data["reason"]
+                application,
+                by=request.user,
+                until=until,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
             )
         except ValidationError as error:
             refused(request, error)

@@ -238,19 +238,25 @@ def intake_rubric(request, pk):
     ]
     formset = forms.RubricFormSet(request.POST or None, initial=initial, prefix="rubric")
     confirm = forms.confirmation_form(intake, request.POST or None)
+    refusal = []
     if request.method == "POST" and formset.is_valid() and (confirm is None or confirm.is_valid()):
-        services.set_rubric(
-            intake,
-            by=request.user,
-            criteria=formset.criteria(),
-            reason=confirm.cleaned_data["reason"] if confirm else "",
-        )
-        messages.success(request, _("The rubric is saved."))
-        return redirect("programs:manage_intake", pk=intake.pk)
+        try:
+            services.set_rubric(
+                intake,
+                by=request.user,
+                criteria=formset.criteria(),
+                reason=confirm.cleaned_data["reason"] if confirm else "",
+            )
+        except ValidationError as error:
+            # Scored already (or opened meanwhile): shown above the rubric's rows.
+            refusal = error.messages
+        else:
+            messages.success(request, _("The rubric is saved."))
+            return redirect("programs:manage_intake", pk=intake.pk)
     return render(
         request,
         "programs/manage/rubric.html",
-        {"intake": intake, "formset": formset, "confirm": confirm},
+        {"intake": intake, "formset": formset, "confirm": confirm, "refusal": refusal},
     )
 
 
@@ -261,15 +267,19 @@ def intake_eligibility(request, pk):
     confirm = forms.confirmation_form(intake, request.POST or None)
     if request.method == "POST" and form.is_valid() and (confirm is None or confirm.is_valid()):
         rules = dict(form.cleaned_data)
-        services.set_eligibility(
-            intake,
-            by=request.user,
-            reason=confirm.cleaned_data["reason"] if confirm else "",
-            allowed_sectors=rules.pop("allowed_sectors"),
-            **rules,
-        )
-        messages.success(request, _("The eligibility rules are saved."))
-        return redirect("programs:manage_intake", pk=intake.pk)
+        try:
+            services.set_eligibility(
+                intake,
+                by=request.user,
+                reason=confirm.cleaned_data["reason"] if confirm else "",
+                allowed_sectors=rules.pop("allowed_sectors"),
+                **rules,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The eligibility rules are saved."))
+            return redirect("programs:manage_intake", pk=intake.pk)
     return render(
         request,
         "programs/manage/form.html",

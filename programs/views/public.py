@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 from djmoney.money import Money
 
+from portal.dates import moment_text
 from portal.filterbar import filter_state, filtered
 from portal.prepared import prepared
 from portal.rows import labels, render_rows
@@ -143,8 +144,7 @@ def _deadline_html(moment, zone):
     local = moment.astimezone(zoneinfo.ZoneInfo(zone))
     row = {
         "iso": local.isoformat(),
-        "text": formats.date_format(local, "DATETIME_FORMAT"),
-        "time_zone": zone,
+        "text": moment_text(moment, zone),
         "utc_iso": moment.astimezone(datetime.UTC).isoformat(),
         "your_time": _("your time:"),
     }

@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import services as portal_services
 from portal.access import get_permitted_object
+from portal.dates import moment_text
 from portal.rows import labels, render_rows
 from programs import queries
 from programs.enums import Direction, StaffRole
@@ -47,7 +47,7 @@ def _intake_rows(intakes):
             "title": intake.title,
             "direction": directions.get(intake.direction, intake.direction),
             "phase": intake.phase.label,
-            "closes": formats.date_format(timezone.localtime(intake.closes_at), "DATETIME_FORMAT"),
+            "closes": moment_text(intake.closes_at, intake.time_zone),
             "hosts": intake.host_total,
             "desks": intake.desk_total or 0,
         }

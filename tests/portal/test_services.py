@@ -1,3 +1,4 @@
+import datetime
 from unittest import mock
 
 import pytest
@@ -222,3 +223,46 @@ def test_releasing_a_batch_records_who_released_each_email(django_capture_on_com
         ("held", "pending", manager.pk), ("held", "pending", manager.pk),
         ("pending", "sent", None), ("pending", "sent", None),
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_emails_are_plain_text_with_no_html_escapes(django_capture_on_commit_callbacks):
+    # Subjects and bodies are text: "&" stays "&", quotes stay quotes (never &amp; or &#x27;).
+    intake = mock.Mock(title="Smith & Sons' <Spring> intake", time_zone="UTC")
+    company = mock.Mock()
+    company.name = 'R&D "Labs"'
+    submitted_at = datetime.datetime(2031, 2, 1, 9, 30, tzinfo=datetime.UTC)
+    application = mock.Mock(pk=1, submitted_at=submitted_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.queue_email_to_people(
+            [("owner@northwind.example", "en")],
+            key="plain:1",
+            template="applications/email/submitted",
+            context={"intake": intake, "company": company, "application": application},
+        )
+    (sent,) = mail.outbox
+    assert sent.subject == "Application received: Smith & Sons' <Spring> intake"
+    assert 'We received the application of R&D "Labs" to “Smith & Sons\' <Spring> intake”.' in (
+        sent.body
+    )
+    assert "&amp;" not in sent.body and "&#x27;" not in sent.body and "&quot;" not in sent.body
+
+
+def test_every_text_template_renders_without_html_escapes():
+    # allauth renders its emails with render_to_string too: the .txt engine serves them all.
+    from django.template.loader import get_template, render_to_string
+
+    assert get_template("applications/email/invitation_subject.txt").backend.name == "text"
+    assert get_template("applications/review/dashboard.html").backend.name == "django"
+    context = {"company": mock.Mock(), "inviter": "Ann & Bo"}
+    context["company"].name = "R&D <Labs>"
+    subject = render_to_string("applications/email/invitation_subject.txt", context)
+    assert "&amp;" not in subject and "&lt;" not in subject
+
+
+def test_templates_built_from_strings_still_escape():
+    from django.template import Context, Template
+
+    assert Template("{{ name }}").render(Context({"name": "<b>&</b>"})) == (
+        "&lt;b&gt;&amp;&lt;/b&gt;"
+    )

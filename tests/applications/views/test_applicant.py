@@ -329,3 +329,13 @@ def test_the_applicants_apply_reads_poser_sa_candidature_in_french(client, owner
     assert f'<a href="{start}">Poser sa candidature</a>' in html
     html = client.get(start, headers={"accept-language": "fr"}).content.decode()
     assert f"<title>Poser sa candidature · {intake.title}" in html
+
+
+def test_a_draft_version_past_its_bound_is_refused_not_a_server_error(client, owner, draft):
+    client.force_login(owner.user)
+    response = client.post(
+        step_url(draft, "case"), {"version": str(10**25), "potential_market": "Utilities"}
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.potential_market == ""

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from djmoney.money import Money
 
 from applications import bench, services
 from applications.enums import ApplicationStatus
@@ -241,3 +242,76 @@ def test_the_dashboard_reads_in_french_with_its_own_words_for_apply_sorting_and_
     assert '<td class="warning">Host 0\u00a0: Pas adapté</td>' in html
     scores = re.findall(r'<td class="num"><strong>([^<]*)</strong></td>', html)
     assert scores and all(re.fullmatch(r"\d+,\d", score) for score in scores), scores
+
+
+# Bounds: a number a person types is refused next to its field, never a server error.
+
+HUGE = str(10**25)  # past any 64-bit integer
+
+
+def field_error(response, field):
+    """The error text shown next to a field (the id the portal's field template gives it)."""
+    html = response.content.decode()
+    marker = f'id="id_{field}_error"'
+    assert marker in html, f"no error next to {field}"
+    return html.split(marker, 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_top_n_past_its_bound_is_refused_next_to_the_field(client):
+    world = bench.fill(20)
+    intake = world["intake"]
+    client.force_login(world["manager"])
+    in_review = Application.objects.filter(status=ApplicationStatus.IN_REVIEW).count()
+    url = reverse("applications:shortlist", args=[intake.pk])
+    response = client.post(url, {"top": "1", "count": HUGE, "back": "status=in-review"})
+    assert response.status_code == 200
+    assert "less than or equal to 10000" in field_error(response, "count")
+    assert f'value="{HUGE}"' in response.content.decode()  # what was typed stays
+    assert Application.objects.filter(status=ApplicationStatus.IN_REVIEW).count() == in_review
+    response = client.post(url, {"top": "1", "count": "2"})
+    assert response.status_code == 302
+    assert Application.objects.filter(status=ApplicationStatus.IN_REVIEW).count() == in_review - 2
+
+
+def test_a_shortlist_id_past_64_bits_is_refused_next_to_the_button(client):
+    world = bench.fill(20)
+    intake = world["intake"]
+    client.force_login(world["manager"])
+    url = reverse("applications:shortlist", args=[intake.pk])
+    response = client.post(url, {"application": [HUGE]})
+    assert response.status_code == 200
+    assert "Tick the applications to shortlist." in field_error(response, "application")
+    assert Application.objects.filter(status=ApplicationStatus.SHORTLISTED).count() == 4
+    response = client.post(url, {})
+    assert "Tick the applications to shortlist." in field_error(response, "application")
+    chosen = Application.objects.filter(status=ApplicationStatus.IN_REVIEW).first()
+    response = client.post(url, {"application": [str(chosen.pk)]})
+    assert response.status_code == 302
+    chosen.refresh_from_db()
+    assert chosen.status == ApplicationStatus.SHORTLISTED
+
+
+def test_numbers_past_their_bounds_in_the_review_forms_are_refused_next_to_the_field(client):
+    world = bench.fill(3)
+    intake = world["intake"]
+    client.force_login(world["manager"])
+    url = reverse("applications:review_settings", args=[intake.pk])
+    response = client.post(
+        url,
+        {"reviewers_per_application": HUGE, "disagreement_points": HUGE,
+         "offer_response_days": HUGE},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "less than or equal to 10" in field_error(response, "reviewers_per_application")
+    assert "less than or equal to 100" in field_error(response, "disagreement_points")
+    assert "less than or equal to 90" in field_error(response, "offer_response_days")
+
+
+def test_the_reviewer_sees_the_budget_total(client):
+    review = factories.ReviewFactory()
+    application = review.application
+    application.budget_total = Money(2500, "CAD")
+    application.save()
+    client.force_login(review.reviewer)
+    html = client.get(reverse("applications:review", args=[review.pk])).content.decode()
+    assert "Total: CA$2,500.00" in html

@@ -383,3 +383,44 @@ def test_before_release_offered_waitlisted_and_not_selected_look_the_same(
     assert b"Shortlisted" in offered["review"][1] and b"Withdraw" not in offered["review"][1]
     assert answers[S.WAITLISTED] == offered
     assert answers[S.NOT_SELECTED] == offered
+
+
+def test_numbers_past_their_bounds_in_the_selection_forms_are_refused(
+    client, intake, manager, field, hosts
+):
+    huge = str(10**25)
+    client.force_login(manager)
+    url = reverse("applications:selection", args=[intake.pk])
+    market = hosts[0].market
+    response = client.post(
+        url, {"min_score": "50", "rank_penalty": "0", f"market_{market.pk}": huge}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"market_{market.pk}"] == [
+        "Ensure this value is less than or equal to 10000."
+    ]
+    assert not SelectionRun.objects.exists()
+    run = run_now(intake, manager, min_score=50)
+    adjust = reverse("applications:adjust_slate", args=[run.pk])
+    for data in ({"application": huge, "host": hosts[0].pk},
+                 {"application": field["cy"].pk, "host": huge}):  # fmt: skip
+        response = client.post(adjust, data, follow=True)
+        assert response.status_code == 200
+        assert messages_of(response) == ["Choose a host, or none to drop the applicant."]
+    compare = reverse("applications:compare_runs", args=[intake.pk])
+    response = client.get(compare, {"a": huge, "b": "9" * 5000}, follow=True)
+    assert messages_of(response) == ["Choose two runs of this intake to compare."]
+
+
+def test_compared_runs_show_their_caps_and_scores_by_name(client, intake, manager, field, hosts):
+    market = hosts[0].market
+    first = run_now(intake, manager, min_score=50, market_caps={str(market.pk): 1})
+    second = run_now(intake, manager, min_score=50, sector_caps={"it": 2})
+    client.force_login(manager)
+    url = reverse("applications:compare_runs", args=[intake.pk])
+    html = client.get(f"{url}?a={first.pk}&b={second.pk}").content.decode()
+    caps = html.split('<th scope="row">Caps</th>', 1)[1].split("</tr>", 1)[0]
+    assert caps == f"<td>{market.country.name} ≤ 1</td><td>Information technology ≤ 2</td>"
+    scores = html.split('<th scope="row">Scores used</th>', 1)[1].split("</tr>", 1)[0]
+    assert scores == "<td>Mean of the raw scores</td><td>Mean of the raw scores</td>"
+    assert "{" not in html.split("<main", 1)[1] and "raw_mean" not in html

@@ -114,7 +114,7 @@ def test_the_csv_export_follows_the_filters_and_defuses_formulas(client, manager
     url = reverse("applications:intake_applications", args=[intake.pk])
     response = client.get(url, {"sector": "it", "format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["Company", "Country", "Sector", "Status"]
+    assert rows[0][:4] == ["Company", "Country", "Country code", "Sector"]
     assert len(rows) == 3
     assert "'=HYPERLINK(1)" in [row[0] for row in rows]
 
@@ -203,3 +203,62 @@ def test_a_french_manager_reads_the_screening_reasons_in_french_of_the_company(
         "<strong>Not met</strong> — At least 10 employees. "
         '<span class="muted">The company has 3 employees.</span>'
     ) in english
+
+
+def test_the_applicant_reads_the_message_of_an_extension_never_the_staff_note(
+    client, manager, intake
+):
+    add_applications(intake, 1)
+    application = intake.applications.get()
+    detail = client.get(reverse("applications:manage_application", args=[application.pk]))
+    html = detail.content.decode()
+    assert "Message to the applicant" in html and "Staff note" in html
+    assert "Shown to the applicant in their application's history." in html
+    assert "Only the program's staff see it." in html
+    until = intake.closes_at.astimezone(intake.zone) + datetime.timedelta(days=2)
+    client.post(
+        reverse("applications:extend", args=[application.pk]),
+        {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Founder in hospital, per CFO",
+         "message": "You have two more days & our best wishes."},
+    )  # fmt: skip
+    staff_html = client.get(
+        reverse("applications:manage_application", args=[application.pk])
+    ).content.decode()
+    assert "Founder in hospital, per CFO" in staff_html
+    assert "To the applicant: You have two more days &amp; our best wishes." in staff_html
+    owner = application.company.members.get().user
+    client.force_login(owner)
+    review = reverse("applications:step", args=[application.pk, "review"])
+    for url in (reverse("dashboard"), review):
+        html = client.get(url).content.decode()
+        assert "Founder in hospital" not in html, url
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Message from the program: You have two more days &amp; our best wishes." in dashboard
+
+
+def test_the_csv_export_shows_labels_with_the_codes_in_their_own_columns(client, manager, intake):
+    add_applications(intake, 1, sector="it")
+    response = client.get(
+        reverse("applications:intake_applications", args=[intake.pk]), {"format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == [
+        "Company", "Country", "Country code", "Sector", "Sector code", "Status", "Status code",
+        "Submitted", "Host preferences", "Start", "End", "Budget (CAD)",
+    ]  # fmt: skip
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["Country"], row["Country code"]) == ("Canada", "CA")
+    assert (row["Sector"], row["Sector code"]) == ("Information technology", "it")
+    assert (row["Status"], row["Status code"]) == ("Draft", "draft")
+
+
+def test_objectives_read_as_their_labels_on_the_managers_page(client, manager, intake):
+    add_applications(intake, 1)
+    application = intake.applications.get()
+    application.objectives = ["first-customers", "market-validation"]
+    application.save()
+    html = client.get(
+        reverse("applications:manage_application", args=[application.pk])
+    ).content.decode()
+    assert "First customers, Market validation" in html
+    assert "first-customers" not in html

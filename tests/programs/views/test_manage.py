@@ -266,6 +266,75 @@ def test_a_rubric_weight_must_be_positive(client, manager, program):
     assert "Weights must be positive" in error_of(response, "rubric-0-weight")
 
 
+def test_a_rubric_already_scored_is_refused_on_the_page_not_with_a_server_error(
+    client, manager, program
+):
+    review = factories.ReviewFactory(application__intake__program=program)
+    intake = review.application.intake
+    criterion = factories.RubricCriterionFactory(intake=intake, name="Potential market")
+    review.scores.create(criterion=criterion, value=4)
+    data = {
+        "rubric-TOTAL_FORMS": "1",
+        "rubric-INITIAL_FORMS": "1",
+        "rubric-0-name": "Market potential",
+        "rubric-0-weight": "2",
+        "rubric-0-scale_max": "5",
+        "confirm-reason": "Clearer name.",
+        "confirm-confirm": "on",
+    }
+    response = client.post(reverse("programs:intake_rubric", args=[intake.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    refusal = html.split('id="rubric_error"', 1)[1].split("</ul>", 1)[0]
+    assert "Reviewers have scored against this rubric; it can no longer change." in refusal
+    assert 'value="Market potential"' in html  # what was typed stays
+    assert list(intake.criteria.values_list("name", flat=True)) == ["Potential market"]
+    assert IntakeChange.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"max_stay_days": "400", "placement_ends_on": "2033-09-30"}, "max_stay_days",
+         "less than or equal to 365"),
+        ({"max_stay_days": str(10**25)}, "max_stay_days", "a stay cannot be longer"),
+        ({"max_host_preferences": str(10**25)}, "max_host_preferences", "less than or equal to"),
+        ({"stipend_cap_0": str(10**25)}, "stipend_cap", "no more than 14 digits"),
+    ],
+)  # fmt: skip
+def test_intake_numbers_past_their_bounds_are_refused_next_to_the_field(
+    client, manager, program, overrides, field, message
+):
+    response = client.post(
+        reverse("programs:intake_create", args=[program.pk]), intake_post(**overrides)
+    )
+    assert response.status_code == 200
+    assert message in error_of(response, field)
+
+
+def test_host_and_desk_numbers_past_their_bounds_are_refused_next_to_the_field(
+    client, manager, program
+):
+    market = services.create_market(country="IN")
+    response = client.post(
+        reverse("programs:host_create"),
+        {"name": "Bandra", "market": market.pk, "city": "Mumbai", "partnership": "active",
+         "desk_capacity": str(10**25), "desk_cost_per_day_0": "10", "desk_cost_per_day_1": "CAD"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "less than or equal to 500" in error_of(response, "desk_capacity")
+    intake = factories.IntakeFactory(program=program)
+    host = factories.HostIncubatorFactory()
+    response = client.post(
+        reverse("programs:intake_desks", args=[intake.pk]),
+        {"desks-TOTAL_FORMS": "1", "desks-INITIAL_FORMS": "0",
+         "desks-0-host": str(10**25), "desks-1-host": host.pk, "desks-0-desks": str(10**25)},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Select a valid choice" in error_of(response, "desks-0-host")
+    assert "less than or equal to 500" in error_of(response, "desks-0-desks")
+
+
 def test_publishing_puts_the_intake_on_the_public_list(client, manager, program):
     intake = factories.IntakeFactory(program=program, published_at=None)
     url = reverse("programs:intake_publish", args=[intake.pk])

@@ -143,8 +143,7 @@ def test_deadline_is_shown_in_the_intakes_time_zone(client):
         closes_at=closes,
     )
     html = client.get(reverse("programs:intake_detail", args=[intake.pk])).content.decode()
-    assert "March 1, 2030, 5 p.m." in html
-    assert "(Asia/Kolkata)" in html
+    assert "1 March 2030, 17:00 IST" in html
     # The visitor's own time is filled in by the browser from the exact moment.
     assert 'data-local-time="2030-03-01T11:30:00+00:00"' in html
 
@@ -244,7 +243,7 @@ def test_intake_cards_show_hosts_sectors_and_when_an_upcoming_intake_opens(clien
     html = client.get(reverse("programs:intake_list")).content.decode()
 
     assert "Opens</dt><dd>" in html
-    assert "May 4, 2031, 9 a.m." in html and "(Europe/Berlin)" in html
+    assert "4 May 2031, 09:00 CEST" in html
     assert 'data-local-time="2031-05-04T07:00:00+00:00"' in html
     assert "Firms in &lt;b&gt;fintech&lt;/b&gt;." in html
     assert "Spree Campus (Germany)" in html

@@ -1,0 +1,24 @@
+"""Moments as people read them: the one date-time format of their language, and the time
+zone named whenever it may not be the reader's own (an intake's zone, the portal's)."""
+
+import zoneinfo
+
+from django.utils import formats, timezone
+
+
+def zone_name(local):
+    """The zone's abbreviation (IST, CET, EDT), or its name where it has none (+04)."""
+    abbreviation = local.tzname() or ""
+    if abbreviation[:1] in ("+", "-") or not abbreviation:
+        return str(local.tzinfo).replace("_", " ")
+    return abbreviation
+
+
+def moment_text(value, zone=None):
+    """``value`` in ``zone`` (a name, an intake's time_zone say; the current zone if None),
+    formatted as DATETIME_FORMAT followed by the zone: "10 February 2031, 17:00 IST"."""
+    if value is None:
+        return ""
+    tz = zoneinfo.ZoneInfo(zone) if zone else timezone.get_current_timezone()
+    local = value.astimezone(tz)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {zone_name(local)}"

@@ -1,0 +1,36 @@
+"""One date and one date-time format per language, with the zone named."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import formats, translation
+
+from portal.dates import moment_text
+
+MOMENT = datetime.datetime(2031, 2, 10, 11, 30, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "date", "moment"),
+    [
+        ("en", "10 February 2031", "10 February 2031, 17:00 IST"),
+        ("fr", "10 février 2031", "10 février 2031, 17:00 IST"),
+    ],
+)
+def test_one_format_per_language_with_the_zone(language, date, moment):
+    with translation.override(language):
+        assert formats.date_format(MOMENT.date()) == date
+        assert formats.date_format(MOMENT.date(), "SHORT_DATE_FORMAT") == date
+        assert moment_text(MOMENT, "Asia/Kolkata") == moment
+        assert (
+            Template("{% load dates %}{{ at|in_zone:zone }}").render(
+                Context({"at": MOMENT, "zone": "Asia/Kolkata"})
+            )
+            == moment
+        )
+
+
+def test_a_zone_with_no_abbreviation_is_named():
+    assert moment_text(MOMENT, "Asia/Dubai") == "10 February 2031, 15:30 Asia/Dubai"
+    assert moment_text(MOMENT) == "10 February 2031, 06:30 EST"  # the portal's zone
