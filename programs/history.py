@@ -5,11 +5,11 @@ import datetime
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from portal.dates import moment_text
 from programs.enums import IntakeChangeKind, SectorCode
 from programs.models import Intake
 
@@ -61,7 +61,7 @@ def _value(name, value, zone):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField):
         moment = datetime.datetime.fromisoformat(str(value))
-        return f"{date_format(timezone.localtime(moment, zone), 'DATETIME_FORMAT')} ({zone.key})"
+        return moment_text(moment, zone.key)
     if isinstance(field, models.DateField):
         return date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
     return str(value)

@@ -213,8 +213,8 @@ def test_the_applicant_reads_the_message_of_an_extension_never_the_staff_note(
     detail = client.get(reverse("applications:manage_application", args=[application.pk]))
     html = detail.content.decode()
     assert "Message to the applicant" in html and "Staff note" in html
-    assert "Shown to the applicant in their application's history." in html
-    assert "Only the program's staff see it." in html
+    assert "Shown to the applicant in their application&#x27;s history." in html
+    assert "Only the program&#x27;s staff see it." in html
     until = intake.closes_at.astimezone(intake.zone) + datetime.timedelta(days=2)
     client.post(
         reverse("applications:extend", args=[application.pk]),
