@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Min,
     OuterRef,
@@ -36,7 +38,6 @@ from applications.models import (
     SelectionRun,
 )
 from portal.models import OutgoingEmail
-from portal.prepared import prepared
 from programs.enums import SectorCode, StaffRole
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Intake, ProgramStaff, Sector
 from programs.queries import intakes_managed_by
@@ -44,13 +45,8 @@ from programs.queries import intakes_managed_by
 
 def companies_of(user):
     """Companies a person belongs to, each annotated with the person's role (``my_role``)."""
-    return _companies_of.instances(user.pk)
-
-
-@prepared
-def _companies_of(user_id):
     return (
-        Company.objects.filter(members__user=user_id)
+        Company.objects.filter(members__user=user)
         .annotate(my_role=F("members__role"))
         .order_by("name")
     )
@@ -144,28 +140,14 @@ def applications_of(user):
 
 def applicant_dashboard(user):
     """The person's companies' applications, newest first, as for_the_applicant() shows
-    them: two queries compiled once (portal/prepared.py), whatever their number."""
-    applications = _applications_of.instances(user.pk)
-    events = {}
-    if applications:
-        for event in _events_of.instances(*[application.pk for application in applications]):
-            events.setdefault(event.application_id, []).append(event)
+    them: two queries, whatever their number."""
+    applications = applications_of(user).prefetch_related(
+        Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk"))
+    )
     return [
-        for_the_applicant(application, events.get(application.pk, []))
+        for_the_applicant(application, list(application.events.all()))
         for application in applications
     ]
-
-
-@prepared
-def _applications_of(user_id):
-    return applications_of(user_id)
-
-
-@prepared
-def _events_of(*ids):
-    return ApplicationEvent.objects.filter(application_id__in=ids).order_by(
-        "application_id", "at", "pk"
-    )
 
 
 def intake_applications(intake):
@@ -187,7 +169,11 @@ def filter_choices(intake_id):
     """The manager's market and host filters for an intake, from one query: the markets of
     the intake's hosts as (country code, name), by code (applicants can rank no other), and
     the hosts as (id, name), by name."""
-    hosts = _intake_hosts.tuples(intake_id)
+    hosts = list(
+        HostIncubator.objects.filter(desk_offers__intake=intake_id)
+        .order_by("name")
+        .values_list("pk", "name", "market__country")
+    )
     codes = sorted({code for _pk, _name, code in hosts})
     return (
         tuple((code, countries.name(code)) for code in codes),
@@ -195,38 +181,14 @@ def filter_choices(intake_id):
     )
 
 
-@prepared
-def _intake_hosts(intake_id):
-    return (
-        HostIncubator.objects.filter(desk_offers__intake=intake_id)
-        .order_by("name")
-        .values_list("pk", "name", "market__country")
-    )
-
-
-LIST_COLUMNS = [
-    "pk",
-    "status",
-    "submitted_at",
-    "company__name",
-    "company__country",
-    "company__sector__code",
-    "budget_total",
-]
-
-
-def host_names(page):
-    """{application id: [host name, ...]} in preference order, for one page of the manager's
-    list (rows of LIST_COLUMNS): one query, compiled once (portal/prepared.py)."""
-    return _host_names.grouped(*[row["pk"] for row in page])
-
-
-@prepared
-def _host_names(*ids):
-    return (
-        HostPreference.objects.filter(application_id__in=ids)
-        .order_by("application_id", "rank")
-        .values_list("application_id", "host__name")
+def list_rows(applications):
+    """What a row of the manager's list shows: the company and its sector, and the hosts
+    in the applicant's order of preference (one more query for a page)."""
+    return applications.select_related("company__sector").prefetch_related(
+        Prefetch(
+            "host_preferences",
+            queryset=HostPreference.objects.select_related("host").order_by("rank"),
+        )
     )
 
 
@@ -299,69 +261,28 @@ def reviewed_applications(intake):
     )
 
 
-DASHBOARD_COLUMNS = [
-    "pk",
-    "status",
-    "company__name",
-    "rank_score",
-    "raw_score",
-    "calibrated_score",
-    "spread",
-    "reviews_in",
-    "screening__outcome",
-    "screening__override_outcome",
-]
-
-
-def dashboard_rows(page):
-    """Reviews assigned and host-fit opinions for a page of the review dashboard (rows of
-    DASHBOARD_COLUMNS): two queries, whatever the page holds, compiled once
-    (portal/prepared.py)."""
-    ids = [row["pk"] for row in page]
-    if not ids:
-        return {}, {}
-    assigned = dict(_assigned.tuples(*ids))
-    return assigned, _host_fits.grouped(*ids)
-
-
-@prepared
-def _assigned(*ids):
-    return (
-        Review.objects.filter(application_id__in=ids)
-        .values("application_id")
-        .annotate(n=Count("pk"))
-        .values_list("application_id", "n")
-    )
-
-
-@prepared
-def _host_fits(*ids):
-    return (
-        HostFitOpinion.objects.filter(application_id__in=ids)
-        .order_by("application_id", "host__name")
-        .values_list("application_id", "host__name", "opinion")
+def dashboard_rows(applications):
+    """What a row of the review dashboard shows: the company, the screening, the reviews
+    assigned (only their ids, to count them) and the hosts' opinions by host name; two
+    more queries for a page, whatever it holds."""
+    return applications.select_related("company", "screening").prefetch_related(
+        Prefetch("reviews", queryset=Review.objects.only("pk", "application_id")),
+        Prefetch(
+            "host_fit_opinions",
+            queryset=HostFitOpinion.objects.select_related("host").order_by("host__name"),
+        ),
     )
 
 
 def reviewer_progress(intake):
     """Each reviewer of the intake: assigned, done, and the mean score they give.
 
-    Two small queries, compiled once (portal/prepared.py): the intake's reviews grouped by
-    reviewer, read from the covering index on (intake, reviewer, submitted, score) in index
-    order, and the reviewers' names. One query joining reviewers to their reviews groups by
-    name and email too, and sorts: slower than the two on SQLite."""
-    counts = {row.pop("reviewer_id"): row for row in _progress.dicts(intake.pk)}
-    nobody = {"assigned": 0, "done": 0, "mean_given": None}
-    return [
-        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
-        for pk, email, name in _reviewer_names.tuples(intake.pk, intake.program_id)
-    ]
-
-
-@prepared
-def _progress(intake_id):
-    return (
-        Review.objects.filter(intake=intake_id)
+    Two small queries: the intake's reviews grouped by reviewer, read from the covering
+    index on (intake, reviewer, submitted, score) in index order, and the reviewers' names.
+    One query joining reviewers to their reviews groups by name and email too, and sorts:
+    slower than the two on SQLite."""
+    progress = (
+        Review.objects.filter(intake=intake.pk)
         .values("reviewer_id")
         .annotate(
             # COUNT(*) and COUNT(submitted_at) (the reviews in), not COUNT(id) and a FILTER:
@@ -372,28 +293,26 @@ def _progress(intake_id):
         )
         .order_by()
     )
-
-
-@prepared
-def _reviewer_names(intake_id, program_id):
-    return (
-        _staff(intake_id, program_id, StaffRole.REVIEWER)
+    counts = {row.pop("reviewer_id"): row for row in progress}
+    names = (
+        _staff(intake.pk, intake.program_id, StaffRole.REVIEWER)
         .order_by("email")
         .values_list("pk", "email", "full_name")
     )
+    nobody = {"assigned": 0, "done": 0, "mean_given": None}
+    return [
+        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
+        for pk, email, name in names
+    ]
 
 
 def status_counts(intake):
-    return dict(_status_counts.tuples(intake.pk))
-
-
-@prepared
-def _status_counts(intake_id):
-    return (
-        Application.objects.filter(intake=intake_id)
+    return dict(
+        Application.objects.filter(intake=intake.pk)
         .values("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
+        .order_by()
     )
 
 
@@ -422,31 +341,23 @@ def reviews_of(user):
     )
 
 
-ASSIGNMENT_COLUMNS = [
-    "pk",
-    "submitted_at",
-    "score",
-    "recommendation",
-    "application__status",
-    "application__company__name",
-    "application__intake__title",
-    "application__intake__reviews_due_at",
-]
-
-
 def assignment_rows(user):
-    """The reviewer's list: to do first (soonest due), then done; one query for a page,
-    compiled once (portal/prepared.py)."""
-    return _assignments.pages(user.pk, columns=ASSIGNMENT_COLUMNS)
-
-
-@prepared
-def _assignments(reviewer_id):
-    return Review.objects.filter(reviewer=reviewer_id).order_by(
-        F("submitted_at").asc(nulls_first=True),
-        F("application__intake__reviews_due_at").asc(nulls_last=True),
-        "application__company__name",
-        "pk",
+    """The reviewer's list: to do first (soonest due), then done, with the application's
+    company and intake, and whether the application is still open for review."""
+    return (
+        Review.objects.filter(reviewer=user)
+        .select_related("application__company", "application__intake")
+        .annotate(
+            is_open=ExpressionWrapper(
+                Q(application__status__in=REVIEWABLE), output_field=BooleanField()
+            )
+        )
+        .order_by(
+            F("submitted_at").asc(nulls_first=True),
+            F("application__intake__reviews_due_at").asc(nulls_last=True),
+            "application__company__name",
+            "pk",
+        )
     )
 
 
@@ -460,37 +371,14 @@ def other_reviews(review):
     )
 
 
-HOST_FIT_COLUMNS = [
-    "application_id",
-    "host_id",
-    "host__name",
-    "rank",
-    "application__company__name",
-    "application__company__country",
-    "application__company__sector__code",
-    "application__company__offering",
-    "application__why_this_market",
-    "application__proposed_start",
-    "application__proposed_end",
-    "application__intake__title",
-    "opinion",
-    "note",
-]
-
-
 def host_fit_queue(user):
     """Shortlisted applicants who ranked one of the person's host incubators, with the
-    opinion already given: one query for a page, compiled once (portal/prepared.py)."""
-    return _host_fit_queue.pages(user.pk, columns=HOST_FIT_COLUMNS)
-
-
-@prepared
-def _host_fit_queue(user_id):
+    opinion already given (``opinion``, ``note``): one query for a page."""
     # From the shortlisted applications (a short IN list) to their preferences, each host
     # checked with EXISTS: joined from the person's hosts instead, the query reads every
     # preference ever given to those hosts, four times slower at 2,000 applications.
     partner = HostIncubator.partner_staff.through.objects.filter(
-        hostincubator=OuterRef("host"), user=user_id
+        hostincubator=OuterRef("host"), user=user
     )
     opinion = HostFitOpinion.objects.filter(
         application=OuterRef("application"), host=OuterRef("host")
@@ -500,6 +388,7 @@ def _host_fit_queue(user_id):
             Exists(partner),
             application__in=Application.objects.filter(status__in=HOST_FIT_STATUSES),
         )
+        .select_related("host", "application__company__sector", "application__intake")
         .annotate(
             opinion=Subquery(opinion.values("opinion")[:1]),
             note=Subquery(opinion.values("note")[:1]),

@@ -1,7 +1,6 @@
 """Program managers run the review of an intake: dashboard, settings, assignment, shortlist."""
 
 import csv
-from html import escape as escape_html
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,22 +9,18 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
-from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
+from applications.enums import ApplicationStatus, HostFit
 from applications.filters import REVIEW_STATUSES, ReviewFilter
 from applications.models import Application
 from applications.views.staff import Echo
 from portal.access import get_permitted_object
 from portal.feedback import refused
-from portal.filterbar import filter_state, filtered
-from portal.prepared import prepared
-from portal.rows import labels, render_rows
+from portal.filterbar import filter_fields
 from programs import services as programs_services
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
@@ -34,78 +29,26 @@ from programs.queries import managed_intake
 PAGE_SIZE = 50
 
 
-def _score(value):
-    return "—" if value is None else f"{value:.1f}"
-
-
-def _rows(intake, values):
-    """The page's rows (DASHBOARD_COLUMNS) as strings, formatted once for the row pattern."""
-    assigned, fits = queries.dashboard_rows(values)
-    statuses = labels(ApplicationStatus)
-    outcomes = labels(ScreeningOutcome)
-    opinions = labels(HostFit)
-    detail_url = reverse("applications:manage_application", args=[0])[:-2]
-    # Markup built with plain escaping (html.escape, SafeString): format_html, or Django's
-    # escape and mark_safe with their lazy-string checks, cost more than the row.
-    select = escape(_("Select"))
-    disagree = mark_safe(f' <span class="badge badge--warning">{escape(_("disagree"))}</span>')  # noqa: S308
-    rows = []
-    for value in values:
-        pk, spread, company = value["pk"], value["spread"], value["company__name"]
-        outcome = value["screening__override_outcome"] or value["screening__outcome"]
-        host_fits = fits.get(pk, [])
-        rows.append(
-            {
-                "url": f"{detail_url}{pk}/",
-                "company": company,
-                "status": statuses[value["status"]],
-                "select": SafeString(
-                    f'<input type="checkbox" name="application" value="{pk}" '
-                    f'aria-label="{select} {escape_html(company)}">'
-                ) if value["status"] == ApplicationStatus.IN_REVIEW else "",
-                "screening": outcomes.get(outcome, "—"),
-                "reviews": f"{value['reviews_in'] or 0}/{assigned.get(pk, 0)}",
-                "score": _score(value["rank_score"]),
-                "raw": _score(value["raw_score"]),
-                "calibrated": _score(value["calibrated_score"]),
-                "spread": _score(spread),
-                "disagree": disagree
-                if spread is not None and spread >= intake.disagreement_points
-                else "",
-                "fits": "; ".join(f"{host}: {opinions[opinion]}" for host, opinion in host_fits),
-                "fit_class": "warning"
-                if any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits)
-                else "",
-            }
-        )  # fmt: skip
-    return rows
-
-
 @login_required
 def dashboard(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
-
-    def bound_filters():
-        return ReviewFilter(
-            request.GET, queryset=queries.reviewed_applications(intake), intake=intake
-        )
-
-    state = filter_state(ReviewFilter, request.GET, build=bound_filters)
+    filters = ReviewFilter(
+        request.GET, queryset=queries.reviewed_applications(intake), intake=intake
+    )
+    valid = filters.is_valid()
     if request.GET.get("format") == "csv":
-        filters = bound_filters()
-        return _csv(intake, filters.qs if state.valid else filters.queryset.none())
+        return _csv(intake, filters.qs if valid else filters.queryset.none())
     counts = queries.status_counts(intake)
     listed = []
-    if state.valid:
-        listed = _listed.pages(
-            columns=queries.DASHBOARD_COLUMNS,
-            intake=intake,
-            settings=(intake.score_aggregate, intake.calibrate_scores, intake.disagreement_points),
-            query=state.query,
-            total=_total(state.cleaned, counts),
-        )
+    if valid:
+        listed = queries.dashboard_rows(filters.qs)
+        total = _total(filters.form.cleaned_data, counts)
+        if total is not None:  # the status counts already tell: no count query
+            listed = Counted(listed, total)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _rows(intake, page.object_list)
+    for application in page:  # what a row shows beyond the application's own fields
+        application.selectable = application.status == ApplicationStatus.IN_REVIEW
+        application.not_a_fit = _not_a_fit(application)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -113,24 +56,41 @@ def dashboard(request, intake_pk):
         "applications/review/dashboard.html",
         {
             "intake": intake,
-            "filter_fields": state.fields,
+            "filter_fields": filter_fields(filters.form),
             "page": page,
-            "rows_html": render_rows("applications/review/_dashboard.row.html", rows),
-            "has_rows": bool(rows),
             "query": query.urlencode(),
-            "reviewers_html": render_rows(
-                "applications/review/_reviewer.row.html", _progress(intake)
-            ),
+            "reviewers": queries.reviewer_progress(intake),
             # "In review: 12 · Shortlisted: 3", one string (the template escapes it).
             "counts": " · ".join(
                 f"{label}: {counts[value]}"
-                for value, label in labels(ApplicationStatus).items()
+                for value, label in ApplicationStatus.choices
                 if counts.get(value)
             ),
-            # The two small forms are drawn by hand in the template (see portal/rows.py for
-            # why); their fields are ScoreModeForm's and ShortlistTopForm's.
             "aggregates": ScoreAggregate.choices,
         },
+    )
+
+
+class Counted:
+    """A queryset whose length is already known, for the Paginator: it asks count() of
+    this, not of the database."""
+
+    def __init__(self, queryset, total):
+        self.queryset, self.total = queryset, total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window):
+        return self.queryset[window]
+
+
+def _not_a_fit(application):
+    return any(
+        opinion.opinion == HostFit.NOT_A_FIT for opinion in application.host_fit_opinions.all()
     )
 
 
@@ -143,22 +103,8 @@ def _total(cleaned, counts):
     return sum(counts.get(status, 0) for status in statuses)
 
 
-@prepared
-def _listed(*, intake, settings, query):
-    """The dashboard's applications for an intake, its score settings and a set of filters,
-    compiled once for each (portal/prepared.py): building the filtered queryset and its SQL
-    cost more than the page's rows."""
-    return filtered(
-        ReviewFilter, query, queryset=queries.reviewed_applications(intake), intake=intake
-    )
-
-
-def _progress(intake):
-    reviewers = []
-    for row in queries.reviewer_progress(intake):
-        name = row["full_name"] or row["email"]
-        reviewers.append({**row, "name": name, "mean_given": _score(row["mean_given"])})
-    return reviewers
+def _score(value):
+    return "—" if value is None else f"{value:.1f}"
 
 
 def _csv(intake, applications):
@@ -171,14 +117,25 @@ def _csv(intake, applications):
 
     def rows():
         yield writer.writerow(header)
-        paginator = Paginator(applications.values(*queries.DASHBOARD_COLUMNS), 500)
-        for number in paginator.page_range:
-            page = paginator.page(number)
-            for row in _rows(intake, list(page.object_list)):
-                yield writer.writerow(
-                    [safe(row["company"]), row["status"], row["screening"], row["reviews"],
-                     row["raw"], row["calibrated"], row["spread"], safe(row["fits"])]
-                )  # fmt: skip
+        for application in queries.dashboard_rows(applications).iterator(chunk_size=500):
+            screening = getattr(application, "screening", None)
+            if screening is None:
+                outcome = "—"
+            elif screening.override_outcome:
+                outcome = screening.get_override_outcome_display()
+            else:
+                outcome = screening.get_outcome_display()
+            fits = "; ".join(
+                f"{opinion.host.name}: {opinion.get_opinion_display()}"
+                for opinion in application.host_fit_opinions.all()
+            )
+            yield writer.writerow(
+                [safe(application.company.name), application.get_status_display(),
+                 outcome,
+                 f"{application.reviews_in or 0}/{len(application.reviews.all())}",
+                 _score(application.raw_score), _score(application.calibrated_score),
+                 _score(application.spread), safe(fits)]
+            )  # fmt: skip
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-review.csv"'
@@ -254,7 +211,7 @@ def assignments(request, intake_pk):
         "applications/review/assignments.html",
         {
             "intake": intake,
-            "reviewers": _progress(intake),
+            "reviewers": queries.reviewer_progress(intake),
             "conflicts": list(queries.open_conflicts(intake)),
             "short": list(queries.short_of_reviewers(intake)[:50]),
         },

@@ -5,15 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
-from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
 from portal.feedback import refused
-from portal.rows import labels
 
 PAGE_SIZE = 50
 
@@ -23,32 +19,11 @@ def review_list(request):
     page = Paginator(queries.assignment_rows(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    statuses = labels(ApplicationStatus)
-    recommendations = labels(Recommendation)
-    zone = timezone.get_current_timezone()
-    rows = []
-    for value in page.object_list:
-        due = value["application__intake__reviews_due_at"]
-        rows.append(
-            {
-                "pk": value["pk"],
-                "company": value["application__company__name"],
-                "intake": value["application__intake__title"],
-                "status": statuses[value["application__status"]],
-                "open": value["application__status"] in REVIEWABLE,
-                "done": value["submitted_at"] is not None,
-                "score": "—" if value["score"] is None else f"{value['score']:.1f}",
-                "recommendation": recommendations.get(value["recommendation"], ""),
-                "due": due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if due else "—",
-            }
-        )
     return render(
         request,
         "applications/reviewer/list.html",
         {
             "page": page,
-            "rows": rows,
-            "review_url": reverse("applications:review", args=[0])[:-2],
             "conflicts": list(queries.conflicts_of(request.user)),
         },
     )

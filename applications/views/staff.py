@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,10 +17,7 @@ from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.access import get_permitted_object
 from portal.feedback import refused
-from portal.filterbar import filter_state, filtered
-from portal.prepared import prepared
-from portal.rows import labels, render_rows
-from programs.enums import SectorCode
+from portal.filterbar import filter_fields
 from programs.forms import wall_clock
 from programs.queries import managed_intake
 
@@ -36,42 +31,17 @@ OVERRIDABLE = [
 ]
 
 
-@prepared
-def _listed(*, intake, query):
-    """An intake's applications for one set of filters, compiled once for each
-    (portal/prepared.py): building the filtered queryset and its SQL cost more than the
-    page's rows. Not for the eligibility filter, whose SQL depends on more than this."""
-    # Its options are read again: once per compiled query.
-    return filtered(
-        ApplicationFilter, query, queryset=queries.intake_applications(intake), intake=intake
-    )
-
-
 @login_required
 def application_list(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
-    options = ApplicationFilter.options(intake)
-
-    def bound_filters():
-        return ApplicationFilter(
-            request.GET,
-            queryset=queries.intake_applications(intake),
-            intake=intake,
-            options=options,
-        )
-
-    state = filter_state(ApplicationFilter, request.GET, options=options, build=bound_filters)
+    filters = ApplicationFilter(
+        request.GET, queryset=queries.intake_applications(intake), intake=intake
+    )
+    valid = filters.is_valid()
     if request.GET.get("format") == "csv":
-        return _csv(intake, bound_filters().qs if state.valid else Application.objects.none())
-    listed = []
-    if state.valid:
-        if state.cleaned.get("eligibility"):
-            # Its rules read the intake's settings and today's date: built each time.
-            listed = bound_filters().qs.values(*queries.LIST_COLUMNS)
-        else:
-            listed = _listed.pages(columns=queries.LIST_COLUMNS, intake=intake, query=state.query)
+        return _csv(intake, filters.qs if valid else Application.objects.none())
+    listed = queries.list_rows(filters.qs) if valid else []
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -79,42 +49,11 @@ def application_list(request, intake_pk):
         "applications/staff/list.html",
         {
             "intake": intake,
-            "filter_fields": state.fields,
+            "filter_fields": filter_fields(filters.form),
             "page": page,
-            "rows_html": render_rows("applications/staff/_list.row.html", rows),
-            "has_rows": bool(rows),
             "query": query.urlencode(),
         },
     )
-
-
-def _rows(values):
-    """The page's rows (LIST_COLUMNS), formatted once so the template only prints strings."""
-    hosts = queries.host_names(values)
-    statuses = labels(ApplicationStatus)
-    sectors = labels(SectorCode)
-    zone = timezone.get_current_timezone()
-    # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
-    detail_url = reverse("applications:manage_application", args=[0])[:-2]
-    rows = []
-    for value in values:
-        submitted = value["submitted_at"]
-        total = value["budget_total"]
-        rows.append(
-            {
-                "url": f"{detail_url}{value['pk']}/",
-                "company": value["company__name"],
-                "country": value["company__country"],
-                "sector": sectors.get(value["company__sector__code"], "—"),
-                "status": statuses[value["status"]],
-                "submitted": submitted.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-                if submitted
-                else "—",
-                "hosts": " › ".join(hosts.get(value["pk"], [])),
-                "budget": f"{total:,.2f}" if total is not None else "—",
-            }
-        )
-    return rows
 
 
 class Echo:

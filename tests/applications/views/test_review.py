@@ -180,7 +180,7 @@ def test_the_host_fit_queue_lists_the_shortlisted_applicants_of_the_persons_host
     HostFitOpinion.objects.create(application=judged, host=mine, opinion="good", given_by=partner)
     client.force_login(partner)
     page = client.get(reverse("applications:host_fit_queue")).context["page"]
-    assert [(row["application__company__name"], row["opinion"]) for row in page] == [
+    assert [(row.application.company.name, row.opinion) for row in page] == [
         ("Waitlisted", None),
         ("Judged", "good"),
     ]
@@ -195,9 +195,9 @@ def test_the_dashboard_exports_no_rows_for_filters_it_cannot_read(client):
     assert len(lines) == 1  # the header
 
 
-def test_the_dashboards_kept_fragments_follow_the_intake_and_the_language(client):
-    # The page's fixed parts are rendered once per key ({% cache %}): a new title, a new
-    # score mode or another language must show at once, never an earlier rendering.
+def test_the_dashboard_follows_the_intake_and_the_language_at_once(client):
+    # Nothing on the page is kept from an earlier rendering: a new title, a new score mode
+    # or another language shows on the next request.
     world = bench.fill(3)
     intake = world["intake"]
     client.force_login(world["manager"])
