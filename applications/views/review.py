@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
-from applications.enums import ApplicationStatus, HostFit
+from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import REVIEW_STATUSES, ReviewFilter
 from applications.models import Application
 from applications.views.staff import Echo
@@ -67,6 +67,9 @@ def dashboard(request, intake_pk):
                 if counts.get(value)
             ),
             "aggregates": ScoreAggregate.choices,
+            "statuses": dict(ApplicationStatus.choices),
+            "outcomes": dict(ScreeningOutcome.choices),
+            "opinions": dict(HostFit.choices),
         },
     )
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications.enums import ApplicationStatus, Recommendation
 from portal.feedback import refused
 
 PAGE_SIZE = 50
@@ -24,6 +25,8 @@ def review_list(request):
         "applications/reviewer/list.html",
         {
             "page": page,
+            "statuses": dict(ApplicationStatus.choices),
+            "recommendations": dict(Recommendation.choices),
             "conflicts": list(queries.conflicts_of(request.user)),
         },
     )

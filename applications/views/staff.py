@@ -52,6 +52,7 @@ def application_list(request, intake_pk):
             "filter_fields": filter_fields(filters.form),
             "page": page,
             "query": query.urlencode(),
+            "statuses": dict(ApplicationStatus.choices),
         },
     )
 

@@ -21,3 +21,10 @@ def score(value):
     if value is None or value == "":
         return NONE
     return f"{value:.1f}"
+
+
+@register.filter
+def label(value, labels):
+    """A choice's label from the ``{value: label}`` mapping a view passes (``dict(Enum.choices)``):
+    one translation a cell, where get_FOO_display translates every choice of the field."""
+    return labels.get(value, value)
