@@ -389,6 +389,21 @@ def host_fit_queue(user):
             application__in=Application.objects.filter(status__in=HOST_FIT_STATUSES),
         )
         .select_related("host", "application__company__sector", "application__intake")
+        # Only what the queue shows: the database sorts these rows before the page's LIMIT.
+        .only(
+            "application_id",
+            "host_id",
+            "rank",
+            "host__name",
+            "application__intake__title",
+            "application__proposed_start",
+            "application__proposed_end",
+            "application__why_this_market",
+            "application__company__name",
+            "application__company__country",
+            "application__company__offering",
+            "application__company__sector__code",
+        )  # fmt: skip
         .annotate(
             opinion=Subquery(opinion.values("opinion")[:1]),
             note=Subquery(opinion.values("note")[:1]),
