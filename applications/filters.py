@@ -18,7 +18,7 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ApplicationStatus.choices, empty_label=_("All statuses")
     )
-    # Plain choices (code or id, name) read by compiled queries in __init__: a model
+    # Plain choices (code or id, name) read by one query in __init__: a model
     # choice field would run and build its queryset again for each option list.
     market = django_filters.ChoiceFilter(
         label=_("Market"),
@@ -82,7 +82,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
     @staticmethod
     def options(intake):
-        """The market and host choices, as plain values (a key for portal.filterbar)."""
+        """The market and host choices, as plain values."""
         return queries.filter_choices(intake.pk)
 
     def search(self, queryset, name, value):

@@ -49,7 +49,6 @@ from applications.models import (
 from applications.rules import decisions_held, is_decision_released
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
-from portal.prepared import prepared
 from programs.enums import SectorCode, StaffRole
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Intake, ProgramStaff, Sector
 from programs.queries import intakes_managed_by
@@ -57,13 +56,8 @@ from programs.queries import intakes_managed_by
 
 def companies_of(user):
     """Companies a person belongs to, each annotated with the person's role (``my_role``)."""
-    return _companies_of.instances(user.pk)
-
-
-@prepared
-def _companies_of(user_id):
     return (
-        Company.objects.filter(members__user=user_id)
+        Company.objects.filter(members__user=user)
         .annotate(my_role=F("members__role"))
         .order_by("name")
     )
@@ -159,28 +153,14 @@ def applications_of(user):
 
 def applicant_dashboard(user):
     """The person's companies' applications, newest first, as for_the_applicant() shows
-    them: two queries compiled once (portal/prepared.py), whatever their number."""
-    applications = _applications_of.instances(user.pk)
-    events = {}
-    if applications:
-        for event in _events_of.instances(*[application.pk for application in applications]):
-            events.setdefault(event.application_id, []).append(event)
+    them: two queries, whatever their number."""
+    applications = applications_of(user).prefetch_related(
+        Prefetch("events", queryset=ApplicationEvent.objects.order_by("at", "pk"))
+    )
     return [
-        for_the_applicant(application, events.get(application.pk, []))
+        for_the_applicant(application, list(application.events.all()))
         for application in applications
     ]
-
-
-@prepared
-def _applications_of(user_id):
-    return applications_of(user_id)
-
-
-@prepared
-def _events_of(*ids):
-    return ApplicationEvent.objects.filter(application_id__in=ids).order_by(
-        "application_id", "at", "pk"
-    )
 
 
 def intake_applications(intake):
@@ -202,20 +182,15 @@ def filter_choices(intake_id):
     """The manager's market and host filters for an intake, from one query: the markets of
     the intake's hosts as (country code, name), by code (applicants can rank no other), and
     the hosts as (id, name), by name."""
-    hosts = _intake_hosts.tuples(intake_id)
+    hosts = list(
+        HostIncubator.objects.filter(desk_offers__intake=intake_id)
+        .order_by("name")
+        .values_list("pk", "name", "market__country")
+    )
     codes = sorted({code for _pk, _name, code in hosts})
     return (
         tuple((code, countries.name(code)) for code in codes),
         tuple((pk, name) for pk, name, _code in hosts),
-    )
-
-
-@prepared
-def _intake_hosts(intake_id):
-    return (
-        HostIncubator.objects.filter(desk_offers__intake=intake_id)
-        .order_by("name")
-        .values_list("pk", "name", "market__country")
     )
 
 
@@ -230,16 +205,19 @@ LIST_COLUMNS = [
 ]
 
 
+def _grouped(rows):
+    """{first value: [the rest, ...]} from (key, value...) tuples, in their order."""
+    grouped = {}
+    for key, *rest in rows:
+        grouped.setdefault(key, []).append(rest[0] if len(rest) == 1 else tuple(rest))
+    return grouped
+
+
 def host_names(page):
     """{application id: [host name, ...]} in preference order, for one page of the manager's
-    list (rows of LIST_COLUMNS): one query, compiled once (portal/prepared.py)."""
-    return _host_names.grouped(*[row["pk"] for row in page])
-
-
-@prepared
-def _host_names(*ids):
-    return (
-        HostPreference.objects.filter(application_id__in=ids)
+    list (dicts of LIST_COLUMNS): one query."""
+    return _grouped(
+        HostPreference.objects.filter(application_id__in=[row["pk"] for row in page])
         .order_by("application_id", "rank")
         .values_list("application_id", "host__name")
     )
@@ -328,55 +306,37 @@ DASHBOARD_COLUMNS = [
 ]
 
 
-def dashboard_rows(page):
-    """Reviews assigned and host-fit opinions for a page of the review dashboard (rows of
-    DASHBOARD_COLUMNS): two queries, whatever the page holds, compiled once
-    (portal/prepared.py)."""
+def dashboard_side(page):
+    """Reviews assigned ({application id: n}) and host-fit opinions ({application id:
+    [(host name, opinion), ...]}) for a page of the review dashboard (dicts of
+    DASHBOARD_COLUMNS): two queries, whatever the page holds."""
     ids = [row["pk"] for row in page]
     if not ids:
         return {}, {}
-    assigned = dict(_assigned.tuples(*ids))
-    return assigned, _host_fits.grouped(*ids)
-
-
-@prepared
-def _assigned(*ids):
-    return (
+    assigned = dict(
         Review.objects.filter(application_id__in=ids)
         .values("application_id")
         .annotate(n=Count("pk"))
         .values_list("application_id", "n")
+        .order_by()
     )
-
-
-@prepared
-def _host_fits(*ids):
-    return (
+    fits = _grouped(
         HostFitOpinion.objects.filter(application_id__in=ids)
         .order_by("application_id", "host__name")
         .values_list("application_id", "host__name", "opinion")
     )
+    return assigned, fits
 
 
 def reviewer_progress(intake):
     """Each reviewer of the intake: assigned, done, and the mean score they give.
 
-    Two small queries, compiled once (portal/prepared.py): the intake's reviews grouped by
-    reviewer, read from the covering index on (intake, reviewer, submitted, score) in index
-    order, and the reviewers' names. One query joining reviewers to their reviews groups by
-    name and email too, and sorts: slower than the two on SQLite."""
-    counts = {row.pop("reviewer_id"): row for row in _progress.dicts(intake.pk)}
-    nobody = {"assigned": 0, "done": 0, "mean_given": None}
-    return [
-        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
-        for pk, email, name in _reviewer_names.tuples(intake.pk, intake.program_id)
-    ]
-
-
-@prepared
-def _progress(intake_id):
-    return (
-        Review.objects.filter(intake=intake_id)
+    Two small queries: the intake's reviews grouped by reviewer, read from the covering
+    index on (intake, reviewer, submitted, score) in index order, and the reviewers' names.
+    One query joining reviewers to their reviews groups by name and email too, and sorts:
+    slower than the two on SQLite."""
+    progress = (
+        Review.objects.filter(intake=intake.pk)
         .values("reviewer_id")
         .annotate(
             # COUNT(*) and COUNT(submitted_at) (the reviews in), not COUNT(id) and a FILTER:
@@ -387,28 +347,26 @@ def _progress(intake_id):
         )
         .order_by()
     )
-
-
-@prepared
-def _reviewer_names(intake_id, program_id):
-    return (
-        _staff(intake_id, program_id, StaffRole.REVIEWER)
+    counts = {row.pop("reviewer_id"): row for row in progress}
+    names = (
+        _staff(intake.pk, intake.program_id, StaffRole.REVIEWER)
         .order_by("email")
         .values_list("pk", "email", "full_name")
     )
+    nobody = {"assigned": 0, "done": 0, "mean_given": None}
+    return [
+        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
+        for pk, email, name in names
+    ]
 
 
 def status_counts(intake):
-    return dict(_status_counts.tuples(intake.pk))
-
-
-@prepared
-def _status_counts(intake_id):
-    return (
-        Application.objects.filter(intake=intake_id)
+    return dict(
+        Application.objects.filter(intake=intake.pk)
         .values("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
+        .order_by()
     )
 
 
@@ -464,21 +422,20 @@ ASSIGNMENT_COLUMNS = [
 
 def assignment_rows(user):
     """The reviewer's list: to do first (soonest due), then closed and done; one query for
-    a page, compiled once (portal/prepared.py)."""
-    return _assignments.pages(user.pk, columns=ASSIGNMENT_COLUMNS)
-
-
-@prepared
-def _assignments(reviewer_id):
+    a page, as dicts of ASSIGNMENT_COLUMNS."""
     # A review not given is to do only while its application is in review: once decided
     # (not selected, say) it is closed and goes below the reviews still to do.
     to_do = Q(submitted_at__isnull=True, application__status__in=REVIEWABLE)
-    return Review.objects.filter(by_current_reviewers(), reviewer=reviewer_id).order_by(
-        Case(When(to_do, then=Value(0)), default=Value(1)),
-        F("submitted_at").asc(nulls_first=True),
-        F("application__intake__reviews_due_at").asc(nulls_last=True),
-        "application__company__name",
-        "pk",
+    return (
+        Review.objects.filter(by_current_reviewers(), reviewer=user)
+        .order_by(
+            Case(When(to_do, then=Value(0)), default=Value(1)),
+            F("submitted_at").asc(nulls_first=True),
+            F("application__intake__reviews_due_at").asc(nulls_last=True),
+            "application__company__name",
+            "pk",
+        )
+        .values(*ASSIGNMENT_COLUMNS)
     )
 
 
@@ -512,17 +469,13 @@ HOST_FIT_COLUMNS = [
 
 def host_fit_queue(user):
     """Shortlisted applicants who ranked one of the person's host incubators, with the
-    opinion already given: one query for a page, compiled once (portal/prepared.py)."""
-    return _host_fit_queue.pages(user.pk, columns=HOST_FIT_COLUMNS)
-
-
-@prepared
-def _host_fit_queue(user_id):
+    opinion already given: one query for a page, as dicts of HOST_FIT_COLUMNS (only what
+    the queue shows: the database sorts these narrow rows before the page's LIMIT)."""
     # From the shortlisted applications (a short IN list) to their preferences, each host
     # checked with EXISTS: joined from the person's hosts instead, the query reads every
     # preference ever given to those hosts, four times slower at 2,000 applications.
     partner = HostIncubator.partner_staff.through.objects.filter(
-        hostincubator=OuterRef("host"), user=user_id
+        hostincubator=OuterRef("host"), user=user
     )
     opinion = HostFitOpinion.objects.filter(
         application=OuterRef("application"), host=OuterRef("host")
@@ -543,6 +496,7 @@ def _host_fit_queue(user_id):
             "application__company__name",
             "pk",
         )  # fmt: skip
+        .values(*HOST_FIT_COLUMNS)
     )
 
 

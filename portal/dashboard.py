@@ -6,12 +6,12 @@ whether a person has that kind of work and what to show; the navigation shows
 the same sections, so both always agree about what a person can do.
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, ExpressionWrapper
 
 
 @dataclass(frozen=True)
@@ -74,35 +74,6 @@ def sections_for(request):
     return loaded
 
 
-_SENTINEL_USER_ID = -7_300_001
-
-
-@functools.cache
-def _presence_sql(keys):
-    """The presence query's SQL, built once per process.
-
-    Building a query of several EXISTS expressions costs the ORM about as much as
-    rendering a page; the SQL is the same for everyone but the user's id, so it is
-    compiled once with a sentinel id that each request swaps for its own.
-    """
-    from django.contrib.auth import get_user_model
-    from django.db.models import BooleanField, ExpressionWrapper
-
-    by_key = {section.key: section for section in registered_sections()}
-    queryset = (
-        get_user_model()
-        .objects.filter(pk=_SENTINEL_USER_ID)
-        .values(
-            **{
-                f"has_{key}": ExpressionWrapper(by_key[key].present(), output_field=BooleanField())
-                for key in keys
-            }
-        )
-    )
-    sql, params = queryset.query.sql_with_params()
-    return sql, params
-
-
 def nav_sections_for(request):
     """The sections to link from the navigation: one query, whatever the number of sections."""
     cached = getattr(request, "_portal_nav", None)
@@ -112,11 +83,20 @@ def nav_sections_for(request):
     sections = []
     if user.is_authenticated:
         candidates = registered_sections()
-        sql, params = _presence_sql(tuple(section.key for section in candidates))
-        params = [user.pk if value == _SENTINEL_USER_ID else value for value in params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone() or []
-        sections = [section for section, present in zip(candidates, row, strict=False) if present]
+        presence = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values(
+                **{
+                    f"has_{section.key}": ExpressionWrapper(
+                        section.present(), output_field=BooleanField()
+                    )
+                    for section in candidates
+                }
+            )
+            .first()
+            or {}
+        )
+        sections = [section for section in candidates if presence.get(f"has_{section.key}")]
     request._portal_nav = sections
     return sections

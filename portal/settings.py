@@ -189,8 +189,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    # allauth's backend (itself Django's ModelBackend) reading the user by compiled SQL.
-    "portal.auth.AccountBackend",
+    # allauth's backend (email log-in, rate limits), itself Django's ModelBackend.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -239,15 +239,6 @@ if CACHE_URL:
     CACHES = {"default": read(env.cache_url, "CACHE_URL")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Template fragments ({% cache %}) are rendered from their keys alone (ids, settings, the
-# language), so each process keeps its own: no invalidation to share, no network round trip.
-# In development they last two seconds, so that an edited template shows on the next reload.
-CACHES["template_fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "template-fragments",
-    "TIMEOUT": 2 if DEBUG else None,
-    "OPTIONS": {"MAX_ENTRIES": 5000},
-}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -5,7 +5,6 @@ from django_countries import countries
 
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
-from portal.prepared import prepared
 from programs import rules
 from programs.enums import PartnershipStatus, StaffRole
 from programs.models import (
@@ -34,49 +33,30 @@ def programs_visible_to(user):
     )
 
 
-@prepared
-def _visible_program(user_id, program_id, *, superuser):
-    programs = Program.objects.filter(pk=program_id)
-    if superuser:
-        return programs
-    return programs.filter(staff__user=user_id).distinct()
-
-
 def visible_program(user, pk):
     """The program if the person works on it (any role; every program for superusers),
-    else a 404: the programs.view_program rule as a query, compiled once
-    (portal/prepared.py)."""
-    found = _visible_program.instances(user.pk, int(pk), superuser=user.is_superuser)
-    if not found:
+    else a 404: the programs.view_program rule as a query."""
+    programs = Program.objects.filter(pk=pk)
+    if not user.is_superuser:
+        programs = programs.filter(
+            Exists(ProgramStaff.objects.filter(program=OuterRef("pk"), user=user))
+        )
+    found = programs.first()
+    if found is None:
         raise Http404
-    return found[0]
+    return found
 
 
 def program_staff(program):
-    """(name, role, intake id or None) of everyone with a role in a program."""
-    return [
-        (full_name or email, role, intake_id)
-        for full_name, email, role, intake_id in _program_staff.tuples(program.pk)
-    ]
-
-
-@prepared
-def _program_staff(program_id):
-    return (
-        ProgramStaff.objects.filter(program=program_id)
-        .order_by("pk")
-        .values_list("user__full_name", "user__email", "role", "intake")
-    )
+    """Everyone with a role in a program, with their user, in the order they were added."""
+    return ProgramStaff.objects.filter(program=program).select_related("user").order_by("pk")
 
 
 def programs_with_role(user, role):
-    """Programs in which a person has a role, by name (a list, for the dashboard)."""
-    return _programs_with_role.instances(user.pk, role=role)
-
-
-@prepared
-def _programs_with_role(user_id, *, role):
-    return Program.objects.filter(staff__user=user_id, staff__role=role).distinct().order_by("name")
+    """Programs in which a person has a role, by name."""
+    return Program.objects.filter(
+        Exists(ProgramStaff.objects.filter(program=OuterRef("pk"), user=user, role=role))
+    ).order_by("name")
 
 
 def programs_managed_by(user):
@@ -96,20 +76,9 @@ def is_partner():
 
 
 def hosts_acting_for(user):
-    """Host incubators a person is partner staff of, by name: dicts of their pk, name, city
-    and market (the country's name)."""
-    return [
-        {"pk": pk, "name": name, "city": city, "market": countries.name(country)}
-        for pk, name, city, country in _hosts_acting_for.tuples(user.pk)
-    ]
-
-
-@prepared
-def _hosts_acting_for(user_id):
+    """Host incubators a person is partner staff of, by name, with their market."""
     return (
-        HostIncubator.objects.filter(partner_staff=user_id)
-        .order_by("name")
-        .values_list("pk", "name", "city", "market__country")
+        HostIncubator.objects.filter(partner_staff=user).select_related("market").order_by("name")
     )
 
 
@@ -179,57 +148,25 @@ def _with_totals(intakes):
     )
 
 
-# What a card of the public intake list shows; its hosts and sectors come from
-# intake_hosts() and intake_sectors().
-INTAKE_CARD_COLUMNS = (
-    "pk", "title", "summary", "direction", "time_zone", "opens_at", "closes_at",
-    "stipend_cap", "stipend_cap_currency", "max_stay_days", "program__name",
-)  # fmt: skip
-
-
 def public_intakes(now=None):
-    """Published intakes still to open or open now, the soonest deadline first
-    (INTAKE_CARD_COLUMNS)."""
+    """Published intakes still to open or open now, the soonest deadline first, with what
+    their cards show: the program, the hosts offering desks (by name) and the sectors."""
     now = now or timezone.now()
-    # The deadline is compared here, so the SQL stays fixed (compiled once); the few
-    # intakes closed but not yet archived are read and dropped.
-    return [intake for intake in _live_intakes.dicts() if intake["closes_at"] > now]
-
-
-@prepared
-def _live_intakes():
     return (
-        Intake.objects.filter(published_at__isnull=False, archived_at__isnull=True)
+        Intake.objects.filter(
+            published_at__isnull=False, archived_at__isnull=True, closes_at__gt=now
+        )
+        .select_related("program")
+        .prefetch_related(
+            Prefetch(
+                "desk_offers",
+                queryset=DeskOffer.objects.select_related("host__market").order_by(
+                    "host__name", "pk"
+                ),
+            ),
+            Prefetch("sectors", queryset=sectors()),
+        )
         .order_by("closes_at", "pk")
-        .values(*INTAKE_CARD_COLUMNS)
-    )
-
-
-def intake_hosts(intake_ids):
-    """{intake id: [(host name, country code), ...]} by host name, for a list of intakes."""
-    return _intake_host_names.grouped(*intake_ids)
-
-
-@prepared
-def _intake_host_names(*intake_ids):
-    return (
-        DeskOffer.objects.filter(intake__in=intake_ids)
-        .order_by("host__name", "pk")
-        .values_list("intake_id", "host__name", "host__market__country")
-    )
-
-
-def intake_sectors(intake_ids):
-    """{intake id: [sector code, ...]} in the sectors' order, for a list of intakes."""
-    return _intake_sector_codes.grouped(*intake_ids)
-
-
-@prepared
-def _intake_sector_codes(*intake_ids):
-    return (
-        Intake.sectors.through.objects.filter(intake__in=intake_ids)
-        .order_by("sector__position", "sector_id")
-        .values_list("intake_id", "sector__code")
     )
 
 
@@ -248,10 +185,6 @@ def public_intake():
     )
 
 
-# What a card of the public host directory shows; its sectors come from host_sectors().
-HOST_CARD_COLUMNS = ("pk", "name", "city", "market__country", "desk_capacity", "services")
-
-
 def host_directory():
     """Hosts with an active partnership, for the public directory and its filters."""
     return HostIncubator.objects.filter(partnership=PartnershipStatus.ACTIVE).order_by(
@@ -259,34 +192,20 @@ def host_directory():
     )
 
 
+def host_cards(hosts):
+    """What a card of the public host directory shows: the market and the sectors served."""
+    return hosts.select_related("market").prefetch_related(Prefetch("sectors", queryset=sectors()))
+
+
 def markets_with_hosts():
     """Markets that have host incubators as (country code, name), for the directory's
     market filter."""
-    return [(code, countries.name(code)) for (code,) in _markets_with_hosts.tuples()]
-
-
-@prepared
-def _markets_with_hosts():
-    return (
-        ForeignMarket.objects.filter(hosts__isnull=False)
-        .distinct()
+    codes = (
+        ForeignMarket.objects.filter(Exists(HostIncubator.objects.filter(market=OuterRef("pk"))))
         .order_by("country")
-        .values_list("country")
+        .values_list("country", flat=True)
     )
-
-
-def host_sectors(host_ids):
-    """{host id: [sector code, ...]} in the sectors' order, for a page of hosts."""
-    return _host_sector_codes.grouped(*host_ids)
-
-
-@prepared
-def _host_sector_codes(*host_ids):
-    return (
-        HostIncubator.sectors.through.objects.filter(hostincubator__in=host_ids)
-        .order_by("sector__position", "sector_id")
-        .values_list("hostincubator_id", "sector__code")
-    )
+    return [(code, countries.name(code)) for code in codes]
 
 
 def public_host():
@@ -358,22 +277,12 @@ def intakes_managed_by(user):
     return _intakes_of_staff(ProgramStaff.objects.filter(user=user, role=StaffRole.MANAGER))
 
 
-@prepared
-def _managed_intake(user_id, intake_id, *, superuser):
-    if superuser:
-        return Intake.objects.filter(pk=intake_id)
-    staff = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
-    return _intakes_of_staff(staff).filter(pk=intake_id)
-
-
 def managed_intake(user, pk):
-    """The intake if the person manages it, else a 404 (someone else's intake is not there).
-    Every page of an intake's staff starts here, so its SQL is compiled once
-    (portal/prepared.py)."""
-    found = _managed_intake.instances(user.pk, int(pk), superuser=user.is_superuser)
-    if not found:
+    """The intake if the person manages it, else a 404 (someone else's intake is not there)."""
+    found = intakes_managed_by(user).filter(pk=pk).first()
+    if found is None:
         raise Http404
-    return found[0]
+    return found
 
 
 def intake_for_management(user):
@@ -391,38 +300,13 @@ def intake_for_management(user):
     )
 
 
-# An intake's own columns that its phase (programs.phases) and the program page need.
-PROGRAM_INTAKE_FIELDS = (
-    "id", "title", "direction", "time_zone", "opens_at", "closes_at", "placement_starts_on",
-    "placement_ends_on", "published_at", "archived_at", "slate_confirmed_at",
-    "selection_started_at",
-)  # fmt: skip
-
-
 def intakes_of_program(program, user):
-    """A program's intakes that this person works on, newest first: Intakes of
-    PROGRAM_INTAKE_FIELDS only, with their host_total and desk_total."""
-    intakes = []
-    for row in _intakes_of_program.dicts(user.pk, program.pk, superuser=user.is_superuser):
-        host_total, desk_total = row.pop("host_total"), row.pop("desk_total")
-        intake = Intake(**row)
-        intake.host_total, intake.desk_total = host_total, desk_total
-        intakes.append(intake)
-    return intakes
-
-
-@prepared
-def _intakes_of_program(user_id, program_id, *, superuser):
-    intakes = Intake.objects.filter(program=program_id)
-    if not superuser:
-        intakes = intakes.filter(
-            pk__in=_intakes_of_staff(ProgramStaff.objects.filter(user=user_id))
-        )
-    return (
-        _with_totals(intakes)
-        .order_by("-opens_at", "-pk")
-        .values(*PROGRAM_INTAKE_FIELDS, "host_total", "desk_total")
-    )
+    """A program's intakes that this person works on, newest first, with their host_total
+    and desk_total."""
+    intakes = Intake.objects.filter(program=program)
+    if not user.is_superuser:
+        intakes = intakes.filter(pk__in=_intakes_of_staff(ProgramStaff.objects.filter(user=user)))
+    return _with_totals(intakes).order_by("-opens_at", "-pk")
 
 
 def program_staff_of(intake):

@@ -5,20 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import HostFit
 from portal.feedback import refused
-from portal.rows import labels, render_rows
+from portal.rows import labels
 from programs.enums import SectorCode
 
 PAGE_SIZE = 25
@@ -32,38 +27,22 @@ def host_fit_queue(request):
     return render(
         request,
         "applications/partner/host_fit.html",
-        {"page": page, "rows_html": render_rows(ROW, _rows(request, page)),
-         "has_rows": bool(page.object_list)},
-    )  # fmt: skip
+        {"page": page, "rows": _rows(page), "opinions": labels(HostFit)},
+    )
 
 
-ROW = "applications/partner/_host_fit.row.html"
-
-
-def _rows(request, page):
-    """Each waiting pair as strings for the row pattern, with its own small form."""
+def _rows(page):
+    """Each waiting (application, host) pair of the page (dicts of HOST_FIT_COLUMNS) as
+    strings, formatted once per page: the template's loop only prints them."""
     sectors = labels(SectorCode)
-    choices = [(value, str(label)) for value, label in HostFit.choices]
-    action = reverse("applications:host_fit_queue")
-    words = {
-        "csrf": format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-        ),
-        "opinion_label": _("Opinion"),
-        "note_label": _("Note"),
-        "save": _("Save"),
-        "page": page.number,
-    }
-    given = format_html(' <span class="badge">{}</span>', pgettext("host-fit opinion", "Given"))
     rows = []
     for value in page.object_list:
         start, end = value["application__proposed_start"], value["application__proposed_end"]
         application, host = value["application_id"], value["host_id"]
-        opinion = value["opinion"] or ""
         rows.append(
-            words | {
+            {
                 "key": f"{application}-{host}",
-                "action": f"{action}{application}/{host}/",
+                "action": reverse("applications:give_host_fit", args=[application, host]),
                 "company": value["application__company__name"],
                 "country": value["application__company__country"],
                 "sector": sectors.get(value["application__company__sector__code"], "—"),
@@ -71,26 +50,13 @@ def _rows(request, page):
                 "choice": _("%(host)s, choice %(rank)s")
                 % {"host": value["host__name"], "rank": value["rank"]},
                 "dates": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "—",
-                "offering": _paragraph(
-                    _("Product or service"), value["application__company__offering"]
-                ),
-                "why": _paragraph(_("Why this market"), value["application__why_this_market"]),
-                "options": format_html_join(
-                    "", '<option value="{}"{}>{}</option>',
-                    ((v, mark_safe(" selected") if v == opinion else "", label)  # noqa: S308
-                     for v, label in choices),
-                ),
+                "offering": value["application__company__offering"],
+                "why": value["application__why_this_market"],
+                "opinion": value["opinion"] or "",
                 "note": value["note"] or "",
-                "given": given if opinion else "",
             }
-        )  # fmt: skip
+        )
     return rows
-
-
-def _paragraph(label, text):
-    if not text:
-        return ""
-    return format_html("<p><strong>{}:</strong> {}</p>", label, linebreaksbr(text))
 
 
 @login_required

@@ -1,7 +1,6 @@
 """Program managers run the review of an intake: dashboard, settings, assignment, shortlist."""
 
 import csv
-from html import escape as escape_html
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +9,6 @@ from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
@@ -23,9 +20,8 @@ from applications.models import Application
 from applications.views.staff import Echo
 from portal.access import get_permitted_object
 from portal.feedback import refused
-from portal.filterbar import filter_state, filtered
-from portal.prepared import prepared
-from portal.rows import labels, number_format, render_rows
+from portal.filterbar import filter_fields
+from portal.rows import labels, number_format
 from programs import services as programs_services
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
@@ -41,52 +37,39 @@ def _scores():
 
 
 def _rows(intake, values):
-    """The page's rows (DASHBOARD_COLUMNS) as strings, formatted once for the row pattern."""
-    assigned, fits = queries.dashboard_rows(values)
+    """The page's rows (dicts of DASHBOARD_COLUMNS) as strings, formatted once per page: the
+    template's loop only prints them."""
+    assigned, fits = queries.dashboard_side(values)
     statuses = labels(ApplicationStatus)
     outcomes = labels(ScreeningOutcome)
     opinions = labels(HostFit)
-    detail_url = reverse("applications:manage_application", args=[0])[:-2]
-    # Markup built with plain escaping (html.escape, SafeString): format_html, or Django's
-    # escape and mark_safe with their lazy-string checks, cost more than the row.
     _score = _scores()
-    select = escape(_("Select"))
-    # Translations outside the f-strings, where makemessages finds them.
-    disagree = escape(pgettext("badge", "disagree"))
-    disagree = mark_safe(f' <span class="badge badge--warning">{disagree}</span>')  # noqa: S308
     separator = pgettext("list separator", "; ")
     rows = []
     for value in values:
-        pk, spread, company = value["pk"], value["spread"], value["company__name"]
+        pk, spread = value["pk"], value["spread"]
         outcome = value["screening__override_outcome"] or value["screening__outcome"]
         host_fits = fits.get(pk, [])
         rows.append(
             {
-                "url": f"{detail_url}{pk}/",
-                "company": company,
+                "pk": pk,
+                "company": value["company__name"],
                 "status": statuses[value["status"]],
-                "select": SafeString(
-                    f'<input type="checkbox" name="application" value="{pk}" '
-                    f'aria-label="{select} {escape_html(company)}">'
-                ) if value["status"] == ApplicationStatus.IN_REVIEW else "",
+                "selectable": value["status"] == ApplicationStatus.IN_REVIEW,
                 "screening": outcomes.get(outcome, "—"),
                 "reviews": f"{value['reviews_in'] or 0}/{assigned.get(pk, 0)}",
                 "score": _score(value["rank_score"]),
                 "raw": _score(value["raw_score"]),
                 "calibrated": _score(value["calibrated_score"]),
                 "spread": _score(spread),
-                "disagree": disagree
-                if spread is not None and spread >= intake.disagreement_points
-                else "",
+                "disagree": spread is not None and spread >= intake.disagreement_points,
                 "fits": separator.join(
                     _("%(host)s: %(opinion)s") % {"host": host, "opinion": opinions[opinion]}
                     for host, opinion in host_fits
                 ),
-                "fit_class": "warning"
-                if any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits)
-                else "",
+                "not_a_fit": any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits),
             }
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -99,26 +82,19 @@ def dashboard(request, intake_pk):
 def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
     """The dashboard for the filters in ``data``; with a refused shortlist form, its errors
     next to its fields."""
-
-    def bound_filters():
-        return ReviewFilter(data, queryset=queries.reviewed_applications(intake), intake=intake)
-
-    state = filter_state(ReviewFilter, data, build=bound_filters)
+    filters = ReviewFilter(data, queryset=queries.reviewed_applications(intake), intake=intake)
+    valid = filters.is_valid()
     if data.get("format") == "csv":
-        filters = bound_filters()
-        return _csv(intake, filters.qs if state.valid else filters.queryset.none())
+        return _csv(intake, filters.qs if valid else filters.queryset.none())
     counts = queries.status_counts(intake)
     listed = []
-    if state.valid:
-        listed = _listed.pages(
-            columns=queries.DASHBOARD_COLUMNS,
-            intake=intake,
-            settings=(intake.score_aggregate, intake.calibrate_scores, intake.disagreement_points),
-            query=state.query,
-            total=_total(state.cleaned, counts),
-        )
+    if valid:
+        listed = filters.qs.values(*queries.DASHBOARD_COLUMNS)
+        total = _total(filters.form.cleaned_data, counts)
+        if total is not None:  # the status counts already tell: no count query
+            listed = Counted(listed, total)
     page = Paginator(listed, PAGE_SIZE).get_page(data.get("page"))
-    rows = _rows(intake, page.object_list)
+    rows = _rows(intake, list(page.object_list))
     query = data.copy()
     query.pop("page", None)
     return render(
@@ -126,28 +102,42 @@ def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
         "applications/review/dashboard.html",
         {
             "intake": intake,
-            "filter_fields": state.fields,
+            "filter_fields": filter_fields(filters.form),
             "page": page,
-            "rows_html": render_rows("applications/review/_dashboard.row.html", rows),
-            "has_rows": bool(rows),
+            "rows": rows,
             "query": query.urlencode(),
-            "reviewers_html": render_rows(
-                "applications/review/_reviewer.row.html", _progress(intake)
-            ),
+            "reviewers": _progress(intake),
             # "In review: 12 · Shortlisted: 3", one string (the template escapes it).
             "counts": " · ".join(
                 _("%(status)s: %(count)s") % {"status": label, "count": counts[value]}
                 for value, label in labels(ApplicationStatus).items()
                 if counts.get(value)
             ),
-            # The two small forms are drawn by hand in the template (see portal/rows.py for
-            # why); their fields are ScoreModeForm's and ShortlistTopForm's.
+            # The two small forms are drawn by hand in the template; their fields are
+            # ScoreModeForm's and ShortlistTopForm's.
             "aggregates": ScoreAggregate.choices,
             "top_form": top_form,
             "tick_form": tick_form,
             "max_count": forms.MAX_COUNT,
         },
     )
+
+
+class Counted:
+    """A queryset whose length is already known, for the Paginator: it asks count() of
+    this, not of the database."""
+
+    def __init__(self, queryset, total):
+        self.queryset, self.total = queryset, total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window):
+        return self.queryset[window]
 
 
 def _total(cleaned, counts):
@@ -157,16 +147,6 @@ def _total(cleaned, counts):
         return None
     statuses = [cleaned["status"]] if cleaned.get("status") else [v for v, _l in REVIEW_STATUSES]
     return sum(counts.get(status, 0) for status in statuses)
-
-
-@prepared
-def _listed(*, intake, settings, query):
-    """The dashboard's applications for an intake, its score settings and a set of filters,
-    compiled once for each (portal/prepared.py): building the filtered queryset and its SQL
-    cost more than the page's rows."""
-    return filtered(
-        ReviewFilter, query, queryset=queries.reviewed_applications(intake), intake=intake
-    )
 
 
 def _progress(intake):

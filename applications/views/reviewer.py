@@ -31,7 +31,7 @@ def review_list(request):
         due = value["application__intake__reviews_due_at"]
         rows.append(
             {
-                "pk": value["pk"],
+                "url": reverse("applications:review", args=[value["pk"]]),
                 "company": value["application__company__name"],
                 "intake": value["application__intake__title"],
                 "status": statuses[value["application__status"]],
@@ -48,7 +48,6 @@ def review_list(request):
         {
             "page": page,
             "rows": rows,
-            "review_url": reverse("applications:review", args=[0])[:-2],
             "conflicts": list(queries.conflicts_of(request.user)),
         },
     )

@@ -21,9 +21,8 @@ from applications.models import Application
 from portal.access import get_permitted_object
 from portal.dates import moment_text
 from portal.feedback import refused
-from portal.filterbar import filter_state, filtered
-from portal.prepared import prepared
-from portal.rows import labels, number_format, render_rows
+from portal.filterbar import filter_fields
+from portal.rows import labels, number_format
 from programs.enums import SectorCode
 from programs.forms import wall_clock
 from programs.queries import managed_intake
@@ -38,40 +37,16 @@ OVERRIDABLE = [
 ]
 
 
-@prepared
-def _listed(*, intake, query):
-    """An intake's applications for one set of filters, compiled once for each
-    (portal/prepared.py): building the filtered queryset and its SQL cost more than the
-    page's rows. Not for the eligibility filter, whose SQL depends on more than this."""
-    # Its options are read again: once per compiled query.
-    return filtered(
-        ApplicationFilter, query, queryset=queries.intake_applications(intake), intake=intake
-    )
-
-
 @login_required
 def application_list(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
-    options = ApplicationFilter.options(intake)
-
-    def bound_filters():
-        return ApplicationFilter(
-            request.GET,
-            queryset=queries.intake_applications(intake),
-            intake=intake,
-            options=options,
-        )
-
-    state = filter_state(ApplicationFilter, request.GET, options=options, build=bound_filters)
+    filters = ApplicationFilter(
+        request.GET, queryset=queries.intake_applications(intake), intake=intake
+    )
+    valid = filters.is_valid()
     if request.GET.get("format") == "csv":
-        return _csv(intake, bound_filters().qs if state.valid else Application.objects.none())
-    listed = []
-    if state.valid:
-        if state.cleaned.get("eligibility"):
-            # Its rules read the intake's settings and today's date: built each time.
-            listed = bound_filters().qs.values(*queries.LIST_COLUMNS)
-        else:
-            listed = _listed.pages(columns=queries.LIST_COLUMNS, intake=intake, query=state.query)
+        return _csv(intake, filters.qs if valid else Application.objects.none())
+    listed = filters.qs.values(*queries.LIST_COLUMNS) if valid else []
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(list(page.object_list))
     query = request.GET.copy()
@@ -81,22 +56,20 @@ def application_list(request, intake_pk):
         "applications/staff/list.html",
         {
             "intake": intake,
-            "filter_fields": state.fields,
+            "filter_fields": filter_fields(filters.form),
             "page": page,
-            "rows_html": render_rows("applications/staff/_list.row.html", rows),
-            "has_rows": bool(rows),
             "query": query.urlencode(),
+            "rows": rows,
         },
     )
 
 
 def _rows(values):
-    """The page's rows (LIST_COLUMNS), formatted once so the template only prints strings."""
+    """The page's rows (dicts of LIST_COLUMNS), formatted once per page: the template's loop
+    only prints them."""
     hosts = queries.host_names(values)
     statuses = labels(ApplicationStatus)
     sectors = labels(SectorCode)
-    # Rows link to "<detail_url><pk>/": one reverse() for the page, not one per row.
-    detail_url = reverse("applications:manage_application", args=[0])[:-2]
     amount = number_format(2)
     rows = []
     for value in values:
@@ -104,7 +77,7 @@ def _rows(values):
         total = value["budget_total"]
         rows.append(
             {
-                "url": f"{detail_url}{value['pk']}/",
+                "url": reverse("applications:manage_application", args=[value["pk"]]),
                 "company": value["company__name"],
                 "country": value["company__country"],
                 "sector": sectors.get(value["company__sector__code"], "—"),

@@ -3,17 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import services as portal_services
 from portal.access import get_permitted_object
-from portal.dates import moment_text
-from portal.rows import labels, render_rows
 from programs import queries
-from programs.enums import Direction, StaffRole
 
 
 @login_required
@@ -27,41 +22,10 @@ def program_detail(request, pk):
         {
             "program": program,
             "intakes": intakes,
-            "intakes_html": render_rows(
-                "programs/_program_intakes.row.html", _intake_rows(intakes)
-            ),
-            "staff_html": render_rows("programs/_program_staff.row.html", _staff_rows(program)),
+            "staff": queries.program_staff(program),
             "can_manage": request.user.has_perm("programs.manage_program", program),
         },
     )
-
-
-def _intake_rows(intakes):
-    """The program's intakes, formatted once so the template only prints strings."""
-    directions = labels(Direction)
-    # Rows link to "<manage_url><pk>/": one reverse() for the page, not one per row.
-    manage_url = reverse("programs:manage_intake", args=[0])[:-2]
-    return [
-        {
-            "url": f"{manage_url}{intake.pk}/",
-            "title": intake.title,
-            "direction": directions.get(intake.direction, intake.direction),
-            "phase": intake.phase.label,
-            "closes": moment_text(intake.closes_at, intake.time_zone),
-            "hosts": intake.host_total,
-            "desks": intake.desk_total or 0,
-        }
-        for intake in intakes
-    ]
-
-
-def _staff_rows(program):
-    roles = labels(StaffRole)
-    one_intake = format_html(' <span class="muted">({})</span>', _("one intake"))
-    return [
-        {"name": name, "role": roles.get(role, role), "scope": one_intake if intake_id else ""}
-        for name, role, intake_id in queries.program_staff(program)
-    ]
 
 
 @login_required

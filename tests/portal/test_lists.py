@@ -28,7 +28,7 @@ def test_pagination_links_keep_the_lists_other_parameters_escaped():
 def test_the_filter_bar_escapes_what_a_visitor_typed():
     fields = [
         FilterField("q", "id_q", "Company", '"><script>x</script>', ""),
-        FilterField("status", "id_status", "Status", "", '<option value="">Any</option>'),
+        FilterField("status", "id_status", "Status", "", (("", "Any", False),)),
     ]
     html = filter_bar(fields, label="Filter applications", clear_url="/list/", csv_query="a=1")
     assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
@@ -40,3 +40,23 @@ def test_the_filter_bar_escapes_what_a_visitor_typed():
     assert ">Filtrer</button>" in french
     assert ">Effacer</a>" in french
     assert ">Télécharger en CSV</a>" in french
+
+
+def test_the_filter_bar_escapes_option_labels_and_values_even_marked_safe():
+    from django.utils.safestring import mark_safe
+
+    typed = mark_safe('<img src=x onerror="alert(1)">')  # noqa: S308 - the attack under test
+    fields = [
+        FilterField("host", "id_host", mark_safe("<b>Host</b>"), "", (('1"', typed, False),)),  # noqa: S308
+        FilterField("q", "id_q", "Company", typed),
+    ]
+    html = filter_bar(fields, label=typed, clear_url=typed, csv_query=typed)
+    assert "<img" not in html
+    assert "<b>" not in html
+    assert (
+        '<select name="host" id="id_host"><option value="1&quot;">'
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</option></select>"
+    ) in html
+    assert 'value="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"' in html
+    page = Paginator(range(120), 50).get_page(2)
+    assert "<img" not in pagination(page, typed)

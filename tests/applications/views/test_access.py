@@ -165,4 +165,4 @@ def test_only_a_current_partner_of_the_host_gives_a_host_fit_opinion(client, wor
         world["people"]["host_partner"].pk
     ]
     client.force_login(world["people"]["removed_partner"])
-    assert client.get(reverse("applications:host_fit_queue")).context["has_rows"] is False
+    assert client.get(reverse("applications:host_fit_queue")).context["rows"] == []

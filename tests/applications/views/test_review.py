@@ -197,9 +197,9 @@ def test_the_dashboard_exports_no_rows_for_filters_it_cannot_read(client):
     assert len(lines) == 1  # the header
 
 
-def test_the_dashboards_kept_fragments_follow_the_intake_and_the_language(client):
-    # The page's fixed parts are rendered once per key ({% cache %}): a new title, a new
-    # score mode or another language must show at once, never an earlier rendering.
+def test_the_dashboard_follows_the_intake_and_the_language_at_once(client):
+    # Nothing on the page is kept from an earlier rendering: a new title, a new score mode
+    # or another language shows on the next request.
     world = bench.fill(3)
     intake = world["intake"]
     client.force_login(world["manager"])

@@ -22,7 +22,7 @@ S = ApplicationStatus
 
 
 def count_queries(client, url):
-    client.get(url)  # a first request fills the process's caches (session, compiled SQL)
+    client.get(url)  # a first request fills the process's caches (session)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -347,7 +347,7 @@ def test_publishing_puts_the_intake_on_the_public_list(client, manager, program)
     intake.refresh_from_db()
     assert intake.published_at is not None
     listed = client.get(reverse("programs:intake_list")).context["open_intakes"]
-    assert intake.pk in [row["pk"] for row in listed]
+    assert intake.pk in [row.pk for row in listed]
 
 
 def test_another_programs_intake_is_a_404(client, manager):

@@ -129,8 +129,8 @@ def test_intake_list_shows_open_and_upcoming_intakes_only(client):
         closes_at=now - datetime.timedelta(days=370),
     )
     response = client.get(reverse("programs:intake_list"))
-    assert [i["title"] for i in response.context["open_intakes"]] == ["Open now"]
-    assert [i["title"] for i in response.context["upcoming_intakes"]] == ["Next spring"]
+    assert [i.title for i in response.context["open_intakes"]] == ["Open now"]
+    assert [i.title for i in response.context["upcoming_intakes"]] == ["Next spring"]
     assert "Still a draft" not in response.content.decode()
 
 
@@ -193,7 +193,7 @@ def test_host_directory_filters_by_market_and_sector(client):
 
     def names(**params):
         response = client.get(reverse("programs:host_list"), params)
-        return [host["name"] for host in response.context["page"]]
+        return [host.name for host in response.context["page"]]
 
     assert names() == ["Isar Loft", "Spree Campus", "Bandra Incubator"]
     assert names(market="DE") == ["Isar Loft", "Spree Campus"]
