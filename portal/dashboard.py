@@ -83,20 +83,23 @@ def nav_sections_for(request):
     sections = []
     if user.is_authenticated:
         candidates = registered_sections()
+        # Sections that ask the same question (managers have the work queue and their
+        # programs) share one expression: building each costs more than running it.
+        names = {}
+        for section in candidates:
+            names.setdefault(section.present, f"has_{len(names)}")
         presence = (
             get_user_model()
             .objects.filter(pk=user.pk)
             .values(
                 **{
-                    f"has_{section.key}": ExpressionWrapper(
-                        section.present(), output_field=BooleanField()
-                    )
-                    for section in candidates
+                    name: ExpressionWrapper(present(), output_field=BooleanField())
+                    for present, name in names.items()
                 }
             )
             .first()
             or {}
         )
-        sections = [section for section in candidates if presence.get(f"has_{section.key}")]
+        sections = [section for section in candidates if presence.get(names[section.present])]
     request._portal_nav = sections
     return sections

@@ -70,6 +70,13 @@ def programs_reviewed_by(user):
     return programs_with_role(user, StaffRole.REVIEWER)
 
 
+def manages_or_directs():
+    """Whether the person on the row (OuterRef("pk")) manages a program or an intake, or is
+    the director (an active superuser)."""
+    managers = ProgramStaff.objects.filter(user=OuterRef("pk"), role=StaffRole.MANAGER)
+    return Q(is_superuser=True, is_active=True) | Q(Exists(managers))
+
+
 def is_partner():
     """Whether the person on the row (OuterRef("pk")) is partner staff of any host."""
     return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
