@@ -6,6 +6,7 @@ whether a person has that kind of work and what to show; the navigation shows
 the same sections, so both always agree about what a person can do.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -91,15 +92,18 @@ def nav_sections_for(request):
         presence = (
             get_user_model()
             .objects.filter(pk=user.pk)
-            .values(
-                **{
-                    name: ExpressionWrapper(present(), output_field=BooleanField())
-                    for present, name in names.items()
-                }
-            )
+            .values(**{name: _expression(present) for present, name in names.items()})
             .first()
             or {}
         )
         sections = [section for section in candidates if presence.get(names[section.present])]
     request._portal_nav = sections
     return sections
+
+
+@functools.cache
+def _expression(present):
+    """A section's presence expression, built once per process: it holds no data (the user
+    is an OuterRef, each query resolves a copy of it), only the code's question, and
+    building it costs a few milliseconds a page."""
+    return ExpressionWrapper(present(), output_field=BooleanField())
