@@ -7,6 +7,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Min,
     OuterRef,
     Prefetch,
@@ -477,17 +478,17 @@ def host_fit_queue(user):
     partner = HostIncubator.partner_staff.through.objects.filter(
         hostincubator=OuterRef("host"), user=user
     )
-    opinion = HostFitOpinion.objects.filter(
-        application=OuterRef("application"), host=OuterRef("host")
-    )
     return (
-        HostPreference.objects.filter(
-            Exists(partner),
-            application__in=Application.objects.filter(status__in=HOST_FIT_STATUSES),
-        )
+        HostPreference.objects.filter(Exists(partner), application__status__in=HOST_FIT_STATUSES)
+        # The opinion on this pair, if any, as a LEFT JOIN: a correlated subquery per
+        # preference made PostgreSQL scan the opinions once for each of them.
         .annotate(
-            opinion=Subquery(opinion.values("opinion")[:1]),
-            note=Subquery(opinion.values("note")[:1]),
+            given=FilteredRelation(
+                "application__host_fit_opinions",
+                condition=Q(application__host_fit_opinions__host=F("host")),
+            ),
+            opinion=F("given__opinion"),
+            note=F("given__note"),
         )
         .order_by(
             F("opinion").asc(nulls_first=True),

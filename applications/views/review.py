@@ -53,6 +53,7 @@ def _rows(intake, values):
         rows.append(
             {
                 "pk": pk,
+                "url": reverse("applications:manage_application", args=[pk]),
                 "company": value["company__name"],
                 "status": statuses[value["status"]],
                 "selectable": value["status"] == ApplicationStatus.IN_REVIEW,
