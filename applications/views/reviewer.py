@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
-from portal.dates import moment_text
+from portal.dates import moment_writer
 from portal.feedback import refused
 from portal.rows import labels, number_format
 
@@ -26,6 +26,7 @@ def review_list(request):
     statuses = labels(ApplicationStatus)
     recommendations = labels(Recommendation)
     number = number_format(1)
+    moment = moment_writer()
     rows = []
     for value in page.object_list:
         due = value["application__intake__reviews_due_at"]
@@ -39,7 +40,7 @@ def review_list(request):
                 "done": value["submitted_at"] is not None,
                 "score": "—" if value["score"] is None else number(value["score"]),
                 "recommendation": recommendations.get(value["recommendation"], ""),
-                "due": moment_text(due) if due else "—",
+                "due": moment(due) if due else "—",
             }
         )
     return render(

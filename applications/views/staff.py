@@ -19,7 +19,7 @@ from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.access import get_permitted_object
-from portal.dates import moment_text
+from portal.dates import moment_writer
 from portal.feedback import refused
 from portal.filterbar import filter_fields
 from portal.rows import labels, number_format
@@ -71,6 +71,7 @@ def _rows(values):
     statuses = labels(ApplicationStatus)
     sectors = labels(SectorCode)
     amount = number_format(2)
+    moment = moment_writer()
     rows = []
     for value in values:
         submitted = value["submitted_at"]
@@ -82,7 +83,7 @@ def _rows(values):
                 "country": value["company__country"],
                 "sector": sectors.get(value["company__sector__code"], "—"),
                 "status": statuses[value["status"]],
-                "submitted": moment_text(submitted) if submitted else "—",
+                "submitted": moment(submitted) if submitted else "—",
                 "hosts": " › ".join(hosts.get(value["pk"], [])),
                 "budget": amount(total) if total is not None else "—",
             }

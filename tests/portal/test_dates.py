@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from portal.dates import moment_text
+from portal.dates import moment_text, moment_writer
 
 MOMENT = datetime.datetime(2031, 2, 10, 11, 30, tzinfo=datetime.UTC)
 
@@ -34,3 +34,10 @@ def test_one_format_per_language_with_the_zone(language, date, moment):
 def test_a_zone_with_no_abbreviation_is_named():
     assert moment_text(MOMENT, "Asia/Dubai") == "10 February 2031, 15:30 Asia/Dubai"
     assert moment_text(MOMENT) == "10 February 2031, 06:30 EST"  # the portal's zone
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_page_of_rows_writes_moments_as_moment_text_does(language):
+    with translation.override(language):
+        for zone in ("Asia/Kolkata", "Asia/Dubai", None):
+            assert moment_writer(zone)(MOMENT) == moment_text(MOMENT, zone)
