@@ -705,6 +705,26 @@ class SelectionRun(RulesModel):
         return dict(ScoreBasis.choices).get(self.score_field, "—")
 
 
+class RunEvent(models.Model):
+    """One change of a selection run's status: who (none for the worker), from, to, when, and
+    a note (the error, for a failure)."""
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    from_status = models.CharField(max_length=10, choices=RunStatus.choices)
+    to_status = models.CharField(max_length=10, choices=RunStatus.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.run}: {self.from_status} -> {self.to_status}"
+
+
 class SlateEntry(models.Model):
     """One shortlisted application in a run: its host in the slate (none: not offered), or why
     not and its place on the waitlist. ``proposed_host`` is the solver's; ``host`` is the
