@@ -7,6 +7,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Min,
     OuterRef,
     Prefetch,
@@ -518,23 +519,23 @@ def host_fit_queue(user):
 
 @prepared
 def _host_fit_queue(user_id):
-    # From the shortlisted applications (a short IN list) to their preferences, each host
-    # checked with EXISTS: joined from the person's hosts instead, the query reads every
-    # preference ever given to those hosts, four times slower at 2,000 applications.
+    # From the preferences of shortlisted applications to each host checked with EXISTS
+    # (joined from the person's hosts instead, the query reads every preference ever given
+    # to those hosts). The opinion on the pair, if any, is a LEFT JOIN: a correlated subquery
+    # per preference made PostgreSQL look the opinions up once for each of them (at 2,000
+    # applications 36 ms against 5 ms).
     partner = HostIncubator.partner_staff.through.objects.filter(
         hostincubator=OuterRef("host"), user=user_id
     )
-    opinion = HostFitOpinion.objects.filter(
-        application=OuterRef("application"), host=OuterRef("host")
-    )
     return (
-        HostPreference.objects.filter(
-            Exists(partner),
-            application__in=Application.objects.filter(status__in=HOST_FIT_STATUSES),
-        )
+        HostPreference.objects.filter(Exists(partner), application__status__in=HOST_FIT_STATUSES)
         .annotate(
-            opinion=Subquery(opinion.values("opinion")[:1]),
-            note=Subquery(opinion.values("note")[:1]),
+            given=FilteredRelation(
+                "application__host_fit_opinions",
+                condition=Q(application__host_fit_opinions__host=F("host")),
+            ),
+            opinion=F("given__opinion"),
+            note=F("given__note"),
         )
         .order_by(
             F("opinion").asc(nulls_first=True),
