@@ -20,8 +20,10 @@ class Section:
     title: Any  # a lazy translation
     template: str
     load: Callable  # (user) -> dict of template context, or None when not this person's work
-    # () -> a boolean expression over a User row (OuterRef("pk")): does this person have
-    # such work? Navigation asks it of every section in one query on every page.
+    # (user_id) -> a boolean expression over the User row of that id: does this person have
+    # such work? Navigation asks it of every section in one query on every page. Filters
+    # name the id itself, not OuterRef("pk"): PostgreSQL then plans each EXISTS for that
+    # person (a manager with no reviews is an index probe, not a scan of every review).
     present: Callable
     order: int = 100
 
@@ -94,7 +96,9 @@ def _presence_sql(keys):
         .objects.filter(pk=_SENTINEL_USER_ID)
         .values(
             **{
-                f"has_{key}": ExpressionWrapper(by_key[key].present(), output_field=BooleanField())
+                f"has_{key}": ExpressionWrapper(
+                    by_key[key].present(_SENTINEL_USER_ID), output_field=BooleanField()
+                )
                 for key in keys
             }
         )

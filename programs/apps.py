@@ -7,7 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        from django.db.models import Exists, OuterRef, Q
+        from django.db.models import Exists, Q
 
         from portal import dashboard
         from programs import queries
@@ -22,10 +22,10 @@ class ProgramsConfig(AppConfig):
             return load
 
         def has_role(role):
-            return lambda: Exists(ProgramStaff.objects.filter(user=OuterRef("pk"), role=role))
+            return lambda user_id: Exists(ProgramStaff.objects.filter(user=user_id, role=role))
 
-        def manages_or_directs():
-            return Q(is_superuser=True, is_active=True) | Q(has_role(StaffRole.MANAGER)())
+        def manages_or_directs(user_id):
+            return Q(is_superuser=True, is_active=True) | Q(has_role(StaffRole.MANAGER)(user_id))
 
         sections = [
             ("manager", _("Programs you manage"), "programs", queries.programs_managed_by,

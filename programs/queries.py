@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django_countries import countries
@@ -90,9 +90,9 @@ def programs_reviewed_by(user):
     return programs_with_role(user, StaffRole.REVIEWER)
 
 
-def is_partner():
-    """Whether the person on the row (OuterRef("pk")) is partner staff of any host."""
-    return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
+def is_partner(user_id):
+    """Whether the person of that id is partner staff of any host."""
+    return Exists(HostIncubator.partner_staff.through.objects.filter(user=user_id))
 
 
 def hosts_acting_for(user):
