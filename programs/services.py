@@ -1,3 +1,4 @@
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -262,8 +263,10 @@ def terms_snapshot(intake):
         "markets": sorted(market.country.code for market in intake.markets.all()),
         "sectors": sorted(sector.code for sector in intake.sectors.all()),
         "time_zone": intake.time_zone,
-        "opens_at": intake.opens_at.isoformat(),
-        "closes_at": intake.closes_at.isoformat(),
+        # In UTC: the same moment read from the database or typed in the intake's zone is
+        # the same text, so an untouched time is not recorded as changed.
+        "opens_at": _utc_iso(intake.opens_at),
+        "closes_at": _utc_iso(intake.closes_at),
         "placement_starts_on": _iso(intake.placement_starts_on),
         "placement_ends_on": _iso(intake.placement_ends_on),
         "max_stay_days": intake.max_stay_days,
@@ -275,6 +278,10 @@ def terms_snapshot(intake):
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def _utc_iso(moment):
+    return moment.astimezone(datetime.UTC).isoformat()
 
 
 @transaction.atomic
