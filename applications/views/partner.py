@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -70,7 +71,10 @@ def _rows(request, page):
                 "intake": value["application__intake__title"],
                 "choice": _("%(host)s, choice %(rank)s")
                 % {"host": value["host__name"], "rank": value["rank"]},
-                "dates": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "—",
+                "dates": (
+                    f"{date_format(start, 'DATE_FORMAT')} – {date_format(end, 'DATE_FORMAT')}"
+                    if start and end else "—"
+                ),
                 "offering": _paragraph(
                     _("Product or service"), value["application__company__offering"]
                 ),
@@ -90,7 +94,8 @@ def _rows(request, page):
 def _paragraph(label, text):
     if not text:
         return ""
-    return format_html("<p><strong>{}:</strong> {}</p>", label, linebreaksbr(text))
+    colon = pgettext("between a label and its value", ":")
+    return format_html("<p><strong>{}{}</strong> {}</p>", label, colon, linebreaksbr(text))
 
 
 @login_required
