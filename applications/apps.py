@@ -60,23 +60,13 @@ class ApplicationsConfig(AppConfig):
                 "failed_emails": programs_queries.failed_emails_visible_to(user).count(),
             }
 
-        def manages_or_directs(user_id):
-            # Managers (of a program or of one intake) and the director (a superuser).
-            from django.db.models import Exists, Q
-
-            from programs.enums import StaffRole
-            from programs.models import ProgramStaff
-
-            managers = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
-            return Q(is_superuser=True, is_active=True) | Q(Exists(managers))
-
         dashboard.register(
             dashboard.Section(
                 key="work-queue",
                 title=_("Work waiting"),
                 template="applications/dashboard/work_queue.html",
                 load=work_waiting,
-                present=manages_or_directs,
+                present=programs_queries.manages_or_directs,
                 order=5,
             )
         )

@@ -7,7 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        from django.db.models import Exists, Q
+        from django.db.models import Exists
 
         from portal import dashboard
         from programs import queries
@@ -24,12 +24,9 @@ class ProgramsConfig(AppConfig):
         def has_role(role):
             return lambda user_id: Exists(ProgramStaff.objects.filter(user=user_id, role=role))
 
-        def manages_or_directs(user_id):
-            return Q(is_superuser=True, is_active=True) | Q(has_role(StaffRole.MANAGER)(user_id))
-
         sections = [
             ("manager", _("Programs you manage"), "programs", queries.programs_managed_by,
-             manages_or_directs),
+             queries.manages_or_directs),
             ("reviewer", _("Your reviews"), "programs", queries.programs_reviewed_by,
              has_role(StaffRole.REVIEWER)),
             ("partner", _("Your host incubators"), "hosts", queries.hosts_acting_for,

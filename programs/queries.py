@@ -90,6 +90,13 @@ def programs_reviewed_by(user):
     return programs_with_role(user, StaffRole.REVIEWER)
 
 
+def manages_or_directs(user_id):
+    """Whether the person of that id manages a program or an intake, or is the director (an
+    active superuser): who sees the manager's sections of the dashboard."""
+    managers = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
+    return Q(is_superuser=True, is_active=True) | Q(Exists(managers))
+
+
 def is_partner(user_id):
     """Whether the person of that id is partner staff of any host."""
     return Exists(HostIncubator.partner_staff.through.objects.filter(user=user_id))

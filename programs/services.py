@@ -5,12 +5,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from djmoney.money import Money
 
+from portal.links import link_to
 from portal.services import queue_email_to_people
 from programs import deadlines, queries
 from programs.enums import (
@@ -77,10 +77,6 @@ def revoke_program_role(program, *, user, role, intake=None):
     staff_removed(program, user=user)
 
 
-def _link(name, *args):
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
-
-
 @transaction.atomic
 def set_host_partners(host: HostIncubator, partners, *, by):
     """Make ``partners`` exactly the people who act for ``host``.
@@ -104,7 +100,7 @@ def set_host_partners(host: HostIncubator, partners, *, by):
     )
     added = [person for person in after if person not in before]
     removed = [person for person in before if person not in after]
-    context = {"host": locked.name, "link": _link("programs:host_workspace", locked.pk)}
+    context = {"host": locked.name, "link": link_to("programs:host_workspace", locked.pk)}
     for reason, people in [("added", added), ("removed", removed)]:
         if people:
             queue_email_to_people(

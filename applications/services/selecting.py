@@ -47,8 +47,9 @@ from applications.models import (
     SlateEntry,
 )
 from applications.services.applying import _applicants, transition
-from applications.services.reviewing import _link, _lock_intake, _require
+from applications.services.reviewing import _lock_intake, _require
 from portal.dates import moment_text
+from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
 from programs.services import to_program_currency
@@ -574,7 +575,7 @@ def _tell_decision(application, *, offer=None, held=False, to=None):
         "intake": intake,
         "status": application.status,
         "offer": offer,
-        "link": _link("dashboard"),
+        "link": link_to("dashboard"),
         "currency": settings.PORTAL_CURRENCY,
     }
     key = f"decision:{application.pk}:{application.status}"

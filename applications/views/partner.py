@@ -20,6 +20,7 @@ from applications import forms, queries, services
 from applications.enums import HostFit
 from portal.feedback import refused
 from portal.rows import labels, render_rows
+from portal.templatetags.words import colon
 from programs.enums import SectorCode
 
 PAGE_SIZE = 25
@@ -94,8 +95,7 @@ def _rows(request, page):
 def _paragraph(label, text):
     if not text:
         return ""
-    colon = pgettext("between a label and its value", ":")
-    return format_html("<p><strong>{}{}</strong> {}</p>", label, colon, linebreaksbr(text))
+    return format_html("<p><strong>{}{}</strong> {}</p>", label, colon(), linebreaksbr(text))
 
 
 @login_required
