@@ -38,15 +38,15 @@ class ApplicationsConfig(AppConfig):
                 return None
             return {"companies": []}
 
-        def present():
+        def present(user_id):
             # The same rule as applicant(): a member of a company, or someone with no role.
-            from django.db.models import Exists, OuterRef, Q
+            from django.db.models import Exists, Q
 
             from applications.models import CompanyMember
             from programs.models import HostIncubator, ProgramStaff
 
             def exists(queryset):
-                return Exists(queryset.filter(user=OuterRef("pk")))
+                return Exists(queryset.filter(user=user_id))
 
             return Q(exists(CompanyMember.objects.all())) | ~(
                 Q(exists(ProgramStaff.objects.all()))
@@ -86,14 +86,12 @@ class ApplicationsConfig(AppConfig):
             counts = queries.review_counts(user)
             return counts if counts["total"] else None
 
-        def has_reviews():
-            from django.db.models import Exists, OuterRef
+        def has_reviews(user_id):
+            from django.db.models import Exists
 
             from applications.models import Review
 
-            return Exists(
-                Review.objects.filter(queries.by_current_reviewers(), reviewer=OuterRef("pk"))
-            )
+            return Exists(Review.objects.filter(queries.by_current_reviewers(), reviewer=user_id))
 
         def host_fit(user):
             if not user.partner_hosts.exists():

@@ -145,6 +145,15 @@ class RunStage(models.TextChoices):
 # A selection run in one of these holds the intake: a second one is refused until it ends.
 ACTIVE_RUN_STATUSES = [RunStatus.QUEUED, RunStatus.RUNNING]
 
+# A run is queued by a manager, picked up by a worker, and ends done or failed; a finished
+# run never moves again (a retried task finds it finished and does nothing).
+RUN_TRANSITIONS = {
+    RunStatus.QUEUED: {RunStatus.RUNNING, RunStatus.FAILED},
+    RunStatus.RUNNING: {RunStatus.DONE, RunStatus.FAILED},
+    RunStatus.DONE: set(),
+    RunStatus.FAILED: set(),
+}
+
 
 class NotOffered(models.TextChoices):
     """Why a shortlisted applicant is not in a run's slate (applications.selection)."""

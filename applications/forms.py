@@ -15,7 +15,14 @@ from applications.enums import (
 )
 from applications.models import Company
 from applications.services.applying import PROFILE_FIELDS
-from portal.forms import IdField, IdsField, LabelledMoneyMixin, ListFormSet
+from portal.forms import (
+    DateInput,
+    IdField,
+    IdsField,
+    LabelledMoneyMixin,
+    ListFormSet,
+    LocalDateTimeInput,
+)
 from portal.validators import validate_single_line
 from programs.queries import sectors
 from programs.services import NoExchangeRate, to_program_currency
@@ -123,12 +130,8 @@ class HostsForm(VersionedForm):
 
 
 class DatesForm(VersionedForm):
-    proposed_start = forms.DateField(
-        label=_("Arrival at the host"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    proposed_end = forms.DateField(
-        label=_("Departure"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    proposed_start = forms.DateField(label=_("Arrival at the host"), widget=DateInput())
+    proposed_end = forms.DateField(label=_("Departure"), widget=DateInput())
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,7 +250,7 @@ class WithdrawForm(forms.Form):
 class ExtensionForm(forms.Form):
     until = forms.DateTimeField(
         label=_("New deadline for this applicant"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=LocalDateTimeInput(),
         help_text=_("In the intake's time zone."),
     )
     # Two texts, two readers: the applicant reads the message in their history; the staff

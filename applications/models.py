@@ -96,6 +96,9 @@ class Company(RulesModel):
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         ordering = ["name"]
+        # Lists of applications sort by company name: with this index PostgreSQL walks the
+        # names in order and stops at the page's end instead of sorting the whole intake.
+        indexes = [models.Index(fields=["name", "id"], name="company_name_order")]
         rules_permissions = {
             "view": perms.can_see_company,
             "add": rules.is_authenticated,
@@ -703,6 +706,26 @@ class SelectionRun(RulesModel):
     def score_label(self):
         """The score the run used, as people read it (score_field holds its code)."""
         return dict(ScoreBasis.choices).get(self.score_field, "—")
+
+
+class RunEvent(models.Model):
+    """One change of a selection run's status: who (none for the worker), from, to, when, and
+    a note (the error, for a failure)."""
+
+    run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    from_status = models.CharField(max_length=10, choices=RunStatus.choices)
+    to_status = models.CharField(max_length=10, choices=RunStatus.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.run}: {self.from_status} -> {self.to_status}"
 
 
 class SlateEntry(models.Model):

@@ -24,6 +24,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return absolute_url(super().get_reset_password_from_key_url(key))
 
     def send_mail(self, template_prefix, email, context):
+        # Every link allauth hands an email (signup_url, password_reset_url, activate_url ...)
+        # starts with the configured address, not the host of the request that caused it.
+        context = {
+            key: absolute_url(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
         message = self.render_mail(template_prefix, email, context)
         html_body = ""
         for content, mimetype in getattr(message, "alternatives", []):

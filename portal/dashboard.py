@@ -6,7 +6,6 @@ whether a person has that kind of work and what to show; the navigation shows
 the same sections, so both always agree about what a person can do.
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,10 @@ class Section:
     title: Any  # a lazy translation
     template: str
     load: Callable  # (user) -> dict of template context, or None when not this person's work
-    # () -> a boolean expression over a User row (OuterRef("pk")): does this person have
-    # such work? Navigation asks it of every section in one query on every page.
+    # (user_id) -> a boolean expression over the User row of that id: does this person have
+    # such work? Navigation asks it of every section in one query on every page. Filters
+    # name the id itself, not OuterRef("pk"): PostgreSQL then plans each EXISTS for that
+    # person (a manager with no reviews is an index probe, not a scan of every review).
     present: Callable
     order: int = 100
 
@@ -92,18 +93,15 @@ def nav_sections_for(request):
         presence = (
             get_user_model()
             .objects.filter(pk=user.pk)
-            .values(**{name: _expression(present) for present, name in names.items()})
+            .values(
+                **{
+                    name: ExpressionWrapper(present(user.pk), output_field=BooleanField())
+                    for present, name in names.items()
+                }
+            )
             .first()
             or {}
         )
         sections = [section for section in candidates if presence.get(names[section.present])]
     request._portal_nav = sections
     return sections
-
-
-@functools.cache
-def _expression(present):
-    """A section's presence expression, built once per process: it holds no data (the user
-    is an OuterRef, each query resolves a copy of it), only the code's question, and
-    building it costs a few milliseconds a page."""
-    return ExpressionWrapper(present(), output_field=BooleanField())

@@ -76,3 +76,19 @@ class IdsField(forms.Field):
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             ids.append(int(text))
         return ids
+
+
+# Browsers read and send a date or time input's value in ISO form whatever the page's language:
+# a value formatted for French (01/03/2027) would show as empty and be sent back empty.
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)

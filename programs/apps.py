@@ -7,7 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        from django.db.models import Exists, OuterRef
+        from django.db.models import Exists
 
         from portal import dashboard
         from programs import queries
@@ -22,7 +22,7 @@ class ProgramsConfig(AppConfig):
             return load
 
         def has_role(role):
-            return lambda: Exists(ProgramStaff.objects.filter(user=OuterRef("pk"), role=role))
+            return lambda user_id: Exists(ProgramStaff.objects.filter(user=user_id, role=role))
 
         sections = [
             ("manager", _("Programs you manage"), "programs", queries.programs_managed_by,

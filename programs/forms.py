@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import LabelledMoneyMixin, ListFormSet
+from portal.forms import DateInput, LabelledMoneyMixin, ListFormSet, LocalDateTimeInput
 from portal.validators import validate_single_line
 from programs import queries
 from programs.enums import HostService, StaffRole
@@ -36,20 +36,6 @@ def checkboxes(label, queryset, help_text=""):
 def wall_clock(value, zone):
     """A browser's datetime-local value means that time on the clocks of ``zone``."""
     return value.replace(tzinfo=None).replace(tzinfo=zone)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class MarketForm(forms.ModelForm):

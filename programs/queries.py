@@ -70,16 +70,16 @@ def programs_reviewed_by(user):
     return programs_with_role(user, StaffRole.REVIEWER)
 
 
-def manages_or_directs():
-    """Whether the person on the row (OuterRef("pk")) manages a program or an intake, or is
-    the director (an active superuser)."""
-    managers = ProgramStaff.objects.filter(user=OuterRef("pk"), role=StaffRole.MANAGER)
+def manages_or_directs(user_id):
+    """Whether the person of that id manages a program or an intake, or is the director (an
+    active superuser): who sees the manager's sections of the dashboard."""
+    managers = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
     return Q(is_superuser=True, is_active=True) | Q(Exists(managers))
 
 
-def is_partner():
-    """Whether the person on the row (OuterRef("pk")) is partner staff of any host."""
-    return Exists(HostIncubator.partner_staff.through.objects.filter(user=OuterRef("pk")))
+def is_partner(user_id):
+    """Whether the person of that id is partner staff of any host."""
+    return Exists(HostIncubator.partner_staff.through.objects.filter(user=user_id))
 
 
 def hosts_acting_for(user):

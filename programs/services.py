@@ -1,15 +1,16 @@
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from djmoney.money import Money
 
+from portal.links import link_to
 from portal.services import queue_email_to_people
 from programs import deadlines, queries
 from programs.enums import (
@@ -76,10 +77,6 @@ def revoke_program_role(program, *, user, role, intake=None):
     staff_removed(program, user=user)
 
 
-def _link(name, *args):
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
-
-
 @transaction.atomic
 def set_host_partners(host: HostIncubator, partners, *, by):
     """Make ``partners`` exactly the people who act for ``host``.
@@ -103,7 +100,7 @@ def set_host_partners(host: HostIncubator, partners, *, by):
     )
     added = [person for person in after if person not in before]
     removed = [person for person in before if person not in after]
-    context = {"host": locked.name, "link": _link("programs:host_workspace", locked.pk)}
+    context = {"host": locked.name, "link": link_to("programs:host_workspace", locked.pk)}
     for reason, people in [("added", added), ("removed", removed)]:
         if people:
             queue_email_to_people(
@@ -262,8 +259,10 @@ def terms_snapshot(intake):
         "markets": sorted(market.country.code for market in intake.markets.all()),
         "sectors": sorted(sector.code for sector in intake.sectors.all()),
         "time_zone": intake.time_zone,
-        "opens_at": intake.opens_at.isoformat(),
-        "closes_at": intake.closes_at.isoformat(),
+        # In UTC: the same moment read from the database or typed in the intake's zone is
+        # the same text, so an untouched time is not recorded as changed.
+        "opens_at": _utc_iso(intake.opens_at),
+        "closes_at": _utc_iso(intake.closes_at),
         "placement_starts_on": _iso(intake.placement_starts_on),
         "placement_ends_on": _iso(intake.placement_ends_on),
         "max_stay_days": intake.max_stay_days,
@@ -275,6 +274,10 @@ def terms_snapshot(intake):
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def _utc_iso(moment):
+    return moment.astimezone(datetime.UTC).isoformat()
 
 
 @transaction.atomic

@@ -65,10 +65,6 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 REVIEW_REMINDERS = (72, 24)  # hours before reviews are due
 
 
-def _link(name, *args):
-    return link_to(name, *args)
-
-
 def _require(user, permission, obj):
     if not user.has_perm(permission, obj):
         raise PermissionDenied
@@ -287,7 +283,7 @@ def _tell_reviewers(intake, reviews):
         )
     }
     for reviewer_id, batch in by_reviewer.items():
-        context = {"intake": intake, "count": len(batch), "link": _link("applications:reviews"),
+        context = {"intake": intake, "count": len(batch), "link": link_to("applications:reviews"),
                    "due": intake.reviews_due_at}  # fmt: skip
         queue_email_to_people(
             [people[reviewer_id]],
@@ -340,7 +336,7 @@ def declare_conflict(review, *, by, reason):
     managers = list(queries.managers_of(intake).values_list("email", "language"))
     if managers:
         context = {"conflict": conflict, "application": application, "intake": intake,
-                   "link": _link("applications:assignments", intake.pk)}  # fmt: skip
+                   "link": link_to("applications:assignments", intake.pk)}  # fmt: skip
         queue_email_to_people(
             managers,
             key=f"conflict:{conflict.pk}:{application.pk}",
@@ -478,7 +474,7 @@ def remind_reviewers(now=None):
         left = row["due_at"] - now
         hours = min(h for h in REVIEW_REMINDERS if left <= datetime.timedelta(hours=h))
         intake = intakes[row["application__intake_id"]]
-        context = {"intake": intake, "hours": hours, "link": _link("applications:reviews")}
+        context = {"intake": intake, "hours": hours, "link": link_to("applications:reviews")}
         with transaction.atomic():
             queue_email_to_people(
                 [(row["reviewer__email"], row["reviewer__language"])],

@@ -27,6 +27,7 @@ from applications.enums import (
     FREED_OFFER_STATUSES,
     HOLDING_OFFER_STATUSES,
     OFFER_TRANSITIONS,
+    RUN_TRANSITIONS,
     SEAT_CANDIDATE_STATUSES,
     UNPLACEABLE,
     ApplicationStatus,
@@ -41,12 +42,14 @@ from applications.models import (
     HostFitOpinion,
     HostPreference,
     Offer,
+    RunEvent,
     SelectionRun,
     SlateEntry,
 )
 from applications.services.applying import _applicants, transition
-from applications.services.reviewing import _link, _lock_intake, _require
+from applications.services.reviewing import _lock_intake, _require
 from portal.dates import moment_text
+from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
 from programs.services import to_program_currency
@@ -116,19 +119,44 @@ def _report(run, progress, stage, **fields):
     )
 
 
+def change_run_status(run, *, to, by=None, note="", fields=()):
+    """The one way a selection run's status changes: ``run`` is a row the caller has locked
+    (``select_for_update``) in its transaction; it is checked against RUN_TRANSITIONS, moved
+    to ``to`` and saved with the other ``fields`` the caller set, and a RunEvent records who,
+    from, to, when and ``note``."""
+    if to not in RUN_TRANSITIONS[run.status]:
+        raise ValidationError(
+            _("A selection run that is %(current)s cannot become %(target)s.")
+            % {
+                "current": RunStatus(run.status).label.lower(),
+                "target": RunStatus(to).label.lower(),
+            }
+        )
+    event = RunEvent(run=run, actor=by, from_status=run.status, to_status=to, note=note)
+    run.status = to
+    run.updated_at = timezone.now()
+    run.save(update_fields=["status", "updated_at", *fields])
+    event.save()
+    return run
+
+
+def _lock_run(run):
+    return (
+        SelectionRun.objects.select_for_update(of=("self",)).select_related("intake").get(pk=run.pk)
+    )
+
+
 def execute_run(run):
     """The Celery task's work: solve, compare with greedy, keep the slate. Runs once: a
     retried or duplicated task finds the run finished and does nothing. A failure is kept
     with its reason and leaves no slate behind (the slate is written in one transaction)."""
     with transaction.atomic():
-        run = (
-            SelectionRun.objects.select_for_update(of=("self",))
-            .select_related("intake")
-            .get(pk=run.pk)
-        )
+        run = _lock_run(run)
         if run.is_finished:
             return run
-        _report(run, 5, RunStage.READING, status=RunStatus.RUNNING)
+        if run.status == RunStatus.QUEUED:
+            run.progress, run.stage = 5, RunStage.READING
+            change_run_status(run, to=RunStatus.RUNNING, fields=["progress", "stage"])
     try:
         problem = read_problem(run)
         _report(run, 20, RunStage.SOLVING)
@@ -139,12 +167,25 @@ def execute_run(run):
         _keep(run, problem, outcome, baseline)
     except Exception as error:
         logger.exception("Selection run %s failed.", run.pk)
-        _report(
-            run, 100, RunStage.FAILED, status=RunStatus.FAILED, finished_at=timezone.now(),
-            error=f"{type(error).__name__}: {error}"[:2000],
-        )  # fmt: skip
+        _fail(run, f"{type(error).__name__}: {error}"[:2000])
     run.refresh_from_db()
     return run
+
+
+@transaction.atomic
+def _fail(run, error):
+    run = _lock_run(run)
+    if run.is_finished:  # a duplicate task finished it meanwhile
+        return
+    run.progress, run.stage, run.finished_at, run.error = (
+        100,
+        RunStage.FAILED,
+        timezone.now(),
+        error,
+    )
+    change_run_status(
+        run, to=RunStatus.FAILED, note=error, fields=["progress", "stage", "finished_at", "error"]
+    )
 
 
 def read_problem(run):
@@ -267,9 +308,10 @@ def _keep(run, problem, outcome, baseline):
     run.host_markets = {str(host): market for host, market in problem.host_market.items()}
     run.objective, run.gap, run.solve_seconds = outcome.objective, outcome.gap, outcome.seconds
     run.greedy_objective, run.greedy_seconds = baseline.objective, baseline.seconds
-    run.status, run.stage, run.progress = RunStatus.DONE, RunStage.DONE, 100
+    run.stage, run.progress = RunStage.DONE, 100
     run.finished_at = timezone.now()
     run.save()
+    change_run_status(run, to=RunStatus.DONE)
 
 
 def requeue_stalled_runs(older_than=datetime.timedelta(minutes=10)):
@@ -533,7 +575,7 @@ def _tell_decision(application, *, offer=None, held=False, to=None):
         "intake": intake,
         "status": application.status,
         "offer": offer,
-        "link": _link("dashboard"),
+        "link": link_to("dashboard"),
         "currency": settings.PORTAL_CURRENCY,
     }
     key = f"decision:{application.pk}:{application.status}"

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,7 +50,9 @@ def _rows(page):
                 "intake": value["application__intake__title"],
                 "choice": _("%(host)s, choice %(rank)s")
                 % {"host": value["host__name"], "rank": value["rank"]},
-                "dates": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "—",
+                "dates": (
+                    f"{date_format(start)} – {date_format(end)}" if start and end else "—"
+                ),
                 "offering": value["application__company__offering"],
                 "why": value["application__why_this_market"],
                 "opinion": value["opinion"] or "",

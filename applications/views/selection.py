@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from djmoney.money import Money
 
 from applications import forms, queries, services
 from applications.enums import ApplicationStatus
@@ -275,7 +276,8 @@ def offer(request, pk):
             "offered": offer.application.status == ApplicationStatus.OFFERED,
             # Past its deadline, an offer waits for the beat job to close it; no buttons.
             "expired": offer.deadline is not None and timezone.now() > offer.deadline,
-            "currency": settings.PORTAL_CURRENCY,
+            # An amount with its currency, written as every other page writes money.
+            "stipend": Money(offer.stipend, settings.PORTAL_CURRENCY),
         },
     )
 

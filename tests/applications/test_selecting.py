@@ -151,6 +151,31 @@ def test_a_failed_run_says_why_and_leaves_nothing_half_done(intake, manager, fie
     assert services.start_run(intake, by=manager).number == 2
 
 
+def test_a_run_moves_only_through_its_table_with_an_event_for_each_change(
+    intake, manager, field, monkeypatch
+):
+    run = run_now(intake, manager)
+    assert list(run.events.values_list("from_status", "to_status", "actor")) == [
+        (RunStatus.QUEUED, RunStatus.RUNNING, None),
+        (RunStatus.RUNNING, RunStatus.DONE, None),
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.change_run_status(run, to=RunStatus.RUNNING)
+    assert refused.value.messages == ["A selection run that is done cannot become running."]
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.events.count() == 2
+
+    def broken(problem):
+        raise RuntimeError("infeasible")
+
+    monkeypatch.setattr(selection, "solve", broken)
+    failed = run_now(intake, manager)
+    assert list(failed.events.values_list("to_status", "note")) == [
+        (RunStatus.RUNNING, ""),
+        (RunStatus.FAILED, "RuntimeError: infeasible"),
+    ]
+
+
 # Adjusting, checking, confirming ---------------------------------------------------------------
 
 

@@ -221,6 +221,16 @@ def test_a_change_to_an_open_intakes_terms_needs_a_reason_and_is_recorded(manage
     intake.refresh_from_db()
     services.update_intake(intake, by=manager, reason="Again.", **terms_of(intake))
     assert IntakeChange.objects.count() == 1
+    # Nor do the same moments typed in the intake's own zone, as the form gives them.
+    local = {
+        name: getattr(intake, name).astimezone(intake.zone) for name in ("opens_at", "closes_at")
+    }
+    services.update_intake(
+        intake, by=manager, reason="Only the title.", **terms_of(intake, title="New", **local)
+    )
+    change = IntakeChange.objects.latest("pk")
+    changed = {key for key in change.after if change.before[key] != change.after[key]}
+    assert changed == {"title"}
 
 
 def test_an_earlier_close_asks_to_confirm_the_drafts_it_cuts_short_and_tells_their_owners(

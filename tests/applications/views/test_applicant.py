@@ -1,4 +1,5 @@
 import contextlib
+import datetime
 import re
 import threading
 from decimal import Decimal
@@ -339,3 +340,19 @@ def test_a_draft_version_past_its_bound_is_refused_not_a_server_error(client, ow
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.potential_market == ""
+
+
+def test_the_dates_step_in_french_shows_the_saved_dates_and_keeps_them(client, owner, draft):
+    # A date input takes its value in ISO form whatever the language: formatted for French
+    # (01/03/2031) the browser shows it empty, and Save sends it back empty.
+    start = draft.intake.placement_starts_on
+    end = start + datetime.timedelta(days=30)
+    type(draft).objects.filter(pk=draft.pk).update(proposed_start=start, proposed_end=end)
+    client.force_login(owner.user)
+    url = step_url(draft, "dates")
+    page = form_fields(client.get(url, headers={"accept-language": "fr"}))
+    assert (page["proposed_start"], page["proposed_end"]) == (start.isoformat(), end.isoformat())
+    response = client.post(url, page | {"continue": ""}, headers={"accept-language": "fr"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.proposed_start, draft.proposed_end) == (start, end)

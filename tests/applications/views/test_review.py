@@ -1,6 +1,7 @@
 """The review pages: fixed query counts at any size, 404 for what is not the person's, and
 errors next to the field."""
 
+import datetime
 import re
 
 import pytest
@@ -315,3 +316,23 @@ def test_the_reviewer_sees_the_budget_total(client):
     client.force_login(review.reviewer)
     html = client.get(reverse("applications:review", args=[review.pk])).content.decode()
     assert "Total: CA$2,500.00" in html
+
+
+def test_the_host_fit_queue_reads_dates_and_labels_in_the_partners_language(client):
+    partner = factories.UserFactory()
+    host = factories.HostIncubatorFactory(name="Mine")
+    host.partner_staff.add(partner)
+    application = factories.ApplicationFactory(
+        status=ApplicationStatus.SHORTLISTED,
+        proposed_start=datetime.date(2027, 2, 23),
+        proposed_end=datetime.date(2027, 5, 9),
+        company__offering="Audits",
+    )
+    application.host_preferences.create(host=host, rank=1)
+    client.force_login(partner)
+    html = client.get(
+        reverse("applications:host_fit_queue"), headers={"accept-language": "fr"}
+    ).content.decode()
+    assert "23 février 2027 – 9 mai 2027" in html
+    assert "<strong>Produit ou service\u00a0:</strong> Audits" in html
+    assert "2027-02-23" not in html

@@ -9,6 +9,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from djmoney.money import Money
 
 from applications import services
 from applications.enums import ApplicationStatus, OfferStatus, RunStatus
@@ -171,6 +173,17 @@ def test_an_offer_is_hidden_from_the_applicant_until_released(client, intake, ma
     html = page.content.decode()
     assert "You have been offered a place." in html
     assert "Selection run 1" not in html and str(manager) not in html  # staff notes and names
+    # The stipend is money as every page writes it, in the reader's language.
+    offer.refresh_from_db()
+    stipend = Money(offer.stipend, "CAD")
+    page = client.get(reverse("applications:offer", args=[offer.pk]))
+    assert f"<dd>{stipend}</dd>" in page.content.decode()
+    with translation.override("fr"):
+        expected = str(stipend)
+    french = client.get(
+        reverse("applications:offer", args=[offer.pk]), headers={"accept-language": "fr"}
+    )
+    assert f"<dd>{expected}</dd>" in french.content.decode() and "$CA" in expected
 
 
 def test_two_runs_are_compared_side_by_side(client, intake, manager, field):

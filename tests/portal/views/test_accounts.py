@@ -199,3 +199,26 @@ def test_account_email_links_use_the_configured_address_not_the_requests_host(
     confirm, reset = (link_in(message) for message in mail.outbox)
     assert confirm.startswith("https://portal.example.org/accounts/confirm-email/")
     assert reset.startswith("https://portal.example.org/accounts/password/reset/key/")
+
+
+@pytest.mark.django_db
+def test_every_link_allauth_hands_an_email_starts_with_the_configured_address(
+    settings, rf, django_capture_on_commit_callbacks
+):
+    from allauth.account.adapter import get_adapter
+    from allauth.core import context
+
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+    request = rf.get("/", HTTP_HOST="internal.local")
+    with context.request_context(request), django_capture_on_commit_callbacks(execute=True):
+        get_adapter(request).send_mail(
+            "account/email/account_already_exists",
+            "owner@northwind.example",
+            {
+                "signup_url": "http://internal.local/accounts/signup/",
+                "password_reset_url": "http://internal.local/accounts/password/reset/",
+            },
+        )
+    (message,) = mail.outbox
+    links = re.findall(r"https?://\S+", message.body)
+    assert links == ["https://portal.example.org/accounts/password/reset/"]

@@ -360,7 +360,13 @@ def test_a_reviewer_sees_the_intake_but_cannot_change_it(client, program):
     intake = factories.IntakeFactory(program=program)
     reviewer = factories.ProgramStaffFactory(program=program, role=StaffRole.REVIEWER).user
     client.force_login(reviewer)
-    assert client.get(reverse("programs:manage_intake", args=[intake.pk])).status_code == 200
+    page = client.get(reverse("programs:manage_intake", args=[intake.pk]))
+    assert page.status_code == 200
+    # No links to the manager's pages of the intake, which would answer 404.
+    for name in ["intake_applications", "review_dashboard", "selection"]:
+        url = reverse(f"applications:{name}", args=[intake.pk])
+        assert f'href="{url}"' not in page.content.decode()
+        assert client.get(url).status_code == 404
     assert client.get(reverse("programs:intake_edit", args=[intake.pk])).status_code == 403
     assert client.post(reverse("programs:intake_publish", args=[intake.pk])).status_code == 403
 
