@@ -50,9 +50,7 @@ def _rows(page):
                 "intake": value["application__intake__title"],
                 "choice": _("%(host)s, choice %(rank)s")
                 % {"host": value["host__name"], "rank": value["rank"]},
-                "dates": (
-                    f"{date_format(start)} – {date_format(end)}" if start and end else "—"
-                ),
+                "dates": (f"{date_format(start)} – {date_format(end)}" if start and end else "—"),
                 "offering": value["application__company__offering"],
                 "why": value["application__why_this_market"],
                 "opinion": value["opinion"] or "",
