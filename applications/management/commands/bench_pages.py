@@ -13,6 +13,7 @@ first size at most the page's ratio to the bare page (RATIO_TARGET on PostgreSQL
 production runs); at each larger size at most GROWTH times the page's own ratio at the first.
 """
 
+import cProfile
 import json
 import os
 import secrets
@@ -54,6 +55,11 @@ class Command(BaseCommand):
             action="store_true",
             help="report missed time targets without failing (CI's check that the command runs)",
         )
+        parser.add_argument(
+            "--profile",
+            default="",
+            help="also profile each page (cProfile) into this folder, one .prof file a page",
+        )
         parser.add_argument("--inside", action="store_true", help="(internal)")
 
     def handle(self, *args, **options):
@@ -84,6 +90,8 @@ class Command(BaseCommand):
                 command.append(f"--json={Path(options['json']).resolve()}")
             if options["smoke"]:
                 command.append("--smoke")
+            if options["profile"]:
+                command.append(f"--profile={Path(options['profile']).resolve()}")
             result = subprocess.run(command, env=env, check=False)  # noqa: S603
             if result.returncode:
                 raise CommandError("The benchmark failed or missed a target; see above.")
@@ -147,6 +155,8 @@ def measure_pages(world, options):
         if user is not None:
             client.force_login(user)
         median, bare, queries, size = time_page(client, url, options["repeat"])
+        if options["profile"]:
+            profile_page(client, url, options["repeat"], Path(options["profile"]) / label)
         results.append(
             {
                 "label": label,
@@ -188,6 +198,15 @@ def judge(runs):
                 f"{page['label']} at {run['applications']}: {reason}" for reason in reasons
             )
     return missed
+
+
+def profile_page(client, url, repeat, path):
+    """Profile the page's requests (cProfile), written to path.prof for pstats or snakeviz."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profiler = cProfile.Profile()
+    with override_settings(DEBUG=False):
+        profiler.runcall(lambda: [client.get(url) for _ in range(repeat)])
+    profiler.dump_stats(f"{path}.prof")
 
 
 def time_page(client, url, repeat):
