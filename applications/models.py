@@ -196,7 +196,7 @@ class CompanyInvitation(models.Model):
 class Application(RulesModel):
     """A company's application to one intake, from draft to decision.
 
-    ``status`` changes only through ``services.transition``; ``version`` goes up with
+    ``status`` changes only through ``services.transition_application``; ``version`` goes up with
     every saved edit, so two people editing one draft cannot overwrite each other.
     """
 

@@ -78,32 +78,10 @@ def member_recipients(company_ids):
     return recipients
 
 
-def companies_visible_to(user):
-    companies = Company.objects.prefetch_related(
-        Prefetch("members", queryset=CompanyMember.objects.select_related("user"))
-    )
-    if user.is_superuser:
-        return companies
-    return companies.filter(members__user=user)
-
-
 def open_invitations(company):
     return company.invitations.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at")
-
-
-def applications_visible_to(user):
-    """Applications of the person's companies, of the intakes the person manages, and those
-    assigned to the person to review while they review the intake."""
-    applications = Application.objects.select_related("company", "intake__program")
-    if user.is_superuser:
-        return applications
-    managed = intakes_managed_by(user)
-    reviewing = Exists(reviews_of(user).filter(application=OuterRef("pk")))
-    return applications.filter(
-        Q(company__members__user=user) | Q(intake__in=managed) | Q(reviewing)
-    ).distinct()
 
 
 def with_everything(applications):
@@ -401,14 +379,6 @@ def by_current_reviewers():
     return Exists(staff)
 
 
-def reviews_of(user):
-    """A reviewer's assignments in the intakes they review now, with what the pages about
-    them show."""
-    return Review.objects.filter(by_current_reviewers(), reviewer=user).select_related(
-        "application__company__sector", "application__intake__program"
-    )
-
-
 ASSIGNMENT_COLUMNS = [
     "pk",
     "submitted_at",
@@ -501,20 +471,6 @@ def host_fit_queue(user):
     )
 
 
-def host_fit_target(user, application_id, host_id):
-    """The (application, host) pair a partner may give an opinion on, or None."""
-    return (
-        HostPreference.objects.filter(
-            host__partner_staff=user,
-            application_id=application_id,
-            host_id=host_id,
-            application__status__in=HOST_FIT_STATUSES,
-        )
-        .select_related("application__company", "host")
-        .first()
-    )
-
-
 def short_of_reviewers(intake):
     """Applications in review with fewer reviewers than the intake asks for."""
     return (
@@ -573,13 +529,6 @@ def runs_of(intake):
     )
 
 
-def runs_managed_by(user):
-    """Selection runs of the intakes the person manages (someone else's is a 404)."""
-    return SelectionRun.objects.filter(intake__in=intakes_managed_by(user)).select_related(
-        "intake__program"
-    )
-
-
 def slate_of(run):
     """A run's entries, best merit first, with what the slate page shows."""
     return run.entries.select_related("application__company", "host", "proposed_host").order_by(
@@ -614,19 +563,6 @@ def decisions_batch(intake):
 def decision_emails(intake):
     """The intake's decision emails in the outbox, held or released, in the order written."""
     return OutgoingEmail.objects.filter(batch=decisions_batch(intake)).order_by("pk")
-
-
-def offers_visible_to(user):
-    """Offers of the person's companies once the decisions are released, and offers of the
-    intakes they manage. Before the release an offer is a 404 to the applicant, as it is to
-    a waitlisted or not selected applicant, who has none (rules.is_offer_released)."""
-    released = Q(intake__slate_confirmed_at__isnull=True) | Q(
-        intake__decisions_released_at__isnull=False
-    )
-    return Offer.objects.filter(
-        (Q(application__company__members__user=user) & released)
-        | Q(intake__in=intakes_managed_by(user))
-    ).distinct()
 
 
 def selection_choices(intake):

@@ -1,15 +1,28 @@
-"""The one way views load an object named by a URL.
+"""The one way views load an object named by a URL: ``require``.
 
-The object comes from the person's visibility queryset, so someone else's
-object is a 404; a visible object the person may not act on is a 403.
+The object is loaded by its id through a plain queryset, then the rules decide: someone
+else's object, or one that is not there, is a 404; a visible object the person may not act
+on is a 403. Query modules never raise Http404; the rules (each app's rules.py) are the only
+statement of who may see what.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 
-def get_permitted_object(user, queryset, permission, **lookup):
+def require(user, permission, queryset, *, act=None, **lookup):
+    """The object of ``queryset`` matching ``lookup`` if the person has ``permission`` on it,
+    else Http404 (missing, or not the person's). With ``act``, the permission the page's
+    action needs: refused with a 403 when the person sees the object but may not do that.
+
+    ``act`` is asked first, so a permitted action costs one check; ``permission`` is asked
+    only to tell a 403 from a 404."""
     obj = get_object_or_404(queryset, **lookup)
+    if act is not None and user.has_perm(act, obj):
+        return obj
     if not user.has_perm(permission, obj):
+        raise Http404
+    if act is not None:
         raise PermissionDenied
     return obj

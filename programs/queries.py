@@ -1,5 +1,4 @@
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
-from django.http import Http404
 from django.utils import timezone
 from django_countries import countries
 
@@ -21,30 +20,6 @@ from programs.models import (
     Sector,
     ServiceImportFigure,
 )
-
-
-def programs_visible_to(user):
-    """Programs a person works on as manager or reviewer (all of them for superusers)."""
-    programs = Program.objects.all()
-    if not user.is_superuser:
-        programs = programs.filter(staff__user=user).distinct()
-    return programs.prefetch_related(
-        Prefetch("staff", queryset=ProgramStaff.objects.select_related("user"))
-    )
-
-
-def visible_program(user, pk):
-    """The program if the person works on it (any role; every program for superusers),
-    else a 404: the programs.view_program rule as a query."""
-    programs = Program.objects.filter(pk=pk)
-    if not user.is_superuser:
-        programs = programs.filter(
-            Exists(ProgramStaff.objects.filter(program=OuterRef("pk"), user=user))
-        )
-    found = programs.first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def program_staff(program):
@@ -87,13 +62,6 @@ def hosts_acting_for(user):
     return (
         HostIncubator.objects.filter(partner_staff=user).select_related("market").order_by("name")
     )
-
-
-def hosts_visible_to(user):
-    hosts = HostIncubator.objects.select_related("market").prefetch_related("partner_staff")
-    if user.is_superuser:
-        return hosts
-    return hosts.filter(partner_staff=user)
 
 
 def public_markets():
@@ -269,32 +237,15 @@ def _intakes_of_staff(staff):
     )
 
 
-def intakes_visible_to(user):
-    """Intakes a person works on (all of them for superusers), for staff pages."""
-    if user.is_superuser:
-        intakes = Intake.objects.all()
-    else:
-        intakes = _intakes_of_staff(ProgramStaff.objects.filter(user=user))
-    return intakes.select_related("program")
-
-
 def intakes_managed_by(user):
     if user.is_superuser:
         return Intake.objects.all()
     return _intakes_of_staff(ProgramStaff.objects.filter(user=user, role=StaffRole.MANAGER))
 
 
-def managed_intake(user, pk):
-    """The intake if the person manages it, else a 404 (someone else's intake is not there)."""
-    found = intakes_managed_by(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def intake_for_management(user):
-    """A person's intakes with everything the intake's staff page shows."""
-    return intakes_visible_to(user).prefetch_related(
+def intake_for_management():
+    """Intakes with everything the intake's staff page shows."""
+    return Intake.objects.select_related("program").prefetch_related(
         "markets",
         "sectors",
         "allowed_sectors",

@@ -5,27 +5,114 @@ of a program (for all its intakes or for one), partner staff of a host incubator
 """
 
 import rules
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, Value, prefetch_related_objects
 
-from portal.rules import is_superuser
+from portal.rules import can_be_sent_again, is_superuser
 from programs.enums import StaffRole
+
+
+def _staff():
+    from programs.models import ProgramStaff  # models import this module
+
+    return ProgramStaff.objects
+
+
+def program_staff_rows(user, program, role=None):
+    """The person's program-wide staff rows in ``program`` (a pk, or OuterRef in a loader's
+    query), of ``role`` when given, else of any role."""
+    rows = _staff().filter(user=user, program=program, intake__isnull=True)
+    return rows if role is None else rows.filter(role=role)
+
+
+def intake_staff_rows(user, role, *, intake, program):
+    """The person's staff rows giving ``role`` on an intake of ``program``: program-wide, or
+    that intake's own. ``intake`` and ``program`` are pks, or OuterRef in a loader's query."""
+    return (
+        _staff()
+        .filter(user=user, role=role, program=program)
+        .filter(Q(intake__isnull=True) | Q(intake=intake))
+    )
+
+
+def with_person_roles(queryset, user, intake=None):
+    """``queryset`` with the person's roles on each row's intake (``intake``: the path to it,
+    such as "intake"; None for intakes themselves), asked in the query that loads the rows.
+    The predicates below read these answers instead of asking again, and only for this
+    person: loading an object through portal.access.require costs no query more than loading
+    it."""
+    pk, program = ("pk", "program") if intake is None else (intake, f"{intake}__program")
+    if not user.is_authenticated:
+        return queryset
+    return queryset.annotate(
+        roles_person=Value(user.pk),
+        person_manages=Exists(
+            intake_staff_rows(
+                user, StaffRole.MANAGER, intake=OuterRef(pk), program=OuterRef(program)
+            )
+        ),
+        person_reviews=Exists(
+            intake_staff_rows(
+                user, StaffRole.REVIEWER, intake=OuterRef(pk), program=OuterRef(program)
+            )
+        ),
+    )
+
+
+def with_person_program_roles(programs, user):
+    """Programs with the person's roles in each (see with_person_roles)."""
+    if not user.is_authenticated:
+        return programs
+    return programs.annotate(
+        roles_person=Value(user.pk),
+        person_works=Exists(_staff().filter(user=user, program=OuterRef("pk"))),
+        person_manages_program=Exists(program_staff_rows(user, OuterRef("pk"), StaffRole.MANAGER)),
+        person_reviews_program=Exists(program_staff_rows(user, OuterRef("pk"), StaffRole.REVIEWER)),
+    )
+
+
+def _loaded(obj, user, flag):
+    """The answer with_person_roles loaded with ``obj`` for this person, or None."""
+    if getattr(obj, "roles_person", None) != user.pk:
+        return None
+    return getattr(obj, flag, None)
+
+
+_PROGRAM_FLAGS = {
+    StaffRole.MANAGER: "person_manages_program",
+    StaffRole.REVIEWER: "person_reviews_program",
+}
+_INTAKE_FLAGS = {StaffRole.MANAGER: "person_manages", StaffRole.REVIEWER: "person_reviews"}
 
 
 def _has_program_role(user, program, role):
     # A program-wide role: the staff row names no single intake.
     if program is None or not user.is_authenticated:
         return False
-    return program.staff.filter(user=user, role=role, intake__isnull=True).exists()
+    loaded = _loaded(program, user, _PROGRAM_FLAGS[role])
+    if loaded is not None:
+        return loaded
+    return program_staff_rows(user, program.pk, role).exists()
 
 
-def _has_intake_role(user, intake, role):
+def has_intake_role(user, intake, role):
+    """Whether the person has ``role`` on the intake."""
     if intake is None or not user.is_authenticated:
         return False
-    return (
-        intake.program.staff.filter(user=user, role=role)
-        .filter(Q(intake__isnull=True) | Q(intake=intake))
-        .exists()
-    )
+    loaded = _loaded(intake, user, _INTAKE_FLAGS[role])
+    if loaded is not None:
+        return loaded
+    return intake_staff_rows(user, role, intake=intake.pk, program=intake.program_id).exists()
+
+
+def has_role_on_intake_of(user, obj, role):
+    """Whether the person has ``role`` on the intake of ``obj`` (an application, a review, a
+    run, an offer), from the answer loaded with ``obj`` (with_person_roles) when there is one."""
+    if obj is None or not user.is_authenticated:
+        return False
+    loaded = _loaded(obj, user, _INTAKE_FLAGS[role])
+    if loaded is not None:
+        return loaded
+    return has_intake_role(user, obj.intake, role)
 
 
 @rules.predicate
@@ -43,17 +130,20 @@ def works_on_program(user, program):
     """Any role in the program, for all its intakes or for one."""
     if program is None or not user.is_authenticated:
         return False
-    return program.staff.filter(user=user).exists()
+    loaded = _loaded(program, user, "person_works")
+    if loaded is not None:
+        return loaded
+    return _staff().filter(user=user, program=program.pk).exists()
 
 
 @rules.predicate
 def is_intake_manager(user, intake):
-    return _has_intake_role(user, intake, StaffRole.MANAGER)
+    return has_intake_role(user, intake, StaffRole.MANAGER)
 
 
 @rules.predicate
 def is_intake_reviewer(user, intake):
-    return _has_intake_role(user, intake, StaffRole.REVIEWER)
+    return has_intake_role(user, intake, StaffRole.REVIEWER)
 
 
 @rules.predicate
@@ -129,28 +219,59 @@ def manages_intake_of_email(user, email):
     from programs.models import Intake  # models import this module
 
     intake = Intake.objects.filter(pk=email.intake_ref).select_related("program").first()
-    return intake is not None and _has_intake_role(user, intake, StaffRole.MANAGER)
+    return intake is not None and has_intake_role(user, intake, StaffRole.MANAGER)
+
+
+def with_person_partnership(queryset, user, host="pk"):
+    """``queryset`` with whether the person is partner staff of each row's host (``host``: the
+    path to it), read by is_host_partner (see with_person_roles)."""
+    from programs.models import HostIncubator
+
+    if not user.is_authenticated:
+        return queryset
+    partner = HostIncubator.objects.filter(pk=OuterRef(host), partner_staff=user)
+    return queryset.annotate(partner_person=Value(user.pk), person_partners=Exists(partner))
+
+
+def is_partner_of_host_of(user, obj):
+    """Whether the person is partner staff of ``obj``'s host (``obj.host``, or ``obj`` a
+    host), from the answer loaded with ``obj`` when there is one."""
+    if obj is None or not user.is_authenticated:
+        return False
+    if getattr(obj, "partner_person", None) == user.pk:
+        return obj.person_partners
+    host_id = obj.host_id if hasattr(obj, "host_id") else obj.pk
+    if host_id is None:
+        return False
+    return _partner_rows().filter(hostincubator=host_id, user=user).exists()
+
+
+def _partner_rows():
+    from programs.models import HostIncubator
+
+    return HostIncubator.partner_staff.through.objects
 
 
 @rules.predicate
 def is_host_partner(user, host):
-    if host is None or not user.is_authenticated:
-        return False
-    return host.partner_staff.filter(pk=user.pk).exists()
+    return is_partner_of_host_of(user, host)
 
 
 can_set_up_catalogue = manages_any_program | is_superuser
 can_change_host = is_superuser | (manages_any_program & manages_every_program_relying_on_host)
 can_change_market = is_superuser | (manages_any_program & manages_every_program_relying_on_market)
-can_manage_program = is_program_manager | is_superuser
-can_see_program = works_on_program | is_superuser
-can_manage_intake = is_intake_manager | is_superuser
-can_see_intake = is_published | is_intake_manager | is_intake_reviewer | is_superuser
+can_manage_program = is_superuser | is_program_manager
+can_see_program = is_superuser | works_on_program
+can_manage_intake = is_superuser | is_intake_manager
+# Staff pages of an intake: its managers and reviewers (program-wide or its own).
+can_work_on_intake = is_superuser | is_intake_manager | is_intake_reviewer
+can_see_intake = is_superuser | is_published | is_intake_manager | is_intake_reviewer
 can_act_for_host = is_host_partner | is_superuser
 can_see_failed_emails = manages_any_intake | is_superuser
-can_retry_email = manages_intake_of_email | is_superuser
+can_retry_email = can_be_sent_again & (is_superuser | manages_intake_of_email)
 
 # The outbox (portal.OutgoingEmail) comes before programs, so its permissions, which read
 # program roles, are declared here rather than in its Meta.
+rules.add_perm("programs.work_on_intake", can_work_on_intake)
 rules.add_perm("programs.view_failed_emails", can_see_failed_emails)
 rules.add_perm("programs.retry_email", can_retry_email)

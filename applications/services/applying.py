@@ -206,8 +206,10 @@ SIGNATURES = [
 
 
 @transaction.atomic
-def transition(application, *, to, by, note=""):
-    """The one way an application's status changes: checked, recorded, notified after commit."""
+def transition_application(application, *, to, by, note=""):
+    """The one way an application's status changes: row lock, TRANSITIONS check, audit row
+    (ApplicationEvent), notified after commit. As change_email_status (portal),
+    change_run_status and close_offer (selecting) for the other lifecycles."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if to not in TRANSITIONS[locked.status]:
         raise ValidationError(
@@ -228,6 +230,10 @@ def transition(application, *, to, by, note=""):
     locked.save(update_fields=fields)
     application.status, application.submitted_at = locked.status, locked.submitted_at
     return locked
+
+
+# The former name, for callers not yet moved.
+transition = transition_application
 
 
 @transaction.atomic
@@ -458,7 +464,7 @@ def submit_application(application, *, by, now=None):
     missing = missing_items(locked)
     if missing:
         raise ValidationError(missing)
-    submitted = transition(locked, to=ApplicationStatus.SUBMITTED, by=by)
+    submitted = transition_application(locked, to=ApplicationStatus.SUBMITTED, by=by)
     from applications.tasks import screen_application  # tasks import services
 
     queue_task(screen_application, application_id=submitted.pk)
@@ -476,7 +482,7 @@ def submit_application(application, *, by, now=None):
 
 @transaction.atomic
 def withdraw_application(application, *, by, note=""):
-    return transition(application, to=ApplicationStatus.WITHDRAWN, by=by, note=note)
+    return transition_application(application, to=ApplicationStatus.WITHDRAWN, by=by, note=note)
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from applications.models import (
     Review,
     Screening,
 )
-from applications.services.applying import transition
+from applications.services.applying import transition_application
 from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
@@ -103,7 +103,7 @@ def screen_application(application, *, now=None):
     )
     reasons = "; ".join(r["requirement"] for r in results if r["met"] is not True)
     note = _("Screened automatically.") + (" " + reasons if reasons else "")
-    return transition(locked, to=to, by=None, note=note)
+    return transition_application(locked, to=to, by=None, note=note)
 
 
 @transaction.atomic
@@ -113,7 +113,7 @@ def override_screening(application, *, by, eligible, reason):
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you override the screening.")})
     to = S.IN_REVIEW if eligible else S.INELIGIBLE
-    changed = transition(application, to=to, by=by, note=reason.strip())
+    changed = transition_application(application, to=to, by=by, note=reason.strip())
     now = timezone.now()
     override = {
         "override_outcome": ScreeningOutcome.ELIGIBLE if eligible else ScreeningOutcome.INELIGIBLE,
@@ -543,7 +543,7 @@ def shortlist(applications, *, by, note=""):
             )  # fmt: skip
     if problems:
         raise ValidationError(problems)
-    return [transition(a, to=S.SHORTLISTED, by=by, note=note) for a in locked]
+    return [transition_application(a, to=S.SHORTLISTED, by=by, note=note) for a in locked]
 
 
 def shortlist_top(intake, *, by, count=None, threshold=None):
@@ -565,4 +565,4 @@ def shortlist_top(intake, *, by, count=None, threshold=None):
 @transaction.atomic
 def unshortlist(application, *, by, note=""):
     _require(by, "applications.shortlist_application", application)
-    return transition(application, to=S.IN_REVIEW, by=by, note=note)
+    return transition_application(application, to=S.IN_REVIEW, by=by, note=note)

@@ -46,7 +46,7 @@ from applications.models import (
     SelectionRun,
     SlateEntry,
 )
-from applications.services.applying import _applicants, transition
+from applications.services.applying import _applicants, transition_application
 from applications.services.reviewing import _lock_intake, _require
 from portal.dates import moment_text
 from portal.links import link_to
@@ -518,7 +518,7 @@ def confirm_slate(run, *, by):
 
     for entry in plan.offered:
         application = entry.application
-        transition(application, to=S.OFFERED, by=by, note=note)
+        transition_application(application, to=S.OFFERED, by=by, note=note)
         offer = Offer.objects.create(
             application=application, intake=intake, host=entry.host, run=run,
             stipend=entry.stipend, starts_on=application.proposed_start,
@@ -526,12 +526,12 @@ def confirm_slate(run, *, by):
         )  # fmt: skip
         tell(application, offer)
     for entry in plan.waitlisted:
-        transition(entry.application, to=S.WAITLISTED, by=by, note=note)
+        transition_application(entry.application, to=S.WAITLISTED, by=by, note=note)
         tell(entry.application)
     for application in plan.not_selected:
         # In review, its open reviews close with it: reviews are open only while their
         # application is (REVIEWABLE), so they leave the reviewers' to-do lists.
-        transition(application, to=S.NOT_SELECTED, by=by, note=note)
+        transition_application(application, to=S.NOT_SELECTED, by=by, note=note)
         tell(application)
     for application in plan.ineligible:
         tell(application)
@@ -653,7 +653,9 @@ def close_offer(offer, *, to, by, now, note=""):
     against OFFER_TRANSITIONS, and recorded with the application's own transition."""
     _check_offer_can_become(offer, to)
     application_status, default_note = _OFFER_OUTCOMES[to]
-    transition(offer.application, to=application_status, by=by, note=note or str(default_note))
+    transition_application(
+        offer.application, to=application_status, by=by, note=note or str(default_note)
+    )
     offer.status = to
     fields = ["status"]
     if by is not None:  # answered by the owner, not expired by the beat job
@@ -757,7 +759,7 @@ def fill_seat(freed, *, by, now=None):
 
 def _offer_seat(freed, application, *, stipend, by, now):
     intake = freed.intake
-    transition(
+    transition_application(
         application, to=S.OFFERED, by=by,
         note=_("A place opened at %(host)s.") % {"host": freed.host.name},
     )  # fmt: skip

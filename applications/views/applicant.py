@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications.access import application_for
 from applications.eligibility import check_company
 from applications.enums import LIVE_STATUSES, Objective
-from portal.access import get_permitted_object
+from applications.models import Application
 from portal.feedback import refused
 from programs import queries as programs_queries
 
@@ -48,11 +49,11 @@ FIELDS = {
 
 
 def _application(request, pk, permission="applications.view_application"):
-    application = get_permitted_object(
+    application = application_for(
         request.user,
-        queries.with_everything(queries.applications_visible_to(request.user)),
-        permission,
-        pk=pk,
+        pk,
+        act=permission,
+        queryset=queries.with_everything(Application.objects.all()),
     )
     return queries.for_the_applicant(application)
 

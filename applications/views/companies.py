@@ -6,15 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import queries, services
+from applications.access import company_for
 from applications.forms import CompanyForm, InvitationForm
-from portal.access import get_permitted_object
 from portal.feedback import refused
 
 
 def _company(request, pk, permission):
-    return get_permitted_object(
-        request.user, queries.companies_visible_to(request.user), permission, pk=pk
-    )
+    return company_for(request.user, pk, act=permission)
 
 
 @login_required

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications.access import host_fit_target
 from applications.enums import HostFit
 from portal.feedback import refused
 from portal.rows import labels
@@ -63,9 +63,8 @@ def _rows(page):
 @login_required
 @require_POST
 def give_host_fit(request, application_pk, host_pk):
-    target = queries.host_fit_target(request.user, application_pk, host_pk)
-    if target is None:  # another host's applicant, or not shortlisted: not this person's
-        raise Http404
+    # Another host's applicant, or one not shortlisted, is not this person's: a 404.
+    target = host_fit_target(request.user, application_pk, host_pk)
     form = forms.HostFitForm(request.POST)
     page = request.POST.get("page", "")
     back = reverse("applications:host_fit_queue") + (f"?page={page}" if page.isdigit() else "")

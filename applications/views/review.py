@@ -14,18 +14,18 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications.access import application_for
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import REVIEW_STATUSES, ReviewFilter
 from applications.models import Application
 from applications.views.staff import Echo
-from portal.access import get_permitted_object
 from portal.feedback import refused
 from portal.filterbar import filter_fields
 from portal.rows import labels, number_format
 from programs import services as programs_services
+from programs.access import managed_intake
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
-from programs.queries import managed_intake
 
 PAGE_SIZE = 50
 
@@ -307,11 +307,8 @@ def accept_replacement(request, intake_pk, conflict_pk):
 
 
 def _managed_application(request, pk, permission):
-    return get_permitted_object(
-        request.user,
-        queries.applications_visible_to(request.user).select_related("intake"),
-        permission,
-        pk=pk,
+    return application_for(
+        request.user, pk, act=permission, queryset=Application.objects.select_related("intake")
     )
 
 

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications.access import application_for, review_for
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
+from applications.models import Application
 from portal.dates import moment_writer
 from portal.feedback import refused
 from portal.rows import labels, number_format
@@ -56,15 +58,16 @@ def review_list(request):
 
 def _review(request, pk):
     # Someone else's review, or a review that does not exist, is a 404.
-    return get_object_or_404(queries.reviews_of(request.user), pk=pk)
+    return review_for(request.user, pk)
 
 
 @login_required
 def review(request, pk):
     review = _review(request, pk)
-    application = get_object_or_404(
-        queries.with_everything(queries.applications_visible_to(request.user)),
-        pk=review.application_id,
+    application = application_for(
+        request.user,
+        review.application_id,
+        queryset=queries.with_everything(Application.objects.all()),
     )
     intake = application.intake
     criteria = list(intake.criteria.all())

@@ -15,19 +15,14 @@ from django.views.decorators.http import require_POST
 from djmoney.money import Money
 
 from applications import forms, queries, services
+from applications.access import offer_for, run_for
 from applications.enums import ApplicationStatus
-from portal.access import get_permitted_object
 from portal.feedback import refused
-from programs.queries import managed_intake
+from programs.access import managed_intake
 
 
 def _run(request, pk):
-    return get_permitted_object(
-        request.user,
-        queries.runs_managed_by(request.user),
-        "applications.view_selectionrun",
-        pk=pk,
-    )
+    return run_for(request.user, pk)
 
 
 def _run_form(intake, data=None, last=None):
@@ -250,14 +245,7 @@ def decisions(request, intake_pk):
 
 
 def _offer(request, pk):
-    return get_permitted_object(
-        request.user,
-        queries.offers_visible_to(request.user).select_related(
-            "application__company", "intake", "host__market"
-        ),
-        "applications.view_offer",
-        pk=pk,
-    )
+    return offer_for(request.user, pk)
 
 
 @login_required

@@ -15,17 +15,17 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications.access import application_for
 from applications.enums import REVIEWABLE, ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
-from portal.access import get_permitted_object
 from portal.dates import moment_writer
 from portal.feedback import refused
 from portal.filterbar import filter_fields
 from portal.rows import labels, number_format
+from programs.access import managed_intake
 from programs.enums import SectorCode
 from programs.forms import wall_clock
-from programs.queries import managed_intake
 
 PAGE_SIZE = 50
 # Where a manager may decide the screening by hand, either way.
@@ -140,11 +140,11 @@ def _csv_row(application):
 
 @login_required
 def application_detail(request, pk):
-    application = get_permitted_object(
+    application = application_for(
         request.user,
-        queries.with_review(queries.with_everything(queries.applications_visible_to(request.user))),
-        "applications.extend_application",
-        pk=pk,
+        pk,
+        act="applications.extend_application",
+        queryset=queries.with_review(queries.with_everything(Application.objects.all())),
     )
     screening = getattr(application, "screening", None)
     return render(
@@ -171,12 +171,7 @@ def application_detail(request, pk):
 @login_required
 @require_POST
 def extend(request, pk):
-    application = get_permitted_object(
-        request.user,
-        queries.applications_visible_to(request.user),
-        "applications.extend_application",
-        pk=pk,
-    )
+    application = application_for(request.user, pk, act="applications.extend_application")
     form = forms.ExtensionForm(request.POST)
     if form.is_valid():
         until = wall_clock(form.cleaned_data["until"], application.intake.zone)

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.access import get_permitted_object
+from portal.access import require
 from portal.feedback import refused
 from programs import forms, history, queries, services
+from programs.access import staff_intake, visible_program
 from programs.enums import StaffRole
 from programs.models import ForeignMarket, HostIncubator
 
@@ -36,10 +37,11 @@ def market_form(request, country=None):
         _require(request.user, "programs.add_foreignmarket")
         market = ForeignMarket()
     else:
-        market = get_permitted_object(
+        market = require(
             request.user,
+            "programs.view_foreignmarket",
             ForeignMarket.objects.all(),
-            "programs.change_foreignmarket",
+            act="programs.change_foreignmarket",
             country=country.upper(),
         )
     form = forms.MarketForm(request.POST or None, instance=market)
@@ -79,8 +81,12 @@ def host_form(request, pk=None):
         _require(request.user, "programs.add_hostincubator")
         host = HostIncubator()
     else:
-        host = get_permitted_object(
-            request.user, HostIncubator.objects.all(), "programs.change_hostincubator", pk=pk
+        host = require(
+            request.user,
+            "programs.view_hostincubator",
+            HostIncubator.objects.all(),
+            act="programs.change_hostincubator",
+            pk=pk,
         )
     form = forms.HostForm(request.POST or None, instance=host)
     if request.method == "POST" and form.is_valid():
@@ -105,15 +111,11 @@ def host_form(request, pk=None):
 
 
 def _program(request, pk, permission):
-    return get_permitted_object(
-        request.user, queries.programs_visible_to(request.user), permission, pk=pk
-    )
+    return visible_program(request.user, pk, act=permission, with_staff=True)
 
 
 def _intake(request, pk, permission="programs.change_intake"):
-    return get_permitted_object(
-        request.user, queries.intakes_visible_to(request.user), permission, pk=pk
-    )
+    return staff_intake(request.user, pk, act=permission)
 
 
 @login_required
@@ -143,8 +145,8 @@ def intake_create(request, program_pk):
 
 @login_required
 def intake_overview(request, pk):
-    intake = get_permitted_object(
-        request.user, queries.intake_for_management(request.user), "programs.view_intake", pk=pk
+    intake = staff_intake(
+        request.user, pk, act="programs.view_intake", queryset=queries.intake_for_management()
     )
     return render(
         request,

@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import services as portal_services
-from portal.access import get_permitted_object
+from portal.access import require
+from portal.models import OutgoingEmail
 from programs import queries
+from programs.access import partner_host, visible_program
 
 
 @login_required
 def program_detail(request, pk):
-    # Loaded from the programs the person works on: the view_program rule (any role).
-    program = queries.visible_program(request.user, pk)
+    program = visible_program(request.user, pk)
     intakes = queries.intakes_of_program(program, request.user)
     return render(
         request,
@@ -30,12 +31,7 @@ def program_detail(request, pk):
 
 @login_required
 def host_workspace(request, pk):
-    host = get_permitted_object(
-        request.user,
-        queries.hosts_visible_to(request.user),
-        "programs.act_for_hostincubator",
-        pk=pk,
-    )
+    host = partner_host(request.user, pk)
     return render(request, "programs/host_workspace.html", {"host": host})
 
 
@@ -56,12 +52,7 @@ def failed_emails(request):
 @login_required
 @require_POST
 def retry_email(request, pk):
-    email = get_permitted_object(
-        request.user,
-        queries.failed_emails_visible_to(request.user),
-        "programs.retry_email",
-        pk=pk,
-    )
+    email = require(request.user, "programs.retry_email", OutgoingEmail.objects.all(), pk=pk)
     portal_services.retry_email(email, by=request.user)
     messages.success(
         request,

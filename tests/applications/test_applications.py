@@ -278,7 +278,7 @@ def test_an_extension_lets_one_applicant_submit_late(owner, draft, settings, tmp
 def test_an_illegal_transition_is_refused_with_a_clear_message(owner, draft):
     services.withdraw_application(draft, by=owner.user)
     with pytest.raises(ValidationError, match="withdrawn cannot become submitted"):
-        services.transition(draft, to=ApplicationStatus.SUBMITTED, by=owner.user)
+        services.transition_application(draft, to=ApplicationStatus.SUBMITTED, by=owner.user)
 
 
 def test_hosts_outside_the_intake_cannot_be_ranked(owner, draft):
@@ -302,7 +302,7 @@ def test_drafts_are_reminded_72_and_24_hours_before_close_once_each(
 ):
     closes = draft.intake.closes_at
     submitted = factories.ApplicationFactory(intake=draft.intake)
-    services.transition(submitted, to=ApplicationStatus.SUBMITTED, by=owner.user)
+    services.transition_application(submitted, to=ApplicationStatus.SUBMITTED, by=owner.user)
 
     def run(hours_left):
         with django_capture_on_commit_callbacks(execute=True):

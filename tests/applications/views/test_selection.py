@@ -366,7 +366,9 @@ def _hold(application, status, *, run, manager, offer_pk):
     application.events.all().delete()
     Offer.objects.filter(application=application).delete()
     application.refresh_from_db()
-    services.transition(application, to=status, by=manager, note="Selection run 1, confirmed.")
+    services.transition_application(
+        application, to=status, by=manager, note="Selection run 1, confirmed."
+    )
     if status == S.OFFERED:
         Offer.objects.create(
             pk=offer_pk, application=application, intake=application.intake, run=run,
