@@ -351,6 +351,14 @@ class ScreeningOverrideForm(forms.Form):
         help_text=_("Kept in the application's history."),
     )
 
+    def __init__(self, *args, decisions=None, **kwargs):
+        """``decisions``: the ones the application's status allows (rules.screening_decisions);
+        the page offers no choice the transition table would refuse."""
+        super().__init__(*args, **kwargs)
+        if decisions is not None:
+            field = self.fields["decision"]
+            field.choices = [(key, label) for key, label in field.choices if key in decisions]
+
 
 class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)

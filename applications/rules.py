@@ -20,6 +20,7 @@ from applications.enums import (
     ApplicationStatus,
     MemberRole,
     OfferStatus,
+    RunStatus,
 )
 from portal.rules import is_superuser
 from programs.enums import StaffRole
@@ -277,6 +278,22 @@ can_see_offer = is_superuser | manages_run_intake | (is_offer_applicant & is_off
 # their own messages.
 can_answer_offer = is_offer_owner & is_offer_released
 can_manage_run = is_superuser | manages_run_intake
+
+
+@rules.predicate
+def has_slate(user, run):
+    """Done: the run proposed a slate, which can be read, compared and confirmed."""
+    return run is not None and run.status == RunStatus.DONE
+
+
+@rules.predicate
+def has_failed(user, run):
+    return run is not None and run.status == RunStatus.FAILED
+
+
+def was_declined(status):
+    """An offer's seat freed by its applicant's answer, not by its deadline."""
+    return status == OfferStatus.DECLINED
 
 
 @rules.predicate

@@ -16,13 +16,11 @@ def require(user, permission, queryset, *, act=None, **lookup):
     else Http404 (missing, or not the person's). With ``act``, the permission the page's
     action needs: refused with a 403 when the person sees the object but may not do that.
 
-    ``act`` is asked first, so a permitted action costs one check; ``permission`` is asked
-    only to tell a 403 from a 404."""
+    What the rules read about the person is best loaded with the object (the loaders of
+    programs.access and applications.access annotate it), so the checks cost no query."""
     obj = get_object_or_404(queryset, **lookup)
-    if act is not None and user.has_perm(act, obj):
-        return obj
     if not user.has_perm(permission, obj):
         raise Http404
-    if act is not None:
+    if act is not None and not user.has_perm(act, obj):
         raise PermissionDenied
     return obj

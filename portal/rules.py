@@ -22,7 +22,11 @@ def can_be_sent_again(user, email):
     )
 
 
+def waits_for_release(status):
+    """Held for the release of its batch (the table lets it go only to pending)."""
+    return status == EmailStatus.HELD
+
+
 @rules.predicate
 def is_held(user, email):
-    """Held for the release of its batch: the table lets it go only to pending."""
-    return email is not None and email.status == EmailStatus.HELD
+    return email is not None and waits_for_release(email.status)

@@ -16,9 +16,9 @@ def managed_intake(user, pk):
     )
 
 
-def staff_intake(user, pk, act, queryset=None):
-    """An intake the person works on (manager or reviewer), for ``act``: a 404 to others,
-    a 403 to its staff who may not ``act``."""
+def staff_intake(user, pk, act=None, queryset=None):
+    """An intake the person works on (manager or reviewer), else a 404; with ``act``, a 403
+    to its staff who may not ``act``."""
     intakes = Intake.objects.select_related("program") if queryset is None else queryset
     return require(
         user, "programs.work_on_intake", with_person_roles(intakes, user), act=act, pk=pk

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications import rules as perms
 from applications.access import application_for
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import REVIEW_STATUSES, ReviewFilter
@@ -56,7 +57,7 @@ def _rows(intake, values):
                 "url": reverse("applications:manage_application", args=[pk]),
                 "company": value["company__name"],
                 "status": statuses[value["status"]],
-                "selectable": value["status"] == ApplicationStatus.IN_REVIEW,
+                "selectable": perms.may_be_shortlisted(value["status"]),
                 "screening": outcomes.get(outcome, "—"),
                 "reviews": f"{value['reviews_in'] or 0}/{assigned.get(pk, 0)}",
                 "score": _score(value["rank_score"]),
@@ -316,7 +317,9 @@ def _managed_application(request, pk, permission):
 @require_POST
 def override_screening(request, pk):
     application = _managed_application(request, pk, "applications.screen_application")
-    form = forms.ScreeningOverrideForm(request.POST)
+    form = forms.ScreeningOverrideForm(
+        request.POST, decisions=perms.screening_decisions(application.status)
+    )
     if form.is_valid():
         try:
             services.override_screening(
@@ -356,7 +359,7 @@ def assign(request, pk):
 def toggle_shortlist(request, pk):
     application = _managed_application(request, pk, "applications.shortlist_application")
     try:
-        if application.status == ApplicationStatus.SHORTLISTED:
+        if perms.is_on_shortlist(request.user, application):
             services.unshortlist(application, by=request.user)
             messages.success(request, _("Back in review."))
         else:

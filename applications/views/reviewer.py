@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications import rules as perms
 from applications.access import application_for, review_for
-from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
+from applications.enums import ApplicationStatus, Recommendation
 from applications.models import Application
 from portal.dates import moment_writer
 from portal.feedback import refused
@@ -38,7 +39,7 @@ def review_list(request):
                 "company": value["application__company__name"],
                 "intake": value["application__intake__title"],
                 "status": statuses[value["application__status"]],
-                "open": value["application__status"] in REVIEWABLE,
+                "open": perms.is_reviewable(value["application__status"]),
                 "done": value["submitted_at"] is not None,
                 "score": "—" if value["score"] is None else number(value["score"]),
                 "recommendation": recommendations.get(value["recommendation"], ""),

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from djmoney.money import Money
 
 from applications import forms, queries, services
+from applications import rules as perms
 from applications.access import offer_for, run_for
-from applications.enums import ApplicationStatus
 from portal.feedback import refused
+from portal.rules import waits_for_release
 from programs.access import managed_intake
 
 
@@ -49,6 +50,7 @@ def selection(request, intake_pk):
         else:
             return redirect("applications:selection_run", pk=run.pk)
     emails = list(queries.decision_emails(intake).values_list("status", flat=True))
+    held = sum(1 for status in emails if waits_for_release(status))
     seats = _free_seats(intake) if intake.slate_confirmed_at else []
     return render(
         request,
@@ -57,10 +59,12 @@ def selection(request, intake_pk):
             "intake": intake,
             "form": form,
             "runs": runs,
+            # Runs with a slate, which the comparison reads.
+            "comparable": {run.pk for run in runs if perms.has_slate(request.user, run)},
             "problems": services.why_no_run(intake) if intake.slate_confirmed_at is None else [],
             "offers": list(queries.offers_of(intake)) if intake.slate_confirmed_at else [],
-            "held": emails.count("held"),
-            "released": len(emails) - emails.count("held"),
+            "held": held,
+            "released": len(emails) - held,
             "seats": seats,
         },
     )
@@ -71,6 +75,7 @@ def _free_seats(intake, data=None, chosen=None):
     seats = list(queries.free_seats(intake))
     candidates = queries.seat_candidates(intake, {seat.host_id for seat in seats})
     for seat in seats:
+        seat.declined = perms.was_declined(seat.status)
         seat.form = forms.SeatOfferForm(
             data if seat.pk == chosen else None,
             candidates=candidates[seat.host_id],
@@ -111,7 +116,8 @@ def offer_seat(request, intake_pk, pk):
 def run(request, pk):
     """A run: its progress while it works, then its slate, waitlist, reasons and checks."""
     run = _run(request, pk)
-    entries = list(queries.slate_of(run)) if run.status == "done" else []
+    done = perms.has_slate(request.user, run)
+    entries = list(queries.slate_of(run)) if done else []
     hosts = queries.desk_use(run, entries) if entries else []
     names = {host.pk: host.name for host, _desks, _used in hosts}
     for entry in entries:
@@ -138,7 +144,8 @@ def run(request, pk):
             "left": (run.budget or 0) - spent,
             "breaks": services.check_slate(run, entries) + plan.problems if plan else [],
             "plan": plan,
-            "open_slate": open_slate and run.status == "done",
+            "open_slate": open_slate and done,
+            "failed": perms.has_failed(request.user, run),
             "caps": queries.cap_labels(run),
         },
     )
@@ -237,7 +244,11 @@ def decisions(request, intake_pk):
     return render(
         request,
         "applications/selection/decisions.html",
-        {"intake": intake, "emails": emails, "held": sum(e.status == "held" for e in emails)},
+        {
+            "intake": intake,
+            "emails": emails,
+            "held": sum(1 for email in emails if waits_for_release(email.status)),
+        },
     )
 
 
@@ -261,7 +272,7 @@ def offer(request, pk):
             "offer": offer,
             "can_answer": request.user.has_perm("applications.answer_offer", offer),
             "decline_form": forms.DeclineForm(),
-            "offered": offer.application.status == ApplicationStatus.OFFERED,
+            "awaiting_answer": perms.is_awaiting_answer(request.user, offer),
             # Past its deadline, an offer waits for the beat job to close it; no buttons.
             "expired": offer.deadline is not None and timezone.now() > offer.deadline,
             # An amount with its currency, written as every other page writes money.

@@ -15,8 +15,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from applications import forms, queries, services
+from applications import rules as perms
 from applications.access import application_for
-from applications.enums import REVIEWABLE, ApplicationStatus
+from applications.enums import ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.dates import moment_writer
@@ -28,13 +29,6 @@ from programs.enums import SectorCode
 from programs.forms import wall_clock
 
 PAGE_SIZE = 50
-# Where a manager may decide the screening by hand, either way.
-OVERRIDABLE = [
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.SCREENING,
-    ApplicationStatus.INELIGIBLE,
-    ApplicationStatus.IN_REVIEW,
-]
 
 
 @login_required
@@ -147,18 +141,21 @@ def application_detail(request, pk):
         queryset=queries.with_review(queries.with_everything(Application.objects.all())),
     )
     screening = getattr(application, "screening", None)
+    user = request.user
     return render(
         request,
         "applications/staff/detail.html",
         {
             "application": application,
             "screening": screening,
-            "override_form": forms.ScreeningOverrideForm(),
+            "override_form": forms.ScreeningOverrideForm(
+                decisions=perms.screening_decisions(application.status)
+            ),
             "assign_form": forms.AssignForm(reviewers=queries.reviewers_of(application.intake)),
-            "can_override": application.status in OVERRIDABLE,
-            "can_assign": application.status in REVIEWABLE,
-            "can_shortlist": application.status
-            in (ApplicationStatus.IN_REVIEW, ApplicationStatus.SHORTLISTED),
+            "can_override": perms.can_be_screened_by_hand(user, application),
+            "can_assign": perms.can_take_reviewers(user, application),
+            "can_shortlist": perms.can_be_shortlisted(user, application),
+            "on_shortlist": perms.is_on_shortlist(user, application),
             "criteria": list(application.intake.criteria.all()),
             "missing": services.missing_items(application) if application.is_editable else [],
             "total": services.budget_total(application.budget_lines.all()),

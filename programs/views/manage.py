@@ -145,9 +145,7 @@ def intake_create(request, program_pk):
 
 @login_required
 def intake_overview(request, pk):
-    intake = staff_intake(
-        request.user, pk, act="programs.view_intake", queryset=queries.intake_for_management()
-    )
+    intake = staff_intake(request.user, pk, queryset=queries.intake_for_management())
     return render(
         request,
         "programs/manage/intake.html",
