@@ -4,15 +4,25 @@ offer and a selection run. Roles taken away (a removed member, reviewer or partn
 nothing; a superuser administers but never acts in a company's name."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
+from applications import access, services
 from applications import rules as perms
-from applications import services
-from applications.enums import HELD_DECISIONS, REVIEWABLE, WITHDRAWABLE, ApplicationStatus
-from applications.models import Review
+from applications.enums import (
+    HELD_DECISIONS,
+    HOST_FIT_STATUSES,
+    REVIEWABLE,
+    WITHDRAWABLE,
+    ApplicationStatus,
+    OfferStatus,
+    RunStatus,
+)
+from applications.models import Offer, Review, SelectionRun
 from programs import services as programs_services
 from programs.enums import StaffRole
-from tests.rules_matrix import MANAGERS, MEMBERS, REVIEWERS, build_world, only, permitted
+from tests.rules_matrix import MANAGERS, MEMBERS, REVIEWERS, ROLES, build_world, only, permitted
 
 S = ApplicationStatus
 
@@ -204,3 +214,223 @@ def test_an_intake_reviewer_removed_loses_the_open_review(world):
     )
     assert not Review.objects.filter(reviewer=reviewer).exists()
     assert not reviewer.has_perm("applications.read_application", world["application"])
+
+
+# Every model with rules_permissions, over every status it has, for every role ------------------
+#
+# Each case builds the world with its object in that status, then asks every role every
+# permission twice: on the object as the world built it (each predicate runs its own query),
+# and on the object loaded as the pages load it (applications.access: what the rules ask about
+# the person comes with the object). Both must match the table.
+
+RUN_PERMISSIONS = ["applications.view_selectionrun", "applications.change_selectionrun"]
+REVIEW_PERMISSIONS = ["applications.view_review", "applications.change_review"]
+OFFER_PERMISSIONS = ["applications.view_offer", "applications.answer_offer"]
+
+
+def application_expected_when(permission, status, held):
+    """As application_expected, with the decisions held (slate confirmed, not released) or
+    not: a held decision cannot be withdrawn."""
+    if permission == "applications.withdraw_application" and held and status in HELD_DECISIONS:
+        return set()
+    return application_expected(permission, status)
+
+
+def review_expected(permission, status):
+    if permission == "applications.change_review" and status not in REVIEWABLE:
+        return set()
+    return {"program_reviewer"}
+
+
+def offer_expected(permission, status, held):
+    if permission == "applications.view_offer":
+        return MANAGERS if held else MEMBERS | MANAGERS
+    return set() if held else {"company_owner"}
+
+
+def run_expected(permission, status):
+    return MANAGERS
+
+
+def host_fit_expected(permission, status):
+    return {"host_partner"} if status in HOST_FIT_STATUSES else set()
+
+
+def _set_offer_status(world, status):
+    Offer.objects.filter(pk=world["offer"].pk).update(status=status)
+    world["offer"].status = status
+
+
+def _set_run_status(world, status):
+    SelectionRun.objects.filter(pk=world["run"].pk).update(status=status)
+    world["run"].status = status
+
+
+def _loaded(loader, obj):
+    return lambda user: loader(user).get(pk=obj.pk)
+
+
+MATRIX = (
+    [("application", status, held) for status in ApplicationStatus for held in [False, True]]
+    + [("review", status, False) for status in ApplicationStatus]
+    + [("host choice", status, False) for status in ApplicationStatus]
+    + [("offer", status, held) for status in OfferStatus for held in [False, True]]
+    + [("selection run", status, False) for status in RunStatus]
+)
+
+
+def _case(world, model, status, held):
+    """(object, its loader for a person, {permission: expected roles}) in ``status``."""
+    application = world["application"]
+    if model in {"application", "review", "host choice"}:
+        set_status(application, status)
+    if held:
+        confirm_slate_now(application.intake)
+    if model == "application":
+        table = {p: application_expected_when(p, status, held) for p in APPLICATION_PERMISSIONS}
+        return application, _loaded(access.applications_for, application), table
+    if model == "review":
+        review = world["review"]
+        table = {p: review_expected(p, status) for p in REVIEW_PERMISSIONS}
+        return review, _loaded(access.reviews_for, review), table
+    if model == "host choice":
+        choice = application.host_preferences.get()
+        table = {"applications.give_host_fit": host_fit_expected(None, status)}
+        return choice, _loaded(access.host_choices_for, choice), table
+    if model == "offer":
+        _set_offer_status(world, status)
+        offer = world["offer"]
+        table = {p: offer_expected(p, status, held) for p in OFFER_PERMISSIONS}
+        return offer, _loaded(access.offers_for, offer), table
+    _set_run_status(world, status)
+    run = world["run"]
+    return run, _loaded(access.runs_for, run), {p: run_expected(p, status) for p in RUN_PERMISSIONS}
+
+
+def matrix_case_count():
+    """How many (model, status, role, permission) checks the matrix makes, plain and loaded."""
+    sizes = {
+        "application": len(APPLICATION_PERMISSIONS),
+        "review": len(REVIEW_PERMISSIONS),
+        "host choice": 1,
+        "offer": len(OFFER_PERMISSIONS),
+        "selection run": len(RUN_PERMISSIONS),
+    }
+    return sum(sizes[model] * len(ROLES) * 2 for model, _status, _held in MATRIX)
+
+
+def test_the_matrix_checks_every_status_of_every_protected_model():
+    assert len(MATRIX) == 12 * 2 + 12 + 12 + 4 * 2 + 4
+    assert matrix_case_count() == 9384
+
+
+@pytest.mark.parametrize(("model", "status", "held"), MATRIX)
+def test_every_role_has_the_declared_permissions_in_every_status(world, model, status, held):
+    obj, load, table = _case(world, model, status, held)
+    people = world["people"]
+    for permission, allowed in table.items():
+        plain = permitted(people, permission, obj)
+        loaded = {role: people[role].has_perm(permission, load(people[role])) for role in ROLES}
+        assert (permission, plain, loaded) == (permission, only(allowed), only(allowed))
+
+
+# "May this move?" over every status: what the pages offer is what the table allows ----------
+
+SCREENING_BY_HAND = {
+    S.SUBMITTED: ["eligible", "ineligible"],
+    S.SCREENING: ["eligible", "ineligible"],
+    S.INELIGIBLE: ["eligible"],
+    S.IN_REVIEW: ["ineligible"],
+}
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_the_pages_offer_each_status_only_the_moves_its_table_allows(world, status):
+    application = world["application"]
+    set_status(application, status)
+    manager = world["people"]["program_manager"]
+    asked = {
+        "screening": perms.screening_decisions(status),
+        "screen by hand": perms.can_be_screened_by_hand(manager, application),
+        "shortlist": perms.can_be_shortlisted(manager, application),
+        "take off the shortlist": perms.is_on_shortlist(manager, application),
+        "assign reviewers": perms.can_take_reviewers(manager, application),
+    }
+    assert asked == {
+        "screening": SCREENING_BY_HAND.get(status, []),
+        "screen by hand": status in SCREENING_BY_HAND,
+        "shortlist": status == S.IN_REVIEW,
+        "take off the shortlist": status == S.SHORTLISTED,
+        "assign reviewers": status in {S.IN_REVIEW, S.SHORTLISTED},
+    }
+
+
+@pytest.mark.parametrize("offer_status", list(OfferStatus))
+@pytest.mark.parametrize("status", list(S))
+def test_an_offer_awaits_an_answer_only_open_and_offered(world, status, offer_status):
+    offer = world["offer"]
+    _set_offer_status(world, offer_status)
+    set_status(offer.application, status)
+    owner = world["people"]["company_owner"]
+    expected = offer_status == OfferStatus.OPEN and status == S.OFFERED
+    assert perms.is_awaiting_answer(owner, offer) is expected
+
+
+@pytest.mark.parametrize("status", list(RunStatus))
+def test_only_a_done_run_has_a_slate_and_only_a_failed_one_failed(world, status):
+    _set_run_status(world, status)
+    manager = world["people"]["program_manager"]
+    run = world["run"]
+    assert (perms.has_slate(manager, run), perms.has_failed(manager, run)) == (
+        status == RunStatus.DONE,
+        status == RunStatus.FAILED,
+    )
+
+
+# Loading through applications.access costs one query: the rules ask nothing more ----------
+
+
+@pytest.mark.parametrize(
+    ("role", "permission"),
+    [
+        ("company_owner", "applications.submit_application"),
+        ("program_manager", "applications.extend_application"),
+        ("intake_manager", "applications.screen_application"),
+        ("program_reviewer", "applications.read_application"),
+    ],
+)
+def test_an_application_and_the_persons_permissions_load_in_one_query(
+    world, django_assert_num_queries, role, permission
+):
+    user = world["people"][role]
+    set_status(world["application"], S.DRAFT if role == "company_owner" else S.IN_REVIEW)
+    with django_assert_num_queries(1):
+        application = access.application_for(user, world["application"].pk, act=permission)
+    assert application.pk == world["application"].pk
+
+
+def test_an_offer_a_run_and_a_review_load_with_their_permissions_in_one_query(
+    world, django_assert_num_queries
+):
+    people = world["people"]
+    with django_assert_num_queries(1):
+        offer = access.offer_for(people["company_owner"], world["offer"].pk)
+    with django_assert_num_queries(0):
+        assert people["company_owner"].has_perm("applications.answer_offer", offer) is True
+    with django_assert_num_queries(1):
+        assert access.run_for(people["intake_manager"], world["run"].pk) == world["run"]
+    with django_assert_num_queries(1):
+        assert access.review_for(people["program_reviewer"], world["review"].pk) == world["review"]
+
+
+def test_what_a_person_is_not_allowed_is_a_404_and_what_they_see_but_may_not_do_a_403(world):
+    people = world["people"]
+    pk = world["application"].pk
+    with pytest.raises(Http404):
+        access.application_for(people["other_program_manager"], pk)
+    with pytest.raises(Http404):
+        access.application_for(people["company_owner"], pk + 1000)
+    with pytest.raises(PermissionDenied):
+        access.application_for(people["company_staff"], pk, act="applications.withdraw_application")
+    with pytest.raises(Http404):
+        access.offer_for(people["removed_member"], world["offer"].pk)
