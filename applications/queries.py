@@ -47,7 +47,7 @@ from applications.models import (
     Review,
     SelectionRun,
 )
-from applications.rules import decisions_held, is_decision_released
+from applications.rules import applicant_next_step, decisions_held, is_decision_released
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from programs.enums import SectorCode, StaffRole
@@ -610,6 +610,7 @@ def for_the_applicant(application, events=None):
             ApplicationStatus.SHORTLISTED,
         )
     application.applicant_status = status
+    application.next_step = applicant_next_step(status)
     application.shown_status = ApplicationStatus(status).label
     application.timeline = [
         (

@@ -156,6 +156,34 @@ def may_leave_shortlist(status):
     return status == S.SHORTLISTED and S.IN_REVIEW in TRANSITIONS[status]
 
 
+def may_be_submitted(status):
+    return S.SUBMITTED in TRANSITIONS[status]
+
+
+def awaits_screening(status):
+    """Not screened yet: the table lets it go either way, to review or ineligible."""
+    return {S.IN_REVIEW, S.INELIGIBLE} <= TRANSITIONS[status]
+
+
+def awaits_answer(status):
+    """Offered: the table lets the applicant accept."""
+    return S.ACCEPTED in TRANSITIONS[status]
+
+
+def applicant_next_step(status):
+    """What the applicant's dashboard tells them comes next, for the status they see:
+    "submit", "screening", "review", "answer", "place", or "" (nothing to say)."""
+    if may_be_submitted(status):
+        return "submit"
+    if awaits_screening(status):
+        return "screening"
+    if may_be_shortlisted(status):
+        return "review"
+    if awaits_answer(status):
+        return "answer"
+    return "place" if status == S.ACCEPTED else ""
+
+
 def is_reviewable(status):
     """Reviewers work on it: they score it, and managers assign them."""
     return status in REVIEWABLE

@@ -574,6 +574,8 @@ def _tell_decision(application, *, offer=None, held=False, to=None):
         "company": application.company,
         "intake": intake,
         "status": application.status,
+        # The wording follows the status, named by its enum: no status spelled out by hand.
+        "statuses": ApplicationStatus,
         "offer": offer,
         "link": link_to("dashboard"),
         "currency": settings.PORTAL_CURRENCY,

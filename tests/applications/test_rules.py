@@ -434,3 +434,21 @@ def test_what_a_person_is_not_allowed_is_a_404_and_what_they_see_but_may_not_do_
         access.application_for(people["company_staff"], pk, act="applications.withdraw_application")
     with pytest.raises(Http404):
         access.offer_for(people["removed_member"], world["offer"].pk)
+
+
+def test_the_applicants_next_step_follows_the_table():
+    steps = {status: perms.applicant_next_step(status) for status in S}
+    assert steps == {
+        S.DRAFT: "submit",
+        S.SUBMITTED: "screening",
+        S.SCREENING: "screening",
+        S.INELIGIBLE: "",
+        S.IN_REVIEW: "review",
+        S.SHORTLISTED: "",
+        S.OFFERED: "answer",
+        S.ACCEPTED: "place",
+        S.DECLINED: "",
+        S.WAITLISTED: "",
+        S.NOT_SELECTED: "",
+        S.WITHDRAWN: "",
+    }

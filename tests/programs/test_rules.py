@@ -192,3 +192,56 @@ def test_an_intake_scoped_manager_does_not_change_a_host_their_intake_uses(world
     factories.DeskOfferFactory(intake=world["intake"], host=world["host"])
 
     assert not lead.has_perm("programs.change_hostincubator", world["host"])
+
+
+# As the pages load them (programs.access): the person's roles come with the object, and the
+# rules read them there; the answers are the same as on the object alone.
+def _loaders():
+    from programs.models import HostIncubator, Intake, Program
+    from programs.rules import with_person_partnership, with_person_program_roles, with_person_roles
+
+    return {
+        "program": lambda user: with_person_program_roles(Program.objects.all(), user),
+        "intake": lambda user: with_person_roles(Intake.objects.all(), user),
+        "host": lambda user: with_person_partnership(HostIncubator.objects.all(), user),
+    }
+
+
+STAFF_OF_INTAKE = {"program_manager", "intake_manager", "program_reviewer", "intake_reviewer"}
+LOADED_EXPECTED = [row for row in EXPECTED if row[1] is not None] + [
+    ("programs.work_on_intake", "intake", STAFF_OF_INTAKE | {"superuser"}),
+]
+
+
+@pytest.mark.parametrize(("permission", "target", "allowed"), LOADED_EXPECTED)
+def test_permissions_read_from_the_loaded_roles_follow_each_role(
+    world, permission, target, allowed
+):
+    load = _loaders()[target]
+    pk = world[target].pk
+    people = world["people"]
+    granted = {
+        role: people[role].has_perm(permission, load(people[role]).get(pk=pk)) for role in ROLES
+    }
+    assert granted == only(allowed)
+
+
+def test_roles_loaded_for_one_person_are_not_read_for_another(world):
+    people = world["people"]
+    loaded = _loaders()["intake"](people["program_manager"]).get(pk=world["intake"].pk)
+    assert people["program_manager"].has_perm("programs.change_intake", loaded) is True
+    assert people["other_program_manager"].has_perm("programs.change_intake", loaded) is False
+    assert people["program_reviewer"].has_perm("programs.change_intake", loaded) is False
+
+
+@pytest.mark.parametrize("status", ["held", "pending", "sent", "failed"])
+def test_only_a_failed_email_can_be_sent_again(world, status):
+    from portal.enums import EmailStatus
+    from portal.models import OutgoingEmail
+
+    email = failed_email(world["intake"].pk)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=EmailStatus(status))
+    email.refresh_from_db()
+    granted = permitted(world["people"], "programs.retry_email", email)
+    allowed = {"program_manager", "intake_manager", "superuser"} if status == "failed" else set()
+    assert granted == only(allowed)

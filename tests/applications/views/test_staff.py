@@ -262,3 +262,49 @@ def test_objectives_read_as_their_labels_on_the_managers_page(client, manager, i
     ).content.decode()
     assert "First customers, Market validation" in html
     assert "first-customers" not in html
+
+
+@pytest.mark.parametrize(
+    ("status", "choices", "shortlist_button"),
+    [
+        ("submitted", ["eligible", "ineligible"], None),
+        ("ineligible", ["eligible"], None),
+        ("in-review", ["ineligible"], "Shortlist"),
+        ("shortlisted", None, "Take off the shortlist"),
+        ("waitlisted", None, None),
+    ],
+)
+def test_the_application_page_offers_only_the_moves_its_status_allows(
+    client, manager, intake, status, choices, shortlist_button
+):
+    application = factories.ApplicationFactory(
+        intake=intake, status=status, submitted_at=timezone.now()
+    )
+    response = client.get(reverse("applications:manage_application", args=[application.pk]))
+    context = response.context
+    offered = (
+        [key for key, _label in context["override_form"].fields["decision"].choices]
+        if context["can_override"]
+        else None
+    )
+    button = (
+        "Take off the shortlist"
+        if context["on_shortlist"]
+        else "Shortlist"
+        if context["can_shortlist"]
+        else None
+    )
+    assert (offered, button) == (choices, shortlist_button)
+    if shortlist_button:
+        assert f">{shortlist_button}</button>" in response.content.decode()
+
+
+def test_a_decision_the_status_does_not_allow_is_refused_by_the_form(client, manager, intake):
+    application = factories.ApplicationFactory(
+        intake=intake, status="in-review", submitted_at=timezone.now()
+    )
+    url = reverse("applications:override_screening", args=[application.pk])
+    response = client.post(url, {"decision": "eligible", "reason": "Checked by hand."}, follow=True)
+    application.refresh_from_db()
+    assert application.status == "in-review"
+    assert [str(m) for m in response.context["messages"]] == ["Choose a decision and say why."]
