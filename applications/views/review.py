@@ -27,7 +27,7 @@ from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
 from programs.queries import managed_intake
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _scores():

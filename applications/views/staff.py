@@ -27,7 +27,7 @@ from programs.enums import SectorCode
 from programs.forms import wall_clock
 from programs.queries import managed_intake
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # Where a manager may decide the screening by hand, either way.
 OVERRIDABLE = [
     ApplicationStatus.SUBMITTED,
