@@ -45,6 +45,7 @@ def _rows(intake, values):
     opinions = labels(HostFit)
     _score = _scores()
     separator = pgettext("list separator", "; ")
+    fit = _("%(host)s: %(opinion)s")
     rows = []
     for value in values:
         pk, spread = value["pk"], value["spread"]
@@ -65,7 +66,7 @@ def _rows(intake, values):
                 "spread": _score(spread),
                 "disagree": spread is not None and spread >= intake.disagreement_points,
                 "fits": separator.join(
-                    _("%(host)s: %(opinion)s") % {"host": host, "opinion": opinions[opinion]}
+                    fit % {"host": host, "opinion": opinions[opinion]}
                     for host, opinion in host_fits
                 ),
                 "not_a_fit": any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits),
