@@ -12,6 +12,7 @@ class ApplicationsConfig(AppConfig):
         from programs import deadlines
         from programs import queries as programs_queries
         from programs import services as programs_services
+        from programs.enums import StaffRole
 
         # A reviewer removed from a program loses the reviews they had not given yet.
         programs_services.when_staff_removed(services.withdraw_reviews_of_former_reviewer)
@@ -28,31 +29,21 @@ class ApplicationsConfig(AppConfig):
             )
         )
 
+        # A company member, by role name (portal.dashboard.register_roles).
+        dashboard.register_roles(queries.member_role)
+
         def applicant(user):
+            # Only a member or a person with no other role gets here (is_applicant).
             companies = queries.companies_of(user)
             if companies:
                 return {"companies": companies, "applications": queries.applicant_dashboard(user)}
-            # A person with no other role is an applicant-to-be: invite them to start. The
-            # director (a superuser) administers, and is not asked to register a company.
-            if user.is_superuser or user.program_roles.exists() or user.partner_hosts.exists():
-                return None
             return {"companies": []}
 
-        def present(user_id):
-            # The same rule as applicant(): a member of a company, or someone with no role.
-            from django.db.models import Exists, Q
-
-            from applications.models import CompanyMember
-            from programs.models import HostIncubator, ProgramStaff
-
-            def exists(queryset):
-                return Exists(queryset.filter(user=user_id))
-
-            return Q(exists(CompanyMember.objects.all())) | ~(
-                Q(exists(ProgramStaff.objects.all()))
-                | Q(exists(HostIncubator.partner_staff.through.objects.all()))
-                | Q(is_superuser=True)
-            )
+        def is_applicant(roles):
+            # A member of a company, or someone with no role at all: an applicant-to-be,
+            # invited to start. The director (a superuser) administers, and is not asked to
+            # register a company.
+            return queries.MEMBER in roles or not roles
 
         def work_waiting(user):
             return {
@@ -77,26 +68,23 @@ class ApplicationsConfig(AppConfig):
                 title=_("Your companies"),
                 template="applications/dashboard/applicant.html",
                 load=applicant,
-                present=present,
+                present=is_applicant,
                 order=40,
             )
         )
 
         def review_work(user):
-            counts = queries.review_counts(user)
-            return counts if counts["total"] else None
+            # Every reviewer (is_reviewer) sees their counts, none given or to give included.
+            return queries.review_counts(user)
 
-        def has_reviews(user_id):
-            from django.db.models import Exists
-
-            from applications.models import Review
-
-            return Exists(Review.objects.filter(queries.by_current_reviewers(), reviewer=user_id))
+        def is_reviewer(roles):
+            return StaffRole.REVIEWER in roles
 
         def host_fit(user):
-            if not user.partner_hosts.exists():
-                return None
             return {"waiting": queries.host_fit_waiting(user)}
+
+        def is_partner(roles):
+            return programs_queries.PARTNER in roles
 
         dashboard.register(
             dashboard.Section(
@@ -104,7 +92,7 @@ class ApplicationsConfig(AppConfig):
                 title=_("Applications to review"),
                 template="applications/dashboard/reviews.html",
                 load=review_work,
-                present=has_reviews,
+                present=is_reviewer,
                 order=25,
             )
         )
@@ -114,7 +102,7 @@ class ApplicationsConfig(AppConfig):
                 title=_("Host fit"),
                 template="applications/dashboard/host_fit.html",
                 load=host_fit,
-                present=programs_queries.is_partner,
+                present=is_partner,
                 order=35,
             )
         )

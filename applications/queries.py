@@ -54,6 +54,14 @@ from programs.enums import SectorCode, StaffRole
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Intake, ProgramStaff, Sector
 from programs.queries import intakes_managed_by
 
+# The role name of a company member, for the dashboard (portal.dashboard.register_roles).
+MEMBER = "member"
+
+
+def member_role(user_id):
+    """MEMBER when the person of that id is a member of any company."""
+    return CompanyMember.objects.filter(user=user_id).order_by().values_list(Value(MEMBER))
+
 
 def companies_of(user):
     """Companies a person belongs to, each annotated with the person's role (``my_role``)."""

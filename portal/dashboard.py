@@ -4,14 +4,20 @@ The portal app cannot import the apps that come after it (imports flow one way),
 so each app registers its sections from ``AppConfig.ready()``. A section says
 whether a person has that kind of work and what to show; the navigation shows
 the same sections, so both always agree about what a person can do.
+
+Whether a section is a person's is decided from their roles: each app also registers
+the roles it knows (a company member, a program manager or reviewer, a host's partner
+staff), as a query of role names for a person's id, and the navigation reads all of them
+in one query (a UNION of small index lookups) on every signed-in page. Roles are read
+per request, never kept: a role removed takes effect on the next page.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, ExpressionWrapper
+# The active superuser: a role read from the user row itself, not from the database.
+DIRECTOR = "director"
 
 
 @dataclass(frozen=True)
@@ -20,20 +26,27 @@ class Section:
     title: Any  # a lazy translation
     template: str
     load: Callable  # (user) -> dict of template context, or None when not this person's work
-    # (user_id) -> a boolean expression over the User row of that id: does this person have
-    # such work? Navigation asks it of every section in one query on every page. Filters
-    # name the id itself, not OuterRef("pk"): PostgreSQL then plans each EXISTS for that
-    # person (a manager with no reviews is an index probe, not a scan of every review).
+    # (roles) -> bool: is this kind of work the person's, from the set of their role names
+    # (see register_roles; DIRECTOR for an active superuser).
     present: Callable
     order: int = 100
 
 
 _sections: dict[str, Section] = {}
+_roles: list[Callable] = []
 
 
 def register(section):
     _sections[section.key] = section
     return section
+
+
+def register_roles(roles):
+    """``roles(user_id)`` is a queryset of one column (``values_list``) of the role names the
+    person of that id has: filters name the id itself, so PostgreSQL plans each part for
+    that person (an index probe on the user column)."""
+    _roles.append(roles)
+    return roles
 
 
 def registered_sections():
@@ -58,12 +71,23 @@ class LoadedSection:
         return self.section.template
 
 
+def roles_of(user):
+    """The person's role names, in one query whatever the number of roles or apps."""
+    roles = set()
+    if user.is_superuser and user.is_active:
+        roles.add(DIRECTOR)
+    if _roles:
+        first, *others = [query(user.pk) for query in _roles]
+        roles.update(name for (name,) in first.union(*others))
+    return frozenset(roles)
+
+
 def sections_for(request):
     """The sections that hold work for this person, loaded once per request.
 
-    Only the sections the navigation's presence query finds are loaded: one query tells
-    which kinds of work a person has, so a section that is not theirs costs nothing, and
-    the dashboard and the navigation always agree."""
+    Only the sections the navigation finds from the person's roles are loaded, so a
+    section that is not theirs costs nothing, and the dashboard and the navigation
+    always agree."""
     cached = getattr(request, "_portal_sections", None)
     if cached is not None:
         return cached
@@ -84,24 +108,7 @@ def nav_sections_for(request):
     user = request.user
     sections = []
     if user.is_authenticated:
-        candidates = registered_sections()
-        # Sections that ask the same question (managers have the work queue and their
-        # programs) share one expression: building each costs more than running it.
-        names = {}
-        for section in candidates:
-            names.setdefault(section.present, f"has_{len(names)}")
-        presence = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .values(
-                **{
-                    name: ExpressionWrapper(present(user.pk), output_field=BooleanField())
-                    for present, name in names.items()
-                }
-            )
-            .first()
-            or {}
-        )
-        sections = [section for section in candidates if presence.get(names[section.present])]
+        roles = roles_of(user)
+        sections = [section for section in registered_sections() if section.present(roles)]
     request._portal_nav = sections
     return sections

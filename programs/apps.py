@@ -7,12 +7,9 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        from django.db.models import Exists
-
         from portal import dashboard
         from programs import queries
         from programs.enums import StaffRole
-        from programs.models import ProgramStaff
 
         def listing(name, query):
             def load(user):
@@ -21,16 +18,16 @@ class ProgramsConfig(AppConfig):
 
             return load
 
-        def has_role(role):
-            return lambda user_id: Exists(ProgramStaff.objects.filter(user=user_id, role=role))
+        dashboard.register_roles(queries.staff_roles)
+        dashboard.register_roles(queries.partner_role)
 
         sections = [
             ("manager", _("Programs you manage"), "programs", queries.programs_managed_by,
              queries.manages_or_directs),
             ("reviewer", _("Your reviews"), "programs", queries.programs_reviewed_by,
-             has_role(StaffRole.REVIEWER)),
+             lambda roles: StaffRole.REVIEWER in roles),
             ("partner", _("Your host incubators"), "hosts", queries.hosts_acting_for,
-             queries.is_partner),
+             lambda roles: queries.PARTNER in roles),
         ]  # fmt: skip
         for order, (key, title, name, query, present) in enumerate(sections, start=1):
             dashboard.register(

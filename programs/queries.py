@@ -1,7 +1,8 @@
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum, Value
 from django.utils import timezone
 from django_countries import countries
 
+from portal.dashboard import DIRECTOR
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from programs import rules
@@ -45,16 +46,27 @@ def programs_reviewed_by(user):
     return programs_with_role(user, StaffRole.REVIEWER)
 
 
-def manages_or_directs(user_id):
-    """Whether the person of that id manages a program or an intake, or is the director (an
-    active superuser): who sees the manager's sections of the dashboard."""
-    managers = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
-    return Q(is_superuser=True, is_active=True) | Q(Exists(managers))
+# The role names the dashboard decides its sections from (portal.dashboard.register_roles),
+# besides the StaffRole values.
+PARTNER = "partner"
 
 
-def is_partner(user_id):
-    """Whether the person of that id is partner staff of any host."""
-    return Exists(HostIncubator.partner_staff.through.objects.filter(user=user_id))
+def staff_roles(user_id):
+    """The role names (StaffRole values) of the person of that id in any program or intake."""
+    return ProgramStaff.objects.filter(user=user_id).order_by().values_list("role")
+
+
+def partner_role(user_id):
+    """PARTNER when the person of that id is partner staff of any host."""
+    through = HostIncubator.partner_staff.through
+    return through.objects.filter(user=user_id).order_by().values_list(Value(PARTNER))
+
+
+def manages_or_directs(roles):
+    """Whether a person with these roles (portal.dashboard.roles_of) manages a program or an
+    intake, or is the director (an active superuser): who sees the manager's sections of the
+    dashboard."""
+    return StaffRole.MANAGER in roles or DIRECTOR in roles
 
 
 def hosts_acting_for(user):

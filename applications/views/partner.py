@@ -36,6 +36,7 @@ def _rows(page):
     """Each waiting (application, host) pair of the page (dicts of HOST_FIT_COLUMNS) as
     strings, formatted once per page: the template's loop only prints them."""
     sectors = labels(SectorCode)
+    choice = _("%(host)s, choice %(rank)s")
     rows = []
     for value in page.object_list:
         start, end = value["application__proposed_start"], value["application__proposed_end"]
@@ -48,8 +49,7 @@ def _rows(page):
                 "country": value["application__company__country"],
                 "sector": sectors.get(value["application__company__sector__code"], "—"),
                 "intake": value["application__intake__title"],
-                "choice": _("%(host)s, choice %(rank)s")
-                % {"host": value["host__name"], "rank": value["rank"]},
+                "choice": choice % {"host": value["host__name"], "rank": value["rank"]},
                 "dates": (f"{date_format(start)} – {date_format(end)}" if start and end else "—"),
                 "offering": value["application__company__offering"],
                 "why": value["application__why_this_market"],

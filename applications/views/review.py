@@ -28,7 +28,7 @@ from programs.access import managed_intake
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _scores():
@@ -46,6 +46,7 @@ def _rows(intake, values):
     opinions = labels(HostFit)
     _score = _scores()
     separator = pgettext("list separator", "; ")
+    fit = _("%(host)s: %(opinion)s")
     rows = []
     for value in values:
         pk, spread = value["pk"], value["spread"]
@@ -66,7 +67,7 @@ def _rows(intake, values):
                 "spread": _score(spread),
                 "disagree": spread is not None and spread >= intake.disagreement_points,
                 "fits": separator.join(
-                    _("%(host)s: %(opinion)s") % {"host": host, "opinion": opinions[opinion]}
+                    fit % {"host": host, "opinion": opinions[opinion]}
                     for host, opinion in host_fits
                 ),
                 "not_a_fit": any(opinion == HostFit.NOT_A_FIT for _host, opinion in host_fits),

@@ -18,7 +18,7 @@ from portal.dates import moment_writer
 from portal.feedback import refused
 from portal.rows import labels, number_format
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 @login_required

@@ -28,7 +28,7 @@ from programs.access import managed_intake
 from programs.enums import SectorCode
 from programs.forms import wall_clock
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 @login_required

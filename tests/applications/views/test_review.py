@@ -57,6 +57,26 @@ def test_review_pages_run_the_same_queries_whatever_their_length(client, applica
     }
 
 
+@pytest.mark.parametrize("applications", [3, 300])
+def test_the_review_lists_show_25_rows_a_page(client, applications):
+    world = bench.fill(applications)
+    client.force_login(world["manager"])
+    dashboard = reverse("applications:review_dashboard", args=[world["intake"].pk])
+    first, last = client.get(dashboard), client.get(f"{dashboard}?page=9")
+    client.force_login(world["reviewer"])
+    reviews = client.get(reverse("applications:reviews"))
+    assert (len(first.context["rows"]), first.context["page"].paginator.num_pages) == {
+        3: (3, 1),
+        300: (25, 9),
+    }[applications]
+    # 210 submitted: eight full pages, then ten (a page past the end shows the last one).
+    assert len(last.context["rows"]) == {3: 3, 300: 10}[applications]
+    assert (len(reviews.context["rows"]), reviews.context["page"].paginator.count) == {
+        3: (1, 1),
+        300: (25, 52),
+    }[applications]
+
+
 def test_the_dashboard_exports_its_filtered_rows_as_csv(client):
     world = bench.fill(20)
     client.force_login(world["manager"])

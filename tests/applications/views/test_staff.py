@@ -61,6 +61,14 @@ def test_the_list_runs_the_same_queries_for_3_and_300_applications(client, manag
     assert client.get(url).context["page"].paginator.count == 300
 
 
+def test_the_list_shows_25_applications_a_page(client, manager, intake):
+    url = reverse("applications:intake_applications", args=[intake.pk])
+    add_applications(intake, 26)
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert (len(first.context["rows"]), len(second.context["rows"])) == (25, 1)
+    assert second.context["page"].paginator.num_pages == 2
+
+
 def test_the_list_shows_each_budget_total_in_the_programs_currency(client, manager, intake):
     add_applications(intake, 2)
     budgeted, empty = intake.applications.order_by("company__name")

@@ -39,10 +39,12 @@ def test_each_role_sees_its_own_work(client):
 
     response = client.get(reverse("dashboard"))
 
+    # A reviewer with nothing assigned yet still has the review section, saying so.
     assert sections(response) == [
-        "work-queue", "manager", "reviewer", "partner", "host-fit", "applicant",
+        "work-queue", "manager", "reviewer", "review-work", "partner", "host-fit", "applicant",
     ]  # fmt: skip
     html = response.content.decode()
+    assert "No application is assigned to you yet." in html
     assert program.name in html
     assert host.name in html
     assert company.name in html
@@ -122,6 +124,22 @@ def test_navigation_and_dashboard_agree_for_every_role(rf):
         assert [s.key for s in nav_sections_for(nav_request)] == [
             s.key for s in sections_for(dashboard_request)
         ], role
+
+
+@pytest.mark.django_db
+def test_a_role_removed_leaves_the_navigation_on_the_next_page(client):
+    from programs.models import ProgramStaff
+
+    staff = factories.ProgramStaffFactory(role=StaffRole.REVIEWER)
+    client.force_login(staff.user)
+    assert "Applications to review" in client.get(reverse("home")).content.decode()
+
+    ProgramStaff.objects.filter(pk=staff.pk).delete()
+
+    html = client.get(reverse("home")).content.decode()
+    assert "Applications to review" not in html
+    assert "Your reviews" not in html
+    assert "Your companies" in html  # no role left: an applicant-to-be
 
 
 def make_work(intake, n):
