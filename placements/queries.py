@@ -44,10 +44,13 @@ def waiting_offers():
     return Offer.objects.filter(status=OfferStatus.ACCEPTED, placement__isnull=True)
 
 
-def offers_to_confirm_for(user):
-    """Accepted offers waiting for the host that this person may give a desk and dates: at
-    the hosts they are partner staff of, or in the intakes they manage (a 404 otherwise)."""
-    offers = waiting_offers().select_related("intake", "host", "application__company")
+def confirmable_offers(user):
+    """Accepted offers this person may give a desk and dates: at the hosts they are partner
+    staff of now, or in the intakes they manage (a 404 otherwise). Those already confirmed
+    stay in, so a second click is told who confirmed them rather than shown a 404."""
+    offers = Offer.objects.filter(status=OfferStatus.ACCEPTED).select_related(
+        "intake", "host", "application__company"
+    )
     if user.is_superuser:
         return offers
     return offers.filter(Q(_partner_of(user)) | Q(intake__in=intakes_managed_by(user)))

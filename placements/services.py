@@ -149,7 +149,7 @@ def confirm_placement(offer, *, by, desk, starts_on, ends_on):
             )
             % {
                 "company": offer.application.company.name,
-                "person": existing.confirmed_by.full_name or existing.confirmed_by.email,
+                "person": str(existing.confirmed_by),
                 "start": date_format(existing.starts_on),
                 "end": date_format(existing.ends_on),
             }
