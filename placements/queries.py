@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from applications.enums import OfferStatus
@@ -140,6 +140,14 @@ MANAGER_COLUMNS = [
 ]
 
 
+# Waiting for the host first (no placement, no start), then by start, on every database.
+MANAGER_ORDER = [
+    F("placement__starts_on").asc(nulls_first=True),
+    "application__company__name",
+    "pk",
+]
+
+
 def concern_logged():
     return Exists(LogEntry.objects.filter(placement=OuterRef("placement"), kind=EntryKind.CONCERN))
 
@@ -152,7 +160,7 @@ def program_placements(user, program):
             intake__in=intakes_managed_by(user),
         )
         .annotate(concern=concern_logged())
-        .order_by("placement__starts_on", "application__company__name", "pk")
+        .order_by(*MANAGER_ORDER)
     )
 
 
@@ -168,7 +176,7 @@ def ending_this_week(today=None):
 def for_export(offers):
     return offers.select_related(
         "application__company", "host__market", "intake", "placement"
-    ).order_by("placement__starts_on", "application__company__name", "pk")
+    ).order_by(*MANAGER_ORDER)
 
 
 def entries_for(placement, user):
