@@ -285,3 +285,20 @@ def test_the_manager_list_runs_the_same_queries_for_3_and_300(client, partner, m
     lots = count_queries(client, url)
     assert (few, lots) == ((few[0], 3), (few[0], 50))
     assert few[0] == 9
+
+
+def test_another_firms_member_gets_a_404(client, partner, offer):
+    placement = placed(offer, partner)
+    stranger = factories.CompanyMemberFactory().user
+    client.force_login(stranger)
+    for url in [
+        reverse("placements:detail", args=[placement.pk]),
+        reverse("placements:history", args=[placement.pk]),
+        reverse("placements:confirm", args=[offer.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        reverse("placements:add_entry", args=[placement.pk]), {"kind": "check-in", "on": day(0)}
+    )
+    assert response.status_code == 404
+    assert placement.entries.count() == 0
