@@ -302,3 +302,36 @@ def test_another_firms_member_gets_a_404(client, partner, offer):
     )
     assert response.status_code == 404
     assert placement.entries.count() == 0
+
+
+PAYLOAD = '<script>alert("typed")</script>'
+ESCAPED = "&lt;script&gt;alert(&quot;typed&quot;)&lt;/script&gt;"
+
+
+def test_typed_text_is_printed_escaped(client, partner, manager, offer, company, host, intake):
+    placement = placed(offer, partner, desk="D1")
+    services.add_log_entry(
+        placement, by=partner, kind=EntryKind.INTRODUCTION, on=day(0), note=PAYLOAD,
+        organisation="Org", introduction_kind="customer", hoped_outcome=PAYLOAD,
+    )  # fmt: skip
+    services.add_log_entry(
+        placement, by=partner, kind=EntryKind.MENTOR, on=day(0), mentor="M", expertise=PAYLOAD
+    )
+    Company.objects.update(name=PAYLOAD)
+    Placement.objects.update(desk=PAYLOAD)
+    type(host).objects.update(name=PAYLOAD, address=PAYLOAD)
+    type(intake).objects.update(title=PAYLOAD)
+    accepted_offer(intake, host, factories.CompanyFactory(name=PAYLOAD))
+    pages = [
+        (partner, reverse("placements:detail", args=[placement.pk])),
+        (partner, reverse("placements:partner_workspace") + "?tab=confirm"),
+        (partner, reverse("placements:partner_workspace") + "?tab=arriving"),
+        (manager, reverse("placements:program_list", args=[intake.program.pk])),
+        (manager, reverse("placements:history", args=[placement.pk])),
+        (partner, reverse("dashboard")),
+    ]
+    for person, url in pages:
+        client.force_login(person)
+        body = client.get(url).content.decode()
+        assert PAYLOAD not in body, url
+        assert ESCAPED in body, url
