@@ -9,7 +9,8 @@ from applications.enums import OfferStatus
 from applications.models import CompanyMember, Offer
 from placements.enums import GONE_STATUSES, EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement, PlacementEvent
-from programs.models import HostIncubator
+from programs.enums import StaffRole
+from programs.models import HostIncubator, ProgramStaff
 from programs.queries import intakes_managed_by
 
 P = PlacementStatus
@@ -227,3 +228,31 @@ def manager_counts(user):
         )
         .order_by("intake__program__name")
     )
+
+
+# Dashboard presence: whether the person of that id has placement work, as one expression
+# over the User row (portal.dashboard asks every section's in one query). Each says exactly
+# when the section's loader has something to show, so navigation and dashboard agree.
+def _accepted():
+    return Offer.objects.filter(status=OfferStatus.ACCEPTED)
+
+
+def manages_accepted_offers(user_id):
+    staff = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
+    managed = _accepted().filter(
+        Q(intake__program__in=staff.filter(intake__isnull=True).values("program"))
+        | Q(intake__in=staff.filter(intake__isnull=False).values("intake"))
+    )
+    return Q(Exists(managed)) | (Q(is_superuser=True, is_active=True) & Q(Exists(_accepted())))
+
+
+def hosts_accepted_offers(user_id):
+    partner = HostIncubator.partner_staff.through.objects.filter(
+        hostincubator=OuterRef("host"), user=user_id
+    )
+    return Exists(_accepted().filter(Exists(partner)))
+
+
+def firm_has_accepted_offer(user_id):
+    # Every placement has its accepted offer: one EXISTS covers both.
+    return Exists(_accepted().filter(application__company__members__user=user_id))

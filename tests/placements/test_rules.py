@@ -57,3 +57,23 @@ def test_who_confirms_an_accepted_offer(world):
     assert permitted(world["people"], "placements.confirm_offer", world["offer"]) == only(
         MANAGERS | {"host_partner"}
     )
+
+
+def test_navigation_and_dashboard_agree_on_placements_for_every_role(world, rf):
+    from portal.dashboard import nav_sections_for, sections_for
+    from tests.rules_matrix import ROLES
+
+    seen = {}
+    for role in ROLES:
+        if role == "anonymous":
+            continue
+        nav_request, dashboard_request = rf.get("/"), rf.get("/")
+        nav_request.user = dashboard_request.user = world["people"][role]
+        nav = [s.key for s in nav_sections_for(nav_request) if s.key.startswith("placements")]
+        loaded = [s.key for s in sections_for(dashboard_request) if s.key.startswith("placements")]
+        assert nav == loaded, role
+        seen[role] = loaded
+    assert {role for role, keys in seen.items() if keys} == {
+        "company_owner", "company_staff", "program_manager", "intake_manager", "host_partner",
+        "superuser",
+    }  # fmt: skip
