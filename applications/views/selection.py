@@ -289,7 +289,13 @@ def answer(request, pk, choice):
     try:
         if choice == "accept":
             services.accept_offer(offer, by=request.user)
-            messages.success(request, _("You accepted the place. The program will be in touch."))
+            messages.success(
+                request,
+                _(
+                    "You accepted the place. The host will now confirm your desk and dates; "
+                    "your placement will then show on your dashboard."
+                ),
+            )
         else:
             form.is_valid()
             services.decline_offer(

@@ -264,7 +264,8 @@ def test_a_manager_selects_and_a_declined_seat_goes_to_the_waitlist(page, monkey
     expect(main).to_contain_text(as_server_shows(deadline, intake.zone))
     page.get_by_role("button", name="Accept the place").click()
     expect(page.get_by_role("status")).to_have_text(
-        "You accepted the place. The program will be in touch."
+        "You accepted the place. The host will now confirm your desk and dates; "
+        "your placement will then show on your dashboard."
     )
     expect(main.locator(".badge")).to_have_text("Accepted")
     expect(page.get_by_role("button", name="Accept the place")).to_have_count(0)

@@ -41,7 +41,8 @@ def test_each_role_sees_its_own_work(client):
 
     # A reviewer with nothing assigned yet still has the review section, saying so.
     assert sections(response) == [
-        "work-queue", "manager", "reviewer", "review-work", "partner", "host-fit", "applicant",
+        "work-queue", "placements-manager", "manager", "reviewer", "review-work", "partner",
+        "placements-partner", "host-fit", "placements-firm", "applicant",
     ]  # fmt: skip
     html = response.content.decode()
     assert "No application is assigned to you yet." in html
@@ -54,7 +55,11 @@ def test_each_role_sees_its_own_work(client):
 def test_staff_without_companies_is_not_asked_to_register_one(client):
     manager = factories.ProgramStaffFactory(role=StaffRole.MANAGER).user
     client.force_login(manager)
-    assert sections(client.get(reverse("dashboard"))) == ["work-queue", "manager"]
+    assert sections(client.get(reverse("dashboard"))) == [
+        "work-queue",
+        "placements-manager",
+        "manager",
+    ]
 
 
 @pytest.mark.django_db
@@ -202,7 +207,7 @@ def test_a_manager_sees_the_work_waiting_in_their_intakes_only(client):
 
     response = client.get(reverse("dashboard"))
 
-    assert sections(response) == ["work-queue", "manager"]
+    assert sections(response) == ["work-queue", "placements-manager", "manager"]
     queue = queue_of(response)
     assert queue["failed_emails"] == 2
     assert queue["intakes"] == [
@@ -238,7 +243,7 @@ def test_the_director_sees_every_intakes_work_and_is_not_asked_to_register_a_com
 
     response = client.get(reverse("dashboard"))
 
-    assert sections(response) == ["work-queue", "manager"]
+    assert sections(response) == ["work-queue", "placements-manager", "manager"]
     queue = queue_of(response)
     assert {row["pk"]: row["to_screen"] for row in queue["intakes"]} == {
         first.pk: 1,

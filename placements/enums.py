@@ -1,0 +1,90 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class PlacementStatus(models.TextChoices):
+    SCHEDULED = "scheduled", pgettext_lazy("placement", "Scheduled")
+    IN_RESIDENCE = "in-residence", _("In residence")
+    COMPLETED = "completed", pgettext_lazy("placement", "Completed")
+    CUT_SHORT = "cut-short", _("Cut short")
+    CANCELLED = "cancelled", pgettext_lazy("placement", "Cancelled")
+
+
+P = PlacementStatus
+# status -> the statuses it may move to. services.change_placement_status reads it, and so
+# do the pages: a button, a view and a service cannot disagree. A placement is created
+# scheduled (the host confirmed desk and dates, or the manager scheduled them).
+PLACEMENT_TRANSITIONS = {
+    P.SCHEDULED: {P.IN_RESIDENCE, P.CANCELLED},
+    P.IN_RESIDENCE: {P.COMPLETED, P.CUT_SHORT},
+    P.COMPLETED: set(),
+    P.CUT_SHORT: set(),
+    P.CANCELLED: set(),
+}
+# Moving to these needs a reason.
+NEEDS_REASON = {P.CUT_SHORT, P.CANCELLED}
+# Placements that hold desk days (a cancelled one holds none; a finished one up to its
+# departure, see Placement.desk_until).
+HOLDING_DESKS = [P.SCHEDULED, P.IN_RESIDENCE, P.COMPLETED, P.CUT_SHORT]
+# Placements the host partner still logs on.
+OPEN_STATUSES = [P.SCHEDULED, P.IN_RESIDENCE]
+GONE_STATUSES = [P.COMPLETED, P.CUT_SHORT, P.CANCELLED]
+
+
+class CancelReason(models.TextChoices):
+    """Why a stay never began."""
+
+    NO_SHOW = "no-show", _("No-show")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    VISA_REFUSED = "visa-refused", _("Visa refused")
+
+
+class EntryKind(models.TextChoices):
+    """What a host partner logs about a placement."""
+
+    ARRIVAL = "arrival", _("Arrival")
+    CHECK_IN = "check-in", _("Check-in")
+    INTRODUCTION = "introduction", _("Introduction")
+    SERVICE = "service", _("Service delivered")
+    MENTOR = "mentor", _("Mentor assigned")
+    CONCERN = "concern", _("Concern")
+    DEPARTURE = "departure", _("Departure")
+
+
+# Entries a partner adds with the log form; arrival and departure come with their status
+# change (services.log_arrival, services.log_departure).
+LOGGABLE_KINDS = [
+    EntryKind.CHECK_IN,
+    EntryKind.INTRODUCTION,
+    EntryKind.SERVICE,
+    EntryKind.MENTOR,
+    EntryKind.CONCERN,
+]
+
+
+class IntroductionKind(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    DISTRIBUTOR = "distributor", _("Distributor or channel partner")
+    INVESTOR = "investor", _("Investor")
+    GOVERNMENT = "government", _("Government or regulator")
+    SUPPLIER = "supplier", _("Supplier")
+    SERVICE_PROVIDER = "service-provider", _("Service provider")
+
+
+class ServiceType(models.TextChoices):
+    """The seed's export-readiness bundle around the stay."""
+
+    LEGAL = "legal", _("Legal and regulatory counsel")
+    EXPORT_FINANCING = "export-financing", _("Export financing")
+    MARKET_INTELLIGENCE = "market-intelligence", _("Market intelligence")
+    TRAINING = "training", _("Training")
+    IMMERSION = "immersion", _("Language and cultural immersion")
+
+
+class Attention(models.TextChoices):
+    """The manager's "needs attention" filter."""
+
+    WAITING = "waiting", _("Waiting for the host")
+    CONCERN = "concern", _("Concern logged")
+    ENDING = "ending", _("Ending this week")

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from placements.enums import LOGGABLE_KINDS, CancelReason, EntryKind
+from placements.models import LogEntry
+from portal.forms import DateInput
+
+
+class ConfirmForm(forms.Form):
+    """Desk and dates for an accepted offer. The window, the maximum stay and the desks per
+    day are the service's checks (placements.services.stay_problems), made under the lock."""
+
+    desk = forms.CharField(label=_("Desk"), max_length=60, required=False)
+    starts_on = forms.DateField(label=_("Start"), widget=DateInput())
+    ends_on = forms.DateField(label=_("End"), widget=DateInput())
+
+
+class LogEntryForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        label=_("What to log"),
+        choices=[(kind.value, kind.label) for kind in EntryKind if kind in LOGGABLE_KINDS],
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = [
+            "kind",
+            "on",
+            "note",
+            "staff_only",
+            "organisation",
+            "country",
+            "introduction_kind",
+            "hoped_outcome",
+            "service",
+            "provided_by",
+            "hours",
+            "mentor",
+            "expertise",
+            "languages",
+        ]
+        widgets = {
+            "on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "hoped_outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "staff_only": _("The firm does not see it; the program's staff and the host do."),
+        }
+
+
+class StayDateForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CutShortForm(forms.Form):
+    on = forms.DateField(label=_("Departure"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why"), choices=CancelReason.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,197 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from rules.contrib.models import RulesModel
+
+from placements import rules as perms
+from placements.enums import (
+    CancelReason,
+    EntryKind,
+    IntroductionKind,
+    PlacementStatus,
+    ServiceType,
+)
+from portal.validators import validate_single_line
+
+
+class Placement(RulesModel):
+    """The stay of one firm at one host: one per accepted offer, created when the host's
+    partner confirms a desk and dates (or the manager schedules them).
+
+    An accepted offer with no placement yet is "waiting for the host" (queries.waiting_offers);
+    no row stands for that. The status changes only through services.change_placement_status.
+    """
+
+    offer = models.OneToOneField(
+        "applications.Offer", on_delete=models.PROTECT, related_name="placement"
+    )
+    # Copied from the offer, so lists filter and rules check without joining through it.
+    company = models.ForeignKey(
+        "applications.Company",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("company"),
+    )
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.PROTECT, related_name="placements"
+    )
+    host = models.ForeignKey(
+        "programs.HostIncubator",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("host incubator"),
+    )
+    desk = models.CharField(_("desk"), max_length=60, blank=True, validators=[validate_single_line])
+    starts_on = models.DateField(_("planned start"))
+    ends_on = models.DateField(_("planned end"))
+    # The last day the placement holds a desk: the planned end, then the departure (a stay
+    # cut short frees its desk from the next day); empty once cancelled. Written only with
+    # the status or the dates, in the same transaction, so the capacity check reads a column.
+    desk_until = models.DateField(null=True, editable=False)
+    arrived_on = models.DateField(_("arrival"), null=True, blank=True)
+    departed_on = models.DateField(_("departure"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PlacementStatus.choices,
+        default=PlacementStatus.SCHEDULED,
+        editable=False,
+    )
+    cancel_reason = models.CharField(
+        _("why it was cancelled"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="placement_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(departed_on__isnull=True)
+                | Q(arrived_on__isnull=True)
+                | Q(departed_on__gte=F("arrived_on")),
+                name="placement_departs_after_arrival",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["host", "status", "starts_on"]),
+            models.Index(fields=["intake", "status"]),
+        ]
+        rules_permissions = {
+            "view": perms.can_see_placement,
+            "log": perms.can_log_on_placement,
+            "record": perms.can_record_stay,
+            "manage": perms.can_manage_placement,
+        }
+
+    def __str__(self):
+        return f"{self.company} at {self.host}"
+
+
+class PlacementEvent(models.Model):
+    """One change of a placement's status (or its creation, from no status): who, from, to,
+    when and why."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    from_status = models.CharField(max_length=20, choices=PlacementStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=PlacementStatus.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.placement}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class LogEntry(models.Model):
+    """Something the host partner logged about a placement, on a date, with a note.
+
+    One table for every kind; the fields of a kind (an introduction's organisation, a
+    service's hours, a mentor's languages) are empty on the others. ``staff_only`` entries
+    are for the program's staff and the host, never shown to the firm."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    staff_only = models.BooleanField(_("for program staff only"), default=False)
+    # Introduction.
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    country = CountryField(_("country"), blank=True)
+    introduction_kind = models.CharField(
+        _("kind of contact"), max_length=20, choices=IntroductionKind.choices, blank=True
+    )
+    hoped_outcome = models.TextField(_("what the firm hopes from it"), blank=True)
+    # Service.
+    service = models.CharField(_("service"), max_length=30, choices=ServiceType.choices, blank=True)
+    provided_by = models.CharField(
+        _("by whom"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10000)],
+    )
+    # Mentor.
+    mentor = models.CharField(
+        _("mentor"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    expertise = models.CharField(
+        _("expertise"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["placement", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=EntryKind.INTRODUCTION)
+                | (~Q(organisation="") & ~Q(introduction_kind="")),
+                name="introduction_names_whom",
+                violation_error_message=_("Name the organisation and the kind of contact."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=EntryKind.SERVICE) | ~Q(service=""),
+                name="service_names_its_type",
+                violation_error_message=_("Choose the service delivered."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=EntryKind.MENTOR) | ~Q(mentor=""),
+                name="mentor_named",
+                violation_error_message=_("Name the mentor."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.placement}: {self.get_kind_display()} ({self.on})"

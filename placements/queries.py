@@ -1,0 +1,229 @@
+"""What people may see of placements, and the lists' querysets (read with ``values()``)."""
+
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from applications.enums import OfferStatus
+from applications.models import CompanyMember, Offer
+from placements.enums import GONE_STATUSES, EntryKind, PlacementStatus
+from placements.models import LogEntry, Placement, PlacementEvent
+from programs.models import HostIncubator
+from programs.queries import intakes_managed_by
+
+P = PlacementStatus
+
+
+def _partner_of(user, host_ref="host"):
+    return Exists(
+        HostIncubator.partner_staff.through.objects.filter(
+            hostincubator=OuterRef(host_ref), user=user.pk
+        )
+    )
+
+
+def placements_visible_to(user):
+    """Placements of the person's firms, of the hosts they are partner staff of now, and of
+    the intakes they manage (every one for the director). Anything else is a 404."""
+    placements = Placement.objects.select_related(
+        "company", "host__market", "intake__program", "offer"
+    )
+    if not user.is_authenticated:
+        return placements.none()
+    if user.is_superuser:
+        return placements
+    member = Exists(CompanyMember.objects.filter(company=OuterRef("company"), user=user.pk))
+    return placements.filter(
+        Q(member) | Q(_partner_of(user)) | Q(intake__in=intakes_managed_by(user))
+    )
+
+
+def waiting_offers():
+    """Accepted offers with no placement yet: "waiting for the host"."""
+    return Offer.objects.filter(status=OfferStatus.ACCEPTED, placement__isnull=True)
+
+
+def confirmable_offers(user):
+    """Accepted offers this person may give a desk and dates: at the hosts they are partner
+    staff of now, or in the intakes they manage (a 404 otherwise). Those already confirmed
+    stay in, so a second click is told who confirmed them rather than shown a 404."""
+    offers = Offer.objects.filter(status=OfferStatus.ACCEPTED).select_related(
+        "intake", "host", "application__company"
+    )
+    if user.is_superuser:
+        return offers
+    return offers.filter(Q(_partner_of(user)) | Q(intake__in=intakes_managed_by(user)))
+
+
+# The host partner's workspace: one tab at a time, each one query for its page.
+WAITING_COLUMNS = [
+    "pk",
+    "application__company__name",
+    "application__company__country",
+    "application__proposed_start",
+    "application__proposed_end",
+    "starts_on",
+    "ends_on",
+    "host__name",
+    "intake__title",
+    "intake__placement_starts_on",
+    "intake__placement_ends_on",
+    "intake__max_stay_days",
+]
+PLACEMENT_COLUMNS = [
+    "pk",
+    "company__name",
+    "company__country",
+    "host__name",
+    "intake__title",
+    "desk",
+    "starts_on",
+    "ends_on",
+    "arrived_on",
+    "departed_on",
+    "status",
+]
+TABS = ["confirm", "arriving", "residence", "gone"]
+TAB_STATUSES = {
+    "arriving": [P.SCHEDULED],
+    "residence": [P.IN_RESIDENCE],
+    "gone": GONE_STATUSES,
+}
+
+
+def partner_waiting(user):
+    return (
+        waiting_offers()
+        .filter(_partner_of(user))
+        .order_by("starts_on", "application__company__name", "pk")
+        .values(*WAITING_COLUMNS)
+    )
+
+
+def partner_placements(user, tab):
+    order = ["-departed_on", "-ends_on", "pk"] if tab == "gone" else ["starts_on", "pk"]
+    return (
+        Placement.objects.filter(_partner_of(user), status__in=TAB_STATUSES[tab])
+        .order_by(*order)
+        .values(*PLACEMENT_COLUMNS)
+    )
+
+
+def partner_counts(user):
+    """How many in each tab of the workspace: two queries, whatever the number."""
+    counts = Placement.objects.filter(_partner_of(user)).aggregate(
+        **{
+            tab: Count("pk", filter=Q(status__in=statuses))
+            for tab, statuses in TAB_STATUSES.items()
+        }
+    )
+    counts["confirm"] = waiting_offers().filter(_partner_of(user)).count()
+    return counts
+
+
+# The manager's list: every accepted offer of the program's intakes the person manages, with
+# its placement if the host confirmed one (a LEFT JOIN), so "waiting for the host" is a row.
+MANAGER_COLUMNS = [
+    "pk",
+    "application__company__name",
+    "application__company__country",
+    "host__name",
+    "host__market__country",
+    "intake__title",
+    "placement__pk",
+    "placement__status",
+    "placement__desk",
+    "placement__starts_on",
+    "placement__ends_on",
+    "concern",
+]
+
+
+# Waiting for the host first (no placement, no start), then by start, on every database.
+MANAGER_ORDER = [
+    F("placement__starts_on").asc(nulls_first=True),
+    "application__company__name",
+    "pk",
+]
+
+
+def concern_logged():
+    return Exists(LogEntry.objects.filter(placement=OuterRef("placement"), kind=EntryKind.CONCERN))
+
+
+def program_placements(user, program):
+    return (
+        Offer.objects.filter(
+            status=OfferStatus.ACCEPTED,
+            intake__program=program,
+            intake__in=intakes_managed_by(user),
+        )
+        .annotate(concern=concern_logged())
+        .order_by(*MANAGER_ORDER)
+    )
+
+
+def ending_this_week(today=None):
+    today = today or timezone.localdate()
+    return Q(
+        placement__status__in=[P.SCHEDULED, P.IN_RESIDENCE],
+        placement__ends_on__gte=today,
+        placement__ends_on__lte=today + datetime.timedelta(days=7),
+    )
+
+
+def for_export(offers):
+    return offers.select_related(
+        "application__company", "host__market", "intake", "placement"
+    ).order_by(*MANAGER_ORDER)
+
+
+def entries_for(placement, user):
+    """The placement's log, oldest first; the firm's members do not see staff-only notes."""
+    entries = placement.entries.select_related("author").order_by("on", "pk")
+    if user.has_perm("placements.record_placement", placement):
+        return entries
+    return entries.filter(staff_only=False)
+
+
+def history(placement):
+    return PlacementEvent.objects.filter(placement=placement).select_related("actor")
+
+
+def firm_placements(user):
+    """The person's firms' placements, and their accepted offers still waiting for the host,
+    for the firm's dashboard."""
+    member = Exists(CompanyMember.objects.filter(company=OuterRef("company"), user=user.pk))
+    placements = (
+        Placement.objects.filter(member)
+        .select_related("host__market", "intake", "company")
+        .order_by("-starts_on", "pk")
+    )
+    firm = Exists(
+        CompanyMember.objects.filter(company=OuterRef("application__company"), user=user.pk)
+    )
+    waiting = (
+        waiting_offers()
+        .filter(firm)
+        .select_related("host", "intake", "application__company")
+        .order_by("pk")
+    )
+    return {"placements": list(placements), "waiting": list(waiting)}
+
+
+def manager_counts(user):
+    """Per program the person manages: offers waiting for the host, placements with a concern
+    logged, and those ending this week. One query."""
+    today = timezone.localdate()
+    return list(
+        Offer.objects.filter(status=OfferStatus.ACCEPTED, intake__in=intakes_managed_by(user))
+        .values("intake__program", "intake__program__name")
+        .annotate(
+            waiting=Count("pk", filter=Q(placement__isnull=True)),
+            concerns=Count("pk", filter=Q(concern_logged())),
+            ending=Count("pk", filter=ending_this_week(today)),
+            running=Count("pk", filter=Q(placement__status=P.IN_RESIDENCE)),
+        )
+        .order_by("intake__program__name")
+    )

@@ -1,0 +1,49 @@
+"""Who may do what with a placement, and with an accepted offer still waiting for its host.
+
+Every predicate reads the roles as they are now: a partner removed from a host, a member
+removed from the firm or a manager who lost the program loses access at once.
+"""
+
+import rules
+
+from applications.rules import is_company_member
+from portal.rules import is_superuser
+from programs.rules import is_host_partner, is_intake_manager
+
+
+@rules.predicate
+def is_partner_of_its_host(user, placement):
+    return placement is not None and is_host_partner(user, placement.host)
+
+
+@rules.predicate
+def is_member_of_its_firm(user, placement):
+    return placement is not None and is_company_member(user, placement.company)
+
+
+@rules.predicate
+def manages_its_intake(user, placement):
+    return placement is not None and is_intake_manager(user, placement.intake)
+
+
+@rules.predicate
+def is_partner_of_offer_host(user, offer):
+    return offer is not None and is_host_partner(user, offer.host)
+
+
+@rules.predicate
+def manages_offer_intake(user, offer):
+    return offer is not None and is_intake_manager(user, offer.intake)
+
+
+can_manage_placement = manages_its_intake | is_superuser
+can_see_placement = is_member_of_its_firm | is_partner_of_its_host | can_manage_placement
+# Log entries are the host's: its partner staff write them.
+can_log_on_placement = is_partner_of_its_host
+# Arrival and departure: the host's partner, or the program's manager on its behalf.
+can_record_stay = is_partner_of_its_host | can_manage_placement
+# Confirming desk and dates of an accepted offer: the host's partner, or the manager
+# scheduling them. Offer is an applications model, so its permission is declared here.
+can_confirm_offer = is_partner_of_offer_host | manages_offer_intake | is_superuser
+
+rules.add_perm("placements.confirm_offer", can_confirm_offer)

@@ -1,0 +1,287 @@
+"""Every write on placements: confirming desk and dates, the stay's status, the host's log.
+
+A placement's status changes only through ``change_placement_status`` (row locked by the
+caller, PLACEMENT_TRANSITIONS checked, a PlacementEvent written). Placements are created here,
+from an accepted offer, never by a hook inside ``applications``.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from applications.dates import date_problems
+from applications.enums import OfferStatus
+from applications.models import Offer
+from placements.enums import (
+    HOLDING_DESKS,
+    LOGGABLE_KINDS,
+    NEEDS_REASON,
+    PLACEMENT_TRANSITIONS,
+    CancelReason,
+    EntryKind,
+    PlacementStatus,
+)
+from placements.models import LogEntry, Placement, PlacementEvent
+from programs.models import DeskOffer, HostIncubator
+
+P = PlacementStatus
+
+
+def change_placement_status(placement, *, to, by, note="", fields=()):
+    """The one way a placement's status changes: ``placement`` is a row the caller locked
+    (``select_for_update``) in its transaction; checked against PLACEMENT_TRANSITIONS, moved
+    to ``to``, saved with the other ``fields`` the caller set, and recorded in a
+    PlacementEvent (who, from, to, when, ``note``)."""
+    check_can_become(placement, to)
+    if to in NEEDS_REASON and not note.strip():
+        raise ValidationError(_("Give the reason."))
+    event = PlacementEvent(
+        placement=placement, actor=by, from_status=placement.status, to_status=to, note=note
+    )
+    placement.status = to
+    placement.version += 1
+    placement.save(update_fields=["status", "version", "updated_at", *fields])
+    event.save()
+    return placement
+
+
+def check_can_become(placement, to):
+    """Refuse, in words, a change PLACEMENT_TRANSITIONS does not allow."""
+    if to not in PLACEMENT_TRANSITIONS[placement.status]:
+        raise ValidationError(
+            _("A placement that is %(current)s cannot become %(target)s.")
+            % {
+                "current": P(placement.status).label.lower(),
+                "target": P(to).label.lower(),
+            }
+        )
+
+
+def _lock(placement):
+    return (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("intake", "host", "company")
+        .get(pk=placement.pk)
+    )
+
+
+def _days_text(days):
+    """Days as people read them: runs of consecutive days as "from – to", in date order."""
+    runs = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + datetime.timedelta(days=1) == day:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return ", ".join(
+        date_format(first) if first == last else f"{date_format(first)} – {date_format(last)}"
+        for first, last in runs
+    )
+
+
+def full_days(intake, host, starts_on, ends_on, *, exclude=None):
+    """The days from ``starts_on`` to ``ends_on`` on which one more firm would put more firms
+    than desks at ``host``: more than the desks it offers this intake (counting this intake's
+    placements there), or more than its own desk capacity (counting every intake's)."""
+    offered = (
+        DeskOffer.objects.filter(intake=intake, host=host).values_list("desks", flat=True).first()
+        or 0
+    )
+    holding = Placement.objects.filter(
+        host=host,
+        status__in=HOLDING_DESKS,
+        starts_on__lte=ends_on,
+        desk_until__gte=starts_on,
+    )
+    if exclude is not None:
+        holding = holding.exclude(pk=exclude.pk)
+    stays = list(holding.values_list("intake_id", "starts_on", "desk_until"))
+    full = []
+    day = starts_on
+    while day <= ends_on:
+        here = [intake_id for intake_id, first, last in stays if first <= day <= last]
+        this_intake = sum(1 for intake_id in here if intake_id == intake.pk)
+        if this_intake + 1 > offered or len(here) + 1 > host.desk_capacity:
+            full.append(day)
+        day += datetime.timedelta(days=1)
+    return full
+
+
+def stay_problems(intake, host, starts_on, ends_on, *, exclude=None):
+    """Every reason these dates cannot be confirmed, as sentences (none: they can)."""
+    problems = date_problems(intake, starts_on, ends_on)
+    if problems:
+        return problems
+    full = full_days(intake, host, starts_on, ends_on, exclude=exclude)
+    if full:
+        problems.append(
+            _("%(host)s has no free desk on these days: %(days)s.")
+            % {"host": host.name, "days": _days_text(full)}
+        )
+    return problems
+
+
+@transaction.atomic
+def confirm_placement(offer, *, by, desk, starts_on, ends_on):
+    """The host's partner confirms a desk and dates for an accepted offer (or the manager
+    schedules them): the placement is created, scheduled.
+
+    The host's row is locked first, so two confirmations at one host take turns and the
+    second counts the first's desk days; the offer's row next, so two people confirming the
+    same offer at once give one placement, and the second (like a second click) is told who
+    confirmed it and changes nothing."""
+    HostIncubator.objects.select_for_update().filter(pk=offer.host_id).first()
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("intake", "host", "application__company")
+        .get(pk=offer.pk)
+    )
+    existing = Placement.objects.filter(offer=offer).select_related("confirmed_by").first()
+    if existing is not None:
+        raise ValidationError(
+            _(
+                "The desk and dates of %(company)s were already confirmed by %(person)s: "
+                "%(start)s – %(end)s. Nothing was changed."
+            )
+            % {
+                "company": offer.application.company.name,
+                "person": str(existing.confirmed_by),
+                "start": date_format(existing.starts_on),
+                "end": date_format(existing.ends_on),
+            }
+        )
+    if offer.status != OfferStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted offer can be given a desk and dates."))
+    problems = stay_problems(offer.intake, offer.host, starts_on, ends_on)
+    if problems:
+        raise ValidationError(problems)
+    placement = Placement.objects.create(
+        offer=offer,
+        company=offer.application.company,
+        intake=offer.intake,
+        host=offer.host,
+        desk=desk.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        desk_until=ends_on,
+        confirmed_by=by,
+    )
+    PlacementEvent.objects.create(
+        placement=placement, actor=by, from_status="", to_status=P.SCHEDULED
+    )
+    return placement
+
+
+def _check_date(on, *, not_before=None, before_message=""):
+    if on > timezone.localdate():
+        raise ValidationError(_("This date has not come yet."))
+    if not_before is not None and on < not_before:
+        raise ValidationError(before_message)
+
+
+@transaction.atomic
+def log_arrival(placement, *, by, on, note=""):
+    """The firm arrived: scheduled to in residence, with an arrival entry in the log."""
+    placement = _lock(placement)
+    check_can_become(placement, P.IN_RESIDENCE)
+    _check_date(on)
+    placement.arrived_on = on
+    change_placement_status(placement, to=P.IN_RESIDENCE, by=by, note=note, fields=["arrived_on"])
+    LogEntry.objects.create(
+        placement=placement, kind=EntryKind.ARRIVAL, on=on, note=note, author=by
+    )
+    return placement
+
+
+def _depart(placement, *, to, by, on, note):
+    placement = _lock(placement)
+    check_can_become(placement, to)
+    _check_date(
+        on,
+        not_before=placement.arrived_on,
+        before_message=_("A departure cannot come before the arrival (%(day)s).")
+        % {"day": date_format(placement.arrived_on)},
+    )
+    # The desk is free from the day after the departure.
+    placement.departed_on, placement.desk_until = on, on
+    change_placement_status(
+        placement, to=to, by=by, note=note, fields=["departed_on", "desk_until"]
+    )
+    LogEntry.objects.create(
+        placement=placement, kind=EntryKind.DEPARTURE, on=on, note=note, author=by
+    )
+    return placement
+
+
+@transaction.atomic
+def log_departure(placement, *, by, on, note=""):
+    """The firm left at the end of its stay: in residence to completed."""
+    return _depart(placement, to=P.COMPLETED, by=by, on=on, note=note)
+
+
+@transaction.atomic
+def cut_short(placement, *, by, on, reason):
+    """The stay ended early (the reason is required): its desk is free from the next day."""
+    return _depart(placement, to=P.CUT_SHORT, by=by, on=on, note=reason.strip())
+
+
+@transaction.atomic
+def cancel_placement(placement, *, by, reason, note=""):
+    """The stay never began: no-show, withdrawal or visa refused. Its desk days are free."""
+    if reason not in CancelReason.values:
+        raise ValidationError(_("Say why the stay is cancelled."))
+    placement = _lock(placement)
+    check_can_become(placement, P.CANCELLED)
+    placement.cancel_reason, placement.reason, placement.desk_until = reason, note.strip(), None
+    text = str(CancelReason(reason).label) + (f": {note.strip()}" if note.strip() else "")
+    change_placement_status(
+        placement,
+        to=P.CANCELLED,
+        by=by,
+        note=text,
+        fields=["cancel_reason", "reason", "desk_until"],
+    )
+    return placement
+
+
+# What each kind of entry must name, beyond its date.
+REQUIRED_BY_KIND = {
+    EntryKind.INTRODUCTION: ["organisation", "introduction_kind"],
+    EntryKind.SERVICE: ["service"],
+    EntryKind.MENTOR: ["mentor"],
+}
+TYPED_FIELDS = {
+    EntryKind.INTRODUCTION: ["organisation", "country", "introduction_kind", "hoped_outcome"],
+    EntryKind.SERVICE: ["service", "provided_by", "hours"],
+    EntryKind.MENTOR: ["mentor", "expertise", "languages"],
+}
+
+
+@transaction.atomic
+def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed):
+    """The host's partner logs a check-in, an introduction, a service, a mentor or a
+    concern. Only the typed fields of that kind are kept."""
+    placement = _lock(placement)
+    if placement.status == P.CANCELLED:
+        raise ValidationError(_("This placement was cancelled; nothing more is logged on it."))
+    if kind not in LOGGABLE_KINDS:
+        raise ValidationError(_("Choose what to log."))
+    _check_date(on)
+    kept = {name: typed[name] for name in TYPED_FIELDS.get(kind, []) if typed.get(name)}
+    missing = [name for name in REQUIRED_BY_KIND.get(kind, []) if not kept.get(name)]
+    if missing:
+        names = ", ".join(str(LogEntry._meta.get_field(name).verbose_name) for name in missing)
+        raise ValidationError(_("Fill in: %(fields)s.") % {"fields": names})
+    return LogEntry.objects.create(
+        placement=placement,
+        kind=kind,
+        on=on,
+        note=note.strip(),
+        staff_only=staff_only,
+        author=by,
+        **kept,
+    )

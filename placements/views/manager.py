@@ -1,0 +1,150 @@
+"""Program managers: every accepted offer of a program with its placement, filtered, as a
+page or a CSV file."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from placements import queries
+from placements.enums import Attention, PlacementStatus
+from placements.filters import PlacementFilter
+from portal.filterbar import filter_fields
+from portal.rows import labels
+from programs.models import DeskOffer, Program
+from programs.queries import intakes_managed_by
+
+PAGE_SIZE = 50
+
+
+def _dates(start, end):
+    return f"{date_format(start)} – {date_format(end)}" if start and end else "—"
+
+
+@login_required
+def program_list(request, program_pk):
+    user = request.user
+    program = get_object_or_404(Program, pk=program_pk)
+    intakes = list(
+        intakes_managed_by(user)
+        .filter(program=program)
+        .order_by("-opens_at")
+        .values_list("pk", "title")
+    )
+    if not intakes:  # manages no intake of this program: not this person's list
+        raise Http404
+    desk_offers = (
+        DeskOffer.objects.filter(intake__in=[pk for pk, _title in intakes])
+        .order_by("host__name")
+        .values_list("host_id", "host__name", "host__market__country")
+    )
+    hosts, markets = {}, set()
+    for host_id, name, country in desk_offers:
+        hosts[host_id] = name
+        markets.add(country)
+    options = (
+        [(str(pk), title) for pk, title in intakes],
+        [(str(pk), name) for pk, name in hosts.items()],
+        sorted(((code, countries.name(code)) for code in markets), key=lambda pair: pair[1]),
+    )
+    filters = PlacementFilter(
+        request.GET, queryset=queries.program_placements(user, program), options=options
+    )
+    valid = filters.is_valid()
+    listed = filters.qs if valid else filters.queryset.none()
+    if request.GET.get("format") == "csv":
+        return _csv(program, listed)
+    page = Paginator(listed.values(*queries.MANAGER_COLUMNS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "placements/manager/list.html",
+        {
+            "program": program,
+            "filter_fields": filter_fields(filters.form),
+            "page": page,
+            "query": query.urlencode(),
+            "rows": _rows(list(page.object_list)),
+        },
+    )
+
+
+def _rows(values):
+    statuses = labels(PlacementStatus)
+    waiting = str(Attention.WAITING.label)
+    rows = []
+    for value in values:
+        placement = value["placement__pk"]
+        rows.append(
+            {
+                "url": reverse("placements:detail", args=[placement])
+                if placement
+                else reverse("placements:confirm", args=[value["pk"]]),
+                "company": value["application__company__name"],
+                "country": value["application__company__country"],
+                "host": value["host__name"],
+                "market": value["host__market__country"],
+                "intake": value["intake__title"],
+                "status": statuses[value["placement__status"]] if placement else waiting,
+                "waiting": not placement,
+                "desk": value["placement__desk"] or "—",
+                "dates": _dates(value["placement__starts_on"], value["placement__ends_on"]),
+                "concern": value["concern"],
+            }
+        )
+    return rows
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value):
+    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _csv(program, offers):
+    writer = csv.writer(Echo())
+    header = [_("Company"), _("Country code"), _("Host"), _("Market code"), _("Intake"),
+              _("Status"), _("Status code"), _("Desk"), _("Start"), _("End"), _("Arrival"),
+              _("Departure"), _("Concern logged")]  # fmt: skip
+    statuses = {value: str(label) for value, label in PlacementStatus.choices}
+    waiting = str(Attention.WAITING.label)
+
+    def rows():
+        yield writer.writerow(header)
+        for offer in queries.for_export(offers).iterator(chunk_size=500):
+            placement = getattr(offer, "placement", None)
+            yield writer.writerow(
+                [
+                    _safe(offer.application.company.name),
+                    offer.application.company.country.code,
+                    _safe(offer.host.name),
+                    offer.host.market.country.code,
+                    _safe(offer.intake.title),
+                    statuses[placement.status] if placement else waiting,
+                    placement.status if placement else "waiting",
+                    _safe(placement.desk) if placement else "",
+                    placement.starts_on if placement else "",
+                    placement.ends_on if placement else "",
+                    (placement.arrived_on or "") if placement else "",
+                    (placement.departed_on or "") if placement else "",
+                    _("yes") if offer.concern else _("no"),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="program-{program.pk}-placements.csv"'
+    return response

@@ -1,0 +1,162 @@
+"""One placement: what its firm, its host's partners and the program's managers read, the
+partner's log, arrival and departure, and the manager's cut short, cancel and history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from placements import forms, queries, services
+from placements.enums import PLACEMENT_TRANSITIONS, EntryKind, PlacementStatus
+from portal.access import require
+from portal.feedback import refused
+
+
+def _placement(request, pk, permission):
+    user = request.user
+    return require(
+        user,
+        "placements.view_placement",
+        queries.placements_visible_to(user),
+        act=permission,
+        pk=pk,
+    )
+
+
+def _render_detail(request, placement, *, entry_form=None, status=200):
+    user = request.user
+    entries = list(queries.entries_for(placement, user))
+    allowed = PLACEMENT_TRANSITIONS[placement.status]
+    can_record = user.has_perm("placements.record_placement", placement)
+    can_manage = user.has_perm("placements.manage_placement", placement)
+    can_log = user.has_perm("placements.log_placement", placement)
+    context = {
+        "placement": placement,
+        "entries": entries,
+        "mentors": [entry for entry in entries if entry.kind == EntryKind.MENTOR],
+        "contacts": list(placement.host.partner_staff.order_by("full_name", "email")),
+        "can_log": can_log and placement.status != PlacementStatus.CANCELLED,
+        "can_arrive": can_record and PlacementStatus.IN_RESIDENCE in allowed,
+        "can_depart": can_record and PlacementStatus.COMPLETED in allowed,
+        "can_cut_short": can_manage and PlacementStatus.CUT_SHORT in allowed,
+        "can_cancel": can_manage and PlacementStatus.CANCELLED in allowed,
+        "can_manage": can_manage,
+        "entry_form": entry_form or forms.LogEntryForm(),
+        # Each form's inputs get ids of their own: one page holds several forms.
+        "stay_form": forms.StayDateForm(auto_id="stay-%s"),
+        "cut_short_form": forms.CutShortForm(auto_id="cut-short-%s"),
+        "cancel_form": forms.CancelForm(auto_id="cancel-%s"),
+    }
+    return render(request, "placements/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk):
+    return _render_detail(request, _placement(request, pk, "placements.view_placement"))
+
+
+@login_required
+@require_POST
+def add_entry(request, pk):
+    placement = _placement(request, pk, "placements.log_placement")
+    form = forms.LogEntryForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.add_log_entry(
+                placement,
+                by=request.user,
+                kind=data.pop("kind"),
+                on=data.pop("on"),
+                note=data.pop("note"),
+                staff_only=data.pop("staff_only"),
+                **data,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Logged."))
+            return redirect("placements:detail", placement.pk)
+    return _render_detail(request, placement, entry_form=form)
+
+
+def _act(request, placement, form, action, done):
+    if not form.is_valid():
+        messages.error(request, _("Check the date and try again."))
+    else:
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            refused(request, error)
+        else:
+            messages.success(request, done)
+    return redirect("placements:detail", placement.pk)
+
+
+@login_required
+@require_POST
+def arrival(request, pk):
+    placement = _placement(request, pk, "placements.record_placement")
+    return _act(
+        request,
+        placement,
+        forms.StayDateForm(request.POST),
+        lambda data: services.log_arrival(placement, by=request.user, **data),
+        _("Arrival logged."),
+    )
+
+
+@login_required
+@require_POST
+def departure(request, pk):
+    placement = _placement(request, pk, "placements.record_placement")
+    return _act(
+        request,
+        placement,
+        forms.StayDateForm(request.POST),
+        lambda data: services.log_departure(placement, by=request.user, **data),
+        _("Departure logged."),
+    )
+
+
+@login_required
+@require_POST
+def cut_short(request, pk):
+    placement = _placement(request, pk, "placements.manage_placement")
+    return _act(
+        request,
+        placement,
+        forms.CutShortForm(request.POST),
+        lambda data: services.cut_short(placement, by=request.user, **data),
+        _("The stay is cut short; its desk is free from the next day."),
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    placement = _placement(request, pk, "placements.manage_placement")
+    return _act(
+        request,
+        placement,
+        forms.CancelForm(request.POST),
+        lambda data: services.cancel_placement(placement, by=request.user, **data),
+        _("The placement is cancelled."),
+    )
+
+
+@login_required
+def history(request, pk):
+    placement = _placement(request, pk, "placements.manage_placement")
+    return render(
+        request,
+        "placements/history.html",
+        {
+            "placement": placement,
+            "events": list(queries.history(placement)),
+            "entries": list(queries.entries_for(placement, request.user)),
+        },
+    )
