@@ -13,6 +13,7 @@ from applications import forms, queries, services
 from applications.enums import REVIEWABLE, ApplicationStatus, Recommendation
 from portal.dates import moment_writer
 from portal.feedback import refused
+from portal.paging import Counted
 from portal.rows import labels, number_format
 
 PAGE_SIZE = 50
@@ -20,9 +21,8 @@ PAGE_SIZE = 50
 
 @login_required
 def review_list(request):
-    page = Paginator(queries.assignment_rows(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listed = Counted(queries.assignment_rows(request.user), queries.assignment_count(request.user))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = labels(ApplicationStatus)
     recommendations = labels(Recommendation)
     number = number_format(1)

@@ -363,6 +363,7 @@ def _hold(application, status, *, run, manager, offer_pk):
     """Decide ``status`` for the application in a confirmed slate whose emails are held."""
     Application = type(application)
     Application.objects.filter(pk=application.pk).update(status=S.SHORTLISTED)
+    services.recount_statuses(application.intake_id)
     application.events.all().delete()
     Offer.objects.filter(application=application).delete()
     application.refresh_from_db()
