@@ -902,3 +902,19 @@ class ReviewerTally(models.Model):
     @property
     def mean_given(self):
         return self.score_total / self.scored if self.scored else None
+
+
+class HostFitTally(models.Model):
+    """A host's pairs in the partners' host-fit queue (``queued``) and those of them still
+    waiting for an opinion (``waiting``): kept with HostPreference.in_fit_queue and opinion
+    by services.transition and services.give_host_fit, read by the queue's pager and the
+    partner's dashboard on every request (services.recount_fit_queue rebuilds them)."""
+
+    host = models.OneToOneField(
+        "programs.HostIncubator", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    queued = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.host_id}: {self.waiting} of {self.queued} waiting"

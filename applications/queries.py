@@ -37,6 +37,7 @@ from applications.models import (
     Conflict,
     CriterionScore,
     HostFitOpinion,
+    HostFitTally,
     HostPreference,
     Offer,
     Review,
@@ -426,11 +427,13 @@ def assignment_count(user):
 
 
 def host_fit_count(user):
-    """How many pairs the person's host-fit queue holds, counted from the queue's index."""
-    partner = HostIncubator.partner_staff.through.objects.filter(
-        hostincubator=OuterRef("host"), user=user
-    )
-    return HostPreference.objects.filter(Exists(partner), in_fit_queue=True).count()
+    """How many pairs the person's host-fit queue holds, from the kept tallies of the
+    person's hosts (HostFitTally): a few rows, whatever the number of applicants."""
+    return _fit_tallies(user).aggregate(n=Coalesce(Sum("queued"), 0))["n"]
+
+
+def _fit_tallies(user):
+    return HostFitTally.objects.filter(host__partner_staff=user)
 
 
 def other_reviews(review):
@@ -527,11 +530,9 @@ def review_counts(user):
 
 
 def host_fit_waiting(user):
-    """How many shortlisted applicant-host pairs of the person's hosts have no opinion yet
-    (from the queue's index)."""
-    return HostPreference.objects.filter(
-        host__partner_staff=user, in_fit_queue=True, opinion=""
-    ).count()
+    """How many shortlisted applicant-host pairs of the person's hosts have no opinion yet,
+    from the kept tallies of the person's hosts."""
+    return _fit_tallies(user).aggregate(n=Coalesce(Sum("waiting"), 0))["n"]
 
 
 # Selection ----------------------------------------------------------------------------------

@@ -4,13 +4,14 @@ host-fit queue's state on each host preference. The recount functions rebuild th
 the rows, for data written without the services (migrations, the benchmark, test
 factories)."""
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from applications.enums import HOST_FIT_STATUSES, REVIEWABLE
 from applications.models import (
     Application,
     HostFitOpinion,
+    HostFitTally,
     HostPreference,
     Review,
     ReviewerTally,
@@ -18,6 +19,7 @@ from applications.models import (
 )
 
 __all__ = [
+    "count_fit_pairs",
     "follow_status_change",
     "recount_fit_queue",
     "recount_reviewers",
@@ -35,9 +37,14 @@ def follow_status_change(application, *, was=None, to):
             to_do=to in REVIEWABLE
         )
     if (was in HOST_FIT_STATUSES) != (to in HOST_FIT_STATUSES):
-        HostPreference.objects.filter(application=application.pk).update(
-            in_fit_queue=to in HOST_FIT_STATUSES
-        )
+        preferences = HostPreference.objects.filter(application=application.pk)
+        step = 1 if to in HOST_FIT_STATUSES else -1
+        pairs = list(preferences.values_list("host_id", "opinion"))
+        preferences.update(in_fit_queue=to in HOST_FIT_STATUSES)
+        count_fit_pairs(
+            [host for host, _opinion in pairs], queued=step,
+            waiting_hosts=[host for host, opinion in pairs if not opinion], waiting=step,
+        )  # fmt: skip
     if was is not None:
         StatusCount.objects.filter(intake_id=intake_id, status=was).update(count=F("count") - 1)
     counted = StatusCount.objects.filter(intake_id=intake_id, status=to)
@@ -48,6 +55,22 @@ def follow_status_change(application, *, was=None, to):
             [StatusCount(intake_id=intake_id, status=to, count=0)], ignore_conflicts=True
         )
         counted.update(count=F("count") + 1)
+
+
+def count_fit_pairs(hosts, *, queued=0, waiting_hosts=(), waiting=0):
+    """Pairs entered (1) or left (-1) the hosts' host-fit queues, and pairs of
+    ``waiting_hosts`` started (1) or stopped (-1) waiting for an opinion."""
+    if not hosts and not waiting_hosts:
+        return
+    HostFitTally.objects.bulk_create(
+        [HostFitTally(host_id=host) for host in {*hosts, *waiting_hosts}], ignore_conflicts=True
+    )
+    if queued and hosts:
+        HostFitTally.objects.filter(host_id__in=hosts).update(queued=F("queued") + queued)
+    if waiting and waiting_hosts:
+        HostFitTally.objects.filter(host_id__in=waiting_hosts).update(
+            waiting=F("waiting") + waiting
+        )
 
 
 def recount_statuses(intake_id):
@@ -121,3 +144,19 @@ def recount_fit_queue(application_ids):
         ),
         opinion=Coalesce(Subquery(opinion), Value("")),
     )
+    hosts = set(preferences.values_list("host_id", flat=True))
+    HostFitTally.objects.bulk_create(
+        [
+            HostFitTally(host_id=row["host_id"], queued=row["queued"], waiting=row["waiting"])
+            for row in HostPreference.objects.filter(host__in=hosts, in_fit_queue=True)
+            .values("host_id")
+            .annotate(queued=Count("*"), waiting=Count("pk", filter=Q(opinion="")))
+            .order_by()
+        ],
+        update_conflicts=True,
+        unique_fields=["host"],
+        update_fields=["queued", "waiting"],
+    )
+    HostFitTally.objects.filter(host__in=hosts).exclude(
+        host__in=HostPreference.objects.filter(in_fit_queue=True).values("host")
+    ).update(queued=0, waiting=0)

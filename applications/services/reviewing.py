@@ -29,7 +29,7 @@ from applications.models import (
     Screening,
 )
 from applications.services.applying import transition
-from applications.services.counting import recount_reviewers
+from applications.services.counting import count_fit_pairs, recount_reviewers
 from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
@@ -529,13 +529,15 @@ def give_host_fit(application, host, *, by, opinion, note=""):
         raise ValidationError(_("This applicant did not choose your incubator."))
     if opinion not in HostFit.values:
         raise ValidationError({"opinion": _("Choose good fit, possible or not a fit.")})
-    fit, _created = HostFitOpinion.objects.update_or_create(
+    fit, created = HostFitOpinion.objects.update_or_create(
         application=application,
         host=host,
         defaults={"opinion": opinion, "note": note.strip(), "given_by": by},
     )
     # The queue reads the opinion from the preference (its index sorts the queue).
     HostPreference.objects.filter(application=application, host=host).update(opinion=opinion)
+    if created:
+        count_fit_pairs([], waiting_hosts=[host.pk], waiting=-1)
     return fit
 
 

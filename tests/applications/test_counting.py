@@ -4,7 +4,7 @@ rows gives after every change, single or in bulk, and the recount helpers rebuil
 import datetime
 
 import pytest
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from applications import queries, services
@@ -13,6 +13,7 @@ from applications.models import (
     Application,
     ApplicationScore,
     HostFitOpinion,
+    HostFitTally,
     HostPreference,
     Review,
     ReviewerTally,
@@ -59,6 +60,12 @@ def assert_kept_values_are_fresh(intake):
     assert set(preferences.filter(in_fit_queue=True).values_list("pk", flat=True)) == set(
         preferences.filter(application__status__in=HOST_FIT_STATUSES).values_list("pk", flat=True)
     )
+    tallies = {t.host_id: (t.queued, t.waiting) for t in HostFitTally.objects.exclude(queued=0)}
+    queued = HostPreference.objects.filter(in_fit_queue=True).values("host_id")
+    assert tallies == {
+        row["host_id"]: (row["q"], row["w"])
+        for row in queued.annotate(q=Count("*"), w=Count("pk", filter=Q(opinion="")))
+    }
     for preference in preferences:
         opinion = HostFitOpinion.objects.filter(
             application=preference.application_id, host=preference.host_id
