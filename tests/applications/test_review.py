@@ -18,7 +18,6 @@ from applications.models import (
     ApplicationScore,
     Conflict,
     HostFitOpinion,
-    HostPreference,
     Review,
     Screening,
 )
@@ -405,7 +404,7 @@ def test_reviewers_with_work_due_are_reminded_once_per_window(intake):
 def shortlisted(intake):
     target = application(intake, S.SHORTLISTED)
     host = factories.HostIncubatorFactory()
-    HostPreference.objects.create(application=target, host=host, rank=1)
+    factories.HostPreferenceFactory(application=target, host=host, rank=1)
     partner = factories.UserFactory()
     host.partner_staff.add(partner)
     return target, host, partner

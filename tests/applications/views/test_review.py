@@ -94,7 +94,7 @@ def test_a_host_fit_opinion_on_another_hosts_applicant_is_a_404(client):
     review = factories.ReviewFactory(application__status=ApplicationStatus.SHORTLISTED)
     application = review.application
     host = factories.HostIncubatorFactory()
-    application.host_preferences.create(host=host, rank=1)
+    factories.HostPreferenceFactory(application=application, host=host, rank=1)
     stranger = factories.UserFactory()
     factories.HostIncubatorFactory().partner_staff.add(stranger)
     client.force_login(stranger)
