@@ -85,9 +85,10 @@ def test_reviewer_declares_a_conflict_then_scores_the_other_application(page):
 
     page.get_by_role("heading", name="Your reviews", level=1).wait_for()
     assignments = page.locator("#assignments tbody tr")
+    # To do first, in the order assigned (the list is read in the order of its index).
     assert [cells(row)[:2] + cells(row)[3:] for row in assignments.all()] == [
-        ["Maple Analytics Ltd.", "Winter outbound intake", "To do", "—"],
         ["Northwind Engineering Inc.", "Winter outbound intake", "To do", "—"],
+        ["Maple Analytics Ltd.", "Winter outbound intake", "To do", "—"],
     ]
     conflicts = page.locator("#conflicts li")
     assert conflicts.all_inner_texts() == ["None."]
