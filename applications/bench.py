@@ -126,7 +126,11 @@ def fill(count):
         )
         for application in applications
     )
+    # Written without the services: the kept counts are counted once, at the end.
+    services.recount_statuses(intake.pk)
     reviewers, partner = _review(intake, program, applications, hosts)
+    services.recount_reviewers(intake.pk, to_do=True)
+    services.recount_fit_queue(Application.objects.filter(intake=intake).values("pk"))
     return {"manager": manager, "intake": intake, "program": program, "owner": users[0],
             "reviewer": reviewers[0], "partner": partner}  # fmt: skip
 

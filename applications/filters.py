@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_filters.constants import EMPTY_VALUES
@@ -8,7 +8,7 @@ from django_filters.constants import EMPTY_VALUES
 from applications import queries
 from applications.eligibility import eligible_q
 from applications.enums import ApplicationStatus, HostFit
-from applications.models import Application
+from applications.models import Application, HostFitOpinion
 from programs.enums import SectorCode
 
 
@@ -104,7 +104,8 @@ REVIEW_STATUSES = [
 
 class NullsLastOrdering(django_filters.OrderingFilter):
     """Ordering in which rows without a value (no score yet) come last either way, and
-    ties fall back to the company's name, so a page is stable."""
+    ties fall back to the application's id, so a page is stable and an index on the
+    sorted column and the id can give it (reviewed_applications)."""
 
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
@@ -114,7 +115,7 @@ class NullsLastOrdering(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        return qs.order_by(*[self.get_ordering_value(p) for p in value], "company__name", "pk")
+        return qs.order_by(*[self.get_ordering_value(p) for p in value], "pk")
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -172,7 +173,14 @@ class ReviewFilter(django_filters.FilterSet):
 
     def by_attention(self, queryset, name, value):
         if value == "disagreement":
-            return queryset.filter(spread__gte=self.intake.disagreement_points)
+            # The score's intake named too (it is the application's): the scores' index on
+            # (intake, spread) then gives the rows sorted by disagreement.
+            return queryset.filter(
+                spread__gte=self.intake.disagreement_points, score_summary__intake=self.intake.pk
+            )
         if value == "unscored":
             return queryset.filter(reviews_in__isnull=True)
-        return queryset.filter(host_fit_opinions__opinion=HostFit.NOT_A_FIT).distinct()
+        not_a_fit = HostFitOpinion.objects.filter(
+            application=OuterRef("pk"), opinion=HostFit.NOT_A_FIT
+        )
+        return queryset.filter(Exists(not_a_fit))

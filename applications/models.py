@@ -5,7 +5,7 @@ import rules
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -29,6 +29,7 @@ from applications.enums import (
     ScoreBasis,
     ScreeningOutcome,
 )
+from portal.indexes import NullsOrderedIndex
 from portal.validators import validate_single_line
 from programs import eligibility
 
@@ -251,6 +252,12 @@ class Application(RulesModel):
     deadline_override = models.DateTimeField(
         _("extended deadline"), null=True, blank=True, editable=False
     )
+    # The score the intake ranks by (scoring.score_field), copied from the score summary by
+    # services.refresh_scores, so that the review dashboard's best-first order is an index
+    # range on this table (the summary is a LEFT JOIN: its order cannot come from its index).
+    rank_score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -269,7 +276,18 @@ class Application(RulesModel):
                 name="application_dates_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["intake", "status"])]
+        indexes = [
+            models.Index(fields=["intake", "status"]),
+            # The review dashboard as it opens: the intake's reviewed applications, best
+            # score first (nulls last), the page read in index order.
+            NullsOrderedIndex(
+                F("intake"),
+                F("rank_score").desc(nulls_last=True),
+                F("id"),
+                name="application_rank_order",
+                condition=~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]),
+            ),
+        ]
         rules_permissions = {
             "view": perms.can_see_application,
             "read": perms.can_read_application,
@@ -332,12 +350,26 @@ class HostPreference(models.Model):
     )
     host = models.ForeignKey("programs.HostIncubator", on_delete=models.PROTECT, related_name="+")
     rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
+    # Kept for the partners' host-fit queue, so that it is read from one index: whether the
+    # application waits for host-fit opinions (shortlisted or waitlisted: services.transition
+    # keeps it), and the host's opinion of it, "" until given (services.give_host_fit).
+    in_fit_queue = models.BooleanField(default=False, editable=False)
+    opinion = models.CharField(max_length=10, choices=HostFit.choices, blank=True, editable=False)
 
     class Meta:
         ordering = ["rank"]
         constraints = [
             models.UniqueConstraint(fields=["application", "rank"], name="preference_rank_once"),
             models.UniqueConstraint(fields=["application", "host"], name="preference_host_once"),
+        ]
+        indexes = [
+            # The queue: the pairs waiting for an opinion first, then by opinion, host and
+            # rank; the page read in index order.
+            models.Index(
+                fields=["opinion", "host", "rank", "application"],
+                condition=Q(in_fit_queue=True),
+                name="host_fit_queue_order",
+            ),
         ]
 
     def __str__(self):
@@ -521,6 +553,10 @@ class Review(RulesModel):
     score = models.DecimalField(
         _("score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
     )
+    # Not given while its application is in review (REVIEWABLE): kept by the services that
+    # assign and save reviews and by services.transition, so that the reviewer's list, to do
+    # first, is an index range of the reviewer's reviews.
+    to_do = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("review")
@@ -536,6 +572,14 @@ class Review(RulesModel):
             # Covers reviewer progress: assigned, done and mean given, from the index alone.
             models.Index(
                 fields=["intake", "reviewer", "submitted_at", "score"], name="review_progress"
+            ),
+            # The reviewer's list: to do first, then those not given, then the oldest given.
+            NullsOrderedIndex(
+                F("reviewer"),
+                F("to_do").desc(),
+                F("submitted_at").asc(nulls_first=True),
+                F("id"),
+                name="review_list_order",
             ),
         ]
         rules_permissions = {"view": perms.can_see_review, "change": perms.can_score_review}
@@ -587,7 +631,17 @@ class ApplicationScore(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["intake", "computed_at"])]
+        indexes = [
+            models.Index(fields=["intake", "computed_at"]),
+            # The review dashboard sorted by disagreement (most first, the rows without one
+            # last): the page read in index order.
+            NullsOrderedIndex(
+                F("intake"),
+                F("spread").desc(nulls_last=True),
+                F("application"),
+                name="score_spread_order",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.application_id}: {self.raw_mean}"
@@ -802,3 +856,65 @@ class Offer(RulesModel):
 
     def __str__(self):
         return f"{self.application} at {self.host}"
+
+
+class StatusCount(models.Model):
+    """How many of an intake's applications have a status: kept by services.transition in
+    the transaction of each change (and start_application for a new draft), read by the
+    review dashboard on every request instead of counting the intake's applications.
+    services.recount_statuses rebuilds an intake's counts from its applications."""
+
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "status"], name="one_count_per_status")
+        ]
+
+    def __str__(self):
+        return f"{self.intake_id} {self.status}: {self.count}"
+
+
+class ReviewerTally(models.Model):
+    """A reviewer's reviews in an intake: assigned, given, and the sum of the scores given,
+    recounted by the services that assign, remove or save reviews (services.recount_reviewers)
+    in the same transaction; the review dashboard reads it on every request."""
+
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    assigned = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    scored = models.PositiveIntegerField(default=0)  # reviews with a score
+    score_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "reviewer"], name="one_tally_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_id} in {self.intake_id}: {self.done}/{self.assigned}"
+
+    @property
+    def mean_given(self):
+        return self.score_total / self.scored if self.scored else None
+
+
+class HostFitTally(models.Model):
+    """A host's pairs in the partners' host-fit queue (``queued``) and those of them still
+    waiting for an opinion (``waiting``): kept with HostPreference.in_fit_queue and opinion
+    by services.transition and services.give_host_fit, read by the queue's pager and the
+    partner's dashboard on every request (services.recount_fit_queue rebuilds them)."""
+
+    host = models.OneToOneField(
+        "programs.HostIncubator", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    queued = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.host_id}: {self.waiting} of {self.queued} waiting"

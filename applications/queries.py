@@ -2,31 +2,26 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
-    Avg,
-    Case,
     Count,
     Exists,
     F,
-    FilteredRelation,
     Min,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
+    Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from applications import scoring
 from applications.enums import (
     APPLICANT_WORDS,
     FREED_OFFER_STATUSES,
     HELD_DECISIONS,
-    HOST_FIT_STATUSES,
     REVIEWABLE,
     SEAT_CANDIDATE_STATUSES,
     ApplicationStatus,
@@ -42,10 +37,13 @@ from applications.models import (
     Conflict,
     CriterionScore,
     HostFitOpinion,
+    HostFitTally,
     HostPreference,
     Offer,
     Review,
+    ReviewerTally,
     SelectionRun,
+    StatusCount,
 )
 from applications.rules import applicant_next_step, decisions_held, is_decision_released
 from portal.enums import EmailStatus
@@ -257,25 +255,27 @@ def ranked_in_review(intake):
     """Scored applications in review, best first by the intake's chosen score."""
     return (
         Application.objects.filter(intake=intake, status=ApplicationStatus.IN_REVIEW)
-        .annotate(rank_score=F(f"score_summary__{scoring.score_field(intake)}"))
         .filter(rank_score__isnull=False)
         .order_by("-rank_score", "pk")
     )
 
 
 def reviewed_applications(intake):
-    """An intake's applications past submission, for the review dashboard's filters."""
+    """An intake's applications past submission, for the review dashboard's filters: best
+    score first, read in the order of the application_rank_order index (the score the intake
+    ranks by is kept on the application, rank_score), equal scores in the order the
+    applications were made. A tie broken by the company's name (another table) would have
+    the database sort every application of the tie, thousands where reviewers agree."""
     return (
         Application.objects.filter(intake=intake.pk)
         .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
         .annotate(
-            rank_score=F(f"score_summary__{scoring.score_field(intake)}"),
             raw_score=F(f"score_summary__raw_{intake.score_aggregate}"),
             calibrated_score=F(f"score_summary__calibrated_{intake.score_aggregate}"),
             spread=F("score_summary__spread"),
             reviews_in=F("score_summary__reviews_in"),
         )
-        .order_by(F("rank_score").desc(nulls_last=True), "company__name", "pk")
+        .order_by(F("rank_score").desc(nulls_last=True), "pk")
     )
 
 
@@ -316,44 +316,29 @@ def dashboard_side(page):
 
 
 def reviewer_progress(intake):
-    """Each reviewer of the intake: assigned, done, and the mean score they give.
-
-    Two small queries: the intake's reviews grouped by reviewer, read from the covering
-    index on (intake, reviewer, submitted, score) in index order, and the reviewers' names.
-    One query joining reviewers to their reviews groups by name and email too, and sorts:
-    slower than the two on SQLite."""
-    progress = (
-        Review.objects.filter(intake=intake.pk)
-        .values("reviewer_id")
-        .annotate(
-            # COUNT(*) and COUNT(submitted_at) (the reviews in), not COUNT(id) and a FILTER:
-            # fewer columns for the database to sort while grouping, a tenth less time.
-            assigned=Count("*"),
-            done=Count("submitted_at"),
-            mean_given=Avg("score"),
-        )
-        .order_by()
-    )
-    counts = {row.pop("reviewer_id"): row for row in progress}
+    """Each reviewer of the intake: assigned, done, and the mean score they give, from the
+    tallies the review services keep (ReviewerTally), whatever the number of reviews: two
+    small queries, the tallies and the reviewers' names."""
+    tallies = {tally.reviewer_id: tally for tally in ReviewerTally.objects.filter(intake=intake.pk)}
     names = (
         _staff(intake.pk, intake.program_id, StaffRole.REVIEWER)
         .order_by("email")
         .values_list("pk", "email", "full_name")
     )
-    nobody = {"assigned": 0, "done": 0, "mean_given": None}
+    nobody = ReviewerTally()
     return [
-        {"pk": pk, "email": email, "full_name": name, **nobody, **counts.get(pk, {})}
+        {"pk": pk, "email": email, "full_name": name, "assigned": tally.assigned,
+         "done": tally.done, "mean_given": tally.mean_given}
         for pk, email, name in names
-    ]
+        for tally in [tallies.get(pk, nobody)]
+    ]  # fmt: skip
 
 
 def status_counts(intake):
+    """{status: number of the intake's applications}, as the transitions keep them
+    (StatusCount): a few rows, whatever the intake's size."""
     return dict(
-        Application.objects.filter(intake=intake.pk)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-        .order_by()
+        StatusCount.objects.filter(intake=intake.pk, count__gt=0).values_list("status", "count")
     )
 
 
@@ -400,22 +385,33 @@ ASSIGNMENT_COLUMNS = [
 
 
 def assignment_rows(user):
-    """The reviewer's list: to do first (soonest due), then closed and done; one query for
-    a page, as dicts of ASSIGNMENT_COLUMNS."""
-    # A review not given is to do only while its application is in review: once decided
-    # (not selected, say) it is closed and goes below the reviews still to do.
-    to_do = Q(submitted_at__isnull=True, application__status__in=REVIEWABLE)
+    """The reviewer's list: to do first, then the reviews not given whose application was
+    decided, then the given ones, oldest first; one query for a page, as dicts of
+    ASSIGNMENT_COLUMNS, read in the order of the review_list_order index (``to_do`` is kept
+    on the review)."""
     return (
         Review.objects.filter(by_current_reviewers(), reviewer=user)
-        .order_by(
-            Case(When(to_do, then=Value(0)), default=Value(1)),
-            F("submitted_at").asc(nulls_first=True),
-            F("application__intake__reviews_due_at").asc(nulls_last=True),
-            "application__company__name",
-            "pk",
-        )
+        .order_by(F("to_do").desc(), F("submitted_at").asc(nulls_first=True), "pk")
         .values(*ASSIGNMENT_COLUMNS)
     )
+
+
+def assignment_count(user):
+    """How many reviews the reviewer's list holds, from the tallies of the intakes the
+    person reviews now (ReviewerTally): a few rows, whatever the number of reviews."""
+    return ReviewerTally.objects.filter(by_current_reviewers(), reviewer=user).aggregate(
+        n=Coalesce(Sum("assigned"), 0)
+    )["n"]
+
+
+def host_fit_count(user):
+    """How many pairs the person's host-fit queue holds, from the kept tallies of the
+    person's hosts (HostFitTally): a few rows, whatever the number of applicants."""
+    return _fit_tallies(user).aggregate(n=Coalesce(Sum("queued"), 0))["n"]
+
+
+def _fit_tallies(user):
+    return HostFitTally.objects.filter(host__partner_staff=user)
 
 
 def other_reviews(review):
@@ -447,34 +443,27 @@ HOST_FIT_COLUMNS = [
 
 
 def host_fit_queue(user):
-    """Shortlisted applicants who ranked one of the person's host incubators, with the
-    opinion already given: one query for a page, as dicts of HOST_FIT_COLUMNS (only what
-    the queue shows: the database sorts these narrow rows before the page's LIMIT)."""
-    # From the shortlisted applications (a short IN list) to their preferences, each host
-    # checked with EXISTS: joined from the person's hosts instead, the query reads every
-    # preference ever given to those hosts, four times slower at 2,000 applications.
+    """The pairs of shortlisted or waitlisted applicants and the person's host incubators
+    they ranked, with the opinion already given: one query for a page, as dicts of
+    HOST_FIT_COLUMNS. The pairs waiting for an opinion first, then by opinion, host and
+    rank, in the order of the host_fit_queue_order index over the state kept on each
+    preference (in_fit_queue, opinion): the page is read from the index, whatever the
+    number of applicants."""
     partner = HostIncubator.partner_staff.through.objects.filter(
         hostincubator=OuterRef("host"), user=user
     )
     return (
-        HostPreference.objects.filter(Exists(partner), application__status__in=HOST_FIT_STATUSES)
-        # The opinion on this pair, if any, as a LEFT JOIN: a correlated subquery per
-        # preference made PostgreSQL scan the opinions once for each of them.
+        HostPreference.objects.filter(Exists(partner), in_fit_queue=True)
+        # The note given with the opinion, if any: a subquery the database runs for the
+        # page's rows only (a join would be one more table for the planner to place).
         .annotate(
-            given=FilteredRelation(
-                "application__host_fit_opinions",
-                condition=Q(application__host_fit_opinions__host=F("host")),
-            ),
-            opinion=F("given__opinion"),
-            note=F("given__note"),
+            note=Subquery(
+                HostFitOpinion.objects.filter(
+                    application=OuterRef("application"), host=OuterRef("host")
+                ).values("note")
+            )
         )
-        .order_by(
-            F("opinion").asc(nulls_first=True),
-            "host__name",
-            "rank",
-            "application__company__name",
-            "pk",
-        )  # fmt: skip
+        .order_by("opinion", "host_id", "rank", "application_id")
         .values(*HOST_FIT_COLUMNS)
     )
 
@@ -505,20 +494,9 @@ def review_counts(user):
 
 
 def host_fit_waiting(user):
-    """How many shortlisted applicant-host pairs of the person's hosts have no opinion yet."""
-    return (
-        HostPreference.objects.filter(
-            host__partner_staff=user, application__status__in=HOST_FIT_STATUSES
-        )
-        .exclude(
-            Exists(
-                HostFitOpinion.objects.filter(
-                    application=OuterRef("application"), host=OuterRef("host")
-                )
-            )
-        )
-        .count()
-    )
+    """How many shortlisted applicant-host pairs of the person's hosts have no opinion yet,
+    from the kept tallies of the person's hosts."""
+    return _fit_tallies(user).aggregate(n=Coalesce(Sum("waiting"), 0))["n"]
 
 
 # Selection ----------------------------------------------------------------------------------

@@ -464,6 +464,16 @@ REVIEW_SETTINGS = [
 ]
 
 
+_scoring_changed_handlers = []
+
+
+def when_scoring_changed(handler):
+    """Register ``handler(intake)``, called when the intake's score settings (which score
+    ranks its applications) changed, in the changing transaction."""
+    _scoring_changed_handlers.append(handler)
+    return handler
+
+
 @transaction.atomic
 def update_review_settings(intake, *, by, **settings_):
     """Change how the intake is reviewed and scored; recorded in the intake's history."""
@@ -485,4 +495,7 @@ def update_review_settings(intake, *, by, **settings_):
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )  # fmt: skip
+    if {"score_aggregate", "calibrate_scores"} & set(changed):
+        for handler in _scoring_changed_handlers:
+            handler(intake)
     return intake

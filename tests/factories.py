@@ -7,7 +7,12 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from applications.enums import ApplicationStatus, MemberRole
-from applications.models import Application, Company, CompanyMember, Review
+from applications.models import Application, Company, CompanyMember, HostPreference, Review
+from applications.services.counting import (
+    recount_fit_queue,
+    recount_reviewers,
+    recount_statuses,
+)
 from programs.enums import StaffRole
 from programs.models import (
     DeskOffer,
@@ -143,6 +148,32 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     intake = factory.SubFactory(IntakeFactory)
     created_by = factory.SubFactory(UserFactory)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Made without the services: the intake's kept status counts are counted again.
+        application = super()._create(model_class, *args, **kwargs)
+        recount_statuses(application.intake_id)
+        return application
+
+
+class HostPreferenceFactory(factory.django.DjangoModelFactory):
+    """An applicant's choice of a host incubator (its rank among their choices)."""
+
+    class Meta:
+        model = HostPreference
+
+    application = factory.SubFactory(ApplicationFactory)
+    host = factory.SubFactory(HostIncubatorFactory)
+    rank = 1
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Made without the services: the host-fit queue's kept state is set again.
+        preference = super()._create(model_class, *args, **kwargs)
+        recount_fit_queue([preference.application_id])
+        preference.refresh_from_db()
+        return preference
+
 
 class ReviewFactory(factory.django.DjangoModelFactory):
     """An assignment of a reviewer of the program to an application (not yet scored).
@@ -158,6 +189,13 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     intake = factory.SelfAttribute("application.intake")
     reviewer = factory.SubFactory(UserFactory)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Made without the services: the reviewer's kept tally is counted again.
+        review = super()._create(model_class, *args, **kwargs)
+        recount_reviewers(review.intake_id, [review.reviewer_id], to_do=True)
+        return review
+
     @factory.post_generation
     def staff(review, create, extracted, **kwargs):
         if create and extracted is not False:
@@ -167,3 +205,13 @@ class ReviewFactory(factory.django.DjangoModelFactory):
                 user=review.reviewer,
                 role=StaffRole.REVIEWER,
             )
+
+
+def set_status(application, status):
+    """Give an application a status without the transition function (a test's shortcut to a
+    state), and count the kept values again as the services would have kept them."""
+    type(application).objects.filter(pk=application.pk).update(status=status)
+    application.status = status
+    recount_statuses(application.intake_id)
+    recount_fit_queue([application.pk])
+    recount_reviewers(application.intake_id, to_do=True)

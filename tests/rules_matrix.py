@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.enums import ApplicationStatus, MemberRole
-from applications.models import ApplicationDocument, HostPreference, Offer, SelectionRun
+from applications.models import ApplicationDocument, Offer, SelectionRun
 from programs import services as programs_services
 from programs.enums import StaffRole
 from tests import factories
@@ -94,7 +94,7 @@ def build_world(status=ApplicationStatus.IN_REVIEW):
     application = factories.ApplicationFactory(
         company=company, intake=intake, status=status, submitted_at=timezone.now()
     )
-    HostPreference.objects.create(application=application, host=host, rank=1)
+    factories.HostPreferenceFactory(application=application, host=host, rank=1)
     document = ApplicationDocument.objects.create(
         application=application,
         kind="pitch-deck",

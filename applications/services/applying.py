@@ -31,6 +31,7 @@ from applications.models import (
     CompanyMember,
     HostPreference,
 )
+from applications.services.counting import follow_status_change
 from portal.dates import moment_text
 from portal.links import link_to
 from portal.services import queue_email, queue_email_to_people, queue_task
@@ -222,6 +223,7 @@ def transition_application(application, *, to, by, note=""):
     ApplicationEvent.objects.create(
         application=locked, actor=by, from_status=locked.status, to_status=to, note=note
     )
+    follow_status_change(locked, was=locked.status, to=to)
     locked.status = to
     fields = ["status", "updated_at"]
     if to == ApplicationStatus.SUBMITTED:
@@ -248,6 +250,7 @@ def start_application(company, intake, *, by):
             application = Application.objects.create(
                 company=company, intake=intake, created_by=by, updated_by=by
             )
+            follow_status_change(application, to=application.status)
     except IntegrityError as error:
         raise ValidationError(
             _("Your company already has an application for this intake.")

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +24,12 @@ from applications.models import (
     Conflict,
     CriterionScore,
     HostFitOpinion,
+    HostPreference,
     Review,
     Screening,
 )
 from applications.services.applying import transition_application
+from applications.services.counting import count_fit_pairs, recount_reviewers
 from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
@@ -220,6 +222,7 @@ def assign_reviewer(application, reviewer, *, by):
     review = Review.objects.create(
         application=application, intake_id=application.intake_id, reviewer=reviewer, assigned_by=by
     )
+    recount_reviewers(application.intake_id, [reviewer.pk])
     # The company's declared conflicts wait for a replacement until it has its reviewers.
     if application.reviews.count() >= application.intake.reviewers_per_application:
         Conflict.objects.filter(
@@ -266,6 +269,7 @@ def assign_reviewers(intake, *, by):
         if len(chosen) < missing:
             short.append(application_id)
     created = Review.objects.bulk_create(created)
+    recount_reviewers(intake.pk, {review.reviewer_id for review in created})
     _tell_reviewers(intake, created)
     return created, short
 
@@ -326,6 +330,7 @@ def declare_conflict(review, *, by, reason):
         )
     had_score = review.submitted_at is not None
     review.delete()
+    recount_reviewers(intake.pk, [by.pk])
     conflict, _created = Conflict.objects.update_or_create(
         reviewer=by,
         company_id=application.company_id,
@@ -365,6 +370,8 @@ def withdraw_reviews_of_former_reviewer(program, *, user):
     # first, or starts after and sees the role gone.
     list(Intake.objects.select_for_update().filter(pk__in=intakes).order_by("pk").values("pk"))
     _count, deleted = open_reviews.filter(intake__in=intakes).delete()
+    for intake_id in intakes:
+        recount_reviewers(intake_id, [user.pk])
     return deleted.get(Review._meta.label, 0)
 
 
@@ -416,7 +423,11 @@ def save_review(review, *, by, values, comment, recommendation):
     review.recommendation = recommendation
     review.score = score
     review.submitted_at = review.submitted_at or timezone.now()
-    review.save(update_fields=["comment", "recommendation", "score", "submitted_at", "updated_at"])
+    review.to_do = False
+    review.save(
+        update_fields=["comment", "recommendation", "score", "submitted_at", "to_do", "updated_at"]
+    )
+    recount_reviewers(review.intake_id, [review.reviewer_id])
     _refresh_later(review.application.intake)
     return review
 
@@ -444,7 +455,21 @@ def refresh_scores(intake):
                          **vars(scores))
         for application_id, scores in combined.items()
     )  # fmt: skip
+    rank_applications(intake)
     return combined
+
+
+def rank_applications(intake):
+    """Copy the score the intake ranks by (scoring.score_field) to its applications, whose
+    index orders the review dashboard: after the scores are computed, and when the intake's
+    score settings change (registered with programs.services.when_scoring_changed)."""
+    Application.objects.filter(intake=intake.pk).update(
+        rank_score=Subquery(
+            ApplicationScore.objects.filter(application=OuterRef("pk")).values(
+                scoring.score_field(intake)
+            )
+        )
+    )
 
 
 def refresh_stale_scores():
@@ -504,11 +529,15 @@ def give_host_fit(application, host, *, by, opinion, note=""):
         raise ValidationError(_("This applicant did not choose your incubator."))
     if opinion not in HostFit.values:
         raise ValidationError({"opinion": _("Choose good fit, possible or not a fit.")})
-    fit, _created = HostFitOpinion.objects.update_or_create(
+    fit, created = HostFitOpinion.objects.update_or_create(
         application=application,
         host=host,
         defaults={"opinion": opinion, "note": note.strip(), "given_by": by},
     )
+    # The queue reads the opinion from the preference (its index sorts the queue).
+    HostPreference.objects.filter(application=application, host=host).update(opinion=opinion)
+    if created:
+        count_fit_pairs([], waiting_hosts=[host.pk], waiting=-1)
     return fit
 
 

@@ -14,6 +14,7 @@ from applications import forms, queries, services
 from applications.access import host_fit_target
 from applications.enums import HostFit
 from portal.feedback import refused
+from portal.paging import Counted
 from portal.rows import labels
 from programs.enums import SectorCode
 
@@ -22,9 +23,8 @@ PAGE_SIZE = 25
 
 @login_required
 def host_fit_queue(request):
-    page = Paginator(queries.host_fit_queue(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listed = Counted(queries.host_fit_queue(request.user), queries.host_fit_count(request.user))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/partner/host_fit.html",

@@ -22,6 +22,7 @@ from applications.models import Application
 from applications.views.staff import Echo
 from portal.feedback import refused
 from portal.filterbar import filter_fields
+from portal.paging import Counted
 from portal.rows import labels, number_format
 from programs import services as programs_services
 from programs.access import managed_intake
@@ -92,10 +93,10 @@ def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
     counts = queries.status_counts(intake)
     listed = []
     if valid:
-        listed = filters.qs.values(*queries.DASHBOARD_COLUMNS)
         total = _total(filters.form.cleaned_data, counts)
-        if total is not None:  # the status counts already tell: no count query
-            listed = Counted(listed, total)
+        if total is None:  # counted without the page's columns (and their joins)
+            total = filters.qs.count()
+        listed = Counted(filters.qs.values(*queries.DASHBOARD_COLUMNS), total)
     page = Paginator(listed, PAGE_SIZE).get_page(data.get("page"))
     rows = _rows(intake, list(page.object_list))
     query = data.copy()
@@ -124,23 +125,6 @@ def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
             "max_count": forms.MAX_COUNT,
         },
     )
-
-
-class Counted:
-    """A queryset whose length is already known, for the Paginator: it asks count() of
-    this, not of the database."""
-
-    def __init__(self, queryset, total):
-        self.queryset, self.total = queryset, total
-
-    def count(self):
-        return self.total
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, window):
-        return self.queryset[window]
 
 
 def _total(cleaned, counts):

@@ -16,6 +16,7 @@ from applications.enums import ApplicationStatus, Recommendation
 from applications.models import Application
 from portal.dates import moment_writer
 from portal.feedback import refused
+from portal.paging import Counted
 from portal.rows import labels, number_format
 
 PAGE_SIZE = 25
@@ -23,9 +24,8 @@ PAGE_SIZE = 25
 
 @login_required
 def review_list(request):
-    page = Paginator(queries.assignment_rows(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listed = Counted(queries.assignment_rows(request.user), queries.assignment_count(request.user))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = labels(ApplicationStatus)
     recommendations = labels(Recommendation)
     number = number_format(1)

@@ -10,7 +10,7 @@ from djmoney.money import Money
 
 from applications import services
 from applications.enums import ApplicationStatus
-from applications.models import ApplicationScore, BudgetLine, HostPreference
+from applications.models import ApplicationScore, BudgetLine
 from programs.enums import StaffRole
 from tests import factories
 
@@ -57,8 +57,9 @@ def shortlisted(intake, name, score, hosts, stipend=3000):
     ApplicationScore.objects.create(
         application=application, intake=intake, raw_mean=Decimal(score), computed_at=timezone.now()
     )
+    services.rank_applications(intake)  # the score written without refresh_scores
     for rank, host in enumerate(hosts, start=1):
-        HostPreference.objects.create(application=application, host=host, rank=rank)
+        factories.HostPreferenceFactory(application=application, host=host, rank=rank)
     BudgetLine.objects.create(
         application=application, category="travel", amount=Money(stipend, "CAD"), rate=1,
         amount_converted=Money(stipend, "CAD"),

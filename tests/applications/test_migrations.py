@@ -72,3 +72,64 @@ def test_existing_reviews_get_their_intake_and_applications_their_budget_total()
     assert totals == {applications[0].pk: Decimal("2500.50"), applications[1].pk: None}
     assert Application.objects.get(pk=applications[0].pk).budget_total_currency == "CAD"
     migrate(latest())  # leave the test database as the other tests expect it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rows_get_their_kept_counts_flags_and_rank_scores():
+    apps = migrate([("applications", "0014_company_name_order")])
+    User = apps.get_model("portal", "User")
+    Program = apps.get_model("programs", "Program")
+    Intake = apps.get_model("programs", "Intake")
+    Host = apps.get_model("programs", "HostIncubator")
+    Market = apps.get_model("programs", "ForeignMarket")
+    Company = apps.get_model("applications", "Company")
+    Application = apps.get_model("applications", "Application")
+    now = timezone.now()
+    owner = User.objects.create(email="owner@firm.example")
+    reviewer = User.objects.create(email="reviewer@panel.example")
+    intake = Intake.objects.create(
+        program=Program.objects.create(name="Program", slug="program"), title="Spring",
+        opens_at=now, closes_at=now + datetime.timedelta(days=30),
+        placement_starts_on=now.date() + datetime.timedelta(days=60),
+        placement_ends_on=now.date() + datetime.timedelta(days=200),
+    )  # fmt: skip
+    host = Host.objects.create(
+        name="Alpha", market=Market.objects.create(country="DE"), city="Berlin", desk_capacity=2
+    )
+    made = {}
+    for name, status in [("Ada", "shortlisted"), ("Bo", "in-review"), ("Cy", "in-review")]:
+        made[name] = Application.objects.create(
+            company=Company.objects.create(name=name, country="CA"), intake=intake,
+            status=status, created_by=owner, updated_by=owner,
+        )  # fmt: skip
+        made[name].host_preferences.create(host=host, rank=1)
+    made["Ada"].host_fit_opinions.create(host=host, opinion="good", given_by=owner)
+    made["Ada"].reviews.create(intake=intake, reviewer=reviewer, submitted_at=now, score=80)
+    made["Bo"].reviews.create(intake=intake, reviewer=reviewer)
+    apps.get_model("applications", "ApplicationScore").objects.create(
+        application=made["Ada"], intake=intake, reviews_in=1, raw_mean=80, raw_median=80,
+        computed_at=now,
+    )  # fmt: skip
+
+    apps = migrate([("applications", "0015_kept_counts")])
+    StatusCount = apps.get_model("applications", "StatusCount")
+    assert dict(StatusCount.objects.values_list("status", "count")) == {
+        "shortlisted": 1, "in-review": 2,
+    }  # fmt: skip
+    tally = apps.get_model("applications", "ReviewerTally").objects.get()
+    assert (tally.assigned, tally.done, tally.scored, tally.score_total) == (2, 1, 1, 80)
+    Review = apps.get_model("applications", "Review")
+    assert dict(Review.objects.values_list("application__company__name", "to_do")) == {
+        "Ada": False, "Bo": True,
+    }  # fmt: skip
+    HostPreference = apps.get_model("applications", "HostPreference")
+    assert sorted(
+        HostPreference.objects.values_list("application__company__name", "in_fit_queue", "opinion")
+    ) == [("Ada", True, "good"), ("Bo", False, ""), ("Cy", False, "")]
+    fit = apps.get_model("applications", "HostFitTally").objects.get()
+    assert (fit.host_id, fit.queued, fit.waiting) == (host.pk, 1, 0)
+    Application = apps.get_model("applications", "Application")
+    assert dict(Application.objects.values_list("company__name", "rank_score")) == {
+        "Ada": Decimal("80.00"), "Bo": None, "Cy": None,
+    }  # fmt: skip
+    migrate(latest())  # leave the test database as the other tests expect it

@@ -18,7 +18,6 @@ from applications.models import (
     ApplicationScore,
     Conflict,
     HostFitOpinion,
-    HostPreference,
     Review,
     Screening,
 )
@@ -341,11 +340,10 @@ def test_scores_are_combined_and_calibrated_across_the_intake(intake):
     assert summary[a1.pk].raw_mean == summary[a2.pk].raw_mean == Decimal("60.00")
     assert summary[a1.pk].calibrated_mean == Decimal("47.64")
     assert summary[a2.pk].calibrated_mean == Decimal("92.36")
-    intake.calibrate_scores = True
-    intake.save()
+    # The ranking follows the settings at once (the ranked score is kept on the application).
+    programs_services.update_review_settings(intake, by=harsh, calibrate_scores=True)
     assert [a.pk for a in queries.ranked_in_review(intake)] == [a2.pk, a3.pk, a1.pk]
-    intake.calibrate_scores = False
-    intake.save()
+    programs_services.update_review_settings(intake, by=harsh, calibrate_scores=False)
     assert [a.pk for a in queries.ranked_in_review(intake)] == [a3.pk, a1.pk, a2.pk]
 
 
@@ -354,7 +352,7 @@ def test_reviewer_progress_counts_this_intakes_reviews_only(intake):
     idle = reviewer(intake, "idle@panel.example")
     a1, a2 = application(intake), application(intake)
     for target, scores in [(a1, (2, 2)), (a2, None)]:
-        review = Review.objects.create(application=target, intake=intake, reviewer=harsh)
+        review = factories.ReviewFactory(application=target, reviewer=harsh)
         if scores:
             services.save_review(
                 review, by=harsh, values=values(intake, *scores), comment="",
@@ -406,7 +404,7 @@ def test_reviewers_with_work_due_are_reminded_once_per_window(intake):
 def shortlisted(intake):
     target = application(intake, S.SHORTLISTED)
     host = factories.HostIncubatorFactory()
-    HostPreference.objects.create(application=target, host=host, rank=1)
+    factories.HostPreferenceFactory(application=target, host=host, rank=1)
     partner = factories.UserFactory()
     host.partner_staff.add(partner)
     return target, host, partner
@@ -465,6 +463,7 @@ def test_shortlist_the_top_by_count_or_threshold(intake, manager):
             raw_median=Decimal(score), computed_at=timezone.now(),
         )  # fmt: skip
         scored.append(target)
+    services.rank_applications(intake)  # the scores were written without refresh_scores
     application(intake)  # not scored: never shortlisted by score
     services.shortlist_top(intake, by=manager, count=1)
     services.shortlist_top(intake, by=manager, threshold=Decimal("60"))

@@ -456,7 +456,7 @@ def test_a_manager_offers_a_freed_seat_the_waitlist_could_not_fill(
     alpha, beta = hosts
     # Eve, still in review at confirmation, was not selected; she ranked Beta.
     eve = shortlisted(intake, "Eve", 60, [beta])
-    type(eve).objects.filter(pk=eve.pk).update(status=S.NOT_SELECTED)
+    factories.set_status(eve, S.NOT_SELECTED)
     _offer, promoted = services.decline_offer(
         released["bo"], by=field["bo"].owner, reason="We open in Lisbon first."
     )

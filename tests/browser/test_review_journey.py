@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from applications import services
 from applications.enums import ApplicationStatus, HostFit, Recommendation
-from applications.models import Application, Conflict, HostFitOpinion, HostPreference, Review
+from applications.models import Application, Conflict, HostFitOpinion, Review
 from programs import services as programs_services
 from programs.enums import StaffRole
 from tests import factories
@@ -85,9 +85,10 @@ def test_reviewer_declares_a_conflict_then_scores_the_other_application(page):
 
     page.get_by_role("heading", name="Your reviews", level=1).wait_for()
     assignments = page.locator("#assignments tbody tr")
+    # To do first, in the order assigned (the list is read in the order of its index).
     assert [cells(row)[:2] + cells(row)[3:] for row in assignments.all()] == [
-        ["Maple Analytics Ltd.", "Winter outbound intake", "To do", "—"],
         ["Northwind Engineering Inc.", "Winter outbound intake", "To do", "—"],
+        ["Maple Analytics Ltd.", "Winter outbound intake", "To do", "—"],
     ]
     conflicts = page.locator("#conflicts li")
     assert conflicts.all_inner_texts() == ["None."]
@@ -164,11 +165,11 @@ def test_host_partner_gives_host_fit_opinions(page):
     northwind = application(intake, "Northwind Engineering Inc.", status=SHORTLISTED)
     maple = application(intake, "Maple Analytics Ltd.", status=SHORTLISTED)
     waiting = application(intake, "Still Reviewed Corp.")
-    HostPreference.objects.create(application=northwind, host=paulista, rank=1)
-    HostPreference.objects.create(application=maple, host=rio, rank=1)
-    HostPreference.objects.create(application=maple, host=paulista, rank=2)
+    factories.HostPreferenceFactory(application=northwind, host=paulista, rank=1)
+    factories.HostPreferenceFactory(application=maple, host=rio, rank=1)
+    factories.HostPreferenceFactory(application=maple, host=paulista, rank=2)
     # Not shortlisted: not the partner's to judge yet.
-    HostPreference.objects.create(application=waiting, host=paulista, rank=1)
+    factories.HostPreferenceFactory(application=waiting, host=paulista, rank=1)
 
     log_in(page, "paula@paulista.example")
     host_fit = page.get_by_role("region", name="Host fit")

@@ -14,6 +14,7 @@ from applications.models import (
     HostFitOpinion,
     Offer,
 )
+from tests import factories
 from tests.rules_matrix import MANAGERS, MEMBERS, REVIEWERS, ROLES, build_world
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_the_manager_sees_a_removed_reviewers_open_review_as_unassigned(client, 
 
 def test_the_director_cannot_answer_an_offer(client, world):
     offer = world["offer"]
-    Application.objects.filter(pk=offer.application_id).update(status=S.OFFERED)
+    factories.set_status(offer.application, S.OFFERED)
     client.force_login(world["people"]["superuser"])
     page = client.get(reverse("applications:offer", args=[offer.pk]))
     assert page.status_code == 200 and page.context["can_answer"] is False
@@ -109,7 +110,7 @@ def test_the_director_cannot_answer_an_offer(client, world):
 
 def test_the_director_cannot_withdraw_edit_or_submit_a_companys_application(client, world):
     application = world["application"]
-    Application.objects.filter(pk=application.pk).update(status=S.DRAFT)
+    factories.set_status(application, S.DRAFT)
     client.force_login(world["people"]["superuser"])
     review_page = client.get(reverse("applications:step", args=[application.pk, "review"]))
     assert review_page.status_code == 200  # the director sees it
@@ -149,7 +150,7 @@ def test_the_director_sees_a_company_but_cannot_edit_it_or_its_team(client, worl
 
 def test_only_a_current_partner_of_the_host_gives_a_host_fit_opinion(client, world):
     application = world["application"]
-    Application.objects.filter(pk=application.pk).update(status=S.SHORTLISTED)
+    factories.set_status(application, S.SHORTLISTED)
     url = reverse("applications:give_host_fit", args=[application.pk, world["host"].pk])
     answers = {}
     for role in ["host_partner", "removed_partner", "other_host_partner", "superuser"]:

@@ -114,7 +114,7 @@ def test_a_host_fit_opinion_on_another_hosts_applicant_is_a_404(client):
     review = factories.ReviewFactory(application__status=ApplicationStatus.SHORTLISTED)
     application = review.application
     host = factories.HostIncubatorFactory()
-    application.host_preferences.create(host=host, rank=1)
+    factories.HostPreferenceFactory(application=application, host=host, rank=1)
     stranger = factories.UserFactory()
     factories.HostIncubatorFactory().partner_staff.add(stranger)
     client.force_login(stranger)
@@ -193,18 +193,18 @@ def test_the_host_fit_queue_lists_the_shortlisted_applicants_of_the_persons_host
 
     def applicant(name, status, host):
         application = factories.ApplicationFactory(company__name=name, status=status)
-        application.host_preferences.create(host=host, rank=1)
+        factories.HostPreferenceFactory(application=application, host=host, rank=1)
         return application
 
     judged = applicant("Judged", ApplicationStatus.SHORTLISTED, mine)
     applicant("Waitlisted", ApplicationStatus.WAITLISTED, mine)
     applicant("In review", ApplicationStatus.IN_REVIEW, mine)
     applicant("Another host's", ApplicationStatus.SHORTLISTED, other)
-    HostFitOpinion.objects.create(application=judged, host=mine, opinion="good", given_by=partner)
+    services.give_host_fit(judged, mine, by=partner, opinion="good")
     client.force_login(partner)
     page = client.get(reverse("applications:host_fit_queue")).context["page"]
     assert [(row["application__company__name"], row["opinion"]) for row in page] == [
-        ("Waitlisted", None),
+        ("Waitlisted", ""),
         ("Judged", "good"),
     ]
 
@@ -348,7 +348,7 @@ def test_the_host_fit_queue_reads_dates_and_labels_in_the_partners_language(clie
         proposed_end=datetime.date(2027, 5, 9),
         company__offering="Audits",
     )
-    application.host_preferences.create(host=host, rank=1)
+    factories.HostPreferenceFactory(application=application, host=host, rank=1)
     client.force_login(partner)
     html = client.get(
         reverse("applications:host_fit_queue"), headers={"accept-language": "fr"}

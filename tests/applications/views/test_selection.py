@@ -296,7 +296,7 @@ def test_a_manager_reads_the_decline_reason_and_offers_the_freed_seat_by_hand(
     services.confirm_slate(run, by=manager)
     services.release_decisions(intake, by=manager)
     eve = shortlisted(intake, "Eve", 60, [beta])
-    type(eve).objects.filter(pk=eve.pk).update(status=S.NOT_SELECTED)
+    factories.set_status(eve, S.NOT_SELECTED)
     bo_offer = Offer.objects.get(application=field["bo"])
     services.decline_offer(bo_offer, by=field["bo"].owner, reason="We open <b>Lisbon</b> first.")
     client.force_login(manager)
@@ -361,8 +361,7 @@ def _what_the_applicant_gets(client, application, offer_pk):
 
 def _hold(application, status, *, run, manager, offer_pk):
     """Decide ``status`` for the application in a confirmed slate whose emails are held."""
-    Application = type(application)
-    Application.objects.filter(pk=application.pk).update(status=S.SHORTLISTED)
+    factories.set_status(application, S.SHORTLISTED)
     application.events.all().delete()
     Offer.objects.filter(application=application).delete()
     application.refresh_from_db()

@@ -1,0 +1,162 @@
+"""Values kept for pages that read them on every request, written in the transaction of the
+change they follow: an intake's applications per status, each reviewer's reviews, and the
+host-fit queue's state on each host preference. The recount functions rebuild them from
+the rows, for data written without the services (migrations, the benchmark, test
+factories)."""
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from applications.enums import HOST_FIT_STATUSES, REVIEWABLE
+from applications.models import (
+    Application,
+    HostFitOpinion,
+    HostFitTally,
+    HostPreference,
+    Review,
+    ReviewerTally,
+    StatusCount,
+)
+
+__all__ = [
+    "count_fit_pairs",
+    "follow_status_change",
+    "recount_fit_queue",
+    "recount_reviewers",
+    "recount_statuses",
+]
+
+
+def follow_status_change(application, *, was=None, to):
+    """The application moved from status ``was`` (None for a new one) to ``to``: the kept
+    counts of its intake and the host-fit queue's flag on its preferences follow, in the
+    caller's transaction."""
+    intake_id = application.intake_id
+    if (was in REVIEWABLE) != (to in REVIEWABLE):
+        Review.objects.filter(application=application.pk, submitted_at__isnull=True).update(
+            to_do=to in REVIEWABLE
+        )
+    if (was in HOST_FIT_STATUSES) != (to in HOST_FIT_STATUSES):
+        preferences = HostPreference.objects.filter(application=application.pk)
+        step = 1 if to in HOST_FIT_STATUSES else -1
+        pairs = list(preferences.values_list("host_id", "opinion"))
+        preferences.update(in_fit_queue=to in HOST_FIT_STATUSES)
+        count_fit_pairs(
+            [host for host, _opinion in pairs], queued=step,
+            waiting_hosts=[host for host, opinion in pairs if not opinion], waiting=step,
+        )  # fmt: skip
+    if was is not None:
+        StatusCount.objects.filter(intake_id=intake_id, status=was).update(count=F("count") - 1)
+    counted = StatusCount.objects.filter(intake_id=intake_id, status=to)
+    if not counted.update(count=F("count") + 1):
+        # The first of its status: the row is made (or was, by a concurrent transaction,
+        # whose insert this one waits for) and then counted.
+        StatusCount.objects.bulk_create(
+            [StatusCount(intake_id=intake_id, status=to, count=0)], ignore_conflicts=True
+        )
+        counted.update(count=F("count") + 1)
+
+
+def count_fit_pairs(hosts, *, queued=0, waiting_hosts=(), waiting=0):
+    """Pairs entered (1) or left (-1) the hosts' host-fit queues, and pairs of
+    ``waiting_hosts`` started (1) or stopped (-1) waiting for an opinion."""
+    if not hosts and not waiting_hosts:
+        return
+    HostFitTally.objects.bulk_create(
+        [HostFitTally(host_id=host) for host in {*hosts, *waiting_hosts}], ignore_conflicts=True
+    )
+    if queued and hosts:
+        HostFitTally.objects.filter(host_id__in=hosts).update(queued=F("queued") + queued)
+    if waiting and waiting_hosts:
+        HostFitTally.objects.filter(host_id__in=waiting_hosts).update(
+            waiting=F("waiting") + waiting
+        )
+
+
+def recount_statuses(intake_id):
+    """The intake's status counts counted again from its applications (for data written
+    without the services: migrations, the benchmark's bulk fill, test factories)."""
+    counts = dict(
+        Application.objects.filter(intake_id=intake_id)
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    StatusCount.objects.filter(intake_id=intake_id).exclude(status__in=counts).delete()
+    StatusCount.objects.bulk_create(
+        [StatusCount(intake_id=intake_id, status=s, count=n) for s, n in counts.items()],
+        update_conflicts=True,
+        unique_fields=["intake", "status"],
+        update_fields=["count"],
+    )
+
+
+def recount_reviewers(intake_id, reviewer_ids=None, *, to_do=False):
+    """The reviewers' tallies in the intake counted again from their reviews, each an index
+    range (intake, reviewer): called by every service that assigns, removes or saves
+    reviews, for the reviewers it touched; all of the intake's when ``reviewer_ids`` is
+    None. With ``to_do``, the reviews' to-do flags are set again too (for reviews written
+    without the services)."""
+    reviews = Review.objects.filter(intake_id=intake_id)
+    tallies = ReviewerTally.objects.filter(intake_id=intake_id)
+    if reviewer_ids is not None:
+        reviews = reviews.filter(reviewer_id__in=reviewer_ids)
+        tallies = tallies.filter(reviewer_id__in=reviewer_ids)
+    if to_do:
+        open_application = Application.objects.filter(
+            pk=OuterRef("application"), status__in=REVIEWABLE
+        )
+        reviews.update(
+            to_do=Case(
+                When(Exists(open_application), submitted_at__isnull=True, then=Value(True)),
+                default=Value(False),
+            )
+        )
+    rows = list(
+        reviews.values("reviewer_id")
+        .annotate(
+            assigned=Count("*"),
+            done=Count("submitted_at"),
+            scored=Count("score"),
+            score_total=Sum("score", default=0),
+        )
+        .order_by()
+    )
+    tallies.exclude(reviewer_id__in=[row["reviewer_id"] for row in rows]).delete()
+    ReviewerTally.objects.bulk_create(
+        [ReviewerTally(intake_id=intake_id, **row) for row in rows],
+        update_conflicts=True,
+        unique_fields=["intake", "reviewer"],
+        update_fields=["assigned", "done", "scored", "score_total"],
+    )
+
+
+def recount_fit_queue(application_ids):
+    """The host-fit queue's kept values on these applications' preferences set again from
+    their statuses and the opinions given (for data written without the services)."""
+    opinion = HostFitOpinion.objects.filter(
+        application=OuterRef("application"), host=OuterRef("host")
+    ).values("opinion")
+    preferences = HostPreference.objects.filter(application__in=application_ids)
+    preferences.update(
+        in_fit_queue=Exists(
+            Application.objects.filter(pk=OuterRef("application"), status__in=HOST_FIT_STATUSES)
+        ),
+        opinion=Coalesce(Subquery(opinion), Value("")),
+    )
+    hosts = set(preferences.values_list("host_id", flat=True))
+    HostFitTally.objects.bulk_create(
+        [
+            HostFitTally(host_id=row["host_id"], queued=row["queued"], waiting=row["waiting"])
+            for row in HostPreference.objects.filter(host__in=hosts, in_fit_queue=True)
+            .values("host_id")
+            .annotate(queued=Count("*"), waiting=Count("pk", filter=Q(opinion="")))
+            .order_by()
+        ],
+        update_conflicts=True,
+        unique_fields=["host"],
+        update_fields=["queued", "waiting"],
+    )
+    HostFitTally.objects.filter(host__in=hosts).exclude(
+        host__in=HostPreference.objects.filter(in_fit_queue=True).values("host")
+    ).update(queued=0, waiting=0)

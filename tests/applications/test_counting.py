@@ -1,0 +1,215 @@
+"""The values kept for the list pages (services/counting.py) equal what a fresh count of the
+rows gives after every change, single or in bulk, and the recount helpers rebuild them."""
+
+import datetime
+
+import pytest
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from applications import queries, services
+from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, ApplicationStatus, HostFit
+from applications.models import (
+    Application,
+    ApplicationScore,
+    HostFitOpinion,
+    HostFitTally,
+    HostPreference,
+    Review,
+    ReviewerTally,
+    StatusCount,
+)
+from programs import services as programs_services
+from programs.enums import StaffRole
+from tests import factories
+from tests.applications.conftest import run_now
+
+pytestmark = pytest.mark.django_db
+S = ApplicationStatus
+
+
+def assert_kept_values_are_fresh(intake):
+    """Every kept value of the intake against a count of its rows made now."""
+    kept = dict(
+        StatusCount.objects.filter(intake=intake, count__gt=0).values_list("status", "count")
+    )
+    counted = dict(
+        Application.objects.filter(intake=intake).values_list("status").annotate(n=Count("*"))
+    )
+    assert kept == counted
+    tallies = {
+        t.reviewer_id: (t.assigned, t.done, t.scored, t.score_total)
+        for t in ReviewerTally.objects.filter(intake=intake)
+    }
+    fresh = {
+        row["reviewer_id"]: (row["a"], row["d"], row["s"], row["t"])
+        for row in Review.objects.filter(intake=intake)
+        .values("reviewer_id")
+        .annotate(
+            a=Count("*"), d=Count("submitted_at"), s=Count("score"), t=Sum("score", default=0)
+        )
+    }
+    assert tallies == fresh
+    reviews = Review.objects.filter(intake=intake)
+    assert set(reviews.filter(to_do=True).values_list("pk", flat=True)) == set(
+        reviews.filter(submitted_at__isnull=True, application__status__in=REVIEWABLE).values_list(
+            "pk", flat=True
+        )
+    )
+    preferences = HostPreference.objects.filter(application__intake=intake)
+    assert set(preferences.filter(in_fit_queue=True).values_list("pk", flat=True)) == set(
+        preferences.filter(application__status__in=HOST_FIT_STATUSES).values_list("pk", flat=True)
+    )
+    tallies = {t.host_id: (t.queued, t.waiting) for t in HostFitTally.objects.exclude(queued=0)}
+    queued = HostPreference.objects.filter(in_fit_queue=True).values("host_id")
+    assert tallies == {
+        row["host_id"]: (row["q"], row["w"])
+        for row in queued.annotate(q=Count("*"), w=Count("pk", filter=Q(opinion="")))
+    }
+    for preference in preferences:
+        opinion = HostFitOpinion.objects.filter(
+            application=preference.application_id, host=preference.host_id
+        ).first()
+        assert preference.opinion == (opinion.opinion if opinion else "")
+    field = f"score_summary__{'calibrated' if intake.calibrate_scores else 'raw'}_"
+    ranked = Application.objects.filter(intake=intake).values_list(
+        "pk", "rank_score", field + intake.score_aggregate
+    )
+    assert [(pk, kept) for pk, kept, _fresh in ranked] == [(pk, f) for pk, _k, f in ranked]
+
+
+@pytest.fixture
+def review_world():
+    intake = factories.IntakeFactory(reviewers_per_application=2)
+    for name in ["Fit", "Market"]:
+        factories.RubricCriterionFactory(intake=intake, name=name)
+    manager = factories.ProgramStaffFactory(program=intake.program, role=StaffRole.MANAGER).user
+    reviewers = [
+        factories.ProgramStaffFactory(
+            program=intake.program, role=StaffRole.REVIEWER, user__email=f"r{n}@panel{n}.example"
+        ).user
+        for n in range(3)
+    ]
+    host = factories.HostIncubatorFactory(name="Alpha")
+    partner = factories.UserFactory()
+    host.partner_staff.add(partner)
+    applications = []
+    for name in ["Ada", "Bo", "Cy"]:
+        member = factories.CompanyMemberFactory(company__name=name)
+        application = factories.ApplicationFactory(
+            company=member.company, intake=intake, status=S.IN_REVIEW, submitted_at=timezone.now()
+        )
+        factories.HostPreferenceFactory(application=application, host=host, rank=1)
+        application.owner = member.user
+        applications.append(application)
+    return {"intake": intake, "manager": manager, "reviewers": reviewers, "host": host,
+            "partner": partner, "applications": applications}  # fmt: skip
+
+
+def _score(review, *values):
+    criteria = [c.pk for c in review.intake.criteria.order_by("pk")]
+    services.save_review(
+        review, by=review.reviewer, values=dict(zip(criteria, values, strict=True)),
+        comment="", recommendation="support",
+    )  # fmt: skip
+
+
+def test_a_new_draft_and_its_withdrawal_are_counted():
+    intake = factories.IntakeFactory()
+    company = factories.CompanyFactory()
+    owner = factories.CompanyMemberFactory(company=company).user
+    application = services.start_application(company, intake, by=owner)
+    assert queries.status_counts(intake) == {S.DRAFT: 1}
+    services.withdraw_application(application, by=owner)
+    assert queries.status_counts(intake) == {S.WITHDRAWN: 1}
+    assert_kept_values_are_fresh(intake)
+
+
+def test_the_kept_values_follow_every_step_of_the_review(review_world):
+    w = review_world
+    intake, manager, (r0, r1, r2) = w["intake"], w["manager"], w["reviewers"]
+    ada, bo, cy = w["applications"]
+    assert_kept_values_are_fresh(intake)
+    created, _short = services.assign_reviewers(intake, by=manager)
+    assert len(created) == 6
+    assert_kept_values_are_fresh(intake)
+    for review in Review.objects.filter(application__in=[ada, bo]).order_by("pk")[:3]:
+        _score(review, 4, 5)
+        assert_kept_values_are_fresh(intake)
+    services.refresh_scores(intake)
+    assert_kept_values_are_fresh(intake)
+    programs_services.update_review_settings(intake, by=manager, score_aggregate="median")
+    assert_kept_values_are_fresh(intake)
+    services.shortlist([ada, bo], by=manager)  # in bulk
+    assert_kept_values_are_fresh(intake)
+    services.give_host_fit(ada, w["host"], by=w["partner"], opinion=HostFit.GOOD)
+    assert queries.host_fit_count(w["partner"]) == 2
+    assert queries.host_fit_waiting(w["partner"]) == 1
+    assert_kept_values_are_fresh(intake)
+    services.unshortlist(bo, by=manager)
+    assert_kept_values_are_fresh(intake)
+    open_review = Review.objects.filter(application=cy, submitted_at__isnull=True).first()
+    services.declare_conflict(open_review, by=open_review.reviewer, reason="My cousin's firm")
+    assert_kept_values_are_fresh(intake)
+    services.withdraw_application(cy, by=cy.owner)
+    assert_kept_values_are_fresh(intake)
+    for reviewer in [r0, r1, r2]:
+        programs_services.revoke_program_role(
+            intake.program, user=reviewer, role=StaffRole.REVIEWER
+        )
+    assert_kept_values_are_fresh(intake)
+    assert queries.status_counts(intake) == {S.SHORTLISTED: 1, S.IN_REVIEW: 1, S.WITHDRAWN: 1}
+    # Each reviewer keeps the one review given; those not given went with the role.
+    assert sorted(ReviewerTally.objects.values_list("assigned", "done")) == [(1, 1)] * 3
+
+
+def test_the_kept_values_follow_the_slate_the_offers_and_the_waitlist(
+    intake, manager, field, django_capture_on_commit_callbacks
+):
+    assert_kept_values_are_fresh(intake)
+    services.confirm_slate(run_now(intake, manager, min_score=50), by=manager)  # in bulk
+    assert queries.status_counts(intake) == {S.OFFERED: 2, S.WAITLISTED: 1, S.NOT_SELECTED: 1}
+    assert_kept_values_are_fresh(intake)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.release_decisions(intake, by=manager)
+    offers = {a.company.name: a.offer for a in field.values() if hasattr(a, "offer")}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline_offer(offers["Ada"], by=field["ada"].owner, reason="Timing")
+    assert_kept_values_are_fresh(intake)  # the waitlisted Cy offered the seat
+    services.accept_offer(offers["Bo"], by=field["bo"].owner)
+    assert_kept_values_are_fresh(intake)
+    later = timezone.now() + datetime.timedelta(days=60)
+    services.expire_offers(now=later)
+    assert_kept_values_are_fresh(intake)
+    assert queries.status_counts(intake) == {
+        S.ACCEPTED: 1, S.DECLINED: 1, S.NOT_SELECTED: 2,
+    }  # fmt: skip
+
+
+def test_the_recount_helpers_rebuild_values_written_without_the_services(review_world):
+    intake, ada = review_world["intake"], review_world["applications"][0]
+    Application.objects.filter(pk=ada.pk).update(status=S.SHORTLISTED)
+    Review.objects.create(application=ada, intake=intake, reviewer=review_world["reviewers"][0])
+    ApplicationScore.objects.create(
+        application=ada, intake=intake, raw_mean=70, computed_at=timezone.now()
+    )
+    services.recount_statuses(intake.pk)
+    services.recount_reviewers(intake.pk, to_do=True)
+    services.recount_fit_queue([ada.pk])
+    services.rank_applications(intake)
+    assert queries.status_counts(intake) == {S.SHORTLISTED: 1, S.IN_REVIEW: 2}
+    assert_kept_values_are_fresh(intake)
+
+
+def test_the_reviewers_list_is_counted_from_the_tallies_of_the_intakes_they_review_now(
+    review_world,
+):
+    w = review_world
+    services.assign_reviewers(w["intake"], by=w["manager"])
+    reviewer = w["reviewers"][0]
+    assert queries.assignment_count(reviewer) == 2
+    assert len(queries.assignment_rows(reviewer)) == 2
+    programs_services.revoke_program_role(
+        w["intake"].program, user=reviewer, role=StaffRole.REVIEWER
+    )
+    assert queries.assignment_count(reviewer) == 0
