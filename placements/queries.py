@@ -9,7 +9,7 @@ from applications.enums import OfferStatus
 from applications.models import CompanyMember, Offer
 from placements.enums import GONE_STATUSES, EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement, PlacementEvent
-from programs.models import HostIncubator
+from programs.models import DeskOffer, HostIncubator
 from programs.queries import intakes_managed_by
 
 P = PlacementStatus
@@ -218,4 +218,37 @@ def manager_counts(user):
             running=Count("pk", filter=Q(placement__status=P.IN_RESIDENCE)),
         )
         .order_by("intake__program__name")
+    )
+
+
+# The manager's placements board: the intake's hosts with their desks, and the placements
+# drawn on them. Two queries, whatever the number of placements.
+def board_hosts(intake):
+    return (
+        DeskOffer.objects.filter(intake=intake)
+        .order_by("host__name", "host_id")
+        .values("host_id", "host__name", "desks")
+    )
+
+
+BOARD_COLUMNS = [
+    "pk",
+    "host_id",
+    "host__name",
+    "company__name",
+    "desk",
+    "starts_on",
+    "ends_on",
+    "desk_until",
+    "status",
+]
+
+
+def board_placements(intake):
+    """Every placement of the intake, by host and start; a cancelled one is listed in the CSV
+    but holds no desk (its ``desk_until`` is empty)."""
+    return (
+        Placement.objects.filter(intake=intake)
+        .order_by("host__name", "host_id", "starts_on", "pk")
+        .values(*BOARD_COLUMNS)
     )

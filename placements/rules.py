@@ -47,3 +47,9 @@ can_record_stay = is_partner_of_its_host | can_manage_placement
 can_confirm_offer = is_partner_of_offer_host | manages_offer_intake | is_superuser
 
 rules.add_perm("placements.confirm_offer", can_confirm_offer)
+
+# The placements board of an intake: its managers (the director too). Someone else's intake
+# is a 404 (views load it from programs.queries.intakes_managed_by).
+can_see_board = is_intake_manager | is_superuser
+
+rules.add_perm("placements.view_board", can_see_board)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements.views import manager, partner, placement
+from placements.views import board, manager, partner, placement
 
 app_name = "placements"
 urlpatterns = [
@@ -14,4 +14,12 @@ urlpatterns = [
     path("placements/<int:pk>/cancel/", placement.cancel, name="cancel"),
     path("placements/<int:pk>/history/", placement.history, name="history"),
     path("programs/<int:program_pk>/placements/", manager.program_list, name="program_list"),
+]
+
+# The manager's placements board (views/board.py).
+urlpatterns += [
+    path("intakes/<int:intake_pk>/placements/board/", board.placement_board, name="board"),
+    path(
+        "intakes/<int:intake_pk>/placements/board.csv", board.placement_board_csv, name="board_csv"
+    ),
 ]
