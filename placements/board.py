@@ -81,11 +81,15 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
             for index in range(host["desks"])
         ]
         taken_today = 0
-        for row in sorted(by_host.get(host["host_id"], []), key=lambda r: (r["starts_on"], r["pk"])):
+        for row in sorted(
+            by_host.get(host["host_id"], []), key=lambda r: (r["starts_on"], r["pk"])
+        ):
             first, last = row["starts_on"], row["desk_until"]
             if first <= today <= last:
                 taken_today += 1
-            lane = next((lane for lane in lanes if lane.last_day is None or lane.last_day < first), None)
+            lane = next(
+                (lane for lane in lanes if lane.last_day is None or lane.last_day < first), None
+            )
             if lane is None:
                 lane = Lane(y=AXIS_HEIGHT + len(lanes) * (LANE_HEIGHT + LANE_GAP), over=True)
                 lanes.append(lane)
@@ -125,5 +129,7 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
         if day.day == 1 or (day == window_start and day.day < 20):
             ticks.append(Tick(day=day, x=_x(window_start, day)))
         day += datetime.timedelta(days=1)
-    today_x = _x(window_start, today) + DAY_WIDTH // 2 if window_start <= today <= window_end else None
+    today_x = (
+        _x(window_start, today) + DAY_WIDTH // 2 if window_start <= today <= window_end else None
+    )
     return boards, ticks, today_x, width

@@ -73,8 +73,15 @@ def placement_board_csv(request, intake_pk):
 
     def lines():
         yield writer.writerow(
-            [_("Host"), _("Desk"), _("Company"), _("Start"), _("End"), _("Status"),
-             _("Status code")]  # fmt: skip
+            [
+                _("Host"),
+                _("Desk"),
+                _("Company"),
+                _("Start"),
+                _("End"),
+                _("Status"),
+                _("Status code"),
+            ]  # fmt: skip
         )
         for row in rows.iterator(chunk_size=500):
             yield writer.writerow(

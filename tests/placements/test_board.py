@@ -60,7 +60,13 @@ def test_each_placement_takes_the_first_desk_free_for_its_days():
 
 def test_a_stay_cut_short_frees_its_desk_from_the_next_day():
     rows = [
-        row(1, START, datetime.date(2027, 4, 30), until=datetime.date(2027, 3, 20), status="cut-short"),
+        row(
+            1,
+            START,
+            datetime.date(2027, 4, 30),
+            until=datetime.date(2027, 3, 20),
+            status="cut-short",
+        ),
         row(2, datetime.date(2027, 3, 21), datetime.date(2027, 4, 20)),
     ]
     (host,), *_rest = lay_out(rows, desks=1)
