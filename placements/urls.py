@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements.views import board, manager, partner, placement
+from placements.views import board, changes, manager, partner, placement
 
 app_name = "placements"
 urlpatterns = [
@@ -22,4 +22,13 @@ urlpatterns += [
     path(
         "intakes/<int:intake_pk>/placements/board.csv", board.placement_board_csv, name="board_csv"
     ),
+]
+
+# Change requests (views/changes.py).
+urlpatterns += [
+    path("placements/<int:pk>/changes/new/", changes.ask, name="ask_change"),
+    path("placements/changes/<int:pk>/", changes.change_detail, name="change_detail"),
+    path("placements/changes/<int:pk>/approve/", changes.approve, name="approve_change"),
+    path("placements/changes/<int:pk>/refuse/", changes.refuse, name="refuse_change"),
+    path("placements/changes/<int:pk>/withdraw/", changes.withdraw, name="withdraw_change"),
 ]

@@ -43,6 +43,7 @@ def placement_board(request, intake_pk):
         {
             "intake": intake,
             "boards": boards,
+            "pending": list(queries.pending_changes(intake)),
             "ticks": ticks,
             "today": today,
             "today_x": today_x,
