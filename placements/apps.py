@@ -7,16 +7,13 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self):
-        from django.db.models import Exists
-
-        from applications.enums import OfferStatus
-        from applications.models import Offer
         from placements import queries
         from portal import dashboard
-        from programs import queries as programs_queries
 
         def partner(user):
-            return {"counts": queries.partner_counts(user)}
+            # Shown once a firm has accepted a place at one of the person's hosts.
+            counts = queries.partner_counts(user)
+            return {"counts": counts} if any(counts.values()) else None
 
         def manager(user):
             programs = queries.manager_counts(user)
@@ -26,21 +23,13 @@ class PlacementsConfig(AppConfig):
             found = queries.firm_placements(user)
             return found if found["placements"] or found["waiting"] else None
 
-        def has_accepted_offer(user_id):
-            # Every placement has its accepted offer: one EXISTS covers both.
-            return Exists(
-                Offer.objects.filter(
-                    status=OfferStatus.ACCEPTED, application__company__members__user=user_id
-                )
-            )
-
         dashboard.register(
             dashboard.Section(
                 key="placements-manager",
                 title=_("Placements"),
                 template="placements/dashboard/manager.html",
                 load=manager,
-                present=programs_queries.manages_or_directs,
+                present=queries.manages_accepted_offers,
                 order=6,
             )
         )
@@ -50,7 +39,7 @@ class PlacementsConfig(AppConfig):
                 title=_("Placements at your incubator"),
                 template="placements/dashboard/partner.html",
                 load=partner,
-                present=programs_queries.is_partner,
+                present=queries.hosts_accepted_offers,
                 order=31,
             )
         )
@@ -60,7 +49,7 @@ class PlacementsConfig(AppConfig):
                 title=_("Your placement"),
                 template="placements/dashboard/firm.html",
                 load=firm,
-                present=has_accepted_offer,
+                present=queries.firm_has_accepted_offer,
                 order=39,
             )
         )

@@ -181,14 +181,17 @@ class LogEntry(models.Model):
                 condition=~Q(kind=EntryKind.INTRODUCTION)
                 | (~Q(organisation="") & ~Q(introduction_kind="")),
                 name="introduction_names_whom",
+                violation_error_message=_("Name the organisation and the kind of contact."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=EntryKind.SERVICE) | ~Q(service=""),
                 name="service_names_its_type",
+                violation_error_message=_("Choose the service delivered."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=EntryKind.MENTOR) | ~Q(mentor=""),
                 name="mentor_named",
+                violation_error_message=_("Name the mentor."),
             ),
         ]
 

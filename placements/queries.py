@@ -2,14 +2,15 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from applications.enums import OfferStatus
 from applications.models import CompanyMember, Offer
 from placements.enums import GONE_STATUSES, ChangeStatus, EntryKind, PlacementStatus
 from placements.models import ChangeRequest, LogEntry, Placement, PlacementEvent
-from programs.models import DeskOffer, HostIncubator
+from programs.enums import StaffRole
+from programs.models import DeskOffer, HostIncubator, ProgramStaff
 from programs.queries import intakes_managed_by
 
 P = PlacementStatus
@@ -140,6 +141,14 @@ MANAGER_COLUMNS = [
 ]
 
 
+# Waiting for the host first (no placement, no start), then by start, on every database.
+MANAGER_ORDER = [
+    F("placement__starts_on").asc(nulls_first=True),
+    "application__company__name",
+    "pk",
+]
+
+
 def concern_logged():
     return Exists(LogEntry.objects.filter(placement=OuterRef("placement"), kind=EntryKind.CONCERN))
 
@@ -152,7 +161,7 @@ def program_placements(user, program):
             intake__in=intakes_managed_by(user),
         )
         .annotate(concern=concern_logged())
-        .order_by("placement__starts_on", "application__company__name", "pk")
+        .order_by(*MANAGER_ORDER)
     )
 
 
@@ -168,7 +177,7 @@ def ending_this_week(today=None):
 def for_export(offers):
     return offers.select_related(
         "application__company", "host__market", "intake", "placement"
-    ).order_by("placement__starts_on", "application__company__name", "pk")
+    ).order_by(*MANAGER_ORDER)
 
 
 def entries_for(placement, user):
@@ -219,6 +228,34 @@ def manager_counts(user):
         )
         .order_by("intake__program__name")
     )
+
+
+# Dashboard presence: whether the person of that id has placement work, as one expression
+# over the User row (portal.dashboard asks every section's in one query). Each says exactly
+# when the section's loader has something to show, so navigation and dashboard agree.
+def _accepted():
+    return Offer.objects.filter(status=OfferStatus.ACCEPTED)
+
+
+def manages_accepted_offers(user_id):
+    staff = ProgramStaff.objects.filter(user=user_id, role=StaffRole.MANAGER)
+    managed = _accepted().filter(
+        Q(intake__program__in=staff.filter(intake__isnull=True).values("program"))
+        | Q(intake__in=staff.filter(intake__isnull=False).values("intake"))
+    )
+    return Q(Exists(managed)) | (Q(is_superuser=True, is_active=True) & Q(Exists(_accepted())))
+
+
+def hosts_accepted_offers(user_id):
+    partner = HostIncubator.partner_staff.through.objects.filter(
+        hostincubator=OuterRef("host"), user=user_id
+    )
+    return Exists(_accepted().filter(Exists(partner)))
+
+
+def firm_has_accepted_offer(user_id):
+    # Every placement has its accepted offer: one EXISTS covers both.
+    return Exists(_accepted().filter(application__company__members__user=user_id))
 
 
 # The manager's placements board: the intake's hosts with their desks, and the placements

@@ -39,9 +39,10 @@ def _render_detail(request, placement, *, entry_form=None, status=200):
         "can_cancel": can_manage and PlacementStatus.CANCELLED in allowed,
         "can_manage": can_manage,
         "entry_form": entry_form or forms.LogEntryForm(),
-        "stay_form": forms.StayDateForm(),
-        "cut_short_form": forms.CutShortForm(),
-        "cancel_form": forms.CancelForm(),
+        # Each form's inputs get ids of their own: one page holds several forms.
+        "stay_form": forms.StayDateForm(auto_id="stay-%s"),
+        "cut_short_form": forms.CutShortForm(auto_id="cut-short-%s"),
+        "cancel_form": forms.CancelForm(auto_id="cancel-%s"),
     }
     return render(request, "placements/detail.html", context, status=status)
 
