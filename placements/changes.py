@@ -110,6 +110,8 @@ def request_change(placement, *, by, kind, ends_on, reason, starts_on=None, toda
     )
     if kind == ChangeKind.CUT_SHORT:
         starts_on = None
+    elif starts_on is None and placement.status == P.IN_RESIDENCE:
+        starts_on = placement.starts_on  # a stay that has begun keeps its start
     _check_request(placement, kind=kind, starts_on=starts_on, ends_on=ends_on, today=today)
     if ChangeRequest.objects.filter(placement=placement, status=C.PENDING).exists():
         raise ValidationError(

@@ -260,3 +260,22 @@ def test_a_partner_of_another_host_cannot_withdraw_nor_a_colleague(offer, people
     assert not colleague.has_perm("placements.withdraw_changerequest", change)
     assert owner.has_perm("placements.withdraw_changerequest", change)
     assert not owner.has_perm("placements.decide_changerequest", change)
+
+
+def test_a_stay_in_residence_moves_its_end_and_keeps_its_start(offer, people):
+    partner, owner, manager = people
+    placement = placed(offer, partner, start=-10, end=40)
+    services.log_arrival(placement, by=partner, on=day(-10))
+
+    change = changes.request_change(
+        placement, by=owner, kind=ChangeKind.MOVE_DATES, ends_on=day(50), reason="More buyers."
+    )
+    changes.approve_change(change, by=manager)
+
+    placement.refresh_from_db()
+    assert (change.starts_on, placement.starts_on, placement.ends_on, placement.status) == (
+        day(-10),
+        day(-10),
+        day(50),
+        P.IN_RESIDENCE,
+    )
