@@ -201,20 +201,30 @@ def _tell(change):
 
 @transaction.atomic
 def approve_change(change, *, by, note=""):
+    """Approve and apply: the placement's own checks run again now, and a refusal there
+    (raised) leaves the request pending and the stay as it was."""
     change = _lock_change(change)
-    change_request_status(change, to=C.APPROVED, by=by, note=note.strip())
-    placement = change.placement
-    if change.kind == ChangeKind.MOVE_DATES:
-        move_dates(
-            placement, by=by, starts_on=change.starts_on, ends_on=change.ends_on, note=change.reason
-        )
-    else:
-        services.cut_short(placement, by=by, on=change.ends_on, reason=change.reason)
     change.decided_by, change.decided_at = by, timezone.now()
     change.decision_note = note.strip()
-    change.save(update_fields=["decided_by", "decided_at", "decision_note"])
+    change_request_status(
+        change,
+        to=C.APPROVED,
+        by=by,
+        note=note.strip(),
+        fields=["decided_by", "decided_at", "decision_note"],
+    )
+    if change.kind == ChangeKind.MOVE_DATES:
+        move_dates(
+            change.placement,
+            by=by,
+            starts_on=change.starts_on,
+            ends_on=change.ends_on,
+            note=change.reason,
+        )
+    else:
+        services.cut_short(change.placement, by=by, on=change.ends_on, reason=change.reason)
     change.placement = Placement.objects.select_related("company", "host", "intake").get(
-        pk=placement.pk
+        pk=change.placement_id
     )
     _tell(change)
     return change
