@@ -88,3 +88,33 @@ class Attention(models.TextChoices):
     WAITING = "waiting", _("Waiting for the host")
     CONCERN = "concern", _("Concern logged")
     ENDING = "ending", _("Ending this week")
+
+
+class ChangeKind(models.TextChoices):
+    """What the partner or the firm asks the manager to change about a stay."""
+
+    MOVE_DATES = "move-dates", _("Move the dates")
+    CUT_SHORT = "cut-short", _("Cut the stay short")
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("change request", "Pending")
+    APPROVED = "approved", pgettext_lazy("change request", "Approved")
+    REFUSED = "refused", pgettext_lazy("change request", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("change request", "Withdrawn")
+
+
+C = ChangeStatus
+# A change request is decided once: the manager approves or refuses it, or the person who
+# asked withdraws it. changes.change_request_status reads this table.
+CHANGE_TRANSITIONS = {
+    C.PENDING: {C.APPROVED, C.REFUSED, C.WITHDRAWN},
+    C.APPROVED: set(),
+    C.REFUSED: set(),
+    C.WITHDRAWN: set(),
+}
+# Placements a change may still be asked for: what it asks is checked against its status.
+CHANGE_ALLOWED = {
+    ChangeKind.MOVE_DATES: [P.SCHEDULED, P.IN_RESIDENCE],
+    ChangeKind.CUT_SHORT: [P.IN_RESIDENCE],
+}

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from placements.enums import LOGGABLE_KINDS, CancelReason, EntryKind
+from placements.enums import LOGGABLE_KINDS, CancelReason, ChangeKind, EntryKind
 from placements.models import LogEntry
 from portal.forms import DateInput
 
@@ -67,4 +67,38 @@ class CancelForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=CancelReason.choices)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ChangeRequestForm(forms.Form):
+    """Move the dates, or cut the stay short (its last day in "new end"). The window, the
+    maximum stay and the desks are the service's checks (placements.changes)."""
+
+    kind = forms.ChoiceField(label=_("Change"), choices=ChangeKind.choices)
+    starts_on = forms.DateField(
+        label=_("New start"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Moving the dates only; a stay that has begun keeps its start."),
+    )
+    ends_on = forms.DateField(
+        label=_("New end, or the last day of a stay cut short"), widget=DateInput()
+    )
+    reason = forms.CharField(
+        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ApproveChangeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RefuseChangeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -10,6 +10,8 @@ from rules.contrib.models import RulesModel
 from placements import rules as perms
 from placements.enums import (
     CancelReason,
+    ChangeKind,
+    ChangeStatus,
     EntryKind,
     IntroductionKind,
     PlacementStatus,
@@ -195,3 +197,73 @@ class LogEntry(models.Model):
 
     def __str__(self):
         return f"{self.placement}: {self.get_kind_display()} ({self.on})"
+
+
+class ChangeRequest(RulesModel):
+    """The partner or the firm asks to move a stay's dates or to cut it short; the program's
+    manager approves (through the placement's own services, every check made again) or
+    refuses with a reason. Its status changes only through changes.change_request_status."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=ChangeKind.choices)
+    # Moving the dates: the new start and end. Cutting short: the last day (ends_on).
+    starts_on = models.DateField(_("new start"), null=True, blank=True)
+    ends_on = models.DateField(_("new end"))
+    reason = models.TextField(_("why"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ChangeStatus.choices,
+        default=ChangeStatus.PENDING,
+        editable=False,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decision_note = models.TextField(_("the manager's reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open question per placement: a second waits for the first's answer.
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(status=ChangeStatus.PENDING),
+                name="one_pending_change_per_placement",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "placement"])]
+        rules_permissions = {
+            "view": perms.can_see_change,
+            "decide": perms.can_decide_change,
+            "withdraw": perms.can_withdraw_change,
+        }
+
+    def __str__(self):
+        return f"{self.placement}: {self.get_kind_display()} ({self.status})"
+
+
+class ChangeRequestEvent(models.Model):
+    """One step of a change request: asked (from no status), approved, refused, withdrawn."""
+
+    request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=20, choices=ChangeStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ChangeStatus.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.request}: {self.from_status or '-'} -> {self.to_status}"

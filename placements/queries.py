@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from applications.enums import OfferStatus
 from applications.models import CompanyMember, Offer
-from placements.enums import GONE_STATUSES, EntryKind, PlacementStatus
-from placements.models import LogEntry, Placement, PlacementEvent
-from programs.models import HostIncubator
+from placements.enums import GONE_STATUSES, ChangeStatus, EntryKind, PlacementStatus
+from placements.models import ChangeRequest, LogEntry, Placement, PlacementEvent
+from programs.models import DeskOffer, HostIncubator
 from programs.queries import intakes_managed_by
 
 P = PlacementStatus
@@ -226,4 +226,71 @@ def manager_counts(user):
             running=Count("pk", filter=Q(placement__status=P.IN_RESIDENCE)),
         )
         .order_by("intake__program__name")
+    )
+
+
+# The manager's placements board: the intake's hosts with their desks, and the placements
+# drawn on them. Two queries, whatever the number of placements.
+def board_hosts(intake):
+    return (
+        DeskOffer.objects.filter(intake=intake)
+        .order_by("host__name", "host_id")
+        .values("host_id", "host__name", "desks")
+    )
+
+
+BOARD_COLUMNS = [
+    "pk",
+    "host_id",
+    "host__name",
+    "company__name",
+    "desk",
+    "starts_on",
+    "ends_on",
+    "desk_until",
+    "status",
+]
+
+
+def board_placements(intake):
+    """Every placement of the intake, by host and start; a cancelled one is listed in the CSV
+    but holds no desk (its ``desk_until`` is empty)."""
+    return (
+        Placement.objects.filter(intake=intake)
+        .order_by("host__name", "host_id", "starts_on", "pk")
+        .values(*BOARD_COLUMNS)
+    )
+
+
+def changes_visible_to(user):
+    """Change requests of the placements the person sees (a 404 for any other)."""
+    return ChangeRequest.objects.filter(
+        placement__in=placements_visible_to(user).values("pk")
+    ).select_related("placement__company", "placement__host", "placement__intake", "requested_by")
+
+
+def changes_of(placement):
+    return placement.change_requests.select_related("requested_by", "decided_by").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def change_events(change):
+    return change.events.select_related("actor").order_by("at", "pk")
+
+
+def pending_changes(intake):
+    """The intake's change requests waiting for the manager, oldest first, for the board."""
+    return (
+        ChangeRequest.objects.filter(placement__intake=intake, status=ChangeStatus.PENDING)
+        .order_by("created_at", "pk")
+        .values(
+            "pk",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "created_at",
+            "placement__company__name",
+            "placement__host__name",
+        )
     )

@@ -47,3 +47,41 @@ can_record_stay = is_partner_of_its_host | can_manage_placement
 can_confirm_offer = is_partner_of_offer_host | manages_offer_intake | is_superuser
 
 rules.add_perm("placements.confirm_offer", can_confirm_offer)
+
+# The placements board of an intake: its managers (the director too). Someone else's intake
+# is a 404 (views load it from programs.queries.intakes_managed_by).
+can_see_board = is_intake_manager | is_superuser
+
+rules.add_perm("placements.view_board", can_see_board)
+
+
+# Change requests: the firm's members and the host's partners ask (for a placement they
+# see); the program's managers decide; the person who asked may withdraw while it waits.
+@rules.predicate
+def may_ask_for_change(user, placement):
+    return placement is not None and (
+        is_member_of_its_firm(user, placement) or is_partner_of_its_host(user, placement)
+    )
+
+
+@rules.predicate
+def may_ask_on_its_placement(user, change):
+    return change is not None and may_ask_for_change(user, change.placement)
+
+
+@rules.predicate
+def asked_it(user, change):
+    return change is not None and change.requested_by_id == user.pk
+
+
+@rules.predicate
+def manages_its_placement(user, change):
+    return change is not None and manages_its_intake(user, change.placement)
+
+
+can_ask_for_change = may_ask_for_change
+can_decide_change = manages_its_placement | is_superuser
+can_see_change = may_ask_on_its_placement | can_decide_change
+can_withdraw_change = asked_it & may_ask_on_its_placement
+
+rules.add_perm("placements.ask_for_change", can_ask_for_change)

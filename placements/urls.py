@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements.views import manager, partner, placement
+from placements.views import board, changes, manager, partner, placement
 
 app_name = "placements"
 urlpatterns = [
@@ -14,4 +14,21 @@ urlpatterns = [
     path("placements/<int:pk>/cancel/", placement.cancel, name="cancel"),
     path("placements/<int:pk>/history/", placement.history, name="history"),
     path("programs/<int:program_pk>/placements/", manager.program_list, name="program_list"),
+]
+
+# The manager's placements board (views/board.py).
+urlpatterns += [
+    path("intakes/<int:intake_pk>/placements/board/", board.placement_board, name="board"),
+    path(
+        "intakes/<int:intake_pk>/placements/board.csv", board.placement_board_csv, name="board_csv"
+    ),
+]
+
+# Change requests (views/changes.py).
+urlpatterns += [
+    path("placements/<int:pk>/changes/new/", changes.ask, name="ask_change"),
+    path("placements/changes/<int:pk>/", changes.change_detail, name="change_detail"),
+    path("placements/changes/<int:pk>/approve/", changes.approve, name="approve_change"),
+    path("placements/changes/<int:pk>/refuse/", changes.refuse, name="refuse_change"),
+    path("placements/changes/<int:pk>/withdraw/", changes.withdraw, name="withdraw_change"),
 ]

@@ -353,6 +353,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.expire_offers",
         "schedule": 15 * 60.0,
     },
+    # Stays: arrival in seven days, check-ins due and overdue, departures due; each once.
+    "remind-stays": {
+        "task": "placements.remind_stays",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.

@@ -176,6 +176,7 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             "placement_starts_on",
             "placement_ends_on",
             "max_stay_days",
+            "check_in_every_days",
             "max_host_preferences",
             "stipend_cap",
             "stipend_budget",
@@ -189,6 +190,8 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left empty: weekly, the model's default.
+        self.fields["check_in_every_days"].required = False
         if self.instance.pk:
             zone = self.instance.zone
             for name in ("opens_at", "closes_at"):
@@ -214,6 +217,8 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             )
         if start and end and end <= start:
             self.add_error("placement_ends_on", _("The window must end after it starts."))
+        if data.get("check_in_every_days") is None and "check_in_every_days" in data:
+            data["check_in_every_days"] = Intake._meta.get_field("check_in_every_days").default
         stay = data.get("max_stay_days")
         if start and end and stay and end > start and stay > (end - start).days + 1:
             self.add_error(

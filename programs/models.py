@@ -332,6 +332,14 @@ class Intake(RulesModel):
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    # How often the host's partner checks in with a firm in residence (beat reminds them
+    # when one is due and tells the managers when it is overdue).
+    check_in_every_days = models.PositiveSmallIntegerField(
+        _("check-in every (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("How often the host checks in with a firm in residence: 7 is weekly."),
+    )
     max_host_preferences = models.PositiveSmallIntegerField(
         _("host preferences per application"),
         default=3,

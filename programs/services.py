@@ -266,6 +266,7 @@ def terms_snapshot(intake):
         "placement_starts_on": _iso(intake.placement_starts_on),
         "placement_ends_on": _iso(intake.placement_ends_on),
         "max_stay_days": intake.max_stay_days,
+        "check_in_every_days": intake.check_in_every_days,
         "max_host_preferences": intake.max_host_preferences,
         "stipend_cap": str(intake.stipend_cap),
         "stipend_budget": str(intake.stipend_budget),

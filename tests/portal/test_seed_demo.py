@@ -1,3 +1,4 @@
+import datetime
 import re
 from decimal import Decimal
 from io import StringIO
@@ -22,6 +23,8 @@ from applications.models import (
     SelectionRun,
 )
 from applications.queries import decisions_batch
+from placements.models import LogEntry, Placement
+from placements.queries import waiting_offers
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from programs.enums import Phase, StaffRole
@@ -76,11 +79,12 @@ def test_seed_demo_fills_every_area_built_so_far(settings):
     assert program.staff.filter(role=StaffRole.REVIEWER).count() == 3
     assert HostIncubator.objects.filter(partner_staff__isnull=False).distinct().count() == 2
     assert Company.objects.count() == 10
-    # The winter round's applications are in the selection test below.
+    # The winter round's applications are in the selection test below, the summer round's
+    # in the placements test.
     statuses = sorted(
-        Application.objects.exclude(intake__title__startswith="Winter").values_list(
-            "intake__direction", "status"
-        )
+        Application.objects.exclude(intake__title__startswith="Winter")
+        .exclude(intake__title__startswith="Summer")
+        .values_list("intake__direction", "status")
     )
     assert statuses == [
         ("inbound", "draft"),
@@ -95,9 +99,9 @@ def test_seed_demo_fills_every_area_built_so_far(settings):
     ]
     intakes = {
         i.direction: i
-        for i in Intake.objects.exclude(title__startswith="Autumn").exclude(
-            title__startswith="Winter"
-        )
+        for i in Intake.objects.exclude(title__startswith="Autumn")
+        .exclude(title__startswith="Winter")
+        .exclude(title__startswith="Summer")
     }
     assert intakes["outbound"].phase == Phase.OPEN
     assert intakes["inbound"].phase == Phase.OPEN
@@ -119,7 +123,7 @@ def test_seed_demo_takes_the_outbound_intake_through_review(settings):
     assert not Application.objects.filter(status__in=["submitted", "screening"]).exists()
     tidewater = Application.objects.get(company__name__startswith="Tidewater", intake=outbound)
     assert (tidewater.status, tidewater.screening.outcome) == ("ineligible", "ineligible")
-    boreal = Application.objects.get(company__name__startswith="Boreal")
+    boreal = Application.objects.get(company__name__startswith="Boreal", intake=outbound)
     assert (boreal.status, boreal.screening.outcome) == ("in-review", "undecided")
     assert boreal.screening.override_outcome == "eligible"
     assert boreal.screening.overridden_by.email == "manager@demo.softlanding.example"
@@ -215,7 +219,7 @@ def test_seed_demo_takes_the_winter_round_through_selection(
     ]
 
     # One run, finished and proven optimal, its slate confirmed by the manager.
-    run = SelectionRun.objects.get()
+    run = SelectionRun.objects.get(intake=winter)
     assert (run.intake, run.number, run.status, run.gap) == (winter, 1, RunStatus.DONE, 0)
     assert run.objective >= run.greedy_objective
     assert run.confirmed_by.email == "manager@demo.softlanding.example"
@@ -262,7 +266,9 @@ def test_seed_demo_takes_the_winter_round_through_selection(
     # Maple Pixel, first on the waitlist, whose offer waits for an answer.
     offers = {
         o.application.company.name: o
-        for o in Offer.objects.select_related("application__company", "host", "answered_by")
+        for o in Offer.objects.filter(intake=winter).select_related(
+            "application__company", "host", "answered_by"
+        )
     }
     assert sorted((name, o.host.name, o.status) for name, o in offers.items()) == [
         ("Harbourline Software Inc.", "Koramangala Venture Studio", OfferStatus.DECLINED),
@@ -314,3 +320,56 @@ def test_no_fixed_password_in_the_code():
     sources = "\n".join(p.read_text() for p in ROOT.glob("*/demo.py"))
     assert "set_password(" not in sources
     assert 'password="' not in sources
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_every_state_of_a_stay(settings):
+    seed(settings)
+
+    summer = Intake.objects.get(title__startswith="Summer")
+    assert summer.phase == Phase.RUNNING
+    assert sorted(
+        Placement.objects.values_list("company__name", "host__name", "intake__title", "status")
+    ) == [
+        ("Boreal Health Records Inc.", "Spree Scale-up Campus", summer.title, "cancelled"),
+        ("Cedar & Stone Architects Inc.", "Spree Scale-up Campus", summer.title, "in-residence"),
+        ("Harbourline Software Inc.", "Bandra Business Incubator", summer.title, "cut-short"),
+        ("Northwind Engineering Inc.", "Spree Scale-up Campus", summer.title, "completed"),
+        ("Prairie Ledger Accounting LLP", "Bandra Business Incubator", summer.title, "completed"),
+        (
+            "Rideau Payments Inc.",
+            "Spree Scale-up Campus",
+            "Winter 2027 outbound: Berlin and Bengaluru",
+            "scheduled",
+        ),
+    ]
+    assert list(waiting_offers().values_list("application__company__name", "intake")) == [
+        ("Maple Pixel Studios Ltd.", summer.pk)
+    ]
+    # The completed stays carry full logs: every kind of entry.
+    for name in ["Northwind", "Prairie Ledger"]:
+        kinds = sorted(
+            LogEntry.objects.filter(placement__company__name__startswith=name).values_list(
+                "kind", flat=True
+            )
+        )
+        assert kinds == [
+            "arrival",
+            "check-in",
+            "check-in",
+            "check-in",
+            "departure",
+            "introduction",
+            "introduction",
+            "mentor",
+            "service",
+            "service",
+            "service",
+        ]
+    cut = Placement.objects.get(status="cut-short")
+    assert (cut.departed_on, cut.desk_until) == (
+        cut.starts_on + datetime.timedelta(days=30),
+        cut.starts_on + datetime.timedelta(days=30),
+    )
+    assert cut.events.last().note == "A family emergency called the founder home."
+    assert Placement.objects.get(status="cancelled").cancel_reason == "visa-refused"

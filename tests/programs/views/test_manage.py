@@ -594,3 +594,15 @@ def test_the_host_list_offers_edit_only_for_hosts_the_manager_may_change(client,
     assert reverse("programs:host_edit", args=[unused.pk]) in html
     assert reverse("programs:host_edit", args=[shared.pk]) not in html
     assert html.count("Shared with other programs: the director changes it") == 1
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("", 7), ("14", 14)])
+def test_the_check_in_cadence_is_weekly_unless_the_manager_sets_it(
+    client, manager, program, sent, kept
+):
+    client.post(
+        reverse("programs:intake_create", args=[program.pk]),
+        intake_post(check_in_every_days=sent),
+    )
+
+    assert Intake.objects.get().check_in_every_days == kept

@@ -1,0 +1,130 @@
+"""Reminders around a stay, queued by beat (placements.tasks.remind_stays): arrival in seven
+days (the firm and the host's partners), check-ins due (the partners) and overdue (the
+program's managers), and departures due (the partners).
+
+Each is keyed in the outbox by what it is about and the date it concerns, so running the job
+again sends nothing twice, and a stay whose dates move, or a check-in logged, makes the next
+reminder a new one. Each person reads it in their own language."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from applications.queries import managers_of, member_recipients
+from placements.enums import EntryKind, PlacementStatus
+from placements.models import LogEntry, Placement
+from portal.links import link_to
+from portal.services import queue_email_to_people
+
+P = PlacementStatus
+ARRIVAL_NOTICE_DAYS = 7
+# A check-in not logged this many days after it fell due is overdue: the managers are told.
+OVERDUE_AFTER_DAYS = 3
+
+
+def _partners(placement):
+    return list(placement.host.partner_staff.values_list("email", "language"))
+
+
+def _firm(placement):
+    return member_recipients([placement.company_id]).get(placement.company_id, [])
+
+
+def _queue(people, *, key, template, placement, **context):
+    with transaction.atomic():
+        queue_email_to_people(
+            people,
+            key=key,
+            template=f"placements/email/{template}",
+            context={
+                "placement": placement,
+                "company": placement.company.name,
+                "host": placement.host.name,
+                "link": link_to("placements:detail", placement.pk),
+                **context,
+            },
+            intake_ref=placement.intake_id,
+        )
+
+
+def remind_arrivals(today):
+    """Scheduled stays starting within the week: once, to the firm and the host's partners."""
+    arriving = Placement.objects.filter(
+        status=P.SCHEDULED,
+        starts_on__gt=today,
+        starts_on__lte=today + datetime.timedelta(days=ARRIVAL_NOTICE_DAYS),
+    ).select_related("company", "host", "intake")
+    for placement in arriving:
+        _queue(
+            _firm(placement) + _partners(placement),
+            key=f"placement-arrival:{placement.pk}:{placement.starts_on.isoformat()}",
+            template="arrival_soon",
+            placement=placement,
+        )
+
+
+def check_in_due_on(placement):
+    """The day the next check-in falls due: the cadence after the last one, or the arrival."""
+    last = max(filter(None, [placement.last_check_in, placement.arrived_on]))
+    return last + datetime.timedelta(days=placement.intake.check_in_every_days)
+
+
+def in_residence():
+    last_check_in = (
+        LogEntry.objects.filter(placement=OuterRef("pk"), kind=EntryKind.CHECK_IN)
+        .values("placement")
+        .annotate(last=Max("on"))
+        .values("last")
+    )
+    return (
+        Placement.objects.filter(status=P.IN_RESIDENCE, arrived_on__isnull=False)
+        .annotate(last_check_in=Subquery(last_check_in))
+        .select_related("company", "host", "intake")
+    )
+
+
+def remind_check_ins(today):
+    """A check-in due (on or after its day, before the stay's planned end): the partners,
+    once per due day. Overdue by OVERDUE_AFTER_DAYS: the managers, once per due day."""
+    for placement in in_residence():
+        due = check_in_due_on(placement)
+        if due > today or due > placement.ends_on:
+            continue
+        _queue(
+            _partners(placement),
+            key=f"check-in-due:{placement.pk}:{due.isoformat()}",
+            template="check_in_due",
+            placement=placement,
+            due=due,
+        )
+        if today >= due + datetime.timedelta(days=OVERDUE_AFTER_DAYS):
+            _queue(
+                list(managers_of(placement.intake).values_list("email", "language")),
+                key=f"check-in-overdue:{placement.pk}:{due.isoformat()}",
+                template="check_in_overdue",
+                placement=placement,
+                due=due,
+            )
+
+
+def remind_departures(today):
+    """Stays in residence whose planned end has come: the partners, to log the departure."""
+    ending = Placement.objects.filter(Q(status=P.IN_RESIDENCE), ends_on__lte=today).select_related(
+        "company", "host", "intake"
+    )
+    for placement in ending:
+        _queue(
+            _partners(placement),
+            key=f"placement-departure:{placement.pk}:{placement.ends_on.isoformat()}",
+            template="departure_due",
+            placement=placement,
+        )
+
+
+def remind_stays(today=None):
+    today = today or timezone.localdate()
+    remind_arrivals(today)
+    remind_check_ins(today)
+    remind_departures(today)

@@ -1,0 +1,105 @@
+"""The manager's placements board: per host, the desks over the intake's placement window,
+firms as bars, free desks and today visible; and the same rows as a CSV file."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from placements import board, queries
+from placements.enums import PlacementStatus
+from portal.access import require
+from portal.rows import labels
+from programs.queries import intakes_managed_by
+
+
+def _intake(request, intake_pk):
+    user = request.user
+    return require(
+        user,
+        "placements.view_board",
+        intakes_managed_by(user).select_related("program"),
+        pk=intake_pk,
+    )
+
+
+@login_required
+def placement_board(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    today = timezone.localdate()
+    boards, ticks, today_x, width = board.lay_out(
+        list(queries.board_hosts(intake)),
+        list(queries.board_placements(intake)),
+        window_start=intake.placement_starts_on,
+        window_end=intake.placement_ends_on,
+        today=today,
+        status_labels=labels(PlacementStatus),
+    )
+    return render(
+        request,
+        "placements/board/board.html",
+        {
+            "intake": intake,
+            "boards": boards,
+            "pending": list(queries.pending_changes(intake)),
+            "ticks": ticks,
+            "today": today,
+            "today_x": today_x,
+            "width": width,
+            "lane_height": board.LANE_HEIGHT,
+            "axis_height": board.AXIS_HEIGHT,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value):
+    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+def placement_board_csv(request, intake_pk):
+    intake = _intake(request, intake_pk)
+    writer = csv.writer(_Echo())
+    statuses = labels(PlacementStatus)
+    rows = queries.board_placements(intake)
+
+    def lines():
+        yield writer.writerow(
+            [
+                _("Host"),
+                _("Desk"),
+                _("Company"),
+                _("Start"),
+                _("End"),
+                _("Status"),
+                _("Status code"),
+            ]  # fmt: skip
+        )
+        for row in rows.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    _safe(row["host__name"]),
+                    _safe(row["desk"]),
+                    _safe(row["company__name"]),
+                    row["starts_on"].isoformat(),
+                    (row["desk_until"] or row["ends_on"]).isoformat(),
+                    statuses[row["status"]],
+                    row["status"],
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="intake-{intake.pk}-placement-board.csv"'
+    )
+    return response

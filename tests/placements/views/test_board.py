@@ -1,0 +1,167 @@
+"""The manager's placements board and its CSV: who may read them, what they draw, and a
+fixed number of queries whatever the number of placements."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.enums import ApplicationStatus, OfferStatus
+from placements import services
+from placements.enums import PlacementStatus
+from placements.models import Placement, PlacementEvent
+from tests import factories
+from tests.placements.conftest import accepted_offer, day, placed
+from tests.placements.views.test_access import check, expected
+from tests.rules_matrix import MANAGERS, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    world = build_world(status=ApplicationStatus.ACCEPTED)
+    intake, host = world["intake"], world["host"]
+    factories.DeskOfferFactory(intake=intake, host=host, desks=3)
+    offer = world["offer"]
+    offer.status = OfferStatus.ACCEPTED
+    offer.save()
+    start = intake.placement_starts_on
+    world["placement"] = services.confirm_placement(
+        offer,
+        by=world["people"]["host_partner"],
+        desk="A1",
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=30),
+    )
+    return world
+
+
+@pytest.mark.parametrize("name", ["placements:board", "placements:board_csv"])
+def test_only_the_intakes_managers_read_the_board_and_its_csv(client, world, name):
+    url = reverse(name, args=[world["intake"].pk])
+    # Everyone else, the manager of another intake of the program included: a 404.
+    check(client, world, "get", url, expected(MANAGERS, set()))
+
+
+def test_the_board_draws_each_firm_as_a_bar_free_desks_and_today(
+    client, intake, host, partner, manager, company, offer
+):
+    placement = placed(offer, partner, start=-10, end=39, desk="A1")
+    client.force_login(manager)
+
+    response = client.get(reverse("placements:board", args=[intake.pk]))
+
+    html = response.content.decode()
+    # The window starts 30 days ago: the bar begins on day 20, 50 days long, 6 units a day.
+    link = reverse("placements:detail", args=[placement.pk])
+    assert (
+        f'<a href="{link}"><svg class="board__bar-box" x="120" y="22" width="300" height="26">'
+    ) in html
+    assert '<rect class="board__bar board__bar--scheduled"' in html
+    assert '<text class="board__bar-label" x="4" y="17">Maple Analytics</text>' in html
+    # Today: day 30 of the window, a line in the middle of its day.
+    assert '<line class="board__today" x1="183" x2="183"' in html
+    assert "1 desk, 0 free today" in html
+    # 181 days in the window.
+    assert 'width="1086"' in html
+    assert "style=" not in html.split('id="main"')[-1]
+
+
+def test_the_board_shows_a_host_with_no_firm_as_free_desks(client, intake, host, manager):
+    factories.DeskOfferFactory(intake=intake, host__name="Lagos Works", desks=2)
+    client.force_login(manager)
+
+    html = client.get(reverse("placements:board", args=[intake.pk])).content.decode()
+
+    assert html.count('<rect class="board__lane" x="0"') == 3
+    assert "2 desks, 2 free today" in html
+    assert html.count("No firm placed at this host yet.") == 2
+
+
+def test_the_csv_lists_every_placement_cancelled_ones_too(
+    client, intake, host, partner, manager, company, offer
+):
+    host.desk_capacity = 4
+    host.save()
+    intake.desk_offers.filter(host=host).update(desks=2)
+    placed(offer, partner, start=-10, end=39, desk="=A1")
+    other = accepted_offer(intake, host, factories.CompanyFactory(name="Nordic Wind"))
+    services.cancel_placement(
+        placed(other, partner, start=5, end=20), by=manager, reason="visa-refused"
+    )
+    client.force_login(manager)
+
+    response = client.get(reverse("placements:board_csv", args=[intake.pk]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="intake-{intake.pk}-placement-board.csv"'
+    )
+    assert b"".join(response.streaming_content).decode().splitlines() == [
+        "Host,Desk,Company,Start,End,Status,Status code",
+        f"Berlin Hub,'=A1,Maple Analytics,{day(-10)},{day(39)},Scheduled,scheduled",
+        f"Berlin Hub,,Nordic Wind,{day(5)},{day(20)},Cancelled,cancelled",
+    ]
+
+
+def add_placements(intake, host, partner, count):
+    """``count`` placements straight in the table (the capacity check is not what is tested)."""
+    for index in range(count):
+        offer = accepted_offer(intake, host)
+        start = day(-30 + index % 120)
+        placement = Placement.objects.create(
+            offer=offer,
+            company=offer.application.company,
+            intake=intake,
+            host=host,
+            starts_on=start,
+            ends_on=start + datetime.timedelta(days=20),
+            desk_until=start + datetime.timedelta(days=20),
+            confirmed_by=partner,
+            status=PlacementStatus.SCHEDULED,
+        )
+        PlacementEvent.objects.create(
+            placement=placement, actor=partner, to_status=PlacementStatus.SCHEDULED
+        )
+
+
+def board_queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_the_board_runs_the_same_queries_for_3_and_300_placements(
+    client, intake, host, partner, manager
+):
+    client.force_login(manager)
+    url = reverse("placements:board", args=[intake.pk])
+    add_placements(intake, host, partner, 3)
+    few, _response = board_queries(client, url)
+    add_placements(intake, host, partner, 297)
+    many, response = board_queries(client, url)
+    assert many == few == 9
+    assert len(response.context["boards"][0].bars) == 300
+
+
+def test_the_csv_runs_the_same_queries_for_3_and_300_placements(
+    client, intake, host, partner, manager
+):
+    client.force_login(manager)
+    url = reverse("placements:board_csv", args=[intake.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            lines = b"".join(client.get(url).streaming_content).decode().splitlines()
+        return len(queries), len(lines)
+
+    add_placements(intake, host, partner, 3)
+    few, lines = count()
+    assert lines == 4
+    add_placements(intake, host, partner, 297)
+    assert count() == (few, 301)
