@@ -8,7 +8,7 @@ from django.utils import timezone
 from applications.enums import OfferStatus
 from applications.models import CompanyMember, Offer
 from placements.enums import GONE_STATUSES, EntryKind, PlacementStatus
-from placements.models import LogEntry, Placement, PlacementEvent
+from placements.models import ExchangeRate, LogEntry, Placement, PlacementEvent
 from programs.models import HostIncubator
 from programs.queries import intakes_managed_by
 
@@ -216,3 +216,15 @@ def manager_counts(user):
         )
         .order_by("intake__program__name")
     )
+
+
+# --- Exchange rates (issue 17) ---------------------------------------------------------------
+
+
+def rates_listed(*, currency=""):
+    """Exchange rates newest day first, those of one currency (on either side) when named.
+    The pair-and-day and quote-and-day indexes serve both orders."""
+    rates = ExchangeRate.objects.select_related("entered_by")
+    if currency:
+        rates = rates.filter(Q(base=currency) | Q(quote=currency))
+    return rates.order_by("-on", "base", "quote", "source", "pk")

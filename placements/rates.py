@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import moneyed
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -139,3 +140,21 @@ def _missing(source_currency, currency, on):
     if not known.filter(_involving(currency)).exists():
         return currency
     return _("%(currency)s to %(other)s") % {"currency": source_currency, "other": currency}
+
+
+def record_rate(*, by, base, quote, on, rate, source=""):
+    """A rate a person enters by hand, under the source they name ("entered by" them when
+    they name none). A second rate from the same source for the same pair and day is
+    refused: rates are never overwritten, a correction names its own source."""
+    source = source.strip() or _("entered by %(name)s") % {"name": by.get_full_name()}
+    try:
+        with transaction.atomic():
+            return ExchangeRate.objects.create(
+                base=base, quote=quote, on=on, rate=rate, source=source, entered_by=by
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(source)s already gives a rate for %(base)s in %(quote)s on %(date)s.")
+            % {"source": source, "base": base, "quote": quote, "date": date_format(on)},
+            code="duplicate",
+        ) from None

@@ -8,7 +8,7 @@ import rules
 
 from applications.rules import is_company_member
 from portal.rules import is_superuser
-from programs.rules import is_host_partner, is_intake_manager
+from programs.rules import is_host_partner, is_intake_manager, manages_any_intake
 
 
 @rules.predicate
@@ -47,3 +47,11 @@ can_record_stay = is_partner_of_its_host | can_manage_placement
 can_confirm_offer = is_partner_of_offer_host | manages_offer_intake | is_superuser
 
 rules.add_perm("placements.confirm_offer", can_confirm_offer)
+
+
+# --- Exchange rates (issue 17) ---------------------------------------------------------------
+# The rates are the portal's, not one program's: every manager converts with them, so any
+# program's manager (or the director) keeps them up to date.
+can_maintain_rates = manages_any_intake | is_superuser
+
+rules.add_perm("placements.maintain_rates", can_maintain_rates)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
     path("", include("applications.urls")),
+    path("manage/rates/", include("placements.urls_rates")),
 ]
 
 if settings.DEBUG:
