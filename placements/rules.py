@@ -55,3 +55,25 @@ rules.add_perm("placements.confirm_offer", can_confirm_offer)
 can_maintain_rates = manages_any_intake | is_superuser
 
 rules.add_perm("placements.maintain_rates", can_maintain_rates)
+
+
+# --- Host desk invoices (issue 17) -----------------------------------------------------------
+# The partner of the invoice's host reads it once sent and confirms it; the intake's
+# managers (and the director) draw it up, send it and record its payment. There is no
+# finance role yet: when one comes, it joins can_pay_desk_invoice here.
+
+
+@rules.predicate
+def is_partner_of_invoice_host(user, invoice):
+    return invoice is not None and is_host_partner(user, invoice.host)
+
+
+@rules.predicate
+def manages_invoice_intake(user, invoice):
+    return invoice is not None and is_intake_manager(user, invoice.intake)
+
+
+can_send_desk_invoice = manages_invoice_intake | is_superuser
+can_pay_desk_invoice = manages_invoice_intake | is_superuser
+can_confirm_desk_invoice = is_partner_of_invoice_host
+can_see_desk_invoice = is_partner_of_invoice_host | can_send_desk_invoice

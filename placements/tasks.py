@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from placements import rate_imports
+from placements import desk_invoices, rate_imports
 
 
 @shared_task(
@@ -12,3 +12,9 @@ from placements import rate_imports
 def import_rates(*, source):
     """Beat job: fetch a bank's latest rates and add the days not yet recorded."""
     rate_imports.fetch_and_import(source)
+
+
+@shared_task(name="placements.generate_desk_invoices")
+def generate_desk_invoices():
+    """Beat job: draw the desk invoices that became due (a month over, a stay ended)."""
+    desk_invoices.generate_all_desk_invoices()

@@ -367,6 +367,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=18, minute=10),
         "kwargs": {"source": "ecb"},
     },
+    # Host desk invoices are drawn once a month is over or a stay has ended; drafts are
+    # redrawn until a manager sends them.
+    "generate-desk-invoices": {
+        "task": "placements.generate_desk_invoices",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.
