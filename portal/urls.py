@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("applications.urls")),
     path("manage/rates/", include("placements.urls_rates")),
+    path("desk-invoices/", include("placements.urls_desk_invoices")),
 ]
 
 if settings.DEBUG:
