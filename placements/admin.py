@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from placements.models import LogEntry, Placement, PlacementEvent
+from placements.models import (
+    DeskInvoice,
+    DeskInvoiceLine,
+    ExchangeRate,
+    LogEntry,
+    Placement,
+    PlacementEvent,
+)
 
 
 class PlacementEventInline(admin.TabularInline):
@@ -26,3 +33,32 @@ class PlacementAdmin(admin.ModelAdmin):
 class LogEntryAdmin(admin.ModelAdmin):
     list_display = ["placement", "kind", "on", "staff_only"]
     list_filter = ["kind"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["on", "base", "quote", "rate", "source"]
+    list_filter = ["source"]
+    search_fields = ["base", "quote"]
+    # Rates are never edited: a correction is a new row under its own source.
+    readonly_fields = ["base", "quote", "on", "rate", "source", "entered_by"]
+
+
+class DeskInvoiceLineInline(admin.TabularInline):
+    model = DeskInvoiceLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ["placement", "first_day", "last_day", "days", "day_cost", "amount"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeskInvoice)
+class DeskInvoiceAdmin(admin.ModelAdmin):
+    list_display = ["host", "intake", "period_start", "period_end", "days", "total", "status"]
+    list_filter = ["status", "intake"]
+    # Drawn by placements.desk_invoices; the status changes only through its services.
+    readonly_fields = ["intake", "host", "placement", "period_start", "period_end", "days",
+                       "total", "status", "paid_on", "payment_reference", "version"]  # fmt: skip
+    inlines = [DeskInvoiceLineInline]

@@ -12,6 +12,7 @@ from djmoney.money import Money
 from applications.enums import ApplicationStatus, OfferStatus, RunStage, RunStatus
 from applications.models import Application, ApplicationEvent, Offer, SelectionRun
 from placements import services
+from placements.demo_money import seed_desk_invoices, seed_rates
 from placements.enums import CancelReason, EntryKind, IntroductionKind, ServiceType
 from programs import services as program_services
 
@@ -28,6 +29,7 @@ SUMMER_STAYS = [
 
 def seed(run):
     today = timezone.localdate()
+    seed_rates(run)
     summer = summer_round(run, today)
     for slug, host_slug, start, end, fate in SUMMER_STAYS:
         offer = accepted_offer(run, summer, slug, host_slug)
@@ -44,6 +46,8 @@ def seed(run):
         run.objects["placements"][slug] = placement
         live(placement, partner, run, fate=fate, today=today)
     winter_placement(run, today)
+    # After the stays: desk invoices are drawn from them.
+    seed_desk_invoices(run)
 
 
 def summer_round(run, today):

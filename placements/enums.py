@@ -118,3 +118,24 @@ CHANGE_ALLOWED = {
     ChangeKind.MOVE_DATES: [P.SCHEDULED, P.IN_RESIDENCE],
     ChangeKind.CUT_SHORT: [P.IN_RESIDENCE],
 }
+
+
+# --- Host desk invoices (issue 17, item 5) ---------------------------------------------------
+
+
+class DeskInvoiceStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("invoice", "Draft")
+    SENT = "sent", pgettext_lazy("invoice", "Sent to the host")
+    CONFIRMED = "confirmed", pgettext_lazy("invoice", "Confirmed by the host")
+    PAID = "paid", pgettext_lazy("invoice", "Paid")
+
+
+D = DeskInvoiceStatus
+# status -> the statuses it may move to: desk_invoices.change_desk_invoice_status reads it,
+# and so do the pages' buttons. A draft is regenerated from the stays until it is sent.
+DESK_INVOICE_TRANSITIONS = {
+    D.DRAFT: {D.SENT},
+    D.SENT: {D.CONFIRMED},
+    D.CONFIRMED: {D.PAID},
+    D.PAID: set(),
+}

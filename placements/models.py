@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from djmoney.models.fields import MoneyField
 from rules.contrib.models import RulesModel
 
 from placements import rules as perms
@@ -12,6 +13,7 @@ from placements.enums import (
     CancelReason,
     ChangeKind,
     ChangeStatus,
+    DeskInvoiceStatus,
     EntryKind,
     IntroductionKind,
     PlacementStatus,
@@ -267,3 +269,198 @@ class ChangeRequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request}: {self.from_status or '-'} -> {self.to_status}"
+
+
+# --- Exchange rates (issue 17, item 4) -------------------------------------------------------
+
+
+class ExchangeRate(models.Model):
+    """One published (or hand-entered) rate: on ``on``, 1 ``base`` = ``rate`` ``quote``.
+
+    Rates are kept as their source publishes them (the Bank of Canada quotes CAD per unit of
+    each currency, the European Central Bank each currency per EUR), so an import stores rows
+    as read and placements.rates converts directly, inversely or through the source's own
+    currency. Several sources may give a rate for the same pair and day; each is kept.
+    Rows are never edited: a correction is a new row from a new source name.
+    """
+
+    base = models.CharField(
+        _("currency"),
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO code, e.g. BRL."))],
+    )
+    quote = models.CharField(
+        _("in currency"),
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO code, e.g. CAD."))],
+    )
+    on = models.DateField(_("date"))
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=24,
+        decimal_places=10,
+        help_text=_("What one unit of the currency is worth in the other currency."),
+    )
+    source = models.CharField(_("source"), max_length=200, validators=[validate_single_line])
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-on", "base", "quote", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base", "quote", "on", "source"], name="exchange_rate_one_per_source_day"
+            ),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=~Q(base=F("quote")), name="exchange_rate_two_currencies"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["base", "quote", "-on"], name="exchange_rate_pair_day"),
+            models.Index(fields=["quote", "-on"], name="exchange_rate_quote_day"),
+            models.Index(fields=["source", "on"], name="exchange_rate_source_day"),
+        ]
+
+    def __str__(self):
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.on}, {self.source})"
+
+
+# --- Host desk invoices (issue 17, item 5) ---------------------------------------------------
+
+
+class DeskInvoice(RulesModel):
+    """What the program owes a host for the desk-days its firms used: per host per month, or
+    per placement, as the intake chooses (Intake.desk_invoicing). In the currency the host's
+    desk cost is set in; the total is the sum of its lines, kept here by the one writer
+    (placements.desk_invoices). The status changes only through change_desk_invoice_status.
+    """
+
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.PROTECT, related_name="desk_invoices"
+    )
+    host = models.ForeignKey(
+        "programs.HostIncubator",
+        on_delete=models.PROTECT,
+        related_name="desk_invoices",
+        verbose_name=_("host incubator"),
+    )
+    # Set for an invoice per placement; empty for a monthly one.
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="desk_invoices",
+        verbose_name=_("placement"),
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    days = models.PositiveIntegerField(_("desk-days"), default=0)
+    total = MoneyField(_("total"), max_digits=14, decimal_places=2, default_currency="CAD")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DeskInvoiceStatus.choices,
+        default=DeskInvoiceStatus.DRAFT,
+        editable=False,
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(
+        _("payment reference"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("desk invoice")
+        verbose_name_plural = _("desk invoices")
+        ordering = ["-period_start", "host", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "host", "period_start"],
+                condition=Q(placement__isnull=True),
+                name="desk_invoice_one_per_host_month",
+            ),
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(placement__isnull=False),
+                name="desk_invoice_one_per_placement",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="desk_invoice_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DeskInvoiceStatus.PAID)
+                | (Q(paid_on__isnull=False) & ~Q(payment_reference="")),
+                name="desk_invoice_paid_has_date_and_reference",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["intake", "-period_start"], name="desk_invoice_intake_period"),
+            models.Index(fields=["host", "status"], name="desk_invoice_host_status"),
+        ]
+        rules_permissions = {
+            "view": perms.can_see_desk_invoice,
+            "send": perms.can_send_desk_invoice,
+            "confirm": perms.can_confirm_desk_invoice,
+            "pay": perms.can_pay_desk_invoice,
+        }
+
+    def __str__(self):
+        return f"{self.host}: {self.period_start} – {self.period_end}"
+
+
+class DeskInvoiceLine(models.Model):
+    """One placement's desk-days on an invoice, at the host's day cost when it was drawn."""
+
+    invoice = models.ForeignKey(DeskInvoice, on_delete=models.CASCADE, related_name="lines")
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="+")
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    days = models.PositiveIntegerField(_("desk-days"))
+    day_cost = MoneyField(
+        _("desk cost per day"), max_digits=14, decimal_places=2, default_currency="CAD"
+    )
+    amount = MoneyField(_("amount"), max_digits=14, decimal_places=2, default_currency="CAD")
+
+    class Meta:
+        ordering = ["first_day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "placement"], name="desk_invoice_line_one_per_placement"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.placement}: {self.days} × {self.day_cost}"
+
+
+class DeskInvoiceEvent(models.Model):
+    """One change of a desk invoice's status: who, from, to, when, and a note (the payment's
+    date and reference when paid)."""
+
+    invoice = models.ForeignKey(DeskInvoice, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    from_status = models.CharField(max_length=20, choices=DeskInvoiceStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=DeskInvoiceStatus.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.invoice}: {self.from_status or '-'} -> {self.to_status}"

@@ -7,8 +7,21 @@ from django.utils import timezone
 
 from applications.enums import OfferStatus
 from applications.models import CompanyMember, Offer
-from placements.enums import GONE_STATUSES, ChangeStatus, EntryKind, PlacementStatus
-from placements.models import ChangeRequest, LogEntry, Placement, PlacementEvent
+from placements.enums import (
+    GONE_STATUSES,
+    ChangeStatus,
+    DeskInvoiceStatus,
+    EntryKind,
+    PlacementStatus,
+)
+from placements.models import (
+    ChangeRequest,
+    DeskInvoice,
+    ExchangeRate,
+    LogEntry,
+    Placement,
+    PlacementEvent,
+)
 from programs.models import DeskOffer, HostIncubator
 from programs.queries import intakes_managed_by
 
@@ -294,3 +307,65 @@ def pending_changes(intake):
             "placement__host__name",
         )
     )
+
+
+# --- Exchange rates (issue 17) ---------------------------------------------------------------
+
+
+def rates_listed(*, currency=""):
+    """Exchange rates newest day first, those of one currency (on either side) when named.
+    The pair-and-day and quote-and-day indexes serve both orders."""
+    rates = ExchangeRate.objects.select_related("entered_by")
+    if currency:
+        rates = rates.filter(Q(base=currency) | Q(quote=currency))
+    return rates.order_by("-on", "base", "quote", "source", "pk")
+
+
+# --- Host desk invoices (issue 17) -----------------------------------------------------------
+
+
+def desk_invoices_visible_to(user):
+    """Desk invoices of the intakes the person manages (every one for the director), and
+    those sent to the hosts they are partner staff of now (a draft is not the partner's
+    yet). Anything else is a 404."""
+    invoices = DeskInvoice.objects.select_related("intake__program", "host", "placement__company")
+    if not user.is_authenticated:
+        return invoices.none()
+    if user.is_superuser:
+        return invoices
+    return invoices.filter(
+        Q(intake__in=intakes_managed_by(user))
+        | (Q(_partner_of(user)) & ~Q(status=DeskInvoiceStatus.DRAFT))
+    )
+
+
+DESK_INVOICE_COLUMNS = [
+    "pk",
+    "host__name",
+    "intake__title",
+    "placement__company__name",
+    "period_start",
+    "period_end",
+    "days",
+    "total",
+    "total_currency",
+    "status",
+    "paid_on",
+    "payment_reference",
+]
+
+
+def desk_invoices_listed(invoices, *, status=""):
+    """A list of desk invoices (one of the querysets above), newest period first."""
+    if status:
+        invoices = invoices.filter(status=status)
+    return invoices.order_by("-period_start", "host__name", "pk").values(*DESK_INVOICE_COLUMNS)
+
+
+def desk_invoices_of_intake(intake):
+    return DeskInvoice.objects.filter(intake=intake)
+
+
+def desk_invoices_for_partner(user):
+    """What a host partner's list shows: their hosts' invoices once sent."""
+    return DeskInvoice.objects.filter(_partner_of(user)).exclude(status=DeskInvoiceStatus.DRAFT)

@@ -8,7 +8,7 @@ import rules
 
 from applications.rules import is_company_member
 from portal.rules import is_superuser
-from programs.rules import is_host_partner, is_intake_manager
+from programs.rules import is_host_partner, is_intake_manager, manages_any_intake
 
 
 @rules.predicate
@@ -85,3 +85,33 @@ can_see_change = may_ask_on_its_placement | can_decide_change
 can_withdraw_change = asked_it & may_ask_on_its_placement
 
 rules.add_perm("placements.ask_for_change", can_ask_for_change)
+
+
+# --- Exchange rates (issue 17) ---------------------------------------------------------------
+# The rates are the portal's, not one program's: every manager converts with them, so any
+# program's manager (or the director) keeps them up to date.
+can_maintain_rates = manages_any_intake | is_superuser
+
+rules.add_perm("placements.maintain_rates", can_maintain_rates)
+
+
+# --- Host desk invoices (issue 17) -----------------------------------------------------------
+# The partner of the invoice's host reads it once sent and confirms it; the intake's
+# managers (and the director) draw it up, send it and record its payment. There is no
+# finance role yet: when one comes, it joins can_pay_desk_invoice here.
+
+
+@rules.predicate
+def is_partner_of_invoice_host(user, invoice):
+    return invoice is not None and is_host_partner(user, invoice.host)
+
+
+@rules.predicate
+def manages_invoice_intake(user, invoice):
+    return invoice is not None and is_intake_manager(user, invoice.intake)
+
+
+can_send_desk_invoice = manages_invoice_intake | is_superuser
+can_pay_desk_invoice = manages_invoice_intake | is_superuser
+can_confirm_desk_invoice = is_partner_of_invoice_host
+can_see_desk_invoice = is_partner_of_invoice_host | can_send_desk_invoice

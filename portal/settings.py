@@ -7,6 +7,7 @@ Development and production differ only by environment variables; see
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -357,6 +358,25 @@ CELERY_BEAT_SCHEDULE = {
     "remind-stays": {
         "task": "placements.remind_stays",
         "schedule": 60 * 60.0,
+    },
+    # The banks publish once a working day (the Bank of Canada at 16:30 Toronto time, the
+    # ECB around 16:00 CET); the import adds only days not yet recorded, so a late or twice
+    # run changes nothing. Offline portals upload the files on the exchange rates page.
+    "import-bank-of-canada-rates": {
+        "task": "placements.import_rates",
+        "schedule": crontab(hour=18, minute=0),
+        "kwargs": {"source": "boc"},
+    },
+    "import-ecb-rates": {
+        "task": "placements.import_rates",
+        "schedule": crontab(hour=18, minute=10),
+        "kwargs": {"source": "ecb"},
+    },
+    # Host desk invoices are drawn once a month is over or a stay has ended; drafts are
+    # redrawn until a manager sends them.
+    "generate-desk-invoices": {
+        "task": "placements.generate_desk_invoices",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("applications.urls")),
     path("", include("placements.urls")),
+    path("manage/rates/", include("placements.urls_rates")),
+    path("desk-invoices/", include("placements.urls_desk_invoices")),
 ]
 
 if settings.DEBUG:

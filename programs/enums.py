@@ -101,3 +101,10 @@ DEFAULT_RUBRIC_SCALE = 5
 class ScoreAggregate(models.TextChoices):
     MEAN = "mean", _("Mean")
     MEDIAN = "median", _("Median")
+
+
+class DeskInvoicing(models.TextChoices):
+    """How the hosts of an intake invoice the desk-days its firms used (placements issue 17)."""
+
+    MONTHLY = "monthly", _("One invoice per host per month")
+    PER_PLACEMENT = "per-placement", _("One invoice per placement, when the stay ends")

@@ -180,6 +180,7 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             "max_host_preferences",
             "stipend_cap",
             "stipend_budget",
+            "desk_invoicing",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),

@@ -17,6 +17,7 @@ from portal.validators import validate_single_line
 from programs import rules as perms
 from programs.enums import (
     DEFAULT_RUBRIC_SCALE,
+    DeskInvoicing,
     Direction,
     HostService,
     IntakeChangeKind,
@@ -358,6 +359,13 @@ class Intake(RulesModel):
         default=Money(0, settings.PORTAL_CURRENCY),
         default_currency=settings.PORTAL_CURRENCY,
         validators=[MinMoneyValidator(0)],
+    )
+    # The hosts' desk-days are invoiced at each host's desk cost per day (placements).
+    desk_invoicing = models.CharField(
+        _("host desk invoices"),
+        max_length=20,
+        choices=DeskInvoicing.choices,
+        default=DeskInvoicing.MONTHLY,
     )
     # Eligibility rules, evaluated by programs.eligibility.
     min_years_operating = models.PositiveSmallIntegerField(

@@ -135,6 +135,7 @@ def intake_post(**overrides):
         "stipend_cap_1": "CAD",
         "stipend_budget_0": "80000",
         "stipend_budget_1": "CAD",
+        "desk_invoicing": "monthly",
     }
     return data | overrides
 
@@ -149,6 +150,14 @@ def test_a_manager_creates_an_intake_with_times_in_its_own_zone(client, manager,
     assert intake.stipend_budget == Money(80000, "CAD")
     assert intake.criteria.count() == 5
     assert intake.published_at is None
+
+
+def test_the_intake_chooses_how_host_desks_are_invoiced(client, manager, program):
+    client.post(
+        reverse("programs:intake_create", args=[program.pk]),
+        intake_post(desk_invoicing="per-placement"),
+    )
+    assert Intake.objects.get().desk_invoicing == "per-placement"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,245 @@
+"""Host desk invoices: the intake's managers draw, send and record the payment of them; the
+host's partner reads and confirms them. Someone else's invoice is a 404."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from djmoney.money import Money
+
+from placements import desk_invoices, queries
+from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus
+from portal.access import require
+from portal.feedback import refused
+from portal.filterbar import filter_fields
+from portal.rows import labels
+from programs.access import managed_intake
+
+PAGE_SIZE = 50
+S = DeskInvoiceStatus
+
+
+class StatusFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any status")), *DeskInvoiceStatus.choices],
+    )
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(
+        label=gettext_lazy("Paid on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(label=gettext_lazy("Payment reference"), max_length=100)
+
+
+@login_required
+@require_GET
+def intake_invoices(request, intake_pk):
+    intake = managed_intake(request.user, intake_pk)
+    return _list(
+        request,
+        queries.desk_invoices_of_intake(intake),
+        name=f"intake-{intake.pk}-desk-invoices.csv",
+        context={"intake": intake},
+    )
+
+
+@login_required
+@require_GET
+def partner_invoices(request):
+    return _list(
+        request,
+        queries.desk_invoices_for_partner(request.user),
+        name="desk-invoices.csv",
+        context={"intake": None},
+    )
+
+
+def _list(request, invoices, *, name, context):
+    filters = StatusFilter(request.GET)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    listed = queries.desk_invoices_listed(invoices, status=status)
+    if request.GET.get("format") == "csv":
+        return _csv(listed, name)
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "placements/desk_invoices/list.html",
+        {
+            **context,
+            "filter_fields": filter_fields(filters),
+            "csv_query": query.urlencode(),
+            "query": query.urlencode(),
+            "page": page,
+            "rows": _rows(page.object_list),
+        },
+    )
+
+
+def _rows(values):
+    statuses = labels(DeskInvoiceStatus)
+    return [
+        {
+            "pk": value["pk"],
+            "host": value["host__name"],
+            "intake": value["intake__title"],
+            "firm": value["placement__company__name"] or "",
+            "period": f"{date_format(value['period_start'])} – {date_format(value['period_end'])}",
+            "days": value["days"],
+            "total": str(Money(value["total"], value["total_currency"])),
+            "status": statuses[value["status"]],
+        }
+        for value in values
+    ]
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(listed, name):
+    writer = csv.writer(Echo())
+    header = [_("Invoice"), _("Host incubator"), _("Intake"), _("Firm"), _("From"), _("To"),
+              _("Desk-days"), _("Total"), _("Currency"), _("Status"), _("Status code"),
+              _("Paid on"), _("Payment reference")]  # fmt: skip
+    statuses = labels(DeskInvoiceStatus)
+
+    def safe(text):
+        text = text or ""
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+    def rows():
+        yield writer.writerow(header)
+        for value in listed.iterator(chunk_size=500):
+            yield writer.writerow(
+                [value["pk"], safe(value["host__name"]), safe(value["intake__title"]),
+                 safe(value["placement__company__name"]), value["period_start"].isoformat(),
+                 value["period_end"].isoformat(), value["days"], f"{value['total']:.2f}",
+                 value["total_currency"], statuses[value["status"]], value["status"],
+                 value["paid_on"].isoformat() if value["paid_on"] else "",
+                 safe(value["payment_reference"])]
+            )  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def generate(request, intake_pk):
+    intake = managed_intake(request.user, intake_pk)
+    report = desk_invoices.generate_desk_invoices(intake)
+    messages.success(
+        request,
+        _("%(created)s new invoices drawn, %(redrawn)s drafts redrawn, %(kept)s already sent.")
+        % {"created": report.created, "redrawn": report.redrawn, "kept": report.kept},
+    )
+    return redirect("desk_invoices:intake", intake_pk=intake.pk)
+
+
+def _invoice(request, pk, permission="placements.view_deskinvoice"):
+    user = request.user
+    return require(
+        user,
+        "placements.view_deskinvoice",
+        queries.desk_invoices_visible_to(user),
+        act=permission,
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def invoice_detail(request, pk):
+    invoice = _invoice(request, pk)
+    user = request.user
+    allowed = DESK_INVOICE_TRANSITIONS[invoice.status]
+    return render(
+        request,
+        "placements/desk_invoices/detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.select_related("placement__company"),
+            "events": invoice.events.select_related("actor"),
+            "can_send": S.SENT in allowed and user.has_perm("placements.send_deskinvoice", invoice),
+            "can_confirm": S.CONFIRMED in allowed
+            and user.has_perm("placements.confirm_deskinvoice", invoice),
+            "can_pay": S.PAID in allowed and user.has_perm("placements.pay_deskinvoice", invoice),
+            "payment": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        },
+    )
+
+
+def _act(request, pk, permission, action, done):
+    invoice = _invoice(request, pk, permission)
+    try:
+        action(invoice)
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("desk_invoices:detail", pk=invoice.pk)
+
+
+@login_required
+@require_POST
+def send(request, pk):
+    return _act(
+        request,
+        pk,
+        "placements.send_deskinvoice",
+        lambda invoice: desk_invoices.send_desk_invoice(invoice, by=request.user),
+        _("The invoice is sent to the host's partner."),
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    return _act(
+        request,
+        pk,
+        "placements.confirm_deskinvoice",
+        lambda invoice: desk_invoices.confirm_desk_invoice(invoice, by=request.user),
+        _("You confirmed the invoice."),
+    )
+
+
+@login_required
+@require_POST
+def pay(request, pk):
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        invoice = _invoice(request, pk, "placements.pay_deskinvoice")
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("desk_invoices:detail", pk=invoice.pk)
+    return _act(
+        request,
+        pk,
+        "placements.pay_deskinvoice",
+        lambda invoice: desk_invoices.pay_desk_invoice(
+            invoice,
+            by=request.user,
+            paid_on=form.cleaned_data["paid_on"],
+            reference=form.cleaned_data["reference"],
+        ),
+        _("The payment is recorded."),
+    )
