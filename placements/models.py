@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -200,6 +200,70 @@ class LogEntry(models.Model):
 
     def __str__(self):
         return f"{self.placement}: {self.get_kind_display()} ({self.on})"
+
+
+# --- Exchange rates (issue 17, item 4) -------------------------------------------------------
+
+
+class ExchangeRate(models.Model):
+    """One published (or hand-entered) rate: on ``on``, 1 ``base`` = ``rate`` ``quote``.
+
+    Rates are kept as their source publishes them (the Bank of Canada quotes CAD per unit of
+    each currency, the European Central Bank each currency per EUR), so an import stores rows
+    as read and placements.rates converts directly, inversely or through the source's own
+    currency. Several sources may give a rate for the same pair and day; each is kept.
+    Rows are never edited: a correction is a new row from a new source name.
+    """
+
+    base = models.CharField(
+        _("currency"),
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO code, e.g. BRL."))],
+    )
+    quote = models.CharField(
+        _("in currency"),
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO code, e.g. CAD."))],
+    )
+    on = models.DateField(_("date"))
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=24,
+        decimal_places=10,
+        help_text=_("What one unit of the currency is worth in the other currency."),
+    )
+    source = models.CharField(_("source"), max_length=200, validators=[validate_single_line])
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-on", "base", "quote", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base", "quote", "on", "source"], name="exchange_rate_one_per_source_day"
+            ),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=~Q(base=F("quote")), name="exchange_rate_two_currencies"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["base", "quote", "-on"], name="exchange_rate_pair_day"),
+            models.Index(fields=["quote", "-on"], name="exchange_rate_quote_day"),
+            models.Index(fields=["source", "on"], name="exchange_rate_source_day"),
+        ]
+
+    def __str__(self):
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.on}, {self.source})"
 
 
 # --- Stipends and expense claims (issue 17) ----------------------------------------------
@@ -406,7 +470,7 @@ class ClaimLine(models.Model):
     )
     amount = MoneyField(_("amount"), **MONEY)
     converted = MoneyField(_("in the program's currency"), editable=False, **MONEY)
-    rate = models.DecimalField(max_digits=18, decimal_places=8, editable=False)
+    rate = models.DecimalField(max_digits=24, decimal_places=10, editable=False)
     rate_date = models.DateField(editable=False)
     rate_source = models.CharField(max_length=200, editable=False)
     # A date outside the stay is allowed with a reason, and flagged to the manager.

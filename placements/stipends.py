@@ -23,6 +23,7 @@ from djmoney.money import Money
 
 from applications.queries import member_recipients
 from applications.services.applying import MAX_DOCUMENT_BYTES, sniff_content_type
+from placements import rates
 from placements.enums import (
     APPROVED_CLAIMS,
     AWARD_NEEDS_REASON,
@@ -612,15 +613,6 @@ def _editable(claim):
     return claim
 
 
-def _convert(amount, currency, on):
-    from placements import rates  # the exchange rates (issue 17, item 4)
-
-    try:
-        return rates.convert(amount, currency, on)
-    except rates.NoRate as error:
-        raise ValidationError(str(error)) from error
-
-
 def _retotal(claim):
     total = claim.lines.aggregate(total=Sum("converted"))["total"] or Decimal(0)
     claim.total = Money(total, program_currency(claim.award.intake))
@@ -650,7 +642,8 @@ def add_claim_line(claim, *, by, on, category, description, amount, receipt, out
             _("%(day)s is outside the stay (%(first)s – %(last)s): say why it belongs here.")
             % {"day": date_format(on), "first": date_format(first), "last": date_format(last)}
         )
-    conversion = _convert(amount, program_currency(claim.award.intake), on)
+    # A currency with no rate on or before the day raises NoRate, naming both.
+    conversion = rates.convert(amount, program_currency(claim.award.intake), on)
     if conversion.amount.amount > ABSURD_LINE:
         raise ValidationError(
             _("%(amount)s (%(converted)s) is more than any one expense can be; check the amount.")
