@@ -51,6 +51,7 @@ from placements.models import (
     StipendTerm,
     Tranche,
 )
+from portal.links import link_to
 from portal.services import queue_email_to_people
 from programs.enums import StaffRole
 from programs.models import Intake
@@ -537,7 +538,11 @@ def pay_tranche(tranche, *, by, paid_on, reference):
         tranche.award,
         key=f"tranche-paid:{tranche.pk}",
         template="placements/email/tranche_paid",
-        context={"tranche": tranche, "award": tranche.award},
+        context={
+            "tranche": tranche,
+            "award": tranche.award,
+            "link": link_to("money:award", tranche.award_id),
+        },
         to_firm=True,
     )
     return tranche
@@ -714,7 +719,7 @@ def submit_claim(claim, *, by):
         claim.award,
         key=f"claim-submitted:{claim.pk}:{claim.version}",
         template="placements/email/claim_submitted",
-        context={"claim": claim, "award": claim.award},
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
         to_managers=True,
     )
     return claim
@@ -730,7 +735,7 @@ def request_changes(claim, *, by, reason, notes=None):
         claim.award,
         key=f"claim-changes:{claim.pk}:{claim.version}",
         template="placements/email/claim_changes",
-        context={"claim": claim, "award": claim.award},
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
         to_firm=True,
     )
     return claim
@@ -820,7 +825,7 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
         award,
         key=f"claim-approved:{claim.pk}",
         template="placements/email/claim_approved",
-        context={"claim": claim, "award": award},
+        context={"claim": claim, "award": award, "link": link_to("money:claim", claim.pk)},
         to_firm=True,
     )
     return claim
@@ -839,7 +844,7 @@ def pay_claim(claim, *, by, paid_on, reference):
         claim.award,
         key=f"claim-paid:{claim.pk}",
         template="placements/email/claim_paid",
-        context={"claim": claim, "award": claim.award},
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
         to_firm=True,
     )
     return claim

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
     path("", include("applications.urls")),
+    path("money/", include("placements.urls_money")),
 ]
 
 if settings.DEBUG:
