@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from placements.models import LogEntry, Placement, PlacementEvent
+from placements.models import (
+    ExpenseClaim,
+    LogEntry,
+    MoneyEvent,
+    Placement,
+    PlacementEvent,
+    StipendAward,
+    StipendTerm,
+)
 
 
 class PlacementEventInline(admin.TabularInline):
@@ -26,3 +34,43 @@ class PlacementAdmin(admin.ModelAdmin):
 class LogEntryAdmin(admin.ModelAdmin):
     list_display = ["placement", "kind", "on", "staff_only"]
     list_filter = ["kind"]
+
+
+# --- Stipends and expense claims (issue 17) ----------------------------------------------
+# Read-only: amounts and statuses change only through placements.stipends, which audits them.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StipendTerm)
+class StipendTermAdmin(admin.ModelAdmin):
+    """An intake's stipend schedule (the shares of each award and when they fall due)."""
+
+    list_display = ["intake", "position", "label", "share", "condition"]
+    list_filter = ["intake"]
+
+
+@admin.register(StipendAward)
+class StipendAwardAdmin(ReadOnlyAdmin):
+    list_display = ["company", "intake", "amount", "approved_total", "status"]
+    list_filter = ["status", "intake"]
+
+
+@admin.register(ExpenseClaim)
+class ExpenseClaimAdmin(ReadOnlyAdmin):
+    list_display = ["award", "total", "approved_total", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(MoneyEvent)
+class MoneyEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "award", "tranche", "claim", "actor", "from_status", "to_status"]

@@ -155,4 +155,6 @@ def ledger_list(intake, kind, statuses=()):
 def firm_awards(user):
     """The awards of the person's firms, for their placement pages and dashboard."""
     member = Exists(CompanyMember.objects.filter(company=OuterRef("company"), user=user.pk))
-    return StipendAward.objects.filter(member).select_related("placement__host", "intake")
+    return StipendAward.objects.filter(member).select_related(
+        "company", "placement__host", "intake"
+    )

@@ -7,6 +7,7 @@ from placements.views import money
 app_name = "money"
 
 urlpatterns = [
+    path("", money.my_awards, name="mine"),
     path("placements/<int:placement_pk>/award/", money.propose, name="propose"),
     path("awards/<int:pk>/", money.award_detail, name="award"),
     path("awards/<int:pk>/<slug:action>/", money.award_action, name="award_action"),

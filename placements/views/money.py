@@ -89,6 +89,16 @@ def _form_refused(request, form):
 
 
 @login_required
+def my_awards(request):
+    """The stipend awards of the person's firms, with their claims' pages a click away."""
+    return render(
+        request,
+        "placements/money/my_awards.html",
+        {"awards": ledger.firm_awards(request.user).order_by("-pk")},
+    )
+
+
+@login_required
 def propose(request, placement_pk):
     placement = get_permitted_object(
         request.user,

@@ -258,3 +258,10 @@ def test_the_ledger_runs_the_same_queries_for_3_and_300_rows(client, intake, hos
     add_awards(intake, host, manager, 297)
     assert ledger_queries(client, url) == few == 10
     assert client.get(url).context["page"].paginator.count == 300
+
+
+def test_a_firm_lists_only_its_own_awards(client, award, owner):
+    client.force_login(owner)
+    assert list(client.get(reverse("money:mine")).context["awards"]) == [award]
+    client.force_login(factories.CompanyMemberFactory(role=MemberRole.OWNER).user)
+    assert list(client.get(reverse("money:mine")).context["awards"]) == []
