@@ -86,7 +86,8 @@ class ApprovalForm(forms.Form):
                 label=_("Approved (%(currency)s)") % {"currency": line.converted.currency},
                 min_value=0,
                 max_value=line.converted.amount,
-                initial=line.converted.amount,
+                # A line approved before the claim was sent back keeps its amount.
+                initial=(line.approved or line.converted).amount,
                 **AMOUNT,
             )
             self.fields[f"note_{line.pk}"] = forms.CharField(

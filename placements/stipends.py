@@ -726,10 +726,21 @@ def submit_claim(claim, *, by):
 
 
 @transaction.atomic
-def request_changes(claim, *, by, reason, notes=None):
-    """Send the claim back to the firm; ``notes`` are {line id: note} on the lines to fix."""
+def request_changes(claim, *, by, reason, notes=None, approved=None):
+    """Send the claim back to the firm; ``notes`` are {line id: note} on the lines to fix.
+    The other lines keep the amount ``approved`` gives them ({line id: Money}) as the
+    approval to come: nothing counts against the award until the claim is approved."""
     claim = _lock_claim(claim)
     change_claim_status(claim, to=C.CHANGES_REQUESTED, by=by, note=reason)
+    notes, approved = notes or {}, approved or {}
+    for line in claim.lines.all():
+        keep = approved.get(line.pk) if line.pk not in notes else None
+        if keep is not None and not (0 <= keep.amount <= line.converted.amount):
+            raise ValidationError(
+                _("Approve an amount from zero to %(max)s.") % {"max": line.converted}
+            )
+        line.approved = keep
+        line.save(update_fields=["approved", "approved_currency"])
     _note_lines(claim, notes)
     _notify(
         claim.award,

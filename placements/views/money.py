@@ -354,8 +354,9 @@ def claim_action(request, pk, action):
         form.is_valid()
         reason = form.cleaned_data.get("note", "")
         if action == "changes":
+            approved = form.approved() if form.is_valid() else {}
             _done(request, stipends.request_changes, _("The firm is asked for changes."), claim,
-                  by=by, reason=reason, notes=form.notes())  # fmt: skip
+                  by=by, reason=reason, notes=form.notes(), approved=approved)  # fmt: skip
         else:
             _done(request, stipends.reject_claim, _("The claim is rejected."), claim, by=by,
                   reason=reason)  # fmt: skip

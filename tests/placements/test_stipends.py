@@ -476,3 +476,23 @@ def test_managers_are_told_in_their_language(
 def claim_key(award):
     claim = award.claims.get()
     return f"{claim.pk}:{claim.version}"
+
+
+def test_asking_for_changes_keeps_the_approved_lines_amounts_counting_nothing_yet(
+    award, owner, manager
+):
+    claim = claim_with(award, owner, (cad(600), TRAVEL, -5), (cad(300), HOTEL, -4))
+    flight, hotel = claim.lines.order_by("on")
+    stipends.request_changes(
+        claim,
+        by=manager,
+        reason="The hotel receipt has no dates",
+        notes={hotel.pk: "Send the invoice with dates"},
+        approved={flight.pk: cad(550), hotel.pk: cad(300)},
+    )
+    assert list(claim.lines.order_by("on").values_list("approved", "note")) == [
+        (Decimal("550.00"), ""),
+        (None, "Send the invoice with dates"),
+    ]
+    award.refresh_from_db()
+    assert award.approved_total == cad(0)
