@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.forms.fields import MoneyField
 from djmoney.money import Money
 
-from placements.enums import ExpenseCategory
+from placements.enums import ExpenseCategory, TrancheCondition
 from portal.forms import DateInput, LabelledMoneyMixin
 from portal.validators import validate_single_line
 
@@ -110,3 +110,30 @@ class ApprovalForm(forms.Form):
             for line in self.lines
             if self.cleaned_data.get(f"note_{line.pk}")
         }
+
+
+class StipendTermForm(forms.Form):
+    label = forms.CharField(
+        label=_("Tranche"), max_length=100, required=False, validators=[validate_single_line]
+    )
+    share = forms.DecimalField(
+        label=_("Share (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2,
+        required=False,
+    )  # fmt: skip
+    condition = forms.ChoiceField(
+        label=_("Due"), choices=[("", "—"), *TrancheCondition.choices], required=False
+    )
+
+
+class BaseScheduleFormSet(forms.BaseFormSet):
+    def terms(self):
+        return [
+            (form.cleaned_data["label"], form.cleaned_data["share"], form.cleaned_data["condition"])
+            for form in self.forms
+            if form.cleaned_data.get("label") or form.cleaned_data.get("share")
+        ]
+
+
+ScheduleFormSet = forms.formset_factory(
+    StipendTermForm, formset=BaseScheduleFormSet, extra=0, min_num=4, max_num=4
+)

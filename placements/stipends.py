@@ -311,7 +311,34 @@ def propose_award(placement, *, by, amount=None):
     return award
 
 
-def _schedule(intake):
+@transaction.atomic
+def set_stipend_schedule(intake, *, by, terms):
+    """The intake's schedule of tranches: ``terms`` are (label, share %, condition), shares
+    adding up to 100. Awards made from now on follow it; those made before keep theirs."""
+    Intake.objects.select_for_update().filter(pk=intake.pk).first()
+    terms = [(label.strip(), Decimal(share), condition) for label, share, condition in terms]
+    if not terms:
+        raise ValidationError(_("Give at least one tranche."))
+    if any(not label for label, _share, _condition in terms):
+        raise ValidationError(_("Name each tranche."))
+    if any(share <= 0 for _label, share, _condition in terms):
+        raise ValidationError(_("Each tranche is a share above zero."))
+    if any(condition not in TrancheCondition.values for *_rest, condition in terms):
+        raise ValidationError(_("Say when each tranche falls due."))
+    total = sum(share for _label, share, _condition in terms)
+    if total != 100:
+        raise ValidationError(
+            _("The shares add up to %(total)s %%; they must add up to 100 %%.") % {"total": total}
+        )
+    StipendTerm.objects.filter(intake=intake).delete()
+    return StipendTerm.objects.bulk_create(
+        StipendTerm(intake=intake, position=position, label=label, share=share, condition=c)
+        for position, (label, share, c) in enumerate(terms, 1)
+    )
+
+
+def schedule_of(intake):
+    """The intake's schedule as (label, share, condition), the default one if it has none."""
     terms = list(StipendTerm.objects.filter(intake=intake).order_by("position", "pk"))
     if terms:
         return [(term.label, term.share, term.condition) for term in terms]
@@ -355,7 +382,7 @@ def award_stipend(award, *, by, amount=None):
         award.amount = amount
         fields = ["amount", "amount_currency"]
     change_award_status(award, to=A.AWARDED, by=by, fields=fields, before=before)
-    schedule = _schedule(award.intake)
+    schedule = schedule_of(award.intake)
     parts = _split(award.amount.amount, [share for _label, share, _condition in schedule])
     met = _met_conditions(award.placement)
     currency = program_currency(award.intake)

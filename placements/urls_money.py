@@ -19,5 +19,6 @@ urlpatterns = [
     path("claims/<int:pk>/lines/<int:line_pk>/receipt/", money.receipt, name="receipt"),
     path("claims/<int:pk>/<slug:action>/", money.claim_action, name="claim_action"),
     path("intakes/<int:intake_pk>/ledger/", money.intake_ledger, name="ledger"),
+    path("intakes/<int:intake_pk>/stipend-schedule/", money.schedule, name="schedule"),
     path("intakes/<int:intake_pk>/payments.csv", money.payment_batch, name="payment_batch"),
 ]

@@ -473,6 +473,27 @@ def _ledger_csv(intake, kind, rows):
 
 
 @login_required
+def schedule(request, intake_pk):
+    """The intake's stipend schedule: the tranches each award is paid in."""
+    intake = managed_intake(request.user, intake_pk)
+    terms = stipends.schedule_of(intake)
+    initial = [
+        {"label": label, "share": share, "condition": condition}
+        for label, share, condition in terms
+    ]
+    formset = forms.ScheduleFormSet(request.POST or None, initial=initial)
+    saved = (
+        request.method == "POST"
+        and formset.is_valid()
+        and _done(request, stipends.set_stipend_schedule, _("The stipend schedule is saved."),
+                  intake, by=request.user, terms=formset.terms())
+    )  # fmt: skip
+    if saved:
+        return redirect("money:schedule", intake.pk)
+    return render(request, "placements/money/schedule.html", {"intake": intake, "formset": formset})
+
+
+@login_required
 def payment_batch(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
     response = HttpResponse(

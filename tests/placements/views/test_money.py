@@ -265,3 +265,34 @@ def test_a_firm_lists_only_its_own_awards(client, award, owner):
     assert list(client.get(reverse("money:mine")).context["awards"]) == [award]
     client.force_login(factories.CompanyMemberFactory(role=MemberRole.OWNER).user)
     assert list(client.get(reverse("money:mine")).context["awards"]) == []
+
+
+def schedule_post(rows):
+    data = {"form-TOTAL_FORMS": "4", "form-INITIAL_FORMS": "0"}
+    for index, (label, share, condition) in enumerate(rows):
+        data |= {
+            f"form-{index}-label": label,
+            f"form-{index}-share": share,
+            f"form-{index}-condition": condition,
+        }
+    return data
+
+
+def test_the_manager_sets_the_intakes_stipend_schedule(client, intake, manager, placement):
+    client.force_login(manager)
+    url = reverse("money:schedule", args=[intake.pk])
+    response = client.post(
+        url, schedule_post([("Advance", "30", "awarded"), ("Balance", "60", "report-verified")]),
+        follow=True,
+    )  # fmt: skip
+    assert [str(m) for m in response.context["messages"]] == [
+        "The shares add up to 90 %; they must add up to 100 %."
+    ]
+    client.post(
+        url, schedule_post([("Advance", "30", "awarded"), ("Balance", "70", "report-verified")])
+    )
+    award = awarded(placement, manager, amount=1000)
+    assert [(t.label, t.amount, t.status) for t in award.tranches.order_by("position")] == [
+        ("Advance", cad(300), "due"),
+        ("Balance", cad(700), "waiting"),
+    ]
