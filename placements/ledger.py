@@ -7,8 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from djmoney.money import Money
 
 from applications.models import CompanyMember
-from placements.enums import AwardStatus, ClaimStatus, TrancheStatus
-from placements.models import ExpenseClaim, MoneyEvent, StipendAward, Tranche
+from placements.enums import AwardStatus, ClaimStatus, PlacementStatus, TrancheStatus
+from placements.models import ExpenseClaim, MoneyEvent, Placement, StipendAward, Tranche
 from programs.queries import intakes_managed_by
 
 A, T, C = AwardStatus, TrancheStatus, ClaimStatus
@@ -137,7 +137,15 @@ CLAIM_COLUMNS = [
     "paid_on",
     "reference",
 ]
+# Placements with no award yet (not cancelled): where the manager proposes one.
+UNAWARDED_COLUMNS = ["pk", "company__name", "host__name", "starts_on", "ends_on", "status"]
 LISTS = {
+    "unawarded": (
+        Placement.objects.filter(award__isnull=True).exclude(status=PlacementStatus.CANCELLED),
+        "intake",
+        UNAWARDED_COLUMNS,
+        PlacementStatus,
+    ),
     "awards": (StipendAward.objects, "intake", AWARD_COLUMNS, AwardStatus),
     "tranches": (Tranche.objects, "award__intake", TRANCHE_COLUMNS, TrancheStatus),
     "claims": (ExpenseClaim.objects, "award__intake", CLAIM_COLUMNS, ClaimStatus),
@@ -145,8 +153,8 @@ LISTS = {
 
 
 def ledger_list(intake, kind, statuses=()):
-    manager, intake_field, columns, _enum = LISTS[kind]
-    rows = manager.filter(**{intake_field: intake})
+    records, intake_field, columns, _enum = LISTS[kind]
+    rows = records.filter(**{intake_field: intake})
     if statuses:
         rows = rows.filter(status__in=statuses)
     return rows.order_by("pk").values(*columns)

@@ -387,6 +387,7 @@ def receipt(request, pk, line_pk):
 # --- The intake's ledger -------------------------------------------------------------------
 
 LIST_TITLES = {
+    "unawarded": gettext_lazy("Placements without an award"),
     "awards": gettext_lazy("Awards"),
     "tranches": gettext_lazy("Tranches"),
     "claims": gettext_lazy("Expense claims"),
@@ -431,6 +432,7 @@ class Echo:
 
 
 CSV_HEADERS = {
+    "unawarded": ["id", "company", "host", "planned start", "planned end", "status"],
     "awards": ["id", "company", "host", "amount", "currency", "approved in claims", "status"],
     "tranches": [
         "id",

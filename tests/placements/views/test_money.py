@@ -214,7 +214,7 @@ def test_the_payment_batch_is_a_csv_for_managers_only(client, intake, award, man
     assert response.content.decode() == "payee,amount,currency,reference\r\n"
 
 
-def add_awards(intake, host, manager, count):
+def add_awards(intake, host, manager, count, *, award=True):
     """``count`` awarded placements, each with a claim, made directly (the capacity checks
     are not what is measured)."""
     for _ in range(count):
@@ -229,7 +229,9 @@ def add_awards(intake, host, manager, count):
             desk_until=day(40),
             confirmed_by=manager,
         )
-        award = StipendAward.objects.create(
+        if not award:
+            continue
+        made = StipendAward.objects.create(
             placement=placement,
             intake=intake,
             company=placement.company,
@@ -237,8 +239,8 @@ def add_awards(intake, host, manager, count):
             status="awarded",
             created_by=manager,
         )
-        Tranche.objects.create(award=award, label="Advance", amount=cad(100), condition="arrival")
-        ExpenseClaim.objects.create(award=award, created_by=manager, total=cad(50))
+        Tranche.objects.create(award=made, label="Advance", amount=cad(100), condition="arrival")
+        ExpenseClaim.objects.create(award=made, created_by=manager, total=cad(50))
 
 
 def ledger_queries(client, url):
@@ -249,13 +251,13 @@ def ledger_queries(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("kind", ["awards", "tranches", "claims"])
+@pytest.mark.parametrize("kind", ["unawarded", "awards", "tranches", "claims"])
 def test_the_ledger_runs_the_same_queries_for_3_and_300_rows(client, intake, host, manager, kind):
     client.force_login(manager)
     url = reverse("money:ledger", args=[intake.pk]) + f"?list={kind}"
-    add_awards(intake, host, manager, 3)
+    add_awards(intake, host, manager, 3, award=kind != "unawarded")
     few = ledger_queries(client, url)
-    add_awards(intake, host, manager, 297)
+    add_awards(intake, host, manager, 297, award=kind != "unawarded")
     assert ledger_queries(client, url) == few == 10
     assert client.get(url).context["page"].paginator.count == 300
 
@@ -296,3 +298,13 @@ def test_the_manager_sets_the_intakes_stipend_schedule(client, intake, manager, 
         ("Advance", cad(300), "due"),
         ("Balance", cad(700), "waiting"),
     ]
+
+
+def test_the_ledger_lists_placements_waiting_for_an_award(client, intake, placement, manager):
+    client.force_login(manager)
+    response = client.get(reverse("money:ledger", args=[intake.pk]) + "?list=unawarded")
+    assert [row["company__name"] for row in response.context["rows"]] == ["Maple Analytics"]
+    assert reverse("money:propose", args=[placement.pk]) in response.content.decode()
+    awarded(placement, manager)
+    response = client.get(reverse("money:ledger", args=[intake.pk]) + "?list=unawarded")
+    assert list(response.context["rows"]) == []
