@@ -538,7 +538,7 @@ def approve_tranche(tranche, *, by, note=""):
     return change_tranche_status(tranche, to=T.APPROVED, by=by, note=note)
 
 
-def _paid_twice(row, paid_on, reference):
+def _paid_twice(paid_on, reference):
     return _("This was already paid on %(day)s (reference %(reference)s); nothing was changed.") % {
         "day": date_format(paid_on),
         "reference": reference or "-",
@@ -557,7 +557,7 @@ def pay_tranche(tranche, *, by, paid_on, reference):
     """Finance paid an approved tranche. Paying it again is refused."""
     tranche = _lock_tranche(tranche)
     if tranche.status == T.PAID:
-        raise ValidationError(_paid_twice(tranche, tranche.paid_on, tranche.reference))
+        raise ValidationError(_paid_twice(tranche.paid_on, tranche.reference))
     _check_payment(paid_on, reference)
     tranche.paid_on, tranche.reference = paid_on, reference.strip()
     change_tranche_status(tranche, to=T.PAID, by=by, fields=["paid_on", "reference"])
@@ -874,7 +874,7 @@ def pay_claim(claim, *, by, paid_on, reference):
     """Finance paid an approved claim. Paying it again is refused."""
     claim = _lock_claim(claim)
     if claim.status == C.PAID:
-        raise ValidationError(_paid_twice(claim, claim.paid_on, claim.reference))
+        raise ValidationError(_paid_twice(claim.paid_on, claim.reference))
     _check_payment(paid_on, reference)
     claim.paid_on, claim.reference = paid_on, reference.strip()
     change_claim_status(claim, to=C.PAID, by=by, fields=["paid_on", "reference"])

@@ -203,11 +203,9 @@ def award_action(request, pk, action):
             _done(request, stipends.cancel_award, _("The award is cancelled."), award, by=by,
                   reason=form.cleaned_data["reason"])  # fmt: skip
     else:
-        form = forms.ReasonForm({"reason": request.POST.get("reason") or "-"})
-        form.is_valid()
-        _done(request, stipends.close_award, _("The award is closed."), award, by=by,
-              note=request.POST.get("reason", ""))  # fmt: skip
-    if not form.is_valid():
+        form = None
+        _done(request, stipends.close_award, _("The award is closed."), award, by=by)
+    if form is not None and not form.is_valid():
         _form_refused(request, form)
     return redirect("money:award", award.pk)
 

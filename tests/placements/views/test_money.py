@@ -308,3 +308,44 @@ def test_the_ledger_lists_placements_waiting_for_an_award(client, intake, placem
     awarded(placement, manager)
     response = client.get(reverse("money:ledger", args=[intake.pk]) + "?list=unawarded")
     assert list(response.context["rows"]) == []
+
+
+def test_only_the_manager_reduces_cancels_or_closes_an_award(client, award, owner, manager):
+    url = reverse("money:award_action", args=[award.pk, "reduce"])
+    client.force_login(owner)
+    assert client.post(url, {"amount": "1000", "reason": "Cut short"}).status_code == 403
+    client.force_login(manager)
+    client.post(url, {"amount": "3000", "reason": "Stay cut short by three weeks"})
+    award.refresh_from_db()
+    assert (award.status, award.amount, award.reason) == (
+        "reduced",
+        cad(3000),
+        "Stay cut short by three weeks",
+    )
+    close = reverse("money:award_action", args=[award.pk, "close"])
+    response = client.post(close, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The award is reduced.",
+        "A tranche of this award is still to be paid or cancelled.",
+    ]
+    cancel = reverse("money:award_action", args=[award.pk, "cancel"])
+    client.post(cancel, {"reason": "The firm withdrew"})
+    award.refresh_from_db()
+    assert (award.status, award.reason) == ("cancelled", "The firm withdrew")
+    assert list(award.tranches.values_list("status", flat=True)) == ["cancelled", "cancelled"]
+
+
+def test_a_tranche_paid_twice_on_the_page_is_refused(client, award, manager, placement, partner):
+    from placements import services
+
+    services.log_arrival(placement, by=partner, on=day(-10))
+    advance = award.tranches.get(position=1)
+    client.force_login(manager)
+    client.post(reverse("money:tranche_action", args=[advance.pk, "approve"]))
+    pay = reverse("money:tranche_action", args=[advance.pk, "pay"])
+    client.post(pay, {"paid_on": day(-1).isoformat(), "reference": "W-1"})
+    response = client.post(pay, {"paid_on": day(0).isoformat(), "reference": "W-2"}, follow=True)
+    *_earlier, message = [str(m) for m in response.context["messages"]]
+    assert message.endswith("(reference W-1); nothing was changed.")
+    advance.refresh_from_db()
+    assert (advance.status, advance.reference) == ("paid", "W-1")
