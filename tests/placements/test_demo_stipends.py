@@ -2,7 +2,7 @@ from collections import Counter
 
 import pytest
 
-from placements.demo_money import seed_money
+from placements.demo_stipends import seed_money
 from placements.models import ClaimLine, ExpenseClaim
 from portal.demo import DemoRun
 from tests.placements.conftest import placed
