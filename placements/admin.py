@@ -4,9 +4,13 @@ from placements.models import (
     DeskInvoice,
     DeskInvoiceLine,
     ExchangeRate,
+    ExpenseClaim,
     LogEntry,
+    MoneyEvent,
     Placement,
     PlacementEvent,
+    StipendAward,
+    StipendTerm,
 )
 
 
@@ -62,3 +66,43 @@ class DeskInvoiceAdmin(admin.ModelAdmin):
     readonly_fields = ["intake", "host", "placement", "period_start", "period_end", "days",
                        "total", "status", "paid_on", "payment_reference", "version"]  # fmt: skip
     inlines = [DeskInvoiceLineInline]
+
+
+# --- Stipends and expense claims (issue 17) ----------------------------------------------
+# Read-only: amounts and statuses change only through placements.stipends, which audits them.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StipendTerm)
+class StipendTermAdmin(admin.ModelAdmin):
+    """An intake's stipend schedule (the shares of each award and when they fall due)."""
+
+    list_display = ["intake", "position", "label", "share", "condition"]
+    list_filter = ["intake"]
+
+
+@admin.register(StipendAward)
+class StipendAwardAdmin(ReadOnlyAdmin):
+    list_display = ["company", "intake", "amount", "approved_total", "status"]
+    list_filter = ["status", "intake"]
+
+
+@admin.register(ExpenseClaim)
+class ExpenseClaimAdmin(ReadOnlyAdmin):
+    list_display = ["award", "total", "approved_total", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(MoneyEvent)
+class MoneyEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "award", "tranche", "claim", "actor", "from_status", "to_status"]

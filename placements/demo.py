@@ -13,6 +13,7 @@ from applications.enums import ApplicationStatus, OfferStatus, RunStage, RunStat
 from applications.models import Application, ApplicationEvent, Offer, SelectionRun
 from placements import services
 from placements.demo_money import seed_desk_invoices, seed_rates
+from placements.demo_stipends import seed_money
 from placements.enums import CancelReason, EntryKind, IntroductionKind, ServiceType
 from programs import services as program_services
 
@@ -46,7 +47,8 @@ def seed(run):
         run.objects["placements"][slug] = placement
         live(placement, partner, run, fate=fate, today=today)
     winter_placement(run, today)
-    # After the stays: desk invoices are drawn from them.
+    # After the stays: stipends and claims for them, and desk invoices drawn from them.
+    seed_money(run, list(run.objects["placements"].values()))
     seed_desk_invoices(run)
 
 

@@ -139,3 +139,95 @@ DESK_INVOICE_TRANSITIONS = {
     D.CONFIRMED: {D.PAID},
     D.PAID: set(),
 }
+
+
+# --- Stipends and expense claims (issue 17) ----------------------------------------------
+
+
+class AwardStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("award", "Proposed")
+    AWARDED = "awarded", pgettext_lazy("award", "Awarded")
+    REDUCED = "reduced", pgettext_lazy("award", "Reduced")
+    CLOSED = "closed", pgettext_lazy("award", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("award", "Cancelled")
+
+
+A = AwardStatus
+# status -> the statuses it may move to (stipends.change_award_status reads it). An award is
+# reduced when its stay is cut short, cancelled when the stay never happens.
+AWARD_TRANSITIONS = {
+    A.PROPOSED: {A.AWARDED, A.CANCELLED},
+    A.AWARDED: {A.REDUCED, A.CLOSED, A.CANCELLED},
+    A.REDUCED: {A.REDUCED, A.CLOSED, A.CANCELLED},
+    A.CLOSED: set(),
+    A.CANCELLED: set(),
+}
+AWARD_NEEDS_REASON = {A.REDUCED, A.CANCELLED}
+# Awards that count against the intake's pool (a cancelled one holds nothing).
+COMMITTED_AWARDS = [A.PROPOSED, A.AWARDED, A.REDUCED, A.CLOSED]
+# Awards the firm may still claim against.
+CLAIMABLE_AWARDS = [A.AWARDED, A.REDUCED]
+
+
+class TrancheCondition(models.TextChoices):
+    """What a tranche waits for before it falls due. Another app satisfies a condition through
+    stipends.satisfy_condition (outcome reports verify the end-of-stay report)."""
+
+    AWARDED = "awarded", _("When the award is made")
+    ARRIVAL = "arrival", _("When the arrival is logged")
+    DEPARTURE = "departure", _("When the departure is logged")
+    REPORT_VERIFIED = "report-verified", _("When the end-of-stay report is verified")
+
+
+class TrancheStatus(models.TextChoices):
+    WAITING = "waiting", pgettext_lazy("tranche", "Waiting")
+    DUE = "due", pgettext_lazy("tranche", "Due")
+    APPROVED = "approved", pgettext_lazy("payment", "Approved")
+    PAID = "paid", pgettext_lazy("payment", "Paid")
+    FAILED = "failed", pgettext_lazy("payment", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("tranche", "Cancelled")
+
+
+T = TrancheStatus
+TRANCHE_TRANSITIONS = {
+    T.WAITING: {T.DUE, T.CANCELLED},
+    T.DUE: {T.APPROVED, T.CANCELLED},
+    T.APPROVED: {T.PAID, T.FAILED, T.CANCELLED},
+    # A failed payment is approved again once the details are fixed.
+    T.FAILED: {T.APPROVED, T.CANCELLED},
+    T.PAID: set(),
+    T.CANCELLED: set(),
+}
+TRANCHE_NEEDS_REASON = {T.FAILED, T.CANCELLED}
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("claim", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("claim", "Submitted")
+    CHANGES_REQUESTED = "changes-requested", _("Changes requested")
+    APPROVED = "approved", pgettext_lazy("claim", "Approved")
+    REJECTED = "rejected", pgettext_lazy("claim", "Rejected")
+    PAID = "paid", pgettext_lazy("claim", "Paid")
+
+
+C = ClaimStatus
+CLAIM_TRANSITIONS = {
+    C.DRAFT: {C.SUBMITTED},
+    C.SUBMITTED: {C.APPROVED, C.CHANGES_REQUESTED, C.REJECTED},
+    C.CHANGES_REQUESTED: {C.SUBMITTED},
+    C.APPROVED: {C.PAID},
+    C.REJECTED: set(),
+    C.PAID: set(),
+}
+CLAIM_NEEDS_REASON = {C.CHANGES_REQUESTED, C.REJECTED}
+# Claims the firm may still edit.
+EDITABLE_CLAIMS = [C.DRAFT, C.CHANGES_REQUESTED]
+# Claims whose approved amounts count against the award.
+APPROVED_CLAIMS = [C.APPROVED, C.PAID]
+
+
+class ExpenseCategory(models.TextChoices):
+    TRAVEL = "travel", _("Travel")
+    ACCOMMODATION = "accommodation", _("Accommodation")
+    ADMINISTRATION = "administration", _("Administration")
+    OTHER = "other", pgettext_lazy("expense", "Other")

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -10,14 +12,19 @@ from rules.contrib.models import RulesModel
 
 from placements import rules as perms
 from placements.enums import (
+    AwardStatus,
     CancelReason,
     ChangeKind,
     ChangeStatus,
+    ClaimStatus,
     DeskInvoiceStatus,
     EntryKind,
+    ExpenseCategory,
     IntroductionKind,
     PlacementStatus,
     ServiceType,
+    TrancheCondition,
+    TrancheStatus,
 )
 from portal.validators import validate_single_line
 
@@ -464,3 +471,265 @@ class DeskInvoiceEvent(models.Model):
 
     def __str__(self):
         return f"{self.invoice}: {self.from_status or '-'} -> {self.to_status}"
+
+
+# --- Stipends and expense claims (issue 17) ----------------------------------------------
+# Every amount is a django-money Money (Decimal and currency); the award, its tranches and
+# the approved amounts are in the program's currency (the intake's stipend cap's), a claim
+# line's own amount in whatever currency was spent. Statuses change only through
+# placements.stipends, which writes a MoneyEvent for each change.
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "default_currency": settings.PORTAL_CURRENCY}
+
+
+class StipendTerm(models.Model):
+    """One tranche of an intake's stipend schedule: a share of each award, due on a
+    condition (for example half when the arrival is logged, half when the end-of-stay report
+    is verified). An intake with no terms uses stipends.DEFAULT_SCHEDULE."""
+
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.CASCADE, related_name="stipend_terms"
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(_("label"), max_length=100, validators=[validate_single_line])
+    share = models.DecimalField(
+        _("share of the award (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    condition = models.CharField(_("due"), max_length=20, choices=TrancheCondition.choices)
+
+    class Meta:
+        ordering = ["intake", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gt=0) & Q(share__lte=100), name="stipend_term_share_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.share} %)"
+
+
+class StipendAward(RulesModel):
+    """The stipend of one placement: at most the intake's cap, paid in tranches, claimed
+    against by the firm's expense claims (whose approved total never exceeds ``amount``)."""
+
+    placement = models.OneToOneField(Placement, on_delete=models.PROTECT, related_name="award")
+    # Copied from the placement, so the ledger filters without joining through it.
+    intake = models.ForeignKey("programs.Intake", on_delete=models.PROTECT, related_name="awards")
+    company = models.ForeignKey(
+        "applications.Company", on_delete=models.PROTECT, related_name="awards"
+    )
+    amount = MoneyField(_("amount"), **MONEY)
+    # The sum of the approved amounts of the award's approved and paid claims, written with
+    # them under this row's lock (stipends.approve_claim), so the ledger reads a column.
+    approved_total = MoneyField(_("approved in claims"), default=0, editable=False, **MONEY)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AwardStatus.choices,
+        default=AwardStatus.PROPOSED,
+        editable=False,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stipend award")
+        verbose_name_plural = _("stipend awards")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["intake", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="award_not_negative"),
+            models.CheckConstraint(
+                condition=Q(approved_total__lte=F("amount")), name="award_claims_within_amount"
+            ),
+        ]
+        rules_permissions = {
+            "view": perms.can_see_money,
+            "manage": perms.can_manage_money,
+            "claim": perms.can_claim,
+        }
+
+    def __str__(self):
+        return f"{self.company}: {self.amount}"
+
+    @property
+    def left(self):
+        return self.amount - self.approved_total
+
+
+class Tranche(RulesModel):
+    """One instalment of an award, and the payment it becomes once its condition is met:
+    due, approved by finance, then paid (date, reference) or failed (reason)."""
+
+    award = models.ForeignKey(StipendAward, on_delete=models.CASCADE, related_name="tranches")
+    position = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(_("label"), max_length=100)
+    amount = MoneyField(_("amount"), **MONEY)
+    condition = models.CharField(_("due"), max_length=20, choices=TrancheCondition.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TrancheStatus.choices,
+        default=TrancheStatus.WAITING,
+        editable=False,
+    )
+    due_since = models.DateTimeField(_("due since"), null=True, blank=True, editable=False)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ["award", "position", "pk"]
+        indexes = [models.Index(fields=["status", "award"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tranche_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status=TrancheStatus.PAID) | Q(paid_on__isnull=False),
+                name="paid_tranche_has_date",
+            ),
+        ]
+        rules_permissions = {
+            "view": perms.can_see_award_part,
+            "manage": perms.can_manage_award_part,
+        }
+
+    def __str__(self):
+        return f"{self.label}: {self.amount}"
+
+    @property
+    def payment_reference(self):
+        return f"STIPEND-{self.award_id}-{self.position}"
+
+
+class ExpenseClaim(RulesModel):
+    """A claim of the firm's expenses against its award: lines with receipts, each converted
+    into the program's currency at the rate of its date."""
+
+    award = models.ForeignKey(StipendAward, on_delete=models.PROTECT, related_name="claims")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.DRAFT,
+        editable=False,
+    )
+    # The lines' converted total, and the approved total once a manager approved it; both
+    # written with the lines or the approval.
+    total = MoneyField(_("total"), default=0, editable=False, **MONEY)
+    approved_total = MoneyField(_("approved"), default=0, editable=False, **MONEY)
+    reason = models.TextField(_("reason"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("expense claim")
+        verbose_name_plural = _("expense claims")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["award", "status"])]
+        rules_permissions = {
+            "view": perms.can_see_award_part,
+            "manage": perms.can_manage_award_part,
+            "edit": perms.can_edit_claim,
+        }
+
+    def __str__(self):
+        return f"{self.award.company}: {self.total}"
+
+    @property
+    def payment_reference(self):
+        return f"CLAIM-{self.pk}"
+
+
+def receipt_path(line, filename):
+    # The stored name is ours; the firm's file name is kept in receipt_name.
+    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+    return f"receipts/{line.claim_id}/{uuid.uuid4().hex}{extension.get(line.receipt_type, '')}"
+
+
+class ClaimLine(models.Model):
+    """One expense: its amount as spent, and converted at the rate in force on its date (the
+    rate, its date and its source kept here, so a later rate changes nothing)."""
+
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="lines")
+    on = models.DateField(_("date"))
+    category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
+    description = models.CharField(
+        _("description"), max_length=200, validators=[validate_single_line]
+    )
+    amount = MoneyField(_("amount"), **MONEY)
+    converted = MoneyField(_("in the program's currency"), editable=False, **MONEY)
+    rate = models.DecimalField(max_digits=24, decimal_places=10, editable=False)
+    rate_date = models.DateField(editable=False)
+    rate_source = models.CharField(max_length=200, editable=False)
+    # A date outside the stay is allowed with a reason, and flagged to the manager.
+    outside_stay = models.BooleanField(default=False, editable=False)
+    outside_reason = models.TextField(_("why the date is outside the stay"), blank=True)
+    receipt = models.FileField(_("receipt"), upload_to=receipt_path)
+    receipt_name = models.CharField(max_length=255)
+    receipt_type = models.CharField(max_length=100)
+    # The manager's decision on the line: the amount approved (up to ``converted``).
+    approved = MoneyField(_("approved"), null=True, blank=True, editable=False, **MONEY)
+    note = models.TextField(_("manager's note"), blank=True)
+
+    class Meta:
+        verbose_name = _("claim line")
+        verbose_name_plural = _("claim lines")
+        ordering = ["on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="claim_line_positive"),
+            models.CheckConstraint(
+                condition=Q(approved__isnull=True) | Q(approved__lte=F("converted")),
+                name="claim_line_approved_within_converted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.amount}"
+
+
+class MoneyEvent(models.Model):
+    """The history of the money records: one row per change of an award, a tranche or a
+    claim (who, when, status from and to, the note, and the fields' values before and after).
+    Every row names its award; ``tranche`` or ``claim`` say which part changed."""
+
+    award = models.ForeignKey(StipendAward, on_delete=models.CASCADE, related_name="events")
+    tranche = models.ForeignKey(
+        Tranche, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    claim = models.ForeignKey(
+        ExpenseClaim, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    # {"field": [before, after]} as text, for the changes the row records.
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.award_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -7,6 +7,7 @@ removed from the firm or a manager who lost the program loses access at once.
 import rules
 
 from applications.rules import is_company_member
+from placements.enums import CLAIMABLE_AWARDS, EDITABLE_CLAIMS
 from portal.rules import is_superuser
 from programs.rules import is_host_partner, is_intake_manager, manages_any_intake
 
@@ -115,3 +116,51 @@ can_send_desk_invoice = manages_invoice_intake | is_superuser
 can_pay_desk_invoice = manages_invoice_intake | is_superuser
 can_confirm_desk_invoice = is_partner_of_invoice_host
 can_see_desk_invoice = is_partner_of_invoice_host | can_send_desk_invoice
+
+
+# --- Stipends and expense claims (issue 17) ----------------------------------------------
+# Money is the firm's and the program's: the firm's members see their award and claims, the
+# program's managers see and act; the host's partners see none of it.
+
+
+@rules.predicate
+def is_member_of_award_firm(user, award):
+    return award is not None and is_company_member(user, award.company)
+
+
+@rules.predicate
+def manages_award_intake(user, award):
+    return award is not None and is_intake_manager(user, award.intake)
+
+
+@rules.predicate
+def is_member_of_part_firm(user, part):
+    return part is not None and is_company_member(user, part.award.company)
+
+
+@rules.predicate
+def manages_part_intake(user, part):
+    return part is not None and is_intake_manager(user, part.award.intake)
+
+
+@rules.predicate
+def is_claimable(user, award):
+    return award is not None and award.status in CLAIMABLE_AWARDS
+
+
+@rules.predicate
+def is_editable_claim(user, claim):
+    return claim is not None and claim.status in EDITABLE_CLAIMS
+
+
+can_manage_money = manages_award_intake | is_superuser
+can_see_money = is_member_of_award_firm | can_manage_money
+can_claim = is_member_of_award_firm & is_claimable
+can_manage_award_part = manages_part_intake | is_superuser
+can_see_award_part = is_member_of_part_firm | can_manage_award_part
+can_edit_claim = is_member_of_part_firm & is_editable_claim
+# A placement's money (its award page, proposing one): the placement's managers, and its
+# firm's members to read.
+can_see_placement_money = is_member_of_its_firm | can_manage_placement
+
+rules.add_perm("placements.see_placement_money", can_see_placement_money)

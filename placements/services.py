@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from applications.dates import date_problems
 from applications.enums import OfferStatus
 from applications.models import Offer
+from placements import stipends
 from placements.enums import (
     HOLDING_DESKS,
     LOGGABLE_KINDS,
@@ -24,6 +25,7 @@ from placements.enums import (
     CancelReason,
     EntryKind,
     PlacementStatus,
+    TrancheCondition,
 )
 from placements.models import LogEntry, Placement, PlacementEvent
 from programs.models import DeskOffer, HostIncubator
@@ -194,6 +196,7 @@ def log_arrival(placement, *, by, on, note=""):
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.ARRIVAL, on=on, note=note, author=by
     )
+    stipends.satisfy_condition(placement, TrancheCondition.ARRIVAL, by=by)
     return placement
 
 
@@ -214,6 +217,7 @@ def _depart(placement, *, to, by, on, note):
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.DEPARTURE, on=on, note=note, author=by
     )
+    stipends.satisfy_condition(placement, TrancheCondition.DEPARTURE, by=by)
     return placement
 
 
@@ -245,6 +249,7 @@ def cancel_placement(placement, *, by, reason, note=""):
         note=text,
         fields=["cancel_reason", "reason", "desk_until"],
     )
+    stipends.cancel_award_of(placement, by=by, reason=text)
     return placement
 
 

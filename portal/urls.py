@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("placements.urls")),
     path("manage/rates/", include("placements.urls_rates")),
     path("desk-invoices/", include("placements.urls_desk_invoices")),
+    path("money/", include("placements.urls_money")),
 ]
 
 if settings.DEBUG:

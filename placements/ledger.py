@@ -1,0 +1,168 @@
+"""What people may see of the money, and the intake's ledger: its figures (one aggregate
+query per kind of record) and its lists (one page of ``values()`` rows each)."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from djmoney.money import Money
+
+from applications.models import CompanyMember
+from placements.enums import AwardStatus, ClaimStatus, PlacementStatus, TrancheStatus
+from placements.models import ExpenseClaim, MoneyEvent, Placement, StipendAward, Tranche
+from programs.queries import intakes_managed_by
+
+A, T, C = AwardStatus, TrancheStatus, ClaimStatus
+
+
+def _visible(queryset, user, prefix=""):
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    member = Exists(
+        CompanyMember.objects.filter(company=OuterRef(f"{prefix}company"), user=user.pk)
+    )
+    return queryset.filter(Q(member) | Q(**{f"{prefix}intake__in": intakes_managed_by(user)}))
+
+
+def awards_visible_to(user):
+    """Awards of the person's firms and of the intakes they manage; a host's partner sees
+    none (money is not theirs). Anything else is a 404."""
+    return _visible(
+        StipendAward.objects.select_related("company", "intake__program", "placement__host"),
+        user,
+    )
+
+
+def tranches_visible_to(user):
+    return _visible(
+        Tranche.objects.select_related("award__company", "award__intake"), user, "award__"
+    )
+
+
+def claims_visible_to(user):
+    return _visible(
+        ExpenseClaim.objects.select_related("award__company", "award__intake", "award__placement"),
+        user,
+        "award__",
+    )
+
+
+def history_of(**record):
+    """The MoneyEvents of one award, tranche or claim, oldest first, with their actors."""
+    return MoneyEvent.objects.filter(**record).select_related("actor").order_by("at", "pk")
+
+
+def award_history(award):
+    """The award's own changes (not those of its tranches and claims, shown on theirs)."""
+    return history_of(award=award, tranche__isnull=True, claim__isnull=True)
+
+
+def _sum(value):
+    return value or Decimal(0)
+
+
+def ledger_figures(intake):
+    """Pool, proposed, awarded, paid (tranches and claims), claims pending and approved, and
+    what is left of the pool, in the program's currency: three queries."""
+    currency = str(intake.stipend_cap.currency)
+    awards = StipendAward.objects.filter(intake=intake).aggregate(
+        proposed=Sum("amount", filter=Q(status=A.PROPOSED)),
+        awarded=Sum("amount", filter=Q(status__in=[A.AWARDED, A.REDUCED, A.CLOSED])),
+        award_count=Count("pk", filter=Q(status__in=[A.AWARDED, A.REDUCED, A.CLOSED])),
+    )
+    tranches = Tranche.objects.filter(award__intake=intake).aggregate(
+        paid=Sum("amount", filter=Q(status=T.PAID)),
+        to_pay=Sum("amount", filter=Q(status__in=[T.DUE, T.APPROVED, T.FAILED])),
+    )
+    claims = ExpenseClaim.objects.filter(award__intake=intake).aggregate(
+        pending=Sum("total", filter=Q(status=C.SUBMITTED)),
+        pending_count=Count("pk", filter=Q(status=C.SUBMITTED)),
+        approved=Sum("approved_total", filter=Q(status=C.APPROVED)),
+        paid=Sum("approved_total", filter=Q(status=C.PAID)),
+    )
+    pool = intake.stipend_budget.amount
+    committed = _sum(awards["proposed"]) + _sum(awards["awarded"])
+
+    def money(value):
+        return Money(_sum(value), currency)
+
+    return {
+        "pool": money(pool),
+        "proposed": money(awards["proposed"]),
+        "awarded": money(awards["awarded"]),
+        "award_count": awards["award_count"],
+        "tranches_paid": money(tranches["paid"]),
+        "tranches_to_pay": money(tranches["to_pay"]),
+        "claims_pending": money(claims["pending"]),
+        "claims_pending_count": claims["pending_count"],
+        "claims_approved": money(claims["approved"]),
+        "claims_paid": money(claims["paid"]),
+        "paid": money(_sum(tranches["paid"]) + _sum(claims["paid"])),
+        "left": money(pool - committed),
+    }
+
+
+# The ledger's lists: each a queryset of values() rows, filtered by status when the figure
+# that links to it names one.
+AWARD_COLUMNS = [
+    "pk",
+    "company__name",
+    "placement__host__name",
+    "amount",
+    "amount_currency",
+    "approved_total",
+    "status",
+]
+TRANCHE_COLUMNS = [
+    "pk",
+    "award_id",
+    "award__company__name",
+    "label",
+    "amount",
+    "amount_currency",
+    "status",
+    "paid_on",
+    "reference",
+]
+CLAIM_COLUMNS = [
+    "pk",
+    "award_id",
+    "award__company__name",
+    "total",
+    "total_currency",
+    "approved_total",
+    "status",
+    "submitted_at",
+    "paid_on",
+    "reference",
+]
+# Placements with no award yet (not cancelled): where the manager proposes one.
+UNAWARDED_COLUMNS = ["pk", "company__name", "host__name", "starts_on", "ends_on", "status"]
+LISTS = {
+    "unawarded": (
+        Placement.objects.filter(award__isnull=True).exclude(status=PlacementStatus.CANCELLED),
+        "intake",
+        UNAWARDED_COLUMNS,
+        PlacementStatus,
+    ),
+    "awards": (StipendAward.objects, "intake", AWARD_COLUMNS, AwardStatus),
+    "tranches": (Tranche.objects, "award__intake", TRANCHE_COLUMNS, TrancheStatus),
+    "claims": (ExpenseClaim.objects, "award__intake", CLAIM_COLUMNS, ClaimStatus),
+}
+
+
+def ledger_list(intake, kind, statuses=()):
+    records, intake_field, columns, _enum = LISTS[kind]
+    rows = records.filter(**{intake_field: intake})
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    return rows.order_by("pk").values(*columns)
+
+
+def firm_awards(user):
+    """The awards of the person's firms, for their placement pages and dashboard."""
+    member = Exists(CompanyMember.objects.filter(company=OuterRef("company"), user=user.pk))
+    return StipendAward.objects.filter(member).select_related(
+        "company", "placement__host", "intake"
+    )

@@ -1,0 +1,908 @@
+"""Every write on a placement's money: its stipend award, the award's tranches (and the
+payments they become) and the firm's expense claims.
+
+Each lifecycle has one transition table (placements.enums) and one function that moves a
+row the caller locked: ``change_award_status``, ``change_tranche_status``,
+``change_claim_status``. Each writes a MoneyEvent (who, from, to, when, note, the fields
+before and after). Approving a claim locks its award's row first, so two approvals at once
+take turns and the second counts the first: the claims' approved total never exceeds the
+award.
+"""
+
+import csv
+import io
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from djmoney.money import Money
+
+from applications.queries import member_recipients
+from applications.services.applying import MAX_DOCUMENT_BYTES, sniff_content_type
+from placements import rates
+from placements.enums import (
+    APPROVED_CLAIMS,
+    AWARD_NEEDS_REASON,
+    AWARD_TRANSITIONS,
+    CLAIM_NEEDS_REASON,
+    CLAIM_TRANSITIONS,
+    CLAIMABLE_AWARDS,
+    COMMITTED_AWARDS,
+    EDITABLE_CLAIMS,
+    TRANCHE_NEEDS_REASON,
+    TRANCHE_TRANSITIONS,
+    AwardStatus,
+    ClaimStatus,
+    ExpenseCategory,
+    PlacementStatus,
+    TrancheCondition,
+    TrancheStatus,
+)
+from placements.models import (
+    ClaimLine,
+    ExpenseClaim,
+    MoneyEvent,
+    Placement,
+    StipendAward,
+    StipendTerm,
+    Tranche,
+)
+from portal.links import link_to
+from portal.services import queue_email_to_people
+from programs.enums import StaffRole
+from programs.models import Intake
+from programs.queries import program_staff_of
+
+A, T, C = AwardStatus, TrancheStatus, ClaimStatus
+CENT = Decimal("0.01")
+# An intake with no schedule of its own pays half on arrival and half once the end-of-stay
+# report is verified.
+DEFAULT_SCHEDULE = [
+    ("advance", Decimal(50), TrancheCondition.ARRIVAL),
+    ("balance", Decimal(50), TrancheCondition.REPORT_VERIFIED),
+]
+# What no single expense line can sensibly be, in the program's currency.
+ABSURD_LINE = Decimal(100_000)
+# A pool warning once an award would leave less than this share of the pool.
+POOL_WARNING_SHARE = Decimal("0.10")
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def _record(*, award, by, before, after, tranche=None, claim=None, note=""):
+    """One MoneyEvent: the status and the fields that changed (``before`` and ``after`` are
+    {field: value})."""
+    changes = {
+        name: [_text(before.get(name)), _text(after.get(name))]
+        for name in after
+        if name != "status" and _text(before.get(name)) != _text(after.get(name))
+    }
+    return MoneyEvent.objects.create(
+        award=award,
+        tranche=tranche,
+        claim=claim,
+        actor=by,
+        from_status=before.get("status", ""),
+        to_status=after.get("status", ""),
+        note=note,
+        changes=changes,
+    )
+
+
+def _check(table, labels, row, to, noun):
+    if to not in table[row.status]:
+        raise ValidationError(
+            _("%(noun)s that is %(current)s cannot become %(target)s.")
+            % {
+                "noun": noun,
+                "current": labels(row.status).label.lower(),
+                "target": labels(to).label.lower(),
+            }
+        )
+
+
+def _move(row, *, to, by, note, fields, before, table, labels, noun, needs_reason, audit):
+    """Check the table, set the status, save ``fields`` too, record the change. ``before``
+    gives the values of fields the caller already changed on the row."""
+    _check(table, labels, row, to, noun)
+    if to in needs_reason and not note.strip():
+        raise ValidationError(_("Give the reason."))
+    before = {
+        "status": row.status,
+        **{name: getattr(row, name) for name in fields},
+        **(before or {}),
+    }
+    row.status = to
+    row.version += 1
+    if to in needs_reason:
+        row.reason = note.strip()
+        fields = [*fields, "reason"]
+    update = ["status", "version", *fields]
+    if hasattr(row, "updated_at"):
+        update.append("updated_at")
+    row.save(update_fields=update)
+    after = {"status": to, **{name: getattr(row, name) for name in fields if name != "reason"}}
+    _record(by=by, before=before, after=after, note=note.strip(), **audit)
+    return row
+
+
+def change_award_status(award, *, to, by, note="", fields=(), before=None):
+    """The one way an award's status changes: ``award`` is a row the caller locked."""
+    return _move(
+        award,
+        to=to,
+        by=by,
+        note=note,
+        fields=list(fields),
+        before=before,
+        table=AWARD_TRANSITIONS,
+        labels=AwardStatus,
+        noun=_("An award"),
+        needs_reason=AWARD_NEEDS_REASON,
+        audit={"award": award},
+    )
+
+
+def change_tranche_status(tranche, *, to, by, note="", fields=(), before=None):
+    """The one way a tranche's status changes: ``tranche`` is a row the caller locked."""
+    return _move(
+        tranche,
+        to=to,
+        by=by,
+        note=note,
+        fields=list(fields),
+        before=before,
+        table=TRANCHE_TRANSITIONS,
+        labels=TrancheStatus,
+        noun=_("A tranche"),
+        needs_reason=TRANCHE_NEEDS_REASON,
+        audit={"award": tranche.award, "tranche": tranche},
+    )
+
+
+def change_claim_status(claim, *, to, by, note="", fields=(), before=None):
+    """The one way a claim's status changes: ``claim`` is a row the caller locked."""
+    return _move(
+        claim,
+        to=to,
+        by=by,
+        note=note,
+        fields=list(fields),
+        before=before,
+        table=CLAIM_TRANSITIONS,
+        labels=ClaimStatus,
+        noun=_("A claim"),
+        needs_reason=CLAIM_NEEDS_REASON,
+        audit={"award": claim.award, "claim": claim},
+    )
+
+
+def _lock_award(award):
+    return (
+        StipendAward.objects.select_for_update(of=("self",))
+        .select_related("intake", "company", "placement")
+        .get(pk=award.pk)
+    )
+
+
+def _lock_tranche(tranche):
+    return (
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("award__company", "award__intake")
+        .get(pk=tranche.pk)
+    )
+
+
+def _lock_claim(claim):
+    return (
+        ExpenseClaim.objects.select_for_update(of=("self",))
+        .select_related("award__company", "award__intake", "award__placement")
+        .get(pk=claim.pk)
+    )
+
+
+def program_currency(intake):
+    return str(intake.stipend_cap.currency)
+
+
+# --- Awards --------------------------------------------------------------------------------
+
+
+def proposed_amount(placement):
+    """What the award should be: the firm's accepted budget (the offer's stipend when the
+    budget is not known), at most the intake's cap, in the program's currency."""
+    intake, application = placement.intake, placement.offer.application
+    cap = intake.stipend_cap
+    if application.budget_total is not None and application.budget_total.currency == cap.currency:
+        asked = application.budget_total.amount
+    else:
+        asked = placement.offer.stipend
+    return Money(min(asked, cap.amount).quantize(CENT), cap.currency)
+
+
+def pool_figures(intake, *, exclude=None):
+    """(pool, committed in awards, left) of an intake, in the program's currency."""
+    awards = StipendAward.objects.filter(intake=intake, status__in=COMMITTED_AWARDS)
+    if exclude is not None:
+        awards = awards.exclude(pk=exclude.pk)
+    committed = awards.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    currency = program_currency(intake)
+    pool = intake.stipend_budget.amount
+    return Money(pool, currency), Money(committed, currency), Money(pool - committed, currency)
+
+
+def pool_warning(intake, amount, *, exclude=None):
+    """A sentence warning that ``amount`` would take the intake over its pool, or leave
+    little of it; empty when it fits well."""
+    pool, _committed, left = pool_figures(intake, exclude=exclude)
+    if amount > left:
+        return _(
+            "%(amount)s would take the intake over its stipend pool: only %(left)s is left of "
+            "%(pool)s. It will be refused."
+        ) % {"amount": amount, "left": left, "pool": pool}
+    if left - amount < pool * POOL_WARNING_SHARE:
+        return _("After %(amount)s only %(rest)s is left of the intake's pool of %(pool)s.") % {
+            "amount": amount,
+            "rest": left - amount,
+            "pool": pool,
+        }
+    return ""
+
+
+def _check_amount(intake, amount, *, award=None, at_least=None):
+    cap = intake.stipend_cap
+    if amount.currency != cap.currency:
+        raise ValidationError(
+            _("An award is in the program's currency, %(currency)s.") % {"currency": cap.currency}
+        )
+    if amount.amount < 0:
+        raise ValidationError(_("An amount cannot be negative."))
+    if amount > cap:
+        raise ValidationError(
+            _("%(amount)s is more than the intake's cap of %(cap)s.")
+            % {"amount": amount, "cap": cap}
+        )
+    if at_least is not None and amount < at_least:
+        raise ValidationError(
+            _("%(amount)s is less than the %(approved)s already approved in claims.")
+            % {"amount": amount, "approved": at_least}
+        )
+    # The intake's row is locked, so two awards at once cannot both take the last of the pool.
+    Intake.objects.select_for_update().filter(pk=intake.pk).first()
+    _pool, _committed, left = pool_figures(intake, exclude=award)
+    if amount > left:
+        raise ValidationError(
+            _(
+                "%(amount)s would take the intake over its stipend pool: only %(left)s is left. "
+                "Nothing was changed."
+            )
+            % {"amount": amount, "left": left}
+        )
+
+
+@transaction.atomic
+def propose_award(placement, *, by, amount=None):
+    """The manager proposes the placement's award (by default the proposed amount)."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("intake", "company", "offer__application")
+        .get(pk=placement.pk)
+    )
+    if StipendAward.objects.filter(placement=placement).exists():
+        raise ValidationError(_("This placement already has an award."))
+    if placement.status == PlacementStatus.CANCELLED:
+        raise ValidationError(_("This placement was cancelled; it gets no award."))
+    amount = amount if amount is not None else proposed_amount(placement)
+    _check_amount(placement.intake, amount)
+    award = StipendAward.objects.create(
+        placement=placement,
+        intake=placement.intake,
+        company=placement.company,
+        amount=amount,
+        created_by=by,
+    )
+    _record(award=award, by=by, before={}, after={"status": A.PROPOSED, "amount": amount})
+    return award
+
+
+@transaction.atomic
+def set_stipend_schedule(intake, *, by, terms):
+    """The intake's schedule of tranches: ``terms`` are (label, share %, condition), shares
+    adding up to 100. Awards made from now on follow it; those made before keep theirs."""
+    Intake.objects.select_for_update().filter(pk=intake.pk).first()
+    terms = [(label.strip(), Decimal(share), condition) for label, share, condition in terms]
+    if not terms:
+        raise ValidationError(_("Give at least one tranche."))
+    if any(not label for label, _share, _condition in terms):
+        raise ValidationError(_("Name each tranche."))
+    if any(share <= 0 for _label, share, _condition in terms):
+        raise ValidationError(_("Each tranche is a share above zero."))
+    if any(condition not in TrancheCondition.values for *_rest, condition in terms):
+        raise ValidationError(_("Say when each tranche falls due."))
+    total = sum(share for _label, share, _condition in terms)
+    if total != 100:
+        raise ValidationError(
+            _("The shares add up to %(total)s %%; they must add up to 100 %%.") % {"total": total}
+        )
+    StipendTerm.objects.filter(intake=intake).delete()
+    return StipendTerm.objects.bulk_create(
+        StipendTerm(intake=intake, position=position, label=label, share=share, condition=c)
+        for position, (label, share, c) in enumerate(terms, 1)
+    )
+
+
+def schedule_of(intake):
+    """The intake's schedule as (label, share, condition), the default one if it has none."""
+    terms = list(StipendTerm.objects.filter(intake=intake).order_by("position", "pk"))
+    if terms:
+        return [(term.label, term.share, term.condition) for term in terms]
+    labels = {"advance": _("Advance"), "balance": _("Balance")}
+    return [(labels[key], share, condition) for key, share, condition in DEFAULT_SCHEDULE]
+
+
+def _split(amount, shares):
+    """The amount in parts by share, in cents; the last part takes the rounding."""
+    parts, given = [], Decimal(0)
+    total = sum(shares)
+    for index, share in enumerate(shares):
+        if index == len(shares) - 1:
+            part = amount - given
+        else:
+            part = (amount * share / total).quantize(CENT, ROUND_HALF_UP)
+        parts.append(part)
+        given += part
+    return parts
+
+
+def _met_conditions(placement):
+    met = {TrancheCondition.AWARDED}
+    if placement.arrived_on is not None:
+        met.add(TrancheCondition.ARRIVAL)
+    if placement.departed_on is not None:
+        met.add(TrancheCondition.DEPARTURE)
+    return met
+
+
+@transaction.atomic
+def award_stipend(award, *, by, amount=None):
+    """Proposed to awarded: the tranches are made from the intake's schedule; those whose
+    condition is already met fall due."""
+    award = _lock_award(award)
+    _check(AWARD_TRANSITIONS, AwardStatus, award, A.AWARDED, _("An award"))
+    fields, before = [], {}
+    if amount is not None and amount != award.amount:
+        _check_amount(award.intake, amount, award=award)
+        before = {"amount": award.amount}
+        award.amount = amount
+        fields = ["amount", "amount_currency"]
+    change_award_status(award, to=A.AWARDED, by=by, fields=fields, before=before)
+    schedule = schedule_of(award.intake)
+    parts = _split(award.amount.amount, [share for _label, share, _condition in schedule])
+    met = _met_conditions(award.placement)
+    currency = program_currency(award.intake)
+    for position, ((label, _share, condition), part) in enumerate(
+        zip(schedule, parts, strict=True), 1
+    ):
+        tranche = Tranche.objects.create(
+            award=award,
+            position=position,
+            label=label,
+            amount=Money(part, currency),
+            condition=condition,
+        )
+        _record(
+            award=award,
+            tranche=tranche,
+            by=by,
+            before={},
+            after={"status": T.WAITING, "amount": tranche.amount},
+        )
+        if condition in met:
+            _fall_due(tranche, by=by)
+    return award
+
+
+def _fall_due(tranche, *, by, note=""):
+    tranche.due_since = timezone.now()
+    change_tranche_status(tranche, to=T.DUE, by=by, note=note, fields=["due_since"])
+
+
+@transaction.atomic
+def satisfy_condition(placement, condition, *, by=None, note=""):
+    """A condition of the placement's tranches is met (the arrival logged, the end-of-stay
+    report verified ...): its waiting tranches fall due. Other apps call this; calling it
+    again changes nothing. Returns the tranches that fell due."""
+    if condition not in TrancheCondition.values:
+        raise ValueError(f"unknown tranche condition {condition!r}")
+    tranches = list(
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("award")
+        .filter(
+            award__placement=placement,
+            award__status__in=CLAIMABLE_AWARDS,
+            condition=condition,
+            status=T.WAITING,
+        )
+        .order_by("position")
+    )
+    for tranche in tranches:
+        _fall_due(tranche, by=by, note=note)
+    return tranches
+
+
+def _unpaid_tranches(award):
+    return list(
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("award")
+        .filter(award=award, status__in=[T.WAITING, T.DUE, T.APPROVED, T.FAILED])
+        .order_by("position")
+    )
+
+
+@transaction.atomic
+def reduce_award(award, *, by, amount, reason):
+    """The stay was cut short: the award becomes ``amount`` (no less than what was already
+    approved in claims or paid in tranches); unpaid tranches are reduced from the last."""
+    award = _lock_award(award)
+    _check(AWARD_TRANSITIONS, AwardStatus, award, A.REDUCED, _("An award"))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason."))
+    if amount >= award.amount:
+        raise ValidationError(
+            _("A reduced award is less than its %(amount)s.") % {"amount": award.amount}
+        )
+    paid = Tranche.objects.filter(award=award, status=T.PAID).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal(0)
+    floor = max(award.approved_total.amount, paid)
+    _check_amount(award.intake, amount, award=award, at_least=Money(floor, amount.currency))
+    cut = award.amount.amount - amount.amount
+    before = {"amount": award.amount}
+    award.amount = amount
+    change_award_status(
+        award, to=A.REDUCED, by=by, note=reason, fields=["amount", "amount_currency"], before=before
+    )
+    for tranche in reversed(_unpaid_tranches(award)):
+        if cut <= 0:
+            break
+        take = min(cut, tranche.amount.amount)
+        old = tranche.amount
+        tranche.amount = Money(tranche.amount.amount - take, tranche.amount.currency)
+        cut -= take
+        tranche.version += 1
+        tranche.save(update_fields=["amount", "version"])
+        _record(
+            award=award,
+            tranche=tranche,
+            by=by,
+            before={"status": tranche.status, "amount": old},
+            after={"status": tranche.status, "amount": tranche.amount},
+            note=reason.strip(),
+        )
+    return award
+
+
+@transaction.atomic
+def cancel_award(award, *, by, reason):
+    """The stay never happened (or the award is withdrawn): the award and its unpaid tranches
+    are cancelled. Refused once money was paid or claims approved: reduce it instead."""
+    award = _lock_award(award)
+    _check(AWARD_TRANSITIONS, AwardStatus, award, A.CANCELLED, _("An award"))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason."))
+    if Tranche.objects.filter(award=award, status=T.PAID).exists() or award.approved_total:
+        raise ValidationError(
+            _("Money was already paid or approved on this award; reduce it instead.")
+        )
+    change_award_status(award, to=A.CANCELLED, by=by, note=reason)
+    for tranche in _unpaid_tranches(award):
+        change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
+    return award
+
+
+def cancel_award_of(placement, *, by, reason):
+    """For placements.services.cancel_placement: the cancelled stay's award, if any, is
+    cancelled with the stay's reason."""
+    award = StipendAward.objects.filter(
+        placement=placement, status__in=[A.PROPOSED, A.AWARDED]
+    ).first()
+    if award is not None:
+        cancel_award(award, by=by, reason=reason)
+
+
+@transaction.atomic
+def close_award(award, *, by, note=""):
+    """Everything is settled: no tranche or claim is left open."""
+    award = _lock_award(award)
+    _check(AWARD_TRANSITIONS, AwardStatus, award, A.CLOSED, _("An award"))
+    if Tranche.objects.filter(award=award, status__in=[T.WAITING, T.DUE, T.APPROVED]).exists():
+        raise ValidationError(_("A tranche of this award is still to be paid or cancelled."))
+    open_claims = [C.DRAFT, C.SUBMITTED, C.CHANGES_REQUESTED, C.APPROVED]
+    if ExpenseClaim.objects.filter(award=award, status__in=open_claims).exists():
+        raise ValidationError(_("A claim on this award is still open."))
+    return change_award_status(award, to=A.CLOSED, by=by, note=note)
+
+
+# --- Disbursements -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_tranche(tranche, *, by, note=""):
+    tranche = _lock_tranche(tranche)
+    return change_tranche_status(tranche, to=T.APPROVED, by=by, note=note)
+
+
+def _paid_twice(paid_on, reference):
+    return _("This was already paid on %(day)s (reference %(reference)s); nothing was changed.") % {
+        "day": date_format(paid_on),
+        "reference": reference or "-",
+    }
+
+
+def _check_payment(paid_on, reference):
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("This date has not come yet."))
+    if not reference.strip():
+        raise ValidationError(_("Give the payment's reference."))
+
+
+@transaction.atomic
+def pay_tranche(tranche, *, by, paid_on, reference):
+    """Finance paid an approved tranche. Paying it again is refused."""
+    tranche = _lock_tranche(tranche)
+    if tranche.status == T.PAID:
+        raise ValidationError(_paid_twice(tranche.paid_on, tranche.reference))
+    _check_payment(paid_on, reference)
+    tranche.paid_on, tranche.reference = paid_on, reference.strip()
+    change_tranche_status(tranche, to=T.PAID, by=by, fields=["paid_on", "reference"])
+    _notify(
+        tranche.award,
+        key=f"tranche-paid:{tranche.pk}",
+        template="placements/email/tranche_paid",
+        context={
+            "tranche": tranche,
+            "award": tranche.award,
+            "link": link_to("money:award", tranche.award_id),
+        },
+        to_firm=True,
+    )
+    return tranche
+
+
+@transaction.atomic
+def fail_tranche(tranche, *, by, reason):
+    tranche = _lock_tranche(tranche)
+    return change_tranche_status(tranche, to=T.FAILED, by=by, note=reason)
+
+
+def payment_batch(intake):
+    """The approved tranches and claims of an intake, to pay: (payee, amount, currency,
+    reference) rows for the finance system."""
+    rows = []
+    for tranche in (
+        Tranche.objects.filter(award__intake=intake, status=T.APPROVED)
+        .select_related("award__company")
+        .order_by("award__company__name", "position", "pk")
+    ):
+        rows.append(
+            (
+                tranche.award.company.name,
+                tranche.amount.amount,
+                str(tranche.amount.currency),
+                tranche.payment_reference,
+            )
+        )
+    for claim in (
+        ExpenseClaim.objects.filter(award__intake=intake, status=C.APPROVED)
+        .select_related("award__company")
+        .order_by("award__company__name", "pk")
+    ):
+        rows.append(
+            (
+                claim.award.company.name,
+                claim.approved_total.amount,
+                str(claim.approved_total.currency),
+                claim.payment_reference,
+            )
+        )
+    return rows
+
+
+def payment_batch_csv(intake):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["payee", "amount", "currency", "reference"])
+    for payee, amount, currency, reference in payment_batch(intake):
+        writer.writerow([payee, f"{amount:.2f}", currency, reference])
+    return out.getvalue()
+
+
+# --- Expense claims ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_claim(award, *, by):
+    award = _lock_award(award)
+    if award.status not in CLAIMABLE_AWARDS:
+        raise ValidationError(_("Claims are made on an award once it is awarded."))
+    claim = ExpenseClaim.objects.create(
+        award=award, created_by=by, total=Money(0, program_currency(award.intake))
+    )
+    _record(award=award, claim=claim, by=by, before={}, after={"status": C.DRAFT})
+    return claim
+
+
+def _editable(claim):
+    claim = _lock_claim(claim)
+    if claim.status not in EDITABLE_CLAIMS:
+        raise ValidationError(_("This claim was submitted; it cannot be changed now."))
+    return claim
+
+
+def _retotal(claim):
+    total = claim.lines.aggregate(total=Sum("converted"))["total"] or Decimal(0)
+    claim.total = Money(total, program_currency(claim.award.intake))
+    claim.save(update_fields=["total", "total_currency", "updated_at"])
+
+
+@transaction.atomic
+def add_claim_line(claim, *, by, on, category, description, amount, receipt, outside_reason=""):
+    """A line of a draft claim (or one sent back for changes): converted at the rate in force
+    on its date, its receipt checked by content. A date outside the stay needs a reason and
+    is flagged."""
+    claim = _editable(claim)
+    placement = claim.award.placement
+    if category not in ExpenseCategory.values:
+        raise ValidationError(_("Choose a category."))
+    if not description.strip():
+        raise ValidationError(_("Describe the expense."))
+    if on > timezone.localdate():
+        raise ValidationError(_("This date has not come yet."))
+    if amount.amount <= 0:
+        raise ValidationError(_("An expense is more than zero."))
+    first = placement.arrived_on or placement.starts_on
+    last = placement.departed_on or placement.ends_on
+    outside = not (first <= on <= last)
+    if outside and not outside_reason.strip():
+        raise ValidationError(
+            _("%(day)s is outside the stay (%(first)s – %(last)s): say why it belongs here.")
+            % {"day": date_format(on), "first": date_format(first), "last": date_format(last)}
+        )
+    # A currency with no rate on or before the day raises NoRate, naming both.
+    conversion = rates.convert(amount, program_currency(claim.award.intake), on)
+    if conversion.amount.amount > ABSURD_LINE:
+        raise ValidationError(
+            _("%(amount)s (%(converted)s) is more than any one expense can be; check the amount.")
+            % {"amount": amount, "converted": conversion.amount}
+        )
+    if receipt is None:
+        raise ValidationError(_("Attach the receipt."))
+    if receipt.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is 10 MB.")
+            % {"size": round(receipt.size / 1024 / 1024, 1)}
+        )
+    content_type = sniff_content_type(receipt)
+    if content_type is None:
+        raise ValidationError(_("This file is not a PDF, PNG or JPEG, whatever its name says."))
+    line = ClaimLine(
+        claim=claim,
+        on=on,
+        category=category,
+        description=description.strip(),
+        amount=amount,
+        converted=conversion.amount,
+        rate=conversion.rate,
+        rate_date=conversion.rate_date,
+        rate_source=conversion.source,
+        outside_stay=outside,
+        outside_reason=outside_reason.strip() if outside else "",
+        receipt_name=receipt.name[:255],
+        receipt_type=content_type,
+    )
+    line.receipt.save("receipt", receipt, save=False)
+    line.save()
+    _retotal(claim)
+    _record(
+        award=claim.award,
+        claim=claim,
+        by=by,
+        before={"status": claim.status},
+        after={"status": claim.status, "line": f"+ {line.description}: {amount}"},
+    )
+    return line
+
+
+@transaction.atomic
+def remove_claim_line(line, *, by):
+    claim = _editable(line.claim)
+    text = f"- {line.description}: {line.amount}"
+    line.receipt.delete(save=False)
+    line.delete()
+    _retotal(claim)
+    _record(
+        award=claim.award,
+        claim=claim,
+        by=by,
+        before={"status": claim.status},
+        after={"status": claim.status, "line": text},
+    )
+
+
+@transaction.atomic
+def submit_claim(claim, *, by):
+    claim = _lock_claim(claim)
+    if not claim.lines.exists():
+        raise ValidationError(_("Add at least one expense before submitting."))
+    claim.submitted_at = timezone.now()
+    change_claim_status(claim, to=C.SUBMITTED, by=by, fields=["submitted_at"])
+    _notify(
+        claim.award,
+        key=f"claim-submitted:{claim.pk}:{claim.version}",
+        template="placements/email/claim_submitted",
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
+        to_managers=True,
+    )
+    return claim
+
+
+@transaction.atomic
+def request_changes(claim, *, by, reason, notes=None, approved=None):
+    """Send the claim back to the firm; ``notes`` are {line id: note} on the lines to fix.
+    The other lines keep the amount ``approved`` gives them ({line id: Money}) as the
+    approval to come: nothing counts against the award until the claim is approved."""
+    claim = _lock_claim(claim)
+    change_claim_status(claim, to=C.CHANGES_REQUESTED, by=by, note=reason)
+    notes, approved = notes or {}, approved or {}
+    for line in claim.lines.all():
+        keep = approved.get(line.pk) if line.pk not in notes else None
+        if keep is not None and not (0 <= keep.amount <= line.converted.amount):
+            raise ValidationError(
+                _("Approve an amount from zero to %(max)s.") % {"max": line.converted}
+            )
+        line.approved = keep
+        line.save(update_fields=["approved", "approved_currency"])
+    _note_lines(claim, notes)
+    _notify(
+        claim.award,
+        key=f"claim-changes:{claim.pk}:{claim.version}",
+        template="placements/email/claim_changes",
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
+        to_firm=True,
+    )
+    return claim
+
+
+@transaction.atomic
+def reject_claim(claim, *, by, reason):
+    claim = _lock_claim(claim)
+    return change_claim_status(claim, to=C.REJECTED, by=by, note=reason)
+
+
+def _note_lines(claim, notes):
+    for line in claim.lines.filter(pk__in=list((notes or {}).keys())):
+        line.note = notes[line.pk].strip()
+        line.save(update_fields=["note"])
+
+
+@transaction.atomic
+def approve_claim(claim, *, by, approved=None, note="", notes=None):
+    """Approve a submitted claim, whole (``approved`` None: every line as claimed) or line by
+    line (``approved`` {line id: Money in the program's currency}, zero refusing a line).
+
+    The award's row is locked before anything is read, so two approvals on one award take
+    turns and the second counts the first: the approved total never exceeds the award."""
+    award = _lock_award(claim.award)
+    claim = _lock_claim(claim)
+    _check(CLAIM_TRANSITIONS, ClaimStatus, claim, C.APPROVED, _("A claim"))
+    if award.status not in CLAIMABLE_AWARDS:
+        raise ValidationError(_("This award is not open for claims."))
+    lines = list(claim.lines.order_by("on", "pk"))
+    approved = approved or {}
+    unknown = set(approved) - {line.pk for line in lines}
+    if unknown:
+        raise ValidationError(_("An approved amount names a line that is not on this claim."))
+    currency = program_currency(award.intake)
+    total = Decimal(0)
+    for line in lines:
+        amount = approved.get(line.pk, line.converted)
+        if amount.currency != line.converted.currency or amount.amount < 0:
+            raise ValidationError(
+                _("Approve an amount from zero to %(max)s.") % {"max": line.converted}
+            )
+        if amount > line.converted:
+            raise ValidationError(
+                _("%(description)s: at most %(max)s can be approved.")
+                % {"description": line.description, "max": line.converted}
+            )
+        line.approved = amount
+        total += amount.amount
+    already = ExpenseClaim.objects.filter(award=award, status__in=APPROVED_CLAIMS).aggregate(
+        total=Sum("approved_total")
+    )["total"] or Decimal(0)
+    if already + total > award.amount.amount:
+        raise ValidationError(
+            _(
+                "Approving %(total)s would take the claims over the award of %(award)s: "
+                "%(left)s is left. Nothing was changed."
+            )
+            % {
+                "total": Money(total, currency),
+                "award": award.amount,
+                "left": Money(award.amount.amount - already, currency),
+            }
+        )
+    for line in lines:
+        line.save(update_fields=["approved", "approved_currency"])
+    _note_lines(claim, notes)
+    claim.approved_total = Money(total, currency)
+    change_claim_status(
+        claim,
+        to=C.APPROVED,
+        by=by,
+        note=note,
+        fields=["approved_total", "approved_total_currency"],
+    )
+    before = {"approved_total": award.approved_total}
+    award.approved_total = Money(already + total, currency)
+    award.save(update_fields=["approved_total", "approved_total_currency", "updated_at"])
+    _record(
+        award=award,
+        by=by,
+        before={"status": award.status, **before},
+        after={"status": award.status, "approved_total": award.approved_total},
+        note=_("Claim %(number)s approved.") % {"number": claim.pk},
+    )
+    _notify(
+        award,
+        key=f"claim-approved:{claim.pk}",
+        template="placements/email/claim_approved",
+        context={"claim": claim, "award": award, "link": link_to("money:claim", claim.pk)},
+        to_firm=True,
+    )
+    return claim
+
+
+@transaction.atomic
+def pay_claim(claim, *, by, paid_on, reference):
+    """Finance paid an approved claim. Paying it again is refused."""
+    claim = _lock_claim(claim)
+    if claim.status == C.PAID:
+        raise ValidationError(_paid_twice(claim.paid_on, claim.reference))
+    _check_payment(paid_on, reference)
+    claim.paid_on, claim.reference = paid_on, reference.strip()
+    change_claim_status(claim, to=C.PAID, by=by, fields=["paid_on", "reference"])
+    _notify(
+        claim.award,
+        key=f"claim-paid:{claim.pk}",
+        template="placements/email/claim_paid",
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
+        to_firm=True,
+    )
+    return claim
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+def _notify(award, *, key, template, context, to_firm=False, to_managers=False):
+    """An email to the firm's members or the intake's managers, each in their language."""
+    people = []
+    if to_firm:
+        people += member_recipients([award.company_id]).get(award.company_id, [])
+    if to_managers:
+        people += [
+            (staff.user.email, staff.user.language)
+            for staff in program_staff_of(award.intake)
+            if staff.role == StaffRole.MANAGER
+        ]
+    if people:
+        queue_email_to_people(
+            people, key=key, template=template, context=context, intake_ref=award.intake_id
+        )

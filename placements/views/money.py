@@ -1,0 +1,522 @@
+"""The money pages: a placement's award and its tranches, the firm's expense claims, and the
+intake's ledger for its managers. Objects come from the visibility querysets of
+placements.ledger (someone else's is a 404); a visible but forbidden action is a 403."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from placements import ledger, stipends
+from placements import money_forms as forms
+from placements.enums import (
+    AWARD_TRANSITIONS,
+    CLAIM_TRANSITIONS,
+    TRANCHE_TRANSITIONS,
+    AwardStatus,
+    ClaimStatus,
+    TrancheStatus,
+)
+from placements.queries import placements_visible_to
+from portal.access import require
+from portal.feedback import refused
+from portal.rows import labels
+from programs.access import managed_intake
+
+PAGE_SIZE = 50
+A, T, C = AwardStatus, TrancheStatus, ClaimStatus
+
+
+def _done(request, write, message, *args, **kwargs):
+    """Run a service; tell the person what happened. True if it was done."""
+    try:
+        write(*args, **kwargs)
+    except ValidationError as error:
+        refused(request, error)
+        return False
+    messages.success(request, message)
+    return True
+
+
+STATUS_LABELS = (AwardStatus, TrancheStatus, ClaimStatus)
+FIELD_LABELS = {
+    "amount": gettext_lazy("amount"),
+    "approved_total": gettext_lazy("approved"),
+    "line": gettext_lazy("expense"),
+    "paid_on": gettext_lazy("paid on"),
+    "reference": gettext_lazy("payment reference"),
+    "submitted_at": gettext_lazy("submitted"),
+    "due_since": gettext_lazy("due since"),
+}
+
+
+def _history(events):
+    """The record's history as rows for the template: when, who, status from and to (in the
+    reader's language), the note and each field's value before and after."""
+    names = {}
+    for enum in STATUS_LABELS:
+        names.update(labels(enum))
+    return [
+        {
+            "at": event.at,
+            "actor": event.actor,
+            "from": names.get(event.from_status, ""),
+            "to": names.get(event.to_status, ""),
+            "note": event.note,
+            "changes": [
+                (str(FIELD_LABELS.get(field, field)), before, after)
+                for field, (before, after) in event.changes.items()
+            ],
+        }
+        for event in events
+    ]
+
+
+def _form_refused(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+# --- Awards --------------------------------------------------------------------------------
+
+
+@login_required
+def my_awards(request):
+    """The stipend awards of the person's firms, with their claims' pages a click away."""
+    return render(
+        request,
+        "placements/money/my_awards.html",
+        {"awards": ledger.firm_awards(request.user).order_by("-pk")},
+    )
+
+
+@login_required
+def propose(request, placement_pk):
+    placement = require(
+        request.user,
+        "placements.view_placement",
+        placements_visible_to(request.user).select_related("offer__application"),
+        act="placements.manage_placement",
+        pk=placement_pk,
+    )
+    award = ledger.awards_visible_to(request.user).filter(placement=placement).first()
+    if award is not None:
+        return redirect("money:award", award.pk)
+    currency = stipends.program_currency(placement.intake)
+    proposed = stipends.proposed_amount(placement)
+    form = forms.AmountForm(
+        request.POST or None, currency=currency, initial={"amount": proposed.amount}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            award = stipends.propose_award(placement, by=request.user, amount=form.money())
+        except ValidationError as error:
+            refused(request, error)
+        else:
+            messages.success(request, _("The award is proposed."))
+            return redirect("money:award", award.pk)
+    pool, committed, left = stipends.pool_figures(placement.intake)
+    return render(
+        request,
+        "placements/money/propose.html",
+        {
+            "placement": placement,
+            "form": form,
+            "proposed": proposed,
+            "pool": pool,
+            "committed": committed,
+            "left": left,
+            "warning": stipends.pool_warning(placement.intake, proposed),
+        },
+    )
+
+
+@login_required
+def award_detail(request, pk):
+    award = require(
+        request.user,
+        "placements.view_stipendaward",
+        ledger.awards_visible_to(request.user),
+        act="placements.view_stipendaward",
+        pk=pk,
+    )
+    manages = request.user.has_perm("placements.manage_stipendaward", award)
+    currency = stipends.program_currency(award.intake)
+    return render(
+        request,
+        "placements/money/award.html",
+        {
+            "award": award,
+            "manages": manages,
+            "can_claim": request.user.has_perm("placements.claim_stipendaward", award),
+            "next": AWARD_TRANSITIONS[award.status],
+            "tranches": award.tranches.order_by("position", "pk"),
+            "claims": award.claims.order_by("pk"),
+            "history": _history(ledger.award_history(award)),
+            "amount_form": forms.AmountForm(
+                currency=currency, initial={"amount": award.amount.amount}
+            ),
+            "reduce_form": forms.ReduceForm(currency=currency),
+            "reason_form": forms.ReasonForm(),
+            "warning": stipends.pool_warning(award.intake, award.amount, exclude=award)
+            if manages and award.status == A.PROPOSED
+            else "",
+        },
+    )
+
+
+AWARD_ACTIONS = ["award", "reduce", "cancel", "close"]
+
+
+@login_required
+@require_POST
+def award_action(request, pk, action):
+    if action not in AWARD_ACTIONS:
+        raise Http404
+    award = require(
+        request.user,
+        "placements.view_stipendaward",
+        ledger.awards_visible_to(request.user),
+        act="placements.manage_stipendaward",
+        pk=pk,
+    )
+    currency = stipends.program_currency(award.intake)
+    by = request.user
+    if action == "award":
+        form = forms.AmountForm(request.POST, currency=currency)
+        if form.is_valid():
+            _done(request, stipends.award_stipend, _("The stipend is awarded."), award, by=by,
+                  amount=form.money())  # fmt: skip
+    elif action == "reduce":
+        form = forms.ReduceForm(request.POST, currency=currency)
+        if form.is_valid():
+            _done(request, stipends.reduce_award, _("The award is reduced."), award, by=by,
+                  amount=form.money(), reason=form.cleaned_data["reason"])  # fmt: skip
+    elif action == "cancel":
+        form = forms.ReasonForm(request.POST)
+        if form.is_valid():
+            _done(request, stipends.cancel_award, _("The award is cancelled."), award, by=by,
+                  reason=form.cleaned_data["reason"])  # fmt: skip
+    else:
+        form = None
+        _done(request, stipends.close_award, _("The award is closed."), award, by=by)
+    if form is not None and not form.is_valid():
+        _form_refused(request, form)
+    return redirect("money:award", award.pk)
+
+
+# --- Tranches ------------------------------------------------------------------------------
+
+
+@login_required
+def tranche_detail(request, pk):
+    tranche = require(
+        request.user,
+        "placements.view_tranche",
+        ledger.tranches_visible_to(request.user),
+        act="placements.view_tranche",
+        pk=pk,
+    )
+    return render(
+        request,
+        "placements/money/tranche.html",
+        {
+            "tranche": tranche,
+            "award": tranche.award,
+            "manages": request.user.has_perm("placements.manage_tranche", tranche),
+            "next": TRANCHE_TRANSITIONS[tranche.status],
+            "stopped": tranche.status in (T.FAILED, T.CANCELLED),
+            "history": _history(ledger.history_of(tranche=tranche)),
+            "payment_form": forms.PaymentForm(),
+            "reason_form": forms.ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def tranche_action(request, pk, action):
+    if action not in ["approve", "pay", "fail"]:
+        raise Http404
+    tranche = require(
+        request.user,
+        "placements.view_tranche",
+        ledger.tranches_visible_to(request.user),
+        act="placements.manage_tranche",
+        pk=pk,
+    )
+    by = request.user
+    if action == "approve":
+        _done(request, stipends.approve_tranche, _("The payment is approved."), tranche, by=by)
+    elif action == "pay":
+        form = forms.PaymentForm(request.POST)
+        if form.is_valid():
+            _done(request, stipends.pay_tranche, _("The payment is recorded."), tranche, by=by,
+                  **form.cleaned_data)  # fmt: skip
+        else:
+            _form_refused(request, form)
+    else:
+        form = forms.ReasonForm(request.POST)
+        if form.is_valid():
+            _done(request, stipends.fail_tranche, _("The payment is marked failed."), tranche,
+                  by=by, reason=form.cleaned_data["reason"])  # fmt: skip
+        else:
+            _form_refused(request, form)
+    return redirect("money:tranche", tranche.pk)
+
+
+# --- Claims --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def claim_new(request, award_pk):
+    award = require(
+        request.user,
+        "placements.view_stipendaward",
+        ledger.awards_visible_to(request.user),
+        act="placements.claim_stipendaward",
+        pk=award_pk,
+    )
+    try:
+        claim = stipends.start_claim(award, by=request.user)
+    except ValidationError as error:
+        refused(request, error)
+        return redirect("money:award", award.pk)
+    return redirect("money:claim", claim.pk)
+
+
+def _claim(request, pk, permission):
+    return require(
+        request.user,
+        "placements.view_expenseclaim",
+        ledger.claims_visible_to(request.user),
+        act=permission,
+        pk=pk,
+    )
+
+
+@login_required
+def claim_detail(request, pk):
+    claim = _claim(request, pk, "placements.view_expenseclaim")
+    editable = request.user.has_perm("placements.edit_expenseclaim", claim)
+    manages = request.user.has_perm("placements.manage_expenseclaim", claim)
+    lines = list(claim.lines.order_by("on", "pk"))
+    line_form = forms.ClaimLineForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if line_form.is_valid():
+            if _done(request, stipends.add_claim_line, _("The expense is added."), claim,
+                     by=request.user, **line_form.cleaned_data):  # fmt: skip
+                return redirect("money:claim", claim.pk)
+        else:
+            _form_refused(request, line_form)
+    return render(
+        request,
+        "placements/money/claim.html",
+        {
+            "claim": claim,
+            "award": claim.award,
+            "lines": lines,
+            "editable": editable,
+            "manages": manages,
+            "next": CLAIM_TRANSITIONS[claim.status],
+            # The refusal's reason shows while it applies: changes asked, or rejected.
+            "refused": claim.status in (C.CHANGES_REQUESTED, C.REJECTED),
+            "line_form": line_form,
+            "approval_form": forms.ApprovalForm(lines=lines),
+            "payment_form": forms.PaymentForm(),
+            "history": _history(ledger.history_of(claim=claim)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_action(request, pk, action):
+    by = request.user
+    if action == "submit":
+        claim = _claim(request, pk, "placements.edit_expenseclaim")
+        _done(request, stipends.submit_claim, _("The claim is submitted."), claim, by=by)
+        return redirect("money:claim", claim.pk)
+    if action not in ["approve", "changes", "reject", "pay"]:
+        raise Http404
+    claim = _claim(request, pk, "placements.manage_expenseclaim")
+    if action == "approve":
+        form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
+        if form.is_valid():
+            _done(request, stipends.approve_claim, _("The claim is approved."), claim, by=by,
+                  approved=form.approved(), notes=form.notes(),
+                  note=form.cleaned_data["note"])  # fmt: skip
+        else:
+            _form_refused(request, form)
+    elif action == "pay":
+        form = forms.PaymentForm(request.POST)
+        if form.is_valid():
+            _done(request, stipends.pay_claim, _("The payment is recorded."), claim, by=by,
+                  **form.cleaned_data)  # fmt: skip
+        else:
+            _form_refused(request, form)
+    else:
+        form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
+        form.is_valid()
+        reason = form.cleaned_data.get("note", "")
+        if action == "changes":
+            approved = form.approved() if form.is_valid() else {}
+            _done(request, stipends.request_changes, _("The firm is asked for changes."), claim,
+                  by=by, reason=reason, notes=form.notes(), approved=approved)  # fmt: skip
+        else:
+            _done(request, stipends.reject_claim, _("The claim is rejected."), claim, by=by,
+                  reason=reason)  # fmt: skip
+    return redirect("money:claim", claim.pk)
+
+
+@login_required
+@require_POST
+def line_remove(request, pk, line_pk):
+    claim = _claim(request, pk, "placements.edit_expenseclaim")
+    line = get_object_or_404(claim.lines.all(), pk=line_pk)
+    _done(request, stipends.remove_claim_line, _("The expense is removed."), line, by=request.user)
+    return redirect("money:claim", claim.pk)
+
+
+@login_required
+def receipt(request, pk, line_pk):
+    claim = _claim(request, pk, "placements.view_expenseclaim")
+    line = get_object_or_404(claim.lines.all(), pk=line_pk)
+    return FileResponse(
+        line.receipt.open("rb"),
+        as_attachment=True,
+        filename=line.receipt_name,
+        content_type=line.receipt_type,
+    )
+
+
+# --- The intake's ledger -------------------------------------------------------------------
+
+LIST_TITLES = {
+    "unawarded": gettext_lazy("Placements without an award"),
+    "awards": gettext_lazy("Awards"),
+    "tranches": gettext_lazy("Tranches"),
+    "claims": gettext_lazy("Expense claims"),
+}
+
+
+@login_required
+def intake_ledger(request, intake_pk):
+    intake = managed_intake(request.user, intake_pk)
+    kind = request.GET.get("list", "awards")
+    if kind not in ledger.LISTS:
+        raise Http404
+    enum = ledger.LISTS[kind][3]
+    statuses = [value for value in request.GET.getlist("status") if value in enum.values]
+    rows = ledger.ledger_list(intake, kind, statuses)
+    if request.GET.get("format") == "csv":
+        return _ledger_csv(intake, kind, rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    status_labels = labels(enum)
+    listed = [{**row, "status_label": status_labels[row["status"]]} for row in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "placements/money/ledger.html",
+        {
+            "intake": intake,
+            "figures": ledger.ledger_figures(intake),
+            "kind": kind,
+            "kinds": [(key, str(title)) for key, title in LIST_TITLES.items()],
+            "statuses": statuses,
+            "page": page,
+            "rows": listed,
+            "query": query.urlencode(),
+        },
+    )
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+CSV_HEADERS = {
+    "unawarded": ["id", "company", "host", "planned start", "planned end", "status"],
+    "awards": ["id", "company", "host", "amount", "currency", "approved in claims", "status"],
+    "tranches": [
+        "id",
+        "award",
+        "company",
+        "label",
+        "amount",
+        "currency",
+        "status",
+        "paid on",
+        "reference",
+    ],  # fmt: skip
+    "claims": [
+        "id",
+        "award",
+        "company",
+        "total",
+        "currency",
+        "approved",
+        "status",
+        "submitted",
+        "paid on",
+        "reference",
+    ],  # fmt: skip
+}
+
+
+def _ledger_csv(intake, kind, rows):
+    writer = csv.writer(Echo())
+    columns = ledger.LISTS[kind][2][:]
+
+    def lines():
+        yield writer.writerow(CSV_HEADERS[kind])
+        for row in rows.iterator():
+            yield writer.writerow(["" if row[name] is None else row[name] for name in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-{kind}.csv"'
+    return response
+
+
+@login_required
+def schedule(request, intake_pk):
+    """The intake's stipend schedule: the tranches each award is paid in."""
+    intake = managed_intake(request.user, intake_pk)
+    terms = stipends.schedule_of(intake)
+    initial = [
+        {"label": label, "share": share, "condition": condition}
+        for label, share, condition in terms
+    ]
+    formset = forms.ScheduleFormSet(request.POST or None, initial=initial)
+    saved = (
+        request.method == "POST"
+        and formset.is_valid()
+        and _done(request, stipends.set_stipend_schedule, _("The stipend schedule is saved."),
+                  intake, by=request.user, terms=formset.terms())
+    )  # fmt: skip
+    if saved:
+        return redirect("money:schedule", intake.pk)
+    return render(request, "placements/money/schedule.html", {"intake": intake, "formset": formset})
+
+
+@login_required
+def payment_batch(request, intake_pk):
+    intake = managed_intake(request.user, intake_pk)
+    response = HttpResponse(
+        stipends.payment_batch_csv(intake), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-payments.csv"'
+    return response
