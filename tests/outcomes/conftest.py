@@ -1,0 +1,68 @@
+"""A placement that ended today at a host in its intake, the firm's owner, the intake's
+manager, the host's partner, and helpers for reports and rates."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from outcomes import services
+from placements import services as placements_services
+from placements.models import ExchangeRate
+from tests import factories
+from tests.placements.conftest import (  # noqa: F401  (fixtures)
+    accepted_offer,
+    company,
+    day,
+    host,
+    intake,
+    manager,
+    offer,
+    owner,
+    partner,
+    placed,
+    running_intake,
+)
+
+
+def ended_placement(offer, by, *, arrived=-10, departed=0, cut_short=False):
+    placement = placed(offer, by)
+    placements_services.log_arrival(placement, by=by, on=day(arrived))
+    if cut_short:
+        return placements_services.cut_short(placement, by=by, on=day(departed), reason="Ill")
+    return placements_services.log_departure(placement, by=by, on=day(departed))
+
+
+def rate(base, quote, on, value, source="Test bank"):
+    return ExchangeRate.objects.create(
+        base=base, quote=quote, on=on, rate=Decimal(value), source=source
+    )
+
+
+@pytest.fixture
+def ended(offer, partner):
+    return ended_placement(offer, partner)
+
+
+@pytest.fixture
+def reports(ended):
+    return {report.kind: report for report in services.schedule_reports(ended)}
+
+
+@pytest.fixture
+def report(reports):
+    return reports["end-of-stay"]
+
+
+@pytest.fixture
+def stranger(db):
+    return factories.CompanyMemberFactory().user
+
+
+@pytest.fixture
+def euro(db):
+    return rate("EUR", "CAD", day(-400), "1.5")
+
+
+def a_while_ago(days):
+    return datetime.date.today() - datetime.timedelta(days=days)
