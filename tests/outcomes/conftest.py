@@ -10,19 +10,18 @@ from outcomes import services
 from placements import services as placements_services
 from placements.models import ExchangeRate
 from tests import factories
-from tests.placements.conftest import (  # noqa: F401  (fixtures)
-    accepted_offer,
-    company,
-    day,
-    host,
-    intake,
-    manager,
-    offer,
-    owner,
-    partner,
-    placed,
-    running_intake,
-)
+from tests.placements import conftest as placements_conftest
+from tests.placements.conftest import accepted_offer, day, placed, running_intake
+
+# The placements tests' fixtures, shared.
+intake = placements_conftest.intake
+host = placements_conftest.host
+partner = placements_conftest.partner
+manager = placements_conftest.manager
+company = placements_conftest.company
+owner = placements_conftest.owner
+offer = placements_conftest.offer
+__all__ = ["accepted_offer", "day", "placed", "running_intake"]
 
 
 def ended_placement(offer, by, *, arrived=-10, departed=0, cut_short=False):
