@@ -1,10 +1,12 @@
 """What people may see of outcome reports, the lists' querysets, and what other apps ask."""
 
-from django.db.models import Exists, OuterRef, Q
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from applications.models import CompanyMember
-from outcomes.enums import OPEN_STAGES, ReportKind, ReportStatus
+from outcomes.enums import HANDED_IN, OPEN_STAGES, ReportKind, ReportStatus
 from outcomes.models import Opportunity, OutcomeReport, ReportEvent
 from placements.enums import EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement
@@ -116,3 +118,46 @@ def overdue_q(today=None):
     """Still to hand in, past the due date (the intake's grace period is for the flag)."""
     today = today or timezone.localdate()
     return Q(status__in=[S.DUE, S.CHANGES_REQUESTED], due_on__lt=today)
+
+
+def filtered(reports, *, intake=None, status="", due="", today=None):
+    today = today or timezone.localdate()
+    if intake:
+        reports = reports.filter(placement__intake=intake)
+    if status:
+        reports = reports.filter(status=status)
+    if due == "overdue":
+        reports = reports.filter(overdue_q(today))
+    elif due == "next-30":
+        reports = reports.filter(
+            status__in=[S.DUE, S.CHANGES_REQUESTED],
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=30),
+        )
+    return reports
+
+
+def completeness(user, today=None):
+    """Per intake the person manages: reports due by now, and of those handed in."""
+    today = today or timezone.localdate()
+    return (
+        OutcomeReport.objects.filter(
+            placement__intake__in=intakes_managed_by(user), due_on__lte=today
+        )
+        .values("placement__intake", "placement__intake__title")
+        .annotate(
+            due=Count("pk"),
+            handed_in=Count("pk", filter=Q(status__in=HANDED_IN)),
+        )
+        .order_by("placement__intake__title")
+    )
+
+
+def unscheduled_for(user):
+    """Ended placements of the person's intakes with no reports yet (the beat task will
+    schedule them; the manager may do it now)."""
+    return (
+        unscheduled_placements()
+        .filter(intake__in=intakes_managed_by(user))
+        .values("pk", "company__name", "host__name", "departed_on")
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
     path("", include("applications.urls")),
+    path("", include("outcomes.urls")),
 ]
 
 if settings.DEBUG:
