@@ -349,15 +349,21 @@ def breakdown(scope, dimension=None, basis=Basis.VERIFIED):
         f.markets = tables["markets"].get(group, {}).get("n") or 0
         found = tables["opportunities"].get(group, {})
         f.opportunities = found.get("n") or 0
-        f.value_identified = found.get("value") or ZERO
+        f.value_identified = _cents(found.get("value"))
         f.deals_won = found.get("won") or 0
-        f.value_won = found.get("value_won") or ZERO
+        f.value_won = _cents(found.get("value_won"))
         reports = tables["reports"].get(group, {})
         f.jobs = reports.get("jobs") or 0
-        f.investment = reports.get("investment") or ZERO
-        f.cost = cost.get(group, ZERO)
+        f.investment = _cents(reports.get("investment"))
+        f.cost = _cents(cost.get(group))
         rows.append(row)
     return sorted(rows, key=lambda row: (row.group is None, str(row.label)))
+
+
+def _cents(value):
+    """Sums come back as Decimal("1200") on SQLite and Decimal("1200.00") on PostgreSQL:
+    one form for both."""
+    return (value or ZERO).quantize(CENT, ROUND_HALF_UP)
 
 
 def headline(scope, basis=Basis.VERIFIED):
@@ -391,4 +397,4 @@ def by_year_identified(scope, basis=Basis.VERIFIED):
         )
         .order_by("year")
     )
-    return [(row["year"], row["value"] or ZERO, row["won"] or ZERO) for row in rows]
+    return [(row["year"], _cents(row["value"]), _cents(row["won"])) for row in rows]
