@@ -378,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.generate_desk_invoices",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Placements that ended get their outcome reports (end of stay, 3, 6 and 12 months).
+    "schedule-outcome-reports": {
+        "task": "outcomes.schedule_ended_placements",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.

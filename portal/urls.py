@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/rates/", include("placements.urls_rates")),
     path("desk-invoices/", include("placements.urls_desk_invoices")),
     path("money/", include("placements.urls_money")),
+    path("", include("outcomes.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,400 @@
+"""The program's figures, computed by the database from verified (or reported) records.
+
+Every figure is an aggregate over one table, grouped in SQL by the placement's intake, host
+market, firm's sector, host, or the year its stay ended, and filtered by a ``Scope``. The
+figures page, the CSV, and (later) the PDF and the public results page all read these
+functions, and each figure's records come from the matching drill-down queryset below, so a
+number and the rows behind it cannot disagree.
+
+Definitions (shown beside the figures, ``DEFINITIONS``):
+
+- companies placed: distinct firms with a placement in residence, completed or cut short;
+- markets entered: distinct countries where a placed firm recorded a first sale, first
+  customer, or registration or office, in a verified report;
+- opportunities identified: distinct opportunities that a verified report mentions and the
+  firm did not call unrelated to the stay; their value is each one's value in the latest
+  verified report, in the program's currency at the rate of the day it was identified,
+  leaving out values a manager marked unverified;
+- deals won: those opportunities whose latest verified report says won, and their value;
+- jobs: per firm, employees at home and abroad in its latest verified report with figures,
+  less the employees its application stated (firms with both only), summed;
+- follow-on investment: per firm, the investment raised since the stay in its latest
+  verified report, summed;
+- program cost: the sum of every cost source (``COST_SOURCES``); a cost entered per intake
+  is shared equally among the intake's placed firms when figures are broken down;
+- ROI: value of opportunities identified / program cost.
+
+"Reported" figures read the same records as the firms last entered them (every report but
+rejected ones), unverified values included.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from outcomes.enums import Attribution, Basis, Dimension, ReportStatus, Stage
+from outcomes.models import MarketEntry, Opportunity, OpportunityUpdate, OutcomeReport, ProgramCost
+from placements.enums import PlacementStatus
+from placements.models import Placement
+from portal.rows import labels
+from programs.enums import SectorCode
+
+S = ReportStatus
+PLACED = [PlacementStatus.IN_RESIDENCE, PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+DEFINITIONS = {
+    "companies": _("Distinct firms with a stay in residence, completed or cut short."),
+    "markets": _(
+        "Distinct countries where a placed firm recorded a first sale, a first customer, or a "
+        "registration or office, in a verified report."
+    ),
+    "opportunities": _(
+        "Distinct opportunities a verified report mentions, not called unrelated to the stay. "
+        "Value: the latest verified value, converted at the rate of the day each was "
+        "identified; values marked unverified are left out."
+    ),
+    "won": _("Those opportunities whose latest verified report says the deal was won."),
+    "jobs": _(
+        "Per firm: employees at home and abroad in its latest verified report, less those in "
+        "its application; summed."
+    ),
+    "investment": _(
+        "Per firm: follow-on investment raised since the stay, in its latest verified report; "
+        "summed."
+    ),
+    "cost": _(
+        "Other program costs entered per intake (shared equally among the intake's placed "
+        "firms in a breakdown), and every payment source connected to the figures."
+    ),
+    "roi": _("Value of the opportunities identified divided by the program cost."),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which placements the figures describe: those of ``intakes`` (a queryset of the
+    intakes the reader may see), narrowed by any of the filters."""
+
+    intakes: object
+    intake: int | None = None
+    market: str = ""
+    sector: str = ""
+    host: int | None = None
+    year: int | None = None
+
+    def q(self, prefix=""):
+        q = Q(**{f"{prefix}intake__in": self.intakes})
+        if self.intake:
+            q &= Q(**{f"{prefix}intake": self.intake})
+        if self.market:
+            q &= Q(**{f"{prefix}host__market__country": self.market})
+        if self.sector:
+            q &= Q(**{f"{prefix}company__sector__code": self.sector})
+        if self.host:
+            q &= Q(**{f"{prefix}host": self.host})
+        if self.year:
+            q &= Q(**{f"{prefix}departed_on__year": self.year})
+        return q
+
+    @property
+    def narrowed(self):
+        """Is it narrower than whole intakes (a market, sector, host or year)?"""
+        return bool(self.market or self.sector or self.host or self.year)
+
+
+def group_values(dimension, prefix=""):
+    """values() arguments that group a table by ``dimension`` of its placement: its key and
+    what the label is read from. None groups everything into one."""
+    if dimension is None:
+        return {"group": Value(0, output_field=IntegerField())}
+    if dimension == Dimension.INTAKE:
+        return {"group": F(f"{prefix}intake"), "label": F(f"{prefix}intake__title")}
+    if dimension == Dimension.MARKET:
+        return {"group": F(f"{prefix}host__market__country")}
+    if dimension == Dimension.SECTOR:
+        return {"group": F(f"{prefix}company__sector__code")}
+    if dimension == Dimension.HOST:
+        return {"group": F(f"{prefix}host"), "label": F(f"{prefix}host__name")}
+    if dimension == Dimension.YEAR:
+        return {"group": ExtractYear(f"{prefix}departed_on")}
+    raise ValueError(dimension)
+
+
+# --- The records behind each figure --------------------------------------------------------
+
+
+def placed(scope):
+    return Placement.objects.filter(scope.q(), status__in=PLACED)
+
+
+def _report_statuses(basis):
+    if basis == Basis.VERIFIED:
+        return [S.VERIFIED]
+    return [S.DUE, S.SUBMITTED, S.CHANGES_REQUESTED, S.VERIFIED]
+
+
+def market_entries(scope, basis=Basis.VERIFIED):
+    return MarketEntry.objects.filter(
+        scope.q("placement__"),
+        placement__status__in=PLACED,
+        report__status__in=_report_statuses(basis),
+    )
+
+
+def opportunities(scope, basis=Basis.VERIFIED):
+    """Opportunities counted as identified, each annotated with the stage and the value
+    (in the program's currency) the figures read: ``counted_stage``, ``counted_value``
+    (None for a value marked unverified, on the verified basis)."""
+    found = Opportunity.objects.filter(
+        scope.q("placement__"), placement__status__in=PLACED
+    ).exclude(attribution=Attribution.UNRELATED)
+    if basis == Basis.REPORTED:
+        return found.annotate(counted_stage=F("stage"), counted_value=F("value_converted"))
+    latest = OpportunityUpdate.objects.filter(
+        opportunity=OuterRef("pk"), report__status=S.VERIFIED
+    ).order_by("-report__due_on", "-at", "-pk")
+    return found.filter(Exists(latest)).annotate(
+        counted_stage=Subquery(latest.values("stage")[:1]),
+        counted_value=Case(
+            When(value_unverified=True, then=Value(None)),
+            default=Subquery(latest.values("value_converted")[:1]),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )
+
+
+def won(scope, basis=Basis.VERIFIED):
+    return opportunities(scope, basis).filter(counted_stage=Stage.WON)
+
+
+def latest_reports(scope, basis=Basis.VERIFIED):
+    """Per placed firm's placement, its latest report with figures (verified, on the
+    verified basis): the reports jobs and follow-on investment read."""
+    latest = (
+        OutcomeReport.objects.filter(
+            placement=OuterRef("placement"), status__in=_report_statuses(basis)
+        )
+        .filter(Q(employees_home__isnull=False) | Q(investment_converted__isnull=False))
+        .order_by("-due_on", "-pk")
+        .values("pk")[:1]
+    )
+    return OutcomeReport.objects.filter(
+        scope.q("placement__"), placement__status__in=PLACED, pk=Subquery(latest)
+    ).annotate(
+        employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
+        baseline=F("placement__outcome_baseline__employees"),
+    )
+
+
+def costs(scope):
+    return ProgramCost.objects.filter(intake__in=scope.intakes).filter(
+        **({"intake": scope.intake} if scope.intake else {})
+    )
+
+
+# --- Costs ---------------------------------------------------------------------------------
+
+
+def other_program_costs(scope, dimension):
+    """{group: cost}: each intake's other program costs, whole for the intake (and the
+    program), shared equally among its placed firms in any other breakdown or narrower
+    scope."""
+    per_intake = dict(
+        costs(scope).values_list("intake").annotate(total=Sum("amount_converted")).order_by()
+    )
+    if not per_intake:
+        return {}
+    if dimension in (None, Dimension.INTAKE) and not scope.narrowed:
+        if dimension is None:
+            return {0: sum(per_intake.values(), ZERO)}
+        return per_intake
+    whole = Scope(scope.intakes, intake=scope.intake)
+    firms = dict(placed(whole).values_list("intake").annotate(n=Count("pk")).order_by())
+    shares = {}
+    rows = (
+        placed(scope)
+        .values("intake", **group_values(dimension))
+        .annotate(n=Count("pk"))
+        .values_list("group", "intake", "n")
+        .order_by()
+    )
+    for group, intake, n in rows:
+        if per_intake.get(intake) and firms.get(intake):
+            share = per_intake[intake] * n / firms[intake]
+            shares[group] = shares.get(group, ZERO) + share
+    return {
+        group: value.quantize(Decimal("0.01"), ROUND_HALF_UP) for group, value in shares.items()
+    }
+
+
+# The program's costs, each a function (scope, dimension) -> {group: Decimal in the
+# program's currency} that runs its own grouped query. Stipends paid and desk invoices paid
+# live in the stipend records (placements), which this branch does not have: the merge adds
+# a source for each here, grouping its paid rows through their placement with
+# ``group_values(dimension, "placement__")`` and filtering with ``scope.q("placement__")``.
+COST_SOURCES = [other_program_costs]
+
+
+def program_cost(scope, dimension=None):
+    total = {}
+    for source in COST_SOURCES:
+        for group, value in source(scope, dimension).items():
+            total[group] = total.get(group, ZERO) + value
+    return total
+
+
+# --- The figures ---------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    companies: int = 0
+    markets: int = 0
+    opportunities: int = 0
+    value_identified: Decimal = ZERO
+    deals_won: int = 0
+    value_won: Decimal = ZERO
+    jobs: int = 0
+    investment: Decimal = ZERO
+    cost: Decimal = ZERO
+
+    @property
+    def roi(self):
+        """Value identified per unit of cost, to one decimal; None without a cost."""
+        if not self.cost:
+            return None
+        return (self.value_identified / self.cost).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class Row:
+    group: object
+    label: str
+    figures: Figures = field(default_factory=Figures)
+
+
+def _grouped(queryset, dimension, prefix, **aggregates):
+    """{group: {aggregate: value}, ...} and {group: label} of one grouped query."""
+    values = group_values(dimension, prefix)
+    rows = queryset.values(**values).annotate(**aggregates).order_by()
+    found, names = {}, {}
+    for row in rows:
+        found[row["group"]] = row
+        names[row["group"]] = row.get("label")
+    return found, names
+
+
+def breakdown(scope, dimension=None, basis=Basis.VERIFIED):
+    """The figures per group of ``dimension`` (one row for the whole scope when None), in
+    a fixed number of queries whatever the number of groups and records."""
+    tables = {}
+    names = {}
+
+    def read(key, queryset, prefix, **aggregates):
+        found, labels_found = _grouped(queryset, dimension, prefix, **aggregates)
+        tables[key] = found
+        for group, label in labels_found.items():
+            if label is not None:
+                names[group] = label
+
+    read("companies", placed(scope), "", n=Count("company", distinct=True))
+    read("markets", market_entries(scope, basis), "placement__", n=Count("country", distinct=True))
+    read(
+        "opportunities",
+        opportunities(scope, basis),
+        "placement__",
+        n=Count("pk"),
+        value=Sum("counted_value"),
+        won=Count("pk", filter=Q(counted_stage=Stage.WON)),
+        value_won=Sum("counted_value", filter=Q(counted_stage=Stage.WON)),
+    )
+    read(
+        "reports",
+        latest_reports(scope, basis),
+        "placement__",
+        jobs=Sum(
+            F("employees") - F("baseline"),
+            filter=Q(baseline__isnull=False, employees_home__isnull=False),
+        ),
+        investment=Sum("investment_converted"),
+    )
+    cost = program_cost(scope, dimension)
+    groups = set(cost)
+    for table in tables.values():
+        groups |= set(table)
+    rows = []
+    for group in groups:
+        row = Row(group, _label(dimension, group, names))
+        f = row.figures
+        f.companies = tables["companies"].get(group, {}).get("n") or 0
+        f.markets = tables["markets"].get(group, {}).get("n") or 0
+        found = tables["opportunities"].get(group, {})
+        f.opportunities = found.get("n") or 0
+        f.value_identified = _cents(found.get("value"))
+        f.deals_won = found.get("won") or 0
+        f.value_won = _cents(found.get("value_won"))
+        reports = tables["reports"].get(group, {})
+        f.jobs = reports.get("jobs") or 0
+        f.investment = _cents(reports.get("investment"))
+        f.cost = _cents(cost.get(group))
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row.group is None, str(row.label)))
+
+
+def _cents(value):
+    """Sums come back as Decimal("1200") on SQLite and Decimal("1200.00") on PostgreSQL:
+    one form for both."""
+    return (value or ZERO).quantize(CENT, ROUND_HALF_UP)
+
+
+def headline(scope, basis=Basis.VERIFIED):
+    rows = breakdown(scope, None, basis)
+    return rows[0].figures if rows else Figures()
+
+
+def _label(dimension, group, names):
+    if group is None:
+        return str(_("Not known"))
+    if dimension is None:
+        return str(_("Whole program"))
+    if dimension == Dimension.MARKET:
+        return str(countries.name(group) or group)
+    if dimension == Dimension.SECTOR:
+        return labels(SectorCode).get(group, group)
+    if dimension == Dimension.YEAR:
+        return str(group)
+    return str(names.get(group, group))
+
+
+def by_year_identified(scope, basis=Basis.VERIFIED):
+    """[(year, value identified, value won)] by the year each opportunity was identified:
+    the figures over time."""
+    rows = (
+        opportunities(scope, basis)
+        .values(year=ExtractYear("identified_on"))
+        .annotate(
+            value=Sum("counted_value"),
+            won=Sum("counted_value", filter=Q(counted_stage=Stage.WON)),
+        )
+        .order_by("year")
+    )
+    return [(row["year"], _cents(row["value"]), _cents(row["won"])) for row in rows]

@@ -1,0 +1,143 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from djmoney.forms.fields import MoneyField
+
+from outcomes.enums import (
+    USEFULNESS_SCALE,
+    Attribution,
+    Basis,
+    Dimension,
+    EntryType,
+    OpportunityKind,
+    ReportStatus,
+    Stage,
+)
+from portal.forms import DateInput, LabelledMoneyMixin
+from portal.validators import validate_single_line
+
+
+def money(label, required=False):
+    return MoneyField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        default_currency=settings.PORTAL_CURRENCY,
+        currency_choices=[(code, code) for code in settings.CURRENCIES],
+    )
+
+
+def scale(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", _("— not rated —")), *USEFULNESS_SCALE],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class ReportForm(LabelledMoneyMixin, forms.Form):
+    """The parts of a report that save as they go; ``version`` and ``editor`` as in the
+    application's steps (services.ReportConflict)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    editor = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
+    revenue_from_market = money(_("Revenue from the market"))
+    total_revenue = money(_("Total revenue"))
+    employees_home = forms.IntegerField(label=_("Employees at home"), min_value=0, required=False)
+    employees_abroad = forms.IntegerField(label=_("Employees abroad"), min_value=0, required=False)
+    investment = money(_("Follow-on investment raised since the stay"))
+    narrative = forms.CharField(
+        label=_("What happened, in a few lines"), widget=forms.Textarea, required=False
+    )
+    useful_host = scale(_("How useful was the host?"))
+    useful_mentors = scale(_("How useful were the mentors?"))
+    useful_services = scale(_("How useful were the services?"))
+    useful_stipend = scale(_("How useful was the stipend?"))
+    answer = forms.CharField(
+        label=_("Your answer to the program's question"), widget=forms.Textarea, required=False
+    )
+
+    def __init__(self, *args, asked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not asked:
+            del self.fields["answer"]
+
+
+class OpportunityForm(LabelledMoneyMixin, forms.Form):
+    organisation = forms.CharField(
+        label=_("Counterpart"), max_length=200, validators=[validate_single_line]
+    )
+    country = CountryField().formfield(label=_("Country"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=OpportunityKind.choices)
+    value = money(_("Value"), required=True)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
+    expected_on = forms.DateField(label=_("Expected to close"), widget=DateInput(), required=False)
+    closed_on = forms.DateField(label=_("Won or lost on"), widget=DateInput(), required=False)
+    attribution = forms.ChoiceField(
+        label=_("What the stay had to do with it"), choices=Attribution.choices
+    )
+
+
+class MarketEntryForm(forms.Form):
+    country = CountryField().formfield(label=_("Market"))
+    kind = forms.ChoiceField(label=_("What"), choices=EntryType.choices)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class VerifyForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("verify", _("Verify")), ("ask", _("Ask a question")), ("reject", _("Reject"))]
+    )
+    text = forms.CharField(
+        label=_("Question for the firm, or reason"), widget=forms.Textarea, required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class DueDateForm(forms.Form):
+    due_on = forms.DateField(label=_("New due date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ReportFilterForm(forms.Form):
+    """The manager's filters; a bad value is ignored, as on the other lists."""
+
+    intake = forms.TypedChoiceField(label=_("Intake"), coerce=int, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *ReportStatus.choices]
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("overdue", _("Overdue")),
+            ("next-30", _("Due in the next 30 days")),
+        ],
+    )
+
+    def __init__(self, *args, intakes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intake"].choices = [("", _("All intakes")), *intakes]
+
+
+class FiguresForm(forms.Form):
+    by = forms.ChoiceField(
+        label=_("Break down by"), required=False, choices=[("", _("Nothing")), *Dimension.choices]
+    )
+    basis = forms.ChoiceField(label=_("Values"), required=False, choices=Basis.choices)
+    intake = forms.TypedChoiceField(label=_("Intake"), coerce=int, required=False)
+    year = forms.IntegerField(label=_("Year the stay ended"), required=False, min_value=2000)
+
+    def __init__(self, *args, intakes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intake"].choices = [("", _("All intakes")), *intakes]

@@ -1,0 +1,338 @@
+"""Outcome reports after a stay, the firm's lasting opportunities and market entries, and
+the program costs that the figures divide by.
+
+Every amount keeps what the firm typed (a Money) and, beside it, the amount in the program's
+currency with the rate and its date, fixed when saved: the figures sum a column in SQL and
+a later rate never changes a past figure.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from djmoney.models.fields import MoneyField
+from djmoney.models.validators import MinMoneyValidator
+from rules.contrib.models import RulesModel
+
+from outcomes import rules as perms
+from outcomes.enums import (
+    USEFULNESS_SCALE,
+    Attribution,
+    EntryType,
+    OpportunityKind,
+    ReportKind,
+    ReportStatus,
+    Source,
+    Stage,
+)
+from portal.validators import validate_single_line
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "default_currency": settings.PORTAL_CURRENCY}
+CONVERTED = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True, "editable": False}
+RATE = {"max_digits": 24, "decimal_places": 10, "null": True, "blank": True, "editable": False}
+
+
+class ReportTerms(models.Model):
+    """An intake's outcome-reporting terms. An intake without a row uses the defaults."""
+
+    intake = models.OneToOneField(
+        "programs.Intake", on_delete=models.CASCADE, related_name="report_terms"
+    )
+    end_of_stay_days = models.PositiveSmallIntegerField(
+        _("end-of-stay report due, days after departure"),
+        default=14,
+        validators=[MaxValueValidator(365)],
+    )
+    months_3 = models.PositiveSmallIntegerField(
+        _("first follow-up, months after departure"), default=3, validators=[MinValueValidator(1)]
+    )
+    months_6 = models.PositiveSmallIntegerField(
+        _("second follow-up, months after departure"), default=6, validators=[MinValueValidator(1)]
+    )
+    months_12 = models.PositiveSmallIntegerField(
+        _("third follow-up, months after departure"), default=12, validators=[MinValueValidator(1)]
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("days after the due date before a report is overdue"), default=14
+    )
+
+    class Meta:
+        verbose_name = _("outcome reporting terms")
+        verbose_name_plural = _("outcome reporting terms")
+
+    def __str__(self):
+        return str(self.intake)
+
+
+class Baseline(models.Model):
+    """The firm's figures before the stay, copied from its application's profile when the
+    reports are scheduled, so change is measured against what it said then."""
+
+    placement = models.OneToOneField(
+        "placements.Placement", on_delete=models.CASCADE, related_name="outcome_baseline"
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    annual_revenue = MoneyField(_("annual revenue"), null=True, blank=True, **MONEY)
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.placement}: baseline"
+
+
+class OutcomeReport(RulesModel):
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.PROTECT, related_name="outcome_reports"
+    )
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReportStatus.choices,
+        default=ReportStatus.DUE,
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    last_editor = models.CharField(max_length=32, blank=True, editable=False)
+    # Firm figures at the report's date.
+    revenue_from_market = MoneyField(
+        _("revenue from the market"),
+        null=True,
+        blank=True,
+        validators=[MinMoneyValidator(0)],
+        **MONEY,
+    )
+    total_revenue = MoneyField(
+        _("total revenue"), null=True, blank=True, validators=[MinMoneyValidator(0)], **MONEY
+    )
+    employees_home = models.PositiveIntegerField(_("employees at home"), null=True, blank=True)
+    employees_abroad = models.PositiveIntegerField(_("employees abroad"), null=True, blank=True)
+    investment = MoneyField(
+        _("follow-on investment raised since the stay"),
+        null=True,
+        blank=True,
+        validators=[MinMoneyValidator(0)],
+        **MONEY,
+    )
+    investment_converted = models.DecimalField(**CONVERTED)
+    investment_rate = models.DecimalField(**RATE)
+    narrative = models.TextField(_("what happened, in a few lines"), blank=True)
+    useful_host = models.PositiveSmallIntegerField(
+        _("the host"), choices=USEFULNESS_SCALE, null=True, blank=True
+    )
+    useful_mentors = models.PositiveSmallIntegerField(
+        _("the mentors"), choices=USEFULNESS_SCALE, null=True, blank=True
+    )
+    useful_services = models.PositiveSmallIntegerField(
+        _("the services"), choices=USEFULNESS_SCALE, null=True, blank=True
+    )
+    useful_stipend = models.PositiveSmallIntegerField(
+        _("the stipend"), choices=USEFULNESS_SCALE, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("outcome report")
+        verbose_name_plural = _("outcome reports")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "kind"], name="one_report_per_kind"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["placement", "status"]),
+        ]
+        rules_permissions = {
+            "view": perms.can_see_report,
+            "change": perms.can_edit_report,
+            "verify": perms.can_verify_report,
+        }
+
+    def __str__(self):
+        return f"{self.placement}: {self.get_kind_display()}"
+
+
+class ReportEvent(models.Model):
+    """One change of a report: its status (from, to), a moved due date (from, to) with its
+    reason, or an edit after verification. Who, when, and a note."""
+
+    report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ReportStatus.choices, blank=True)
+    due_from = models.DateField(null=True, blank=True)
+    due_to = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report}: {self.from_status or '-'} -> {self.to_status or '-'}"
+
+
+class ReportQuestion(models.Model):
+    """A manager's question on a submitted report, and the firm's answer in the report."""
+
+    report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="questions")
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self):
+        return self.question[:60]
+
+
+class Opportunity(models.Model):
+    """A deal or an investment a firm pursues after its stay: one lasting record, updated
+    in each report that mentions it, so it counts once."""
+
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.PROTECT, related_name="opportunities"
+    )
+    # Copied from the placement, so a firm's open opportunities are one index range.
+    company = models.ForeignKey(
+        "applications.Company", on_delete=models.PROTECT, related_name="opportunities"
+    )
+    organisation = models.CharField(
+        _("counterpart"), max_length=200, validators=[validate_single_line]
+    )
+    country = CountryField(_("country"))
+    kind = models.CharField(_("kind"), max_length=20, choices=OpportunityKind.choices)
+    value = MoneyField(_("value"), validators=[MinMoneyValidator(0)], **MONEY)
+    # The value in the program's currency at the rate in force on identified_on.
+    value_converted = models.DecimalField(**CONVERTED)
+    rate = models.DecimalField(**RATE)
+    rate_date = models.DateField(null=True, blank=True, editable=False)
+    rate_source = models.CharField(max_length=200, blank=True, editable=False)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    identified_on = models.DateField(_("identified on"))
+    expected_on = models.DateField(_("expected to close"), null=True, blank=True)
+    closed_on = models.DateField(_("won or lost on"), null=True, blank=True)
+    attribution = models.CharField(
+        _("what the stay had to do with it"), max_length=20, choices=Attribution.choices
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.TYPED, editable=False
+    )
+    introduction = models.OneToOneField(
+        "placements.LogEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="opportunity",
+    )
+    value_unverified = models.BooleanField(_("value not verified"), default=False, editable=False)
+    unverified_reason = models.TextField(_("why the value is not verified"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["identified_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("identified_on")),
+                name="opportunity_closes_after_identified",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="introduction") | Q(introduction__isnull=False),
+                name="opportunity_from_introduction_keeps_it",
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "stage"])]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_kind_display()})"
+
+
+class OpportunityUpdate(models.Model):
+    """What one report said about one opportunity: its stage and value then. Verified
+    figures read the latest update in a verified report, so a later edit waits for
+    verification before it counts."""
+
+    report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="updates")
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="updates")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    value = MoneyField(_("value"), **MONEY)
+    value_converted = models.DecimalField(**CONVERTED)
+    closed_on = models.DateField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "opportunity"], name="one_update_per_report"),
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity} in {self.report}"
+
+
+class MarketEntry(models.Model):
+    """A firm's first sale, first customer, or registration or office in a market."""
+
+    report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="entries")
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.PROTECT, related_name="market_entries"
+    )
+    country = CountryField(_("market"))
+    kind = models.CharField(_("what"), max_length=20, choices=EntryType.choices)
+    on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("market entry")
+        verbose_name_plural = _("market entries")
+        ordering = ["on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "country", "kind"], name="one_market_entry_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} in {self.country} ({self.on})"
+
+
+class ProgramCost(models.Model):
+    """A cost of an intake that no payment record holds (events, staff time, travel ...),
+    entered by a manager. Stipends and desk invoices come from their own records (see
+    outcomes.figures.COST_SOURCES)."""
+
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
+    description = models.CharField(
+        _("description"), max_length=200, validators=[validate_single_line]
+    )
+    amount = MoneyField(_("amount"), validators=[MinMoneyValidator(0)], **MONEY)
+    amount_converted = models.DecimalField(**CONVERTED)
+    on = models.DateField(_("date"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("other program cost")
+        verbose_name_plural = _("other program costs")
+        ordering = ["on", "pk"]
+
+    def __str__(self):
+        return f"{self.description}: {self.amount}"

@@ -1,0 +1,163 @@
+"""What people may see of outcome reports, the lists' querysets, and what other apps ask."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from applications.models import CompanyMember
+from outcomes.enums import HANDED_IN, OPEN_STAGES, ReportKind, ReportStatus
+from outcomes.models import Opportunity, OutcomeReport, ReportEvent
+from placements.enums import EntryKind, PlacementStatus
+from placements.models import LogEntry, Placement
+from programs.queries import intakes_managed_by
+
+S = ReportStatus
+ENDED = [PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
+
+
+def _member(user, company_ref):
+    return Exists(CompanyMember.objects.filter(company=OuterRef(company_ref), user=user.pk))
+
+
+def reports_visible_to(user):
+    """Reports of the person's firms and of the intakes they manage (every one for the
+    director). A host's partner sees none; anything else is a 404."""
+    reports = OutcomeReport.objects.select_related(
+        "placement__company", "placement__intake__program", "placement__host__market"
+    )
+    if not user.is_authenticated:
+        return reports.none()
+    if user.is_superuser:
+        return reports
+    return reports.filter(
+        Q(_member(user, "placement__company")) | Q(placement__intake__in=intakes_managed_by(user))
+    )
+
+
+def end_of_stay_verified(placement):
+    """Is the placement's end-of-stay report verified? The stipend tranche that waits on it
+    reads this (the merge wires it to ``satisfy_condition``)."""
+    return OutcomeReport.objects.filter(
+        placement=placement, kind=ReportKind.END_OF_STAY, status=S.VERIFIED
+    ).exists()
+
+
+def unscheduled_placements():
+    """Placements that ended (completed or cut short) and have no reports yet."""
+    reports = OutcomeReport.objects.filter(placement=OuterRef("pk"))
+    return Placement.objects.filter(status__in=ENDED).filter(~Exists(reports)).order_by("pk")
+
+
+def open_opportunities(report):
+    """The firm's opportunities still open, to update in this report, each with whether this
+    report already says something about it."""
+    return (
+        Opportunity.objects.filter(company=report.placement.company_id, stage__in=OPEN_STAGES)
+        .select_related("introduction")
+        .order_by("identified_on", "pk")
+    )
+
+
+def closed_opportunities(report):
+    """The firm's won and lost opportunities, most recent first."""
+    return (
+        Opportunity.objects.filter(company=report.placement.company_id)
+        .exclude(stage__in=OPEN_STAGES)
+        .order_by("-closed_on", "-pk")
+    )
+
+
+def introductions_to_confirm(report):
+    """Introductions the host logged on the firm's stays, not yet confirmed as
+    opportunities (staff-only entries are not the firm's to see)."""
+    return (
+        LogEntry.objects.filter(
+            placement__company=report.placement.company_id,
+            kind=EntryKind.INTRODUCTION,
+            staff_only=False,
+        )
+        .filter(~Exists(Opportunity.objects.filter(introduction=OuterRef("pk"))))
+        .order_by("on", "pk")
+    )
+
+
+def history(report):
+    return ReportEvent.objects.filter(report=report).select_related("actor").order_by("at", "pk")
+
+
+def firm_reports(user):
+    """The person's firms' reports, the nearest due first."""
+    return (
+        OutcomeReport.objects.filter(_member(user, "placement__company"))
+        .select_related("placement__company", "placement__host", "placement__intake")
+        .order_by("due_on", "pk")
+    )
+
+
+# The manager's list: one page of values() rows.
+LIST_COLUMNS = [
+    "pk",
+    "kind",
+    "status",
+    "due_on",
+    "submitted_at",
+    "placement__company__name",
+    "placement__host__name",
+    "placement__intake__title",
+]
+
+
+def reports_for_manager(user):
+    return OutcomeReport.objects.filter(placement__intake__in=intakes_managed_by(user)).order_by(
+        "due_on", "pk"
+    )
+
+
+def overdue_q(today=None):
+    """Still to hand in, past the due date (the intake's grace period is for the flag)."""
+    today = today or timezone.localdate()
+    return Q(status__in=[S.DUE, S.CHANGES_REQUESTED], due_on__lt=today)
+
+
+def filtered(reports, *, intake=None, status="", due="", today=None):
+    today = today or timezone.localdate()
+    if intake:
+        reports = reports.filter(placement__intake=intake)
+    if status:
+        reports = reports.filter(status=status)
+    if due == "overdue":
+        reports = reports.filter(overdue_q(today))
+    elif due == "next-30":
+        reports = reports.filter(
+            status__in=[S.DUE, S.CHANGES_REQUESTED],
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=30),
+        )
+    return reports
+
+
+def completeness(user, today=None):
+    """Per intake the person manages: reports due by now, and of those handed in."""
+    today = today or timezone.localdate()
+    return (
+        OutcomeReport.objects.filter(
+            placement__intake__in=intakes_managed_by(user), due_on__lte=today
+        )
+        .values("placement__intake", "placement__intake__title")
+        .annotate(
+            due=Count("pk"),
+            handed_in=Count("pk", filter=Q(status__in=HANDED_IN)),
+        )
+        .order_by("placement__intake__title")
+    )
+
+
+def unscheduled_for(user):
+    """Ended placements of the person's intakes with no reports yet (the beat task will
+    schedule them; the manager may do it now)."""
+    return (
+        unscheduled_placements()
+        .filter(intake__in=intakes_managed_by(user))
+        .values("pk", "company__name", "host__name", "departed_on")
+    )

@@ -1,0 +1,30 @@
+"""Who may see and do what with outcome reports. A host's partner staff see none: the
+reports are between the firm and the program."""
+
+import rules
+
+from applications.rules import is_company_member
+from outcomes.enums import EDITABLE
+from portal.rules import is_superuser
+from programs.rules import is_intake_manager
+
+
+@rules.predicate
+def is_member_of_its_firm(user, report):
+    return report is not None and is_company_member(user, report.placement.company)
+
+
+@rules.predicate
+def manages_its_intake(user, report):
+    return report is not None and is_intake_manager(user, report.placement.intake)
+
+
+@rules.predicate
+def is_editable(user, report):
+    return report is not None and report.status in EDITABLE
+
+
+can_manage_report = manages_its_intake | is_superuser
+can_see_report = is_member_of_its_firm | can_manage_report
+can_edit_report = is_member_of_its_firm & is_editable
+can_verify_report = can_manage_report

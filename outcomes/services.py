@@ -1,0 +1,493 @@
+"""Every write on outcomes: the report schedule, what a firm reports, verification, costs.
+
+A report's status changes only through ``change_report_status`` (row locked by the caller,
+REPORT_TRANSITIONS checked, a ReportEvent written). Reports are scheduled here, from a
+placement that ended, by the beat task or the manager's button: never by a hook inside
+``placements``.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from djmoney.money import Money
+
+from outcomes.enums import (
+    CLOSED_STAGES,
+    EDITABLE,
+    FOLLOW_UPS,
+    REPORT_TRANSITIONS,
+    Attribution,
+    OpportunityKind,
+    ReportKind,
+    ReportStatus,
+    Source,
+    Stage,
+)
+from outcomes.models import (
+    Baseline,
+    MarketEntry,
+    Opportunity,
+    OpportunityUpdate,
+    OutcomeReport,
+    ProgramCost,
+    ReportEvent,
+    ReportQuestion,
+    ReportTerms,
+)
+from placements import stipends
+from placements.enums import EntryKind, PlacementStatus, TrancheCondition
+from placements.models import Placement
+from placements.rates import NoRate, convert
+
+S = ReportStatus
+ENDED = [PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
+
+
+class ReportConflict(ValidationError):
+    """The report changed since this person loaded it; nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__(_("Someone else saved this report after you opened it."))
+        self.current = current
+
+
+# --- The schedule --------------------------------------------------------------------------
+
+
+def terms_of(intake):
+    """The intake's reporting terms, or the defaults (14 days; 3, 6 and 12 months)."""
+    return ReportTerms.objects.filter(intake=intake).first() or ReportTerms(intake=intake)
+
+
+def due_dates(placement, terms):
+    """{kind: due date}: the end-of-stay report some days after departure, the follow-ups
+    some months after it (the last day of a shorter month when the day is missing)."""
+    left = placement.departed_on or placement.ends_on
+    dates = {ReportKind.END_OF_STAY: left + relativedelta(days=terms.end_of_stay_days)}
+    for kind, field in FOLLOW_UPS:
+        dates[kind] = left + relativedelta(months=getattr(terms, field))
+    return dates
+
+
+@transaction.atomic
+def schedule_reports(placement, *, by=None):
+    """The reports of a placement that ended (completed or cut short), and its baseline.
+    Running it again creates nothing more; a cancelled or running placement gets none."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("intake", "company")
+        .get(pk=placement.pk)
+    )
+    if placement.status not in ENDED:
+        raise ValidationError(_("Reports are scheduled only for a stay that has ended."))
+    existing = set(placement.outcome_reports.values_list("kind", flat=True))
+    created = []
+    for kind, due_on in due_dates(placement, terms_of(placement.intake)).items():
+        if kind in existing:
+            continue
+        report = OutcomeReport.objects.create(placement=placement, kind=kind, due_on=due_on)
+        ReportEvent.objects.create(
+            report=report, actor=by, to_status=S.DUE, due_to=due_on, note=_("Scheduled")
+        )
+        created.append(report)
+    company = placement.company
+    Baseline.objects.get_or_create(
+        placement=placement,
+        defaults={"employees": company.employees, "annual_revenue": company.annual_revenue},
+    )
+    return created
+
+
+@transaction.atomic
+def move_due_date(report, *, by, to, reason):
+    """A manager gives one firm's report another due date; the reason is kept."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason."))
+    locked = _lock(report)
+    if locked.status not in (S.DUE, S.CHANGES_REQUESTED):
+        raise ValidationError(_("Only a report still to hand in has a due date to move."))
+    if to == locked.due_on:
+        raise ValidationError(_("That is already its due date."))
+    ReportEvent.objects.create(
+        report=locked, actor=by, due_from=locked.due_on, due_to=to, note=reason.strip()
+    )
+    locked.due_on = to
+    locked.save(update_fields=["due_on", "updated_at"])
+    return locked
+
+
+# --- Status --------------------------------------------------------------------------------
+
+
+def _lock(report):
+    return (
+        OutcomeReport.objects.select_for_update(of=("self",))
+        .select_related("placement__company", "placement__intake", "placement__host__market")
+        .get(pk=report.pk)
+    )
+
+
+def check_can_become(report, to):
+    if to not in REPORT_TRANSITIONS[report.status]:
+        raise ValidationError(
+            _("A report that is %(current)s cannot become %(target)s.")
+            % {"current": S(report.status).label.lower(), "target": S(to).label.lower()}
+        )
+
+
+def change_report_status(report, *, to, by, note="", fields=()):
+    """The one way a report's status changes: ``report`` is a row the caller locked; checked
+    against REPORT_TRANSITIONS, moved, saved with the caller's ``fields``, and recorded."""
+    check_can_become(report, to)
+    event = ReportEvent(report=report, actor=by, from_status=report.status, to_status=to, note=note)
+    now = timezone.now()
+    extra = []
+    if to == S.SUBMITTED:
+        report.submitted_at = now
+        extra.append("submitted_at")
+    if to == S.VERIFIED or report.status == S.VERIFIED:
+        report.verified_at = now if to == S.VERIFIED else None
+        extra.append("verified_at")
+    report.status = to
+    report.save(update_fields=["status", "updated_at", *extra, *fields])
+    event.save()
+    return report
+
+
+# --- What the firm reports -----------------------------------------------------------------
+
+REPORT_FIELDS = [
+    "revenue_from_market",
+    "total_revenue",
+    "employees_home",
+    "employees_abroad",
+    "investment",
+    "narrative",
+    "useful_host",
+    "useful_mentors",
+    "useful_services",
+    "useful_stipend",
+]
+
+
+def _lock_for_edit(report, *, version=None, editor=""):
+    locked = _lock(report)
+    if locked.status not in EDITABLE:
+        raise ValidationError(_("This report can no longer be changed."))
+    stale = version is not None and locked.version != version
+    if stale and not (editor and locked.last_editor == editor):
+        raise ReportConflict(locked)
+    return locked
+
+
+def _touch(locked, *, by, fields=(), editor="", what=""):
+    """Save a change the firm made: a new version, and verification reopened if the report
+    was verified (the history then shows the verification and the edit after it)."""
+    locked.version += 1
+    locked.updated_by = by
+    locked.last_editor = editor
+    locked.save(update_fields=[*fields, "version", "updated_by", "last_editor", "updated_at"])
+    if locked.status == S.VERIFIED:
+        change_report_status(
+            locked,
+            to=S.SUBMITTED,
+            by=by,
+            note=_("Edited after verification: %(what)s") % {"what": what or _("the report")},
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class Converted:
+    amount: Decimal
+    rate: Decimal
+    rate_date: object
+    source: str
+
+
+def to_program_currency(money, on, *, field):
+    """``money`` in the program's currency at the rate in force on ``on``, or a
+    ValidationError on ``field`` naming the currency and the day with no rate."""
+    if money.amount < 0:
+        raise ValidationError({field: _("Enter an amount of zero or more.")})
+    try:
+        conversion = convert(money, settings.PORTAL_CURRENCY, on)
+    except NoRate as error:
+        raise ValidationError({field: error.messages}) from error
+    return Converted(
+        conversion.amount.amount, conversion.rate, conversion.rate_date, conversion.source
+    )
+
+
+def report_date(report):
+    """The day a report's figures are at: its due date, or today if that is still to come."""
+    return min(report.due_on, timezone.localdate())
+
+
+@transaction.atomic
+def save_report(report, *, by, version, editor="", answer=None, **fields):
+    """Save part of a report if nobody saved it since ``version``; ``answer`` answers the
+    manager's open question."""
+    locked = _lock_for_edit(report, version=version, editor=editor)
+    for name, value in fields.items():
+        if name not in REPORT_FIELDS:
+            raise ValueError(name)
+        if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
+            raise ValidationError({name: _("Enter zero or more.")})
+        setattr(locked, name, value)
+    changed = list(fields)
+    if "investment" in fields:
+        if locked.investment is None:
+            locked.investment_converted = locked.investment_rate = None
+        else:
+            converted = to_program_currency(
+                locked.investment, report_date(locked), field="investment"
+            )
+            locked.investment_converted, locked.investment_rate = converted.amount, converted.rate
+        changed += ["investment_currency", "investment_converted", "investment_rate"]
+    for name in ("revenue_from_market", "total_revenue"):
+        if name in fields:
+            changed.append(f"{name}_currency")
+            if fields[name] is not None and fields[name].amount < 0:
+                raise ValidationError({name: _("Enter an amount of zero or more.")})
+    if answer is not None:
+        question = locked.questions.filter(answered_at__isnull=True).last()
+        if question is None:
+            question = locked.questions.order_by("-asked_at", "-pk").first()
+        if question is not None and answer.strip() != question.answer:
+            question.answer = answer.strip()
+            question.answered_at = timezone.now() if question.answer else None
+            question.save(update_fields=["answer", "answered_at"])
+    return _touch(locked, by=by, fields=changed, editor=editor)
+
+
+INTRODUCTION_KINDS = {
+    "customer": OpportunityKind.SALES_CONTRACT,
+    "distributor": OpportunityKind.DISTRIBUTION,
+    "investor": OpportunityKind.INVESTMENT,
+}
+OPPORTUNITY_FIELDS = [
+    "organisation",
+    "country",
+    "kind",
+    "value",
+    "stage",
+    "identified_on",
+    "expected_on",
+    "closed_on",
+    "attribution",
+]
+
+
+def check_opportunity(data):
+    """Refuse, next to the field, what cannot be: a future identification, a deal won or
+    lost before it was identified or with no date, a negative value."""
+    identified, closed = data.get("identified_on"), data.get("closed_on")
+    errors = {}
+    if identified and identified > timezone.localdate():
+        errors["identified_on"] = _("This date has not come yet.")
+    if data.get("stage") in CLOSED_STAGES and not closed:
+        errors["closed_on"] = _("Give the day the deal was won or lost.")
+    if closed and data.get("stage") not in CLOSED_STAGES:
+        errors["closed_on"] = _("Only a deal won or lost has this date.")
+    if closed and identified and closed < identified:
+        errors["closed_on"] = _(
+            "A deal cannot be won or lost before it was identified (%(day)s)."
+        ) % {"day": date_format(identified)}
+    if data.get("value") is not None and data["value"].amount < 0:
+        errors["value"] = _("Enter an amount of zero or more.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record_update(locked, opportunity):
+    OpportunityUpdate.objects.update_or_create(
+        report=locked,
+        opportunity=opportunity,
+        defaults={
+            "stage": opportunity.stage,
+            "value": opportunity.value,
+            "value_converted": opportunity.value_converted,
+            "closed_on": opportunity.closed_on,
+            "at": timezone.now(),
+        },
+    )
+
+
+def _convert_value(opportunity):
+    converted = to_program_currency(opportunity.value, opportunity.identified_on, field="value")
+    opportunity.value_converted = converted.amount
+    opportunity.rate = converted.rate
+    opportunity.rate_date = converted.rate_date
+    opportunity.rate_source = converted.source
+
+
+@transaction.atomic
+def save_opportunity(report, *, by, opportunity=None, **data):
+    """Add an opportunity to the firm's records from a report, or update one of the firm's
+    (its stage, value, dates ...); the report records what it said about it."""
+    locked = _lock_for_edit(report)
+    unknown = set(data) - set(OPPORTUNITY_FIELDS)
+    if unknown:
+        raise ValueError(unknown)
+    if opportunity is None:
+        opportunity = Opportunity(placement=locked.placement, company=locked.placement.company)
+    else:
+        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        if opportunity.company_id != locked.placement.company_id:
+            raise ValidationError(_("This opportunity is another firm's."))
+    for name, value in data.items():
+        setattr(opportunity, name, value)
+    check_opportunity({name: getattr(opportunity, name) for name in OPPORTUNITY_FIELDS})
+    _convert_value(opportunity)
+    opportunity.full_clean(exclude=["placement", "company", "introduction"])
+    opportunity.save()
+    _record_update(locked, opportunity)
+    _touch(locked, by=by, editor="", what=opportunity.organisation)
+    return opportunity
+
+
+@transaction.atomic
+def confirm_introduction(report, entry, *, by):
+    """The firm confirms an introduction its host logged as an opportunity, in one click:
+    the opportunity starts identified on the day of the introduction, keeps the entry it
+    came from, and the firm fills in its value and stage afterwards."""
+    locked = _lock_for_edit(report)
+    if (
+        entry.kind != EntryKind.INTRODUCTION
+        or entry.staff_only
+        or entry.placement.company_id != locked.placement.company_id
+    ):
+        raise ValidationError(_("This is not an introduction of your firm's stay."))
+    if Opportunity.objects.filter(introduction=entry).exists():
+        raise ValidationError(_("This introduction is already one of your opportunities."))
+    opportunity = Opportunity(
+        placement=entry.placement,
+        company=locked.placement.company,
+        organisation=entry.organisation,
+        country=entry.country or entry.placement.host.market.country,
+        kind=INTRODUCTION_KINDS.get(entry.introduction_kind, OpportunityKind.OTHER),
+        value=Money(0, settings.PORTAL_CURRENCY),
+        stage=Stage.IDENTIFIED,
+        identified_on=entry.on,
+        attribution=Attribution.DECISIVE,
+        source=Source.INTRODUCTION,
+        introduction=entry,
+    )
+    _convert_value(opportunity)
+    try:
+        with transaction.atomic():
+            opportunity.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("This introduction is already one of your opportunities.")
+        ) from error
+    _record_update(locked, opportunity)
+    _touch(locked, by=by, what=opportunity.organisation)
+    return opportunity
+
+
+@transaction.atomic
+def record_market_entry(report, *, by, country, kind, on):
+    """A first sale, first customer, or registration or office in a market, with its date."""
+    locked = _lock_for_edit(report)
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("This date has not come yet.")})
+    if MarketEntry.objects.filter(placement=locked.placement, country=country, kind=kind).exists():
+        raise ValidationError(_("This market entry is already recorded."))
+    entry = MarketEntry.objects.create(
+        report=locked, placement=locked.placement, country=country, kind=kind, on=on
+    )
+    _touch(locked, by=by, what=str(entry))
+    return entry
+
+
+@transaction.atomic
+def submit_report(report, *, by):
+    locked = _lock(report)
+    check_can_become(locked, S.SUBMITTED)
+    missing = []
+    if not locked.narrative.strip():
+        missing.append(str(OutcomeReport._meta.get_field("narrative").verbose_name))
+    if locked.questions.filter(answered_at__isnull=True).exists():
+        missing.append(_("the answer to the program's question"))
+    if missing:
+        raise ValidationError(_("Fill in: %(fields)s.") % {"fields": ", ".join(missing)})
+    return change_report_status(locked, to=S.SUBMITTED, by=by)
+
+
+# --- Verification --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def verify_report(report, *, by, note=""):
+    """Verify a report. The end-of-stay report verified lets the stipend's tranche that waits
+    on it fall due (placements.stipends.satisfy_condition, in the same transaction)."""
+    locked = _lock(report)
+    change_report_status(locked, to=S.VERIFIED, by=by, note=note.strip())
+    if locked.kind == ReportKind.END_OF_STAY:
+        stipends.satisfy_condition(
+            locked.placement, TrancheCondition.REPORT_VERIFIED, by=by, note=_("Report verified")
+        )
+    return locked
+
+
+@transaction.atomic
+def request_changes(report, *, by, question):
+    """Ask the firm a question; it answers in the report and submits it again."""
+    if not question.strip():
+        raise ValidationError(_("Write the question the firm should answer."))
+    locked = _lock(report)
+    change_report_status(locked, to=S.CHANGES_REQUESTED, by=by, note=question.strip())
+    ReportQuestion.objects.create(report=locked, question=question.strip(), asked_by=by)
+    return locked
+
+
+@transaction.atomic
+def reject_report(report, *, by, reason):
+    if not reason.strip():
+        raise ValidationError(_("Give the reason."))
+    locked = _lock(report)
+    return change_report_status(locked, to=S.REJECTED, by=by, note=reason.strip())
+
+
+@transaction.atomic
+def mark_value_unverified(opportunity, *, by, reason):
+    """The opportunity counts, but not its value: verified figures leave it out."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason."))
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    locked.value_unverified, locked.unverified_reason = True, reason.strip()
+    locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def mark_value_verified(opportunity, *, by):
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    locked.value_unverified, locked.unverified_reason = False, ""
+    locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
+    return locked
+
+
+# --- Costs ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_program_cost(intake, *, by, description, amount, on):
+    converted = to_program_currency(amount, on, field="amount")
+    return ProgramCost.objects.create(
+        intake=intake,
+        description=description.strip(),
+        amount=amount,
+        amount_converted=converted.amount,
+        on=on,
+        entered_by=by,
+    )

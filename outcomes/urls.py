@@ -1,0 +1,40 @@
+from django.urls import path
+
+from outcomes import views
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path("outcomes/reports/", views.firm_reports, name="firm_reports"),
+    path("outcomes/reports/<int:pk>/", views.report, name="report"),
+    path(
+        "outcomes/reports/<int:pk>/opportunities/", views.save_opportunity, name="add_opportunity"
+    ),
+    path(
+        "outcomes/reports/<int:pk>/opportunities/<int:opportunity_pk>/",
+        views.save_opportunity,
+        name="update_opportunity",
+    ),
+    path(
+        "outcomes/reports/<int:pk>/introductions/<int:entry_pk>/confirm/",
+        views.confirm_introduction,
+        name="confirm_introduction",
+    ),
+    path("outcomes/reports/<int:pk>/market-entries/", views.add_market_entry, name="add_entry"),
+    path("outcomes/reports/<int:pk>/submit/", views.submit, name="submit"),
+    path("outcomes/manage/reports/", views.manage_reports, name="manage_reports"),
+    path("outcomes/manage/reports/<int:pk>/", views.verify, name="verify"),
+    path("outcomes/manage/reports/<int:pk>/due-date/", views.move_due_date, name="move_due_date"),
+    path(
+        "outcomes/manage/reports/<int:pk>/opportunities/<int:opportunity_pk>/value/",
+        views.opportunity_value,
+        name="opportunity_value",
+    ),
+    path(
+        "outcomes/manage/placements/<int:placement_pk>/schedule/",
+        views.schedule,
+        name="schedule",
+    ),
+    path("outcomes/manage/figures/", views.figures_page, name="figures"),
+    path("outcomes/manage/figures/<slug:figure>/", views.figure_records, name="figure_records"),
+]

@@ -1,0 +1,483 @@
+"""Outcome reports for the firm (a form that saves as it goes), the manager's list and
+verification page, and the program's figures with the records behind each."""
+
+import csv
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from outcomes import charts, figures, forms, queries, services
+from outcomes.enums import REPORT_TRANSITIONS, Basis, Dimension, ReportKind, ReportStatus
+from outcomes.models import Opportunity
+from placements.models import LogEntry
+from placements.queries import placements_visible_to
+from portal.access import require
+from portal.filterbar import filter_fields
+from portal.rows import labels
+from programs.queries import intakes_managed_by
+
+PAGE_SIZE = 50
+S = ReportStatus
+VIEW = "outcomes.view_outcomereport"
+CHANGE = "outcomes.change_outcomereport"
+VERIFY = "outcomes.verify_outcomereport"
+
+
+def _report(request, pk, permission=VIEW):
+    user = request.user
+    return require(user, VIEW, queries.reports_visible_to(user), act=permission, pk=pk)
+
+
+# --- The firm ------------------------------------------------------------------------------
+
+
+@login_required
+def firm_reports(request):
+    return render(
+        request, "outcomes/firm_list.html", {"reports": list(queries.firm_reports(request.user))}
+    )
+
+
+def _initial(report):
+    initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
+    open_question = report.questions.order_by("-asked_at", "-pk").first()
+    if open_question is not None:
+        initial["answer"] = open_question.answer
+    # A fresh editor token per page load names this page's saves.
+    return initial | {"version": report.version, "editor": secrets.token_hex(8)}
+
+
+@login_required
+def report(request, pk):
+    report = _report(request, pk)
+    editable = request.user.has_perm(CHANGE, report)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    asked = report.questions.exists()
+    data = request.POST if request.method == "POST" else None
+    form = forms.ReportForm(data, initial=_initial(report), asked=asked)
+    saved, conflict = False, None
+    if data is not None and form.is_valid():
+        values = dict(form.cleaned_data)
+        page = {"version": values.pop("version"), "editor": values.pop("editor")}
+        answer = values.pop("answer", None)
+        try:
+            report = services.save_report(
+                report, by=request.user, answer=answer if asked else None, **page, **values
+            )
+            saved = True
+        except services.ReportConflict as error:
+            conflict = error.current
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.htmx:
+        return render(
+            request,
+            "outcomes/_save_status.html",
+            {"saved": saved, "conflict": conflict, "report": report, "now": timezone.now()},
+        )
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect("outcomes:report", pk=report.pk)
+    return render(request, "outcomes/report.html", _report_context(request, report, form, conflict))
+
+
+def _report_context(request, report, form, conflict=None, opportunity_form=None, entry_form=None):
+    return {
+        "report": report,
+        "form": form,
+        "conflict": conflict,
+        "editable": request.user.has_perm(CHANGE, report),
+        "verified": report.status == S.VERIFIED,
+        "can_submit": S.SUBMITTED in REPORT_TRANSITIONS[report.status]
+        and request.user.has_perm(CHANGE, report),
+        "questions": list(report.questions.all()),
+        "open_opportunities": list(queries.open_opportunities(report)),
+        "closed_opportunities": list(queries.closed_opportunities(report)),
+        "introductions": list(queries.introductions_to_confirm(report)),
+        "entries": list(report.placement.market_entries.order_by("on", "pk")),
+        "opportunity_form": opportunity_form or forms.OpportunityForm(),
+        "entry_form": entry_form or forms.MarketEntryForm(),
+        "history": list(queries.history(report)),
+    }
+
+
+@login_required
+@require_POST
+def save_opportunity(request, pk, opportunity_pk=None):
+    report = _report(request, pk, CHANGE)
+    opportunity = None
+    if opportunity_pk is not None:
+        opportunity = get_object_or_404(
+            Opportunity, pk=opportunity_pk, company=report.placement.company_id
+        )
+    form = forms.OpportunityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_opportunity(
+                report, by=request.user, opportunity=opportunity, **form.cleaned_data
+            )
+            messages.success(request, _("Opportunity saved."))
+            return redirect("outcomes:report", pk=report.pk)
+        except ValidationError as error:
+            form.add_error(None, error) if not hasattr(error, "error_dict") else _add(form, error)
+    context = _report_context(
+        request, report, forms.ReportForm(initial=_initial(report), asked=True),
+        opportunity_form=form,
+    )  # fmt: skip
+    return render(request, "outcomes/report.html", context, status=400)
+
+
+def _add(form, error):
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+@login_required
+@require_POST
+def confirm_introduction(request, pk, entry_pk):
+    report = _report(request, pk, CHANGE)
+    entry = get_object_or_404(
+        LogEntry, pk=entry_pk, placement__company=report.placement.company_id, staff_only=False
+    )
+    try:
+        services.confirm_introduction(report, entry, by=request.user)
+        messages.success(request, _("The introduction is now one of your opportunities."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("outcomes:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def add_market_entry(request, pk):
+    report = _report(request, pk, CHANGE)
+    form = forms.MarketEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_market_entry(report, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Market entry saved."))
+            return redirect("outcomes:report", pk=report.pk)
+        except ValidationError as error:
+            _add(form, error) if hasattr(error, "error_dict") else form.add_error(None, error)
+    context = _report_context(
+        request, report, forms.ReportForm(initial=_initial(report)), entry_form=form
+    )
+    return render(request, "outcomes/report.html", context, status=400)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    report = _report(request, pk, CHANGE)
+    try:
+        services.submit_report(report, by=request.user)
+        messages.success(request, _("Report submitted. Thank you."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("outcomes:report", pk=report.pk)
+
+
+# --- The program's managers ----------------------------------------------------------------
+
+
+def _intake_choices(user):
+    return list(
+        intakes_managed_by(user).order_by("-placement_starts_on").values_list("pk", "title")
+    )
+
+
+@login_required
+def manage_reports(request):
+    intakes = _intake_choices(request.user)
+    if not intakes:
+        raise Http404
+    form = forms.ReportFilterForm(request.GET or None, intakes=intakes)
+    listed = queries.reports_for_manager(request.user)
+    if form.is_valid():
+        listed = queries.filtered(listed, **form.cleaned_data)
+    if request.GET.get("format") == "csv":
+        return _reports_csv(listed)
+    page = Paginator(listed.values(*queries.LIST_COLUMNS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "outcomes/manage/list.html",
+        {
+            "filter_fields": filter_fields(form),
+            "page": page,
+            "rows": _rows(list(page.object_list)),
+            "query": query.urlencode(),
+            "completeness": list(queries.completeness(request.user)),
+            "unscheduled": list(queries.unscheduled_for(request.user)[:20]),
+        },
+    )
+
+
+def _rows(values):
+    kinds, statuses = labels(ReportKind), labels(S)
+    today = timezone.localdate()
+    return [
+        {
+            "url": reverse("outcomes:verify", args=[value["pk"]]),
+            "company": value["placement__company__name"],
+            "host": value["placement__host__name"],
+            "intake": value["placement__intake__title"],
+            "kind": kinds[value["kind"]],
+            "status": statuses[value["status"]],
+            "due": date_format(value["due_on"]),
+            "overdue": value["status"] in (S.DUE, S.CHANGES_REQUESTED) and value["due_on"] < today,
+        }
+        for value in values
+    ]
+
+
+def _reports_csv(listed):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="outcome-reports.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Company"), _("Host"), _("Intake"), _("Report"), _("Status"), _("Due")])
+    for row in _rows(listed.values(*queries.LIST_COLUMNS).iterator()):
+        writer.writerow(
+            [_safe(row["company"]), _safe(row["host"]), _safe(row["intake"]), row["kind"],
+             row["status"], row["due"]]
+        )  # fmt: skip
+    return response
+
+
+def _safe(text):
+    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+def verify(request, pk):
+    report = _report(request, pk, VERIFY)
+    form = forms.VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action, text = form.cleaned_data["action"], form.cleaned_data["text"]
+        try:
+            if action == "verify":
+                services.verify_report(report, by=request.user, note=text)
+                messages.success(request, _("Report verified."))
+            elif action == "ask":
+                services.request_changes(report, by=request.user, question=text)
+                messages.success(request, _("Question sent to the firm."))
+            else:
+                services.reject_report(report, by=request.user, reason=text)
+                messages.success(request, _("Report rejected."))
+            return redirect("outcomes:verify", pk=report.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    context = _report_context(request, report, forms.ReportForm(initial=_initial(report)))
+    context |= {
+        "verify_form": form,
+        "due_form": forms.DueDateForm(),
+        "can_verify": S.VERIFIED in REPORT_TRANSITIONS[report.status],
+        "can_move": report.status in (S.DUE, S.CHANGES_REQUESTED),
+        "opportunities": list(report.updates.select_related("opportunity").order_by("pk")),
+    }
+    return render(request, "outcomes/manage/report.html", context)
+
+
+@login_required
+@require_POST
+def opportunity_value(request, pk, opportunity_pk):
+    report = _report(request, pk, VERIFY)
+    opportunity = get_object_or_404(Opportunity, pk=opportunity_pk, updates__report=report)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("verified"):
+            services.mark_value_verified(opportunity, by=request.user)
+        else:
+            services.mark_value_unverified(opportunity, by=request.user, reason=reason)
+        messages.success(request, _("Saved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("outcomes:verify", pk=report.pk)
+
+
+@login_required
+@require_POST
+def move_due_date(request, pk):
+    report = _report(request, pk, VERIFY)
+    form = forms.DueDateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_due_date(
+                report, by=request.user, to=form.cleaned_data["due_on"],
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+            messages.success(request, _("Due date moved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Give the new date and the reason."))
+    return redirect("outcomes:verify", pk=report.pk)
+
+
+@login_required
+@require_POST
+def schedule(request, placement_pk):
+    placement = require(
+        request.user,
+        "placements.view_placement",
+        placements_visible_to(request.user),
+        act="placements.manage_placement",
+        pk=placement_pk,
+    )
+    try:
+        created = services.schedule_reports(placement, by=request.user)
+        messages.success(request, _("%(n)s reports scheduled.") % {"n": len(created)})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("outcomes:manage_reports")
+
+
+# --- Figures -------------------------------------------------------------------------------
+
+
+def _scope(request):
+    intakes = _intake_choices(request.user)
+    if not intakes:
+        raise Http404
+    form = forms.FiguresForm(request.GET or None, intakes=intakes)
+    values = form.cleaned_data if form.is_valid() else {}
+    scope = figures.Scope(
+        intakes_managed_by(request.user),
+        intake=values.get("intake"),
+        market=request.GET.get("market", "")[:2],
+        sector=request.GET.get("sector", "")[:30],
+        host=_int(request.GET.get("host")),
+        year=values.get("year"),
+    )
+    basis = values.get("basis") or Basis.VERIFIED
+    return form, scope, basis, values.get("by") or None
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+FIGURES = ["companies", "markets", "opportunities", "won", "jobs", "investment", "cost"]
+
+
+@login_required
+def figures_page(request):
+    form, scope, basis, by = _scope(request)
+    verified = figures.headline(scope, Basis.VERIFIED)
+    reported = figures.headline(scope, Basis.REPORTED)
+    rows = figures.breakdown(scope, by, basis) if by else []
+    if request.GET.get("format") == "csv":
+        return _figures_csv(rows or [figures.Row(0, _("Whole program"), verified)])
+    query = request.GET.copy()
+    by_market = figures.breakdown(scope, Dimension.MARKET, basis)
+    return render(
+        request,
+        "outcomes/manage/figures.html",
+        {
+            "form": form,
+            "verified": verified,
+            "reported": reported,
+            "rows": [(row, _drill_query(query, by, row.group)) for row in rows],
+            "by": by,
+            "basis": basis,
+            "definitions": figures.DEFINITIONS,
+            "query": query.urlencode(),
+            "market_chart": charts.bars(
+                [(row.label, row.figures.value_identified) for row in by_market]
+            ),
+            "time_chart": charts.columns(figures.by_year_identified(scope, basis)),
+        },
+    )
+
+
+def _drill_query(query, by, group):
+    narrowed = query.copy()
+    narrowed.pop("by", None)
+    if by and group is not None:
+        narrowed[by] = group
+    return narrowed.urlencode()
+
+
+def _figures_csv(rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="program-figures.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Group"), _("Companies placed"), _("Markets entered"), _("Opportunities identified"),
+         _("Value identified"), _("Deals won"), _("Value won"), _("Jobs"),
+         _("Follow-on investment"), _("Program cost"), _("ROI")]
+    )  # fmt: skip
+    for row in rows:
+        f = row.figures
+        writer.writerow(
+            [_safe(row.label), f.companies, f.markets, f.opportunities, f.value_identified,
+             f.deals_won, f.value_won, f.jobs, f.investment, f.cost,
+             "" if f.roi is None else f.roi]
+        )  # fmt: skip
+    return response
+
+
+RECORDS = {
+    "companies": ("outcomes/manage/records.html", figures.placed),
+    "markets": ("outcomes/manage/records.html", figures.market_entries),
+    "opportunities": ("outcomes/manage/records.html", figures.opportunities),
+    "won": ("outcomes/manage/records.html", figures.won),
+    "jobs": ("outcomes/manage/records.html", figures.latest_reports),
+    "investment": ("outcomes/manage/records.html", figures.latest_reports),
+    "cost": ("outcomes/manage/records.html", figures.costs),
+}
+SELECT = {
+    "companies": ["company", "host__market", "intake"],
+    "markets": ["placement__company", "report"],
+    "opportunities": ["company", "placement__host"],
+    "won": ["company", "placement__host"],
+    "jobs": ["placement__company"],
+    "investment": ["placement__company"],
+    "cost": ["intake"],
+}
+
+
+@login_required
+def figure_records(request, figure):
+    if figure not in RECORDS:
+        raise Http404
+    form, scope, basis, _by = _scope(request)
+    template, read = RECORDS[figure]
+    listed = read(scope) if figure in ("companies", "cost") else read(scope, basis)
+    listed = listed.select_related(*SELECT[figure]).order_by("pk")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "figure": figure,
+            "definition": figures.DEFINITIONS[figure],
+            "page": page,
+            "records": list(page.object_list),
+            "query": query.urlencode(),
+            "basis": basis,
+        },
+    )

@@ -1,0 +1,258 @@
+"""The figures of a small program, worked out by hand.
+
+Intake A, two firms placed (a third cancelled):
+- Maple (finance, 10 employees before) at a Berlin host (DE). End-of-stay report, verified:
+  O1 EUR 1,000 identified (CAD 1,500 at 1.5), O2 CAD 2,000 won, O3 CAD 9,999 unrelated
+  (never counted), first sale in DE, 11 + 1 employees (jobs +2), CAD 500 investment.
+  3-months report, submitted only: O1 now won at EUR 2,000 (CAD 3,000), 13 employees,
+  CAD 800 investment.
+- Cedar (IT, 5 employees before) at a São Paulo host (BR). End-of-stay report, verified:
+  O4 BRL 4,000 in negotiation (CAD 1,000 at 0.25), its value marked unverified; registration
+  in BR; 5 employees (jobs 0). A 3-months report, submitted only: O5 CAD 700 identified.
+- Other program costs: CAD 1,000 + CAD 500.
+
+Verified: 2 companies, 2 markets, 3 opportunities worth 1,500 + 2,000 = 3,500 (O4's value
+unverified), 1 deal won worth 2,000, 2 jobs, 500 investment, cost 1,500, ROI 3,500 / 1,500.
+Reported: 4 opportunities worth 3,000 + 2,000 + 1,000 + 700 = 6,700, 2 won worth 5,000,
+jobs (13 - 10) + 0 = 3, investment 800.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from djmoney.money import Money
+
+from outcomes import figures, services
+from outcomes.enums import Basis, Dimension
+from outcomes.figures import Figures, Scope
+from placements import services as placements_services
+from programs.models import Intake
+from tests import factories
+from tests.outcomes.conftest import accepted_offer, day, ended_placement, placed, rate
+
+pytestmark = pytest.mark.django_db
+
+
+def opportunity(report, by, organisation, value, **changes):
+    data = {
+        "organisation": organisation,
+        "country": "DE",
+        "kind": "sales-contract",
+        "value": value,
+        "stage": "identified",
+        "identified_on": day(-2),
+        "attribution": "decisive",
+    } | changes
+    return services.save_opportunity(report, by=by, **data)
+
+
+def submit(report, by, **fields):
+    services.save_report(report, by=by, version=None, narrative="Done.", **fields)
+    return services.submit_report(report, by=by)
+
+
+@pytest.fixture
+def program(intake, manager, partner):
+    rate("EUR", "CAD", day(-400), "1.5")
+    rate("BRL", "CAD", day(-400), "0.25")
+    berlin = factories.DeskOfferFactory(
+        intake=intake, host__name="Berlin Hub", host__market__country="DE", desks=2
+    ).host
+    sao_paulo = factories.DeskOfferFactory(
+        intake=intake, host__name="São Paulo Hub", host__market__country="BR", desks=1
+    ).host
+    for host in (berlin, sao_paulo):
+        host.partner_staff.add(partner)
+    maple = factories.CompanyFactory(name="Maple", employees=10, sector=factories.sector("finance"))
+    cedar = factories.CompanyFactory(name="Cedar", employees=5, sector=factories.sector("it"))
+    birch = factories.CompanyFactory(name="Birch", employees=3, sector=factories.sector("it"))
+    owner = factories.UserFactory()
+    for firm in (maple, cedar):
+        factories.CompanyMemberFactory(company=firm, user=owner)
+
+    def stay(host, firm):
+        offer = accepted_offer(intake, host, firm, starts_on=day(-10), ends_on=day(40))
+        placement = ended_placement(offer, partner)
+        return {r.kind: r for r in services.schedule_reports(placement)}
+
+    first = stay(berlin, maple)
+    opportunity(first["end-of-stay"], owner, "O1", Money(1000, "EUR"))
+    o2 = opportunity(first["end-of-stay"], owner, "O2", Money(2000, "CAD"))
+    o2 = services.save_opportunity(
+        first["end-of-stay"], by=owner, opportunity=o2, stage="won", closed_on=day(-1)
+    )
+    opportunity(first["end-of-stay"], owner, "O3", Money(9999, "CAD"), attribution="unrelated")
+    services.record_market_entry(
+        first["end-of-stay"], by=owner, country="DE", kind="first-sale", on=day(-1)
+    )
+    submit(
+        first["end-of-stay"],
+        owner,
+        employees_home=11,
+        employees_abroad=1,
+        investment=Money(500, "CAD"),
+    )
+    services.verify_report(first["end-of-stay"], by=manager)
+    o1 = first["end-of-stay"].updates.get(opportunity__organisation="O1").opportunity
+    services.save_opportunity(
+        first["3-months"], by=owner, opportunity=o1, stage="won", closed_on=day(0),
+        value=Money(2000, "EUR"),
+    )  # fmt: skip
+    submit(first["3-months"], owner, employees_home=13, investment=Money(800, "CAD"))
+
+    second = stay(sao_paulo, cedar)
+    o4 = opportunity(
+        second["end-of-stay"], owner, "O4", Money(4000, "BRL"), country="BR", stage="negotiation"
+    )
+    services.record_market_entry(
+        second["end-of-stay"], by=owner, country="BR", kind="registration", on=day(-1)
+    )
+    submit(second["end-of-stay"], owner, employees_home=5)
+    services.verify_report(second["end-of-stay"], by=manager)
+    services.mark_value_unverified(o4, by=manager, reason="No letter of intent seen")
+    opportunity(second["3-months"], owner, "O5", Money(700, "CAD"), country="BR")
+    submit(second["3-months"], owner)
+
+    cancelled = placed(accepted_offer(intake, berlin, birch, starts_on=day(-10), ends_on=day(40)),
+                       partner)  # fmt: skip
+    placements_services.cancel_placement(cancelled, by=partner, reason="no-show")
+    services.add_program_cost(
+        intake, by=manager, description="Launch event", amount=Money(1000, "CAD"), on=day(-5)
+    )
+    services.add_program_cost(
+        intake, by=manager, description="Staff travel", amount=Money(500, "CAD"), on=day(-5)
+    )
+    return {"berlin": berlin, "sao_paulo": sao_paulo, "maple": maple, "cedar": cedar}
+
+
+def everything():
+    return Scope(Intake.objects.all())
+
+
+def test_the_verified_headline_figures_are_those_worked_out_by_hand(program):
+    found = figures.headline(everything())
+    assert found == Figures(
+        companies=2,
+        markets=2,
+        opportunities=3,
+        value_identified=Decimal("3500.00"),
+        deals_won=1,
+        value_won=Decimal("2000.00"),
+        jobs=2,
+        investment=Decimal("500.00"),
+        cost=Decimal("1500.00"),
+    )
+    assert found.roi == Decimal("2.3")
+
+
+def test_the_reported_figures_read_what_firms_last_entered(program):
+    found = figures.headline(everything(), Basis.REPORTED)
+    assert found == Figures(
+        companies=2,
+        markets=2,
+        opportunities=4,
+        value_identified=Decimal("6700.00"),
+        deals_won=2,
+        value_won=Decimal("5000.00"),
+        jobs=3,
+        investment=Decimal("800.00"),
+        cost=Decimal("1500.00"),
+    )
+
+
+def test_by_market_the_cost_is_shared_among_the_intakes_placed_firms(program):
+    rows = figures.breakdown(everything(), Dimension.MARKET)
+    assert [(row.group, row.label, row.figures, row.figures.roi) for row in rows] == [
+        (
+            "BR",
+            "Brazil",
+            Figures(1, 1, 1, Decimal("0.00"), 0, Decimal("0.00"), 0, Decimal("0.00"),
+                    Decimal("750.00")),
+            Decimal("0.0"),
+        ),
+        (
+            "DE",
+            "Germany",
+            Figures(1, 1, 2, Decimal("3500.00"), 1, Decimal("2000.00"), 2, Decimal("500.00"),
+                    Decimal("750.00")),
+            Decimal("4.7"),
+        ),
+    ]  # fmt: skip
+
+
+def test_by_sector_host_intake_and_year(program, intake):
+    sectors = figures.breakdown(everything(), Dimension.SECTOR)
+    assert [
+        (row.label, row.figures.companies, row.figures.value_identified) for row in sectors
+    ] == [
+        ("Finance", 1, Decimal("3500.00")),
+        ("Information technology", 1, Decimal("0.00")),
+    ]
+    hosts = figures.breakdown(everything(), Dimension.HOST)
+    assert [(row.label, row.figures.opportunities) for row in hosts] == [
+        ("Berlin Hub", 2),
+        ("São Paulo Hub", 1),
+    ]
+    intakes = figures.breakdown(everything(), Dimension.INTAKE)
+    assert [(row.label, row.figures.cost, row.figures.roi) for row in intakes] == [
+        (intake.title, Decimal("1500.00"), Decimal("2.3"))
+    ]
+    years = figures.breakdown(everything(), Dimension.YEAR)
+    assert [(row.group, row.figures.deals_won) for row in years] == [(day(0).year, 1)]
+
+
+def test_a_narrower_scope_shares_the_cost_too(program):
+    found = figures.headline(Scope(Intake.objects.all(), market="DE"))
+    assert (found.companies, found.value_identified, found.cost) == (
+        1,
+        Decimal("3500.00"),
+        Decimal("750.00"),
+    )
+
+
+def test_each_figure_drills_down_to_its_records(program):
+    scope = everything()
+    assert sorted(figures.placed(scope).values_list("company__name", flat=True)) == [
+        "Cedar",
+        "Maple",
+    ]
+    assert sorted(figures.market_entries(scope).values_list("country", flat=True)) == ["BR", "DE"]
+    assert sorted(
+        figures.opportunities(scope).values_list("organisation", "counted_stage", "counted_value")
+    ) == [
+        ("O1", "identified", Decimal("1500.00")),
+        ("O2", "won", Decimal("2000.00")),
+        ("O4", "negotiation", None),
+    ]
+    assert list(figures.won(scope).values_list("organisation", flat=True)) == ["O2"]
+    assert sorted(
+        figures.latest_reports(scope).values_list(
+            "placement__company__name", "kind", "employees", "baseline"
+        )
+    ) == [("Cedar", "end-of-stay", 5, 5), ("Maple", "end-of-stay", 12, 10)]
+    assert sorted(figures.costs(scope).values_list("amount_converted", flat=True)) == [
+        Decimal("500.00"),
+        Decimal("1000.00"),
+    ]
+
+
+def test_value_over_time_by_year_identified(program):
+    assert figures.by_year_identified(everything()) == [
+        (day(-2).year, Decimal("3500.00"), Decimal("2000.00"))
+    ]
+
+
+def test_a_program_the_reader_does_not_manage_is_not_counted(program):
+    assert figures.headline(Scope(Intake.objects.none())) == Figures()
+
+
+def test_the_breakdown_runs_a_fixed_number_of_queries(program):
+    counts = {}
+    for dimension in [None, *Dimension.values]:
+        with CaptureQueriesContext(connection) as queries:
+            figures.breakdown(everything(), dimension)
+        counts[dimension] = len(queries)
+    # One query per table, one for the costs, and two more to share them out.
+    assert counts == {None: 5, "intake": 5, "market": 7, "sector": 7, "host": 7, "year": 7}
