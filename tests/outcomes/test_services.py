@@ -217,9 +217,7 @@ def test_a_value_marked_unverified_keeps_its_reason(report, owner, manager):
     assert (marked.value_unverified, marked.unverified_reason) == (True, "No contract seen")
 
 
-def test_verifying_the_end_of_stay_report_lets_the_stipend_balance_fall_due(
-    report, owner, manager
-):
+def test_verifying_the_end_of_stay_report_lets_the_stipend_balance_fall_due(report, owner, manager):
     from placements import stipends
     from placements.enums import TrancheCondition, TrancheStatus
     from placements.models import StipendTerm
