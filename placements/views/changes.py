@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from placements import changes, forms, queries
 from placements.enums import ChangeStatus
 from portal.access import require
-from portal.feedback import refused
+from portal.feedback import attempt, refused
 
 
 @login_required
@@ -77,12 +77,7 @@ def _act(request, change, form, action, done):
     if not form.is_valid():
         messages.error(request, _("Give the reason."))
     else:
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            refused(request, error)
-        else:
-            messages.success(request, done)
+        attempt(request, action, done, form.cleaned_data)
     return redirect("placements:change_detail", change.pk)
 
 

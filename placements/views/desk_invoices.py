@@ -6,7 +6,6 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from djmoney.money import Money
 from placements import desk_invoices, queries
 from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus
 from portal.access import require
-from portal.feedback import refused
+from portal.feedback import attempt
 from portal.filterbar import filter_fields
 from portal.rows import labels
 from programs.access import managed_intake
@@ -188,12 +187,7 @@ def invoice_detail(request, pk):
 
 def _act(request, pk, permission, action, done):
     invoice = _invoice(request, pk, permission)
-    try:
-        action(invoice)
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, done)
+    attempt(request, action, done, invoice)
     return redirect("desk_invoices:detail", pk=invoice.pk)
 
 

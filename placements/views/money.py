@@ -26,23 +26,12 @@ from placements.enums import (
 )
 from placements.queries import placements_visible_to
 from portal.access import require
-from portal.feedback import refused
+from portal.feedback import attempt, refused
 from portal.rows import labels
 from programs.access import managed_intake
 
 PAGE_SIZE = 50
 A, T, C = AwardStatus, TrancheStatus, ClaimStatus
-
-
-def _done(request, write, message, *args, **kwargs):
-    """Run a service; tell the person what happened. True if it was done."""
-    try:
-        write(*args, **kwargs)
-    except ValidationError as error:
-        refused(request, error)
-        return False
-    messages.success(request, message)
-    return True
 
 
 STATUS_LABELS = (AwardStatus, TrancheStatus, ClaimStatus)
@@ -193,21 +182,21 @@ def award_action(request, pk, action):
     if action == "award":
         form = forms.AmountForm(request.POST, currency=currency)
         if form.is_valid():
-            _done(request, stipends.award_stipend, _("The stipend is awarded."), award, by=by,
+            attempt(request, stipends.award_stipend, _("The stipend is awarded."), award, by=by,
                   amount=form.money())  # fmt: skip
     elif action == "reduce":
         form = forms.ReduceForm(request.POST, currency=currency)
         if form.is_valid():
-            _done(request, stipends.reduce_award, _("The award is reduced."), award, by=by,
+            attempt(request, stipends.reduce_award, _("The award is reduced."), award, by=by,
                   amount=form.money(), reason=form.cleaned_data["reason"])  # fmt: skip
     elif action == "cancel":
         form = forms.ReasonForm(request.POST)
         if form.is_valid():
-            _done(request, stipends.cancel_award, _("The award is cancelled."), award, by=by,
+            attempt(request, stipends.cancel_award, _("The award is cancelled."), award, by=by,
                   reason=form.cleaned_data["reason"])  # fmt: skip
     else:
         form = None
-        _done(request, stipends.close_award, _("The award is closed."), award, by=by)
+        attempt(request, stipends.close_award, _("The award is closed."), award, by=by)
     if form is not None and not form.is_valid():
         _form_refused(request, form)
     return redirect("money:award", award.pk)
@@ -255,18 +244,18 @@ def tranche_action(request, pk, action):
     )
     by = request.user
     if action == "approve":
-        _done(request, stipends.approve_tranche, _("The payment is approved."), tranche, by=by)
+        attempt(request, stipends.approve_tranche, _("The payment is approved."), tranche, by=by)
     elif action == "pay":
         form = forms.PaymentForm(request.POST)
         if form.is_valid():
-            _done(request, stipends.pay_tranche, _("The payment is recorded."), tranche, by=by,
+            attempt(request, stipends.pay_tranche, _("The payment is recorded."), tranche, by=by,
                   **form.cleaned_data)  # fmt: skip
         else:
             _form_refused(request, form)
     else:
         form = forms.ReasonForm(request.POST)
         if form.is_valid():
-            _done(request, stipends.fail_tranche, _("The payment is marked failed."), tranche,
+            attempt(request, stipends.fail_tranche, _("The payment is marked failed."), tranche,
                   by=by, reason=form.cleaned_data["reason"])  # fmt: skip
         else:
             _form_refused(request, form)
@@ -315,7 +304,7 @@ def claim_detail(request, pk):
         if not editable:
             raise PermissionDenied
         if line_form.is_valid():
-            if _done(request, stipends.add_claim_line, _("The expense is added."), claim,
+            if attempt(request, stipends.add_claim_line, _("The expense is added."), claim,
                      by=request.user, **line_form.cleaned_data):  # fmt: skip
                 return redirect("money:claim", claim.pk)
         else:
@@ -346,7 +335,7 @@ def claim_action(request, pk, action):
     by = request.user
     if action == "submit":
         claim = _claim(request, pk, "placements.edit_expenseclaim")
-        _done(request, stipends.submit_claim, _("The claim is submitted."), claim, by=by)
+        attempt(request, stipends.submit_claim, _("The claim is submitted."), claim, by=by)
         return redirect("money:claim", claim.pk)
     if action not in ["approve", "changes", "reject", "pay"]:
         raise Http404
@@ -354,7 +343,7 @@ def claim_action(request, pk, action):
     if action == "approve":
         form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
         if form.is_valid():
-            _done(request, stipends.approve_claim, _("The claim is approved."), claim, by=by,
+            attempt(request, stipends.approve_claim, _("The claim is approved."), claim, by=by,
                   approved=form.approved(), notes=form.notes(),
                   note=form.cleaned_data["note"])  # fmt: skip
         else:
@@ -362,7 +351,7 @@ def claim_action(request, pk, action):
     elif action == "pay":
         form = forms.PaymentForm(request.POST)
         if form.is_valid():
-            _done(request, stipends.pay_claim, _("The payment is recorded."), claim, by=by,
+            attempt(request, stipends.pay_claim, _("The payment is recorded."), claim, by=by,
                   **form.cleaned_data)  # fmt: skip
         else:
             _form_refused(request, form)
@@ -372,10 +361,10 @@ def claim_action(request, pk, action):
         reason = form.cleaned_data.get("note", "")
         if action == "changes":
             approved = form.approved() if form.is_valid() else {}
-            _done(request, stipends.request_changes, _("The firm is asked for changes."), claim,
+            attempt(request, stipends.request_changes, _("The firm is asked for changes."), claim,
                   by=by, reason=reason, notes=form.notes(), approved=approved)  # fmt: skip
         else:
-            _done(request, stipends.reject_claim, _("The claim is rejected."), claim, by=by,
+            attempt(request, stipends.reject_claim, _("The claim is rejected."), claim, by=by,
                   reason=reason)  # fmt: skip
     return redirect("money:claim", claim.pk)
 
@@ -385,7 +374,9 @@ def claim_action(request, pk, action):
 def line_remove(request, pk, line_pk):
     claim = _claim(request, pk, "placements.edit_expenseclaim")
     line = get_object_or_404(claim.lines.all(), pk=line_pk)
-    _done(request, stipends.remove_claim_line, _("The expense is removed."), line, by=request.user)
+    attempt(
+        request, stipends.remove_claim_line, _("The expense is removed."), line, by=request.user
+    )
     return redirect("money:claim", claim.pk)
 
 
@@ -504,7 +495,7 @@ def schedule(request, intake_pk):
     saved = (
         request.method == "POST"
         and formset.is_valid()
-        and _done(request, stipends.set_stipend_schedule, _("The stipend schedule is saved."),
+        and attempt(request, stipends.set_stipend_schedule, _("The stipend schedule is saved."),
                   intake, by=request.user, terms=formset.terms())
     )  # fmt: skip
     if saved:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from placements import forms, queries, services
 from placements.enums import PLACEMENT_TRANSITIONS, EntryKind, PlacementStatus
 from portal.access import require
-from portal.feedback import refused
+from portal.feedback import attempt
 
 
 def _placement(request, pk, permission):
@@ -87,12 +87,7 @@ def _act(request, placement, form, action, done):
     if not form.is_valid():
         messages.error(request, _("Check the date and try again."))
     else:
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            refused(request, error)
-        else:
-            messages.success(request, done)
+        attempt(request, action, done, form.cleaned_data)
     return redirect("placements:detail", placement.pk)
 
 
