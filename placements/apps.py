@@ -7,49 +7,6 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self):
-        from applications.queries import MEMBER
-        from placements import queries
-        from portal import dashboard
-        from programs.queries import PARTNER, manages_or_directs
+        from placements import dashboard
 
-        def partner(user):
-            # Every partner's (the navigation decides from roles): the counts say when
-            # nothing is waiting yet.
-            return {"counts": queries.partner_counts(user)}
-
-        def manager(user):
-            return {"programs": queries.manager_counts(user)}
-
-        def firm(user):
-            return queries.firm_placements(user)
-
-        dashboard.register(
-            dashboard.Section(
-                key="placements-manager",
-                title=_("Placements"),
-                template="placements/dashboard/manager.html",
-                load=manager,
-                present=manages_or_directs,
-                order=6,
-            )
-        )
-        dashboard.register(
-            dashboard.Section(
-                key="placements-partner",
-                title=_("Placements at your incubator"),
-                template="placements/dashboard/partner.html",
-                load=partner,
-                present=lambda roles: PARTNER in roles,
-                order=31,
-            )
-        )
-        dashboard.register(
-            dashboard.Section(
-                key="placements-firm",
-                title=_("Your placement"),
-                template="placements/dashboard/firm.html",
-                load=firm,
-                present=lambda roles: MEMBER in roles,
-                order=39,
-            )
-        )
+        dashboard.register()

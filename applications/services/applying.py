@@ -39,6 +39,39 @@ from programs.enums import Phase
 from programs.phases import phase_of
 from programs.services import to_program_currency
 
+__all__ = [
+    "PROFILE_FIELDS",
+    "register_company",
+    "update_company",
+    "add_company_member",
+    "remove_company_member",
+    "invite_member",
+    "find_invitation",
+    "accept_invitation",
+    "revoke_invitation",
+    "DraftConflict",
+    "DRAFT_FIELDS",
+    "MAX_DOCUMENT_BYTES",
+    "SIGNATURES",
+    "transition_application",
+    "transition",
+    "start_application",
+    "save_draft",
+    "set_host_preferences",
+    "budget_total",
+    "set_budget",
+    "sniff_content_type",
+    "add_document",
+    "remove_document",
+    "missing_items",
+    "submit_application",
+    "withdraw_application",
+    "extend_deadline",
+    "tell_earlier_close",
+    "REMINDERS",
+    "remind_drafts",
+]
+
 PROFILE_FIELDS = [
     "name",
     "country",

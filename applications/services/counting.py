@@ -19,6 +19,14 @@ from applications.models import (
 )
 
 __all__ = [
+    "follow_status_change",
+    "count_fit_pairs",
+    "recount_statuses",
+    "recount_reviewers",
+    "recount_fit_queue",
+]
+
+__all__ = [
     "count_fit_pairs",
     "follow_status_change",
     "recount_fit_queue",

@@ -34,6 +34,28 @@ from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
 
+__all__ = [
+    "PUBLIC_MAIL_DOMAINS",
+    "REVIEW_REMINDERS",
+    "screen_application",
+    "override_screening",
+    "screen_waiting",
+    "assign_reviewer",
+    "assign_reviewers",
+    "propose_replacement",
+    "declare_conflict",
+    "withdraw_reviews_of_former_reviewer",
+    "save_review",
+    "refresh_scores",
+    "rank_applications",
+    "refresh_stale_scores",
+    "remind_reviewers",
+    "give_host_fit",
+    "shortlist",
+    "shortlist_top",
+    "unshortlist",
+]
+
 S = ApplicationStatus
 
 # Addresses at these domains say nothing about where a person works.

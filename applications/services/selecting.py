@@ -54,6 +54,30 @@ from portal.services import queue_email_to_people, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
 from programs.services import to_program_currency
 
+__all__ = [
+    "why_no_run",
+    "start_run",
+    "change_run_status",
+    "execute_run",
+    "read_problem",
+    "live_candidates",
+    "stored_problem",
+    "requeue_stalled_runs",
+    "adjust_slate",
+    "check_slate",
+    "describe_breaks",
+    "Decisions",
+    "plan_decisions",
+    "confirm_slate",
+    "release_decisions",
+    "close_offer",
+    "accept_offer",
+    "decline_offer",
+    "expire_offers",
+    "fill_seat",
+    "offer_freed_seat",
+]
+
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications import forms, queries, services
+from applications import display, forms, queries, services
 from applications.access import application_for
 from applications.eligibility import check_company
 from applications.enums import LIVE_STATUSES, Objective
@@ -55,7 +55,7 @@ def _application(request, pk, permission="applications.view_application"):
         act=permission,
         queryset=queries.with_everything(Application.objects.all()),
     )
-    return queries.for_the_applicant(application)
+    return display.for_the_applicant(application)
 
 
 @login_required
@@ -86,7 +86,7 @@ def start(request, intake_pk):
         else:
             return redirect("applications:step", pk=application.pk, step=STEP_KEYS[0])
     live = {
-        a.company_id: queries.for_the_applicant(a, events=[])
+        a.company_id: display.for_the_applicant(a, events=[])
         for a in queries.applications_of(request.user).filter(
             intake=intake, status__in=LIVE_STATUSES
         )

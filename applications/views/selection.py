@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from djmoney.money import Money
 
-from applications import forms, queries, services
+from applications import display, forms, queries, services
 from applications import rules as perms
 from applications.access import offer_for, run_for
 from portal.feedback import refused
@@ -118,7 +118,7 @@ def run(request, pk):
     run = _run(request, pk)
     done = perms.has_slate(request.user, run)
     entries = list(queries.slate_of(run)) if done else []
-    hosts = queries.desk_use(run, entries) if entries else []
+    hosts = display.desk_use(run, entries) if entries else []
     names = {host.pk: host.name for host, _desks, _used in hosts}
     for entry in entries:
         entry.choices = [(pk, names[pk]) for pk in entry.preferences if pk in names]
@@ -211,7 +211,7 @@ def compare(request, intake_pk):
     except (KeyError, ValueError):
         messages.error(request, _("Choose two runs of this intake to compare."))
         return redirect("applications:selection", intake_pk=intake.pk)
-    rows = queries.compare_runs(first, second)
+    rows = display.compare_runs(first, second)
     for compared in (first, second):
         compared.caps = queries.cap_labels(compared)
     return render(
