@@ -878,9 +878,11 @@ class StatusCount(models.Model):
 
 
 class ReviewerTally(models.Model):
-    """A reviewer's reviews in an intake: assigned, given, and the sum of the scores given,
-    recounted by the services that assign, remove or save reviews (services.recount_reviewers)
-    in the same transaction; the review dashboard reads it on every request."""
+    """A reviewer's reviews in an intake: assigned, given, still to give, and the sum of the
+    scores given, recounted by the services that assign, remove or save reviews and by the
+    transitions that open or close an application to review (services.recount_reviewers) in
+    the same transaction; the review dashboard and the reviewer's dashboard read it on every
+    request."""
 
     intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
     reviewer = models.ForeignKey(
@@ -889,6 +891,7 @@ class ReviewerTally(models.Model):
     assigned = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     scored = models.PositiveIntegerField(default=0)  # reviews with a score
+    to_do = models.PositiveIntegerField(default=0)  # reviews flagged to_do (still to give)
     score_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
 
     class Meta:

@@ -19,14 +19,6 @@ from applications.models import (
 )
 
 __all__ = [
-    "follow_status_change",
-    "count_fit_pairs",
-    "recount_statuses",
-    "recount_reviewers",
-    "recount_fit_queue",
-]
-
-__all__ = [
     "count_fit_pairs",
     "follow_status_change",
     "recount_fit_queue",
@@ -41,9 +33,12 @@ def follow_status_change(application, *, was=None, to):
     caller's transaction."""
     intake_id = application.intake_id
     if (was in REVIEWABLE) != (to in REVIEWABLE):
-        Review.objects.filter(application=application.pk, submitted_at__isnull=True).update(
-            to_do=to in REVIEWABLE
-        )
+        reviews = Review.objects.filter(application=application.pk, submitted_at__isnull=True)
+        reviewers = list(reviews.values_list("reviewer_id", flat=True))
+        if reviewers:
+            reviews.update(to_do=to in REVIEWABLE)
+            # Their tallies' to-do counts follow (the reviewer's dashboard reads them).
+            recount_reviewers(intake_id, reviewers)
     if (was in HOST_FIT_STATUSES) != (to in HOST_FIT_STATUSES):
         preferences = HostPreference.objects.filter(application=application.pk)
         step = 1 if to in HOST_FIT_STATUSES else -1
@@ -126,6 +121,7 @@ def recount_reviewers(intake_id, reviewer_ids=None, *, to_do=False):
             assigned=Count("*"),
             done=Count("submitted_at"),
             scored=Count("score"),
+            to_do=Count("pk", filter=Q(to_do=True)),
             score_total=Sum("score", default=0),
         )
         .order_by()
@@ -135,7 +131,7 @@ def recount_reviewers(intake_id, reviewer_ids=None, *, to_do=False):
         [ReviewerTally(intake_id=intake_id, **row) for row in rows],
         update_conflicts=True,
         unique_fields=["intake", "reviewer"],
-        update_fields=["assigned", "done", "scored", "score_total"],
+        update_fields=["assigned", "done", "scored", "to_do", "score_total"],
     )
 
 

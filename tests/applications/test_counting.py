@@ -38,15 +38,19 @@ def assert_kept_values_are_fresh(intake):
     )
     assert kept == counted
     tallies = {
-        t.reviewer_id: (t.assigned, t.done, t.scored, t.score_total)
+        t.reviewer_id: (t.assigned, t.done, t.scored, t.to_do, t.score_total)
         for t in ReviewerTally.objects.filter(intake=intake)
     }
     fresh = {
-        row["reviewer_id"]: (row["a"], row["d"], row["s"], row["t"])
+        row["reviewer_id"]: (row["a"], row["d"], row["s"], row["o"], row["t"])
         for row in Review.objects.filter(intake=intake)
         .values("reviewer_id")
         .annotate(
-            a=Count("*"), d=Count("submitted_at"), s=Count("score"), t=Sum("score", default=0)
+            a=Count("*"),
+            d=Count("submitted_at"),
+            s=Count("score"),
+            o=Count("pk", filter=Q(submitted_at__isnull=True, application__status__in=REVIEWABLE)),
+            t=Sum("score", default=0),
         )
     }
     assert tallies == fresh
@@ -213,3 +217,30 @@ def test_the_reviewers_list_is_counted_from_the_tallies_of_the_intakes_they_revi
         w["intake"].program, user=reviewer, role=StaffRole.REVIEWER
     )
     assert queries.assignment_count(reviewer) == 0
+
+
+def test_the_reviewers_dashboard_numbers_come_from_the_tallies_in_one_query(
+    review_world, django_assert_num_queries
+):
+    w = review_world
+    intake, reviewer = w["intake"], w["reviewers"][0]
+    due = timezone.now() + datetime.timedelta(days=9)
+    intake.reviews_due_at = due
+    intake.save(update_fields=["reviews_due_at"])
+    services.assign_reviewers(intake, by=w["manager"])
+    with django_assert_num_queries(1):
+        counts = queries.review_counts(reviewer)
+    assert counts == {"total": 2, "to_do": 2, "done": 0, "next_due": due}
+    first, second = Review.objects.filter(reviewer=reviewer).order_by("pk")
+    _score(first, 4, 5)
+    assert queries.review_counts(reviewer) == {"total": 2, "to_do": 1, "done": 1, "next_due": due}
+    # The other application withdrawn: its review is no longer to do, and nothing is due.
+    application = second.application
+    owner = application.company.members.get().user
+    services.withdraw_application(application, by=owner)
+    assert queries.review_counts(reviewer) == {
+        "total": 2, "to_do": 0, "done": 1, "next_due": None,
+    }  # fmt: skip
+    assert_kept_values_are_fresh(intake)
+    programs_services.revoke_program_role(intake.program, user=reviewer, role=StaffRole.REVIEWER)
+    assert queries.review_counts(reviewer) == {"total": 0, "to_do": 0, "done": 0, "next_due": None}
