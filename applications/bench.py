@@ -128,6 +128,7 @@ def fill(count):
     )
     # Written without the services: the kept counts are counted once, at the end.
     services.recount_statuses(intake.pk)
+    services.recount_filters(intake.pk)
     reviewers, partner = _review(intake, program, applications, hosts)
     services.recount_reviewers(intake.pk, to_do=True)
     services.recount_fit_queue(Application.objects.filter(intake=intake).values("pk"))

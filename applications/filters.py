@@ -8,7 +8,7 @@ from django_filters.constants import EMPTY_VALUES
 from applications import queries
 from applications.eligibility import eligible_q
 from applications.enums import ApplicationStatus, HostFit
-from applications.models import Application, HostFitOpinion
+from applications.models import Application, FilterCount, HostFitOpinion, HostPreference
 from programs.enums import SectorCode
 
 
@@ -20,17 +20,13 @@ class ApplicationFilter(django_filters.FilterSet):
     )
     # Plain choices (code or id, name) read by one query in __init__: a model
     # choice field would run and build its queryset again for each option list.
+    # "Ranked a host there": EXISTS over the preferences, not a join that repeats an
+    # application once per host and needs DISTINCT over the intake.
     market = django_filters.ChoiceFilter(
-        label=_("Market"),
-        field_name="host_preferences__host__market__country",
-        empty_label=_("All markets"),
-        distinct=True,
+        label=_("Market"), empty_label=_("All markets"), method="by_market"
     )
     host = django_filters.ChoiceFilter(
-        label=_("Host"),
-        field_name="host_preferences__host",
-        empty_label=_("All hosts"),
-        distinct=True,
+        label=_("Host"), empty_label=_("All hosts"), method="by_host"
     )
     sector = django_filters.ChoiceFilter(
         label=_("Sector"),
@@ -87,6 +83,35 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(company__name__icontains=value))
+
+    def by_market(self, queryset, name, value):
+        ranked = HostPreference.objects.filter(
+            application=OuterRef("pk"), host__market__country=value
+        )
+        return queryset.filter(Exists(ranked))
+
+    def by_host(self, queryset, name, value):
+        return queryset.filter(
+            Exists(HostPreference.objects.filter(application=OuterRef("pk"), host=value))
+        )
+
+    # The filters whose counts are kept (FilterCount), by field.
+    KEPT = {"sector": FilterCount.SECTOR, "market": FilterCount.MARKET, "host": FilterCount.HOST}
+
+    def kept_total(self):
+        """How many applications the valid filters select, from the kept counts, when they
+        tell (a status and at most one of sector, market and host), or None."""
+        cleaned = self.form.cleaned_data
+        if cleaned.get("eligibility") or cleaned.get("q"):
+            return None
+        chosen = [
+            (facet, cleaned[field]) for field, facet in self.KEPT.items() if cleaned.get(field)
+        ]
+        if len(chosen) > 1:
+            return None
+        facet, value = chosen[0] if chosen else (None, None)
+        statuses = [cleaned["status"]] if cleaned.get("status") else None
+        return queries.list_total(self.intake, statuses=statuses, facet=facet, value=value)
 
     def by_eligibility(self, queryset, name, value):
         condition = eligible_q(self.intake)

@@ -877,6 +877,33 @@ class StatusCount(models.Model):
         return f"{self.intake_id} {self.status}: {self.count}"
 
 
+class FilterCount(models.Model):
+    """How many of an intake's applications of a status match one of the manager's list
+    filters: their company's sector, a host they ranked, or the market of a host they
+    ranked (each application once per market). Kept by services.follow_status_change,
+    set_host_preferences and update_company in the transaction of each change, read by the
+    manager's list when it is filtered by status and one of these; recount_filters rebuilds
+    an intake's counts from its rows."""
+
+    SECTOR, HOST, MARKET = "sector", "host", "market"
+
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
+    facet = models.CharField(max_length=10)  # SECTOR, HOST or MARKET
+    value = models.CharField(max_length=30)  # a sector code, a host's id, a country code
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "facet", "value", "status"], name="one_count_per_filter"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.intake_id} {self.status} {self.facet}={self.value}: {self.count}"
+
+
 class ReviewerTally(models.Model):
     """A reviewer's reviews in an intake: assigned, given, still to give, and the sum of the
     scores given, recounted by the services that assign, remove or save reviews and by the

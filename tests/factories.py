@@ -9,6 +9,7 @@ from djmoney.money import Money
 from applications.enums import ApplicationStatus, MemberRole
 from applications.models import Application, Company, CompanyMember, HostPreference, Review
 from applications.services.counting import (
+    recount_filters,
     recount_fit_queue,
     recount_reviewers,
     recount_statuses,
@@ -153,6 +154,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         # Made without the services: the intake's kept status counts are counted again.
         application = super()._create(model_class, *args, **kwargs)
         recount_statuses(application.intake_id)
+        recount_filters(application.intake_id)
         return application
 
 
@@ -171,6 +173,7 @@ class HostPreferenceFactory(factory.django.DjangoModelFactory):
         # Made without the services: the host-fit queue's kept state is set again.
         preference = super()._create(model_class, *args, **kwargs)
         recount_fit_queue([preference.application_id])
+        recount_filters(preference.application.intake_id)
         preference.refresh_from_db()
         return preference
 
@@ -213,5 +216,6 @@ def set_status(application, status):
     type(application).objects.filter(pk=application.pk).update(status=status)
     application.status = status
     recount_statuses(application.intake_id)
+    recount_filters(application.intake_id)
     recount_fit_queue([application.pk])
     recount_reviewers(application.intake_id, to_do=True)

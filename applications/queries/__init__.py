@@ -34,6 +34,7 @@ from applications.queries.counting import (
     assignment_count,
     host_fit_count,
     host_fit_waiting,
+    list_total,
     review_counts,
     reviewer_progress,
     status_counts,
@@ -72,6 +73,7 @@ from applications.queries.selecting import (
 )
 
 __all__ = [
+    "list_total",
     "MEMBER",
     "member_role",
     "companies_of",

@@ -23,6 +23,7 @@ from applications.enums import (
 from applications.models import (
     Application,
     Conflict,
+    FilterCount,
     HostFitTally,
     Offer,
     Review,
@@ -37,6 +38,7 @@ from programs.enums import StaffRole
 from programs.queries import intakes_managed_by
 
 __all__ = [
+    "list_total",
     "status_counts",
     "reviewer_progress",
     "assignment_count",
@@ -55,6 +57,19 @@ def status_counts(intake):
     return dict(
         StatusCount.objects.filter(intake=intake.pk, count__gt=0).values_list("status", "count")
     )
+
+
+def list_total(intake, *, statuses=None, facet=None, value=None):
+    """How many of the intake's applications have one of ``statuses`` (all when None) and,
+    with ``facet``, match that filter of the manager's list (FilterCount), from the kept
+    counts: a few rows, whatever the intake's size."""
+    if facet is None:
+        counts = StatusCount.objects.filter(intake=intake.pk)
+    else:
+        counts = FilterCount.objects.filter(intake=intake.pk, facet=facet, value=value)
+    if statuses is not None:
+        counts = counts.filter(status__in=statuses)
+    return counts.aggregate(n=Coalesce(Sum("count"), 0))["n"]
 
 
 def reviewer_progress(intake):

@@ -45,8 +45,11 @@ from applications.services.applying import (
     withdraw_application,
 )
 from applications.services.counting import (
+    count_filters,
     count_fit_pairs,
+    filters_of,
     follow_status_change,
+    recount_filters,
     recount_fit_queue,
     recount_reviewers,
     recount_statuses,
@@ -97,6 +100,9 @@ from applications.services.selecting import (
 )
 
 __all__ = [
+    "count_filters",
+    "filters_of",
+    "recount_filters",
     "PROFILE_FIELDS",
     "register_company",
     "update_company",

@@ -29,9 +29,10 @@ from applications.models import (
     Company,
     CompanyInvitation,
     CompanyMember,
+    FilterCount,
     HostPreference,
 )
-from applications.services.counting import follow_status_change
+from applications.services.counting import count_filters, filters_of, follow_status_change
 from portal.dates import moment_text
 from portal.links import link_to
 from portal.services import queue_email, queue_email_to_people, queue_task
@@ -99,12 +100,19 @@ def register_company(user, *, name, country, **profile):
 
 @transaction.atomic
 def update_company(company, *, by, **profile):
+    was = Company.objects.filter(pk=company.pk).values_list("sector__code", flat=True).get()
     for name, value in profile.items():
         if name not in PROFILE_FIELDS:
             raise ValueError(name)
         setattr(company, name, value)
     company.full_clean()
     company.save()
+    now = company.sector.code if company.sector_id else None
+    if now != was:
+        # The kept counts of the manager's sector filter follow, in every intake applied to.
+        for intake_id, status in company.applications.values_list("intake_id", "status"):
+            count_filters(intake_id, status, {(FilterCount.SECTOR, was)} if was else set(), -1)
+            count_filters(intake_id, status, {(FilterCount.SECTOR, now)} if now else set(), 1)
     return company
 
 
@@ -344,11 +352,15 @@ def set_host_preferences(application, *, by, version, hosts, editor=""):
         raise ValidationError(_("Each host can be ranked once."))
     if any(host.pk not in offered for host in hosts):
         raise ValidationError(_("Choose among the hosts that offer desks in this intake."))
+    before = filters_of([locked.pk])[locked.pk]
     locked.host_preferences.all().delete()
     HostPreference.objects.bulk_create(
         HostPreference(application=locked, host=host, rank=rank)
         for rank, host in enumerate(hosts, start=1)
     )
+    after = filters_of([locked.pk])[locked.pk]
+    count_filters(locked.intake_id, locked.status, before - after, -1)
+    count_filters(locked.intake_id, locked.status, after - before, 1)
     return _bump(locked, by=by, fields=[], editor=editor)
 
 

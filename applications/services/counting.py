@@ -1,6 +1,7 @@
 """Values kept for pages that read them on every request, written in the transaction of the
-change they follow: an intake's applications per status, each reviewer's reviews, and the
-host-fit queue's state on each host preference. The recount functions rebuild them from
+change they follow: an intake's applications per status, and per status and filter of the
+manager's list (sector, host, market), each reviewer's reviews, and the host-fit queue's
+state on each host preference. The recount functions rebuild them from
 the rows, for data written without the services (migrations, the benchmark, test
 factories)."""
 
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 from applications.enums import HOST_FIT_STATUSES, REVIEWABLE
 from applications.models import (
     Application,
+    FilterCount,
     HostFitOpinion,
     HostFitTally,
     HostPreference,
@@ -19,8 +21,11 @@ from applications.models import (
 )
 
 __all__ = [
+    "count_filters",
     "count_fit_pairs",
+    "filters_of",
     "follow_status_change",
+    "recount_filters",
     "recount_fit_queue",
     "recount_reviewers",
     "recount_statuses",
@@ -48,6 +53,10 @@ def follow_status_change(application, *, was=None, to):
             [host for host, _opinion in pairs], queued=step,
             waiting_hosts=[host for host, opinion in pairs if not opinion], waiting=step,
         )  # fmt: skip
+    pairs = filters_of([application.pk])[application.pk]
+    if was is not None:
+        count_filters(intake_id, was, pairs, -1)
+    count_filters(intake_id, to, pairs, 1)
     if was is not None:
         StatusCount.objects.filter(intake_id=intake_id, status=was).update(count=F("count") - 1)
     counted = StatusCount.objects.filter(intake_id=intake_id, status=to)
@@ -58,6 +67,77 @@ def follow_status_change(application, *, was=None, to):
             [StatusCount(intake_id=intake_id, status=to, count=0)], ignore_conflicts=True
         )
         counted.update(count=F("count") + 1)
+
+
+def filters_of(application_ids):
+    """{application id: {(facet, value), ...}}: the manager's list filters each application
+    matches (FilterCount): its company's sector, the hosts it ranked and their markets."""
+    found = {pk: set() for pk in application_ids}
+    for pk, code in Application.objects.filter(pk__in=application_ids).values_list(
+        "pk", "company__sector__code"
+    ):
+        if code:
+            found[pk].add((FilterCount.SECTOR, code))
+    for pk, host, country in HostPreference.objects.filter(
+        application__in=application_ids
+    ).values_list("application_id", "host_id", "host__market__country"):
+        found[pk].add((FilterCount.HOST, str(host)))
+        if country:
+            found[pk].add((FilterCount.MARKET, country))
+    return found
+
+
+def count_filters(intake_id, status, pairs, step):
+    """An application matching ``pairs`` ((facet, value), ...) entered (``step`` 1) or left
+    (-1) ``status`` in the intake: the kept counts of those filters follow."""
+    if not pairs:
+        return
+    if step > 0:
+        FilterCount.objects.bulk_create(
+            [
+                FilterCount(intake_id=intake_id, status=status, facet=facet, value=value)
+                for facet, value in pairs
+            ],
+            ignore_conflicts=True,
+        )
+    match = Q()
+    for facet, value in pairs:
+        match |= Q(facet=facet, value=value)
+    FilterCount.objects.filter(match, intake_id=intake_id, status=status).update(
+        count=F("count") + step
+    )
+
+
+def recount_filters(intake_id):
+    """The intake's filter counts counted again from its applications (for data written
+    without the services: migrations, the benchmark's bulk fill, test factories)."""
+    applications = Application.objects.filter(intake_id=intake_id)
+    preferences = HostPreference.objects.filter(application__intake_id=intake_id)
+    rows = [
+        (FilterCount.SECTOR, status, code, n)
+        for status, code, n in applications.filter(company__sector__isnull=False)
+        .values_list("status", "company__sector__code")
+        .annotate(n=Count("*"))
+        .order_by()
+    ]
+    rows += [
+        (FilterCount.HOST, status, str(host), n)
+        for status, host, n in preferences.values_list("application__status", "host_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    ]
+    rows += [
+        (FilterCount.MARKET, status, country, n)
+        for status, country, n in preferences.filter(host__market__isnull=False)
+        .values_list("application__status", "host__market__country")
+        .annotate(n=Count("application", distinct=True))
+        .order_by()
+    ]
+    FilterCount.objects.filter(intake_id=intake_id).delete()
+    FilterCount.objects.bulk_create(
+        FilterCount(intake_id=intake_id, facet=facet, status=status, value=value, count=n)
+        for facet, status, value, n in rows
+    )
 
 
 def count_fit_pairs(hosts, *, queued=0, waiting_hosts=(), waiting=0):

@@ -23,6 +23,7 @@ from applications.models import Application
 from portal.dates import moment_writer
 from portal.feedback import refused
 from portal.filterbar import filter_fields
+from portal.paging import Counted
 from portal.rows import labels, number_format
 from programs.access import managed_intake
 from programs.enums import SectorCode
@@ -40,7 +41,12 @@ def application_list(request, intake_pk):
     valid = filters.is_valid()
     if request.GET.get("format") == "csv":
         return _csv(intake, filters.qs if valid else Application.objects.none())
-    listed = filters.qs.values(*queries.LIST_COLUMNS) if valid else []
+    listed = []
+    if valid:
+        total = filters.kept_total()
+        listed = filters.qs.values(*queries.LIST_COLUMNS)
+        if total is not None:  # else the Paginator counts the filtered rows
+            listed = Counted(listed, total)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(list(page.object_list))
     query = request.GET.copy()

@@ -2,6 +2,7 @@
 rows gives after every change, single or in bulk, and the recount helpers rebuild them."""
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.db.models import Count, Q, Sum
@@ -12,6 +13,7 @@ from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, ApplicationStatus,
 from applications.models import (
     Application,
     ApplicationScore,
+    FilterCount,
     HostFitOpinion,
     HostFitTally,
     HostPreference,
@@ -37,6 +39,23 @@ def assert_kept_values_are_fresh(intake):
         Application.objects.filter(intake=intake).values_list("status").annotate(n=Count("*"))
     )
     assert kept == counted
+    fresh_filters = Counter()
+    for application in Application.objects.filter(intake=intake).prefetch_related(
+        "company__sector", "host_preferences__host__market"
+    ):
+        pairs = set()
+        if application.company.sector_id:
+            pairs.add(("sector", application.company.sector.code))
+        for preference in application.host_preferences.all():
+            pairs |= {
+                ("host", str(preference.host_id)),
+                ("market", preference.host.market.country.code),
+            }
+        fresh_filters.update((application.status, facet, value) for facet, value in pairs)
+    assert {
+        (row.status, row.facet, row.value): row.count
+        for row in FilterCount.objects.filter(intake=intake, count__gt=0)
+    } == dict(fresh_filters)
     tallies = {
         t.reviewer_id: (t.assigned, t.done, t.scored, t.to_do, t.score_total)
         for t in ReviewerTally.objects.filter(intake=intake)
@@ -198,6 +217,7 @@ def test_the_recount_helpers_rebuild_values_written_without_the_services(review_
         application=ada, intake=intake, raw_mean=70, computed_at=timezone.now()
     )
     services.recount_statuses(intake.pk)
+    services.recount_filters(intake.pk)
     services.recount_reviewers(intake.pk, to_do=True)
     services.recount_fit_queue([ada.pk])
     services.rank_applications(intake)
@@ -244,3 +264,39 @@ def test_the_reviewers_dashboard_numbers_come_from_the_tallies_in_one_query(
     assert_kept_values_are_fresh(intake)
     programs_services.revoke_program_role(intake.program, user=reviewer, role=StaffRole.REVIEWER)
     assert queries.review_counts(reviewer) == {"total": 0, "to_do": 0, "done": 0, "next_due": None}
+
+
+def test_the_list_filter_counts_follow_hosts_ranked_and_the_sector_changed(
+    django_assert_num_queries,
+):
+    intake = factories.IntakeFactory()
+    brazil, germany = (factories.ForeignMarketFactory(country=c) for c in ["BR", "DE"])
+    alpha, beta, gamma = (
+        factories.DeskOfferFactory(intake=intake, host__name=name, host__market=market).host
+        for name, market in [("Alpha", brazil), ("Beta", brazil), ("Gamma", germany)]
+    )
+    member = factories.CompanyMemberFactory(company__sector=factories.sector("it"))
+    owner, company = member.user, member.company
+    application = services.start_application(company, intake, by=owner)
+    assert queries.list_total(intake, facet="sector", value="it") == 1
+    application = services.set_host_preferences(
+        application, by=owner, version=application.version, hosts=[alpha, beta]
+    )
+    # Two hosts in Brazil: the application counts once for the market.
+    assert queries.list_total(intake, facet="market", value="BR") == 1
+    assert queries.list_total(intake, facet="host", value=str(alpha.pk)) == 1
+    assert_kept_values_are_fresh(intake)
+    application = services.set_host_preferences(
+        application, by=owner, version=application.version, hosts=[gamma]
+    )
+    assert queries.list_total(intake, facet="market", value="BR") == 0
+    assert queries.list_total(intake, facet="market", value="DE") == 1
+    assert queries.list_total(intake, facet="host", value=str(alpha.pk)) == 0
+    services.update_company(company, by=owner, sector=factories.sector("finance"))
+    assert queries.list_total(intake, facet="sector", value="it") == 0
+    with django_assert_num_queries(1):
+        assert queries.list_total(intake, statuses=[S.DRAFT], facet="sector", value="finance") == 1
+    services.withdraw_application(application, by=owner)
+    assert queries.list_total(intake, statuses=[S.DRAFT], facet="market", value="DE") == 0
+    assert queries.list_total(intake, statuses=[S.WITHDRAWN], facet="market", value="DE") == 1
+    assert_kept_values_are_fresh(intake)
