@@ -68,7 +68,9 @@ def test_a_superuser_who_logged_in_through_the_portal_reaches_the_admin(client, 
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
-    assert client.get(reverse("admin:index")).status_code == 200
+    admin = client.get(reverse("admin:index"))
+    assert admin.status_code == 200
+    assert admin.context["user"].email == "director@portal.example"
     # Already signed in, the admin's login page lets the director through to the admin.
     assert client.get(reverse("admin:login")).status_code == 302
 
@@ -99,7 +101,9 @@ def test_a_superuser_with_two_factor_needs_the_code_before_the_admin(client, dir
     response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
-    assert client.get(reverse("admin:index")).status_code == 200
+    admin = client.get(reverse("admin:index"))
+    assert admin.status_code == 200
+    assert admin.context["user"].email == "director@portal.example"
 
 
 @pytest.mark.django_db

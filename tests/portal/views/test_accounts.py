@@ -63,7 +63,9 @@ def test_verifying_then_logging_in_lands_on_the_dashboard(client):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
-    assert client.get(reverse("dashboard")).status_code == 200
+    dashboard = client.get(reverse("dashboard"))
+    assert dashboard.status_code == 200
+    assert dashboard.context["user"].email == "founder@northwind.example"
 
 
 @pytest.mark.django_db

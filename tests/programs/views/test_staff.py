@@ -35,7 +35,11 @@ def test_partner_workspace_is_only_for_the_hosts_partners(client):
     url = reverse("programs:host_workspace", args=[host.pk])
 
     client.force_login(partner)
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.context["host"] == host
+    html = response.content.decode()
+    assert f"<h1>{host.name}</h1>" in html
+    assert f"<li>{partner}</li>" in html
     client.force_login(stranger)
     assert client.get(url).status_code == 404
 
@@ -44,7 +48,9 @@ def test_partner_workspace_is_only_for_the_hosts_partners(client):
 def test_superuser_sees_every_program(client):
     program = factories.ProgramFactory()
     client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
-    assert client.get(reverse("programs:program_detail", args=[program.pk])).status_code == 200
+    response = client.get(reverse("programs:program_detail", args=[program.pk]))
+    assert response.context["program"] == program
+    assert f"<h1>{program.name}</h1>" in response.content.decode()
 
 
 def program_page(client, program):
