@@ -30,6 +30,7 @@ from applications.enums import (
     ScreeningOutcome,
 )
 from portal.indexes import NullsOrderedIndex
+from portal.models import AuditEvent
 from portal.validators import validate_single_line
 from programs import eligibility
 
@@ -321,23 +322,18 @@ class Application(RulesModel):
         return [str(labels.get(code, code)) for code in self.objectives]
 
 
-class ApplicationEvent(models.Model):
-    """One line of an application's history: a status change, an extension, a note."""
+class ApplicationEvent(AuditEvent):
+    """One line of an application's history: a status change, an extension, a note (``note``
+    is for the program's staff only)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
-    note = models.TextField(blank=True)  # for the program's staff only
     # What the applicant reads of an event that is not a status change (a status change
     # reads as applicant words of its own): a message staff wrote to them.
     applicant_note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(AuditEvent.Meta):
         indexes = [models.Index(fields=["application", "at"])]
 
     def __str__(self):
@@ -762,21 +758,13 @@ class SelectionRun(RulesModel):
         return dict(ScoreBasis.choices).get(self.score_field, "—")
 
 
-class RunEvent(models.Model):
+class RunEvent(AuditEvent):
     """One change of a selection run's status: who (none for the worker), from, to, when, and
     a note (the error, for a failure)."""
 
     run = models.ForeignKey(SelectionRun, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
     from_status = models.CharField(max_length=10, choices=RunStatus.choices)
     to_status = models.CharField(max_length=10, choices=RunStatus.choices)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.run}: {self.from_status} -> {self.to_status}"

@@ -92,6 +92,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class AuditEvent(models.Model):
+    """What every lifecycle's audit row shares: who made the change (none for a task or the
+    worker), a note, and when, in the order written. Each model adds the row it follows (a
+    foreign key) and its status from and to, with its own choices, and may narrow the actor
+    (required, or SET_NULL). An abstract base: it adds no table and, since its fields are
+    the ones the models had, no migration."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
 class OutgoingEmail(models.Model):
     """An email the portal has committed to send: the outbox.
 
@@ -133,7 +151,7 @@ class OutgoingEmail(models.Model):
         return f"{self.subject} -> {', '.join(self.to)}"
 
 
-class EmailEvent(models.Model):
+class EmailEvent(AuditEvent):
     """One change of an outbox email's status: who (none for the send task), from, to, when,
     and a note (the error, for a failure)."""
 
@@ -143,11 +161,6 @@ class EmailEvent(models.Model):
     )
     from_status = models.CharField(max_length=10, choices=EmailStatus.choices)
     to_status = models.CharField(max_length=10, choices=EmailStatus.choices)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.email_id}: {self.from_status} -> {self.to_status}"
