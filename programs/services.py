@@ -161,11 +161,29 @@ def update_market(market, *, fields, groups):
     return market
 
 
+_host_moved_handlers = []
+
+
+def when_host_moved(handler):
+    """Register ``handler(host)``, called when a host incubator changed market, in the
+    changing transaction (applications keeps counts of its list's market filter)."""
+    _host_moved_handlers.append(handler)
+    return handler
+
+
 @transaction.atomic
 def save_host(host, *, sectors, partner_staff=None, by=None):
     """Create or update a host with its sectors (and partner staff when given, recorded)."""
     host.full_clean()
+    was = (
+        HostIncubator.objects.filter(pk=host.pk).values_list("market_id", flat=True).first()
+        if host.pk
+        else None
+    )
     host.save()
+    if was is not None and was != host.market_id:
+        for handler in _host_moved_handlers:
+            handler(host)
     host.sectors.set(sectors)
     if partner_staff is not None:
         set_host_partners(host, partner_staff, by=by)

@@ -26,6 +26,7 @@ __all__ = [
     "filters_of",
     "follow_status_change",
     "recount_filters",
+    "recount_filters_of_host",
     "recount_fit_queue",
     "recount_reviewers",
     "recount_statuses",
@@ -138,6 +139,19 @@ def recount_filters(intake_id):
         FilterCount(intake_id=intake_id, facet=facet, status=status, value=value, count=n)
         for facet, status, value, n in rows
     )
+
+
+def recount_filters_of_host(host):
+    """A host changed market: the filter counts of the intakes whose applications ranked it
+    are counted again (a rare change, made by a manager)."""
+    intakes = (
+        HostPreference.objects.filter(host=host.pk)
+        .values_list("application__intake_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    for intake_id in list(intakes):
+        recount_filters(intake_id)
 
 
 def count_fit_pairs(hosts, *, queued=0, waiting_hosts=(), waiting=0):

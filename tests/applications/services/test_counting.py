@@ -266,7 +266,7 @@ def test_the_reviewers_dashboard_numbers_come_from_the_tallies_in_one_query(
     assert queries.review_counts(reviewer) == {"total": 0, "to_do": 0, "done": 0, "next_due": None}
 
 
-def test_the_list_filter_counts_follow_hosts_ranked_and_the_sector_changed(
+def test_the_list_filter_counts_follow_hosts_ranked_the_sector_and_the_market_changed(
     django_assert_num_queries,
 ):
     intake = factories.IntakeFactory()
@@ -296,7 +296,12 @@ def test_the_list_filter_counts_follow_hosts_ranked_and_the_sector_changed(
     assert queries.list_total(intake, facet="sector", value="it") == 0
     with django_assert_num_queries(1):
         assert queries.list_total(intake, statuses=[S.DRAFT], facet="sector", value="finance") == 1
+    # The host moves to Brazil (a manager's edit): the market counts follow.
+    gamma.market = brazil
+    programs_services.save_host(gamma, sectors=[])
+    assert queries.list_total(intake, facet="market", value="DE") == 0
+    assert queries.list_total(intake, facet="market", value="BR") == 1
     services.withdraw_application(application, by=owner)
-    assert queries.list_total(intake, statuses=[S.DRAFT], facet="market", value="DE") == 0
-    assert queries.list_total(intake, statuses=[S.WITHDRAWN], facet="market", value="DE") == 1
+    assert queries.list_total(intake, statuses=[S.DRAFT], facet="market", value="BR") == 0
+    assert queries.list_total(intake, statuses=[S.WITHDRAWN], facet="market", value="BR") == 1
     assert_kept_values_are_fresh(intake)
