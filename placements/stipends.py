@@ -52,7 +52,7 @@ from placements.models import (
     Tranche,
 )
 from portal.links import link_to
-from portal.services import queue_email_to_people
+from portal.services import delete_file_on_commit, queue_email_to_people
 from programs.enums import StaffRole
 from programs.models import Intake
 from programs.queries import program_staff_of
@@ -723,7 +723,7 @@ def add_claim_line(claim, *, by, on, category, description, amount, receipt, out
 def remove_claim_line(line, *, by):
     claim = _editable(line.claim)
     text = f"- {line.description}: {line.amount}"
-    line.receipt.delete(save=False)
+    delete_file_on_commit(line.receipt)
     line.delete()
     _retotal(claim)
     _record(

@@ -242,3 +242,11 @@ def send_email(email):
     if error is not None and locked.status == EmailStatus.PENDING:
         raise error
     return error is None
+
+
+def delete_file_on_commit(stored):
+    """Delete a stored file (a FieldFile) once the transaction that stops using it commits,
+    not before: a transaction rolled back keeps its row and the row's file together."""
+    name, storage = stored.name, stored.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

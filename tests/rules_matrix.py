@@ -144,9 +144,11 @@ def build_world(status=ApplicationStatus.IN_REVIEW):
 
     return {
         "program": program,
+        "other_program": other_program,
         "intake": intake,
         "other_intake": other_intake,
         "host": host,
+        "other_host": other_host,
         "company": company,
         "application": application,
         "document": document,

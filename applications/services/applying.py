@@ -35,7 +35,7 @@ from applications.models import (
 from applications.services.counting import count_filters, filters_of, follow_status_change
 from portal.dates import moment_text
 from portal.links import link_to
-from portal.services import queue_email, queue_email_to_people, queue_task
+from portal.services import delete_file_on_commit, queue_email, queue_email_to_people, queue_task
 from programs.enums import Phase
 from programs.phases import phase_of
 from programs.services import to_program_currency
@@ -446,7 +446,7 @@ def add_document(application, *, by, kind, upload):
 @transaction.atomic
 def remove_document(document, *, by):
     _lock_draft(document.application, version=None)
-    document.file.delete(save=False)
+    delete_file_on_commit(document.file)
     document.delete()
 
 

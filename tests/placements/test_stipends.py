@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from djmoney.money import Money
 
 from placements import services, stipends
@@ -496,3 +497,21 @@ def test_asking_for_changes_keeps_the_approved_lines_amounts_counting_nothing_ye
     ]
     award.refresh_from_db()
     assert award.approved_total == cad(0)
+
+
+def test_a_line_removal_rolled_back_keeps_its_receipt_file(
+    award, owner, django_capture_on_commit_callbacks
+):
+    claim = stipends.start_claim(award, by=owner)
+    line = stipends.add_claim_line(
+        claim, by=owner, on=day(-5), category=TRAVEL, description="Train", amount=cad(180),
+        receipt=receipt(),
+    )  # fmt: skip
+    pk, name, storage = line.pk, line.receipt.name, line.receipt.storage
+    with transaction.atomic():
+        stipends.remove_claim_line(ClaimLine.objects.get(pk=pk), by=owner)
+        transaction.set_rollback(True)
+    assert (ClaimLine.objects.filter(pk=pk).count(), storage.exists(name)) == (1, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        stipends.remove_claim_line(ClaimLine.objects.get(pk=pk), by=owner)
+    assert (ClaimLine.objects.filter(pk=pk).count(), storage.exists(name)) == (0, False)

@@ -5,14 +5,14 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from djmoney.money import Money
 
 from applications import services
 from applications.enums import ApplicationStatus, BudgetCategory, DocumentKind, MemberRole
-from applications.models import Application
+from applications.models import Application, ApplicationDocument
 from portal.models import OutgoingEmail
 from programs.models import ExchangeRate
 from tests import factories
@@ -388,3 +388,19 @@ def test_submission_rechecks_what_the_intake_changed_since(owner, draft):
     missing = services.missing_items(application)
     assert "A host you ranked no longer offers desks in this intake; rank again." in missing
     assert "The budget is above the stipend cap of CA$1,000.00; lower it." in missing
+
+
+def test_a_document_removal_rolled_back_keeps_its_file(
+    owner, draft, django_capture_on_commit_callbacks
+):
+    document = services.add_document(
+        draft, by=owner.user, kind=DocumentKind.OTHER, upload=SimpleUploadedFile("x.pdf", PDF)
+    )
+    pk, name, storage = document.pk, document.file.name, document.file.storage
+    with transaction.atomic():
+        services.remove_document(ApplicationDocument.objects.get(pk=pk), by=owner.user)
+        transaction.set_rollback(True)
+    assert (ApplicationDocument.objects.filter(pk=pk).count(), storage.exists(name)) == (1, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_document(ApplicationDocument.objects.get(pk=pk), by=owner.user)
+    assert (ApplicationDocument.objects.filter(pk=pk).count(), storage.exists(name)) == (0, False)
