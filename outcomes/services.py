@@ -301,7 +301,9 @@ def check_opportunity(data):
         errors["closed_on"] = _(
             "A deal cannot be won or lost before it was identified (%(day)s)."
         ) % {"day": date_format(identified)}
-    if data.get("value") is not None and data["value"].amount < 0:
+    if data.get("value") is None:
+        errors["value"] = _("Enter the value, zero if it is not known yet.")
+    elif data["value"].amount < 0:
         errors["value"] = _("Enter an amount of zero or more.")
     if errors:
         raise ValidationError(errors)

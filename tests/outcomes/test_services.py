@@ -57,6 +57,13 @@ def test_negative_figures_are_refused(report, owner):
     assert report.version == 1
 
 
+def test_an_opportunity_without_a_value_is_refused_next_to_the_field(report, owner):
+    with pytest.raises(ValidationError) as error:
+        opportunity(report, owner, value=None)
+    assert error.value.message_dict == {"value": ["Enter the value, zero if it is not known yet."]}
+    assert Opportunity.objects.count() == 0
+
+
 def test_investment_is_converted_at_the_rate_of_the_report_date(report, owner, euro):
     saved = services.save_report(report, by=owner, version=1, investment=Money(200, "EUR"))
     assert (saved.investment_converted, saved.investment_rate) == (
