@@ -5,7 +5,9 @@
 request's language, ``fields`` the messages per input field (empty when none). The services'
 ValidationError (the pages' own checks) becomes a 400 of this shape."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.fields import get_error_detail
@@ -46,6 +48,10 @@ def _shape(exc):
 def handle(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = serializers.ValidationError(detail=get_error_detail(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if response is None:
         return None
