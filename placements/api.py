@@ -19,6 +19,8 @@ from placements.enums import LOGGABLE_KINDS, DeskInvoiceStatus, EntryKind, Place
 from placements.models import DeskInvoice, LogEntry, Placement
 from portal.access import require
 from portal.api.authentication import token_of
+from portal.api.filters import IdFilter
+from portal.api.permissions import object_id
 from portal.tokens import scoped
 
 # What covers a placement or an invoice in a token's scope: its host (a partner's token),
@@ -61,6 +63,8 @@ class PlacementSerializer(serializers.ModelSerializer):
 
 class PlacementFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PlacementStatus.choices)
+    host = IdFilter(field_name="host")
+    intake = IdFilter(field_name="intake")
 
     class Meta:
         model = Placement
@@ -125,7 +129,7 @@ class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
             "placements.view_placement",
             visible_placements(self.request),
             act=act,
-            pk=self.kwargs["pk"],
+            pk=object_id(self.kwargs["pk"]),
         )
 
     def get_object(self):
@@ -179,7 +183,9 @@ class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
 class DeskInvoiceSerializer(serializers.ModelSerializer):
     host_name = serializers.CharField(source="host.name")
     intake_title = serializers.CharField(source="intake.title")
-    company = serializers.CharField(source="placement.company.name", default=None)
+    company = serializers.CharField(
+        source="placement.company.name", default=None, allow_null=True
+    )
     total = serializers.DecimalField(max_digits=14, decimal_places=2, source="total.amount")
     currency = serializers.CharField(source="total_currency")
 
@@ -206,6 +212,8 @@ class DeskInvoiceSerializer(serializers.ModelSerializer):
 
 class DeskInvoiceFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DeskInvoiceStatus.choices)
+    host = IdFilter(field_name="host")
+    intake = IdFilter(field_name="intake")
 
     class Meta:
         model = DeskInvoice
@@ -227,7 +235,7 @@ class DeskInvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             "placements.view_deskinvoice",
             visible_desk_invoices(self.request),
             act=act,
-            pk=self.kwargs["pk"],
+            pk=object_id(self.kwargs["pk"]),
         )
 
     def get_object(self):

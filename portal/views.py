@@ -42,6 +42,11 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # An address under /api/ that names no endpoint answers in the API's error shape.
+        return JsonResponse(
+            {"code": "not_found", "message": _("Not found."), "fields": {}}, status=404
+        )
     return render(request, "404.html", status=404)
 
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -71,12 +71,14 @@ class CreatedTokenSerializer(TokenSerializer):
         read_only_fields = fields
 
 
-class AccountViewSet(viewsets.ViewSet):
-    permission_classes = [SignedIn]
+class AccountView(generics.RetrieveAPIView):
+    """Your own account."""
 
-    @extend_schema(responses=AccountSerializer)
-    def list(self, request):
-        return Response(AccountSerializer(request.user).data)
+    permission_classes = [SignedIn]
+    serializer_class = AccountSerializer
+
+    def get_object(self):
+        return self.request.user
 
 
 class TokenViewSet(
@@ -110,5 +112,4 @@ class TokenViewSet(
 
 
 def register(router):
-    router.register("account", AccountViewSet, basename="account")
     router.register("tokens", TokenViewSet, basename="token")

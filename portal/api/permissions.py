@@ -30,3 +30,14 @@ class SignedIn(TokenAccess):
 
 class Public(TokenAccess):
     """Anyone, with or without a token."""
+
+
+def object_id(value):
+    """An object's id from the URL, or a 404: an id that is not a positive 64-bit integer
+    names nothing (and must not reach the database, which would refuse it)."""
+    from django.http import Http404
+
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**63:
+        raise Http404
+    return int(text)

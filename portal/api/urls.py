@@ -8,6 +8,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from portal.api.account import AccountView
+
 # Each app's api module, in the flow order; portal's own (account, tokens) first.
 API_MODULES = ["portal.api.account", "programs.api", "placements.api"]
 
@@ -20,5 +22,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/account/", AccountView.as_view(), name="account"),
     path("v1/", include(router.urls)),
 ]
