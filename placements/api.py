@@ -183,9 +183,7 @@ class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
 class DeskInvoiceSerializer(serializers.ModelSerializer):
     host_name = serializers.CharField(source="host.name")
     intake_title = serializers.CharField(source="intake.title")
-    company = serializers.CharField(
-        source="placement.company.name", default=None, allow_null=True
-    )
+    company = serializers.CharField(source="placement.company.name", default=None, allow_null=True)
     total = serializers.DecimalField(max_digits=14, decimal_places=2, source="total.amount")
     currency = serializers.CharField(source="total_currency")
 
