@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -313,3 +314,21 @@ def test_another_hosts_invoice_is_a_404_and_a_read_token_may_not_confirm(invoice
     assert reader.post(f"/api/v1/desk-invoices/{invoice.pk}/confirm/").status_code == 403
     invoice.refresh_from_db()
     assert invoice.status == DeskInvoiceStatus.SENT
+
+
+def test_a_managers_token_reaches_the_placements_of_the_programs_or_intakes_it_names(
+    placement, manager, intake
+):
+    other = factories.IntakeFactory(program=intake.program)
+    by_intake = client_with(token_for(manager, scope={"intake": [intake.pk]}))
+    assert [row["id"] for row in by_intake.get("/api/v1/placements/").json()["results"]] == [
+        placement.pk
+    ]
+    elsewhere = client_with(token_for(manager, scope={"intake": [other.pk]}))
+    assert elsewhere.get("/api/v1/placements/").json()["count"] == 0
+    assert elsewhere.get(f"/api/v1/placements/{placement.pk}/").status_code == 404
+    by_program = client_with(token_for(manager, scope={"program": "all"}))
+    assert by_program.get(f"/api/v1/placements/{placement.pk}/").json()["id"] == placement.pk
+    # A host scope gives a manager nothing: they are no partner of the host.
+    with pytest.raises(ValidationError):
+        token_for(manager, scope={"host": "all"})
