@@ -92,3 +92,40 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: its name, last day, rights and scope. The limits (a year at most, a
+    scope within the person's roles) are the service's checks (portal.tokens)."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=100, help_text=gettext_lazy("What it is for.")
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Last day"),
+        widget=DateInput(),
+        help_text=gettext_lazy("At most a year from today."),
+    )
+    can_write = forms.TypedChoiceField(
+        label=gettext_lazy("Rights"),
+        choices=[("", gettext_lazy("Read only")), ("1", gettext_lazy("Read and write"))],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    scope = forms.MultipleChoiceField(
+        label=gettext_lazy("What it reaches"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Public information needs no choice. The token never has more rights than you "
+            "have at the time it is used."
+        ),
+    )
+
+    def __init__(self, *args, scope_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [
+            (str(kind.label).capitalize(), options) for kind, options in scope_choices
+        ]

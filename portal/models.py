@@ -164,3 +164,36 @@ class EmailEvent(AuditEvent):
 
     def __str__(self):
         return f"{self.email_id}: {self.from_status} -> {self.to_status}"
+
+
+class ApiToken(models.Model):
+    """A person's key to the REST API: shown once, stored only as a SHA-256 digest.
+
+    The token's text is ``slp_<prefix>_<secret>``; the prefix finds the row, the digest of the
+    whole text proves it. A token narrows its owner's rights, never widens them: each request
+    is checked against the owner's roles as they are then (the same rules as the pages), and
+    then against ``scope`` ({kind: "all" or a list of ids}, kinds registered by the apps in
+    portal.api.scopes) and ``can_write``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    can_write = models.BooleanField(_("read and write"), default=False)
+    scope = models.JSONField(_("scope"), default=dict, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    use_count = models.PositiveIntegerField(_("uses"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"

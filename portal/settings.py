@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "djmoney",
     "django_filters",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -378,11 +381,65 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placements.generate_desk_invoices",
         "schedule": crontab(hour=2, minute=30),
     },
+    # API tokens past their expiry are forgotten (they are refused from that moment anyway).
+    "delete-expired-api-tokens": {
+        "task": "portal.delete_expired_api_tokens",
+        "schedule": 60 * 60.0,
+    },
     # Placements that ended get their outcome reports (end of stay, 3, 6 and 12 months).
     "schedule-outcome-reports": {
         "task": "outcomes.schedule_ended_placements",
         "schedule": 60 * 60.0,
     },
+}
+
+# The REST API (portal/api/, each app's api.py; docs/architecture.md, "The REST API").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.SignedIn"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.AddressThrottle",
+        "portal.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.exceptions.handle",
+    "PAGE_SIZE": 50,
+}
+# Requests per token and per address ("120/minute"; "" for no limit), counted in the cache.
+PORTAL_API_RATES = {
+    "token": env.str("PORTAL_API_RATE_TOKEN", default="120/minute") or None,
+    "address": env.str("PORTAL_API_RATE_ADDRESS", default="300/minute") or None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Soft-landing portal API",
+    "DESCRIPTION": (
+        "Intakes, hosts and markets for anyone; placements and desk invoices for host "
+        "partners; your account and API tokens. Send a token from your account page as "
+        "`Authorization: Bearer slp_...`. Limits: "
+        f"{PORTAL_API_RATES['token'] or 'none'} per token and "
+        f"{PORTAL_API_RATES['address'] or 'none'} per address; over a limit the answer is "
+        "429 with Retry-After (seconds). Every error is JSON: "
+        '{"code", "message", "fields"}.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"CountryEnum": "portal.api.schema.country_choices"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",
+    ],
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` passes.

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from portal import queries, services
+from portal import queries, services, tokens
 from portal.models import OutgoingEmail
 
 
@@ -23,3 +23,9 @@ def send_pending_emails():
     """Beat job: re-queue outbox emails whose task never ran (broker or worker outage)."""
     for email_id in queries.emails_waiting().values_list("pk", flat=True)[:500]:
         services.dispatch_email(email_id)
+
+
+@shared_task(name="portal.delete_expired_api_tokens")
+def delete_expired_api_tokens():
+    """Beat job: forget API tokens past their expiry."""
+    tokens.delete_expired_api_tokens()

@@ -1,12 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import i18n
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from portal import tokens
 from portal.dashboard import sections_for
+from portal.forms import ApiTokenForm
 from portal.services import remember_language
 
 
@@ -36,6 +42,11 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # An address under /api/ that names no endpoint answers in the API's error shape.
+        return JsonResponse(
+            {"code": "not_found", "message": _("Not found."), "fields": {}}, status=404
+        )
     return render(request, "404.html", status=404)
 
 
@@ -49,3 +60,56 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def api_tokens(request):
+    """The account page's API tokens: make one (its text is shown this once), see each one's
+    use, revoke one."""
+    choices = tokens.scope_choices(request.user)
+    form = ApiTokenForm(request.POST or None, scope_choices=choices)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            token, text = tokens.create_api_token(
+                request.user,
+                name=data["name"],
+                expires_on=data["expires_on"],
+                can_write=data["can_write"],
+                scope=tokens.scope_from_values(data["scope"]),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            created = {"token": token, "text": text}
+            form = ApiTokenForm(scope_choices=choices)
+    labels = {value: label for _kind, options in choices for value, label in options}
+    rows = [
+        {"token": token, "reaches": _reaches(token.scope, labels)}
+        for token in tokens.tokens_of(request.user)
+    ]
+    return render(
+        request,
+        "portal/api_tokens.html",
+        {"form": form, "created": created, "rows": rows, "docs_url": reverse("api:docs")},
+    )
+
+
+def _reaches(scope, labels):
+    """What a token's scope names, in words (an id no longer the person's by its number)."""
+    words = []
+    for kind, value in scope.items():
+        items = [value] if value == tokens.ALL else value
+        words += [str(labels.get(f"{kind}:{item}", f"{kind} {item}")) for item in items]
+    return words
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, pk):
+    token = get_object_or_404(tokens.tokens_of(request.user), pk=pk)
+    tokens.revoke_api_token(token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("api_tokens")
