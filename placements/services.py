@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from applications.dates import date_problems
 from applications.enums import OfferStatus
 from applications.models import Offer
+from applications.queries import managers_of, member_recipients
 from placements import stipends
 from placements.enums import (
     HOLDING_DESKS,
@@ -28,6 +29,8 @@ from placements.enums import (
     TrancheCondition,
 )
 from placements.models import LogEntry, Placement, PlacementEvent
+from portal.links import link_to
+from portal.services import queue_email_to_people
 from programs.models import DeskOffer, HostIncubator
 
 P = PlacementStatus
@@ -175,7 +178,27 @@ def confirm_placement(offer, *, by, desk, starts_on, ends_on):
     PlacementEvent.objects.create(
         placement=placement, actor=by, from_status="", to_status=P.SCHEDULED
     )
+    _tell_confirmed(placement)
     return placement
+
+
+def _tell_confirmed(placement):
+    """The firm's members and the intake's managers learn the desk and dates, each in their
+    language, once (keyed in the outbox by the placement)."""
+    firm = member_recipients([placement.company_id]).get(placement.company_id, [])
+    managers = list(managers_of(placement.intake).values_list("email", "language"))
+    queue_email_to_people(
+        firm + managers,
+        key=f"placement-confirmed:{placement.pk}",
+        template="placements/email/confirmed",
+        context={
+            "placement": placement,
+            "company": placement.company.name,
+            "host": placement.host.name,
+            "link": link_to("placements:detail", placement.pk),
+        },
+        intake_ref=placement.intake_id,
+    )
 
 
 def _check_date(on, *, not_before=None, before_message=""):
