@@ -251,7 +251,7 @@ def firm_placements(user):
 
 def manager_counts(user):
     """Per program the person manages: offers waiting for the host, placements with a concern
-    logged, and those ending this week. One query."""
+    logged, those ending this week and those whose check-in is overdue. One query."""
     today = timezone.localdate()
     return list(
         Offer.objects.filter(status=OfferStatus.ACCEPTED, intake__in=intakes_managed_by(user))
@@ -260,6 +260,7 @@ def manager_counts(user):
             waiting=Count("pk", filter=Q(placement__isnull=True)),
             concerns=Count("pk", filter=Q(concern_logged())),
             ending=Count("pk", filter=ending_this_week(today)),
+            overdue=Count("pk", filter=check_in_overdue(today, prefix="placement__")),
             running=Count("pk", filter=Q(placement__status=P.IN_RESIDENCE)),
         )
         .order_by("intake__program__name")

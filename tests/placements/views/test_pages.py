@@ -401,6 +401,7 @@ def test_check_in_overdue_is_a_filter_of_the_manager_and_a_tab_of_the_partner(
     assert manager_rows(client, intake.program, "?attention=check-in-overdue") == [
         ("Late Ltd", "In residence")
     ]
+    assert "1 check-in overdue" in client.get(reverse("dashboard")).content.decode()
     # A check-in logged today: due in a week, no longer overdue.
     services.add_log_entry(late, by=partner, kind=EntryKind.CHECK_IN, on=day(0))
     assert manager_rows(client, intake.program, "?attention=check-in-overdue") == []
@@ -419,6 +420,7 @@ def test_check_in_overdue_is_a_filter_of_the_manager_and_a_tab_of_the_partner(
         "overdue": 1,
         "gone": 0,
     }
+    assert "1 check-in overdue" in client.get(reverse("dashboard")).content.decode()
     # The departure ends the check-ins.
     services.log_departure(late, by=partner, on=day(0))
     late.refresh_from_db()
