@@ -160,12 +160,10 @@ MANAGER_COLUMNS = [
 ]
 
 
-# Waiting for the host first (no placement, no start), then by start, on every database.
-MANAGER_ORDER = [
-    F("placement__starts_on").asc(nulls_first=True),
-    "application__company__name",
-    "pk",
-]
+# Waiting for the host first (no placement, no start), then by start, on every database;
+# ties by id, not by a joined name, so the page is sorted from the offers and their
+# placements alone and the firms' names are read for its rows only.
+MANAGER_ORDER = [F("placement__starts_on").asc(nulls_first=True), "pk"]
 
 
 def concern_logged():
@@ -198,6 +196,18 @@ def program_placements(user, program):
         )
         .annotate(concern=concern_logged())
         .order_by(*MANAGER_ORDER)
+    )
+
+
+def program_placement_rows(page_ids):
+    """The rows of one page of program_placements (``page_ids``: its sliced ``values("pk")``),
+    read by id alone so only the page's offers are joined to their firms, hosts and
+    markets."""
+    return (
+        Offer.objects.filter(pk__in=page_ids)
+        .annotate(concern=concern_logged())
+        .order_by(*MANAGER_ORDER)
+        .values(*MANAGER_COLUMNS)
     )
 
 
