@@ -174,7 +174,17 @@ def live(placement, partner, run, *, fate, today):
         on = start + datetime.timedelta(days=offset)
         if on > today:
             break
-        services.add_log_entry(placement, by=partner, kind=kind, on=on, **fields)
+        entry = services.add_log_entry(placement, by=partner, kind=kind, on=on, **fields)
+        if kind == EntryKind.CHECK_IN and offset == 7:
+            # The firm answers the first check-in (what went well, what it needs).
+            member = placement.company.members.order_by("pk").first()
+            if member is not None:
+                services.answer_check_in(
+                    entry,
+                    by=member.user,
+                    went_well="The desk, the team's welcome and two meetings already booked.",
+                    needs="An introduction to a distributor.",
+                )
     if fate == "completed":
         services.add_log_entry(
             placement,

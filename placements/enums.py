@@ -86,6 +86,7 @@ class Attention(models.TextChoices):
     """The manager's "needs attention" filter."""
 
     WAITING = "waiting", _("Waiting for the host")
+    CHECK_IN_OVERDUE = "check-in-overdue", _("Check-in overdue")
     CONCERN = "concern", _("Concern logged")
     ENDING = "ending", _("Ending this week")
 

@@ -44,6 +44,8 @@ class PlacementFilter(django_filters.FilterSet):
     def by_attention(self, queryset, name, value):
         if value == Attention.WAITING:
             return queryset.filter(placement__isnull=True)
+        if value == Attention.CHECK_IN_OVERDUE:
+            return queryset.filter(queries.check_in_overdue(prefix="placement__"))
         if value == Attention.CONCERN:
             return queryset.filter(Q(queries.concern_logged()))
         return queryset.filter(queries.ending_this_week())

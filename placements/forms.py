@@ -49,6 +49,24 @@ class LogEntryForm(forms.ModelForm):
         }
 
 
+class CheckInAnswerForm(forms.Form):
+    """The firm's answer to a check-in: either part may be left empty, not both (the
+    service's check)."""
+
+    went_well = forms.CharField(
+        label=_("What went well"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    needs = forms.CharField(
+        label=_("What you need"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class StayDateForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(

@@ -7,11 +7,27 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from djmoney.money import Money
 
 from applications.models import CompanyMember
-from placements.enums import AwardStatus, ClaimStatus, PlacementStatus, TrancheStatus
-from placements.models import ExpenseClaim, MoneyEvent, Placement, StipendAward, Tranche
+from placements.enums import (
+    AwardStatus,
+    ClaimStatus,
+    DeskInvoiceStatus,
+    PlacementStatus,
+    TrancheStatus,
+)
+from placements.models import (
+    DeskInvoice,
+    ExpenseClaim,
+    MoneyEvent,
+    Placement,
+    StipendAward,
+    Tranche,
+)
 from programs.queries import intakes_managed_by
 
-A, T, C = AwardStatus, TrancheStatus, ClaimStatus
+A, T, C, D = AwardStatus, TrancheStatus, ClaimStatus, DeskInvoiceStatus
+# Desk invoices the program owes (sent to the host, confirmed) or paid: a draft is not yet
+# an invoice.
+INVOICED = [D.SENT, D.CONFIRMED, D.PAID]
 
 
 def _visible(queryset, user, prefix=""):
@@ -62,9 +78,26 @@ def _sum(value):
     return value or Decimal(0)
 
 
+def desk_figures(intake):
+    """Desk costs invoiced and paid, one pair per currency the hosts' desk costs are set in
+    (they are not paid from the stipend pool): one query."""
+    return [
+        {
+            "currency": row["total_currency"],
+            "invoiced": Money(_sum(row["invoiced"]), row["total_currency"]),
+            "paid": Money(_sum(row["paid"]), row["total_currency"]),
+        }
+        for row in DeskInvoice.objects.filter(intake=intake, status__in=INVOICED)
+        .values("total_currency")
+        .annotate(invoiced=Sum("total"), paid=Sum("total", filter=Q(status=D.PAID)))
+        .order_by("total_currency")
+    ]
+
+
 def ledger_figures(intake):
     """Pool, proposed, awarded, paid (tranches and claims), claims pending and approved, and
-    what is left of the pool, in the program's currency: three queries."""
+    what is left of the pool, in the program's currency: three queries; and the desk
+    invoices' figures (desk_figures), a fourth."""
     currency = str(intake.stipend_cap.currency)
     awards = StipendAward.objects.filter(intake=intake).aggregate(
         proposed=Sum("amount", filter=Q(status=A.PROPOSED)),
@@ -100,6 +133,7 @@ def ledger_figures(intake):
         "claims_paid": money(claims["paid"]),
         "paid": money(_sum(tranches["paid"]) + _sum(claims["paid"])),
         "left": money(pool - committed),
+        "desks": desk_figures(intake),
     }
 
 
@@ -137,6 +171,19 @@ CLAIM_COLUMNS = [
     "paid_on",
     "reference",
 ]
+DESK_INVOICE_COLUMNS = [
+    "pk",
+    "host__name",
+    "placement__company__name",
+    "period_start",
+    "period_end",
+    "days",
+    "total",
+    "total_currency",
+    "status",
+    "paid_on",
+    "payment_reference",
+]
 # Placements with no award yet (not cancelled): where the manager proposes one.
 UNAWARDED_COLUMNS = ["pk", "company__name", "host__name", "starts_on", "ends_on", "status"]
 LISTS = {
@@ -149,6 +196,7 @@ LISTS = {
     "awards": (StipendAward.objects, "intake", AWARD_COLUMNS, AwardStatus),
     "tranches": (Tranche.objects, "award__intake", TRANCHE_COLUMNS, TrancheStatus),
     "claims": (ExpenseClaim.objects, "award__intake", CLAIM_COLUMNS, ClaimStatus),
+    "desk_invoices": (DeskInvoice.objects, "intake", DESK_INVOICE_COLUMNS, DeskInvoiceStatus),
 }
 
 

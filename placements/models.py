@@ -64,6 +64,10 @@ class Placement(RulesModel):
     # the status or the dates, in the same transaction, so the capacity check reads a column.
     desk_until = models.DateField(null=True, editable=False)
     arrived_on = models.DateField(_("arrival"), null=True, blank=True)
+    # The day the next check-in falls due while the firm is in residence: the intake's
+    # cadence after the last check-in, or after the arrival; empty otherwise. Written with
+    # the arrival, each check-in and the departure, so "check-in overdue" filters a column.
+    check_in_due_on = models.DateField(_("next check-in due"), null=True, editable=False)
     departed_on = models.DateField(_("departure"), null=True, blank=True)
     status = models.CharField(
         _("status"),
@@ -101,8 +105,10 @@ class Placement(RulesModel):
         indexes = [
             models.Index(fields=["host", "status", "starts_on"]),
             models.Index(fields=["intake", "status"]),
+            models.Index(fields=["status", "check_in_due_on"], name="placement_check_in_due"),
         ]
         rules_permissions = {
+            "answer": perms.can_answer_check_in,
             "view": perms.can_see_placement,
             "log": perms.can_log_on_placement,
             "record": perms.can_record_stay,
@@ -179,6 +185,13 @@ class LogEntry(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A check-in meant for the firm asks it how the stay goes: its members answer here.
+    went_well = models.TextField(_("what went well"), blank=True)
+    needs = models.TextField(_("what the firm needs"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("log entry")

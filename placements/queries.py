@@ -97,12 +97,20 @@ PLACEMENT_COLUMNS = [
     "departed_on",
     "status",
 ]
-TABS = ["confirm", "arriving", "residence", "gone"]
+TABS = ["confirm", "arriving", "residence", "overdue", "gone"]
 TAB_STATUSES = {
     "arriving": [P.SCHEDULED],
     "residence": [P.IN_RESIDENCE],
     "gone": GONE_STATUSES,
 }
+
+
+def _tab(tab, today=None):
+    """What a tab of the workspace lists; "overdue" is the stays in residence whose check-in
+    is overdue (also listed under "in residence")."""
+    if tab == "overdue":
+        return check_in_overdue(today)
+    return Q(status__in=TAB_STATUSES[tab])
 
 
 def partner_waiting(user):
@@ -114,22 +122,21 @@ def partner_waiting(user):
     )
 
 
-def partner_placements(user, tab):
+def partner_placements(user, tab, today=None):
     order = ["-departed_on", "-ends_on", "pk"] if tab == "gone" else ["starts_on", "pk"]
+    if tab == "overdue":
+        order = ["check_in_due_on", "pk"]
     return (
-        Placement.objects.filter(_partner_of(user), status__in=TAB_STATUSES[tab])
+        Placement.objects.filter(_partner_of(user), _tab(tab, today))
         .order_by(*order)
         .values(*PLACEMENT_COLUMNS)
     )
 
 
-def partner_counts(user):
+def partner_counts(user, today=None):
     """How many in each tab of the workspace: two queries, whatever the number."""
     counts = Placement.objects.filter(_partner_of(user)).aggregate(
-        **{
-            tab: Count("pk", filter=Q(status__in=statuses))
-            for tab, statuses in TAB_STATUSES.items()
-        }
+        **{tab: Count("pk", filter=_tab(tab, today)) for tab in TABS if tab != "confirm"}
     )
     counts["confirm"] = waiting_offers().filter(_partner_of(user)).count()
     return counts
@@ -153,16 +160,31 @@ MANAGER_COLUMNS = [
 ]
 
 
-# Waiting for the host first (no placement, no start), then by start, on every database.
-MANAGER_ORDER = [
-    F("placement__starts_on").asc(nulls_first=True),
-    "application__company__name",
-    "pk",
-]
+# Waiting for the host first (no placement, no start), then by start, on every database;
+# ties by id, not by a joined name, so the page is sorted from the offers and their
+# placements alone and the firms' names are read for its rows only.
+MANAGER_ORDER = [F("placement__starts_on").asc(nulls_first=True), "pk"]
 
 
 def concern_logged():
     return Exists(LogEntry.objects.filter(placement=OuterRef("placement"), kind=EntryKind.CONCERN))
+
+
+# A check-in not logged this many days after it fell due is overdue (the managers are told,
+# and the lists filter on it).
+CHECK_IN_OVERDUE_AFTER_DAYS = 3
+
+
+def check_in_overdue(today=None, prefix=""):
+    """Stays in residence whose next check-in fell due, before their planned end, at least
+    CHECK_IN_OVERDUE_AFTER_DAYS ago. ``prefix`` reaches the placement from another model."""
+    today = today or timezone.localdate()
+    late = today - datetime.timedelta(days=CHECK_IN_OVERDUE_AFTER_DAYS)
+    return (
+        Q(**{f"{prefix}status": P.IN_RESIDENCE})
+        & Q(**{f"{prefix}check_in_due_on__lte": late})
+        & Q(**{f"{prefix}check_in_due_on__lte": F(f"{prefix}ends_on")})
+    )
 
 
 def program_placements(user, program):
@@ -174,6 +196,18 @@ def program_placements(user, program):
         )
         .annotate(concern=concern_logged())
         .order_by(*MANAGER_ORDER)
+    )
+
+
+def program_placement_rows(page_ids):
+    """The rows of one page of program_placements (``page_ids``: its sliced ``values("pk")``),
+    read by id alone so only the page's offers are joined to their firms, hosts and
+    markets."""
+    return (
+        Offer.objects.filter(pk__in=page_ids)
+        .annotate(concern=concern_logged())
+        .order_by(*MANAGER_ORDER)
+        .values(*MANAGER_COLUMNS)
     )
 
 
@@ -194,7 +228,7 @@ def for_export(offers):
 
 def entries_for(placement, user):
     """The placement's log, oldest first; the firm's members do not see staff-only notes."""
-    entries = placement.entries.select_related("author").order_by("on", "pk")
+    entries = placement.entries.select_related("author", "answered_by").order_by("on", "pk")
     if user.has_perm("placements.record_placement", placement):
         return entries
     return entries.filter(staff_only=False)
@@ -227,7 +261,7 @@ def firm_placements(user):
 
 def manager_counts(user):
     """Per program the person manages: offers waiting for the host, placements with a concern
-    logged, and those ending this week. One query."""
+    logged, those ending this week and those whose check-in is overdue. One query."""
     today = timezone.localdate()
     return list(
         Offer.objects.filter(status=OfferStatus.ACCEPTED, intake__in=intakes_managed_by(user))
@@ -236,6 +270,7 @@ def manager_counts(user):
             waiting=Count("pk", filter=Q(placement__isnull=True)),
             concerns=Count("pk", filter=Q(concern_logged())),
             ending=Count("pk", filter=ending_this_week(today)),
+            overdue=Count("pk", filter=check_in_overdue(today, prefix="placement__")),
             running=Count("pk", filter=Q(placement__status=P.IN_RESIDENCE)),
         )
         .order_by("intake__program__name")

@@ -88,10 +88,11 @@ class RateForm(forms.Form):
 
 class RateFileForm(forms.Form):
     file = forms.FileField(
-        label=_("Rates file (CSV)"),
+        label=_("Rates file (CSV or ZIP)"),
         help_text=_(
             "The Bank of Canada's daily exchange rates CSV or the European Central Bank's "
-            "reference rates CSV (eurofxref-hist.csv or eurofxref.csv)."
+            "reference rates CSV (eurofxref-hist.csv or eurofxref.csv), or the ZIP the "
+            "European Central Bank publishes it in."
         ),
     )
 

@@ -8,6 +8,8 @@ Two formats, recognised by their content (never by a file's name):
 - the European Central Bank's reference rates: eurofxref-hist.csv (``Date,USD,JPY,...``,
   ISO dates) or the day's eurofxref.csv (``Date, USD, ...``, ``05 December 2026``); each
   column gives units of the currency per 1 EUR, "N/A" (or nothing) where none was set.
+  The bank publishes each CSV only inside a ZIP (eurofxref-hist.zip, eurofxref.zip): the
+  fetch and an upload of the ZIP as downloaded both read the CSV inside.
 
 Rates are stored as published (the bank's currency on the side it quotes); placements.rates
 converts either way. An import adds only rows it does not already hold for the source, pair
@@ -54,6 +56,7 @@ MONTHS = {
 BOC_SERIES = re.compile(r"^FX([A-Z]{3})([A-Z]{3})$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 ECB_MISSING = {"", "N/A"}
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 class RateFileError(ValidationError):
@@ -274,7 +277,10 @@ def import_text(text, *, kind=None):
 
 
 def import_file(data, *, kind=None):
-    """Import an uploaded or read file's bytes."""
+    """Import an uploaded or read file's bytes: the CSV, or the ZIP the European Central Bank
+    publishes its CSV files in (eurofxref.zip, eurofxref-hist.zip), as downloaded."""
+    if data[:4] == ZIP_MAGIC:
+        data = _unzip_upload(data)
     return import_text(decode(data), kind=kind)
 
 
@@ -305,17 +311,44 @@ def fetch(kind, *, history=False, today=None):
     return data
 
 
-def _unzip(data, url):
+def _csv_in_zip(data):
+    """The first CSV file in a ZIP's bytes; ValueError("no-csv" / "too-large" / "not-zip")."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = [name for name in archive.namelist() if name.lower().endswith(".csv")]
             if not names:
-                raise RateFetchError(_("%(url)s held no CSV file.") % {"url": url})
+                raise ValueError("no-csv")
             if archive.getinfo(names[0]).file_size > MAX_FILE_BYTES:
-                raise RateFetchError(_("%(url)s held a file too large.") % {"url": url})
+                raise ValueError("too-large")
             return archive.read(names[0])
     except zipfile.BadZipFile:
-        raise RateFetchError(_("%(url)s did not answer with a ZIP file.") % {"url": url}) from None
+        raise ValueError("not-zip") from None
+
+
+def _unzip(data, url):
+    try:
+        return _csv_in_zip(data)
+    except ValueError as error:
+        messages = {
+            "no-csv": _("%(url)s held no CSV file."),
+            "too-large": _("%(url)s held a file too large."),
+            "not-zip": _("%(url)s did not answer with a ZIP file."),
+        }
+        raise RateFetchError(messages[str(error)] % {"url": url}) from None
+
+
+def _unzip_upload(data):
+    try:
+        return _csv_in_zip(data)
+    except ValueError as error:
+        messages = {
+            "no-csv": _("The ZIP file holds no CSV file."),
+            "too-large": _("The CSV file in the ZIP is larger than %(size)s MB."),
+            "not-zip": _("The file looks like a ZIP file but cannot be opened."),
+        }
+        raise RateFileError(
+            messages[str(error)] % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+        ) from None
 
 
 def fetch_and_import(kind, *, history=False, today=None):

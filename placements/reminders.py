@@ -9,19 +9,20 @@ reminder a new one. Each person reads it in their own language."""
 import datetime
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 
 from applications.queries import managers_of, member_recipients
-from placements.enums import EntryKind, PlacementStatus
-from placements.models import LogEntry, Placement
+from placements.enums import PlacementStatus
+from placements.models import Placement
+from placements.queries import CHECK_IN_OVERDUE_AFTER_DAYS
 from portal.links import link_to
 from portal.services import queue_email_to_people
 
 P = PlacementStatus
 ARRIVAL_NOTICE_DAYS = 7
 # A check-in not logged this many days after it fell due is overdue: the managers are told.
-OVERDUE_AFTER_DAYS = 3
+OVERDUE_AFTER_DAYS = CHECK_IN_OVERDUE_AFTER_DAYS
 
 
 def _partners(placement):
@@ -65,33 +66,17 @@ def remind_arrivals(today):
         )
 
 
-def check_in_due_on(placement):
-    """The day the next check-in falls due: the cadence after the last one, or the arrival."""
-    last = max(filter(None, [placement.last_check_in, placement.arrived_on]))
-    return last + datetime.timedelta(days=placement.intake.check_in_every_days)
-
-
-def in_residence():
-    last_check_in = (
-        LogEntry.objects.filter(placement=OuterRef("pk"), kind=EntryKind.CHECK_IN)
-        .values("placement")
-        .annotate(last=Max("on"))
-        .values("last")
-    )
-    return (
-        Placement.objects.filter(status=P.IN_RESIDENCE, arrived_on__isnull=False)
-        .annotate(last_check_in=Subquery(last_check_in))
-        .select_related("company", "host", "intake")
-    )
-
-
 def remind_check_ins(today):
     """A check-in due (on or after its day, before the stay's planned end): the partners,
-    once per due day. Overdue by OVERDUE_AFTER_DAYS: the managers, once per due day."""
-    for placement in in_residence():
-        due = check_in_due_on(placement)
-        if due > today or due > placement.ends_on:
-            continue
+    once per due day. Overdue by OVERDUE_AFTER_DAYS: the managers, once per due day. The day
+    is kept on the placement (services write it with the arrival and each check-in)."""
+    due_now = (
+        Placement.objects.filter(status=P.IN_RESIDENCE, check_in_due_on__lte=today)
+        .filter(check_in_due_on__lte=F("ends_on"))
+        .select_related("company", "host", "intake")
+    )
+    for placement in due_now:
+        due = placement.check_in_due_on
         _queue(
             _partners(placement),
             key=f"check-in-due:{placement.pk}:{due.isoformat()}",

@@ -41,6 +41,9 @@ can_manage_placement = manages_its_intake | is_superuser
 can_see_placement = is_member_of_its_firm | is_partner_of_its_host | can_manage_placement
 # Log entries are the host's: its partner staff write them.
 can_log_on_placement = is_partner_of_its_host
+# A check-in meant for the firm is answered by the firm's members (what went well, what it
+# needs); the views load the entry from the placement's check-ins that are not staff-only.
+can_answer_check_in = is_member_of_its_firm
 # Arrival and departure: the host's partner, or the program's manager on its behalf.
 can_record_stay = is_partner_of_its_host | can_manage_placement
 # Confirming desk and dates of an accepted offer: the host's partner, or the manager

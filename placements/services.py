@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from applications.dates import date_problems
 from applications.enums import OfferStatus
 from applications.models import Offer
+from applications.queries import managers_of, member_recipients
 from placements import stipends
 from placements.enums import (
     HOLDING_DESKS,
@@ -28,6 +30,8 @@ from placements.enums import (
     TrancheCondition,
 )
 from placements.models import LogEntry, Placement, PlacementEvent
+from portal.links import link_to
+from portal.services import queue_email_to_people
 from programs.models import DeskOffer, HostIncubator
 
 P = PlacementStatus
@@ -175,7 +179,27 @@ def confirm_placement(offer, *, by, desk, starts_on, ends_on):
     PlacementEvent.objects.create(
         placement=placement, actor=by, from_status="", to_status=P.SCHEDULED
     )
+    _tell_confirmed(placement)
     return placement
+
+
+def _tell_confirmed(placement):
+    """The firm's members and the intake's managers learn the desk and dates, each in their
+    language, once (keyed in the outbox by the placement)."""
+    firm = member_recipients([placement.company_id]).get(placement.company_id, [])
+    managers = list(managers_of(placement.intake).values_list("email", "language"))
+    queue_email_to_people(
+        firm + managers,
+        key=f"placement-confirmed:{placement.pk}",
+        template="placements/email/confirmed",
+        context={
+            "placement": placement,
+            "company": placement.company.name,
+            "host": placement.host.name,
+            "link": link_to("placements:detail", placement.pk),
+        },
+        intake_ref=placement.intake_id,
+    )
 
 
 def _check_date(on, *, not_before=None, before_message=""):
@@ -192,7 +216,14 @@ def log_arrival(placement, *, by, on, note=""):
     check_can_become(placement, P.IN_RESIDENCE)
     _check_date(on)
     placement.arrived_on = on
-    change_placement_status(placement, to=P.IN_RESIDENCE, by=by, note=note, fields=["arrived_on"])
+    placement.check_in_due_on = on + datetime.timedelta(days=placement.intake.check_in_every_days)
+    change_placement_status(
+        placement,
+        to=P.IN_RESIDENCE,
+        by=by,
+        note=note,
+        fields=["arrived_on", "check_in_due_on"],
+    )
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.ARRIVAL, on=on, note=note, author=by
     )
@@ -211,8 +242,13 @@ def _depart(placement, *, to, by, on, note):
     )
     # The desk is free from the day after the departure.
     placement.departed_on, placement.desk_until = on, on
+    placement.check_in_due_on = None  # gone: no more check-ins
     change_placement_status(
-        placement, to=to, by=by, note=note, fields=["departed_on", "desk_until"]
+        placement,
+        to=to,
+        by=by,
+        note=note,
+        fields=["departed_on", "desk_until", "check_in_due_on"],
     )
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.DEPARTURE, on=on, note=note, author=by
@@ -281,7 +317,7 @@ def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed
     if missing:
         names = ", ".join(str(LogEntry._meta.get_field(name).verbose_name) for name in missing)
         raise ValidationError(_("Fill in: %(fields)s.") % {"fields": names})
-    return LogEntry.objects.create(
+    entry = LogEntry.objects.create(
         placement=placement,
         kind=kind,
         on=on,
@@ -290,3 +326,39 @@ def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed
         author=by,
         **kept,
     )
+    if kind == EntryKind.CHECK_IN and placement.status == P.IN_RESIDENCE:
+        _set_check_in_due(placement)
+    return entry
+
+
+def _set_check_in_due(placement):
+    """The next check-in falls due the intake's cadence after the last one (or the arrival):
+    kept on the placement, in the transaction of the arrival or the check-in."""
+    last = placement.entries.filter(kind=EntryKind.CHECK_IN).aggregate(last=Max("on"))["last"]
+    since = max(filter(None, [last, placement.arrived_on]))
+    placement.check_in_due_on = since + datetime.timedelta(
+        days=placement.intake.check_in_every_days
+    )
+    placement.save(update_fields=["check_in_due_on", "updated_at"])
+
+
+@transaction.atomic
+def answer_check_in(entry, *, by, went_well, needs):
+    """A member of the firm answers a check-in meant for it: what went well, what it needs.
+    Answering again replaces the answer (the firm's own words, kept with who and when)."""
+    entry = (
+        LogEntry.objects.select_for_update(of=("self",))
+        .select_related("placement")
+        .get(pk=entry.pk)
+    )
+    if entry.kind != EntryKind.CHECK_IN or entry.staff_only:
+        raise ValidationError(_("Only a check-in meant for the firm can be answered."))
+    if entry.placement.status == P.CANCELLED:
+        raise ValidationError(_("This placement was cancelled; nothing more is logged on it."))
+    went_well, needs = went_well.strip(), needs.strip()
+    if not (went_well or needs):
+        raise ValidationError(_("Say what went well or what the firm needs."))
+    entry.went_well, entry.needs = went_well, needs
+    entry.answered_by, entry.answered_at = by, timezone.now()
+    entry.save(update_fields=["went_well", "needs", "answered_by", "answered_at"])
+    return entry

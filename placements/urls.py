@@ -8,6 +8,11 @@ urlpatterns = [
     path("placements/offers/<int:offer_pk>/confirm/", partner.confirm, name="confirm"),
     path("placements/<int:pk>/", placement.detail, name="detail"),
     path("placements/<int:pk>/log/", placement.add_entry, name="add_entry"),
+    path(
+        "placements/<int:pk>/check-ins/<int:entry_pk>/answer/",
+        placement.answer_check_in,
+        name="answer_check_in",
+    ),
     path("placements/<int:pk>/arrival/", placement.arrival, name="arrival"),
     path("placements/<int:pk>/departure/", placement.departure, name="departure"),
     path("placements/<int:pk>/cut-short/", placement.cut_short, name="cut_short"),

@@ -110,6 +110,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Apps that add their own data and list pages to ``manage.py bench_pages`` (each module has
+# fill(world, size) and pages(world)); applications' own filler builds the world first.
+BENCH_EXTENSIONS = ["placements.bench"]
 FORM_RENDERER = "portal.forms.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 

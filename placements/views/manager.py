@@ -16,6 +16,7 @@ from placements import queries
 from placements.enums import Attention, PlacementStatus
 from placements.filters import PlacementFilter
 from portal.filterbar import filter_fields
+from portal.paging import Counted
 from portal.rows import labels
 from programs.models import DeskOffer, Program
 from programs.queries import intakes_managed_by
@@ -60,9 +61,12 @@ def program_list(request, program_pk):
     listed = filters.qs if valid else filters.queryset.none()
     if request.GET.get("format") == "csv":
         return _csv(program, listed)
-    page = Paginator(listed.values(*queries.MANAGER_COLUMNS), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # The total counts the offers alone (the filters' joins), and the page is chosen from the
+    # offers and their placements alone (a subquery with its LIMIT); only its rows are joined
+    # to the firms, hosts and markets they show.
+    ids = Counted(listed.values("pk"), listed.count())
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = queries.program_placement_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -73,7 +77,7 @@ def program_list(request, program_pk):
             "filter_fields": filter_fields(filters.form),
             "page": page,
             "query": query.urlencode(),
-            "rows": _rows(list(page.object_list)),
+            "rows": _rows(list(shown)),
         },
     )
 

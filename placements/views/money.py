@@ -399,6 +399,7 @@ LIST_TITLES = {
     "awards": gettext_lazy("Awards"),
     "tranches": gettext_lazy("Tranches"),
     "claims": gettext_lazy("Expense claims"),
+    "desk_invoices": gettext_lazy("Desk invoices"),
 }
 
 
@@ -462,6 +463,19 @@ CSV_HEADERS = {
         "approved",
         "status",
         "submitted",
+        "paid on",
+        "reference",
+    ],  # fmt: skip
+    "desk_invoices": [
+        "id",
+        "host",
+        "company",
+        "from",
+        "to",
+        "desk-days",
+        "total",
+        "currency",
+        "status",
         "paid on",
         "reference",
     ],  # fmt: skip

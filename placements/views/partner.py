@@ -45,6 +45,7 @@ def workspace(request):
         "confirm": _("To confirm"),
         "arriving": _("Arriving"),
         "residence": _("In residence"),
+        "overdue": _("Check-in overdue"),
         "gone": _("Gone"),
     }
     tabs = [

@@ -4,7 +4,8 @@ partner's log, arrival and departure, and the manager's cut short, cancel and hi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,9 @@ def _render_detail(request, placement, *, entry_form=None, status=200):
         "can_cut_short": can_manage and PlacementStatus.CUT_SHORT in allowed,
         "can_cancel": can_manage and PlacementStatus.CANCELLED in allowed,
         "can_manage": can_manage,
+        # The firm answers the check-ins meant for it (one form per check-in, its own ids).
+        "can_answer": user.has_perm("placements.answer_placement", placement)
+        and placement.status != PlacementStatus.CANCELLED,
         "entry_form": entry_form or forms.LogEntryForm(),
         # Each form's inputs get ids of their own: one page holds several forms.
         "stay_form": forms.StayDateForm(auto_id="stay-%s"),
@@ -81,6 +85,29 @@ def add_entry(request, pk):
             messages.success(request, _("Logged."))
             return redirect("placements:detail", placement.pk)
     return _render_detail(request, placement, entry_form=form)
+
+
+@login_required
+@require_POST
+def answer_check_in(request, pk, entry_pk):
+    placement = _placement(request, pk, "placements.answer_placement")
+    # Only the placement's check-ins meant for the firm are answered; anything else is a 404.
+    entry = get_object_or_404(
+        placement.entries, pk=entry_pk, kind=EntryKind.CHECK_IN, staff_only=False
+    )
+    form = forms.CheckInAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the answer and try again."))
+    else:
+        attempt(
+            request,
+            services.answer_check_in,
+            _("Your answer is saved; the host and the program read it."),
+            entry,
+            by=request.user,
+            **form.cleaned_data,
+        )
+    return redirect(f"{reverse('placements:detail', args=[placement.pk])}#check-in-{entry.pk}")
 
 
 def _act(request, placement, form, action, done):

@@ -231,3 +231,29 @@ def test_the_daily_job_imports_each_bank_and_is_declared_in_the_beat_schedule():
 
 def test_an_unreachable_bank_is_retried_by_the_job():
     assert tasks.import_rates.autoretry_for == (RateFetchError,)
+
+
+def test_the_ecb_zip_as_downloaded_is_read_and_a_zip_without_csv_is_refused():
+    import io
+    import zipfile
+
+    def zipped(name, data):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(name, data)
+        return buffer.getvalue()
+
+    # The bank publishes its CSV files only in a ZIP (eurofxref-hist.zip).
+    report = rate_imports.import_file(zipped("eurofxref-hist.csv", ECB_HISTORY.read_bytes()))
+    assert (report.added, report.blank, report.first_day, report.last_day) == (
+        21,
+        6,
+        dec(23),
+        dec(29),
+    )
+    with pytest.raises(RateFileError) as error:
+        rate_imports.import_file(zipped("readme.txt", b"hello"))
+    assert error.value.messages == ["The ZIP file holds no CSV file."]
+    with pytest.raises(RateFileError) as error:
+        rate_imports.import_file(b"PK\x03\x04 not really a zip")
+    assert error.value.messages == ["The file looks like a ZIP file but cannot be opened."]

@@ -23,7 +23,9 @@ def people(partner, owner, manager):
 
 def keys():
     return sorted(
-        OutgoingEmail.objects.exclude(key__startswith="host-partners").values_list("key", flat=True)
+        OutgoingEmail.objects.exclude(key__startswith="host-partners")
+        .exclude(key__startswith="placement-confirmed")
+        .values_list("key", flat=True)
     )
 
 

@@ -41,6 +41,12 @@ def test_only_the_hosts_partner_logs(world):
     )
 
 
+def test_only_the_firms_members_answer_its_check_ins(world):
+    assert permitted(world["people"], "placements.answer_placement", world["placement"]) == only(
+        MEMBERS
+    )
+
+
 def test_arrival_and_departure_are_the_partners_and_the_managers(world):
     assert permitted(world["people"], "placements.record_placement", world["placement"]) == only(
         MANAGERS | {"host_partner"}

@@ -276,3 +276,35 @@ def test_day_runs_are_written_as_ranges():
     start = datetime.date(2027, 3, 1)
     days = [start, start + datetime.timedelta(days=1), start + datetime.timedelta(days=5)]
     assert services._days_text(days) == "1 March 2027 – 2 March 2027, 6 March 2027"
+
+
+def test_a_confirmation_is_emailed_once_to_the_firm_and_the_managers_in_their_language(
+    offer, partner, owner, manager, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from portal.models import OutgoingEmail
+
+    owner.language, manager.language = "fr", "en"
+    owner.save()
+    manager.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        placement = placed(offer, partner, start=5, end=40, desk="B2")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        placed(offer, partner, start=5, end=40, desk="B2")  # a second click: nothing more
+
+    keys = sorted(
+        OutgoingEmail.objects.filter(key__startswith="placement-confirmed").values_list(
+            "key", flat=True
+        )
+    )
+    assert keys == [f"placement-confirmed:{placement.pk}:{lang}" for lang in ("en", "fr")]
+    by_reader = {email.to[0]: email for email in mail.outbox if "Maple" in email.subject}
+    assert sorted(by_reader) == sorted([owner.email, manager.email])
+    english = by_reader[manager.email]
+    assert english.subject == "Desk and dates confirmed: Maple Analytics at Berlin Hub"
+    assert (
+        f"Berlin Hub confirmed the stay of Maple Analytics: {d(day(5))} – {d(day(40))}. "
+        "Desk: B2." in english.body
+    )
+    assert by_reader[owner.email].body.startswith("Bonjour,")

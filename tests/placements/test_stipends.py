@@ -468,7 +468,8 @@ def test_managers_are_told_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         claim_with(award, owner, (cad(200), TRAVEL, -5))
     assert [message.to for message in mail.outbox] == [[manager.email], [francophone.email]]
-    assert list(OutgoingEmail.objects.order_by("pk").values_list("key", flat=True)) == [
+    submitted = OutgoingEmail.objects.filter(key__startswith="claim-").order_by("pk")
+    assert list(submitted.values_list("key", flat=True)) == [
         f"claim-submitted:{claim_key(award)}:en",
         f"claim-submitted:{claim_key(award)}:fr",
     ]

@@ -366,6 +366,15 @@ def test_seed_demo_shows_every_state_of_a_stay(settings):
             "service",
             "service",
         ]
+    # The firm answered its first check-in on each stay that reached it.
+    answered = LogEntry.objects.filter(kind="check-in", answered_by__isnull=False)
+    assert sorted(answered.values_list("placement__company__name", "needs")) == [
+        (name, "An introduction to a distributor.")
+        for name in sorted(
+            ["Cedar & Stone Architects Inc.", "Harbourline Software Inc.",
+             "Northwind Engineering Inc.", "Prairie Ledger Accounting LLP"]
+        )
+    ]  # fmt: skip
     cut = Placement.objects.get(status="cut-short")
     assert (cut.departed_on, cut.desk_until) == (
         cut.starts_on + datetime.timedelta(days=30),

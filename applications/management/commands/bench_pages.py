@@ -22,8 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib import import_module
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
@@ -105,6 +107,8 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0)
             started = time.perf_counter()
             world = bench.fill(size)
+            for extension in extensions():
+                world = extension.fill(world, size)
             if vendor == "postgresql":
                 # What autovacuum does in production a minute after such a load: without
                 # statistics the planner guesses row counts of freshly filled tables.
@@ -148,9 +152,20 @@ class Command(BaseCommand):
             )
 
 
+def extensions():
+    """The other apps' fillers and pages (settings.BENCH_EXTENSIONS): modules with
+    ``fill(world, size)``, which adds to the world applications.bench built and returns it,
+    and ``pages(world)``, (label, user or None, url) like applications.bench.pages. So the
+    apps that build on applications join the benchmark without applications importing them."""
+    return [import_module(name) for name in settings.BENCH_EXTENSIONS]
+
+
 def measure_pages(world, options):
     results = []
-    for label, user, url in bench.pages(world):
+    listed = list(bench.pages(world))
+    for extension in extensions():
+        listed += extension.pages(world)
+    for label, user, url in listed:
         client = Client()
         if user is not None:
             client.force_login(user)

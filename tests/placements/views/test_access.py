@@ -80,6 +80,16 @@ def test_logging_an_entry(client, world):
     check(client, world, "post", url, expected(PARTNER, MEMBERS | MANAGERS), {"kind": "x"})
 
 
+def test_answering_a_check_in(client, world):
+    placement = world["placement"]
+    entry = placement.entries.create(
+        kind="check-in", on=placement.starts_on, author=world["people"]["host_partner"]
+    )
+    url = reverse("placements:answer_check_in", args=[placement.pk, entry.pk])
+    # An empty answer: refused with a message, a redirect back to the page.
+    check(client, world, "post", url, expected(MEMBERS, PARTNER | MANAGERS, ok=302))
+
+
 @pytest.mark.parametrize("name", ["arrival", "departure"])
 def test_arrival_and_departure(client, world, name):
     url = reverse(f"placements:{name}", args=[world["placement"].pk])

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from djmoney.money import Money
 from applications.enums import MemberRole
 from placements import stipends
 from placements.enums import ExpenseCategory
-from placements.models import ExpenseClaim, Placement, StipendAward, Tranche
+from placements.models import DeskInvoice, ExpenseClaim, Placement, StipendAward, Tranche
 from tests import factories
 from tests.placements.conftest import accepted_offer, day, placed
 from tests.placements.money import PDF, awarded, cad, claim_with, rates, receipt
@@ -187,6 +188,7 @@ def test_the_ledger_figures_add_up_and_link_to_their_records(
         "Claims paid": "CA$0.00",
         "Paid in all": "CA$2,000.00",
         "Left in the pool": "CA$36,000.00",
+        "Desk costs invoiced": "none yet",
     }
     assert figures["Paid in tranches"][0] == "?list=tranches&amp;status=paid"
     listed = client.get(reverse("money:ledger", args=[intake.pk]) + "?list=tranches&status=paid")
@@ -258,7 +260,7 @@ def test_the_ledger_runs_the_same_queries_for_3_and_300_rows(client, intake, hos
     add_awards(intake, host, manager, 3, award=kind != "unawarded")
     few = ledger_queries(client, url)
     add_awards(intake, host, manager, 297, award=kind != "unawarded")
-    assert ledger_queries(client, url) == few == 10
+    assert ledger_queries(client, url) == few == 11
     assert client.get(url).context["page"].paginator.count == 300
 
 
@@ -349,3 +351,71 @@ def test_a_tranche_paid_twice_on_the_page_is_refused(client, award, manager, pla
     assert message.endswith("(reference W-1); nothing was changed.")
     advance.refresh_from_db()
     assert (advance.status, advance.reference) == ("paid", "W-1")
+
+
+def desk_invoice(intake, host, status, total, *, month=1, paid_on=None, reference=""):
+    return DeskInvoice.objects.create(
+        intake=intake,
+        host=host,
+        period_start=datetime.date(2026, month, 1),
+        period_end=datetime.date(2026, month, 28),
+        days=10,
+        total=total,
+        status=status,
+        paid_on=paid_on,
+        payment_reference=reference,
+    )
+
+
+def test_the_ledger_shows_the_desk_invoices_per_currency_linked_and_as_a_csv(
+    client, intake, host, manager
+):
+    other = factories.DeskOfferFactory(intake=intake, host__name="Lisbon Hub").host
+    desk_invoice(intake, host, "draft", cad(999), month=1)  # not invoiced yet
+    sent = desk_invoice(intake, host, "sent", cad(300), month=2)
+    paid = desk_invoice(intake, host, "paid", cad(200), month=3, paid_on=day(-1), reference="W-9")
+    euros = desk_invoice(intake, other, "confirmed", Money("150.50", "EUR"), month=2)
+    client.force_login(manager)
+    url = reverse("money:ledger", args=[intake.pk])
+    page = client.get(url).content.decode()
+    found = re.findall(r"<dt>([^<]*)</dt><dd>(?:<a href=\"([^\"]*)\">)?([^<]*)", page)
+    desks = {name: (link, value) for name, link, value in found if name.startswith("Desk")}
+    assert desks == {
+        "Desk costs invoiced (CAD)": (
+            "?list=desk_invoices&amp;status=sent&amp;status=confirmed&amp;status=paid",
+            "CA$500.00",
+        ),
+        "Desk costs paid (CAD)": ("?list=desk_invoices&amp;status=paid", "CA$200.00"),
+        "Desk costs invoiced (EUR)": (
+            "?list=desk_invoices&amp;status=sent&amp;status=confirmed&amp;status=paid",
+            "€150.50",
+        ),
+        "Desk costs paid (EUR)": ("?list=desk_invoices&amp;status=paid", "€0.00"),
+    }
+    listed = client.get(url + "?list=desk_invoices&status=paid")
+    assert [row["pk"] for row in listed.context["rows"]] == [paid.pk]
+    assert reverse("desk_invoices:detail", args=[paid.pk]) in listed.content.decode()
+    response = client.get(url + "?list=desk_invoices&status=sent&status=confirmed&format=csv")
+    assert b"".join(response.streaming_content).decode() == (
+        "id,host,company,from,to,desk-days,total,currency,status,paid on,reference\r\n"
+        f"{sent.pk},Berlin Hub,,2026-02-01,2026-02-28,10,300.00,CAD,sent,,\r\n"
+        f"{euros.pk},Lisbon Hub,,2026-02-01,2026-02-28,10,150.50,EUR,confirmed,,\r\n"
+    )
+
+
+def test_the_desk_invoice_list_runs_the_same_queries_for_3_and_300(client, intake, host, manager):
+    client.force_login(manager)
+    url = reverse("money:ledger", args=[intake.pk]) + "?list=desk_invoices"
+    DeskInvoice.objects.bulk_create(
+        DeskInvoice(intake=intake, host=host, period_start=day(-n), period_end=day(-n),
+                    days=1, total=cad(10), status="sent")
+        for n in range(3)
+    )  # fmt: skip
+    few = ledger_queries(client, url)
+    DeskInvoice.objects.bulk_create(
+        DeskInvoice(intake=intake, host=host, period_start=day(-n), period_end=day(-n),
+                    days=1, total=cad(10), status="paid", paid_on=day(-n), payment_reference="W")
+        for n in range(3, 300)
+    )  # fmt: skip
+    assert ledger_queries(client, url) == few == 11
+    assert client.get(url).context["page"].paginator.count == 300

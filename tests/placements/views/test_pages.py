@@ -243,7 +243,8 @@ def many(intake, host, count, *, placed_status=None, by):
         Placement.objects.bulk_create(
             Placement(offer=offer, company=offer.application.company, intake=intake, host=host,
                       starts_on=day(-5), ends_on=day(20), desk_until=day(20),
-                      status=placed_status, confirmed_by=by)
+                      status=placed_status, confirmed_by=by,
+                      check_in_due_on=day(-4) if placed_status == P.IN_RESIDENCE else None)
             for offer in offers
         )  # fmt: skip
 
@@ -258,7 +259,7 @@ def count_queries(client, url):
 @pytest.mark.parametrize(
     ("tab", "status"),
     [("confirm", None), ("arriving", P.SCHEDULED), ("residence", P.IN_RESIDENCE),
-     ("gone", P.COMPLETED)],
+     ("overdue", P.IN_RESIDENCE), ("gone", P.COMPLETED)],
 )  # fmt: skip
 def test_the_workspace_runs_the_same_queries_for_3_and_300(client, partner, intake, host, tab,
                                                            status):  # fmt: skip
@@ -335,3 +336,93 @@ def test_typed_text_is_printed_escaped(client, partner, manager, offer, company,
         body = client.get(url).content.decode()
         assert PAYLOAD not in body, url
         assert ESCAPED in body, url
+
+
+def test_the_firm_answers_a_check_in_and_reads_its_answer_on_its_stay_page(
+    client, partner, owner, manager, offer
+):
+    placement = placed(offer, partner, start=-20, end=40)
+    services.log_arrival(placement, by=partner, on=day(-20))
+    asked = services.add_log_entry(
+        placement, by=partner, kind=EntryKind.CHECK_IN, on=day(-5), note="How is it going?"
+    )
+    private = services.add_log_entry(
+        placement, by=partner, kind=EntryKind.CHECK_IN, on=day(-4), note="Quiet", staff_only=True
+    )
+    client.force_login(owner)
+    url = reverse("placements:answer_check_in", args=[placement.pk, asked.pk])
+    response = client.post(url, {"went_well": "Two pilots", "needs": "A distributor"})
+    assert response["Location"] == (
+        reverse("placements:detail", args=[placement.pk]) + f"#check-in-{asked.pk}"
+    )
+    asked.refresh_from_db()
+    assert (asked.went_well, asked.needs, asked.answered_by) == (
+        "Two pilots",
+        "A distributor",
+        owner,
+    )
+    body = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+    assert "Two pilots" in body and "A distributor" in body and "Quiet" not in body
+    # A staff-only check-in is not the firm's to answer (it does not see it): a 404.
+    private_url = reverse("placements:answer_check_in", args=[placement.pk, private.pk])
+    assert client.post(private_url, {"went_well": "x"}).status_code == 404
+    # An empty answer is refused and changes nothing.
+    response = client.post(url, {"went_well": " ", "needs": ""}, follow=True)
+    assert texts(response) == ["Say what went well or what the firm needs."]
+    asked.refresh_from_db()
+    assert asked.went_well == "Two pilots"
+    # The host's partner and the manager read the answer; neither may give it.
+    for person in (partner, manager):
+        client.force_login(person)
+        body = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+        assert "Two pilots" in body
+        assert client.post(url, {"went_well": "Mine"}).status_code == 403
+
+
+def test_check_in_overdue_is_a_filter_of_the_manager_and_a_tab_of_the_partner(
+    client, partner, manager, intake, host
+):
+    intake.check_in_every_days = 7
+    intake.save()
+    late = placed(
+        accepted_offer(intake, host, factories.CompanyFactory(name="Late Ltd")),
+        partner, start=-30, end=-1 + 40,
+    )  # fmt: skip
+    services.log_arrival(late, by=partner, on=day(-30))
+    # Checked in 11 days ago: due 4 days ago, overdue (3 days late or more).
+    services.add_log_entry(late, by=partner, kind=EntryKind.CHECK_IN, on=day(-11))
+    recent = placed(
+        accepted_offer(intake, host, factories.CompanyFactory(name="Recent Ltd")),
+        partner, start=39 + 1, end=60,
+    )  # fmt: skip
+    late.refresh_from_db()
+    assert late.check_in_due_on == day(-4)
+    client.force_login(manager)
+    assert manager_rows(client, intake.program, "?attention=check-in-overdue") == [
+        ("Late Ltd", "In residence")
+    ]
+    assert "1 check-in overdue" in client.get(reverse("dashboard")).content.decode()
+    # A check-in logged today: due in a week, no longer overdue.
+    services.add_log_entry(late, by=partner, kind=EntryKind.CHECK_IN, on=day(0))
+    assert manager_rows(client, intake.program, "?attention=check-in-overdue") == []
+    services.add_log_entry(late, by=partner, kind=EntryKind.CHECK_IN, on=day(-9))  # older
+    late.refresh_from_db()
+    assert late.check_in_due_on == day(7)
+
+    Placement.objects.filter(pk=late.pk).update(check_in_due_on=day(-3))
+    client.force_login(partner)
+    response = client.get(reverse("placements:partner_workspace") + "?tab=overdue")
+    assert [row["company"] for row in response.context["rows"]] == ["Late Ltd"]
+    assert {tab["key"]: tab["count"] for tab in response.context["tabs"]} == {
+        "confirm": 0,
+        "arriving": 1,
+        "residence": 1,
+        "overdue": 1,
+        "gone": 0,
+    }
+    assert "1 check-in overdue" in client.get(reverse("dashboard")).content.decode()
+    # The departure ends the check-ins.
+    services.log_departure(late, by=partner, on=day(0))
+    late.refresh_from_db()
+    assert late.check_in_due_on is None
+    assert recent.check_in_due_on is None
