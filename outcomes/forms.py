@@ -121,6 +121,7 @@ class ReportFilterForm(forms.Form):
         choices=[
             ("", _("Any time")),
             ("overdue", _("Overdue")),
+            ("flagged", _("Overdue past the grace period")),
             ("next-30", _("Due in the next 30 days")),
         ],
     )

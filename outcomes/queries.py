@@ -105,6 +105,7 @@ LIST_COLUMNS = [
     "placement__company__name",
     "placement__host__name",
     "placement__intake__title",
+    "overdue_flagged_on",
 ]
 
 
@@ -120,6 +121,12 @@ def overdue_q(today=None):
     return Q(status__in=[S.DUE, S.CHANGES_REQUESTED], due_on__lt=today)
 
 
+def flagged_q():
+    """Still to hand in, and flagged to the managers as overdue past the intake's grace
+    period (outcomes.reminders)."""
+    return Q(status__in=[S.DUE, S.CHANGES_REQUESTED], overdue_flagged_on__isnull=False)
+
+
 def filtered(reports, *, intake=None, status="", due="", today=None):
     today = today or timezone.localdate()
     if intake:
@@ -128,6 +135,8 @@ def filtered(reports, *, intake=None, status="", due="", today=None):
         reports = reports.filter(status=status)
     if due == "overdue":
         reports = reports.filter(overdue_q(today))
+    elif due == "flagged":
+        reports = reports.filter(flagged_q())
     elif due == "next-30":
         reports = reports.filter(
             status__in=[S.DUE, S.CHANGES_REQUESTED],
@@ -148,9 +157,15 @@ def completeness(user, today=None):
         .annotate(
             due=Count("pk"),
             handed_in=Count("pk", filter=Q(status__in=HANDED_IN)),
+            flagged=Count("pk", filter=flagged_q()),
         )
         .order_by("placement__intake__title")
     )
+
+
+def with_shares(rows):
+    """Completeness rows with ``share``, the percentage handed in (whole number)."""
+    return [row | {"share": round(100 * row["handed_in"] / row["due"])} for row in rows]
 
 
 def unscheduled_for(user):

@@ -223,7 +223,7 @@ def manage_reports(request):
             "page": page,
             "rows": _rows(list(page.object_list)),
             "query": query.urlencode(),
-            "completeness": list(queries.completeness(request.user)),
+            "completeness": queries.with_shares(queries.completeness(request.user)),
             "unscheduled": list(queries.unscheduled_for(request.user)[:20]),
         },
     )
@@ -242,6 +242,8 @@ def _rows(values):
             "status": statuses[value["status"]],
             "due": date_format(value["due_on"]),
             "overdue": value["status"] in (S.DUE, S.CHANGES_REQUESTED) and value["due_on"] < today,
+            "flagged": value["status"] in (S.DUE, S.CHANGES_REQUESTED)
+            and value["overdue_flagged_on"] is not None,
         }
         for value in values
     ]
