@@ -67,7 +67,9 @@ class ReportTerms(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    remind_on_due_date = models.BooleanField(_("reminder to the firm on the due date"), default=True)
+    remind_on_due_date = models.BooleanField(
+        _("reminder to the firm on the due date"), default=True
+    )
     remind_after_days = models.PositiveSmallIntegerField(
         _("reminder to the firm, days after the due date"),
         default=7,
