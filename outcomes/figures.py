@@ -20,8 +20,10 @@ Definitions (shown beside the figures, ``DEFINITIONS``):
   less the employees its application stated (firms with both only), summed;
 - follow-on investment: per firm, the investment raised since the stay in its latest
   verified report, summed;
-- program cost: the sum of every cost source (``COST_SOURCES``); a cost entered per intake
-  is shared equally among the intake's placed firms when figures are broken down;
+- program cost: stipends paid (tranches and expense claims paid), host desk invoices paid,
+  and other program costs a manager enters per intake (``COST_SOURCES``), in the program's
+  currency (a payment at the rate recorded for the day it was paid); a cost entered per
+  intake is shared equally among the intake's placed firms when figures are broken down;
 - ROI: value of opportunities identified / program cost.
 
 "Reported" figures read the same records as the firms last entered them (every report but
@@ -31,6 +33,7 @@ rejected ones), unverified values included.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -48,11 +51,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from djmoney.money import Money
 
 from outcomes.enums import Attribution, Basis, Dimension, ReportStatus, Stage
 from outcomes.models import MarketEntry, Opportunity, OpportunityUpdate, OutcomeReport, ProgramCost
-from placements.enums import PlacementStatus
-from placements.models import Placement
+from placements.enums import ClaimStatus, DeskInvoiceStatus, PlacementStatus, TrancheStatus
+from placements.models import DeskInvoiceLine, ExpenseClaim, Placement, Tranche
+from placements.rates import NoRate, convert
 from portal.rows import labels
 from programs.enums import SectorCode
 
@@ -82,8 +87,9 @@ DEFINITIONS = {
         "summed."
     ),
     "cost": _(
-        "Other program costs entered per intake (shared equally among the intake's placed "
-        "firms in a breakdown), and every payment source connected to the figures."
+        "Stipends paid, host desk invoices paid, and other program costs entered per intake "
+        "(shared equally among the intake's placed firms in a breakdown), in the program's "
+        "currency at the rate recorded for the day each was paid."
     ),
     "roi": _("Value of the opportunities identified divided by the program cost."),
 }
@@ -246,12 +252,73 @@ def other_program_costs(scope, dimension):
     }
 
 
+def _paid_rows(queryset, dimension, prefix, *, amount, currency, day):
+    """(group, currency, day paid, total) rows of one kind of payment."""
+    return (
+        queryset.values(group=group_values(dimension, prefix)["group"])
+        .annotate(paid_currency=F(currency), paid_day=F(day))
+        .values("group", "paid_currency", "paid_day")
+        .annotate(total=Sum(amount))
+        .values_list("group", "paid_currency", "paid_day", "total")
+        .order_by()
+    )
+
+
+def payment_parts(scope, dimension):
+    """The payments a program makes, each a grouped query of (group, currency, day paid,
+    total): stipend tranches paid, expense claims paid (their approved amounts, as the
+    stipend ledger counts them), and host desk invoices paid (their lines, each placement's
+    desk-days). Drill-downs: ``payments``."""
+    tranches = Tranche.objects.filter(scope.q("award__placement__"), status=TrancheStatus.PAID)
+    claims = ExpenseClaim.objects.filter(scope.q("award__placement__"), status=ClaimStatus.PAID)
+    desk = DeskInvoiceLine.objects.filter(
+        scope.q("placement__"), invoice__status=DeskInvoiceStatus.PAID
+    )
+    return [
+        _paid_rows(
+            tranches, dimension, "award__placement__",
+            amount="amount", currency="amount_currency", day="paid_on",
+        ),
+        _paid_rows(
+            claims, dimension, "award__placement__",
+            amount="approved_total", currency="approved_total_currency", day="paid_on",
+        ),
+        _paid_rows(
+            desk, dimension, "placement__",
+            amount="amount", currency="amount_currency", day="invoice__paid_on",
+        ),
+    ]  # fmt: skip
+
+
+def payments_paid(scope, dimension):
+    """{group: paid}: stipends paid and desk invoices paid, in one query (UNION ALL of the
+    parts), each group's total per currency and day converted to the program's currency at
+    the rate recorded for the day it was paid (a total in a currency with no rate for its
+    day is left out, and the figures page says so through ``unconverted``)."""
+    first, *others = payment_parts(scope, dimension)
+    total = {}
+    for group, currency, paid_on, amount in first.union(*others, all=True):
+        if amount is None:
+            continue
+        converted = _in_program_currency(Decimal(amount), currency, paid_on)
+        if converted is not None:
+            total[group] = total.get(group, ZERO) + converted
+    return total
+
+
+def _in_program_currency(amount, currency, on):
+    if currency == settings.PORTAL_CURRENCY:
+        return amount
+    try:
+        return convert(Money(amount, currency), settings.PORTAL_CURRENCY, on).amount.amount
+    except NoRate:
+        return None
+
+
 # The program's costs, each a function (scope, dimension) -> {group: Decimal in the
-# program's currency} that runs its own grouped query. Stipends paid and desk invoices paid
-# live in the stipend records (placements), which this branch does not have: the merge adds
-# a source for each here, grouping its paid rows through their placement with
-# ``group_values(dimension, "placement__")`` and filtering with ``scope.q("placement__")``.
-COST_SOURCES = [other_program_costs]
+# program's currency} that runs its own grouped query: the other costs managers enter per
+# intake, and the payments (stipends paid, desk invoices paid). Program cost is their sum.
+COST_SOURCES = [other_program_costs, payments_paid]
 
 
 def program_cost(scope, dimension=None):
