@@ -92,6 +92,10 @@ DEFINITIONS = {
         "currency at the rate recorded for the day each was paid."
     ),
     "roi": _("Value of the opportunities identified divided by the program cost."),
+    "payments": _(
+        "Stipend tranches and expense claims paid, and host desk invoices paid (each stay's "
+        "desk-days), as paid; the program cost converts each at the rate recorded for its day."
+    ),
 }
 
 
@@ -288,6 +292,47 @@ def payment_parts(scope, dimension):
             amount="amount", currency="amount_currency", day="invoice__paid_on",
         ),
     ]  # fmt: skip
+
+
+PAYMENT_KINDS = {
+    "tranche": _("Stipend tranche"),
+    "claim": _("Expense claim"),
+    "desk": _("Host desk invoice"),
+}
+
+
+def payments(scope):
+    """The payments behind the program cost, one row each (kind, company, day paid, amount,
+    currency), the latest first: one UNION ALL query, paged like any list."""
+    columns = ("kind", "company_name", "paid_day", "paid_amount", "paid_currency")
+
+    def rows(queryset, kind, company, amount, day):
+        return (
+            queryset.annotate(
+                kind=Value(kind),
+                company_name=F(company),
+                paid_day=F(day),
+                paid_amount=F(amount),
+                paid_currency=F(f"{amount}_currency"),
+            )
+            .values_list(*columns)
+            .order_by()
+        )
+
+    tranches = Tranche.objects.filter(scope.q("award__placement__"), status=TrancheStatus.PAID)
+    claims = ExpenseClaim.objects.filter(scope.q("award__placement__"), status=ClaimStatus.PAID)
+    desk = DeskInvoiceLine.objects.filter(
+        scope.q("placement__"), invoice__status=DeskInvoiceStatus.PAID
+    )
+    return (
+        rows(tranches, "tranche", "award__company__name", "amount", "paid_on")
+        .union(
+            rows(claims, "claim", "award__company__name", "approved_total", "paid_on"),
+            rows(desk, "desk", "placement__company__name", "amount", "invoice__paid_on"),
+            all=True,
+        )
+        .order_by("-paid_day", "kind", "company_name")
+    )
 
 
 def payments_paid(scope, dimension):

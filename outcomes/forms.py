@@ -142,3 +142,18 @@ class FiguresForm(forms.Form):
     def __init__(self, *args, intakes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intake"].choices = [("", _("All intakes")), *intakes]
+
+
+class ProgramCostForm(LabelledMoneyMixin, forms.Form):
+    """A cost of an intake that no payment record holds (events, staff time, travel ...)."""
+
+    intake = forms.TypedChoiceField(label=_("Intake"), coerce=int)
+    description = forms.CharField(
+        label=_("Description"), max_length=200, validators=[validate_single_line]
+    )
+    amount = money(_("Amount"), required=True)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args, intakes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intake"].choices = intakes

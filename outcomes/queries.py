@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from applications.models import CompanyMember
 from outcomes.enums import HANDED_IN, OPEN_STAGES, ReportKind, ReportStatus
-from outcomes.models import Opportunity, OutcomeReport, ReportEvent
+from outcomes.models import Opportunity, OutcomeReport, ProgramCost, ReportEvent
 from placements.enums import EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement
 from programs.queries import intakes_managed_by
@@ -176,3 +176,11 @@ def unscheduled_for(user):
         .filter(intake__in=intakes_managed_by(user))
         .values("pk", "company__name", "host__name", "departed_on")
     )
+
+
+def program_costs_for(user, intake=None):
+    """The other program costs of the intakes the person manages, the latest first."""
+    costs = ProgramCost.objects.filter(intake__in=intakes_managed_by(user))
+    if intake:
+        costs = costs.filter(intake=intake)
+    return costs.select_related("intake", "entered_by").order_by("-on", "-pk")

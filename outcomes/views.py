@@ -352,6 +352,37 @@ def schedule(request, placement_pk):
     return redirect("outcomes:manage_reports")
 
 
+# --- Other program costs -------------------------------------------------------------------
+
+
+@login_required
+def costs(request):
+    """The other program costs of the person's intakes, and a form to enter one; the figures
+    add them to the stipends and desk invoices paid."""
+    intakes = _intake_choices(request.user)
+    if not intakes:
+        raise Http404
+    form = forms.ProgramCostForm(request.POST or None, intakes=intakes)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        intake = get_object_or_404(intakes_managed_by(request.user), pk=values.pop("intake"))
+        try:
+            services.add_program_cost(intake, by=request.user, **values)
+            messages.success(request, _("Cost saved."))
+            return redirect("outcomes:costs")
+        except ValidationError as error:
+            _add(form, error) if hasattr(error, "error_dict") else form.add_error(None, error)
+    page = Paginator(queries.program_costs_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "outcomes/manage/costs.html",
+        {"form": form, "page": page, "costs": list(page.object_list), "query": ""},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- Figures -------------------------------------------------------------------------------
 
 
@@ -448,6 +479,7 @@ RECORDS = {
     "jobs": ("outcomes/manage/records.html", figures.latest_reports),
     "investment": ("outcomes/manage/records.html", figures.latest_reports),
     "cost": ("outcomes/manage/records.html", figures.costs),
+    "payments": ("outcomes/manage/records.html", figures.payments),
 }
 SELECT = {
     "companies": ["company", "host__market", "intake"],
@@ -457,6 +489,7 @@ SELECT = {
     "jobs": ["placement__company"],
     "investment": ["placement__company"],
     "cost": ["intake"],
+    "payments": [],
 }
 
 
@@ -466,8 +499,9 @@ def figure_records(request, figure):
         raise Http404
     form, scope, basis, _by = _scope(request)
     template, read = RECORDS[figure]
-    listed = read(scope) if figure in ("companies", "cost") else read(scope, basis)
-    listed = listed.select_related(*SELECT[figure]).order_by("pk")
+    listed = read(scope) if figure in ("companies", "cost", "payments") else read(scope, basis)
+    if SELECT[figure]:
+        listed = listed.select_related(*SELECT[figure]).order_by("pk")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -479,6 +513,7 @@ def figure_records(request, figure):
             "definition": figures.DEFINITIONS[figure],
             "page": page,
             "records": list(page.object_list),
+            "payment_kinds": figures.PAYMENT_KINDS,
             "query": query.urlencode(),
             "basis": basis,
         },

@@ -319,3 +319,19 @@ def test_a_payment_in_a_currency_with_no_rate_for_its_day_is_left_out(payments):
 
     ExchangeRate.objects.filter(base="EUR").update(on=day(1))  # recorded after the payment
     assert figures.headline(everything()).cost == Decimal("3500.00")
+
+
+def test_the_cost_drills_down_to_the_payments_behind_it(payments):
+    assert list(figures.payments(everything())) == [
+        ("desk", "Maple", day(0), Decimal("500.50"), "EUR"),
+        ("tranche", "Maple", day(0), Decimal("2000.00"), "CAD"),
+    ]
+
+
+def test_the_payments_page_lists_them(payments, client, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    page = client.get(reverse("outcomes:figure_records", args=["payments"])).content.decode()
+    assert "2 records" in page
+    assert "Host desk invoice" in page and "Stipend tranche" in page
