@@ -184,3 +184,40 @@ def program_costs_for(user, intake=None):
     if intake:
         costs = costs.filter(intake=intake)
     return costs.select_related("intake", "entered_by").order_by("-on", "-pk")
+
+
+# --- The dashboard -------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 30
+
+
+def firm_reports_due(user, today=None):
+    """The person's firms' reports still to hand in, due within DUE_SOON_DAYS or overdue,
+    the nearest first (values rows: the dashboard lists at most ten)."""
+    today = today or timezone.localdate()
+    return (
+        firm_reports(user)
+        .filter(
+            status__in=[S.DUE, S.CHANGES_REQUESTED],
+            due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+        .values("pk", "kind", "status", "due_on", "placement__company__name")
+    )
+
+
+def manager_summary(user, today=None):
+    """Per intake the person manages: reports submitted and waiting for verification,
+    reports due by now and of those handed in, and those flagged overdue. One query."""
+    today = today or timezone.localdate()
+    due = Q(due_on__lte=today)
+    return (
+        OutcomeReport.objects.filter(placement__intake__in=intakes_managed_by(user))
+        .values("placement__intake", "placement__intake__title")
+        .annotate(
+            to_verify=Count("pk", filter=Q(status=S.SUBMITTED)),
+            due=Count("pk", filter=due),
+            handed_in=Count("pk", filter=due & Q(status__in=HANDED_IN)),
+            flagged=Count("pk", filter=flagged_q()),
+        )
+        .order_by("placement__intake__title")
+    )
