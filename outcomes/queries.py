@@ -124,7 +124,7 @@ def overdue_q(today=None):
 def flagged_q():
     """Still to hand in, and flagged to the managers as overdue past the intake's grace
     period (outcomes.reminders)."""
-    return Q(status__in=[S.DUE, S.CHANGES_REQUESTED], overdue_flagged_on__isnull=False)
+    return Q(status=S.DUE, overdue_flagged_on__isnull=False)
 
 
 def filtered(reports, *, intake=None, status="", due="", today=None):

@@ -23,7 +23,9 @@ from portal.links import link_to
 from portal.services import queue_email_to_people
 
 S = ReportStatus
-TO_HAND_IN = [S.DUE, S.CHANGES_REQUESTED]
+# A report the manager asked a question about is in a conversation, not late: only reports
+# never handed in are reminded and flagged.
+TO_HAND_IN = [S.DUE]
 LATE_LIMIT_DAYS = 14
 
 # The longest reach of the terms' validators: reports outside it need no reminder today.

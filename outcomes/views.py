@@ -242,8 +242,7 @@ def _rows(values):
             "status": statuses[value["status"]],
             "due": date_format(value["due_on"]),
             "overdue": value["status"] in (S.DUE, S.CHANGES_REQUESTED) and value["due_on"] < today,
-            "flagged": value["status"] in (S.DUE, S.CHANGES_REQUESTED)
-            and value["overdue_flagged_on"] is not None,
+            "flagged": value["status"] == S.DUE and value["overdue_flagged_on"] is not None,
         }
         for value in values
     ]
