@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
@@ -335,12 +336,36 @@ def payments(scope):
     )
 
 
-def payments_paid(scope, dimension):
+def _whole_costs(scope, dimension):
+    """Other costs as payment rows (already in the program's currency), when each intake's
+    costs count whole (the program, or per intake, not narrowed)."""
+    return (
+        costs(scope)
+        .values(group=group_values(dimension)["group"])
+        .annotate(
+            paid_currency=Value(settings.PORTAL_CURRENCY, output_field=CharField()),
+            paid_day=F("on"),
+        )
+        .values("group", "paid_currency", "paid_day")
+        .annotate(total=Sum("amount_converted"))
+        .values_list("group", "paid_currency", "paid_day", "total")
+        .order_by()
+    )
+
+
+def costs_are_whole(scope, dimension):
+    return dimension in (None, Dimension.INTAKE) and not scope.narrowed
+
+
+def payments_paid(scope, dimension, *, with_other_costs=False):
     """{group: paid}: stipends paid and desk invoices paid, in one query (UNION ALL of the
     parts), each group's total per currency and day converted to the program's currency at
     the rate recorded for the day it was paid (a total in a currency with no rate for its
-    day is left out, and the figures page says so through ``unconverted``)."""
+    day is left out). ``with_other_costs`` adds the other costs to the same query, where
+    they count whole (``costs_are_whole``)."""
     first, *others = payment_parts(scope, dimension)
+    if with_other_costs:
+        others.append(_whole_costs(scope, dimension))
     total = {}
     for group, currency, paid_on, amount in first.union(*others, all=True):
         if amount is None:
@@ -367,6 +392,10 @@ COST_SOURCES = [other_program_costs, payments_paid]
 
 
 def program_cost(scope, dimension=None):
+    """{group: cost}: the sum of the COST_SOURCES; where the other costs count whole, they
+    are read in the payments' query (one query for the whole cost)."""
+    if costs_are_whole(scope, dimension):
+        return payments_paid(scope, dimension, with_other_costs=True)
     total = {}
     for source in COST_SOURCES:
         for group, value in source(scope, dimension).items():
@@ -476,6 +505,64 @@ def _cents(value):
     """Sums come back as Decimal("1200") on SQLite and Decimal("1200.00") on PostgreSQL:
     one form for both."""
     return (value or ZERO).quantize(CENT, ROUND_HALF_UP)
+
+
+def overview(scope, basis=Basis.VERIFIED):
+    """The headline figures and the charts' series, for the figures page, in six queries
+    whatever the size of the program: the firms placed, the markets entered, the
+    opportunities grouped by market and year identified (summed here into the headline, the
+    value by market and the value over time: each opportunity is in one group), the latest
+    reports, the other costs and the payments. Returns (Figures, [(market, value)],
+    [(year, value identified, value won)])."""
+    figures = Figures()
+    figures.companies = placed(scope).aggregate(n=Count("company", distinct=True))["n"] or 0
+    figures.markets = (
+        market_entries(scope, basis).aggregate(n=Count("country", distinct=True))["n"] or 0
+    )
+    rows = (
+        opportunities(scope, basis)
+        .values(market=F("placement__host__market__country"), year=ExtractYear("identified_on"))
+        .annotate(
+            n=Count("pk"),
+            value=Sum("counted_value"),
+            won=Count("pk", filter=Q(counted_stage=Stage.WON)),
+            value_won=Sum("counted_value", filter=Q(counted_stage=Stage.WON)),
+        )
+        .order_by()
+    )
+    by_market, by_year = {}, {}
+    value = value_won = ZERO
+    for row in rows:
+        figures.opportunities += row["n"]
+        figures.deals_won += row["won"]
+        value += row["value"] or ZERO
+        value_won += row["value_won"] or ZERO
+        by_market[row["market"]] = by_market.get(row["market"], ZERO) + (row["value"] or ZERO)
+        identified, won = by_year.get(row["year"], (ZERO, ZERO))
+        by_year[row["year"]] = (
+            identified + (row["value"] or ZERO),
+            won + (row["value_won"] or ZERO),
+        )
+    figures.value_identified, figures.value_won = _cents(value), _cents(value_won)
+    reports = latest_reports(scope, basis).aggregate(
+        jobs=Sum(
+            F("employees") - F("baseline"),
+            filter=Q(baseline__isnull=False, employees_home__isnull=False),
+        ),
+        investment=Sum("investment_converted"),
+    )
+    figures.jobs = reports["jobs"] or 0
+    figures.investment = _cents(reports["investment"])
+    figures.cost = _cents(program_cost(scope, None).get(0))
+    markets = sorted(
+        (
+            (_label(Dimension.MARKET, market, {}), _cents(total))
+            for market, total in by_market.items()
+        ),
+        key=lambda item: item[0],
+    )
+    years = [(year, _cents(v), _cents(w)) for year, (v, w) in sorted(by_year.items())]
+    return figures, markets, years
 
 
 def headline(scope, basis=Basis.VERIFIED):

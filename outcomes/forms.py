@@ -136,6 +136,7 @@ class FiguresForm(forms.Form):
         label=_("Break down by"), required=False, choices=[("", _("Nothing")), *Dimension.choices]
     )
     basis = forms.ChoiceField(label=_("Values"), required=False, choices=Basis.choices)
+    compare = forms.BooleanField(label=_("Show the other values beside"), required=False)
     intake = forms.TypedChoiceField(label=_("Intake"), coerce=int, required=False)
     year = forms.IntegerField(label=_("Year the stay ended"), required=False, min_value=2000)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from outcomes import charts, figures, forms, queries, services
-from outcomes.enums import REPORT_TRANSITIONS, Basis, Dimension, ReportKind, ReportStatus
+from outcomes.enums import REPORT_TRANSITIONS, Basis, ReportKind, ReportStatus
 from outcomes.models import Opportunity
 from placements.models import LogEntry
 from placements.queries import placements_visible_to
@@ -400,7 +400,7 @@ def _scope(request):
         year=values.get("year"),
     )
     basis = values.get("basis") or Basis.VERIFIED
-    return form, scope, basis, values.get("by") or None
+    return form, scope, basis, values.get("by") or None, bool(values.get("compare"))
 
 
 def _int(value):
@@ -415,30 +415,31 @@ FIGURES = ["companies", "markets", "opportunities", "won", "jobs", "investment",
 
 @login_required
 def figures_page(request):
-    form, scope, basis, by = _scope(request)
-    verified = figures.headline(scope, Basis.VERIFIED)
-    reported = figures.headline(scope, Basis.REPORTED)
+    form, scope, basis, by, compare = _scope(request)
+    shown, by_market, by_year = figures.overview(scope, basis)
+    other = Basis.REPORTED if basis == Basis.VERIFIED else Basis.VERIFIED
+    beside = figures.headline(scope, other) if compare else None
     rows = figures.breakdown(scope, by, basis) if by else []
     if request.GET.get("format") == "csv":
-        return _figures_csv(rows or [figures.Row(0, _("Whole program"), verified)])
+        return _figures_csv(rows or [figures.Row(0, _("Whole program"), shown)])
     query = request.GET.copy()
-    by_market = figures.breakdown(scope, Dimension.MARKET, basis)
+    bases = labels(Basis)
     return render(
         request,
         "outcomes/manage/figures.html",
         {
             "form": form,
-            "verified": verified,
-            "reported": reported,
+            "shown": shown,
+            "shown_label": bases[basis],
+            "beside": beside,
+            "beside_label": bases[other],
             "rows": [(row, _drill_query(query, by, row.group)) for row in rows],
             "by": by,
             "basis": basis,
             "definitions": figures.DEFINITIONS,
             "query": query.urlencode(),
-            "market_chart": charts.bars(
-                [(row.label, row.figures.value_identified) for row in by_market]
-            ),
-            "time_chart": charts.columns(figures.by_year_identified(scope, basis)),
+            "market_chart": charts.bars(by_market),
+            "time_chart": charts.columns(by_year),
         },
     )
 
@@ -496,7 +497,7 @@ SELECT = {
 def figure_records(request, figure):
     if figure not in RECORDS:
         raise Http404
-    form, scope, basis, _by = _scope(request)
+    form, scope, basis, _by, _compare = _scope(request)
     template, read = RECORDS[figure]
     listed = read(scope) if figure in ("companies", "cost", "payments") else read(scope, basis)
     if SELECT[figure]:

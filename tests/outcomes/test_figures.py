@@ -254,9 +254,10 @@ def test_the_breakdown_runs_a_fixed_number_of_queries(program):
         with CaptureQueriesContext(connection) as queries:
             figures.breakdown(everything(), dimension)
         counts[dimension] = len(queries)
-    # One query per table, one for the other costs (and two more to share them out), one for
-    # the payments (a UNION ALL of stipends and desk invoices paid).
-    assert counts == {None: 6, "intake": 6, "market": 8, "sector": 8, "host": 8, "year": 8}
+    # One query per table and one for the cost: the payments (stipends and desk invoices
+    # paid) and the other costs in one UNION ALL; in a breakdown that shares the other costs
+    # out, they are read apart, with two more queries to share them.
+    assert counts == {None: 5, "intake": 5, "market": 8, "sector": 8, "host": 8, "year": 8}
 
 
 @pytest.fixture
@@ -335,3 +336,25 @@ def test_the_payments_page_lists_them(payments, client, manager):
     page = client.get(reverse("outcomes:figure_records", args=["payments"])).content.decode()
     assert "2 records" in page
     assert "Host desk invoice" in page and "Stipend tranche" in page
+
+
+def test_the_overview_is_the_headline_with_the_charts_series_in_five_queries(payments):
+    for basis in Basis.values:
+        with CaptureQueriesContext(connection) as queries:
+            found, by_market, by_year = figures.overview(everything(), basis)
+        # Five, and two to find the rate of the day the desk invoice in euros was paid.
+        assert len(queries) == 7
+        assert found == figures.headline(everything(), basis)
+    found, by_market, by_year = figures.overview(everything())
+    assert by_market == [("Brazil", Decimal("0.00")), ("Germany", Decimal("3500.00"))]
+    assert by_year == figures.by_year_identified(everything())
+
+
+def test_the_figures_page_shows_the_reported_values_beside_when_asked(payments, client, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    page = client.get(reverse("outcomes:figures"), {"compare": "on"})
+    assert page.context["shown"].value_identified == Decimal("3500.00")
+    assert page.context["beside"].value_identified == Decimal("6700.00")
+    assert "Reported values" in page.content.decode()
