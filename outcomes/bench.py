@@ -106,11 +106,17 @@ def fill(*, reports=100_000, intakes=40, firms=5_000):
             for company, user in zip(companies, users, strict=True)
         ],
     )
-    # Stay s: firm s % firms, intake s % intakes (a firm's five stays are in five intakes).
+
+    # Stay s: firm s % firms, in an intake shifted by one at each round of the firms (a
+    # firm's stays are in different intakes).
+    def intake_of(s):
+        return (s + s // firms) % intakes
+
     plan = [
-        (companies[s % firms], intake_rows[s % intakes], runs[s % intakes], hosts[s % len(hosts)])
+        (companies[s % firms], intake_rows[intake_of(s)], runs[intake_of(s)],
+         hosts[s % len(hosts)])
         for s in range(stays)
-    ]
+    ]  # fmt: skip
     applications = _bulk(
         Application,
         [
