@@ -89,6 +89,12 @@ class MarketEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("What"), choices=EntryType.choices)
     on = forms.DateField(label=_("Date"), widget=DateInput())
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the opportunity form on the same page has a country and a kind too,
+        # and a label must name its own box.
+        kwargs.setdefault("auto_id", "id_entry_%s")
+        super().__init__(*args, **kwargs)
+
 
 class VerifyForm(forms.Form):
     action = forms.ChoiceField(

@@ -208,3 +208,10 @@ def test_a_cost_in_a_currency_with_no_rate_says_so_and_saves_nothing(client, int
 def test_the_costs_page_is_a_404_for_someone_managing_no_intake(client, owner):
     client.force_login(owner)
     assert client.get(reverse("outcomes:costs")).status_code == 404
+
+
+def test_the_market_entry_form_labels_its_own_boxes(client, report, owner):
+    client.force_login(owner)
+    page = client.get(reverse("outcomes:report", args=[report.pk])).content.decode()
+    assert page.count('id="id_country"') == 1
+    assert 'for="id_entry_country"' in page and 'id="id_entry_country"' in page
