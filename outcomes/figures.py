@@ -200,19 +200,26 @@ def won(scope, basis=Basis.VERIFIED):
 def latest_reports(scope, basis=Basis.VERIFIED):
     """Per placed firm's placement, its latest report with figures (verified, on the
     verified basis): the reports jobs and follow-on investment read."""
-    latest = (
+    # The latest is the one no later report of its placement (with figures) follows: an
+    # anti-join, which PostgreSQL runs as one hash join, where a correlated "pk = (the
+    # latest)" subquery scanned the reports once per report.
+    with_figures = Q(employees_home__isnull=False) | Q(investment_converted__isnull=False)
+    statuses = _report_statuses(basis)
+    later = OutcomeReport.objects.filter(
+        with_figures, placement=OuterRef("placement"), status__in=statuses
+    ).filter(Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk")))
+    return (
         OutcomeReport.objects.filter(
-            placement=OuterRef("placement"), status__in=_report_statuses(basis)
+            with_figures,
+            scope.q("placement__"),
+            placement__status__in=PLACED,
+            status__in=statuses,
         )
-        .filter(Q(employees_home__isnull=False) | Q(investment_converted__isnull=False))
-        .order_by("-due_on", "-pk")
-        .values("pk")[:1]
-    )
-    return OutcomeReport.objects.filter(
-        scope.q("placement__"), placement__status__in=PLACED, pk=Subquery(latest)
-    ).annotate(
-        employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
-        baseline=F("placement__outcome_baseline__employees"),
+        .filter(~Exists(later))
+        .annotate(
+            employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
+            baseline=F("placement__outcome_baseline__employees"),
+        )
     )
 
 
