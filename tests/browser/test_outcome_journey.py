@@ -158,7 +158,7 @@ def test_outcomes_from_the_end_of_a_stay_to_the_programs_figures(page):
         ("Opportunities identified", ["Hanseatic Logistics GmbH", "Rhein Software AG"]),
         ("Program cost", ["Launch event"]),
     ]:
-        figures.get_by_role("link", name=figure).click()
+        figures.get_by_role("link", name=figure, exact=True).click()
         expect(page.get_by_role("heading", name="Records behind the figure")).to_be_visible()
         for text in records:
             expect(page.get_by_role("main").get_by_text(text).first).to_be_visible()
