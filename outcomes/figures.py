@@ -20,8 +20,10 @@ Definitions (shown beside the figures, ``DEFINITIONS``):
   less the employees its application stated (firms with both only), summed;
 - follow-on investment: per firm, the investment raised since the stay in its latest
   verified report, summed;
-- program cost: the sum of every cost source (``COST_SOURCES``); a cost entered per intake
-  is shared equally among the intake's placed firms when figures are broken down;
+- program cost: stipends paid (tranches and expense claims paid), host desk invoices paid,
+  and other program costs a manager enters per intake (``COST_SOURCES``), in the program's
+  currency (a payment at the rate recorded for the day it was paid); a cost entered per
+  intake is shared equally among the intake's placed firms when figures are broken down;
 - ROI: value of opportunities identified / program cost.
 
 "Reported" figures read the same records as the firms last entered them (every report but
@@ -31,8 +33,10 @@ rejected ones), unverified values included.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
@@ -48,11 +52,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from djmoney.money import Money
 
 from outcomes.enums import Attribution, Basis, Dimension, ReportStatus, Stage
 from outcomes.models import MarketEntry, Opportunity, OpportunityUpdate, OutcomeReport, ProgramCost
-from placements.enums import PlacementStatus
-from placements.models import Placement
+from placements.enums import ClaimStatus, DeskInvoiceStatus, PlacementStatus, TrancheStatus
+from placements.models import DeskInvoiceLine, ExpenseClaim, Placement, Tranche
+from placements.rates import NoRate, convert
 from portal.rows import labels
 from programs.enums import SectorCode
 
@@ -82,10 +88,15 @@ DEFINITIONS = {
         "summed."
     ),
     "cost": _(
-        "Other program costs entered per intake (shared equally among the intake's placed "
-        "firms in a breakdown), and every payment source connected to the figures."
+        "Stipends paid, host desk invoices paid, and other program costs entered per intake "
+        "(shared equally among the intake's placed firms in a breakdown), in the program's "
+        "currency at the rate recorded for the day each was paid."
     ),
     "roi": _("Value of the opportunities identified divided by the program cost."),
+    "payments": _(
+        "Stipend tranches and expense claims paid, and host desk invoices paid (each stay's "
+        "desk-days), as paid; the program cost converts each at the rate recorded for its day."
+    ),
 }
 
 
@@ -189,19 +200,26 @@ def won(scope, basis=Basis.VERIFIED):
 def latest_reports(scope, basis=Basis.VERIFIED):
     """Per placed firm's placement, its latest report with figures (verified, on the
     verified basis): the reports jobs and follow-on investment read."""
-    latest = (
+    # The latest is the one no later report of its placement (with figures) follows: an
+    # anti-join, which PostgreSQL runs as one hash join, where a correlated "pk = (the
+    # latest)" subquery scanned the reports once per report.
+    with_figures = Q(employees_home__isnull=False) | Q(investment_converted__isnull=False)
+    statuses = _report_statuses(basis)
+    later = OutcomeReport.objects.filter(
+        with_figures, placement=OuterRef("placement"), status__in=statuses
+    ).filter(Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk")))
+    return (
         OutcomeReport.objects.filter(
-            placement=OuterRef("placement"), status__in=_report_statuses(basis)
+            with_figures,
+            scope.q("placement__"),
+            placement__status__in=PLACED,
+            status__in=statuses,
         )
-        .filter(Q(employees_home__isnull=False) | Q(investment_converted__isnull=False))
-        .order_by("-due_on", "-pk")
-        .values("pk")[:1]
-    )
-    return OutcomeReport.objects.filter(
-        scope.q("placement__"), placement__status__in=PLACED, pk=Subquery(latest)
-    ).annotate(
-        employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
-        baseline=F("placement__outcome_baseline__employees"),
+        .filter(~Exists(later))
+        .annotate(
+            employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
+            baseline=F("placement__outcome_baseline__employees"),
+        )
     )
 
 
@@ -246,15 +264,145 @@ def other_program_costs(scope, dimension):
     }
 
 
+def _paid_rows(queryset, dimension, prefix, *, amount, currency, day):
+    """(group, currency, day paid, total) rows of one kind of payment."""
+    return (
+        queryset.values(group=group_values(dimension, prefix)["group"])
+        .annotate(paid_currency=F(currency), paid_day=F(day))
+        .values("group", "paid_currency", "paid_day")
+        .annotate(total=Sum(amount))
+        .values_list("group", "paid_currency", "paid_day", "total")
+        .order_by()
+    )
+
+
+def payment_parts(scope, dimension):
+    """The payments a program makes, each a grouped query of (group, currency, day paid,
+    total): stipend tranches paid, expense claims paid (their approved amounts, as the
+    stipend ledger counts them), and host desk invoices paid (their lines, each placement's
+    desk-days). Drill-downs: ``payments``."""
+    tranches = Tranche.objects.filter(scope.q("award__placement__"), status=TrancheStatus.PAID)
+    claims = ExpenseClaim.objects.filter(scope.q("award__placement__"), status=ClaimStatus.PAID)
+    desk = DeskInvoiceLine.objects.filter(
+        scope.q("placement__"), invoice__status=DeskInvoiceStatus.PAID
+    )
+    return [
+        _paid_rows(
+            tranches, dimension, "award__placement__",
+            amount="amount", currency="amount_currency", day="paid_on",
+        ),
+        _paid_rows(
+            claims, dimension, "award__placement__",
+            amount="approved_total", currency="approved_total_currency", day="paid_on",
+        ),
+        _paid_rows(
+            desk, dimension, "placement__",
+            amount="amount", currency="amount_currency", day="invoice__paid_on",
+        ),
+    ]  # fmt: skip
+
+
+PAYMENT_KINDS = {
+    "tranche": _("Stipend tranche"),
+    "claim": _("Expense claim"),
+    "desk": _("Host desk invoice"),
+}
+
+
+def payments(scope):
+    """The payments behind the program cost, one row each (kind, company, day paid, amount,
+    currency), the latest first: one UNION ALL query, paged like any list."""
+    columns = ("kind", "company_name", "paid_day", "paid_amount", "paid_currency")
+
+    def rows(queryset, kind, company, amount, day):
+        return (
+            queryset.annotate(
+                kind=Value(kind),
+                company_name=F(company),
+                paid_day=F(day),
+                paid_amount=F(amount),
+                paid_currency=F(f"{amount}_currency"),
+            )
+            .values_list(*columns)
+            .order_by()
+        )
+
+    tranches = Tranche.objects.filter(scope.q("award__placement__"), status=TrancheStatus.PAID)
+    claims = ExpenseClaim.objects.filter(scope.q("award__placement__"), status=ClaimStatus.PAID)
+    desk = DeskInvoiceLine.objects.filter(
+        scope.q("placement__"), invoice__status=DeskInvoiceStatus.PAID
+    )
+    return (
+        rows(tranches, "tranche", "award__company__name", "amount", "paid_on")
+        .union(
+            rows(claims, "claim", "award__company__name", "approved_total", "paid_on"),
+            rows(desk, "desk", "placement__company__name", "amount", "invoice__paid_on"),
+            all=True,
+        )
+        .order_by("-paid_day", "kind", "company_name")
+    )
+
+
+def _whole_costs(scope, dimension):
+    """Other costs as payment rows (already in the program's currency), when each intake's
+    costs count whole (the program, or per intake, not narrowed)."""
+    return (
+        costs(scope)
+        .values(group=group_values(dimension)["group"])
+        .annotate(
+            paid_currency=Value(settings.PORTAL_CURRENCY, output_field=CharField()),
+            paid_day=F("on"),
+        )
+        .values("group", "paid_currency", "paid_day")
+        .annotate(total=Sum("amount_converted"))
+        .values_list("group", "paid_currency", "paid_day", "total")
+        .order_by()
+    )
+
+
+def costs_are_whole(scope, dimension):
+    return dimension in (None, Dimension.INTAKE) and not scope.narrowed
+
+
+def payments_paid(scope, dimension, *, with_other_costs=False):
+    """{group: paid}: stipends paid and desk invoices paid, in one query (UNION ALL of the
+    parts), each group's total per currency and day converted to the program's currency at
+    the rate recorded for the day it was paid (a total in a currency with no rate for its
+    day is left out). ``with_other_costs`` adds the other costs to the same query, where
+    they count whole (``costs_are_whole``)."""
+    first, *others = payment_parts(scope, dimension)
+    if with_other_costs:
+        others.append(_whole_costs(scope, dimension))
+    total = {}
+    for group, currency, paid_on, amount in first.union(*others, all=True):
+        if amount is None:
+            continue
+        converted = _in_program_currency(Decimal(amount), currency, paid_on)
+        if converted is not None:
+            total[group] = total.get(group, ZERO) + converted
+    return total
+
+
+def _in_program_currency(amount, currency, on):
+    if currency == settings.PORTAL_CURRENCY:
+        return amount
+    try:
+        return convert(Money(amount, currency), settings.PORTAL_CURRENCY, on).amount.amount
+    except NoRate:
+        return None
+
+
 # The program's costs, each a function (scope, dimension) -> {group: Decimal in the
-# program's currency} that runs its own grouped query. Stipends paid and desk invoices paid
-# live in the stipend records (placements), which this branch does not have: the merge adds
-# a source for each here, grouping its paid rows through their placement with
-# ``group_values(dimension, "placement__")`` and filtering with ``scope.q("placement__")``.
-COST_SOURCES = [other_program_costs]
+# program's currency} that runs its own grouped query: the other costs managers enter per
+# intake, and the payments (stipends paid, desk invoices paid). Program cost is their sum.
+COST_SOURCES = [other_program_costs, payments_paid]
 
 
 def program_cost(scope, dimension=None):
+    """{group: cost}: the sum of the COST_SOURCES; where the other costs count whole, they
+    are read in the payments' query (one query for the whole cost)."""
+    if costs_are_whole(scope, dimension):
+        return payments_paid(scope, dimension, with_other_costs=True)
     total = {}
     for source in COST_SOURCES:
         for group, value in source(scope, dimension).items():
@@ -364,6 +512,64 @@ def _cents(value):
     """Sums come back as Decimal("1200") on SQLite and Decimal("1200.00") on PostgreSQL:
     one form for both."""
     return (value or ZERO).quantize(CENT, ROUND_HALF_UP)
+
+
+def overview(scope, basis=Basis.VERIFIED):
+    """The headline figures and the charts' series, for the figures page, in six queries
+    whatever the size of the program: the firms placed, the markets entered, the
+    opportunities grouped by market and year identified (summed here into the headline, the
+    value by market and the value over time: each opportunity is in one group), the latest
+    reports, the other costs and the payments. Returns (Figures, [(market, value)],
+    [(year, value identified, value won)])."""
+    figures = Figures()
+    figures.companies = placed(scope).aggregate(n=Count("company", distinct=True))["n"] or 0
+    figures.markets = (
+        market_entries(scope, basis).aggregate(n=Count("country", distinct=True))["n"] or 0
+    )
+    rows = (
+        opportunities(scope, basis)
+        .values(market=F("placement__host__market__country"), year=ExtractYear("identified_on"))
+        .annotate(
+            n=Count("pk"),
+            value=Sum("counted_value"),
+            won=Count("pk", filter=Q(counted_stage=Stage.WON)),
+            value_won=Sum("counted_value", filter=Q(counted_stage=Stage.WON)),
+        )
+        .order_by()
+    )
+    by_market, by_year = {}, {}
+    value = value_won = ZERO
+    for row in rows:
+        figures.opportunities += row["n"]
+        figures.deals_won += row["won"]
+        value += row["value"] or ZERO
+        value_won += row["value_won"] or ZERO
+        by_market[row["market"]] = by_market.get(row["market"], ZERO) + (row["value"] or ZERO)
+        identified, won = by_year.get(row["year"], (ZERO, ZERO))
+        by_year[row["year"]] = (
+            identified + (row["value"] or ZERO),
+            won + (row["value_won"] or ZERO),
+        )
+    figures.value_identified, figures.value_won = _cents(value), _cents(value_won)
+    reports = latest_reports(scope, basis).aggregate(
+        jobs=Sum(
+            F("employees") - F("baseline"),
+            filter=Q(baseline__isnull=False, employees_home__isnull=False),
+        ),
+        investment=Sum("investment_converted"),
+    )
+    figures.jobs = reports["jobs"] or 0
+    figures.investment = _cents(reports["investment"])
+    figures.cost = _cents(program_cost(scope, None).get(0))
+    markets = sorted(
+        (
+            (_label(Dimension.MARKET, market, {}), _cents(total))
+            for market, total in by_market.items()
+        ),
+        key=lambda item: item[0],
+    )
+    years = [(year, _cents(v), _cents(w)) for year, (v, w) in sorted(by_year.items())]
+    return figures, markets, years
 
 
 def headline(scope, basis=Basis.VERIFIED):

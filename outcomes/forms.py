@@ -89,6 +89,12 @@ class MarketEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("What"), choices=EntryType.choices)
     on = forms.DateField(label=_("Date"), widget=DateInput())
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the opportunity form on the same page has a country and a kind too,
+        # and a label must name its own box.
+        kwargs.setdefault("auto_id", "id_entry_%s")
+        super().__init__(*args, **kwargs)
+
 
 class VerifyForm(forms.Form):
     action = forms.ChoiceField(
@@ -121,6 +127,7 @@ class ReportFilterForm(forms.Form):
         choices=[
             ("", _("Any time")),
             ("overdue", _("Overdue")),
+            ("flagged", _("Overdue past the grace period")),
             ("next-30", _("Due in the next 30 days")),
         ],
     )
@@ -135,9 +142,25 @@ class FiguresForm(forms.Form):
         label=_("Break down by"), required=False, choices=[("", _("Nothing")), *Dimension.choices]
     )
     basis = forms.ChoiceField(label=_("Values"), required=False, choices=Basis.choices)
+    compare = forms.BooleanField(label=_("Show the other values beside"), required=False)
     intake = forms.TypedChoiceField(label=_("Intake"), coerce=int, required=False)
     year = forms.IntegerField(label=_("Year the stay ended"), required=False, min_value=2000)
 
     def __init__(self, *args, intakes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intake"].choices = [("", _("All intakes")), *intakes]
+
+
+class ProgramCostForm(LabelledMoneyMixin, forms.Form):
+    """A cost of an intake that no payment record holds (events, staff time, travel ...)."""
+
+    intake = forms.TypedChoiceField(label=_("Intake"), coerce=int)
+    description = forms.CharField(
+        label=_("Description"), max_length=200, validators=[validate_single_line]
+    )
+    amount = money(_("Amount"), required=True)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args, intakes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intake"].choices = intakes

@@ -56,7 +56,24 @@ class ReportTerms(models.Model):
         _("third follow-up, months after departure"), default=12, validators=[MinValueValidator(1)]
     )
     grace_days = models.PositiveSmallIntegerField(
-        _("days after the due date before a report is overdue"), default=14
+        _("days after the due date before a report is overdue"),
+        default=14,
+        validators=[MaxValueValidator(180)],
+    )
+    # Reminders to the firm (outcomes.reminders): some days before the due date, on it, and
+    # some days after it; the managers are told once a report is past the grace period.
+    remind_before_days = models.PositiveSmallIntegerField(
+        _("reminder to the firm, days before the due date"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    remind_on_due_date = models.BooleanField(
+        _("reminder to the firm on the due date"), default=True
+    )
+    remind_after_days = models.PositiveSmallIntegerField(
+        _("reminder to the firm, days after the due date"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
 
     class Meta:
@@ -134,6 +151,11 @@ class OutcomeReport(RulesModel):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
+    # The day the managers were told the report is overdue past the grace period (the
+    # manager's list filters on it); cleared when the due date moves or the report is handed in.
+    overdue_flagged_on = models.DateField(
+        _("flagged overdue on"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

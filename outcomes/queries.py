@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from applications.models import CompanyMember
 from outcomes.enums import HANDED_IN, OPEN_STAGES, ReportKind, ReportStatus
-from outcomes.models import Opportunity, OutcomeReport, ReportEvent
+from outcomes.models import Opportunity, OutcomeReport, ProgramCost, ReportEvent
 from placements.enums import EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement
 from programs.queries import intakes_managed_by
@@ -105,6 +105,7 @@ LIST_COLUMNS = [
     "placement__company__name",
     "placement__host__name",
     "placement__intake__title",
+    "overdue_flagged_on",
 ]
 
 
@@ -120,6 +121,12 @@ def overdue_q(today=None):
     return Q(status__in=[S.DUE, S.CHANGES_REQUESTED], due_on__lt=today)
 
 
+def flagged_q():
+    """Still to hand in, and flagged to the managers as overdue past the intake's grace
+    period (outcomes.reminders)."""
+    return Q(status=S.DUE, overdue_flagged_on__isnull=False)
+
+
 def filtered(reports, *, intake=None, status="", due="", today=None):
     today = today or timezone.localdate()
     if intake:
@@ -128,6 +135,8 @@ def filtered(reports, *, intake=None, status="", due="", today=None):
         reports = reports.filter(status=status)
     if due == "overdue":
         reports = reports.filter(overdue_q(today))
+    elif due == "flagged":
+        reports = reports.filter(flagged_q())
     elif due == "next-30":
         reports = reports.filter(
             status__in=[S.DUE, S.CHANGES_REQUESTED],
@@ -148,9 +157,15 @@ def completeness(user, today=None):
         .annotate(
             due=Count("pk"),
             handed_in=Count("pk", filter=Q(status__in=HANDED_IN)),
+            flagged=Count("pk", filter=flagged_q()),
         )
         .order_by("placement__intake__title")
     )
+
+
+def with_shares(rows):
+    """Completeness rows with ``share``, the percentage handed in (whole number)."""
+    return [row | {"share": round(100 * row["handed_in"] / row["due"])} for row in rows]
 
 
 def unscheduled_for(user):
@@ -160,4 +175,49 @@ def unscheduled_for(user):
         unscheduled_placements()
         .filter(intake__in=intakes_managed_by(user))
         .values("pk", "company__name", "host__name", "departed_on")
+    )
+
+
+def program_costs_for(user, intake=None):
+    """The other program costs of the intakes the person manages, the latest first."""
+    costs = ProgramCost.objects.filter(intake__in=intakes_managed_by(user))
+    if intake:
+        costs = costs.filter(intake=intake)
+    return costs.select_related("intake", "entered_by").order_by("-on", "-pk")
+
+
+# --- The dashboard -------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 30
+
+
+def firm_reports_due(user, today=None):
+    """The person's firms' reports still to hand in, due within DUE_SOON_DAYS or overdue,
+    the nearest first (values rows: the dashboard lists at most ten)."""
+    today = today or timezone.localdate()
+    return (
+        firm_reports(user)
+        .filter(
+            status__in=[S.DUE, S.CHANGES_REQUESTED],
+            due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+        .values("pk", "kind", "status", "due_on", "placement__company__name")
+    )
+
+
+def manager_summary(user, today=None):
+    """Per intake the person manages: reports submitted and waiting for verification,
+    reports due by now and of those handed in, and those flagged overdue. One query."""
+    today = today or timezone.localdate()
+    due = Q(due_on__lte=today)
+    return (
+        OutcomeReport.objects.filter(placement__intake__in=intakes_managed_by(user))
+        .values("placement__intake", "placement__intake__title")
+        .annotate(
+            to_verify=Count("pk", filter=Q(status=S.SUBMITTED)),
+            due=Count("pk", filter=due),
+            handed_in=Count("pk", filter=due & Q(status__in=HANDED_IN)),
+            flagged=Count("pk", filter=flagged_q()),
+        )
+        .order_by("placement__intake__title")
     )

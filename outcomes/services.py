@@ -107,7 +107,9 @@ def schedule_reports(placement, *, by=None):
 
 @transaction.atomic
 def move_due_date(report, *, by, to, reason):
-    """A manager gives one firm's report another due date; the reason is kept."""
+    """A manager gives one firm's report another due date; the reason is kept. The
+    reminders follow the new date (outcomes.reminders keys them by it) and an overdue flag
+    is lifted until the new date's grace period is over."""
     if not reason.strip():
         raise ValidationError(_("Give the reason."))
     locked = _lock(report)
@@ -119,7 +121,8 @@ def move_due_date(report, *, by, to, reason):
         report=locked, actor=by, due_from=locked.due_on, due_to=to, note=reason.strip()
     )
     locked.due_on = to
-    locked.save(update_fields=["due_on", "updated_at"])
+    locked.overdue_flagged_on = None
+    locked.save(update_fields=["due_on", "overdue_flagged_on", "updated_at"])
     return locked
 
 
@@ -151,7 +154,8 @@ def change_report_status(report, *, to, by, note="", fields=()):
     extra = []
     if to == S.SUBMITTED:
         report.submitted_at = now
-        extra.append("submitted_at")
+        report.overdue_flagged_on = None
+        extra += ["submitted_at", "overdue_flagged_on"]
     if to == S.VERIFIED or report.status == S.VERIFIED:
         report.verified_at = now if to == S.VERIFIED else None
         extra.append("verified_at")

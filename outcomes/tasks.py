@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
-from outcomes import queries, services
+from outcomes import queries, reminders, services
 
 
 @shared_task(name="outcomes.schedule_ended_placements")
@@ -14,3 +14,10 @@ def schedule_ended_placements():
             services.schedule_reports(placement)
         except ValidationError:
             continue
+
+
+@shared_task(name="outcomes.remind_reports")
+def remind_reports():
+    """Beat job: reminders before, on and after each report's due date, and the managers told
+    of reports overdue past the grace period; each once (keyed in the outbox)."""
+    reminders.remind_reports()

@@ -35,6 +35,7 @@ urlpatterns = [
         views.schedule,
         name="schedule",
     ),
+    path("outcomes/manage/costs/", views.costs, name="costs"),
     path("outcomes/manage/figures/", views.figures_page, name="figures"),
     path("outcomes/manage/figures/<slug:figure>/", views.figure_records, name="figure_records"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from outcomes import charts, figures, forms, queries, services
-from outcomes.enums import REPORT_TRANSITIONS, Basis, Dimension, ReportKind, ReportStatus
+from outcomes.enums import REPORT_TRANSITIONS, Basis, ReportKind, ReportStatus
 from outcomes.models import Opportunity
 from placements.models import LogEntry
 from placements.queries import placements_visible_to
@@ -223,7 +223,7 @@ def manage_reports(request):
             "page": page,
             "rows": _rows(list(page.object_list)),
             "query": query.urlencode(),
-            "completeness": list(queries.completeness(request.user)),
+            "completeness": queries.with_shares(queries.completeness(request.user)),
             "unscheduled": list(queries.unscheduled_for(request.user)[:20]),
         },
     )
@@ -242,6 +242,7 @@ def _rows(values):
             "status": statuses[value["status"]],
             "due": date_format(value["due_on"]),
             "overdue": value["status"] in (S.DUE, S.CHANGES_REQUESTED) and value["due_on"] < today,
+            "flagged": value["status"] == S.DUE and value["overdue_flagged_on"] is not None,
         }
         for value in values
     ]
@@ -350,6 +351,37 @@ def schedule(request, placement_pk):
     return redirect("outcomes:manage_reports")
 
 
+# --- Other program costs -------------------------------------------------------------------
+
+
+@login_required
+def costs(request):
+    """The other program costs of the person's intakes, and a form to enter one; the figures
+    add them to the stipends and desk invoices paid."""
+    intakes = _intake_choices(request.user)
+    if not intakes:
+        raise Http404
+    form = forms.ProgramCostForm(request.POST or None, intakes=intakes)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        intake = get_object_or_404(intakes_managed_by(request.user), pk=values.pop("intake"))
+        try:
+            services.add_program_cost(intake, by=request.user, **values)
+            messages.success(request, _("Cost saved."))
+            return redirect("outcomes:costs")
+        except ValidationError as error:
+            _add(form, error) if hasattr(error, "error_dict") else form.add_error(None, error)
+    page = Paginator(queries.program_costs_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "outcomes/manage/costs.html",
+        {"form": form, "page": page, "costs": list(page.object_list), "query": ""},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- Figures -------------------------------------------------------------------------------
 
 
@@ -368,7 +400,7 @@ def _scope(request):
         year=values.get("year"),
     )
     basis = values.get("basis") or Basis.VERIFIED
-    return form, scope, basis, values.get("by") or None
+    return form, scope, basis, values.get("by") or None, bool(values.get("compare"))
 
 
 def _int(value):
@@ -383,30 +415,31 @@ FIGURES = ["companies", "markets", "opportunities", "won", "jobs", "investment",
 
 @login_required
 def figures_page(request):
-    form, scope, basis, by = _scope(request)
-    verified = figures.headline(scope, Basis.VERIFIED)
-    reported = figures.headline(scope, Basis.REPORTED)
+    form, scope, basis, by, compare = _scope(request)
+    shown, by_market, by_year = figures.overview(scope, basis)
+    other = Basis.REPORTED if basis == Basis.VERIFIED else Basis.VERIFIED
+    beside = figures.headline(scope, other) if compare else None
     rows = figures.breakdown(scope, by, basis) if by else []
     if request.GET.get("format") == "csv":
-        return _figures_csv(rows or [figures.Row(0, _("Whole program"), verified)])
+        return _figures_csv(rows or [figures.Row(0, _("Whole program"), shown)])
     query = request.GET.copy()
-    by_market = figures.breakdown(scope, Dimension.MARKET, basis)
+    bases = labels(Basis)
     return render(
         request,
         "outcomes/manage/figures.html",
         {
             "form": form,
-            "verified": verified,
-            "reported": reported,
+            "shown": shown,
+            "shown_label": bases[basis],
+            "beside": beside,
+            "beside_label": bases[other],
             "rows": [(row, _drill_query(query, by, row.group)) for row in rows],
             "by": by,
             "basis": basis,
             "definitions": figures.DEFINITIONS,
             "query": query.urlencode(),
-            "market_chart": charts.bars(
-                [(row.label, row.figures.value_identified) for row in by_market]
-            ),
-            "time_chart": charts.columns(figures.by_year_identified(scope, basis)),
+            "market_chart": charts.bars(by_market),
+            "time_chart": charts.columns(by_year),
         },
     )
 
@@ -446,6 +479,7 @@ RECORDS = {
     "jobs": ("outcomes/manage/records.html", figures.latest_reports),
     "investment": ("outcomes/manage/records.html", figures.latest_reports),
     "cost": ("outcomes/manage/records.html", figures.costs),
+    "payments": ("outcomes/manage/records.html", figures.payments),
 }
 SELECT = {
     "companies": ["company", "host__market", "intake"],
@@ -455,6 +489,7 @@ SELECT = {
     "jobs": ["placement__company"],
     "investment": ["placement__company"],
     "cost": ["intake"],
+    "payments": [],
 }
 
 
@@ -462,10 +497,11 @@ SELECT = {
 def figure_records(request, figure):
     if figure not in RECORDS:
         raise Http404
-    form, scope, basis, _by = _scope(request)
+    form, scope, basis, _by, _compare = _scope(request)
     template, read = RECORDS[figure]
-    listed = read(scope) if figure in ("companies", "cost") else read(scope, basis)
-    listed = listed.select_related(*SELECT[figure]).order_by("pk")
+    listed = read(scope) if figure in ("companies", "cost", "payments") else read(scope, basis)
+    if SELECT[figure]:
+        listed = listed.select_related(*SELECT[figure]).order_by("pk")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -477,6 +513,7 @@ def figure_records(request, figure):
             "definition": figures.DEFINITIONS[figure],
             "page": page,
             "records": list(page.object_list),
+            "payment_kinds": figures.PAYMENT_KINDS,
             "query": query.urlencode(),
             "basis": basis,
         },

@@ -394,6 +394,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outcomes.schedule_ended_placements",
         "schedule": 60 * 60.0,
     },
+    # Outcome reports: reminders before, on and after the due date, and the managers told
+    # of reports overdue past the grace period; each once.
+    "remind-outcome-reports": {
+        "task": "outcomes.remind_reports",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # The REST API (portal/api/, each app's api.py; docs/architecture.md, "The REST API").

@@ -254,5 +254,107 @@ def test_the_breakdown_runs_a_fixed_number_of_queries(program):
         with CaptureQueriesContext(connection) as queries:
             figures.breakdown(everything(), dimension)
         counts[dimension] = len(queries)
-    # One query per table, one for the costs, and two more to share them out.
-    assert counts == {None: 5, "intake": 5, "market": 7, "sector": 7, "host": 7, "year": 7}
+    # One query per table and one for the cost: the payments (stipends and desk invoices
+    # paid) and the other costs in one UNION ALL; in a breakdown that shares the other costs
+    # out, they are read apart, with two more queries to share them.
+    assert counts == {None: 5, "intake": 5, "market": 8, "sector": 8, "host": 8, "year": 8}
+
+
+@pytest.fixture
+def payments(program, intake, manager):
+    """Stipends paid and desk invoices paid on top of the program:
+    - Maple's award CAD 4,000: its advance CAD 2,000 paid (the balance waits, not counted);
+    - Cedar's award CAD 1,000: its advance CAD 500 approved, not paid (not counted);
+    - desk invoices per placement: the Berlin Hub charges EUR 45.50 a day, Maple used 11 days
+      (day -10 to day 0): EUR 500.50, paid on day 0 at the rate recorded for it (1.5):
+      CAD 750.75; São Paulo's desk is CAD 20 a day, 11 days: CAD 220.00, drawn but not paid.
+    Program cost: 2,000 + 750.75 + 1,500 = 4,250.75; ROI 3,500 / 4,250.75 = 0.8.
+    By market: DE 2,000 + 750.75 + 750 = 3,500.75 (ROI 1.0); BR 750.00 (ROI 0.0)."""
+    from placements import desk_invoices, stipends
+    from placements.models import Placement
+
+    program["berlin"].desk_cost_per_day = Money("45.50", "EUR")
+    program["berlin"].save()
+    program["sao_paulo"].desk_cost_per_day = Money("20.00", "CAD")
+    program["sao_paulo"].save()
+    Intake.objects.filter(pk=intake.pk).update(desk_invoicing="per-placement")
+    maple = Placement.objects.get(company=program["maple"])
+    cedar = Placement.objects.get(company=program["cedar"])
+    for placement, amount, pay in ((maple, 4000, True), (cedar, 1000, False)):
+        award = stipends.propose_award(placement, by=manager, amount=Money(amount, "CAD"))
+        award = stipends.award_stipend(award, by=manager)
+        advance = award.tranches.order_by("position").first()
+        stipends.approve_tranche(advance, by=manager)
+        if pay:
+            stipends.pay_tranche(advance, by=manager, paid_on=day(0), reference="T-1")
+    desk_invoices.generate_desk_invoices(Intake.objects.get(pk=intake.pk), today=day(1))
+    berlin = maple.desk_invoices.get()
+    desk_invoices.send_desk_invoice(berlin, by=manager)
+    desk_invoices.confirm_desk_invoice(berlin, by=manager)
+    desk_invoices.pay_desk_invoice(berlin, by=manager, paid_on=day(0), reference="D-1")
+    return program
+
+
+def test_the_program_cost_is_stipends_paid_desk_invoices_paid_and_other_costs(payments):
+    found = figures.headline(everything())
+    assert found.cost == Decimal("4250.75")
+    assert found.value_identified == Decimal("3500.00")
+    assert found.roi == Decimal("0.8")
+    parts = {source.__name__: source(everything(), None) for source in figures.COST_SOURCES}
+    assert parts == {
+        "other_program_costs": {0: Decimal("1500.00")},
+        "payments_paid": {0: Decimal("2750.75")},
+    }
+
+
+def test_by_market_each_payment_counts_where_its_stay_was(payments):
+    rows = figures.breakdown(everything(), Dimension.MARKET)
+    assert [(row.group, row.figures.cost, row.figures.roi) for row in rows] == [
+        ("BR", Decimal("750.00"), Decimal("0.0")),
+        ("DE", Decimal("3500.75"), Decimal("1.0")),
+    ]
+
+
+def test_a_payment_in_a_currency_with_no_rate_for_its_day_is_left_out(payments):
+    from placements.models import ExchangeRate
+
+    ExchangeRate.objects.filter(base="EUR").update(on=day(1))  # recorded after the payment
+    assert figures.headline(everything()).cost == Decimal("3500.00")
+
+
+def test_the_cost_drills_down_to_the_payments_behind_it(payments):
+    assert list(figures.payments(everything())) == [
+        ("desk", "Maple", day(0), Decimal("500.50"), "EUR"),
+        ("tranche", "Maple", day(0), Decimal("2000.00"), "CAD"),
+    ]
+
+
+def test_the_payments_page_lists_them(payments, client, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    page = client.get(reverse("outcomes:figure_records", args=["payments"])).content.decode()
+    assert "2 records" in page
+    assert "Host desk invoice" in page and "Stipend tranche" in page
+
+
+def test_the_overview_is_the_headline_with_the_charts_series_in_five_queries(payments):
+    for basis in Basis.values:
+        with CaptureQueriesContext(connection) as queries:
+            found, by_market, by_year = figures.overview(everything(), basis)
+        # Five, and two to find the rate of the day the desk invoice in euros was paid.
+        assert len(queries) == 7
+        assert found == figures.headline(everything(), basis)
+    found, by_market, by_year = figures.overview(everything())
+    assert by_market == [("Brazil", Decimal("0.00")), ("Germany", Decimal("3500.00"))]
+    assert by_year == figures.by_year_identified(everything())
+
+
+def test_the_figures_page_shows_the_reported_values_beside_when_asked(payments, client, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    page = client.get(reverse("outcomes:figures"), {"compare": "on"})
+    assert page.context["shown"].value_identified == Decimal("3500.00")
+    assert page.context["beside"].value_identified == Decimal("6700.00")
+    assert "Reported values" in page.content.decode()

@@ -382,3 +382,53 @@ def test_seed_demo_shows_every_state_of_a_stay(settings):
     )
     assert cut.events.last().note == "A family emergency called the founder home."
     assert Placement.objects.get(status="cancelled").cancel_reason == "visa-refused"
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_outcome_reports_at_every_stage_and_figures_like_the_seeds(settings):
+    from outcomes import figures
+    from outcomes.models import Opportunity, OutcomeReport, ProgramCost
+
+    seed(settings)
+    today = datetime.date.today()
+    statuses = {
+        (report.placement.company.name.split()[0].lower(), report.kind): (
+            report.status,
+            "overdue" if report.due_on < today else "",
+        )
+        for report in OutcomeReport.objects.select_related("placement__company")
+    }
+    assert {key: value for key, value in statuses.items() if key[1] != "6-months"} == {
+        ("northwind", "end-of-stay"): ("verified", "overdue"),
+        ("northwind", "3-months"): ("submitted", ""),
+        ("northwind", "12-months"): ("due", ""),
+        ("prairie", "end-of-stay"): ("changes-requested", "overdue"),
+        ("prairie", "3-months"): ("due", ""),
+        ("prairie", "12-months"): ("due", ""),
+        ("harbourline", "end-of-stay"): ("due", "overdue"),
+        ("harbourline", "3-months"): ("due", ""),
+        ("harbourline", "12-months"): ("due", ""),
+    }
+    flagged = OutcomeReport.objects.get(overdue_flagged_on__isnull=False)
+    assert flagged.kind == "end-of-stay"
+    assert flagged.placement.company.name.startswith("Harbourline")
+    assert sorted(Opportunity.objects.values_list("stage", flat=True)) == [
+        "identified",
+        "identified",
+        "identified",
+        "lost",
+        "negotiation",
+        "won",
+        "won",
+    ]
+    assert sorted(set(Opportunity.objects.values_list("value_currency", flat=True))) == [
+        "AED",
+        "BRL",
+        "CAD",
+        "EUR",
+        "INR",
+    ]
+    assert ProgramCost.objects.count() == 2
+    found = figures.headline(figures.Scope(Intake.objects.all()))
+    assert (found.companies, found.markets, found.opportunities, found.deals_won) == (4, 1, 5, 1)
+    assert found.roi > 30

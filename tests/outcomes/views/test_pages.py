@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -141,7 +143,8 @@ def test_the_figures_page_and_its_csv(client, report, owner, manager):
     client.force_login(manager)
     page = client.get(reverse("outcomes:figures"), {"by": "market"})
     assert page.status_code == 200
-    assert page.context["verified"].value_identified == 1200
+    assert page.context["shown"].value_identified == 1200
+    assert page.context["beside"] is None
     csv = client.get(reverse("outcomes:figures"), {"format": "csv"})
     assert csv.content.decode().splitlines()[1] == "Whole program,1,0,1,1200.00,0,0.00,0,0.00,0.00,"
     records = client.get(reverse("outcomes:figure_records", args=["opportunities"]))
@@ -153,3 +156,62 @@ def test_partners_and_firms_have_no_figures_page(client, report, owner, partner)
         client.force_login(person)
         assert client.get(reverse("outcomes:figures")).status_code == 404
     assert factories  # the factories module is imported for the fixtures
+
+
+def test_the_manager_enters_another_program_cost_for_an_intake(client, intake, manager):
+    from outcomes.models import ProgramCost
+
+    client.force_login(manager)
+    url = reverse("outcomes:costs")
+    response = client.post(
+        url,
+        {"intake": intake.pk, "description": "Launch event", "amount_0": "1200.50",
+         "amount_1": "CAD", "on": day(-3).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    cost = ProgramCost.objects.get()
+    assert (cost.intake_id, cost.description, cost.amount, cost.amount_converted, cost.on) == (
+        intake.pk, "Launch event", Money("1200.50", "CAD"), Decimal("1200.50"), day(-3)
+    )  # fmt: skip
+    page = client.get(url).content.decode()
+    assert "Launch event" in page and "CA$1,200.50" in page
+
+
+def test_a_cost_for_an_intake_the_person_does_not_manage_is_refused(client, manager):
+    from outcomes.models import ProgramCost
+
+    other = factories.IntakeFactory()
+    client.force_login(manager)
+    response = client.post(
+        reverse("outcomes:costs"),
+        {"intake": other.pk, "description": "Travel", "amount_0": "10", "amount_1": "CAD",
+         "on": day(-3).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert ProgramCost.objects.count() == 0
+
+
+def test_a_cost_in_a_currency_with_no_rate_says_so_and_saves_nothing(client, intake, manager):
+    from outcomes.models import ProgramCost
+
+    client.force_login(manager)
+    response = client.post(
+        reverse("outcomes:costs"),
+        {"intake": intake.pk, "description": "Travel", "amount_0": "10", "amount_1": "GBP",
+         "on": day(-3).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "No exchange rate for GBP" in response.content.decode()
+    assert ProgramCost.objects.count() == 0
+
+
+def test_the_costs_page_is_a_404_for_someone_managing_no_intake(client, owner):
+    client.force_login(owner)
+    assert client.get(reverse("outcomes:costs")).status_code == 404
+
+
+def test_the_market_entry_form_labels_its_own_boxes(client, report, owner):
+    client.force_login(owner)
+    page = client.get(reverse("outcomes:report", args=[report.pk])).content.decode()
+    assert page.count('id="id_country"') == 1
+    assert 'for="id_entry_country"' in page and 'id="id_entry_country"' in page
