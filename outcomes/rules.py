@@ -44,3 +44,7 @@ def manages_what_it_describes(user, document):
 
 
 can_see_document = manages_what_it_describes | is_superuser
+
+
+# Publishing an intake's results: its managers (and the director).
+rules.add_perm("outcomes.publish_results", is_intake_manager | is_superuser)

@@ -14,3 +14,23 @@ def schedule_ended_placements():
             services.schedule_reports(placement)
         except ValidationError:
             continue
+
+
+@shared_task(name="outcomes.build_document")
+def build_document(*, document_id, build):
+    """Build a program report or a dossier (does nothing once that build is over)."""
+    from outcomes import documents
+    from outcomes.models import Document
+
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return
+    documents.build_document(document, build)
+
+
+@shared_task(name="outcomes.requeue_stalled_documents")
+def requeue_stalled_documents():
+    """Beat job: queue again documents whose task an outage lost."""
+    from outcomes import documents
+
+    documents.requeue_stalled_documents()

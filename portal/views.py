@@ -6,13 +6,14 @@ from django.template import loader
 from django.views import i18n
 from django.views.decorators.http import require_GET
 
+from portal import home as home_panels
 from portal.dashboard import sections_for
 from portal.services import remember_language
 
 
 @require_GET
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"panels": home_panels.panels()})
 
 
 @login_required
