@@ -330,8 +330,12 @@ def report_context(document):
 
 
 def report_html(document):
-    """The HTML the program report's PDF is drawn from (tests read it, too)."""
-    return render_to_string("outcomes/documents/program_report.html", report_context(document))
+    """The HTML the program report's PDF is drawn from, in the document's language (tests
+    read it, too)."""
+    with translation.override(document.language):
+        return render_to_string(
+            "outcomes/documents/program_report.html", report_context(document)
+        )
 
 
 def _name(document, *parts, extension):
