@@ -333,9 +333,7 @@ def report_html(document):
     """The HTML the program report's PDF is drawn from, in the document's language (tests
     read it, too)."""
     with translation.override(document.language):
-        return render_to_string(
-            "outcomes/documents/program_report.html", report_context(document)
-        )
+        return render_to_string("outcomes/documents/program_report.html", report_context(document))
 
 
 def _name(document, *parts, extension):

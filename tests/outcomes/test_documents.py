@@ -14,10 +14,12 @@ from outcomes.enums import DocumentKind, DocumentStatus
 from outcomes.models import Document, DocumentEvent
 from placements.enums import ExpenseCategory
 from portal.models import OutgoingEmail
-from tests.outcomes.test_figures import program  # noqa: F401 (a fixture)
+from tests.outcomes import test_figures
 from tests.placements.money import PDF, awarded, claim_with
 
 pytestmark = pytest.mark.django_db
+# The small program of test_figures, whose figures are worked out by hand there.
+program = test_figures.program
 D = DocumentStatus
 
 
@@ -65,7 +67,7 @@ def test_the_program_report_is_a_pdf_of_the_figures_definitions_and_method(
     assert "<title>Program report: " + intake.title + "</title>" in html
     # The verified figures worked out by hand in test_figures: 2 firms, 3,500 identified,
     # a cost of 1,500 and an ROI of 2.3 to 1, with its definition.
-    assert "<th scope=\"row\">Companies placed</th><td class=\"num\">2</td>" in html
+    assert '<th scope="row">Companies placed</th><td class="num">2</td>' in html
     assert "2.3 to 1" in html
     assert "Value of the opportunities identified divided by the program cost." in html
     assert "Firms report after their stay" in html  # the method
