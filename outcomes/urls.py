@@ -23,6 +23,11 @@ urlpatterns = [
     path("outcomes/reports/<int:pk>/market-entries/", views.add_market_entry, name="add_entry"),
     path("outcomes/reports/<int:pk>/submit/", views.submit, name="submit"),
     path("outcomes/manage/reports/", views.manage_reports, name="manage_reports"),
+    path(
+        "outcomes/manage/reports/completeness.csv",
+        views.completeness_csv,
+        name="completeness_csv",
+    ),
     path("outcomes/manage/reports/<int:pk>/", views.verify, name="verify"),
     path("outcomes/manage/reports/<int:pk>/due-date/", views.move_due_date, name="move_due_date"),
     path(
