@@ -106,3 +106,17 @@ def test_completeness_and_the_firms_reports_download_as_csv(client, report, owne
         "Company,Report,Host,Due,Status",
         f"Maple Analytics,End of stay,Berlin Hub,{report.due_on.strftime('%-d %B %Y')},Due",
     ]
+
+
+def test_the_documents_page_offers_each_report_and_publishing(client, queued, manager, intake):
+    client.force_login(manager)
+    html = client.get(reverse("outcomes:documents")).content.decode()
+    assert f"Build the report of {intake.program.name}" in html
+    assert f"Build the report of {intake.title}" in html
+    assert f'action="/results/{intake.pk}/publish/"' in html
+    assert f'href="/outcomes/manage/documents/{queued.pk}/">Program report (PDF)</a>' in html
+
+
+def test_the_documents_page_is_a_404_to_a_firm(client, report, owner):
+    client.force_login(owner)
+    assert client.get(reverse("outcomes:documents")).status_code == 404
