@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -96,7 +96,14 @@ def request_document(kind, *, by, program, intake=None, placement=None, language
         .first()
     )
     if existing is None:
-        document.save()
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError:
+            # Someone asked for the same document at the same moment: theirs is under way.
+            return Document.objects.get(
+                kind=kind, program=program, intake=intake, placement=placement, language=language
+            )
         DocumentEvent.objects.create(
             document=document, actor=by, to_status=D.QUEUED, build=document.build
         )
