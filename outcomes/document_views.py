@@ -117,6 +117,7 @@ def document(request, pk):
         "outcomes/manage/document.html",
         {
             "document": document,
+            "ready": document.status == DocumentStatus.READY,
             "out_of_date": documents.is_out_of_date(document),
             "events": list(document.events.select_related("actor").order_by("at", "pk")),
         },
