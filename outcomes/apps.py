@@ -7,6 +7,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self):
-        from outcomes import dashboard
+        from outcomes import dashboard, home
 
         dashboard.register()
+        home.register()

@@ -106,3 +106,49 @@ USEFULNESS_SCALE = [
     (4, _("4")),
     (5, _("5 – essential")),
 ]
+
+
+class DocumentKind(models.TextChoices):
+    PROGRAM_REPORT = "program-report", _("Program report (PDF)")
+    DOSSIER = "dossier", _("Auditor's dossier (zip)")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("document", "Queued")
+    BUILDING = "building", pgettext_lazy("document", "Being built")
+    READY = "ready", pgettext_lazy("document", "Ready")
+    FAILED = "failed", pgettext_lazy("document", "Failed")
+
+
+D = DocumentStatus
+# A document is queued, built by a worker, and ends ready or failed; asking again (a rebuild
+# after new verifications, or after a failure) queues it again. A retried task finds it ready
+# and does nothing; services.change_document_status reads this table.
+DOCUMENT_TRANSITIONS = {
+    D.QUEUED: {D.BUILDING, D.FAILED},
+    D.BUILDING: {D.READY, D.FAILED},
+    D.READY: {D.QUEUED},
+    D.FAILED: {D.QUEUED},
+}
+# A document in one of these is under way: asking again changes nothing.
+DOCUMENT_UNDER_WAY = [D.QUEUED, D.BUILDING]
+
+
+class DocumentStage(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    READING = "reading", _("Reading the records")
+    FIGURES = "figures", _("Computing the figures")
+    APPLICATION = "application", _("Writing the application")
+    REVIEWS = "reviews", _("Writing the reviews and the decision")
+    PLACEMENT = "placement", _("Writing the placement's history and logs")
+    MONEY = "money", _("Writing the stipend and the claims, adding the receipts")
+    REPORTS = "reports", _("Writing the outcome reports")
+    RENDERING = "rendering", _("Drawing the PDF")
+    SAVING = "saving", _("Saving the file")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class PublicationAction(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")

@@ -21,8 +21,12 @@ from outcomes import rules as perms
 from outcomes.enums import (
     USEFULNESS_SCALE,
     Attribution,
+    DocumentKind,
+    DocumentStage,
+    DocumentStatus,
     EntryType,
     OpportunityKind,
+    PublicationAction,
     ReportKind,
     ReportStatus,
     Source,
@@ -358,3 +362,146 @@ class ProgramCost(models.Model):
 
     def __str__(self):
         return f"{self.description}: {self.amount}"
+
+
+def document_path(document, filename):
+    # One name per document and build: a retried build writes the same name again (the
+    # service deletes what is there first), so a document never leaves two files behind.
+    return f"documents/{document.pk}/{document.build}/{filename}"
+
+
+class Document(RulesModel):
+    """A file built by a worker for managers: the program report (a PDF, per program or per
+    intake) or an auditor's dossier (a zip, per placement), in one language.
+
+    One row per thing and language: asking again rebuilds it (``build`` goes up) and the new
+    file replaces the old one. The status changes only through
+    ``documents.change_document_status``; ``progress`` and ``stage`` are what the page polls.
+    """
+
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    intake = models.ForeignKey(
+        "programs.Intake", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    placement = models.ForeignKey(
+        "placements.Placement", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.QUEUED,
+        editable=False,
+    )
+    stage = models.CharField(
+        max_length=20, choices=DocumentStage.choices, default=DocumentStage.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    build = models.PositiveIntegerField(default=1, editable=False)
+    file = models.FileField(upload_to=document_path, blank=True, editable=False)
+    # The newest verification the figures read when built: a later one makes it out of date.
+    data_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "program", "language"],
+                condition=Q(intake__isnull=True, placement__isnull=True),
+                name="one_program_document_per_language",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "intake", "language"],
+                condition=Q(intake__isnull=False, placement__isnull=True),
+                name="one_intake_document_per_language",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "placement", "language"],
+                condition=Q(placement__isnull=False),
+                name="one_placement_document_per_language",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="dossier") | Q(placement__isnull=False),
+                name="dossier_names_its_placement",
+            ),
+        ]
+        rules_permissions = {"view": perms.can_see_document, "build": perms.can_see_document}
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_finished(self):
+        return self.status in (DocumentStatus.READY, DocumentStatus.FAILED)
+
+    @property
+    def filename(self):
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+
+class DocumentEvent(models.Model):
+    """One change of a document's status: who (none for the worker), from, to, when, note."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, choices=DocumentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=DocumentStatus.choices)
+    build = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.document}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class Publication(models.Model):
+    """An intake whose results a manager made public. The public page reads the verified
+    figures of the intakes with a row here; unpublishing deletes the row, and every change
+    is kept as a PublicationEvent."""
+
+    intake = models.OneToOneField(
+        "programs.Intake", on_delete=models.CASCADE, related_name="results_publication"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("published results")
+        verbose_name_plural = _("published results")
+
+    def __str__(self):
+        return str(self.intake)
+
+
+class PublicationEvent(models.Model):
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=20, choices=PublicationAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.intake}: {self.action}"

@@ -221,3 +221,24 @@ def manager_summary(user, today=None):
         )
         .order_by("placement__intake__title")
     )
+
+
+def documents_visible_to(user):
+    """Documents about the intakes and programs the person manages (the rules decide on each
+    one; this is the queryset they are loaded from, and the manager's list)."""
+    from outcomes.models import Document
+    from programs.queries import programs_managed_by
+
+    documents = Document.objects.select_related(
+        "program", "intake", "placement__intake", "placement__company", "requested_by"
+    )
+    if not user.is_authenticated:
+        return documents.none()
+    if user.is_superuser:
+        return documents
+    intakes = intakes_managed_by(user)
+    return documents.filter(
+        Q(placement__intake__in=intakes)
+        | Q(placement__isnull=True, intake__in=intakes)
+        | Q(placement__isnull=True, intake__isnull=True, program__in=programs_managed_by(user))
+    )

@@ -6,7 +6,7 @@ import rules
 from applications.rules import is_company_member
 from outcomes.enums import EDITABLE
 from portal.rules import is_superuser
-from programs.rules import is_intake_manager
+from programs.rules import is_intake_manager, is_program_manager
 
 
 @rules.predicate
@@ -28,3 +28,23 @@ can_manage_report = manages_its_intake | is_superuser
 can_see_report = is_member_of_its_firm | can_manage_report
 can_edit_report = is_member_of_its_firm & is_editable
 can_verify_report = can_manage_report
+
+
+@rules.predicate
+def manages_what_it_describes(user, document):
+    """A program report of an intake, or a placement's dossier: that intake's managers; a
+    program report of the whole program: the program's managers."""
+    if document is None:
+        return False
+    if document.placement_id is not None:
+        return is_intake_manager(user, document.placement.intake)
+    if document.intake_id is not None:
+        return is_intake_manager(user, document.intake)
+    return is_program_manager(user, document.program)
+
+
+can_see_document = manages_what_it_describes | is_superuser
+
+
+# Publishing an intake's results: its managers (and the director).
+rules.add_perm("outcomes.publish_results", is_intake_manager | is_superuser)

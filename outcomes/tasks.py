@@ -21,3 +21,23 @@ def remind_reports():
     """Beat job: reminders before, on and after each report's due date, and the managers told
     of reports overdue past the grace period; each once (keyed in the outbox)."""
     reminders.remind_reports()
+
+
+@shared_task(name="outcomes.build_document")
+def build_document(*, document_id, build):
+    """Build a program report or a dossier (does nothing once that build is over)."""
+    from outcomes import documents
+    from outcomes.models import Document
+
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return
+    documents.build_document(document, build)
+
+
+@shared_task(name="outcomes.requeue_stalled_documents")
+def requeue_stalled_documents():
+    """Beat job: queue again documents whose task an outage lost."""
+    from outcomes import documents
+
+    documents.requeue_stalled_documents()

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from outcomes import charts, figures, forms, queries, services
-from outcomes.enums import REPORT_TRANSITIONS, Basis, ReportKind, ReportStatus
+from outcomes.enums import REPORT_TRANSITIONS, Basis, ReportKind, ReportStatus, Stage
 from outcomes.models import Opportunity
 from placements.models import LogEntry
 from placements.queries import placements_visible_to
@@ -43,9 +44,30 @@ def _report(request, pk, permission=VIEW):
 
 @login_required
 def firm_reports(request):
-    return render(
-        request, "outcomes/firm_list.html", {"reports": list(queries.firm_reports(request.user))}
-    )
+    reports = queries.firm_reports(request.user)
+    if request.GET.get("format") == "csv":
+        kinds, statuses = labels(ReportKind), labels(S)
+        return _csv(
+            "my-outcome-reports.csv",
+            [_("Company"), _("Report"), _("Host"), _("Due"), _("Status")],
+            (
+                [report.placement.company.name, kinds[report.kind], report.placement.host.name,
+                 date_format(report.due_on), statuses[report.status]]
+                for report in reports
+            ),
+        )  # fmt: skip
+    return render(request, "outcomes/firm_list.html", {"reports": list(reports)})
+
+
+def _csv(filename, header, rows):
+    """A CSV download: the header, then each row, text cells made safe for spreadsheets."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(cell) if isinstance(cell, str) else cell for cell in row])
+    return response
 
 
 def _initial(report):
@@ -298,6 +320,21 @@ def verify(request, pk):
 
 
 @login_required
+def completeness_csv(request):
+    """The completeness of each intake the person manages: reports due by today, handed in."""
+    if not _intake_choices(request.user):
+        raise Http404
+    return _csv(
+        "outcome-report-completeness.csv",
+        [_("Intake"), _("Reports due"), _("Handed in")],
+        (
+            [row["placement__intake__title"], row["due"], row["handed_in"]]
+            for row in queries.completeness(request.user)
+        ),
+    )
+
+
+@login_required
 @require_POST
 def opportunity_value(request, pk, opportunity_pk):
     report = _report(request, pk, VERIFY)
@@ -420,6 +457,12 @@ def figures_page(request):
     other = Basis.REPORTED if basis == Basis.VERIFIED else Basis.VERIFIED
     beside = figures.headline(scope, other) if compare else None
     rows = figures.breakdown(scope, by, basis) if by else []
+    if request.GET.get("format") == "csv" and request.GET.get("series") == "years":
+        return _csv(
+            "value-by-year.csv",
+            [_("Year"), _("Value identified"), _("Value won")],
+            figures.by_year_identified(scope, basis),
+        )
     if request.GET.get("format") == "csv":
         return _figures_csv(rows or [figures.Row(0, _("Whole program"), shown)])
     query = request.GET.copy()
@@ -493,6 +536,55 @@ SELECT = {
 }
 
 
+def _on(day):
+    return date_format(day) if day else ""
+
+
+def _or_blank(value):
+    return "" if value is None else value
+
+
+# Per figure: the CSV's header and one record's cells, as the records page shows them.
+RECORD_COLUMNS = {
+    "companies": (
+        [gettext_lazy("Company"), gettext_lazy("Market"), gettext_lazy("Intake"),
+         gettext_lazy("Status"), gettext_lazy("Departure")],
+        lambda r: [r.company.name, r.host.market.country.name, r.intake.title,
+                   r.get_status_display(), _on(r.departed_on)],
+    ),
+    "markets": (
+        [gettext_lazy("Company"), gettext_lazy("Market"), gettext_lazy("What"),
+         gettext_lazy("Date"), gettext_lazy("Report")],
+        lambda r: [r.placement.company.name, r.country.name, r.get_kind_display(), _on(r.on),
+                   r.report.get_kind_display()],
+    ),
+    "opportunities": (
+        [gettext_lazy("Company"), gettext_lazy("Counterpart"), gettext_lazy("Country"),
+         gettext_lazy("Stage"), gettext_lazy("Value counted"), gettext_lazy("Value"),
+         gettext_lazy("Currency"), gettext_lazy("Identified on")],
+        lambda r: [r.company.name, r.organisation, r.country.name,
+                   labels(Stage).get(r.counted_stage, r.counted_stage),
+                   _or_blank(r.counted_value), r.value.amount, str(r.value.currency),
+                   _on(r.identified_on)],
+    ),
+    "jobs": (
+        [gettext_lazy("Company"), gettext_lazy("Report"), gettext_lazy("Employees"),
+         gettext_lazy("Employees in the application"), gettext_lazy("Follow-on investment")],
+        lambda r: [r.placement.company.name, r.get_kind_display(), r.employees,
+                   _or_blank(r.baseline), _or_blank(r.investment_converted)],
+    ),
+    "cost": (
+        [gettext_lazy("Intake"), gettext_lazy("Description"), gettext_lazy("Date"),
+         gettext_lazy("Amount"), gettext_lazy("Currency"),
+         gettext_lazy("In the program's currency")],
+        lambda r: [r.intake.title, r.description, _on(r.on), r.amount.amount,
+                   str(r.amount.currency), r.amount_converted],
+    ),
+}  # fmt: skip
+RECORD_COLUMNS["won"] = RECORD_COLUMNS["opportunities"]
+RECORD_COLUMNS["investment"] = RECORD_COLUMNS["jobs"]
+
+
 @login_required
 def figure_records(request, figure):
     if figure not in RECORDS:
@@ -502,6 +594,10 @@ def figure_records(request, figure):
     listed = read(scope) if figure in ("companies", "cost", "payments") else read(scope, basis)
     if SELECT[figure]:
         listed = listed.select_related(*SELECT[figure]).order_by("pk")
+    if request.GET.get("format") == "csv" and figure in RECORD_COLUMNS:
+        header, row = RECORD_COLUMNS[figure]
+        return _csv(f"{figure}-records.csv", [str(title) for title in header],
+                    (row(record) for record in listed.iterator(chunk_size=500)))  # fmt: skip
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

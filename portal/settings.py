@@ -380,6 +380,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Host desk invoices are drawn once a month is over or a stay has ended; drafts are
     # redrawn until a manager sends them.
+    # Program reports and dossiers whose task an outage lost are queued again.
+    "requeue-stalled-documents": {
+        "task": "outcomes.requeue_stalled_documents",
+        "schedule": 10 * 60.0,
+    },
     "generate-desk-invoices": {
         "task": "placements.generate_desk_invoices",
         "schedule": crontab(hour=2, minute=30),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import home as home_panels
 from portal import tokens
 from portal.dashboard import sections_for
 from portal.forms import ApiTokenForm
@@ -18,7 +19,7 @@ from portal.services import remember_language
 
 @require_GET
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"panels": home_panels.panels()})
 
 
 @login_required

@@ -1,0 +1,23 @@
+"""The home page's panel of the program's own published figures (registered in apps.py)."""
+
+from django.conf import settings
+from djmoney.money import Money
+
+from outcomes import figures, publishing
+from outcomes.enums import Basis
+from portal import home
+
+
+def load():
+    intakes = publishing.published_intakes()
+    if not intakes.exists():
+        return None
+    headline = figures.headline(figures.Scope(intakes), Basis.VERIFIED)
+    return {
+        "headline": headline,
+        "value_identified": Money(headline.value_identified, settings.PORTAL_CURRENCY),
+    }
+
+
+def register():
+    home.register(home.Panel("published-results", "outcomes/_home_results.html", load, order=10))

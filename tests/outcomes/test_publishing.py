@@ -1,0 +1,153 @@
+"""Publishing an intake's results, and the public page with small groups suppressed."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from outcomes import publishing
+from outcomes.models import Publication, PublicationEvent
+from programs.enums import StaffRole
+from tests import factories
+from tests.outcomes.published import eight_firms
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def firms(intake, manager, partner):
+    return eight_firms(intake, manager, partner)
+
+
+@pytest.fixture
+def published(firms, intake, manager):
+    return publishing.publish_results(intake, by=manager)
+
+
+def test_publishing_and_unpublishing_are_recorded(firms, intake, manager):
+    publishing.publish_results(intake, by=manager, note="Closed round")
+    assert list(publishing.published_intakes()) == [intake]
+    publishing.unpublish_results(intake, by=manager)
+    assert list(publishing.published_intakes()) == []
+    assert [(e.action, e.actor, e.note) for e in PublicationEvent.objects.all()] == [
+        ("published", manager, "Closed round"),
+        ("unpublished", manager, ""),
+    ]
+
+
+def test_an_intake_with_fewer_than_five_firms_placed_is_not_published(report, intake, manager):
+    with pytest.raises(ValidationError) as refused:
+        publishing.publish_results(intake, by=manager)
+    assert refused.value.messages == [
+        "This intake has 1 firms placed; results are published from 5, so that no figure "
+        "describes fewer firms."
+    ]
+    assert Publication.objects.count() == 0
+
+
+def test_publishing_twice_or_by_another_programs_manager_is_refused(published, intake):
+    other = factories.ProgramStaffFactory(role=StaffRole.MANAGER).user
+    with pytest.raises(ValidationError):
+        publishing.publish_results(intake, by=other)
+    with pytest.raises(ValidationError):
+        publishing.publish_results(intake, by=published.published_by)
+    with pytest.raises(ValidationError):
+        publishing.unpublish_results(intake, by=other)
+    assert Publication.objects.count() == 1
+
+
+def test_the_public_breakdown_hides_the_small_markets(published):
+    found = publishing.public_results()
+    assert found["headline"].companies == 8
+    assert found["headline"].value_identified == Decimal("7500.00")
+    assert found["headline"].roi == Decimal("7.5")
+    rows = [(row.label, row.hidden, row.figures.companies, row.figures.value_identified)
+            for row in found["breakdown"].rows]  # fmt: skip
+    assert rows == [
+        ("Brazil", True, 0, Decimal("0.00")),
+        ("France", True, 0, Decimal("0.00")),
+        ("Germany", False, 5, Decimal("5000.00")),
+    ]
+    assert [bar.label for bar in found["market_chart"]] == ["Germany"]
+    assert found["hidden_markets"] == ["Brazil", "France"]
+
+
+def test_the_public_page_shows_the_figures_and_hides_the_small_cells(client, published, intake):
+    response = client.get(reverse("outcomes:results"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<li><strong>8</strong> companies placed</li>" in html
+    assert "<li><strong>3</strong> foreign markets entered</li>" in html
+    assert "<strong>7.5 to 1</strong> return on investment" in html
+    assert (
+        '<tr class="suppressed"><th scope="row">Brazil</th><td class="num" colspan="3">'
+        "Hidden to protect a small group</td></tr>"
+    ) in html
+    assert (
+        '<tr><th scope="row">Germany</th><td class="num">5</td><td class="num">5</td>'
+        '<td class="num">5000.00</td></tr>'
+    ) in html
+    assert "Small groups are protected" in html
+    assert client.get(reverse("outcomes:intake_results", args=[intake.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?market=BR", "?by=market&market=BR", "?by=host", "?by=market&threshold=1",
+     "?by=intake&intake=1", "?by=market&format=html&show=all"],
+)  # fmt: skip
+def test_asking_for_a_narrower_breakdown_keeps_the_small_cells_hidden(client, published, query):
+    html = client.get(reverse("outcomes:results") + query).content.decode()
+    assert '<tr class="suppressed"><th scope="row">Brazil</th>' in html
+    assert '<tr class="suppressed"><th scope="row">France</th>' in html
+    assert ">2000.00<" not in html and ">500.00<" not in html
+
+
+def test_the_public_csv_writes_suppressed_for_the_hidden_cells(client, published):
+    response = client.get(reverse("outcomes:results") + "?format=csv&market=BR")
+    assert response.content.decode().splitlines() == [
+        "Group,Companies placed,Opportunities identified,Value identified",
+        "Brazil,suppressed,suppressed,suppressed",
+        "France,suppressed,suppressed,suppressed",
+        "Germany,5,5,5000.00",
+        "All published results,8,8,7500.00",
+    ]
+
+
+def test_an_unpublished_intakes_results_are_a_404(client, firms, intake):
+    assert client.get(reverse("outcomes:intake_results", args=[intake.pk])).status_code == 404
+    html = client.get(reverse("outcomes:results")).content.decode()
+    assert "No results have been published yet." in html
+
+
+def test_the_home_page_shows_the_published_figures_and_cites_the_reference_program(
+    client, published
+):
+    html = client.get(reverse("home")).content.decode()
+    assert "What this program has achieved" in html
+    assert "<li><strong>8</strong> companies placed</li>" in html
+    assert "<strong>7.5 to 1</strong> return on investment" in html
+    assert "The reference program's results, for comparison" in html
+    assert "<li><strong>47</strong> companies placed</li>" in html
+
+
+def test_the_home_page_without_published_results_shows_only_the_reference(client, db):
+    html = client.get(reverse("home")).content.decode()
+    assert "What this program has achieved" not in html
+    assert "<li><strong>47</strong> companies placed</li>" in html
+
+
+def test_the_manager_publishes_from_the_documents_page(client, firms, intake, manager):
+    client.force_login(manager)
+    response = client.post(reverse("outcomes:publish", args=[intake.pk]), follow=True)
+    assert "The intake&#x27;s results are public." in response.content.decode()
+    assert Publication.objects.get().intake == intake
+    client.post(reverse("outcomes:unpublish", args=[intake.pk]))
+    assert Publication.objects.count() == 0
+
+
+def test_someone_elses_intake_cannot_be_published(client, firms, intake):
+    client.force_login(factories.ProgramStaffFactory(role=StaffRole.MANAGER).user)
+    assert client.post(reverse("outcomes:publish", args=[intake.pk])).status_code == 404
+    assert Publication.objects.count() == 0
