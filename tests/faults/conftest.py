@@ -225,3 +225,8 @@ def start_worker(tmp_path):
     yield start
     for worker in started:
         worker.kill()
+
+
+# The selection field of tests/applications (a closed intake, two hosts, four shortlisted
+# firms), for the worker that dies half-way through a run or a batch of decision emails.
+from tests.applications.conftest import field, hosts, intake, manager  # noqa: E402, F401
