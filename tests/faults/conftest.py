@@ -53,10 +53,21 @@ def wait_until(predicate, timeout=20.0, interval=0.05):
     return False
 
 
+FIGURES = []
+
+
 def report(name, **counts):
-    """The figures a fault test proves, one line each: what README "Faults survived" lists."""
+    """The figures a fault test proves, one line each, printed at the end of the run (what
+    README "Faults survived" lists)."""
     figures = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in counts.items())
-    print(f"\nFAULT {name}: {figures}")
+    FIGURES.append(f"{name}: {figures}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("Faults survived")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 class RedisServer:
