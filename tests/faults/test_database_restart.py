@@ -51,7 +51,7 @@ def copy_test_database(postgres_server):
 
 
 @pytest.fixture
-def drafts():
+def drafts(postgres):
     """Firms with a draft each, signed in: (session key, draft) pairs."""
     intake = factories.IntakeFactory()
     factories.DeskOfferFactory(intake=intake)
