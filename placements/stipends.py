@@ -53,6 +53,7 @@ from placements.models import (
 )
 from portal.links import link_to
 from portal.services import delete_file_on_commit, queue_email_to_people
+from portal.storage import keep_upload
 from programs.enums import StaffRole
 from programs.models import Intake
 from programs.queries import program_staff_of
@@ -706,7 +707,7 @@ def add_claim_line(claim, *, by, on, category, description, amount, receipt, out
         receipt_name=receipt.name[:255],
         receipt_type=content_type,
     )
-    line.receipt.save("receipt", receipt, save=False)
+    keep_upload(line.receipt, "receipt", receipt)
     line.save()
     _retotal(claim)
     _record(

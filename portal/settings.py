@@ -191,6 +191,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = read(env.int, "DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # A kept connection is checked before a request uses it: after the database restarts,
+    # the portal reconnects instead of failing each process's next request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -244,6 +247,13 @@ MFA_TOTP_ISSUER = "Soft-landing portal"
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {"default": read(env.cache_url, "CACHE_URL")}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # A Redis outage makes the cache miss instead of failing every page (portal/cache.py);
+        # a Redis that does not answer is given up on within a second.
+        CACHES["default"]["BACKEND"] = "portal.cache.OutageTolerantRedisCache"
+        CACHES["default"].setdefault("OPTIONS", {}).update(
+            {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -276,7 +286,8 @@ MEDIA_ROOT = read(env.path, "MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads are written whole or not at all (a full disk leaves no half file).
+    "default": {"BACKEND": "portal.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -1,8 +1,10 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -51,8 +53,18 @@ def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
+
 def server_error(request):
     # Rendered without the request's context processors, so it works with the database down.
+    # Django calls this while it handles the exception: a database that does not answer (a
+    # restart, a failover) is said as such, with a 503 that asks to try again shortly. The
+    # request's transaction (ATOMIC_REQUESTS) was rolled back, so nothing of it was kept.
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 

@@ -36,6 +36,7 @@ from applications.services.counting import count_filters, filters_of, follow_sta
 from portal.dates import moment_text
 from portal.links import link_to
 from portal.services import delete_file_on_commit, queue_email, queue_email_to_people, queue_task
+from portal.storage import keep_upload
 from programs.enums import Phase
 from programs.phases import phase_of
 from programs.services import to_program_currency
@@ -438,7 +439,7 @@ def add_document(application, *, by, kind, upload):
         size=upload.size,
         uploaded_by=by,
     )
-    document.file.save("upload", upload, save=False)
+    keep_upload(document.file, "upload", upload)
     document.save()
     return document
 

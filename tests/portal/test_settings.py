@@ -240,3 +240,25 @@ def test_email_attempts_are_bounded_by_a_setting():
     assert result.stderr.strip() == (
         "Configuration error: PORTAL_EMAIL_MAX_ATTEMPTS must be at least 1, not 0."
     )
+
+
+def test_a_redis_cache_rides_out_an_outage_and_gives_up_within_a_second():
+    cache = "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['OPTIONS']"
+    shown = show(cache, **production_env(CACHE_URL="redis://127.0.0.1:6379/1"))
+    assert shown == (
+        "portal.cache.OutageTolerantRedisCache {'socket_connect_timeout': 1, 'socket_timeout': 1}"
+    )
+
+
+def test_postgresql_connections_are_kept_and_checked_before_use():
+    database = "settings.DATABASES['default']['CONN_MAX_AGE'], " + (
+        "settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
+    )
+    shown = show(database, **production_env(DATABASE_URL="postgres://portal@127.0.0.1:1/portal"))
+    assert shown == "60 True"
+
+
+def test_uploads_are_written_whole_or_not_at_all():
+    assert show("settings.STORAGES['default']['BACKEND']", DEBUG="true") == (
+        "portal.storage.FileSystemStorage"
+    )

@@ -1,7 +1,8 @@
 import pytest
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from applications.enums import MemberRole
 from programs.enums import StaffRole
@@ -299,3 +300,43 @@ def test_the_work_queue_runs_the_same_number_of_queries_for_few_and_many_rows(cl
         make_work(factories.IntakeFactory(program=many.program), 5)
 
     assert (dashboard_queries(client, few.user), dashboard_queries(client, many.user)) == (8, 8)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_database_that_does_not_answer_is_a_503_page_in_the_persons_language(
+    client, error, language
+):
+    from unittest import mock
+
+    client.raise_request_exception = False
+    failing = mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=error("server closed the connection unexpectedly"),
+    )
+    with failing:
+        response = client.get(reverse("healthz"), headers={"accept-language": language})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert f'<html lang="{language}">' in response.text
+    with translation.override(language):
+        assert (
+            translation.gettext(
+                "The portal cannot reach its database just now, so nothing from this page was "
+                "saved. Please try again in a minute: what you typed is still in your browser "
+                "if you go back."
+            )
+            in response.text
+        )
+
+
+@pytest.mark.django_db
+def test_another_error_is_still_the_500_page(client):
+    from unittest import mock
+
+    client.raise_request_exception = False
+    with mock.patch("portal.views.connection.cursor", side_effect=RuntimeError("a bug")):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 500
+    assert "Nothing you entered has been lost" in response.text
