@@ -99,3 +99,27 @@ def test_the_run_never_takes_the_portals_own_database(monkeypatch):
             redis_url="redis://127.0.0.1:6379/0",
         )
     assert str(raised.value) == ("--database-url is the portal's own database; give a scratch one.")
+
+
+@pytest.mark.django_db
+def test_the_tally_finds_a_changed_draft_and_a_dropped_submission():
+    import datetime
+
+    from django.utils import timezone
+
+    from applications import burst
+
+    intake, firms = burst.prepare(3, closes_at=timezone.now() + datetime.timedelta(hours=1))
+    typed = {name: "What the firm typed." for name in burst.CASE_FIELDS}
+    empty = {name: "" for name in burst.CASE_FIELDS}
+    # The first said saved but holds nothing; the second sent its submission before the
+    # deadline and is still a draft; the third saved nothing and never submitted.
+    firms[0] |= {"saved": typed, "submit_sent_at": None}
+    firms[1] |= {"saved": empty, "submit_sent_at": timezone.now()}
+    firms[2] |= {"saved": None, "submit_sent_at": None}
+
+    counts = burst.tally(intake, firms)
+
+    assert counts["lost_drafts"] == [firms[0]["application"]]
+    assert counts["lost_submissions"] == [firms[1]["application"]]
+    assert (counts["firms"], counts["submitted"], counts["emails_sent_once"]) == (3, 0, 0)

@@ -13,10 +13,11 @@ Then each firm, at a moment of the first 30% of the last --window seconds before
 deadline (typing for about 20% of the window, the rest left to the server), opens its
 draft's business case, types its five answers (an autosave after each, as the page's htmx
 does), presses Save, and submits. Afterwards it reports: server errors, drafts whose saved
-answers differ from what the firm sent last, submissions sent before the deadline and not
-kept, confirmation emails not sent exactly once (outbox rows, attempts, and the messages
-the mail backend wrote), and the p95 response time against the bare page's, timed on the
-same server in the same run. It stops the server and the worker it started, by their pids.
+answers differ from the last save (autosave or Save) the server said it made, submissions
+sent before the deadline and not kept, confirmation emails not sent exactly once (outbox
+rows, attempts, and the messages the mail backend wrote), and the p95 response time
+against the bare page's, timed on the same server in the same run. It stops the server and
+the worker it started, by their pids.
 """
 
 import asyncio
@@ -455,6 +456,8 @@ async def one_firm(client, firm, at, rng, window, began, result):
             continue
         if saved.status_code == 200 and "save-status--ok" in saved.text:
             version = VERSION.search(saved.text)[1]
+            # Said saved: from now on the database must hold at least this.
+            firm["saved"] = dict(typed)
         else:
             result["autosaves_refused"] += 1
     form = typed | {"version": version, "editor": editor, "csrfmiddlewaretoken": firm["csrf"]}
