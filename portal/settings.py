@@ -479,6 +479,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The language a visitor chose (django_language) travels as the session does: HTTPS only,
+# out of scripts' reach, not sent by other sites' requests.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): the portal's own files only, so a text that escaped
 # escaping still cannot run. No inline script and no inline style (templates carry neither:
 # tests/portal/test_csp.py checks; the charts are SVG and htmx injects no <style>, see

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from djmoney.money import Money
 
@@ -309,6 +310,9 @@ def test_every_demo_user_gets_a_random_password_printed_once(settings):
         user = User.objects.get(email=email)
         assert user.check_password(password)
         assert len(password) >= 16
+        # Not guessable: the portal's own password rules (common passwords, similarity to
+        # the address, all digits) take each of them.
+        validate_password(password, user)
     assert len({password for _, password in credentials}) == len(credentials)
 
     again = seed(settings)

@@ -1,5 +1,6 @@
 """Settings come from the environment; what a person must fix is told in one sentence."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -262,3 +263,122 @@ def test_uploads_are_written_whole_or_not_at_all():
     assert show("settings.STORAGES['default']['BACKEND']", DEBUG="true") == (
         "portal.storage.FileSystemStorage"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LANGUAGE_COOKIE_SECURE", "True"),
+        ("LANGUAGE_COOKIE_HTTPONLY", "True"),
+        ("LANGUAGE_COOKIE_SAMESITE", "Lax"),
+        ("SESSION_COOKIE_HTTPONLY", "True"),
+        ("SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin"),
+    ],
+)
+def test_production_cookies_and_opener_policy(name, value):
+    assert show(f"settings.{name}", **production_env()) == value
+
+
+def test_development_language_cookie_works_over_plain_http():
+    assert show("settings.LANGUAGE_COOKIE_SECURE", DEBUG="true") == "False"
+
+
+# Run in a process with the production profile against the test database: the answers a
+# browser gets over HTTPS (the TLS proxy says so with X-Forwarded-Proto), their headers and
+# the attributes of every cookie set. Static files are served plainly: the manifest that
+# collectstatic writes in production is not what these headers depend on.
+PRODUCTION_ANSWERS = """
+import django, json, os
+os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'
+django.setup()
+from django.test import Client
+from django.test.utils import override_settings
+
+HEADERS = ['Strict-Transport-Security', 'X-Content-Type-Options', 'Referrer-Policy',
+           'Cross-Origin-Opener-Policy', 'X-Frame-Options', 'Content-Security-Policy']
+plain = {'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'},
+         'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'}}
+answers = {}
+with override_settings(STORAGES=plain):
+    client = Client(HTTP_HOST='portal.example.org', HTTP_X_FORWARDED_PROTO='https')
+    insecure = Client(HTTP_HOST='portal.example.org').get('/')
+    answers['plain http'] = [insecure.status_code, insecure['Location']]
+    for label, response in [
+        ('home', client.get('/')),
+        ('log-in page', client.get('/accounts/login/')),
+        ('language', client.post('/i18n/setlang/', {'language': 'fr', 'next': '/'})),
+        ('log-in', client.post('/accounts/login/', {'login': os.environ['TEST_EMAIL'],
+                                                    'password': os.environ['TEST_PASSWORD']})),
+    ]:
+        answers[label] = {
+            'status': response.status_code,
+            'headers': {name: response.get(name) for name in HEADERS},
+            'cookies': {
+                name: [bool(m['secure']), bool(m['httponly']), m['samesite']]
+                for name, m in response.cookies.items()
+            },
+        }
+print(json.dumps(answers))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_production_answers_carry_the_security_headers_and_secure_cookies():
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from tests import factories
+    from tests.passwords import strong_password
+
+    password = strong_password()
+    user = factories.UserFactory(email="owner@headers.example")
+    user.password = PBKDF2PasswordHasher().encode(password, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        url = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        )
+    result = run(
+        ["-c", PRODUCTION_ANSWERS],
+        **production_env(DATABASE_URL=url, TEST_EMAIL=user.email, TEST_PASSWORD=password),
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout)
+
+    assert answers["plain http"] == [301, "https://portal.example.org/"]
+    for label in ["home", "log-in page", "language", "log-in"]:
+        headers = answers[label]["headers"]
+        assert headers["Strict-Transport-Security"] == (
+            "max-age=31536000; includeSubDomains; preload"
+        ), label
+        assert headers["X-Content-Type-Options"] == "nosniff", label
+        assert headers["Referrer-Policy"] == "same-origin", label
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", label
+        assert headers["X-Frame-Options"] == "DENY", label
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], label
+    assert [
+        answers[label]["status"] for label in ["home", "log-in page", "language", "log-in"]
+    ] == [
+        200,
+        200,
+        302,
+        302,
+    ]
+    # Every cookie the portal sets: HTTPS only; all but the CSRF token out of scripts' reach.
+    assert answers["log-in page"]["cookies"] == {"csrftoken": [True, False, "Lax"]}
+    assert answers["language"]["cookies"]["django_language"] == [True, True, "Lax"]
+    assert answers["log-in"]["cookies"]["sessionid"] == [True, True, "Lax"]
+    every = [
+        attributes
+        for label in ["home", "log-in page", "language", "log-in"]
+        for attributes in answers[label]["cookies"].values()
+    ]
+    assert all(secure for secure, _, _ in every)
