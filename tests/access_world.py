@@ -15,6 +15,7 @@ expectation tables name objects by these keys.
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from djmoney.money import Money
@@ -23,12 +24,15 @@ from applications.enums import ApplicationStatus, MemberRole, OfferStatus
 from applications.models import CompanyInvitation, Offer
 from applications.services import _hash, declare_conflict
 from outcomes import services as outcomes_services
+from outcomes.enums import DocumentKind, DocumentStatus
+from outcomes.models import Document
 from placements import changes, services, stipends
 from placements.desk_invoices import generate_desk_invoices, send_desk_invoice
 from placements.enums import ChangeKind, EntryKind
 from placements.models import DeskInvoice, ExchangeRate
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
+from portal.tokens import create_api_token
 from programs.enums import StaffRole
 from programs.models import Intake, MarketGroup
 from tests import factories
@@ -140,6 +144,10 @@ def build():
         receipt=SimpleUploadedFile("receipt.pdf", PDF, content_type="application/pdf"),
     )
 
+    check_in = services.add_log_entry(
+        placement, by=partner, kind=EntryKind.CHECK_IN, on=_day(-20), note="Settling in"
+    )
+
     placement = services.log_departure(placement, by=partner, on=_day(-1))
     reports = outcomes_services.schedule_reports(placement)
     report = reports[0]
@@ -176,6 +184,19 @@ def build():
     )
     group = MarketGroup.objects.create(name="Access group", slug="access-group", countries=[])
     intake_staff = intake.staff.get(user=people["intake_reviewer"])
+    document = Document.objects.create(
+        kind=DocumentKind.DOSSIER,
+        program=program,
+        intake=intake,
+        placement=placement,
+        language="en",
+        status=DocumentStatus.READY,
+        file=ContentFile(b"PK dossier", name="dossier.zip"),
+        requested_by=manager,
+    )
+    api_token, _text = create_api_token(
+        partner, name="Access", expires_on=_day(30), can_write=True, scope={"host": "all"}
+    )
 
     objects = {
         **world,
@@ -198,6 +219,9 @@ def build():
         "failed_email": failed_email,
         "group": group,
         "intake_staff": intake_staff,
+        "check_in": check_in,
+        "document": document,
+        "api_token": api_token,
         "owner_membership": company.members.get(user=owner),
         "staff_membership": company.members.get(user=people["company_staff"]),
     }

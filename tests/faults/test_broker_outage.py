@@ -25,7 +25,7 @@ from portal.celery import app
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from tests import factories
-from tests.applications.test_applications import complete
+from tests.applications.services.test_applying import complete
 from tests.conftest import point_at_broker
 from tests.faults.conftest import report, wait_until
 from tests.faults.mailbox import delivered

@@ -110,4 +110,65 @@ EXPECTED = {
         get={200: MANAGERS | {"other_intake_manager"}},
         post={200: MANAGERS | {"other_intake_manager"}},
     ),
+    # NEW-ROWS
+    "outcomes:completeness_csv": url(
+        {},
+        get={},
+        post={},
+    ),
+    "outcomes:costs": url(
+        {},
+        get={},
+        post={},
+    ),
+    "outcomes:documents": url(
+        {},
+        get={},
+        post={},
+    ),
+    "outcomes:build_program_report": url(
+        {},
+        get={},
+        post={},
+    ),
+    "outcomes:build_dossier": url(
+        {"placement_pk": "placement"},
+        get={},
+        post={},
+    ),
+    "outcomes:document": url(
+        {"pk": "document"},
+        get={},
+        post={},
+    ),
+    "outcomes:document_progress": url(
+        {"pk": "document"},
+        get={},
+        post={},
+    ),
+    "outcomes:document_download": url(
+        {"pk": "document"},
+        get={},
+        post={},
+    ),
+    "outcomes:results": url(
+        {},
+        get={},
+        post={},
+    ),
+    "outcomes:intake_results": url(
+        {"intake_pk": "intake"},
+        get={},
+        post={},
+    ),
+    "outcomes:publish": url(
+        {"intake_pk": "intake"},
+        get={},
+        post={},
+    ),
+    "outcomes:unpublish": url(
+        {"intake_pk": "intake"},
+        get={},
+        post={},
+    ),
 }

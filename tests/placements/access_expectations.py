@@ -271,4 +271,10 @@ EXPECTED = {
         get={200: MANAGERS},
         post={200: MANAGERS},
     ),
+    # NEW-ROWS
+    "placements:answer_check_in": url(
+        {"pk": "placement", "entry_pk": "check_in"},
+        get={},
+        post={},
+    ),
 }
