@@ -11,7 +11,12 @@ from rest_framework.routers import DefaultRouter
 from portal.api.account import AccountView
 
 # Each app's api module, in the flow order; portal's own (account, tokens) first.
-API_MODULES = ["portal.api.account", "programs.api", "placements.api"]
+API_MODULES = [
+    "portal.api.account",
+    "programs.api",
+    "applications.api",
+    "placements.api",
+]
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
