@@ -79,6 +79,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     scores (the mean of the raw and of the calibrated scores, the spread between reviewers)
     and their statuses."""
 
+    queryset = Application.objects.none()  # the schema's model; each request's is below
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilter
 
