@@ -14,14 +14,30 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from placements import desk_invoices, queries, services
-from placements.enums import LOGGABLE_KINDS, DeskInvoiceStatus, EntryKind, PlacementStatus
-from placements.models import DeskInvoice, LogEntry, Placement
+from placements import desk_invoices, ledger, queries, services
+from placements.enums import (
+    LOGGABLE_KINDS,
+    AwardStatus,
+    ClaimStatus,
+    DeskInvoiceStatus,
+    EntryKind,
+    PlacementStatus,
+    TrancheStatus,
+)
+from placements.models import (
+    DeskInvoice,
+    ExpenseClaim,
+    LogEntry,
+    Placement,
+    StipendAward,
+    Tranche,
+)
 from portal.access import require
 from portal.api.authentication import token_of
 from portal.api.filters import IdFilter
 from portal.api.permissions import object_id
 from portal.tokens import scoped
+from programs.queries import intakes_managed_by
 
 # What covers a placement or an invoice in a token's scope: its host (a partner's token),
 # its program or its intake (a manager's).
@@ -248,6 +264,205 @@ class DeskInvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(DeskInvoiceSerializer(invoice).data)
 
 
+# --- Stipends: the managers' read endpoints ---------------------------------------------
+# The ledger pages' querysets (a firm's own awards, and those of the intakes a person
+# manages), kept to the intakes the person manages now: these endpoints are the program's
+# tools', not the firm's. A host's partner sees no money.
+
+MONEY_SCOPE = {"program": "intake__program", "intake": "intake"}
+
+
+def _managed(queryset, request, prefix=""):
+    if not request.user.is_authenticated:
+        return queryset.none()
+    paths = {kind: prefix + path for kind, path in MONEY_SCOPE.items()}
+    queryset = queryset.filter(**{f"{prefix}intake__in": intakes_managed_by(request.user)})
+    return scoped(queryset, token_of(request), **paths)
+
+
+def visible_awards(request):
+    return _managed(ledger.awards_visible_to(request.user), request)
+
+
+def visible_tranches(request):
+    return _managed(ledger.tranches_visible_to(request.user), request, "award__")
+
+
+def visible_claims(request):
+    return _managed(ledger.claims_visible_to(request.user), request, "award__")
+
+
+def money_field(source, **kwargs):
+    return serializers.DecimalField(max_digits=14, decimal_places=2, source=source, **kwargs)
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    company = serializers.CharField(source="company.name")
+    host = serializers.IntegerField(source="placement.host_id")
+    host_name = serializers.CharField(source="placement.host.name")
+    intake_title = serializers.CharField(source="intake.title")
+    amount = money_field("amount.amount")
+    currency = serializers.CharField(source="amount_currency")
+    approved_total = money_field("approved_total.amount")
+
+    class Meta:
+        model = StipendAward
+        fields = [
+            "id",
+            "placement",
+            "company",
+            "host",
+            "host_name",
+            "intake",
+            "intake_title",
+            "amount",
+            "currency",
+            "approved_total",
+            "status",
+            "created_at",
+        ]
+
+
+class AwardFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=AwardStatus.choices)
+    intake = IdFilter(field_name="intake")
+
+    class Meta:
+        model = StipendAward
+        fields = ["status", "intake"]
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    company = serializers.CharField(source="award.company.name")
+    intake = serializers.IntegerField(source="award.intake_id")
+    amount = money_field("amount.amount")
+    currency = serializers.CharField(source="amount_currency")
+
+    class Meta:
+        model = Tranche
+        fields = [
+            "id",
+            "award",
+            "company",
+            "intake",
+            "position",
+            "label",
+            "amount",
+            "currency",
+            "condition",
+            "status",
+            "due_since",
+            "paid_on",
+            "reference",
+        ]
+
+
+class TrancheFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=TrancheStatus.choices)
+    intake = IdFilter(field_name="award__intake")
+    award = IdFilter(field_name="award")
+
+    class Meta:
+        model = Tranche
+        fields = ["status", "intake", "award"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    company = serializers.CharField(source="award.company.name")
+    intake = serializers.IntegerField(source="award.intake_id")
+    total = money_field("total.amount")
+    approved_total = money_field("approved_total.amount")
+    currency = serializers.CharField(source="total_currency")
+
+    class Meta:
+        model = ExpenseClaim
+        fields = [
+            "id",
+            "award",
+            "company",
+            "intake",
+            "status",
+            "total",
+            "approved_total",
+            "currency",
+            "submitted_at",
+            "paid_on",
+            "reference",
+        ]
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
+    intake = IdFilter(field_name="award__intake")
+    award = IdFilter(field_name="award")
+
+    class Meta:
+        model = ExpenseClaim
+        fields = ["status", "intake", "award"]
+
+
+class AwardViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stipend awards of the intakes you manage."""
+
+    queryset = StipendAward.objects.none()  # the schema's model; each request's is below
+    serializer_class = AwardSerializer
+    filterset_class = AwardFilter
+
+    def get_queryset(self):
+        return visible_awards(self.request).order_by("company__name", "pk")
+
+    def get_object(self):
+        return require(
+            self.request.user,
+            "placements.view_stipendaward",
+            visible_awards(self.request),
+            pk=object_id(self.kwargs["pk"]),
+        )
+
+
+class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
+    """The awards' tranches (the stipend's payments) of the intakes you manage: waiting, due,
+    approved, paid (date and reference) or failed."""
+
+    queryset = Tranche.objects.none()  # the schema's model; each request's is below
+    serializer_class = TrancheSerializer
+    filterset_class = TrancheFilter
+
+    def get_queryset(self):
+        return visible_tranches(self.request).order_by("award_id", "position", "pk")
+
+    def get_object(self):
+        return require(
+            self.request.user,
+            "placements.view_tranche",
+            visible_tranches(self.request),
+            pk=object_id(self.kwargs["pk"]),
+        )
+
+
+class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    """Expense claims against the awards of the intakes you manage, with their totals in the
+    program's currency and their payment."""
+
+    queryset = ExpenseClaim.objects.none()  # the schema's model; each request's is below
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+
+    def get_queryset(self):
+        return visible_claims(self.request).order_by("-created_at", "pk")
+
+    def get_object(self):
+        return require(
+            self.request.user,
+            "placements.view_expenseclaim",
+            visible_claims(self.request),
+            pk=object_id(self.kwargs["pk"]),
+        )
+
+
 def register(router):
     router.register("placements", PlacementViewSet, basename="placement")
     router.register("desk-invoices", DeskInvoiceViewSet, basename="desk-invoice")
+    router.register("stipend-awards", AwardViewSet, basename="stipend-award")
+    router.register("tranches", TrancheViewSet, basename="tranche")
+    router.register("expense-claims", ClaimViewSet, basename="expense-claim")

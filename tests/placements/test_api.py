@@ -12,10 +12,12 @@ from django.utils import timezone
 from djmoney.money import Money
 from rest_framework.test import APIClient
 
+from placements import services
 from placements.enums import DeskInvoiceStatus, EntryKind, PlacementStatus
 from placements.models import DeskInvoice, LogEntry
 from portal import tokens
 from programs import services as programs_services
+from programs.enums import StaffRole
 from tests import factories
 from tests.placements.conftest import accepted_offer, day, placed
 
@@ -332,3 +334,136 @@ def test_a_managers_token_reaches_the_placements_of_the_programs_or_intakes_it_n
     # A host scope gives a manager nothing: they are no partner of the host.
     with pytest.raises(ValidationError):
         token_for(manager, scope={"host": "all"})
+
+
+# --- Stipends: the managers' read endpoints ------------------------------------------------
+
+
+def manager_client(manager, scope=None):
+    return client_with(token_for(manager, can_write=False, scope=scope or {"program": "all"}))
+
+
+@pytest.fixture
+def money(placement, manager, partner, owner):
+    from placements import stipends
+    from placements.enums import ExpenseCategory
+    from tests.placements.money import awarded, cad, claim_with
+
+    award = awarded(placement, manager)
+    services.log_arrival(placement, by=partner, on=day(-10))
+    advance = award.tranches.get(position=1)
+    stipends.approve_tranche(advance, by=manager)
+    stipends.pay_tranche(advance, by=manager, paid_on=day(-1), reference="WIRE-77")
+    claim = claim_with(award, owner, (cad(200), ExpenseCategory.TRAVEL, -5))
+    return {"award": award, "advance": advance, "claim": claim}
+
+
+def test_a_manager_reads_awards_tranches_and_claims(money, manager, placement):
+    client = manager_client(manager)
+    awards = client.get("/api/v1/stipend-awards/").json()
+    assert awards["results"] == [
+        {
+            "id": money["award"].pk,
+            "placement": placement.pk,
+            "company": "Maple Analytics",
+            "host": placement.host_id,
+            "host_name": "Berlin Hub",
+            "intake": placement.intake_id,
+            "intake_title": placement.intake.title,
+            "amount": "4000.00",
+            "currency": "CAD",
+            "approved_total": "0.00",
+            "status": "awarded",
+            "created_at": awards["results"][0]["created_at"],
+        }
+    ]
+    paid = client.get("/api/v1/tranches/?status=paid").json()["results"]
+    assert [(row["label"], row["amount"], row["paid_on"], row["reference"]) for row in paid] == [
+        ("Advance", "2000.00", str(day(-1)), "WIRE-77")
+    ]
+    assert [row["status"] for row in client.get("/api/v1/tranches/").json()["results"]] == [
+        "paid",
+        "waiting",
+    ]
+    claim = client.get(f"/api/v1/expense-claims/{money['claim'].pk}/").json()
+    assert (claim["status"], claim["total"], claim["currency"], claim["company"]) == (
+        "submitted",
+        "200.00",
+        "CAD",
+        "Maple Analytics",
+    )
+    one = client.get(f"/api/v1/stipend-awards/{money['award'].pk}/")
+    assert (one.status_code, one.json()["amount"]) == (200, "4000.00")
+
+
+def test_money_is_not_for_other_managers_partners_or_firms(money, partner, owner, intake):
+    stranger = factories.ProgramStaffFactory(role=StaffRole.MANAGER).user
+    other_intake = factories.IntakeFactory(program=intake.program)
+    narrowed = factories.ProgramStaffFactory(program=intake.program, role=StaffRole.MANAGER).user
+    signed_in_owner = APIClient()
+    signed_in_owner.force_login(owner)
+    for client in [
+        manager_client(stranger),
+        manager_client(narrowed, {"intake": [other_intake.pk]}),
+        client_with(token_for(partner)),
+        signed_in_owner,
+    ]:
+        for path, pk in [
+            ("stipend-awards", money["award"].pk),
+            ("tranches", money["advance"].pk),
+            ("expense-claims", money["claim"].pk),
+        ]:
+            assert client.get(f"/api/v1/{path}/").json()["count"] == 0
+            response = client.get(f"/api/v1/{path}/{pk}/")
+            assert (path, response.status_code, response.json()["code"]) == (
+                path,
+                404,
+                "not_found",
+            )
+
+
+def copies_of(obj, count, **changes):
+    made = []
+    for index in range(count):
+        copy = type(obj).objects.get(pk=obj.pk)
+        copy.pk = copy.id = None
+        copy._state.adding = True
+        for name, values in changes.items():
+            setattr(copy, name, values(index))
+        made.append(copy)
+    type(obj).objects.bulk_create(made)
+
+
+def many_awards(award, count):
+    from placements.models import Placement
+
+    known = set(Placement.objects.values_list("pk", flat=True))
+    many_placements(Placement.objects.get(pk=award.placement_id), count)
+    new = list(Placement.objects.exclude(pk__in=known).order_by("pk"))
+    copies_of(award, count, placement=lambda i: new[i], company=lambda i: new[i].company)
+
+
+def list_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/{path}/?page_size=200")
+    assert response.status_code == 200
+    return len(queries), response.json()["count"]
+
+
+def test_the_money_lists_run_the_same_queries_for_3_and_300(money, manager):
+    client = manager_client(manager)
+    many_awards(money["award"], 2)
+    copies_of(money["advance"], 1)
+    copies_of(money["claim"], 2)
+    for path in ["stipend-awards", "tranches", "expense-claims"]:
+        assert (path, list_queries(client, path)) == (path, (MONEY_LIST_QUERIES, 3))
+    many_awards(money["award"], 297)
+    copies_of(money["advance"], 297)
+    copies_of(money["claim"], 297)
+    for path in ["stipend-awards", "tranches", "expense-claims"]:
+        assert (path, list_queries(client, path)) == (path, (MONEY_LIST_QUERIES, 300))
+
+
+# The request's savepoint and its release, the token (find, record its use), the count, the
+# page of rows with what they show.
+MONEY_LIST_QUERIES = 6

@@ -73,14 +73,14 @@ def world(settings, bic_mint):
 
 
 # Examples per operation: enough to reach every parameter and body field with odd values,
-# few enough that the whole run (20 operations) stays around a minute.
+# few enough that the whole run (33 operations) stays around a minute.
 EXAMPLES = 12
 
 
 def test_every_endpoint_answers_as_its_schema_says(world, live_server):
     """One test over every operation, so the data and the live server are set up once."""
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 20
+    assert len(operations) == 33
     for operation in operations:
 
         @given(case=operation.as_strategy())
@@ -99,5 +99,76 @@ def test_every_endpoint_answers_as_its_schema_says(world, live_server):
             case.call_and_validate(
                 base_url=live_server.url, headers=world["headers"], checks=CHECKS
             )
+
+        answers_as_its_schema_says()
+
+
+# The program managers' endpoints (read only), fuzzed again with a manager's token, so that
+# they answer over rows the manager sees and not only empty lists.
+MANAGER_PATHS = (
+    "/api/v1/applications/",
+    "/api/v1/stipend-awards/",
+    "/api/v1/tranches/",
+    "/api/v1/expense-claims/",
+    "/api/v1/outcome-reports/",
+    "/api/v1/opportunities/",
+    "/api/v1/figures/",
+)
+
+
+@pytest.fixture
+def managed(settings):
+    """A manager of an intake with an ended placement (its award, its outcome reports, an
+    opportunity) and the manager's read token."""
+    from outcomes import services as outcomes_services
+    from placements import stipends
+    from placements.services import log_departure
+    from programs.enums import StaffRole
+
+    settings.PORTAL_API_RATES = {"token": None, "address": None}
+    intake = running_intake()
+    host = factories.DeskOfferFactory(intake=intake, host__name="Berlin Hub", desks=2).host
+    manager = factories.ProgramStaffFactory(program=intake.program, role=StaffRole.MANAGER).user
+    placement = placed(accepted_offer(intake, host), manager, start=-20, end=40)
+    log_arrival(placement, by=manager, on=day(-15))
+    log_departure(placement, by=manager, on=day(-1))
+    award = stipends.propose_award(placement, by=manager, amount=Money(4000, "CAD"))
+    stipends.award_stipend(award, by=manager)
+    owner = factories.CompanyMemberFactory(company=placement.company).user
+    report = outcomes_services.schedule_reports(placement)[0]
+    outcomes_services.save_opportunity(
+        report,
+        by=owner,
+        organisation="Rhine Logistics",
+        country="DE",
+        kind="sales-contract",
+        value=Money(1000, "CAD"),
+        stage="identified",
+        identified_on=day(-2),
+        attribution="decisive",
+    )
+    _token, text = make_token(manager, can_write=False, scope={"program": "all"})
+    return {"Authorization": f"Bearer {text}"}
+
+
+def test_the_managers_endpoints_answer_as_their_schema_says(managed, live_server):
+    operations = [
+        result.ok()
+        for result in schema.get_all_operations()
+        if result.ok().path.startswith(MANAGER_PATHS)
+    ]
+    assert len(operations) == 13
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        def answers_as_its_schema_says(case):
+            case.call_and_validate(base_url=live_server.url, headers=managed, checks=CHECKS)
 
         answers_as_its_schema_says()
