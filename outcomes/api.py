@@ -9,18 +9,18 @@ the person manages within the token's scope, so the numbers are the page's.
 import django_filters
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from outcomes import figures, queries
+from outcomes import figures, publishing, queries
 from outcomes.enums import Basis, Dimension, ReportKind, ReportStatus, Stage
 from outcomes.models import Opportunity, OutcomeReport
 from portal.access import require
 from portal.api.authentication import token_of
 from portal.api.filters import IdFilter
-from portal.api.permissions import object_id
+from portal.api.permissions import Public, object_id
 from portal.tokens import scoped
 from programs.enums import SectorCode
 from programs.queries import intakes_managed_by
@@ -244,10 +244,78 @@ class FiguresView(APIView):
         return Response(FiguresSerializer(body).data)
 
 
+class PublicValuesSerializer(serializers.Serializer):
+    companies = serializers.IntegerField()
+    opportunities = serializers.IntegerField()
+    value_identified = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class PublicRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    hidden = serializers.BooleanField(help_text="A small group, suppressed: no figures given.")
+    figures = serializers.SerializerMethodField()
+
+    @extend_schema_field(PublicValuesSerializer(allow_null=True))
+    def get_figures(self, row):
+        return None if row.hidden else PublicValuesSerializer(row.figures).data
+
+
+class PublicResultsSerializer(serializers.Serializer):
+    intake = serializers.IntegerField(allow_null=True)
+    by = serializers.ChoiceField(choices=[(value, value) for value in publishing.PUBLIC_DIMENSIONS])
+    headline = FiguresValuesSerializer()
+    rows = PublicRowSerializer(many=True)
+    withheld = serializers.BooleanField(help_text="The whole breakdown is withheld.")
+
+
+class PublicResultsQuery(serializers.Serializer):
+    intake = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    by = serializers.ChoiceField(
+        choices=[(value, value) for value in publishing.PUBLIC_DIMENSIONS], required=False
+    )
+
+
+class PublicResultsView(APIView):
+    """The published results, as the public results page shows them: the verified headline
+    figures of every published intake (or of one, ``intake``), and one breakdown (``by``
+    market, sector or year) in which a group of fewer than 5 firms is hidden, and so is the
+    next smallest group wherever subtraction from the total would reveal it. No token needed."""
+
+    permission_classes = [Public]
+
+    @extend_schema(
+        parameters=[PublicResultsQuery],
+        responses=PublicResultsSerializer,
+        operation_id="results_retrieve",
+    )
+    def get(self, request):
+        query = PublicResultsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        intake = None
+        if "intake" in values:
+            intake = publishing.published_intakes().filter(pk=values["intake"]).first()
+            if intake is None:
+                raise Http404
+        by = values.get("by") or publishing.PUBLIC_DIMENSIONS[0]
+        found = publishing.public_results(intake, by)
+        body = {
+            "intake": intake.pk if intake else None,
+            "by": by,
+            "headline": found["headline"],
+            "rows": found["breakdown"].rows,
+            "withheld": found["breakdown"].withheld,
+        }
+        return Response(PublicResultsSerializer(body).data)
+
+
 def register(router):
     router.register("outcome-reports", ReportViewSet, basename="outcome-report")
     router.register("opportunities", OpportunityViewSet, basename="opportunity")
 
 
 # One object, not a list: a path of its own beside the router's (portal/api/urls.py).
-paths = [path("figures/", FiguresView.as_view(), name="figures")]
+paths = [
+    path("figures/", FiguresView.as_view(), name="figures"),
+    path("results/", PublicResultsView.as_view(), name="results"),
+]

@@ -151,3 +151,25 @@ def test_someone_elses_intake_cannot_be_published(client, firms, intake):
     client.force_login(factories.ProgramStaffFactory(role=StaffRole.MANAGER).user)
     assert client.post(reverse("outcomes:publish", args=[intake.pk])).status_code == 404
     assert Publication.objects.count() == 0
+
+
+def test_the_api_gives_the_published_results_with_the_small_groups_hidden(client, published):
+    response = client.get("/api/v1/results/", {"by": "market"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["intake"], body["by"], body["withheld"]) == (None, "market", False)
+    assert (body["headline"]["companies"], body["headline"]["value_identified"]) == (8, "7500.00")
+    assert body["rows"] == [
+        {"label": "Brazil", "hidden": True, "figures": None},
+        {"label": "France", "hidden": True, "figures": None},
+        {
+            "label": "Germany",
+            "hidden": False,
+            "figures": {"companies": 5, "opportunities": 5, "value_identified": "5000.00"},
+        },
+    ]
+
+
+def test_the_api_has_no_results_for_an_unpublished_intake(client, firms, intake):
+    response = client.get("/api/v1/results/", {"intake": intake.pk})
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
