@@ -19,9 +19,9 @@ found by the test on its own (a new app adds a file; nothing to register):
   action); a callable takes the world and returns the value.
 - ``get`` and ``post`` map an outcome to the roles that get it: 200, 302 (a redirect
   somewhere other than the log-in page), LOGIN (a redirect to the log-in page), 400, 403,
-  404, 405, and the API's 201, 204 and 401. Roles not named get LOGIN if anonymous and 404
-  otherwise: the rules' "someone else's object is a 404" is the default, so a row names only
-  who gets something else.
+  404, 405, and the API's 201, 204, 401 and 415 (a form posted where JSON is read). Roles
+  not named get LOGIN if anonymous and 404 otherwise: the rules' "someone else's object is a
+  404" is the default, so a row names only who gets something else.
 - POST sends no form fields with a valid CSRF token: a page's refusal of empty input (200
   with the form's errors, or a redirect with a message) is an answer to whoever may post.
 """
@@ -64,9 +64,9 @@ GROUPS = {
     "SUPERUSER": SUPERUSER,
 }
 
-OUTCOMES = {200, 201, 204, 302, LOGIN, 400, 401, 403, 404, 405}
+OUTCOMES = {200, 201, 204, 302, LOGIN, 400, 401, 403, 404, 405, 415}
 # What a person must not get unless the row says so: the page, or the action done.
-REFUSALS = {LOGIN, 401, 403, 404, 405, 400}
+REFUSALS = {LOGIN, 401, 403, 404, 405, 400, 415}
 
 
 class Row:

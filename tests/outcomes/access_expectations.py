@@ -1,6 +1,7 @@
 """What each role gets at each of this app's URLs: see tests/access_table.py."""
 
 from tests.access_table import (
+    EVERYONE,
     MANAGERS,
     MEMBERS,
     PARTNER,
@@ -110,65 +111,64 @@ EXPECTED = {
         get={200: MANAGERS | {"other_intake_manager"}},
         post={200: MANAGERS | {"other_intake_manager"}},
     ),
-    # NEW-ROWS
     "outcomes:completeness_csv": url(
         {},
-        get={},
-        post={},
+        get={200: MANAGERS | {"other_intake_manager"}},
+        post={200: MANAGERS | {"other_intake_manager"}},
     ),
     "outcomes:costs": url(
         {},
-        get={},
-        post={},
+        get={200: MANAGERS | {"other_intake_manager"}},
+        post={200: MANAGERS | {"other_intake_manager"}},
     ),
     "outcomes:documents": url(
         {},
-        get={},
-        post={},
+        get={200: MANAGERS | {"other_intake_manager", "other_program_manager"}},
+        post={200: MANAGERS | {"other_intake_manager", "other_program_manager"}},
     ),
     "outcomes:build_program_report": url(
         {},
-        get={},
+        get={405: SIGNED_IN},
         post={},
     ),
     "outcomes:build_dossier": url(
         {"placement_pk": "placement"},
-        get={},
-        post={},
+        get={405: SIGNED_IN},
+        post={403: MEMBERS | PARTNER, 302: MANAGERS},
     ),
     "outcomes:document": url(
         {"pk": "document"},
-        get={},
-        post={},
+        get={200: MANAGERS},
+        post={200: MANAGERS},
     ),
     "outcomes:document_progress": url(
         {"pk": "document"},
-        get={},
-        post={},
+        get={200: MANAGERS},
+        post={200: MANAGERS},
     ),
     "outcomes:document_download": url(
         {"pk": "document"},
-        get={},
-        post={},
+        get={200: MANAGERS},
+        post={200: MANAGERS},
     ),
     "outcomes:results": url(
         {},
-        get={},
-        post={},
+        get={200: EVERYONE},
+        post={405: EVERYONE},
     ),
     "outcomes:intake_results": url(
         {"intake_pk": "intake"},
-        get={},
-        post={},
+        get={404: EVERYONE},
+        post={405: EVERYONE},
     ),
     "outcomes:publish": url(
         {"intake_pk": "intake"},
-        get={},
-        post={},
+        get={405: SIGNED_IN},
+        post={302: MANAGERS},
     ),
     "outcomes:unpublish": url(
         {"intake_pk": "intake"},
-        get={},
-        post={},
+        get={405: SIGNED_IN},
+        post={302: MANAGERS},
     ),
 }

@@ -271,10 +271,9 @@ EXPECTED = {
         get={200: MANAGERS},
         post={200: MANAGERS},
     ),
-    # NEW-ROWS
     "placements:answer_check_in": url(
         {"pk": "placement", "entry_pk": "check_in"},
-        get={},
-        post={},
+        get={405: SIGNED_IN},
+        post={302: MEMBERS, 403: MANAGERS | PARTNER},
     ),
 }
