@@ -15,6 +15,7 @@ from djmoney.money import Money
 
 from applications.enums import ApplicationStatus, MemberRole, OfferStatus, RunStage, RunStatus
 from applications.models import Application, Company, CompanyMember, Offer, SelectionRun
+from outcomes import services
 from outcomes.enums import FOLLOW_UPS, Attribution, EntryType, ReportKind, ReportStatus, Stage
 from outcomes.models import (
     MarketEntry,
@@ -206,6 +207,8 @@ def fill(*, reports=100_000, intakes=40, firms=5_000):
         ],
     )  # fmt: skip
     _costs(manager, intake_rows, placements)
+    # Verification keeps these in its transaction; rows written in bulk get them here.
+    services.refill_latest_values()
     return {"manager": manager, "intakes": intake_rows}
 
 
