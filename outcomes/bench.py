@@ -212,6 +212,19 @@ def fill(*, reports=100_000, intakes=40, firms=5_000):
     return {"manager": manager, "intakes": intake_rows}
 
 
+def filled():
+    """The world of a database ``fill`` already filled (bench_outcomes --reuse)."""
+    from django.core.management.base import CommandError
+
+    manager = get_user_model().objects.filter(email="manager@bench.example").first()
+    if manager is None:
+        raise CommandError("This database was not filled by bench_outcomes.")
+    return {
+        "manager": manager,
+        "intakes": list(Intake.objects.filter(program__slug="bench-outcomes")),
+    }
+
+
 def _costs(manager, intakes, placements):
     awards = _bulk(
         StipendAward,
