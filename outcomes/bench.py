@@ -109,9 +109,10 @@ def fill(*, reports=100_000, intakes=40, firms=5_000):
     )
 
     # Stay s: firm s % firms, in an intake shifted by one at each round of the firms (a
-    # firm's stays are in different intakes).
+    # firm's stays are in different intakes while it has no more stays than there are
+    # intakes; the firm's number plus the round, so any number of firms works).
     def intake_of(s):
-        return (s + s // firms) % intakes
+        return (s % firms + s // firms) % intakes
 
     plan = [
         (companies[s % firms], intake_rows[intake_of(s)], runs[intake_of(s)],
