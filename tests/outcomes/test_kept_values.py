@@ -2,6 +2,7 @@
 stay's latest verified report with figures) equal a fresh computation from the records after
 every step of a report's life, and refill_latest_values rebuilds them."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -155,3 +156,26 @@ def test_refill_rebuilds_the_kept_values(reports, owner, manager):
     services.refill_latest_values()
     assert_kept_values_are_fresh()
     assert Opportunity.objects.get().verified_stage == "negotiation"
+
+
+def test_the_migration_fills_the_kept_values_of_existing_rows(reports, owner, manager):
+    from django.apps import apps
+
+    step = importlib.import_module("outcomes.migrations.0004_kept_latest_values")
+    end = reports["end-of-stay"]
+    services.save_opportunity(
+        end, by=owner, organisation="Acme", country="DE", kind="sales-contract",
+        value=Money(800, "CAD"), stage="identified", identified_on=day(-2),
+        attribution="decisive",
+    )  # fmt: skip
+    services.save_report(reload(end), by=owner, version=None, narrative="Done.", employees_home=4)
+    services.submit_report(end, by=owner)
+    services.verify_report(end, by=manager)
+    Opportunity.objects.update(verified_stage="", verified_value_converted=None)
+    OutcomeReport.objects.update(latest_verified=False)
+    step.fill_kept_values(apps, None)
+    assert_kept_values_are_fresh()
+    assert Opportunity.objects.values_list("verified_stage", "verified_value_converted").get() == (
+        "identified",
+        Decimal("800"),
+    )
