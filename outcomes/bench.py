@@ -15,6 +15,7 @@ from djmoney.money import Money
 
 from applications.enums import ApplicationStatus, MemberRole, OfferStatus, RunStage, RunStatus
 from applications.models import Application, Company, CompanyMember, Offer, SelectionRun
+from outcomes import services
 from outcomes.enums import FOLLOW_UPS, Attribution, EntryType, ReportKind, ReportStatus, Stage
 from outcomes.models import (
     MarketEntry,
@@ -108,9 +109,10 @@ def fill(*, reports=100_000, intakes=40, firms=5_000):
     )
 
     # Stay s: firm s % firms, in an intake shifted by one at each round of the firms (a
-    # firm's stays are in different intakes).
+    # firm's stays are in different intakes while it has no more stays than there are
+    # intakes; the firm's number plus the round, so any number of firms works).
     def intake_of(s):
-        return (s + s // firms) % intakes
+        return (s % firms + s // firms) % intakes
 
     plan = [
         (companies[s % firms], intake_rows[intake_of(s)], runs[intake_of(s)],
@@ -206,7 +208,22 @@ def fill(*, reports=100_000, intakes=40, firms=5_000):
         ],
     )  # fmt: skip
     _costs(manager, intake_rows, placements)
+    # Verification keeps these in its transaction; rows written in bulk get them here.
+    services.refill_latest_values()
     return {"manager": manager, "intakes": intake_rows}
+
+
+def filled():
+    """The world of a database ``fill`` already filled (bench_outcomes --reuse)."""
+    from django.core.management.base import CommandError
+
+    manager = get_user_model().objects.filter(email="manager@bench.example").first()
+    if manager is None:
+        raise CommandError("This database was not filled by bench_outcomes.")
+    return {
+        "manager": manager,
+        "intakes": list(Intake.objects.filter(program__slug="bench-outcomes")),
+    }
 
 
 def _costs(manager, intakes, placements):

@@ -44,7 +44,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -55,7 +54,8 @@ from django_countries import countries
 from djmoney.money import Money
 
 from outcomes.enums import Attribution, Basis, Dimension, ReportStatus, Stage
-from outcomes.models import MarketEntry, Opportunity, OpportunityUpdate, OutcomeReport, ProgramCost
+from outcomes.models import MarketEntry, Opportunity, OutcomeReport, ProgramCost
+from outcomes.services import WITH_FIGURES
 from placements.enums import ClaimStatus, DeskInvoiceStatus, PlacementStatus, TrancheStatus
 from placements.models import DeskInvoiceLine, ExpenseClaim, Placement, Tranche
 from placements.rates import NoRate, convert
@@ -180,14 +180,13 @@ def opportunities(scope, basis=Basis.VERIFIED):
     ).exclude(attribution=Attribution.UNRELATED)
     if basis == Basis.REPORTED:
         return found.annotate(counted_stage=F("stage"), counted_value=F("value_converted"))
-    latest = OpportunityUpdate.objects.filter(
-        opportunity=OuterRef("pk"), report__status=S.VERIFIED
-    ).order_by("-report__due_on", "-at", "-pk")
-    return found.filter(Exists(latest)).annotate(
-        counted_stage=Subquery(latest.values("stage")[:1]),
+    # The latest verified stage and value are kept on the opportunity
+    # (services.keep_latest_values): one row per opportunity, no subquery over its updates.
+    return found.exclude(verified_stage="").annotate(
+        counted_stage=F("verified_stage"),
         counted_value=Case(
             When(value_unverified=True, then=Value(None)),
-            default=Subquery(latest.values("value_converted")[:1]),
+            default=F("verified_value_converted"),
             output_field=DecimalField(max_digits=16, decimal_places=2),
         ),
     )
@@ -200,27 +199,22 @@ def won(scope, basis=Basis.VERIFIED):
 def latest_reports(scope, basis=Basis.VERIFIED):
     """Per placed firm's placement, its latest report with figures (verified, on the
     verified basis): the reports jobs and follow-on investment read."""
+    placed_reports = OutcomeReport.objects.filter(
+        scope.q("placement__"), placement__status__in=PLACED
+    ).annotate(
+        employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
+        baseline=F("placement__outcome_baseline__employees"),
+    )
+    if basis == Basis.VERIFIED:
+        # Kept on the report by services.keep_latest_values.
+        return placed_reports.filter(latest_verified=True)
     # The latest is the one no later report of its placement (with figures) follows: an
-    # anti-join, which PostgreSQL runs as one hash join, where a correlated "pk = (the
-    # latest)" subquery scanned the reports once per report.
-    with_figures = Q(employees_home__isnull=False) | Q(investment_converted__isnull=False)
+    # anti-join, which PostgreSQL runs as one hash join.
     statuses = _report_statuses(basis)
     later = OutcomeReport.objects.filter(
-        with_figures, placement=OuterRef("placement"), status__in=statuses
+        WITH_FIGURES, placement=OuterRef("placement"), status__in=statuses
     ).filter(Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk")))
-    return (
-        OutcomeReport.objects.filter(
-            with_figures,
-            scope.q("placement__"),
-            placement__status__in=PLACED,
-            status__in=statuses,
-        )
-        .filter(~Exists(later))
-        .annotate(
-            employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
-            baseline=F("placement__outcome_baseline__employees"),
-        )
-    )
+    return placed_reports.filter(WITH_FIGURES, status__in=statuses).filter(~Exists(later))
 
 
 def costs(scope):

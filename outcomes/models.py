@@ -160,6 +160,10 @@ class OutcomeReport(RulesModel):
     overdue_flagged_on = models.DateField(
         _("flagged overdue on"), null=True, blank=True, editable=False
     )
+    # Kept by outcomes.services.keep_latest_values in the transaction that verifies a report
+    # or reopens one: is this its placement's latest verified report with figures (the one
+    # jobs and follow-on investment read)?
+    latest_verified = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -175,6 +179,11 @@ class OutcomeReport(RulesModel):
         indexes = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["placement", "status"]),
+            models.Index(
+                fields=["placement"],
+                condition=Q(latest_verified=True),
+                name="outcome_report_latest_verified",
+            ),
         ]
         rules_permissions = {
             "view": perms.can_see_report,
@@ -267,6 +276,13 @@ class Opportunity(models.Model):
         editable=False,
         related_name="opportunity",
     )
+    # What its latest verified report says (blank and None until a verified report mentions
+    # it): kept by outcomes.services.keep_latest_values in the transaction that verifies a
+    # report or reopens one, so the verified figures read one row per opportunity.
+    verified_stage = models.CharField(
+        max_length=20, choices=Stage.choices, blank=True, editable=False
+    )
+    verified_value_converted = models.DecimalField(**CONVERTED)
     value_unverified = models.BooleanField(_("value not verified"), default=False, editable=False)
     unverified_reason = models.TextField(_("why the value is not verified"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -286,7 +302,16 @@ class Opportunity(models.Model):
                 name="opportunity_from_introduction_keeps_it",
             ),
         ]
-        indexes = [models.Index(fields=["company", "stage"])]
+        indexes = [
+            models.Index(fields=["company", "stage"]),
+            # The verified figures and their drill-down (in the order it pages): the
+            # opportunities a verified report mentions.
+            models.Index(
+                fields=["placement", "id"],
+                condition=~Q(verified_stage=""),
+                name="opportunity_verified",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_kind_display()})"

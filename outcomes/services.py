@@ -13,6 +13,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -159,10 +161,76 @@ def change_report_status(report, *, to, by, note="", fields=()):
     if to == S.VERIFIED or report.status == S.VERIFIED:
         report.verified_at = now if to == S.VERIFIED else None
         extra.append("verified_at")
+    was_verified = report.status == S.VERIFIED
     report.status = to
     report.save(update_fields=["status", "updated_at", *extra, *fields])
     event.save()
+    if to == S.VERIFIED or was_verified:
+        keep_latest_values(report)
     return report
+
+
+# --- Values kept for the figures -----------------------------------------------------------
+
+# A report "with figures": the reports jobs and follow-on investment read.
+WITH_FIGURES = Q(employees_home__isnull=False) | Q(investment_converted__isnull=False)
+
+
+def latest_verified_update():
+    """An opportunity's updates in verified reports, the latest first (by the report's due
+    date, then when it was written): the first says what the verified figures count."""
+    return OpportunityUpdate.objects.filter(
+        opportunity=OuterRef("pk"), report__status=S.VERIFIED
+    ).order_by("-report__due_on", "-at", "-pk")
+
+
+def keep_verified_values(opportunities):
+    """Write on each of ``opportunities`` (a queryset) the stage and converted value of its
+    latest verified update (blank and None when no verified report mentions it)."""
+    latest = latest_verified_update()
+    return opportunities.update(
+        verified_stage=Coalesce(Subquery(latest.values("stage")[:1]), Value("")),
+        verified_value_converted=Subquery(latest.values("value_converted")[:1]),
+    )
+
+
+def keep_latest_report(placement_id):
+    """Flag the placement's latest verified report with figures, and only that one."""
+    reports = OutcomeReport.objects.filter(placement_id=placement_id)
+    latest = (
+        reports.filter(WITH_FIGURES, status=S.VERIFIED)
+        .order_by("-due_on", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    reports.filter(latest_verified=True).exclude(pk=latest).update(latest_verified=False)
+    if latest is not None:
+        reports.filter(pk=latest, latest_verified=False).update(latest_verified=True)
+
+
+def refill_latest_values():
+    """Every kept value at once, from the records (for rows written in bulk, as the bench
+    does): two UPDATE statements."""
+    keep_verified_values(Opportunity.objects.all())
+    later = OutcomeReport.objects.filter(
+        WITH_FIGURES, placement=OuterRef("placement"), status=S.VERIFIED
+    ).filter(Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk")))
+    OutcomeReport.objects.exclude(latest_verified=False).update(latest_verified=False)
+    OutcomeReport.objects.filter(WITH_FIGURES, status=S.VERIFIED).filter(~Exists(later)).update(
+        latest_verified=True
+    )
+
+
+def keep_latest_values(report):
+    """After ``report`` became verified or stopped being so (same transaction): the kept
+    verified stage and value of the opportunities it mentions, and its placement's latest
+    verified report."""
+    keep_verified_values(
+        Opportunity.objects.filter(
+            pk__in=OpportunityUpdate.objects.filter(report=report).values("opportunity")
+        )
+    )
+    keep_latest_report(report.placement_id)
 
 
 # --- What the firm reports -----------------------------------------------------------------

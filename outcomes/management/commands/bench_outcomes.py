@@ -49,6 +49,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", default="", help="also write the results to this file")
         parser.add_argument("--smoke", action="store_true", help="a small, fast run")
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="time a --database-url already filled by this command (migrated, not refilled)",
+        )
         parser.add_argument("--inside", action="store_true", help="(internal)")
 
     def handle(self, *args, **options):
@@ -82,6 +87,8 @@ class Command(BaseCommand):
                 command.append(f"--json={Path(options['json']).resolve()}")
             if options["smoke"]:
                 command.append("--smoke")
+            if options["reuse"]:
+                command.append("--reuse")
             result = subprocess.run(command, env=env, check=False)  # noqa: S603
             if result.returncode:
                 raise CommandError("The benchmark failed or missed a target; see above.")
@@ -89,20 +96,28 @@ class Command(BaseCommand):
     def measure(self, options):
         vendor = connection.vendor
         self.stdout.write(f"Database: {vendor}.")
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        world = bench.fill(
-            reports=options["reports"], intakes=options["intakes"], firms=options["firms"]
-        )
-        if vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        self.stdout.write(
-            f"Filled {options['reports']} reports of {options['reports'] // 4} stays "
-            f"({options['firms']} firms, {options['intakes']} intakes) in "
-            f"{time.perf_counter() - started:.1f} s."
-        )
+        if options["reuse"]:
+            call_command("migrate", verbosity=0)
+            world = bench.filled()
+            if vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            self.stdout.write("Reused the filled database (migrated, not refilled).")
+        else:
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("migrate", verbosity=0)
+            started = time.perf_counter()
+            world = bench.fill(
+                reports=options["reports"], intakes=options["intakes"], firms=options["firms"]
+            )
+            if vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            self.stdout.write(
+                f"Filled {options['reports']} reports of {options['reports'] // 4} stays "
+                f"({options['firms']} firms, {options['intakes']} intakes) in "
+                f"{time.perf_counter() - started:.1f} s."
+            )
         results, missed = [], []
         with override_settings(ROOT_URLCONF="portal.bench_urls", ALLOWED_HOSTS=["testserver"]):
             for label, user, url in bench.pages(world):
