@@ -411,13 +411,16 @@ def dossier(document, build):
     as a PDF, the uploaded files as they were."""
     parts = dossier_parts(document.placement)
     placement = parts["placement"]
+    # Folder names as plain gettext calls: xgettext does not read calls inside f-strings.
+    application_files, receipts = _("01-application-files"), _("05-receipts")
+    outcome_reports = _("06-outcome-reports")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         _progress(document, build, 10, STAGE.APPLICATION)
         archive.writestr(_("01-application.pdf"), _pdf("dossier_application.html", parts))
         for upload in parts["application"].documents.all():
             archive.writestr(
-                f"{_('01-application-files')}/{upload.pk}-{_safe_name(upload.original_name)}",
+                f"{application_files}/{upload.pk}-{_safe_name(upload.original_name)}",
                 _read(upload.file),
             )
         _progress(document, build, 25, STAGE.REVIEWS)
@@ -431,13 +434,13 @@ def dossier(document, build):
         for claim in parts["claims"]:
             for line in claim.lines.all():
                 archive.writestr(
-                    f"{_('05-receipts')}/{claim.pk}/{line.pk}-{_safe_name(line.receipt_name)}",
+                    f"{receipts}/{claim.pk}/{line.pk}-{_safe_name(line.receipt_name)}",
                     _read(line.receipt),
                 )
         _progress(document, build, 75, STAGE.REPORTS)
         for report in parts["reports"]:
             archive.writestr(
-                f"{_('06-outcome-reports')}/{report.due_on.isoformat()}-{report.kind}.pdf",
+                f"{outcome_reports}/{report.due_on.isoformat()}-{report.kind}.pdf",
                 _pdf("dossier_report.html", parts | {"report": report}),
             )
     name = _name(document, _("dossier"), placement.company.name, placement.pk, extension=".zip")

@@ -31,8 +31,9 @@ def differences(change):
 
 
 def _criteria(rows):
+    weight = _("weight")  # outside the f-string, where xgettext reads it
     return "; ".join(
-        f"{row['name']} ({_('weight')} {row['weight']}, 1–{row['scale']})" for row in rows or []
+        f"{row['name']} ({weight} {row['weight']}, 1–{row['scale']})" for row in rows or []
     )
 
 

@@ -236,6 +236,37 @@ def test_the_dossier_zips_every_record_of_the_placement_with_receipts_as_uploade
         assert archive.read("01-application.pdf")[:5] == b"%PDF-"
 
 
+def test_a_french_dossier_names_its_files_and_folders_in_french(
+    report, owner, manager, django_capture_on_commit_callbacks
+):
+    placement = report.placement
+    award = awarded(placement, manager)
+    claim = claim_with(award, owner, (Money(120, "CAD"), ExpenseCategory.TRAVEL, -5))
+    services.save_report(report, by=owner, version=None, narrative="We met three buyers.")
+    services.submit_report(report, by=owner)
+    document = built(
+        DocumentKind.DOSSIER,
+        manager,
+        django_capture_on_commit_callbacks,
+        program=None,
+        placement=placement,
+        language="fr-ca",
+    )
+    assert document.filename == f"dossier-maple-analytics-{placement.pk}-fr.zip"
+    line = claim.lines.get()
+    reports = list(placement.outcome_reports.order_by("due_on"))
+    folder = "06-rapports-sur-les-retombees"
+    with document.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        assert archive.namelist() == [
+            "01-candidature.pdf",
+            "02-evaluations-et-decision.pdf",
+            "03-historique-et-journaux-du-sejour.pdf",
+            "04-allocation-et-demandes-de-remboursement.pdf",
+            f"05-recus/{claim.pk}/{line.pk}-receipt.pdf",
+            *[f"{folder}/{r.due_on.isoformat()}-{r.kind}.pdf" for r in reports],
+        ]
+
+
 def test_the_dossier_is_for_the_intakes_managers_only(report, owner):
     with pytest.raises(documents.ValidationError):
         documents.request_document(
