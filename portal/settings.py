@@ -95,6 +95,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the moment each request arrived (request.arrived_at), which deadlines are
+    # checked against (portal/middleware.py).
+    "portal.middleware.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -108,6 +111,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Take a request's arrival from the proxy's X-Request-Start header: only behind a proxy that
+# sets it on every request and drops the client's own (portal/middleware.py).
+PORTAL_TRUST_REQUEST_START = read_bool("PORTAL_TRUST_REQUEST_START", default=False)
+# An X-Request-Start further back than this (seconds) is a wrong clock, not a queue: ignored.
+PORTAL_REQUEST_START_MAX_AGE = 300
 
 ROOT_URLCONF = "portal.urls"
 # Apps that add their own data and list pages to ``manage.py bench_pages`` (each module has

@@ -29,6 +29,7 @@ __all__ = [
     "member_recipients",
     "open_invitations",
     "with_everything",
+    "for_saving",
     "applications_of",
     "intake_applications",
     "for_export",
@@ -93,6 +94,20 @@ def with_everything(applications):
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
         Prefetch("company__members", queryset=CompanyMember.objects.select_related("user")),
     )
+
+
+def for_saving(applications, step=None):
+    """What saving a step of a draft reads: the application and its intake; on the hosts
+    step, the desks its intake offers. Nothing the step's page shows (see with_everything)."""
+    applications = applications.select_related("intake")
+    if step == "hosts":
+        applications = applications.prefetch_related(
+            Prefetch(
+                "intake__desk_offers",
+                queryset=DeskOffer.objects.select_related("host__market").order_by("host__name"),
+            )
+        )
+    return applications
 
 
 def applications_of(user):

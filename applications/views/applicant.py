@@ -145,8 +145,10 @@ def _saved_values(step, current):
 def step(request, pk, step):
     if step not in STEP_KEYS:
         raise Http404
-    application = _application(request, pk)
     current = STEPS[STEP_KEYS.index(step)]
+    if request.method == "POST" and current.form is not None:
+        return _save_step(request, pk, current)
+    application = _application(request, pk)
     if step == "documents":
         return documents(request, application, current)
     if step == "review":
@@ -154,14 +156,33 @@ def step(request, pk, step):
     editable = request.user.has_perm("applications.change_application", application)
     if request.method == "POST" and not editable:
         raise PermissionDenied
-    data = request.POST if request.method == "POST" else None
-    form = current.form(data, initial=_initial(application, step), application=application)
+    form = current.form(initial=_initial(application, step), application=application)
     formset = None
     if step == "budget":
-        formset = forms.BudgetFormSet(data, initial=_budget_initial(application), prefix="budget")
+        formset = forms.BudgetFormSet(initial=_budget_initial(application), prefix="budget")
+    return _step_page(request, application, current, form, formset, None, editable)
+
+
+def _save_step(request, pk, current):
+    """A step's autosave (htmx: answered with the save status alone) or Save button. Loads
+    only what saving reads; the whole page is loaded only to show it again, with what to fix
+    or the other person's saved version beside this person's."""
+    application = application_for(
+        request.user,
+        pk,
+        act="applications.change_application",
+        queryset=queries.for_saving(Application.objects.all(), current.key),
+    )
+    # Bound to what was sent: a bound form reads no initial values, so none are loaded.
+    form = current.form(request.POST, application=application)
+    formset = None
+    if current.key == "budget":
+        formset = forms.BudgetFormSet(
+            request.POST, initial=_budget_initial(application), prefix="budget"
+        )
     conflict = None
     saved = False
-    if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
+    if form.is_valid() and (formset is None or formset.is_valid()):
         try:
             application = _save(current, application, form, formset, request.user)
             saved = True
@@ -186,9 +207,14 @@ def step(request, pk, step):
         )
     if saved:
         messages.success(request, _("Saved."))
-        following = STEP_KEYS[STEP_KEYS.index(step) + 1]
-        target = following if "continue" in request.POST else step
+        following = STEP_KEYS[STEP_KEYS.index(current.key) + 1]
+        target = following if "continue" in request.POST else current.key
         return redirect("applications:step", pk=application.pk, step=target)
+    # It was editable when sent (change_application above): the page keeps its Save buttons.
+    return _step_page(request, _application(request, pk), current, form, formset, conflict, True)
+
+
+def _step_page(request, application, current, form, formset, conflict, editable):
     return render(
         request,
         "applications/step.html",
@@ -283,9 +309,10 @@ def document_download(request, pk, document_pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    application = _application(request, pk, "applications.submit_application")
+    # The service locks and reads the draft afresh: the access check loads nothing else.
+    application = application_for(request.user, pk, act="applications.submit_application")
     try:
-        services.submit_application(application, by=request.user)
+        services.submit_application(application, by=request.user, now=request.arrived_at)
     except ValidationError as error:
         refused(request, error)
         return redirect("applications:step", pk=application.pk, step="review")

@@ -369,3 +369,33 @@ def test_the_dates_step_in_french_shows_the_saved_dates_and_keeps_them(client, o
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.proposed_start, draft.proposed_end) == (start, end)
+
+
+def test_the_autosave_answers_with_the_save_status_alone_in_eight_queries(client, owner, draft):
+    # Inside the request's savepoint: the signed-in user, the draft with the person's roles,
+    # then save_draft in its own savepoint: the row lock and the update.
+    # Nothing the step's page shows (hosts, budget, documents, history, members) is loaded.
+    client.force_login(owner.user)
+    client.get(step_url(draft, "case"))  # the session is read from the cache, as it will be
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            step_url(draft, "case"),
+            {"version": draft.version, "editor": "a1b2", "travellers": "Our CEO"},
+            headers={"HX-Request": "true"},
+        )
+    html = response.content.decode()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == [
+        "SAVEPOINT",
+        "SELECT",
+        "SELECT",
+        "SAVEPOINT",
+        "SELECT",
+        "UPDATE",
+        "RELEASE",
+        "RELEASE",
+    ]
+    assert html.startswith('<span class="save-status save-status--ok">Saved at ')
+    assert f'name="version" value="{draft.version + 1}" id="id_version"' in html
+    assert "<h2>" not in html and "<form" not in html
+    draft.refresh_from_db()
+    assert (draft.travellers, draft.last_editor) == ("Our CEO", "a1b2")
