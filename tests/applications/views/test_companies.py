@@ -64,3 +64,20 @@ def test_a_company_name_with_a_line_break_is_refused_next_to_the_field(client, u
     error = html.split('id="id_name_error"', 1)[1].split("</ul>", 1)[0]
     assert "Keep this on one line: remove the line breaks." in error
     assert CompanyMember.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_revenue_sent_without_a_currency_is_refused_as_incomplete(client):
+    from applications.forms import CompanyForm
+    from applications.models import Company
+
+    member = factories.CompanyMemberFactory(role=MemberRole.OWNER)
+    client.force_login(member.user)
+    company = member.company
+    initial = CompanyForm(instance=company).initial
+    data = {k: v for k, v in initial.items() if v is not None and not isinstance(v, list)}
+    data |= {"annual_revenue_0": "5000", "annual_revenue_1": ""}
+    response = client.post(reverse("applications:company_edit", args=[company.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["annual_revenue"] == ["Enter a complete value."]
+    assert Company.objects.values_list("annual_revenue", flat=True).get(pk=company.pk) is None
