@@ -17,7 +17,7 @@ class LabelledMoneyMixin:
     """Name the amount box and the currency list of each money field for screen readers.
 
     django-money renders one label for two inputs; each input gets its own accessible name.
-    An amount sent with no currency is refused as incomplete.
+    An amount sent with no currency is refused next to the field.
     """
 
     def __init__(self, *args, **kwargs):
@@ -27,7 +27,7 @@ class LabelledMoneyMixin:
             if isinstance(field, MoneyField) and widgets and len(widgets) == 2:
                 widgets[0].attrs["aria-label"] = _("%(field)s: amount") % {"field": field.label}
                 widgets[1].attrs["aria-label"] = _("%(field)s: currency") % {"field": field.label}
-                # An amount with no currency is "incomplete", not a server error (django-money
+                # An amount with no currency is refused ("required"), not a server error (django-money
                 # would make Money(amount, "")); no amount at all stays allowed when optional.
                 field.fields[1].required = True
 

@@ -67,7 +67,7 @@ def test_a_company_name_with_a_line_break_is_refused_next_to_the_field(client, u
 
 
 @pytest.mark.django_db
-def test_a_revenue_sent_without_a_currency_is_refused_as_incomplete(client):
+def test_a_revenue_sent_without_a_currency_is_refused_next_to_the_field(client):
     from applications.forms import CompanyForm
     from applications.models import Company
 
@@ -79,5 +79,5 @@ def test_a_revenue_sent_without_a_currency_is_refused_as_incomplete(client):
     data |= {"annual_revenue_0": "5000", "annual_revenue_1": ""}
     response = client.post(reverse("applications:company_edit", args=[company.pk]), data)
     assert response.status_code == 200
-    assert response.context["form"].errors["annual_revenue"] == ["Enter a complete value."]
+    assert response.context["form"].errors["annual_revenue"] == ["This field is required."]
     assert Company.objects.values_list("annual_revenue", flat=True).get(pk=company.pk) is None
