@@ -27,8 +27,8 @@ class LabelledMoneyMixin:
             if isinstance(field, MoneyField) and widgets and len(widgets) == 2:
                 widgets[0].attrs["aria-label"] = _("%(field)s: amount") % {"field": field.label}
                 widgets[1].attrs["aria-label"] = _("%(field)s: currency") % {"field": field.label}
-                # An amount with no currency is refused ("required"), not a server error (django-money
-                # would make Money(amount, "")); no amount at all stays allowed when optional.
+                # An amount with no currency is refused ("required"), not a server error
+                # (django-money would make Money(amount, "")); no amount at all stays allowed.
                 field.fields[1].required = True
 
 
