@@ -23,6 +23,7 @@ def firm(user):
                 "kind_label": kinds[row["kind"]],
                 "status_label": statuses[row["status"]],
                 "overdue": row["due_on"] < today,
+                "question_asked": row["status"] == ReportStatus.CHANGES_REQUESTED,
             }
             for row in rows[:FIRM_ROWS]
         ],

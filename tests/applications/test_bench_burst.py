@@ -32,16 +32,22 @@ def scratch_database(tmp_path):
     if not url.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'burst.sqlite3'}"
         return
-    import psycopg
+    import psycopg2
 
     base, name = url.rsplit("/", 1)
     scratch = f"{name.split('?')[0]}_burst_smoke"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        admin.execute(f'CREATE DATABASE "{scratch}"')
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        cursor.execute(f'CREATE DATABASE "{scratch}"')
+    admin.close()
     yield f"{base}/{scratch}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin.close()
 
 
 def test_the_smoke_rush_loses_nothing_and_sends_each_confirmation_once(

@@ -25,16 +25,22 @@ def empty_database(tmp_path):
     if not url.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    import psycopg
+    import psycopg2
 
     base, name = url.rsplit("/", 1)
     scratch = f"{name.split('?')[0]}_restored"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{scratch}"')
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{scratch}"')
+    admin.close()
     yield f"{base}/{scratch}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin.close()
 
 
 def manage(*args, **env):

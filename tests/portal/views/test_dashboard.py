@@ -42,8 +42,9 @@ def test_each_role_sees_its_own_work(client):
 
     # A reviewer with nothing assigned yet still has the review section, saying so.
     assert sections(response) == [
-        "work-queue", "placements-manager", "manager", "reviewer", "review-work", "partner",
-        "placements-partner", "host-fit", "placements-firm", "applicant",
+        "work-queue", "placements-manager", "outcomes-manager", "manager", "reviewer",
+        "review-work", "partner", "placements-partner", "host-fit", "placements-firm",
+        "applicant", "outcomes-firm",
     ]  # fmt: skip
     html = response.content.decode()
     assert "No application is assigned to you yet." in html
@@ -59,6 +60,7 @@ def test_staff_without_companies_is_not_asked_to_register_one(client):
     assert sections(client.get(reverse("dashboard"))) == [
         "work-queue",
         "placements-manager",
+        "outcomes-manager",
         "manager",
     ]
 
@@ -92,7 +94,7 @@ def test_dashboard_runs_the_same_number_of_queries_for_few_and_many_rows(client)
             factories.HostIncubatorFactory().partner_staff.add(person)
             factories.CompanyMemberFactory(user=person)
 
-    assert (dashboard_queries(client, few), dashboard_queries(client, many)) == (18, 18)
+    assert (dashboard_queries(client, few), dashboard_queries(client, many)) == (20, 20)
 
 
 @pytest.mark.django_db
@@ -118,8 +120,8 @@ def test_health_check_answers_without_log_in(client):
 
 # Each role's sections, in the order of the navigation (a superuser directs: a manager's).
 NOBODY = ["applicant"]
-MEMBER = ["placements-firm", "applicant"]
-MANAGER = ["work-queue", "placements-manager", "manager"]
+MEMBER = ["placements-firm", "applicant", "outcomes-firm"]
+MANAGER = ["work-queue", "placements-manager", "outcomes-manager", "manager"]
 REVIEWER = ["reviewer", "review-work"]
 PARTNER = ["partner", "placements-partner", "host-fit"]
 SECTIONS_BY_ROLE = {
@@ -235,7 +237,7 @@ def test_a_manager_sees_the_work_waiting_in_their_intakes_only(client):
 
     response = client.get(reverse("dashboard"))
 
-    assert sections(response) == ["work-queue", "placements-manager", "manager"]
+    assert sections(response) == ["work-queue", "placements-manager", "outcomes-manager", "manager"]
     queue = queue_of(response)
     assert queue["failed_emails"] == 2
     assert queue["intakes"] == [
@@ -271,7 +273,7 @@ def test_the_director_sees_every_intakes_work_and_is_not_asked_to_register_a_com
 
     response = client.get(reverse("dashboard"))
 
-    assert sections(response) == ["work-queue", "placements-manager", "manager"]
+    assert sections(response) == ["work-queue", "placements-manager", "outcomes-manager", "manager"]
     queue = queue_of(response)
     assert {row["pk"]: row["to_screen"] for row in queue["intakes"]} == {
         first.pk: 1,
