@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import ApiToken
 
-TOKEN_START = "slp" + "_"  # a visible prefix, not a credential
+TEXT_START = "slp_"  # how every token text begins
 PREFIX_LENGTH = 8
 MAX_DAYS = 365
 ALL = "all"
@@ -144,7 +144,7 @@ def create_api_token(user, *, name, expires_on, can_write, scope):
     except ValidationError as error:
         raise ValidationError({"scope": error.messages}) from None
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
-    text = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+    text = f"{TEXT_START}{prefix}_{secrets.token_urlsafe(32)}"
     # The token lasts to the end of its last day, in the portal's time zone.
     expires_at = timezone.make_aware(
         datetime.datetime.combine(expires_on + datetime.timedelta(days=1), datetime.time())
@@ -164,9 +164,9 @@ def create_api_token(user, *, name, expires_on, can_write, scope):
 def find_token(text):
     """The live token this text is, with its owner, or None (malformed, unknown, revoked,
     expired, or its owner deactivated)."""
-    if not isinstance(text, str) or not text.startswith(TOKEN_START):
+    if not isinstance(text, str) or not text.startswith(TEXT_START):
         return None
-    prefix, sep, secret = text[len(TOKEN_START) :].partition("_")
+    prefix, sep, secret = text[len(TEXT_START) :].partition("_")
     if not sep or len(prefix) != PREFIX_LENGTH or not secret:
         return None
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
