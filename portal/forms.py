@@ -13,6 +13,20 @@ class PortalFormRenderer(TemplatesSetting):
     field_template_name = "portal/forms/field.html"
 
 
+def _no_nan(amount):
+    """The amount box's reading, refusing "NaN" and "sNaN" as a number it cannot read: a
+    signalling NaN in a refusal's parameters cannot be hashed, and Django's multi-value
+    field compares refusals (a TypeError, so a server error, instead of a message)."""
+    read = amount.to_python
+
+    def to_python(value):
+        if isinstance(value, str) and "nan" in value.strip().lower():
+            raise forms.ValidationError(amount.error_messages["invalid"], code="invalid")
+        return read(value)
+
+    return to_python
+
+
 class LabelledMoneyMixin:
     """Name the amount box and the currency list of each money field for screen readers.
 
@@ -30,6 +44,7 @@ class LabelledMoneyMixin:
                 # An amount with no currency is refused ("required"), not a server error
                 # (django-money would make Money(amount, "")); no amount at all stays allowed.
                 field.fields[1].required = True
+                field.fields[0].to_python = _no_nan(field.fields[0])
 
 
 class ListFormSet(forms.BaseFormSet):
