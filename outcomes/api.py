@@ -10,17 +10,17 @@ import django_filters
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes import figures, publishing, queries
 from outcomes.enums import Basis, Dimension, ReportKind, ReportStatus, Stage
 from outcomes.models import Opportunity, OutcomeReport
-from portal.access import require
 from portal.api.authentication import token_of
 from portal.api.filters import IdFilter
-from portal.api.permissions import Public, object_id
+from portal.api.permissions import Public
+from portal.api.viewsets import VisibleViewSet
 from portal.tokens import scoped
 from programs.enums import SectorCode
 from programs.queries import intakes_managed_by
@@ -90,20 +90,16 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["intake", "status", "kind"]
 
 
-class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(VisibleViewSet):
     """Outcome reports of the placements of the intakes you manage, the soonest due first."""
 
     queryset = OutcomeReport.objects.none()  # the schema's model; each request's is below
     serializer_class = ReportSerializer
     filterset_class = ReportFilter
 
-    def get_queryset(self):
-        return visible_reports(self.request).order_by("due_on", "pk")
-
-    def get_object(self):
-        return require(
-            self.request.user, VIEW, visible_reports(self.request), pk=object_id(self.kwargs["pk"])
-        )
+    visible = staticmethod(visible_reports)
+    view_permission = VIEW
+    ordering = ("due_on", "pk")
 
 
 class OpportunitySerializer(serializers.ModelSerializer):
@@ -148,7 +144,7 @@ class OpportunityFilter(django_filters.FilterSet):
         fields = ["intake", "stage"]
 
 
-class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
+class OpportunityViewSet(VisibleViewSet):
     """Opportunities the firms placed in the intakes you manage have recorded, the most
     recently identified first."""
 
@@ -156,15 +152,9 @@ class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilter
 
-    def get_queryset(self):
-        return visible_opportunities(self.request).order_by("-identified_on", "pk")
-
-    def get_object(self):
-        queryset = visible_opportunities(self.request)
-        found = queryset.filter(pk=object_id(self.kwargs["pk"])).first()
-        if found is None:
-            raise Http404
-        return found
+    # The pages have no view rule of their own for an opportunity: visible is enough.
+    visible = staticmethod(visible_opportunities)
+    ordering = ("-identified_on", "pk")
 
 
 class FiguresValuesSerializer(serializers.Serializer):

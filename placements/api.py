@@ -36,6 +36,7 @@ from portal.access import require
 from portal.api.authentication import token_of
 from portal.api.filters import IdFilter
 from portal.api.permissions import object_id
+from portal.api.viewsets import VisibleViewSet
 from portal.tokens import scoped
 from programs.queries import intakes_managed_by
 
@@ -401,26 +402,19 @@ class ClaimFilter(django_filters.FilterSet):
         fields = ["status", "intake", "award"]
 
 
-class AwardViewSet(viewsets.ReadOnlyModelViewSet):
+class AwardViewSet(VisibleViewSet):
     """Stipend awards of the intakes you manage."""
 
     queryset = StipendAward.objects.none()  # the schema's model; each request's is below
     serializer_class = AwardSerializer
     filterset_class = AwardFilter
 
-    def get_queryset(self):
-        return visible_awards(self.request).order_by("company__name", "pk")
-
-    def get_object(self):
-        return require(
-            self.request.user,
-            "placements.view_stipendaward",
-            visible_awards(self.request),
-            pk=object_id(self.kwargs["pk"]),
-        )
+    visible = staticmethod(visible_awards)
+    view_permission = "placements.view_stipendaward"
+    ordering = ("company__name", "pk")
 
 
-class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
+class TrancheViewSet(VisibleViewSet):
     """The awards' tranches (the stipend's payments) of the intakes you manage: waiting, due,
     approved, paid (date and reference) or failed."""
 
@@ -428,19 +422,12 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TrancheSerializer
     filterset_class = TrancheFilter
 
-    def get_queryset(self):
-        return visible_tranches(self.request).order_by("award_id", "position", "pk")
-
-    def get_object(self):
-        return require(
-            self.request.user,
-            "placements.view_tranche",
-            visible_tranches(self.request),
-            pk=object_id(self.kwargs["pk"]),
-        )
+    visible = staticmethod(visible_tranches)
+    view_permission = "placements.view_tranche"
+    ordering = ("award_id", "position", "pk")
 
 
-class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+class ClaimViewSet(VisibleViewSet):
     """Expense claims against the awards of the intakes you manage, with their totals in the
     program's currency and their payment."""
 
@@ -448,16 +435,9 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
 
-    def get_queryset(self):
-        return visible_claims(self.request).order_by("-created_at", "pk")
-
-    def get_object(self):
-        return require(
-            self.request.user,
-            "placements.view_expenseclaim",
-            visible_claims(self.request),
-            pk=object_id(self.kwargs["pk"]),
-        )
+    visible = staticmethod(visible_claims)
+    view_permission = "placements.view_expenseclaim"
+    ordering = ("-created_at", "pk")
 
 
 def register(router):
