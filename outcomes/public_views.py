@@ -3,11 +3,9 @@
 The page reads only ``by`` (one of the public breakdowns) from the address: nothing asked
 for can narrow a breakdown below what ``publishing.public_breakdown`` has suppressed."""
 
-import csv
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from outcomes import figures, publishing
 from outcomes.enums import Dimension
 from outcomes.suppression import THRESHOLD
+from portal.downloads import csv_download
 from portal.feedback import attempt
 from programs.queries import intakes_managed_by
 
@@ -57,33 +56,22 @@ def results(request, intake_pk=None):
 
 
 def _csv(found, intake):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"results-{intake.pk}" if intake else "results"
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Group"), _("Companies placed"), _("Opportunities identified"),
-                     _("Value identified")])  # fmt: skip
+    header = [_("Group"), _("Companies placed"), _("Opportunities identified"),
+              _("Value identified")]  # fmt: skip
+    rows = []
     breakdown = found["breakdown"]
     if not breakdown.withheld:
         for row in breakdown.rows:
             if row.hidden:
-                writer.writerow(
-                    [_cell(row.label), _("suppressed"), _("suppressed"), _("suppressed")]
-                )
+                rows.append([row.label, _("suppressed"), _("suppressed"), _("suppressed")])
             else:
                 f = row.figures
-                writer.writerow(
-                    [_cell(row.label), f.companies, f.opportunities, f.value_identified]
-                )
+                rows.append([row.label, f.companies, f.opportunities, f.value_identified])
     headline = found["headline"]
-    writer.writerow([_("All published results"), headline.companies, headline.opportunities,
-                     headline.value_identified])  # fmt: skip
-    return response
-
-
-def _cell(text):
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    rows.append([_("All published results"), headline.companies, headline.opportunities,
+                 headline.value_identified])  # fmt: skip
+    name = f"results-{intake.pk}" if intake else "results"
+    return csv_download(f"{name}.csv", header, rows)
 
 
 def _managed(request, intake_pk):

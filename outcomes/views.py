@@ -1,14 +1,13 @@
 """Outcome reports for the firm (a form that saves as it goes), the manager's list and
 verification page, and the program's figures with the records behind each."""
 
-import csv
 import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from outcomes.models import Opportunity
 from placements.models import LogEntry
 from placements.queries import placements_visible_to
 from portal.access import require
+from portal.downloads import csv_download
 from portal.filterbar import filter_fields
 from portal.rows import labels
 from programs.queries import intakes_managed_by
@@ -47,7 +47,7 @@ def firm_reports(request):
     reports = queries.firm_reports(request.user)
     if request.GET.get("format") == "csv":
         kinds, statuses = labels(ReportKind), labels(S)
-        return _csv(
+        return csv_download(
             "my-outcome-reports.csv",
             [_("Company"), _("Report"), _("Host"), _("Due"), _("Status")],
             (
@@ -57,17 +57,6 @@ def firm_reports(request):
             ),
         )  # fmt: skip
     return render(request, "outcomes/firm_list.html", {"reports": list(reports)})
-
-
-def _csv(filename, header, rows):
-    """A CSV download: the header, then each row, text cells made safe for spreadsheets."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe(cell) if isinstance(cell, str) else cell for cell in row])
-    return response
 
 
 def _initial(report):
@@ -271,22 +260,12 @@ def _rows(values):
 
 
 def _reports_csv(listed):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="outcome-reports.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Company"), _("Host"), _("Intake"), _("Report"), _("Status"), _("Due")])
-    for row in _rows(listed.values(*queries.LIST_COLUMNS).iterator()):
-        writer.writerow(
-            [_safe(row["company"]), _safe(row["host"]), _safe(row["intake"]), row["kind"],
-             row["status"], row["due"]]
-        )  # fmt: skip
-    return response
-
-
-def _safe(text):
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    text = "" if text is None else str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    header = [_("Company"), _("Host"), _("Intake"), _("Report"), _("Status"), _("Due")]
+    rows = (
+        [row["company"], row["host"], row["intake"], row["kind"], row["status"], row["due"]]
+        for row in _rows(listed.values(*queries.LIST_COLUMNS).iterator())
+    )
+    return csv_download("outcome-reports.csv", header, rows)
 
 
 @login_required
@@ -324,7 +303,7 @@ def completeness_csv(request):
     """The completeness of each intake the person manages: reports due by today, handed in."""
     if not _intake_choices(request.user):
         raise Http404
-    return _csv(
+    return csv_download(
         "outcome-report-completeness.csv",
         [_("Intake"), _("Reports due"), _("Handed in")],
         (
@@ -458,7 +437,7 @@ def figures_page(request):
     beside = figures.headline(scope, other) if compare else None
     rows = figures.breakdown(scope, by, basis) if by else []
     if request.GET.get("format") == "csv" and request.GET.get("series") == "years":
-        return _csv(
+        return csv_download(
             "value-by-year.csv",
             [_("Year"), _("Value identified"), _("Value won")],
             figures.by_year_identified(scope, basis),
@@ -496,22 +475,18 @@ def _drill_query(query, by, group):
 
 
 def _figures_csv(rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="program-figures.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    header = (
         [_("Group"), _("Companies placed"), _("Markets entered"), _("Opportunities identified"),
          _("Value identified"), _("Deals won"), _("Value won"), _("Jobs"),
          _("Follow-on investment"), _("Program cost"), _("ROI")]
     )  # fmt: skip
-    for row in rows:
-        f = row.figures
-        writer.writerow(
-            [_safe(row.label), f.companies, f.markets, f.opportunities, f.value_identified,
-             f.deals_won, f.value_won, f.jobs, f.investment, f.cost,
-             "" if f.roi is None else f.roi]
-        )  # fmt: skip
-    return response
+    lines = (
+        [row.label, row.figures.companies, row.figures.markets, row.figures.opportunities,
+         row.figures.value_identified, row.figures.deals_won, row.figures.value_won,
+         row.figures.jobs, row.figures.investment, row.figures.cost, row.figures.roi]
+        for row in rows
+    )  # fmt: skip
+    return csv_download("program-figures.csv", header, lines)
 
 
 RECORDS = {
@@ -596,7 +571,7 @@ def figure_records(request, figure):
         listed = listed.select_related(*SELECT[figure]).order_by("pk")
     if request.GET.get("format") == "csv" and figure in RECORD_COLUMNS:
         header, row = RECORD_COLUMNS[figure]
-        return _csv(f"{figure}-records.csv", [str(title) for title in header],
+        return csv_download(f"{figure}-records.csv", [str(title) for title in header],
                     (row(record) for record in listed.iterator(chunk_size=500)))  # fmt: skip
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

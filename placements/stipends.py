@@ -9,8 +9,6 @@ take turns and the second counts the first: the claims' approved total never exc
 award.
 """
 
-import csv
-import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -51,6 +49,7 @@ from placements.models import (
     StipendTerm,
     Tranche,
 )
+from portal.downloads import csv_text
 from portal.links import link_to
 from portal.services import delete_file_on_commit, queue_email_to_people
 from portal.storage import keep_upload
@@ -616,12 +615,11 @@ def payment_batch(intake):
 
 
 def payment_batch_csv(intake):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["payee", "amount", "currency", "reference"])
-    for payee, amount, currency, reference in payment_batch(intake):
-        writer.writerow([payee, f"{amount:.2f}", currency, reference])
-    return out.getvalue()
+    rows = (
+        [payee, f"{amount:.2f}", currency, reference]
+        for payee, amount, currency, reference in payment_batch(intake)
+    )
+    return csv_text(["payee", "amount", "currency", "reference"], rows)
 
 
 # --- Expense claims ------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """Program managers run the review of an intake: dashboard, settings, assignment, shortlist."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +17,7 @@ from applications.access import application_for
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import REVIEW_STATUSES, ReviewFilter
 from applications.models import Application
-from applications.views.staff import Echo
+from portal.downloads import csv_download
 from portal.feedback import refused
 from portal.filterbar import filter_fields
 from portal.paging import Counted
@@ -146,27 +144,18 @@ def _progress(intake):
 
 
 def _csv(intake, applications):
-    writer = csv.writer(Echo())
     header = [_("Company"), _("Status"), _("Screening"), _("Reviews in"), _("Raw score"),
               _("Calibrated score"), _("Disagreement"), _("Host fit")]  # fmt: skip
 
-    def safe(text):
-        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
     def rows():
-        yield writer.writerow(header)
         paginator = Paginator(applications.values(*queries.DASHBOARD_COLUMNS), 500)
         for number in paginator.page_range:
             page = paginator.page(number)
             for row in _rows(intake, list(page.object_list)):
-                yield writer.writerow(
-                    [safe(row["company"]), row["status"], row["screening"], row["reviews"],
-                     row["raw"], row["calibrated"], row["spread"], safe(row["fits"])]
-                )  # fmt: skip
+                yield [row["company"], row["status"], row["screening"], row["reviews"],
+                       row["raw"], row["calibrated"], row["spread"], row["fits"]]  # fmt: skip
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-review.csv"'
-    return response
+    return csv_download(f"intake-{intake.pk}-review.csv", header, rows())
 
 
 @login_required

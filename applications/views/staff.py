@@ -1,13 +1,10 @@
 """Program managers read an intake's applications: filtered list, CSV export, detail."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +18,7 @@ from applications.enums import ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.dates import moment_writer
+from portal.downloads import csv_download
 from portal.feedback import refused
 from portal.filterbar import filter_fields
 from portal.paging import Counted
@@ -91,39 +89,20 @@ def _rows(values):
     return rows
 
 
-class Echo:
-    """A file for csv.writer that hands each line back, for a streamed response."""
-
-    def write(self, value):
-        return value
-
-
 def _csv(intake, applications):
-    writer = csv.writer(Echo())
     # People read the labels, in their language; the codes have columns of their own.
     budget = _("Budget (%(currency)s)") % {"currency": settings.PORTAL_CURRENCY}
     header = [_("Company"), _("Country"), _("Country code"), _("Sector"), _("Sector code"),
               _("Status"), _("Status code"), pgettext("date", "Submitted"), _("Host preferences"),
               _("Start"), _("End"), budget]  # fmt: skip
 
-    def rows():
-        yield writer.writerow(header)
-        for application in queries.for_export(applications).iterator(chunk_size=500):
-            yield writer.writerow(_csv_row(application))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-applications.csv"'
-    return response
+    rows = map(_csv_row, queries.for_export(applications).iterator(chunk_size=500))
+    return csv_download(f"intake-{intake.pk}-applications.csv", header, rows)
 
 
 def _csv_row(application):
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    def safe(value):
-        text = "" if value is None else str(value)
-        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
     return [
-        safe(application.company.name),
+        application.company.name,
         application.company.country.name,
         application.company.country.code,
         application.company.sector.get_code_display() if application.company.sector_id else "",
@@ -131,7 +110,7 @@ def _csv_row(application):
         application.get_status_display(),
         application.status,
         application.submitted_at.isoformat() if application.submitted_at else "",
-        safe(" > ".join(p.host.name for p in application.host_preferences.all())),
+        " > ".join(p.host.name for p in application.host_preferences.all()),
         application.proposed_start or "",
         application.proposed_end or "",
         application.budget_total.amount if application.budget_total is not None else "",

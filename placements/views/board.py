@@ -1,10 +1,7 @@
 """The manager's placements board: per host, the desks over the intake's placement window,
 firms as bars, free desks and today visible; and the same rows as a CSV file."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +9,7 @@ from django.utils.translation import gettext as _
 from placements import board, queries
 from placements.enums import PlacementStatus
 from portal.access import require
+from portal.downloads import csv_download
 from portal.rows import labels
 from programs.queries import intakes_managed_by
 
@@ -55,51 +53,16 @@ def placement_board(request, intake_pk):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value):
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 def placement_board_csv(request, intake_pk):
     intake = _intake(request, intake_pk)
-    writer = csv.writer(_Echo())
     statuses = labels(PlacementStatus)
-    rows = queries.board_placements(intake)
-
-    def lines():
-        yield writer.writerow(
-            [
-                _("Host"),
-                _("Desk"),
-                _("Company"),
-                _("Start"),
-                _("End"),
-                _("Status"),
-                _("Status code"),
-            ]  # fmt: skip
-        )
-        for row in rows.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    _safe(row["host__name"]),
-                    _safe(row["desk"]),
-                    _safe(row["company__name"]),
-                    row["starts_on"].isoformat(),
-                    (row["desk_until"] or row["ends_on"]).isoformat(),
-                    statuses[row["status"]],
-                    row["status"],
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="intake-{intake.pk}-placement-board.csv"'
-    )
-    return response
+    header = [_("Host"), _("Desk"), _("Company"), _("Start"), _("End"), _("Status"),
+              _("Status code")]  # fmt: skip
+    rows = (
+        [row["host__name"], row["desk"], row["company__name"], row["starts_on"].isoformat(),
+         (row["desk_until"] or row["ends_on"]).isoformat(), statuses[row["status"]],
+         row["status"]]
+        for row in queries.board_placements(intake).iterator(chunk_size=500)
+    )  # fmt: skip
+    return csv_download(f"intake-{intake.pk}-placement-board.csv", header, rows)

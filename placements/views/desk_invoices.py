@@ -1,13 +1,10 @@
 """Host desk invoices: the intake's managers draw, send and record the payment of them; the
 host's partner reads and confirms them. Someone else's invoice is a 404."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,6 +16,7 @@ from djmoney.money import Money
 from placements import desk_invoices, queries
 from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus
 from portal.access import require
+from portal.downloads import csv_download
 from portal.feedback import attempt
 from portal.filterbar import filter_fields
 from portal.rows import labels
@@ -106,37 +104,21 @@ def _rows(values):
     ]
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 def _csv(listed, name):
-    writer = csv.writer(Echo())
     header = [_("Invoice"), _("Host incubator"), _("Intake"), _("Firm"), _("From"), _("To"),
               _("Desk-days"), _("Total"), _("Currency"), _("Status"), _("Status code"),
               _("Paid on"), _("Payment reference")]  # fmt: skip
     statuses = labels(DeskInvoiceStatus)
 
-    def safe(text):
-        text = text or ""
-        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-    def rows():
-        yield writer.writerow(header)
-        for value in listed.iterator(chunk_size=500):
-            yield writer.writerow(
-                [value["pk"], safe(value["host__name"]), safe(value["intake__title"]),
-                 safe(value["placement__company__name"]), value["period_start"].isoformat(),
-                 value["period_end"].isoformat(), value["days"], f"{value['total']:.2f}",
-                 value["total_currency"], statuses[value["status"]], value["status"],
-                 value["paid_on"].isoformat() if value["paid_on"] else "",
-                 safe(value["payment_reference"])]
-            )  # fmt: skip
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    rows = (
+        [value["pk"], value["host__name"], value["intake__title"],
+         value["placement__company__name"], value["period_start"].isoformat(),
+         value["period_end"].isoformat(), value["days"], f"{value['total']:.2f}",
+         value["total_currency"], statuses[value["status"]], value["status"],
+         value["paid_on"].isoformat() if value["paid_on"] else "", value["payment_reference"]]
+        for value in listed.iterator(chunk_size=500)
+    )  # fmt: skip
+    return csv_download(name, header, rows)
 
 
 @login_required

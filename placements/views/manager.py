@@ -1,11 +1,9 @@
 """Program managers: every accepted offer of a program with its placement, filtered, as a
 page or a CSV file."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -15,6 +13,7 @@ from django_countries import countries
 from placements import queries
 from placements.enums import Attention, PlacementStatus
 from placements.filters import PlacementFilter
+from portal.downloads import csv_download
 from portal.filterbar import filter_fields
 from portal.paging import Counted
 from portal.rows import labels
@@ -108,19 +107,7 @@ def _rows(values):
     return rows
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value):
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _csv(program, offers):
-    writer = csv.writer(Echo())
     header = [_("Company"), _("Country code"), _("Host"), _("Market code"), _("Intake"),
               _("Status"), _("Status code"), _("Desk"), _("Start"), _("End"), _("Arrival"),
               _("Departure"), _("Concern logged")]  # fmt: skip
@@ -128,27 +115,22 @@ def _csv(program, offers):
     waiting = str(Attention.WAITING.label)
 
     def rows():
-        yield writer.writerow(header)
         for offer in queries.for_export(offers).iterator(chunk_size=500):
             placement = getattr(offer, "placement", None)
-            yield writer.writerow(
-                [
-                    _safe(offer.application.company.name),
-                    offer.application.company.country.code,
-                    _safe(offer.host.name),
-                    offer.host.market.country.code,
-                    _safe(offer.intake.title),
-                    statuses[placement.status] if placement else waiting,
-                    placement.status if placement else "waiting",
-                    _safe(placement.desk) if placement else "",
-                    placement.starts_on if placement else "",
-                    placement.ends_on if placement else "",
-                    (placement.arrived_on or "") if placement else "",
-                    (placement.departed_on or "") if placement else "",
-                    _("yes") if offer.concern else _("no"),
-                ]
-            )
+            yield [
+                offer.application.company.name,
+                offer.application.company.country.code,
+                offer.host.name,
+                offer.host.market.country.code,
+                offer.intake.title,
+                statuses[placement.status] if placement else waiting,
+                placement.status if placement else "waiting",
+                placement.desk if placement else "",
+                placement.starts_on if placement else "",
+                placement.ends_on if placement else "",
+                placement.arrived_on if placement else "",
+                placement.departed_on if placement else "",
+                _("yes") if offer.concern else _("no"),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="program-{program.pk}-placements.csv"'
-    return response
+    return csv_download(f"program-{program.pk}-placements.csv", header, rows())

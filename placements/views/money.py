@@ -2,13 +2,11 @@
 intake's ledger for its managers. Objects come from the visibility querysets of
 placements.ledger (someone else's is a 404); a visible but forbidden action is a 403."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +24,7 @@ from placements.enums import (
 )
 from placements.queries import placements_visible_to
 from portal.access import require
+from portal.downloads import csv_download
 from portal.feedback import attempt, refused
 from portal.rows import labels
 from programs.access import managed_intake
@@ -435,11 +434,6 @@ def intake_ledger(request, intake_pk):
     )
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 CSV_HEADERS = {
     "unawarded": ["id", "company", "host", "planned start", "planned end", "status"],
     "awards": ["id", "company", "host", "amount", "currency", "approved in claims", "status"],
@@ -483,17 +477,9 @@ CSV_HEADERS = {
 
 
 def _ledger_csv(intake, kind, rows):
-    writer = csv.writer(Echo())
     columns = ledger.LISTS[kind][2][:]
-
-    def lines():
-        yield writer.writerow(CSV_HEADERS[kind])
-        for row in rows.iterator():
-            yield writer.writerow(["" if row[name] is None else row[name] for name in columns])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}-{kind}.csv"'
-    return response
+    lines = ([row[name] for name in columns] for row in rows.iterator())
+    return csv_download(f"intake-{intake.pk}-{kind}.csv", CSV_HEADERS[kind], lines)
 
 
 @login_required

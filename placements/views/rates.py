@@ -1,13 +1,10 @@
 """The exchange rates page: managers and the director list the rates, add one by hand and
 import a central bank's file when the portal cannot fetch it."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.formats import date_format
@@ -17,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from placements import queries, rate_imports
 from placements.rate_forms import RateFileForm, RateFilter, RateForm
 from placements.rates import record_rate
+from portal.downloads import csv_download
 from portal.filterbar import filter_fields
 
 PAGE_SIZE = 50
@@ -79,32 +77,16 @@ def _rows(values):
     ]
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 def _csv(rates, currency):
-    writer = csv.writer(Echo())
     header = [_("Date"), _("Currency"), _("In currency"), _("Rate"), _("Source"), _("Entered by")]
 
-    def safe(text):
-        # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-    def rows():
-        yield writer.writerow(header)
-        for value in rates.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [value["on"].isoformat(), value["base"], value["quote"],
-                 format(value["rate"].normalize(), "f"), safe(value["source"]),
-                 safe(value["entered_by__full_name"] or "")]
-            )  # fmt: skip
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = (
+        [value["on"].isoformat(), value["base"], value["quote"],
+         format(value["rate"].normalize(), "f"), value["source"], value["entered_by__full_name"]]
+        for value in rates.iterator(chunk_size=1000)
+    )  # fmt: skip
     name = f"exchange-rates-{currency}.csv" if currency else "exchange-rates.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_download(name, header, rows)
 
 
 @login_required

@@ -106,7 +106,7 @@ def test_asking_for_a_narrower_breakdown_keeps_the_small_cells_hidden(client, pu
 
 def test_the_public_csv_writes_suppressed_for_the_hidden_cells(client, published):
     response = client.get(reverse("outcomes:results") + "?format=csv&market=BR")
-    assert response.content.decode().splitlines() == [
+    assert response.getvalue().decode().splitlines() == [
         "Group,Companies placed,Opportunities identified,Value identified",
         "Brazil,suppressed,suppressed,suppressed",
         "France,suppressed,suppressed,suppressed",

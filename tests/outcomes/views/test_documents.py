@@ -89,7 +89,7 @@ def test_the_records_behind_a_figure_download_as_csv(client, report, owner, mana
     client.force_login(manager)
     response = client.get(reverse("outcomes:figure_records", args=["companies"]) + "?format=csv")
     placement = report.placement
-    assert response.content.decode().splitlines() == [
+    assert response.getvalue().decode().splitlines() == [
         "Company,Market,Intake,Status,Departure",
         f"Maple Analytics,{placement.host.market.country.name},{intake.title},Completed,"
         f"{placement.departed_on.strftime('%-d %B %Y')}",
@@ -98,10 +98,10 @@ def test_the_records_behind_a_figure_download_as_csv(client, report, owner, mana
 
 def test_completeness_and_the_firms_reports_download_as_csv(client, report, owner, manager, intake):
     client.force_login(manager)
-    lines = client.get(reverse("outcomes:completeness_csv")).content.decode().splitlines()
+    lines = client.get(reverse("outcomes:completeness_csv")).getvalue().decode().splitlines()
     assert lines == ["Intake,Reports due,Handed in"]  # the first report is due in 14 days
     client.force_login(owner)
-    lines = client.get(reverse("outcomes:firm_reports") + "?format=csv").content.decode()
+    lines = client.get(reverse("outcomes:firm_reports") + "?format=csv").getvalue().decode()
     assert lines.splitlines()[:2] == [
         "Company,Report,Host,Due,Status",
         f"Maple Analytics,End of stay,Berlin Hub,{report.due_on.strftime('%-d %B %Y')},Due",
