@@ -185,7 +185,7 @@ class Worker:
     """`celery worker` in its own process group (tests/faults/worker.py), on the test database
     and a broker, with a prefork pool of one child: the pool the Procfile runs."""
 
-    def __init__(self, *, broker_url, mail_dir, log_path, **fault):
+    def __init__(self, *, broker_url, mail_dir, log_path, media_root=None, **fault):
         from django.db import connection
 
         database = connection.settings_dict
@@ -199,6 +199,7 @@ class Worker:
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": "filemail://",
             "EMAIL_FILE_PATH": str(mail_dir),
+            **({"MEDIA_ROOT": str(media_root)} if media_root else {}),
             **{f"PORTAL_FAULT_{key.upper()}": str(value) for key, value in fault.items()},
         }
         self.log_path = log_path
@@ -233,6 +234,7 @@ def start_worker(tmp_path):
         started.append(worker)
         return worker
 
+    start.started = started
     yield start
     for worker in started:
         worker.kill()

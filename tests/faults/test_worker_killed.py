@@ -1,5 +1,6 @@
-"""A Celery worker killed (SIGKILL) half-way through a selection run and an email batch: the
-work completes when it runs again, no email goes twice (the outbox), no slate is half-kept.
+"""A Celery worker killed (SIGKILL) half-way through a selection run, a PDF build and an email
+batch: the work completes when it runs again, no email goes twice (the outbox), no slate is
+half-kept, no file is kept twice.
 
 The worker is the real one (tests/faults/worker.py: `celery worker`, a prefork pool of one
 child) on a Redis of the test's own and the test database; it hangs at the named place so the
@@ -13,6 +14,7 @@ import datetime
 import os
 import signal
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -21,6 +23,9 @@ from django.utils import timezone
 from applications import services
 from applications.enums import RunStatus
 from applications.models import RunEvent, SelectionRun, SlateEntry
+from outcomes import documents
+from outcomes.enums import DocumentKind, DocumentStatus
+from outcomes.models import DocumentEvent
 from portal import services as portal_services
 from portal import tasks as portal_tasks
 from portal.celery import app
@@ -136,7 +141,48 @@ def test_a_worker_killed_in_an_email_batch_sends_each_email_once(
     )
 
 
-def test_a_worker_killed_while_building_a_pdf():
-    # Not yet with a real worker: the document machinery's retry after a try that died (after
-    # saving its file or before) is tested in-process in tests/outcomes/test_documents.py.
-    pytest.skip("not written yet: a real worker killed mid-build (see the README, Faults)")
+def test_a_worker_killed_while_keeping_a_pdf_builds_it_once_on_the_rerun(
+    broker, start_worker, tmp_path, settings, intake, manager
+):
+    marker = tmp_path / "marker"
+    start_worker(
+        broker_url=broker, mail_dir=tmp_path / "mail", media_root=settings.MEDIA_ROOT,
+        hang_in="pdf", marker=marker,
+    )  # fmt: skip
+    with transaction.atomic():
+        document = documents.request_document(
+            DocumentKind.PROGRAM_REPORT, by=manager, program=intake.program, intake=intake
+        )
+    child, note = hung(marker)
+    folder = Path(settings.MEDIA_ROOT) / "documents" / str(document.pk) / "1"
+    written = folder / note.removeprefix("file=").rsplit("/", 1)[-1]
+    assert written.read_bytes()[:5] == b"%PDF-"  # on disk, while its row is not yet ready
+    document.refresh_from_db()
+    assert (document.status, document.file.name) == (DocumentStatus.BUILDING, "")
+
+    os.kill(child, signal.SIGKILL)
+
+    def ready():
+        document.refresh_from_db()
+        return document.status == DocumentStatus.READY
+
+    assert wait_until(ready, timeout=120), start_worker.started[0].output()[-3000:]
+    assert document.build == 1
+    assert sorted(path.name for path in folder.iterdir()) == [written.name]  # no second copy
+    assert document.file.name == f"documents/{document.pk}/1/{written.name}"
+    assert document.file.read()[:5] == b"%PDF-"
+    steps = list(
+        DocumentEvent.objects.filter(document=document).values_list("to_status", flat=True)
+    )
+    assert steps == [DocumentStatus.QUEUED, DocumentStatus.BUILDING, DocumentStatus.READY]
+    assert (
+        OutgoingEmail.objects.filter(key__startswith=f"document-ready:{document.pk}:").count() == 1
+    )
+    report(
+        "worker killed while keeping a PDF",
+        kills=1,
+        documents_ready=1,
+        files_kept=len(list(folder.iterdir())),
+        half_written_files=0,
+        ready_emails=1,
+    )

@@ -6,7 +6,9 @@ file mail backend) and may name a place where the worker stops and waits to be k
 - PORTAL_FAULT_HANG_IN=slate: a selection run, after its slate rows are written and before
   its transaction commits;
 - PORTAL_FAULT_HANG_IN=email: the third email handed to the mail layer, before it goes out
-  (a mail server that stopped answering).
+  (a mail server that stopped answering);
+- PORTAL_FAULT_HANG_IN=pdf: a program report's build, after its PDF is written to storage and
+  its row marked ready, before that transaction commits.
 
 The worker writes PORTAL_FAULT_MARKER (its pid, and what it wrote so far) when it hangs, so
 the test knows which process to kill and when. The hang happens once per marker: a worker
@@ -65,6 +67,20 @@ if HANG_IN == "email":
         return write_message(self, message)
 
     filebased.EmailBackend.write_message = write_message_or_hang
+
+if HANG_IN == "pdf":
+    from outcomes import documents
+    from outcomes.enums import DocumentStatus
+
+    change_document_status = documents.change_document_status
+
+    def change_document_status_then_hang(document, *, to, **options):
+        changed = change_document_status(document, to=to, **options)
+        if to == DocumentStatus.READY:
+            hang(f"file={document.file.name}")
+        return changed
+
+    documents.change_document_status = change_document_status_then_hang
 
 from portal.celery import app  # noqa: E402
 
