@@ -14,6 +14,7 @@ class ApplicationsConfig(AppConfig):
         # A reviewer removed from a program loses the reviews they had not given yet.
         programs_services.when_staff_removed(services.withdraw_reviews_of_former_reviewer)
         programs_services.when_scoring_changed(services.rank_applications)
+        programs_services.when_scoring_changed(services.recount_attention)
         programs_services.when_host_moved(services.recount_filters_of_host)
 
         # Drafts are cut short when a manager brings an intake's close forward: programs

@@ -130,6 +130,7 @@ def fill(count):
     services.recount_statuses(intake.pk)
     services.recount_filters(intake.pk)
     reviewers, partner = _review(intake, program, applications, hosts)
+    services.recount_attention(intake.pk)
     services.recount_reviewers(intake.pk, to_do=True)
     services.recount_fit_queue(Application.objects.filter(intake=intake).values("pk"))
     return {"manager": manager, "intake": intake, "program": program, "owner": users[0],

@@ -102,6 +102,15 @@ class HostFit(models.TextChoices):
     NOT_A_FIT = "not-a-fit", _("Not a fit")
 
 
+class ReviewAttention(models.TextChoices):
+    """What the review dashboard's "needs attention" filter finds (its counts are kept:
+    FilterCount.ATTENTION)."""
+
+    DISAGREEMENT = "disagreement", _("Reviewers disagree")
+    UNSCORED = "unscored", _("No review in yet")
+    NOT_A_FIT = "not-a-fit", _("A host says not a fit")
+
+
 class Objective(models.TextChoices):
     FIRST_CUSTOMERS = "first-customers", _("First customers")
     PARTNERS = "partners", _("Distribution or delivery partners")

@@ -7,7 +7,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from applications import queries
 from applications.eligibility import eligible_q
-from applications.enums import ApplicationStatus, HostFit
+from applications.enums import ApplicationStatus, HostFit, ReviewAttention
 from applications.models import Application, FilterCount, HostFitOpinion, HostPreference
 from programs.enums import SectorCode
 
@@ -151,11 +151,7 @@ class ReviewFilter(django_filters.FilterSet):
     )
     attention = django_filters.ChoiceFilter(
         label=_("Needs attention"),
-        choices=[
-            ("disagreement", _("Reviewers disagree")),
-            ("unscored", _("No review in yet")),
-            ("not-a-fit", _("A host says not a fit")),
-        ],
+        choices=ReviewAttention.choices,
         empty_label=_("Any"),
         method="by_attention",
     )
@@ -197,13 +193,13 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(company__name__icontains=value)
 
     def by_attention(self, queryset, name, value):
-        if value == "disagreement":
+        if value == ReviewAttention.DISAGREEMENT:
             # The score's intake named too (it is the application's): the scores' index on
             # (intake, spread) then gives the rows sorted by disagreement.
             return queryset.filter(
                 spread__gte=self.intake.disagreement_points, score_summary__intake=self.intake.pk
             )
-        if value == "unscored":
+        if value == ReviewAttention.UNSCORED:
             return queryset.filter(reviews_in__isnull=True)
         not_a_fit = HostFitOpinion.objects.filter(
             application=OuterRef("pk"), opinion=HostFit.NOT_A_FIT

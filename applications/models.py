@@ -866,19 +866,22 @@ class StatusCount(models.Model):
 
 
 class FilterCount(models.Model):
-    """How many of an intake's applications of a status match one of the manager's list
-    filters: their company's sector, a host they ranked, or the market of a host they
-    ranked (each application once per market). Kept by services.follow_status_change,
-    set_host_preferences and update_company in the transaction of each change, read by the
-    manager's list when it is filtered by status and one of these; recount_filters rebuilds
-    an intake's counts from its rows."""
+    """How many of an intake's applications of a status match one of the list filters:
+    the manager's list's (their company's sector, a host they ranked, or the market of a
+    host they ranked, each application once per market) and the review dashboard's "needs
+    attention" (reviewers disagree, no review in yet, a host says not a fit). Kept by
+    services.follow_status_change, set_host_preferences, update_company, give_host_fit and
+    refresh_scores in the transaction of each change, read by the lists when they are
+    filtered by status and one of these; recount_filters rebuilds an intake's counts from
+    its rows."""
 
-    SECTOR, HOST, MARKET = "sector", "host", "market"
+    SECTOR, HOST, MARKET, ATTENTION = "sector", "host", "market", "attention"
 
     intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
-    facet = models.CharField(max_length=10)  # SECTOR, HOST or MARKET
-    value = models.CharField(max_length=30)  # a sector code, a host's id, a country code
+    facet = models.CharField(max_length=10)  # SECTOR, HOST, MARKET or ATTENTION
+    # A sector code, a host's id, a country code, or one of ATTENTION_VALUES.
+    value = models.CharField(max_length=30)
     count = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -487,8 +487,9 @@ _scoring_changed_handlers = []
 
 
 def when_scoring_changed(handler):
-    """Register ``handler(intake)``, called when the intake's score settings (which score
-    ranks its applications) changed, in the changing transaction."""
+    """Register ``handler(intake)``, called when the intake's score settings changed (which
+    score ranks its applications, or how far apart reviewers must be to disagree), in the
+    changing transaction."""
     _scoring_changed_handlers.append(handler)
     return handler
 
@@ -514,7 +515,7 @@ def update_review_settings(intake, *, by, **settings_):
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )  # fmt: skip
-    if {"score_aggregate", "calibrate_scores"} & set(changed):
+    if {"score_aggregate", "calibrate_scores", "disagreement_points"} & set(changed):
         for handler in _scoring_changed_handlers:
             handler(intake)
     return intake

@@ -45,10 +45,12 @@ from applications.services.applying import (
     withdraw_application,
 )
 from applications.services.counting import (
+    attention_of,
     count_filters,
     count_fit_pairs,
     filters_of,
     follow_status_change,
+    recount_attention,
     recount_filters,
     recount_filters_of_host,
     recount_fit_queue,
@@ -101,8 +103,10 @@ from applications.services.selecting import (
 )
 
 __all__ = [
+    "attention_of",
     "count_filters",
     "filters_of",
+    "recount_attention",
     "recount_filters",
     "recount_filters_of_host",
     "PROFILE_FIELDS",

@@ -1,6 +1,6 @@
 """Values kept for pages that read them on every request, written in the transaction of the
 change they follow: an intake's applications per status, and per status and filter of the
-manager's list (sector, host, market), each reviewer's reviews, and the host-fit queue's
+lists (sector, host, market, needs attention), each reviewer's reviews, and the host-fit queue's
 state on each host preference. The recount functions rebuild them from
 the rows, for data written without the services (migrations, the benchmark, test
 factories)."""
@@ -8,7 +8,7 @@ factories)."""
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from applications.enums import HOST_FIT_STATUSES, REVIEWABLE
+from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, HostFit, ReviewAttention
 from applications.models import (
     Application,
     FilterCount,
@@ -21,10 +21,12 @@ from applications.models import (
 )
 
 __all__ = [
+    "attention_of",
     "count_filters",
     "count_fit_pairs",
     "filters_of",
     "follow_status_change",
+    "recount_attention",
     "recount_filters",
     "recount_filters_of_host",
     "recount_fit_queue",
@@ -71,9 +73,10 @@ def follow_status_change(application, *, was=None, to):
 
 
 def filters_of(application_ids):
-    """{application id: {(facet, value), ...}}: the manager's list filters each application
-    matches (FilterCount): its company's sector, the hosts it ranked and their markets."""
-    found = {pk: set() for pk in application_ids}
+    """{application id: {(facet, value), ...}}: the list filters each application matches
+    (FilterCount): its company's sector, the hosts it ranked and their markets, and what
+    needs the review's attention (``attention_of``)."""
+    found = attention_of(application_ids)
     for pk, code in Application.objects.filter(pk__in=application_ids).values_list(
         "pk", "company__sector__code"
     ):
@@ -86,6 +89,58 @@ def filters_of(application_ids):
         if country:
             found[pk].add((FilterCount.MARKET, country))
     return found
+
+
+A = ReviewAttention
+
+
+def _not_a_fit():
+    return HostFitOpinion.objects.filter(application=OuterRef("pk"), opinion=HostFit.NOT_A_FIT)
+
+
+def attention_of(application_ids):
+    """{application id: {(ATTENTION, value), ...}}: what the review dashboard's "needs
+    attention" filter finds in each application, by the same tests (filters.ReviewFilter):
+    its reviewers disagree by the intake's disagreement points or more, no review is in yet
+    (no combined score), a host partner said it is not a fit."""
+    found = {pk: set() for pk in application_ids}
+    rows = Application.objects.filter(pk__in=application_ids).values_list(
+        "pk", "score_summary__spread", "score_summary__reviews_in", "intake__disagreement_points",
+        Exists(_not_a_fit()),
+    )  # fmt: skip
+    for pk, spread, reviews_in, points, not_a_fit in rows:
+        if spread is not None and spread >= points:
+            found[pk].add((FilterCount.ATTENTION, A.DISAGREEMENT))
+        if reviews_in is None:
+            found[pk].add((FilterCount.ATTENTION, A.UNSCORED))
+        if not_a_fit:
+            found[pk].add((FilterCount.ATTENTION, A.NOT_A_FIT))
+    return found
+
+
+def _attention_rows(intake_id):
+    applications = Application.objects.filter(intake_id=intake_id)
+    tests = {
+        A.DISAGREEMENT: Q(score_summary__spread__gte=F("intake__disagreement_points")),
+        A.UNSCORED: Q(score_summary__isnull=True),
+        A.NOT_A_FIT: Q(Exists(_not_a_fit())),
+    }
+    rows = []
+    for value, test in tests.items():
+        counted = applications.filter(test).values_list("status").annotate(n=Count("*"))
+        rows += [(FilterCount.ATTENTION, status, value, n) for status, n in counted.order_by()]
+    return rows
+
+
+def recount_attention(intake):
+    """The intake's "needs attention" counts counted again: after its scores are computed
+    (refresh_scores, one pass over the intake) and when its disagreement points change."""
+    intake_id = getattr(intake, "pk", intake)
+    FilterCount.objects.filter(intake_id=intake_id, facet=FilterCount.ATTENTION).delete()
+    FilterCount.objects.bulk_create(
+        FilterCount(intake_id=intake_id, facet=facet, status=status, value=value, count=n)
+        for facet, status, value, n in _attention_rows(intake_id)
+    )
 
 
 def count_filters(intake_id, status, pairs, step):
@@ -134,6 +189,7 @@ def recount_filters(intake_id):
         .annotate(n=Count("application", distinct=True))
         .order_by()
     ]
+    rows += _attention_rows(intake_id)
     FilterCount.objects.filter(intake_id=intake_id).delete()
     FilterCount.objects.bulk_create(
         FilterCount(intake_id=intake_id, facet=facet, status=status, value=value, count=n)

@@ -29,7 +29,13 @@ from applications.models import (
     Screening,
 )
 from applications.services.applying import transition_application
-from applications.services.counting import count_fit_pairs, recount_reviewers
+from applications.services.counting import (
+    attention_of,
+    count_filters,
+    count_fit_pairs,
+    recount_attention,
+    recount_reviewers,
+)
 from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
@@ -478,6 +484,7 @@ def refresh_scores(intake):
         for application_id, scores in combined.items()
     )  # fmt: skip
     rank_applications(intake)
+    recount_attention(intake)
     return combined
 
 
@@ -551,6 +558,7 @@ def give_host_fit(application, host, *, by, opinion, note=""):
         raise ValidationError(_("This applicant did not choose your incubator."))
     if opinion not in HostFit.values:
         raise ValidationError({"opinion": _("Choose good fit, possible or not a fit.")})
+    before = attention_of([application.pk])[application.pk]
     fit, created = HostFitOpinion.objects.update_or_create(
         application=application,
         host=host,
@@ -560,6 +568,10 @@ def give_host_fit(application, host, *, by, opinion, note=""):
     HostPreference.objects.filter(application=application, host=host).update(opinion=opinion)
     if created:
         count_fit_pairs([], waiting_hosts=[host.pk], waiting=-1)
+    # "A host says not a fit" on the review dashboard follows.
+    after = attention_of([application.pk])[application.pk]
+    count_filters(application.intake_id, application.status, before - after, -1)
+    count_filters(application.intake_id, application.status, after - before, 1)
     return fit
 
 

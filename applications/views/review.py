@@ -16,7 +16,7 @@ from applications import rules as perms
 from applications.access import application_for
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import REVIEW_STATUSES, ReviewFilter
-from applications.models import Application
+from applications.models import Application, FilterCount
 from portal.downloads import csv_download
 from portal.feedback import refused
 from portal.filterbar import filter_fields
@@ -91,7 +91,7 @@ def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
     counts = queries.status_counts(intake)
     listed = []
     if valid:
-        total = _total(filters.form.cleaned_data, counts)
+        total = _total(intake, filters.form.cleaned_data, counts)
         if total is None:  # counted without the page's columns (and their joins)
             total = filters.qs.count()
         listed = Counted(filters.qs.values(*queries.DASHBOARD_COLUMNS), total)
@@ -125,12 +125,16 @@ def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
     )
 
 
-def _total(cleaned, counts):
-    """How many applications the filters select when the status counts already tell (no
-    filter but the status, as the dashboard first opens), or None."""
-    if cleaned.get("attention") or cleaned.get("q"):
+def _total(intake, cleaned, counts):
+    """How many applications the filters select when kept counts tell (no filter but the
+    status and what needs attention), or None (a company's name searched)."""
+    if cleaned.get("q"):
         return None
     statuses = [cleaned["status"]] if cleaned.get("status") else [v for v, _l in REVIEW_STATUSES]
+    if cleaned.get("attention"):
+        return queries.list_total(
+            intake, statuses=statuses, facet=FilterCount.ATTENTION, value=cleaned["attention"]
+        )
     return sum(counts.get(status, 0) for status in statuses)
 
 

@@ -5,11 +5,19 @@ import datetime
 from collections import Counter
 
 import pytest
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import queries, services
-from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, ApplicationStatus, HostFit
+from applications.enums import (
+    HOST_FIT_STATUSES,
+    REVIEWABLE,
+    ApplicationStatus,
+    HostFit,
+    ReviewAttention,
+)
+from applications.filters import ReviewFilter
 from applications.models import (
     Application,
     ApplicationScore,
@@ -43,7 +51,17 @@ def assert_kept_values_are_fresh(intake):
     for application in Application.objects.filter(intake=intake).prefetch_related(
         "company__sector", "host_preferences__host__market"
     ):
-        pairs = set()
+        # What the review dashboard's filter finds for this one application, asked afresh
+        # (whatever its status: the counts are kept per status).
+        one = Application.objects.filter(pk=application.pk).annotate(
+            spread=F("score_summary__spread"), reviews_in=F("score_summary__reviews_in")
+        )
+        finder = ReviewFilter({}, queryset=one, intake=intake)
+        pairs = {
+            ("attention", value)
+            for value in ReviewAttention.values
+            if finder.by_attention(one, "attention", value).exists()
+        }
         if application.company.sector_id:
             pairs.add(("sector", application.company.sector.code))
         for preference in application.host_preferences.all():
@@ -305,3 +323,45 @@ def test_the_list_filter_counts_follow_hosts_ranked_the_sector_and_the_market_ch
     assert queries.list_total(intake, statuses=[S.DRAFT], facet="market", value="BR") == 0
     assert queries.list_total(intake, statuses=[S.WITHDRAWN], facet="market", value="BR") == 1
     assert_kept_values_are_fresh(intake)
+
+
+def test_the_needs_attention_counts_follow_scores_settings_and_host_fit(review_world, client):
+    w = review_world
+    intake, manager, host, partner = w["intake"], w["manager"], w["host"], w["partner"]
+    ada, bo, cy = w["applications"]
+    services.assign_reviewers(intake, by=manager)
+    first, second = Review.objects.filter(application=ada).order_by("pk")
+    _score(first, 1, 1)
+    _score(second, 5, 5)
+    services.refresh_scores(intake)
+    assert_kept_values_are_fresh(intake)
+
+    def total(attention):
+        return queries.list_total(
+            intake, statuses=[S.IN_REVIEW, S.SHORTLISTED], facet="attention", value=attention
+        )
+
+    spread = ApplicationScore.objects.get(application=ada).spread
+    assert spread >= intake.disagreement_points
+    assert (total("disagreement"), total("unscored"), total("not-a-fit")) == (1, 2, 0)
+    intake = programs_services.update_review_settings(
+        intake, by=manager, disagreement_points=int(spread) + 1
+    )
+    assert total("disagreement") == 0
+    assert_kept_values_are_fresh(intake)
+    intake = programs_services.update_review_settings(intake, by=manager, disagreement_points=1)
+    assert total("disagreement") == 1
+    services.shortlist([ada, bo], by=manager)
+    services.give_host_fit(ada, host, by=partner, opinion=HostFit.NOT_A_FIT)
+    assert total("not-a-fit") == 1
+    assert_kept_values_are_fresh(intake)
+    services.give_host_fit(ada, host, by=partner, opinion=HostFit.GOOD)
+    assert total("not-a-fit") == 0
+    services.give_host_fit(bo, host, by=partner, opinion=HostFit.NOT_A_FIT)
+    assert_kept_values_are_fresh(intake)
+    # The dashboard filtered by what needs attention counts from the kept rows.
+    client.force_login(manager)
+    url = reverse("applications:review_dashboard", args=[intake.pk])
+    response = client.get(url, {"attention": "not-a-fit"})
+    assert response.context["page"].paginator.count == 1
+    assert [row["company"] for row in response.context["rows"]] == ["Bo"]
