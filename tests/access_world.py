@@ -184,7 +184,8 @@ def build():
     )
     group = MarketGroup.objects.create(name="Access group", slug="access-group", countries=[])
     intake_staff = intake.staff.get(user=people["intake_reviewer"])
-    document = Document.objects.create(
+    # Named "dossier" in the world: "document" is the application's upload (rules_matrix).
+    dossier = Document.objects.create(
         kind=DocumentKind.DOSSIER,
         program=program,
         intake=intake,
@@ -220,7 +221,7 @@ def build():
         "group": group,
         "intake_staff": intake_staff,
         "check_in": check_in,
-        "document": document,
+        "dossier": dossier,
         "api_token": api_token,
         "owner_membership": company.members.get(user=owner),
         "staff_membership": company.members.get(user=people["company_staff"]),

@@ -137,17 +137,17 @@ EXPECTED = {
         post={403: MEMBERS | PARTNER, 302: MANAGERS},
     ),
     "outcomes:document": url(
-        {"pk": "document"},
+        {"pk": "dossier"},
         get={200: MANAGERS},
         post={200: MANAGERS},
     ),
     "outcomes:document_progress": url(
-        {"pk": "document"},
+        {"pk": "dossier"},
         get={200: MANAGERS},
         post={200: MANAGERS},
     ),
     "outcomes:document_download": url(
-        {"pk": "document"},
+        {"pk": "dossier"},
         get={200: MANAGERS},
         post={200: MANAGERS},
     ),

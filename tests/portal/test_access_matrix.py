@@ -190,5 +190,5 @@ def test_every_role_gets_the_declared_answer_at_every_url(world, settings, capsy
             f"{len(table)} URLs and {len(ROLES)} roles; {len(leaks)} leaks, "
             f"{len(wrong)} answers other than declared"
         )
-    assert leaks == []
-    assert wrong == []
+    assert leaks == [], "\n".join(leaks)
+    assert wrong == [], "\n".join(wrong)
