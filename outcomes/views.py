@@ -24,6 +24,7 @@ from placements.queries import placements_visible_to
 from portal.access import require
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
+from portal.paging import Counted
 from portal.rows import labels
 from programs.queries import intakes_managed_by
 
@@ -573,7 +574,11 @@ def figure_records(request, figure):
         header, row = RECORD_COLUMNS[figure]
         return csv_download(f"{figure}-records.csv", [str(title) for title in header],
                     (row(record) for record in listed.iterator(chunk_size=500)))  # fmt: skip
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Where a kept figure is the number of these records, the pages count from it instead
+    # of counting the records' joins.
+    total = figures.kept_count(scope, basis, figure)
+    paged = listed if total is None else Counted(listed, total)
+    page = Paginator(paged, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
