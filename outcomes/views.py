@@ -503,8 +503,8 @@ RECORDS = {
 SELECT = {
     "companies": ["company", "host__market", "intake"],
     "markets": ["placement__company", "report"],
-    "opportunities": ["company", "placement__host"],
-    "won": ["company", "placement__host"],
+    "opportunities": ["company"],
+    "won": ["company"],
     "jobs": ["placement__company"],
     "investment": ["placement__company"],
     "cost": ["intake"],
