@@ -44,6 +44,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -621,16 +622,20 @@ def _scope_intakes(scope):
 
 
 def kept_rows(scope):
-    """The IntakeFigures of the scope's intakes, each with its intake's title and whether
-    the scope holds every intake of its program (``whole_program``): one query."""
+    """The IntakeFigures of the scope's intakes, each with its intake's title, whether the
+    scope holds every intake of its program (``whole_program``) and that program's kept
+    distinct counts (``program_companies``, ``program_markets``): one query."""
     intakes = _scope_intakes(scope)
     others = Intake.objects.filter(program=OuterRef("intake__program")).exclude(
         pk__in=intakes.values("pk")
     )
+    program = ProgramFigures.objects.filter(program=OuterRef("intake__program"))
     return IntakeFigures.objects.filter(intake__in=intakes.values("pk")).annotate(
         title=F("intake__title"),
         program=F("intake__program"),
         whole_program=~Exists(others),
+        program_companies=Subquery(program.values("companies")[:1]),
+        program_markets=Subquery(program.values("markets")[:1]),
     )
 
 
@@ -642,8 +647,7 @@ def _distinct_counts(rows):
         return rows[0].companies, rows[0].markets
     programs = {row.program for row in rows}
     if len(programs) == 1 and all(row.whole_program for row in rows):
-        kept = ProgramFigures.objects.filter(program=programs.pop()).first()
-        return (kept.companies, kept.markets) if kept else (0, 0)
+        return rows[0].program_companies or 0, rows[0].program_markets or 0
     pks = [row.pk for row in rows]
     companies = placed(Scope(Intake.objects.filter(pk__in=pks))).values("company").distinct()
     markets = IntakeMarket.objects.filter(intake__in=pks).values("country").distinct()

@@ -452,6 +452,7 @@ def figures_page(request):
         "outcomes/manage/figures.html",
         {
             "form": form,
+            "filter_fields": filter_fields(form),
             "shown": shown,
             "shown_label": bases[basis],
             "beside": beside,
@@ -512,6 +513,12 @@ SELECT = {
 }
 
 
+# The columns a figure's records page and CSV show, where a record has many more.
+OPPORTUNITY_COLUMNS = ["company__name", "organisation", "country", "value", "value_currency",
+                       "identified_on"]  # fmt: skip
+ONLY = {"opportunities": OPPORTUNITY_COLUMNS, "won": OPPORTUNITY_COLUMNS}
+
+
 def _on(day):
     return date_format(day) if day else ""
 
@@ -570,6 +577,8 @@ def figure_records(request, figure):
     listed = read(scope) if figure in ("companies", "cost", "payments") else read(scope, basis)
     if SELECT[figure]:
         listed = listed.select_related(*SELECT[figure]).order_by("pk")
+    if figure in ONLY:
+        listed = listed.only(*ONLY[figure])
     if request.GET.get("format") == "csv" and figure in RECORD_COLUMNS:
         header, row = RECORD_COLUMNS[figure]
         return csv_download(f"{figure}-records.csv", [str(title) for title in header],

@@ -146,7 +146,9 @@ def test_the_figures_page_and_its_csv(client, report, owner, manager):
     assert page.context["shown"].value_identified == 1200
     assert page.context["beside"] is None
     csv = client.get(reverse("outcomes:figures"), {"format": "csv"})
-    assert csv.getvalue().decode().splitlines()[1] == "Whole program,1,0,1,1200.00,0,0.00,0,0.00,0.00,"
+    assert (
+        csv.getvalue().decode().splitlines()[1] == "Whole program,1,0,1,1200.00,0,0.00,0,0.00,0.00,"
+    )
     records = client.get(reverse("outcomes:figure_records", args=["opportunities"]))
     assert [record.organisation for record in records.context["records"]] == ["Acme"]
 
