@@ -527,13 +527,19 @@ def _cents(value):
     return (value or ZERO).quantize(CENT, ROUND_HALF_UP)
 
 
-def opportunity_cells(scope, basis=Basis.VERIFIED):
+def opportunity_cells(scope, basis=Basis.VERIFIED, *, per_intake=False):
     """The opportunities counted, grouped by their host market and the year each was
-    identified: dicts of market, year, n, value, won, value_won (each opportunity is in one
-    cell, so the cells add up to the headline, the value by market and the value by year)."""
+    identified (and their intake, ``per_intake``): dicts of market, year, n, value, won,
+    value_won (each opportunity is in one cell, so the cells add up to the headline, the
+    value by market and the value by year)."""
+    group = {"intake": F("placement__intake")} if per_intake else {}
     return (
         opportunities(scope, basis)
-        .values(market=F("placement__host__market__country"), year=ExtractYear("identified_on"))
+        .values(
+            market=F("placement__host__market__country"),
+            year=ExtractYear("identified_on"),
+            **group,
+        )
         .annotate(
             n=Count("pk"),
             value=Sum("counted_value"),

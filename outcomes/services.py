@@ -269,8 +269,8 @@ def refresh_figures(intakes=None):
     for program in programs:
         ProgramFigures.objects.get_or_create(program_id=program)
     list(ProgramFigures.objects.select_for_update().filter(program__in=programs).order_by("pk"))
-    for pk in pks:
-        _refresh_intake(pk)
+    if pks:
+        _refresh_intakes(pks)
     for program in programs:
         whole = figures.Scope(Intake.objects.filter(program=program))
         ProgramFigures.objects.filter(program=program).update(
@@ -282,26 +282,31 @@ def refresh_figures(intakes=None):
         )
 
 
-def _refresh_intake(pk):
-    scope = figures.Scope(Intake.objects.filter(pk=pk), intake=pk)
-    # Per intake: no row when nothing counts in it (an intake without records is not a
-    # row of the breakdown by intake).
-    rows = figures.live_breakdown(scope, Dimension.INTAKE, Basis.VERIFIED)
-    found = rows[0].figures if rows else figures.Figures()
-    IntakeFigures.objects.update_or_create(
-        intake_id=pk,
-        defaults={
-            "present": bool(rows),
-            "companies": found.companies,
-            "markets": found.markets,
-            **{name: getattr(found, name) for name in figures.ADDITIVE},
-            "refreshed_at": timezone.now(),
-        },
-    )
-    IntakeFigureCell.objects.filter(intake_id=pk).delete()
+def _refresh_intakes(pks):
+    """The kept rows of the intakes ``pks``, from the computed breakdown per intake: the
+    same few grouped queries for one intake or all of them (each reads its tables once)."""
+    scope = figures.Scope(Intake.objects.filter(pk__in=pks))
+    # An intake with nothing counted is no row of the breakdown per intake.
+    found = {row.group: row.figures for row in figures.live_breakdown(
+        scope, Dimension.INTAKE, Basis.VERIFIED
+    )}  # fmt: skip
+    now = timezone.now()
+    for pk in pks:
+        counted = found.get(pk, figures.Figures())
+        IntakeFigures.objects.update_or_create(
+            intake_id=pk,
+            defaults={
+                "present": pk in found,
+                "companies": counted.companies,
+                "markets": counted.markets,
+                **{name: getattr(counted, name) for name in figures.ADDITIVE},
+                "refreshed_at": now,
+            },
+        )
+    IntakeFigureCell.objects.filter(intake__in=pks).delete()
     IntakeFigureCell.objects.bulk_create(
         IntakeFigureCell(
-            intake_id=pk,
+            intake_id=cell["intake"],
             market=cell["market"] or "",
             year=cell["year"],
             opportunities=cell["n"],
@@ -309,13 +314,13 @@ def _refresh_intake(pk):
             deals_won=cell["won"],
             value_won=cell["value_won"] or 0,
         )
-        for cell in figures.opportunity_cells(scope, Basis.VERIFIED)
+        for cell in figures.opportunity_cells(scope, Basis.VERIFIED, per_intake=True)
     )
-    IntakeMarket.objects.filter(intake_id=pk).delete()
+    IntakeMarket.objects.filter(intake__in=pks).delete()
     IntakeMarket.objects.bulk_create(
-        IntakeMarket(intake_id=pk, country=country)
-        for country in figures.market_entries(scope, Basis.VERIFIED)
-        .values_list("country", flat=True)
+        IntakeMarket(intake_id=intake, country=country)
+        for intake, country in figures.market_entries(scope, Basis.VERIFIED)
+        .values_list("placement__intake", "country")
         .distinct()
         .order_by()
     )
