@@ -28,6 +28,12 @@ Definitions (shown beside the figures, ``DEFINITIONS``):
 
 "Reported" figures read the same records as the firms last entered them (every report but
 rejected ones), unverified values included.
+
+Kept figures: the verified figures of whole intakes are also kept per intake (IntakeFigures,
+IntakeFigureCell, IntakeMarket, ProgramFigures), written by
+``outcomes.services.refresh_intake_figures`` from ``live_breakdown`` and
+``opportunity_cells`` below; ``overview`` and ``breakdown`` read them where they say the
+same thing (``reads_kept``) and compute otherwise.
 """
 
 from dataclasses import dataclass, field

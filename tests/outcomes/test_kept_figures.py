@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from djmoney.money import Money
 
 from outcomes import figures, services
@@ -190,3 +191,17 @@ def test_refresh_figures_rebuilds_what_was_written_around_the_services(reports, 
     assert kept(intake)["companies"] == 1 and kept(intake)["opportunities"] == 0
     assert out.getvalue() == "Intakes refreshed: 1; changed: 1.\n"
     assert_kept_figures_are_fresh()
+
+
+def test_kept_figures_commit_or_roll_back_with_the_change(ended, manager, intake):
+    award = stipends.propose_award(ended, by=manager, amount=Money(2000, "CAD"))
+    advance = stipends.award_stipend(award, by=manager).tranches.order_by("position").first()
+    stipends.approve_tranche(advance, by=manager)
+    before = kept(intake)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        stipends.pay_tranche(advance, by=manager, paid_on=day(0), reference="T-1")
+        # Written in the payment's transaction, not after it commits.
+        assert kept(intake)["cost"] == Decimal("1000.00")
+        raise RuntimeError("the payment's transaction fails after it")
+    assert kept(intake) == before
+    assert before["cost"] == Decimal("0.00")
