@@ -7,7 +7,10 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self):
-        from outcomes import dashboard, home
+        from outcomes import dashboard, home, services
+        from placements import watchers
 
         dashboard.register()
         home.register()
+        # Placed firms and payments are figures' inputs that placements' services change.
+        watchers.register(watchers.Watcher("outcomes-figures", services.refresh_figures))

@@ -28,6 +28,12 @@ Definitions (shown beside the figures, ``DEFINITIONS``):
 
 "Reported" figures read the same records as the firms last entered them (every report but
 rejected ones), unverified values included.
+
+Kept figures: the verified figures of whole intakes are also kept per intake (IntakeFigures,
+IntakeFigureCell, IntakeMarket, ProgramFigures), written by
+``outcomes.services.refresh_intake_figures`` from ``live_breakdown`` and
+``opportunity_cells`` below; ``overview`` and ``breakdown`` read them where they say the
+same thing (``reads_kept``) and compute otherwise.
 """
 
 from dataclasses import dataclass, field
@@ -44,6 +50,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -54,13 +61,23 @@ from django_countries import countries
 from djmoney.money import Money
 
 from outcomes.enums import Attribution, Basis, Dimension, ReportStatus, Stage
-from outcomes.models import MarketEntry, Opportunity, OutcomeReport, ProgramCost
-from outcomes.services import WITH_FIGURES
+from outcomes.models import (
+    WITH_FIGURES,
+    IntakeFigureCell,
+    IntakeFigures,
+    IntakeMarket,
+    MarketEntry,
+    Opportunity,
+    OutcomeReport,
+    ProgramCost,
+    ProgramFigures,
+)
 from placements.enums import ClaimStatus, DeskInvoiceStatus, PlacementStatus, TrancheStatus
 from placements.models import DeskInvoiceLine, ExpenseClaim, Placement, Tranche
 from placements.rates import NoRate, convert
 from portal.rows import labels
 from programs.enums import SectorCode
+from programs.models import Intake
 
 S = ReportStatus
 PLACED = [PlacementStatus.IN_RESIDENCE, PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
@@ -447,7 +464,15 @@ def _grouped(queryset, dimension, prefix, **aggregates):
 
 def breakdown(scope, dimension=None, basis=Basis.VERIFIED):
     """The figures per group of ``dimension`` (one row for the whole scope when None), in
-    a fixed number of queries whatever the number of groups and records."""
+    a fixed number of queries whatever the number of groups and records: read from the
+    kept figures of its intakes where they apply (``reads_kept``), computed otherwise."""
+    if reads_kept(scope, basis, dimension):
+        return kept_breakdown(scope, dimension)
+    return live_breakdown(scope, dimension, basis)
+
+
+def live_breakdown(scope, dimension=None, basis=Basis.VERIFIED):
+    """``breakdown`` computed from the records."""
     tables = {}
     names = {}
 
@@ -508,21 +533,19 @@ def _cents(value):
     return (value or ZERO).quantize(CENT, ROUND_HALF_UP)
 
 
-def overview(scope, basis=Basis.VERIFIED):
-    """The headline figures and the charts' series, for the figures page, in six queries
-    whatever the size of the program: the firms placed, the markets entered, the
-    opportunities grouped by market and year identified (summed here into the headline, the
-    value by market and the value over time: each opportunity is in one group), the latest
-    reports, the other costs and the payments. Returns (Figures, [(market, value)],
-    [(year, value identified, value won)])."""
-    figures = Figures()
-    figures.companies = placed(scope).aggregate(n=Count("company", distinct=True))["n"] or 0
-    figures.markets = (
-        market_entries(scope, basis).aggregate(n=Count("country", distinct=True))["n"] or 0
-    )
-    rows = (
+def opportunity_cells(scope, basis=Basis.VERIFIED, *, per_intake=False):
+    """The opportunities counted, grouped by their host market and the year each was
+    identified (and their intake, ``per_intake``): dicts of market, year, n, value, won,
+    value_won (each opportunity is in one cell, so the cells add up to the headline, the
+    value by market and the value by year)."""
+    group = {"intake": F("placement__intake")} if per_intake else {}
+    return (
         opportunities(scope, basis)
-        .values(market=F("placement__host__market__country"), year=ExtractYear("identified_on"))
+        .values(
+            market=F("placement__host__market__country"),
+            year=ExtractYear("identified_on"),
+            **group,
+        )
         .annotate(
             n=Count("pk"),
             value=Sum("counted_value"),
@@ -531,9 +554,44 @@ def overview(scope, basis=Basis.VERIFIED):
         )
         .order_by()
     )
+
+
+def overview(scope, basis=Basis.VERIFIED):
+    """The headline figures and the charts' series, for the figures page: from the kept
+    figures of whole intakes on the verified basis (``reads_kept``), computed otherwise.
+    Returns (Figures, [(market, value)], [(year, value identified, value won)])."""
+    if reads_kept(scope, basis):
+        return kept_overview(scope)
+    return live_overview(scope, basis)
+
+
+def live_overview(scope, basis=Basis.VERIFIED):
+    """``overview`` computed from the records, in six queries whatever the size of the
+    program: the firms placed, the markets entered, the opportunities' cells
+    (``opportunity_cells``), the latest reports, the other costs and the payments."""
+    figures = Figures()
+    figures.companies = placed(scope).aggregate(n=Count("company", distinct=True))["n"] or 0
+    figures.markets = (
+        market_entries(scope, basis).aggregate(n=Count("country", distinct=True))["n"] or 0
+    )
+    reports = latest_reports(scope, basis).aggregate(
+        jobs=Sum(
+            F("employees") - F("baseline"),
+            filter=Q(baseline__isnull=False, employees_home__isnull=False),
+        ),
+        investment=Sum("investment_converted"),
+    )
+    figures.jobs = reports["jobs"] or 0
+    figures.investment = _cents(reports["investment"])
+    figures.cost = _cents(program_cost(scope, None).get(0))
+    return _with_cells(figures, opportunity_cells(scope, basis))
+
+
+def _with_cells(figures, cells):
+    """The headline's opportunity figures and the two series, summed from the cells."""
     by_market, by_year = {}, {}
     value = value_won = ZERO
-    for row in rows:
+    for row in cells:
         figures.opportunities += row["n"]
         figures.deals_won += row["won"]
         value += row["value"] or ZERO
@@ -545,16 +603,6 @@ def overview(scope, basis=Basis.VERIFIED):
             won + (row["value_won"] or ZERO),
         )
     figures.value_identified, figures.value_won = _cents(value), _cents(value_won)
-    reports = latest_reports(scope, basis).aggregate(
-        jobs=Sum(
-            F("employees") - F("baseline"),
-            filter=Q(baseline__isnull=False, employees_home__isnull=False),
-        ),
-        investment=Sum("investment_converted"),
-    )
-    figures.jobs = reports["jobs"] or 0
-    figures.investment = _cents(reports["investment"])
-    figures.cost = _cents(program_cost(scope, None).get(0))
     markets = sorted(
         (
             (_label(Dimension.MARKET, market, {}), _cents(total))
@@ -564,6 +612,122 @@ def overview(scope, basis=Basis.VERIFIED):
     )
     years = [(year, _cents(v), _cents(w)) for year, (v, w) in sorted(by_year.items())]
     return figures, markets, years
+
+
+# --- The kept figures ----------------------------------------------------------------------
+# outcomes.services.refresh_intake_figures writes, per intake, what live_breakdown and
+# opportunity_cells compute for the whole intake (IntakeFigures, IntakeFigureCell), the
+# countries of its markets entered (IntakeMarket), and per program its distinct counts
+# (ProgramFigures), in the transaction of every change to what they count.
+
+ADDITIVE = ["opportunities", "value_identified", "deals_won", "value_won", "jobs", "investment",
+            "cost"]  # fmt: skip
+
+
+def reads_kept(scope, basis, dimension=None):
+    """Do the kept figures say it: verified, whole intakes, the program or per intake?"""
+    return basis == Basis.VERIFIED and not scope.narrowed and dimension in (None, Dimension.INTAKE)
+
+
+def _scope_intakes(scope):
+    return scope.intakes.filter(pk=scope.intake) if scope.intake else scope.intakes
+
+
+def kept_rows(scope):
+    """The IntakeFigures of the scope's intakes, each with its intake's title, whether the
+    scope holds every intake of its program (``whole_program``) and that program's kept
+    distinct counts (``program_companies``, ``program_markets``): one query."""
+    intakes = _scope_intakes(scope)
+    others = Intake.objects.filter(program=OuterRef("intake__program")).exclude(
+        pk__in=intakes.values("pk")
+    )
+    program = ProgramFigures.objects.filter(program=OuterRef("intake__program"))
+    return IntakeFigures.objects.filter(intake__in=intakes.values("pk")).annotate(
+        title=F("intake__title"),
+        program=F("intake__program"),
+        whole_program=~Exists(others),
+        program_companies=Subquery(program.values("companies")[:1]),
+        program_markets=Subquery(program.values("markets")[:1]),
+    )
+
+
+def _distinct_counts(rows):
+    """(companies, markets) of the intakes of ``rows``: kept whole for one intake or every
+    intake of one program, counted otherwise (the firms over the placements, through their
+    index; the markets over the kept countries)."""
+    if len(rows) == 1:
+        return rows[0].companies, rows[0].markets
+    programs = {row.program for row in rows}
+    if len(programs) == 1 and all(row.whole_program for row in rows):
+        return rows[0].program_companies or 0, rows[0].program_markets or 0
+    pks = [row.pk for row in rows]
+    companies = placed(Scope(Intake.objects.filter(pk__in=pks))).values("company").distinct()
+    markets = IntakeMarket.objects.filter(intake__in=pks).values("country").distinct()
+    return companies.count(), markets.count()
+
+
+def _kept_figures(row):
+    figures = Figures(companies=row.companies, markets=row.markets)
+    for name in ADDITIVE:
+        value = getattr(row, name)
+        setattr(figures, name, value if isinstance(value, int) else _cents(value))
+    return figures
+
+
+def kept_breakdown(scope, dimension=None):
+    """``breakdown`` of whole intakes on the verified basis, from the kept figures."""
+    rows = [row for row in kept_rows(scope) if row.present]
+    if dimension == Dimension.INTAKE:
+        found = [Row(row.pk, row.title, _kept_figures(row)) for row in rows]
+        return sorted(found, key=lambda row: str(row.label))
+    # The program is one row, zeros when nothing counts (as the computed aggregate is).
+    total = Figures()
+    if rows:
+        total.companies, total.markets = _distinct_counts(rows)
+    for row in rows:
+        for name in ADDITIVE:
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    for name in ("value_identified", "value_won", "investment", "cost"):
+        setattr(total, name, _cents(getattr(total, name)))
+    return [Row(0, _label(None, 0, {}), total)]
+
+
+def kept_overview(scope):
+    """``overview`` of whole intakes on the verified basis, from the kept figures: the
+    intakes' rows, their cells, and the distinct counts (kept per program, or counted)."""
+    rows = [row for row in kept_rows(scope) if row.present]
+    figures = Figures()
+    if rows:
+        figures.companies, figures.markets = _distinct_counts(rows)
+    for row in rows:
+        figures.jobs += row.jobs
+        figures.investment += row.investment
+        figures.cost += row.cost
+    figures.investment, figures.cost = _cents(figures.investment), _cents(figures.cost)
+    cells = (
+        IntakeFigureCell.objects.filter(intake__in=[row.pk for row in rows])
+        .values("market", "year")
+        .annotate(
+            n=Sum("opportunities"),
+            value=Sum("value_identified"),
+            won=Sum("deals_won"),
+            value_won=Sum("value_won"),
+        )
+        .order_by()
+    )
+    cells = [cell | {"market": cell["market"] or None} for cell in cells] if rows else []
+    return _with_cells(figures, cells)
+
+
+def kept_count(scope, basis, figure):
+    """The number of records a drill-down lists, when a kept figure is that number (the
+    opportunities identified, the deals won, of whole intakes on the verified basis);
+    None otherwise."""
+    column = {"opportunities": "opportunities", "won": "deals_won"}.get(figure)
+    if column is None or not reads_kept(scope, basis):
+        return None
+    intakes = _scope_intakes(scope).values("pk")
+    return IntakeFigures.objects.filter(intake__in=intakes).aggregate(n=Sum(column))["n"] or 0
 
 
 def headline(scope, basis=Basis.VERIFIED):

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from djmoney.forms.fields import MoneyField
 
@@ -142,7 +143,15 @@ class FiguresForm(forms.Form):
         label=_("Break down by"), required=False, choices=[("", _("Nothing")), *Dimension.choices]
     )
     basis = forms.ChoiceField(label=_("Values"), required=False, choices=Basis.choices)
-    compare = forms.BooleanField(label=_("Show the other values beside"), required=False)
+    # A choice, not a checkbox: the page draws the form as the lists' filter bar.
+    compare = forms.ChoiceField(
+        label=_("Show the other values beside"),
+        required=False,
+        choices=[
+            ("", pgettext_lazy("show beside", "No")),
+            ("on", pgettext_lazy("show beside", "Yes")),
+        ],
+    )
     intake = forms.TypedChoiceField(label=_("Intake"), coerce=int, required=False)
     year = forms.IntegerField(label=_("Year the stay ended"), required=False, min_value=2000)
 

@@ -389,6 +389,97 @@ class ProgramCost(models.Model):
         return f"{self.description}: {self.amount}"
 
 
+# --- Figures kept per intake --------------------------------------------------------------
+
+# A report "with figures": the reports jobs and follow-on investment read.
+WITH_FIGURES = Q(employees_home__isnull=False) | Q(investment_converted__isnull=False)
+KEPT = {"max_digits": 18, "decimal_places": 2, "default": 0, "editable": False}
+
+
+class IntakeFigures(models.Model):
+    """An intake's verified figures, as ``outcomes.figures`` computes them for the whole
+    intake: kept by ``outcomes.services.refresh_intake_figures`` in the transaction of every
+    change to what they count, so the figures page sums 40 rows instead of aggregating every
+    record. ``present`` says the live computation found any record (an intake with none has
+    no row in a breakdown)."""
+
+    intake = models.OneToOneField(
+        "programs.Intake", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    present = models.BooleanField(default=False, editable=False)
+    companies = models.PositiveIntegerField(default=0, editable=False)
+    markets = models.PositiveIntegerField(default=0, editable=False)
+    opportunities = models.PositiveIntegerField(default=0, editable=False)
+    value_identified = models.DecimalField(**KEPT)
+    deals_won = models.PositiveIntegerField(default=0, editable=False)
+    value_won = models.DecimalField(**KEPT)
+    jobs = models.IntegerField(default=0, editable=False)
+    investment = models.DecimalField(**KEPT)
+    cost = models.DecimalField(**KEPT)
+    refreshed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("intake figures")
+        verbose_name_plural = _("intake figures")
+
+    def __str__(self):
+        return f"{self.intake_id}: figures"
+
+
+class IntakeFigureCell(models.Model):
+    """An intake's verified opportunities of one host market identified in one year: the
+    charts' value by market and value over time, summed over the intakes in view."""
+
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
+    market = models.CharField(max_length=2, blank=True, editable=False)
+    year = models.IntegerField(null=True, editable=False)
+    opportunities = models.PositiveIntegerField(default=0, editable=False)
+    value_identified = models.DecimalField(**KEPT)
+    deals_won = models.PositiveIntegerField(default=0, editable=False)
+    value_won = models.DecimalField(**KEPT)
+
+    class Meta:
+        indexes = [models.Index(fields=["intake", "market", "year"], name="intake_figure_cell")]
+
+    def __str__(self):
+        return f"{self.intake_id} {self.market} {self.year}"
+
+
+class IntakeMarket(models.Model):
+    """A country where a placed firm of the intake recorded an entry in a verified report:
+    markets entered across intakes is the number of distinct countries among these rows."""
+
+    intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
+    country = models.CharField(max_length=2, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "country"], name="one_intake_market")
+        ]
+
+    def __str__(self):
+        return f"{self.intake_id} {self.country}"
+
+
+class ProgramFigures(models.Model):
+    """The distinct counts of a whole program (firms placed, markets entered), which do not
+    add up across its intakes (a firm placed twice is one firm): kept beside its intakes'
+    figures, read when the figures describe every intake of one program."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    companies = models.PositiveIntegerField(default=0, editable=False)
+    markets = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("program figures")
+        verbose_name_plural = _("program figures")
+
+    def __str__(self):
+        return f"{self.program_id}: figures"
+
+
 def document_path(document, filename):
     # One name per document and build: a retried build writes the same name again (the
     # service deletes what is there first), so a document never leaves two files behind.

@@ -20,12 +20,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from outcomes import figures
 from outcomes.enums import (
     CLOSED_STAGES,
     EDITABLE,
     FOLLOW_UPS,
     REPORT_TRANSITIONS,
     Attribution,
+    Basis,
+    Dimension,
     OpportunityKind,
     ReportKind,
     ReportStatus,
@@ -33,12 +36,17 @@ from outcomes.enums import (
     Stage,
 )
 from outcomes.models import (
+    WITH_FIGURES,
     Baseline,
+    IntakeFigureCell,
+    IntakeFigures,
+    IntakeMarket,
     MarketEntry,
     Opportunity,
     OpportunityUpdate,
     OutcomeReport,
     ProgramCost,
+    ProgramFigures,
     ReportEvent,
     ReportQuestion,
     ReportTerms,
@@ -47,6 +55,7 @@ from placements import stipends
 from placements.enums import EntryKind, PlacementStatus, TrancheCondition
 from placements.models import Placement
 from placements.rates import NoRate, convert
+from programs.models import Intake
 
 S = ReportStatus
 ENDED = [PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
@@ -172,9 +181,6 @@ def change_report_status(report, *, to, by, note="", fields=()):
 
 # --- Values kept for the figures -----------------------------------------------------------
 
-# A report "with figures": the reports jobs and follow-on investment read.
-WITH_FIGURES = Q(employees_home__isnull=False) | Q(investment_converted__isnull=False)
-
 
 def latest_verified_update():
     """An opportunity's updates in verified reports, the latest first (by the report's due
@@ -210,7 +216,7 @@ def keep_latest_report(placement_id):
 
 def refill_latest_values():
     """Every kept value at once, from the records (for rows written in bulk, as the bench
-    does): two UPDATE statements."""
+    does): two UPDATE statements, then every intake's kept figures."""
     keep_verified_values(Opportunity.objects.all())
     later = OutcomeReport.objects.filter(
         WITH_FIGURES, placement=OuterRef("placement"), status=S.VERIFIED
@@ -219,18 +225,105 @@ def refill_latest_values():
     OutcomeReport.objects.filter(WITH_FIGURES, status=S.VERIFIED).filter(~Exists(later)).update(
         latest_verified=True
     )
+    refresh_figures()
 
 
 def keep_latest_values(report):
     """After ``report`` became verified or stopped being so (same transaction): the kept
-    verified stage and value of the opportunities it mentions, and its placement's latest
-    verified report."""
-    keep_verified_values(
-        Opportunity.objects.filter(
-            pk__in=OpportunityUpdate.objects.filter(report=report).values("opportunity")
-        )
+    verified stage and value of the opportunities it mentions, its placement's latest
+    verified report, and the kept figures of the intakes they count in."""
+    mentioned = Opportunity.objects.filter(
+        pk__in=OpportunityUpdate.objects.filter(report=report).values("opportunity")
     )
+    keep_verified_values(mentioned)
     keep_latest_report(report.placement_id)
+    # An opportunity counts in the intake of the stay it was first reported from, which a
+    # later stay's report may update.
+    intakes = set(mentioned.values_list("placement__intake", flat=True))
+    refresh_figures({report.placement.intake_id, *intakes})
+
+
+# --- Figures kept per intake ---------------------------------------------------------------
+
+
+def refresh_intake_figures(intake):
+    """Recompute one intake's kept figures from the records (and its program's distinct
+    counts): what every service that changes an input of the verified figures calls, in
+    its transaction."""
+    refresh_figures([intake])
+
+
+def refresh_figures(intakes=None):
+    """The kept figures of ``intakes`` (intakes or their pks; every intake when None), each
+    computed by the live functions of ``outcomes.figures`` for the whole intake, so the kept
+    and the live definitions cannot diverge; then their programs' distinct counts.
+
+    Each program's ProgramFigures row is locked first: two transactions changing one
+    program refresh one after the other, and the second's queries (read committed, a new
+    snapshot per statement) see what the first committed."""
+    if intakes is None:
+        pks = list(Intake.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        pks = sorted({getattr(intake, "pk", intake) for intake in intakes})
+    programs = sorted(set(Intake.objects.filter(pk__in=pks).values_list("program", flat=True)))
+    for program in programs:
+        ProgramFigures.objects.get_or_create(program_id=program)
+    list(ProgramFigures.objects.select_for_update().filter(program__in=programs).order_by("pk"))
+    if pks:
+        _refresh_intakes(pks)
+    for program in programs:
+        whole = figures.Scope(Intake.objects.filter(program=program))
+        ProgramFigures.objects.filter(program=program).update(
+            companies=figures.placed(whole).values("company").distinct().count(),
+            markets=IntakeMarket.objects.filter(intake__program=program)
+            .values("country")
+            .distinct()
+            .count(),
+        )
+
+
+def _refresh_intakes(pks):
+    """The kept rows of the intakes ``pks``, from the computed breakdown per intake: the
+    same few grouped queries for one intake or all of them (each reads its tables once)."""
+    scope = figures.Scope(Intake.objects.filter(pk__in=pks))
+    # An intake with nothing counted is no row of the breakdown per intake.
+    found = {row.group: row.figures for row in figures.live_breakdown(
+        scope, Dimension.INTAKE, Basis.VERIFIED
+    )}  # fmt: skip
+    now = timezone.now()
+    for pk in pks:
+        counted = found.get(pk, figures.Figures())
+        IntakeFigures.objects.update_or_create(
+            intake_id=pk,
+            defaults={
+                "present": pk in found,
+                "companies": counted.companies,
+                "markets": counted.markets,
+                **{name: getattr(counted, name) for name in figures.ADDITIVE},
+                "refreshed_at": now,
+            },
+        )
+    IntakeFigureCell.objects.filter(intake__in=pks).delete()
+    IntakeFigureCell.objects.bulk_create(
+        IntakeFigureCell(
+            intake_id=cell["intake"],
+            market=cell["market"] or "",
+            year=cell["year"],
+            opportunities=cell["n"],
+            value_identified=cell["value"] or 0,
+            deals_won=cell["won"],
+            value_won=cell["value_won"] or 0,
+        )
+        for cell in figures.opportunity_cells(scope, Basis.VERIFIED, per_intake=True)
+    )
+    IntakeMarket.objects.filter(intake__in=pks).delete()
+    IntakeMarket.objects.bulk_create(
+        IntakeMarket(intake_id=intake, country=country)
+        for intake, country in figures.market_entries(scope, Basis.VERIFIED)
+        .values_list("placement__intake", "country")
+        .distinct()
+        .order_by()
+    )
 
 
 # --- What the firm reports -----------------------------------------------------------------
@@ -417,6 +510,9 @@ def save_opportunity(report, *, by, opportunity=None, **data):
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if opportunity.company_id != locked.placement.company_id:
             raise ValidationError(_("This opportunity is another firm's."))
+    # Its attribution, date identified and the rest are read live by the verified figures
+    # once a verified report counts it.
+    counted = bool(opportunity.verified_stage)
     for name, value in data.items():
         setattr(opportunity, name, value)
     check_opportunity({name: getattr(opportunity, name) for name in OPPORTUNITY_FIELDS})
@@ -425,6 +521,8 @@ def save_opportunity(report, *, by, opportunity=None, **data):
     opportunity.save()
     _record_update(locked, opportunity)
     _touch(locked, by=by, editor="", what=opportunity.organisation)
+    if counted:
+        refresh_intake_figures(opportunity.placement.intake_id)
     return opportunity
 
 
@@ -540,6 +638,7 @@ def mark_value_unverified(opportunity, *, by, reason):
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     locked.value_unverified, locked.unverified_reason = True, reason.strip()
     locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
+    refresh_intake_figures(locked.placement.intake_id)
     return locked
 
 
@@ -548,6 +647,7 @@ def mark_value_verified(opportunity, *, by):
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     locked.value_unverified, locked.unverified_reason = False, ""
     locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
+    refresh_intake_figures(locked.placement.intake_id)
     return locked
 
 
@@ -557,7 +657,7 @@ def mark_value_verified(opportunity, *, by):
 @transaction.atomic
 def add_program_cost(intake, *, by, description, amount, on):
     converted = to_program_currency(amount, on, field="amount")
-    return ProgramCost.objects.create(
+    cost = ProgramCost.objects.create(
         intake=intake,
         description=description.strip(),
         amount=amount,
@@ -565,3 +665,5 @@ def add_program_cost(intake, *, by, description, amount, on):
         on=on,
         entered_by=by,
     )
+    refresh_intake_figures(intake)
+    return cost

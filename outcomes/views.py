@@ -24,10 +24,15 @@ from placements.queries import placements_visible_to
 from portal.access import require
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
+from portal.paging import Counted
 from portal.rows import labels
+from programs.models import Intake
 from programs.queries import intakes_managed_by
 
 PAGE_SIZE = 50
+# The records behind a figure, a page: each row formats amounts and dates in the reader's
+# language, which is most of the page's time (as the reviewer's list, 25 rows).
+RECORDS_PAGE_SIZE = 25
 S = ReportStatus
 VIEW = "outcomes.view_outcomereport"
 CHANGE = "outcomes.change_outcomereport"
@@ -408,7 +413,9 @@ def _scope(request):
     form = forms.FiguresForm(request.GET or None, intakes=intakes)
     values = form.cleaned_data if form.is_valid() else {}
     scope = figures.Scope(
-        intakes_managed_by(request.user),
+        # The intakes just read for the form, by key: the figures' queries filter on a list
+        # instead of planning the managers' subquery again in each.
+        Intake.objects.filter(pk__in=[pk for pk, _title in intakes]),
         intake=values.get("intake"),
         market=request.GET.get("market", "")[:2],
         sector=request.GET.get("sector", "")[:30],
@@ -451,6 +458,7 @@ def figures_page(request):
         "outcomes/manage/figures.html",
         {
             "form": form,
+            "filter_fields": filter_fields(form),
             "shown": shown,
             "shown_label": bases[basis],
             "beside": beside,
@@ -502,13 +510,19 @@ RECORDS = {
 SELECT = {
     "companies": ["company", "host__market", "intake"],
     "markets": ["placement__company", "report"],
-    "opportunities": ["company", "placement__host"],
-    "won": ["company", "placement__host"],
+    "opportunities": ["company"],
+    "won": ["company"],
     "jobs": ["placement__company"],
     "investment": ["placement__company"],
     "cost": ["intake"],
     "payments": [],
 }
+
+
+# The columns a figure's records page and CSV show, where a record has many more.
+OPPORTUNITY_COLUMNS = ["company__name", "organisation", "country", "value", "value_currency",
+                       "identified_on"]  # fmt: skip
+ONLY = {"opportunities": OPPORTUNITY_COLUMNS, "won": OPPORTUNITY_COLUMNS}
 
 
 def _on(day):
@@ -569,11 +583,17 @@ def figure_records(request, figure):
     listed = read(scope) if figure in ("companies", "cost", "payments") else read(scope, basis)
     if SELECT[figure]:
         listed = listed.select_related(*SELECT[figure]).order_by("pk")
+    if figure in ONLY:
+        listed = listed.only(*ONLY[figure])
     if request.GET.get("format") == "csv" and figure in RECORD_COLUMNS:
         header, row = RECORD_COLUMNS[figure]
         return csv_download(f"{figure}-records.csv", [str(title) for title in header],
                     (row(record) for record in listed.iterator(chunk_size=500)))  # fmt: skip
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Where a kept figure is the number of these records, the pages count from it instead
+    # of counting the records' joins.
+    total = figures.kept_count(scope, basis, figure)
+    paged = listed if total is None else Counted(listed, total)
+    page = Paginator(paged, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

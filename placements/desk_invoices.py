@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from placements import watchers
 from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus, PlacementStatus
 from placements.models import DeskInvoice, DeskInvoiceEvent, DeskInvoiceLine, Placement
 from placements.rates import round_to_minor_unit
@@ -166,10 +167,13 @@ def change_desk_invoice_status(invoice, *, to, by, note="", fields=()):
     event = DeskInvoiceEvent(
         invoice=invoice, actor=by, from_status=invoice.status, to_status=to, note=note
     )
+    paid = S.PAID in (invoice.status, to)
     invoice.status = to
     invoice.version += 1
     invoice.save(update_fields=["status", "version", "updated_at", *fields])
     event.save()
+    if paid:
+        watchers.intakes_changed([invoice.intake_id])
     return invoice
 
 

@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from placements import watchers
 from placements.models import ExchangeRate
 
 BANK_OF_CANADA = "Bank of Canada"
@@ -254,6 +255,8 @@ def store_rates(kind, rows, *, blank=0):
         )
     # A concurrent import of the same file: the constraint keeps one row, nothing fails.
     ExchangeRate.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    if new:
+        watchers.intakes_changed(None)
     return ImportReport(
         source=source,
         added=len(new),

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from placements import watchers
 from placements.models import ExchangeRate
 
 # The places a reported rate keeps (ExchangeRate.rate has as many): a stored rate reproduces
@@ -149,9 +150,12 @@ def record_rate(*, by, base, quote, on, rate, source=""):
     source = source.strip() or _("entered by %(name)s") % {"name": by.get_full_name()}
     try:
         with transaction.atomic():
-            return ExchangeRate.objects.create(
+            created = ExchangeRate.objects.create(
                 base=base, quote=quote, on=on, rate=rate, source=source, entered_by=by
             )
+            # Payments are converted at the rate of their day, whichever intake they are of.
+            watchers.intakes_changed(None)
+            return created
     except IntegrityError:
         raise ValidationError(
             _("%(source)s already gives a rate for %(base)s in %(quote)s on %(date)s.")

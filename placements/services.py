@@ -18,7 +18,7 @@ from applications.dates import date_problems
 from applications.enums import OfferStatus
 from applications.models import Offer
 from applications.queries import managers_of, member_recipients
-from placements import stipends
+from placements import stipends, watchers
 from placements.enums import (
     HOLDING_DESKS,
     LOGGABLE_KINDS,
@@ -35,6 +35,8 @@ from portal.services import queue_email_to_people
 from programs.models import DeskOffer, HostIncubator
 
 P = PlacementStatus
+# The statuses of a stay whose firm counts as placed in the program's figures.
+COUNTED_AS_PLACED = {P.IN_RESIDENCE, P.COMPLETED, P.CUT_SHORT}
 
 
 def change_placement_status(placement, *, to, by, note="", fields=()):
@@ -48,10 +50,13 @@ def change_placement_status(placement, *, to, by, note="", fields=()):
     event = PlacementEvent(
         placement=placement, actor=by, from_status=placement.status, to_status=to, note=note
     )
+    counted = {event.from_status, to} & COUNTED_AS_PLACED
     placement.status = to
     placement.version += 1
     placement.save(update_fields=["status", "version", "updated_at", *fields])
     event.save()
+    if counted:
+        watchers.intakes_changed([placement.intake_id])
     return placement
 
 

@@ -21,7 +21,7 @@ from djmoney.money import Money
 
 from applications.queries import member_recipients
 from applications.services.applying import MAX_DOCUMENT_BYTES, sniff_content_type
-from placements import rates
+from placements import rates, watchers
 from placements.enums import (
     APPROVED_CLAIMS,
     AWARD_NEEDS_REASON,
@@ -151,7 +151,8 @@ def change_award_status(award, *, to, by, note="", fields=(), before=None):
 
 def change_tranche_status(tranche, *, to, by, note="", fields=(), before=None):
     """The one way a tranche's status changes: ``tranche`` is a row the caller locked."""
-    return _move(
+    paid = T.PAID in (tranche.status, to)
+    _move(
         tranche,
         to=to,
         by=by,
@@ -164,11 +165,15 @@ def change_tranche_status(tranche, *, to, by, note="", fields=(), before=None):
         needs_reason=TRANCHE_NEEDS_REASON,
         audit={"award": tranche.award, "tranche": tranche},
     )
+    if paid:  # the program cost counts tranches paid
+        watchers.intakes_changed([tranche.award.intake_id])
+    return tranche
 
 
 def change_claim_status(claim, *, to, by, note="", fields=(), before=None):
     """The one way a claim's status changes: ``claim`` is a row the caller locked."""
-    return _move(
+    paid = C.PAID in (claim.status, to)
+    _move(
         claim,
         to=to,
         by=by,
@@ -181,6 +186,9 @@ def change_claim_status(claim, *, to, by, note="", fields=(), before=None):
         needs_reason=CLAIM_NEEDS_REASON,
         audit={"award": claim.award, "claim": claim},
     )
+    if paid:  # the program cost counts expense claims paid
+        watchers.intakes_changed([claim.award.intake_id])
+    return claim
 
 
 def _lock_award(award):
