@@ -140,6 +140,11 @@ class Command(BaseCommand):
                 stop(process)
         counts = burst.tally(Intake.objects.get(pk=intake.pk), firms)
         counts["mail_messages"] = mail_messages(scratch / "mail", firms)
+        if result["server_errors"]:
+            # What the server said about them, before the scratch folder goes.
+            log = (scratch / "gunicorn.log").read_text(errors="replace").splitlines()
+            self.stdout.write("gunicorn's log, its last 80 lines:")
+            self.stdout.write("\n".join(log[-80:]))
         self.report(result, counts, options)
 
     def report(self, result, counts, options):
