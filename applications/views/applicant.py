@@ -48,12 +48,9 @@ FIELDS = {
 }  # fmt: skip
 
 
-def _application(request, pk, permission="applications.view_application"):
+def _application(request, pk, permission="applications.view_application", step=None):
     application = application_for(
-        request.user,
-        pk,
-        act=permission,
-        queryset=queries.with_everything(Application.objects.all()),
+        request.user, pk, act=permission, queryset=queries.for_step(Application.objects.all(), step)
     )
     return display.for_the_applicant(application)
 
@@ -148,7 +145,7 @@ def step(request, pk, step):
     current = STEPS[STEP_KEYS.index(step)]
     if request.method == "POST" and current.form is not None:
         return _save_step(request, pk, current)
-    application = _application(request, pk)
+    application = _application(request, pk, step=step)
     if step == "documents":
         return documents(request, application, current)
     if step == "review":
@@ -211,7 +208,8 @@ def _save_step(request, pk, current):
         target = following if "continue" in request.POST else current.key
         return redirect("applications:step", pk=application.pk, step=target)
     # It was editable when sent (change_application above): the page keeps its Save buttons.
-    return _step_page(request, _application(request, pk), current, form, formset, conflict, True)
+    page = _application(request, pk, step=current.key)
+    return _step_page(request, page, current, form, formset, conflict, True)
 
 
 def _step_page(request, application, current, form, formset, conflict, editable):
@@ -287,7 +285,7 @@ def review(request, application, current):
 @login_required
 @require_POST
 def document_remove(request, pk, document_pk):
-    application = _application(request, pk, "applications.change_application")
+    application = _application(request, pk, "applications.change_application", step="documents")
     document = get_object_or_404(application.documents.all(), pk=document_pk)
     services.remove_document(document, by=request.user)
     messages.success(request, _("The document is removed."))
@@ -296,7 +294,7 @@ def document_remove(request, pk, document_pk):
 
 @login_required
 def document_download(request, pk, document_pk):
-    application = _application(request, pk, "applications.read_application")
+    application = _application(request, pk, "applications.read_application", step="documents")
     document = get_object_or_404(application.documents.all(), pk=document_pk)
     return FileResponse(
         document.file.open("rb"),
