@@ -347,8 +347,9 @@ class HostPreference(models.Model):
     host = models.ForeignKey("programs.HostIncubator", on_delete=models.PROTECT, related_name="+")
     rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
     # Kept for the partners' host-fit queue, so that it is read from one index: whether the
-    # application waits for host-fit opinions (shortlisted or waitlisted: services.transition
-    # keeps it), and the host's opinion of it, "" until given (services.give_host_fit).
+    # application waits for host-fit opinions (shortlisted or waitlisted:
+    # services.transition_application keeps it), and the host's opinion of it, "" until
+    # given (services.give_host_fit).
     in_fit_queue = models.BooleanField(default=False, editable=False)
     opinion = models.CharField(max_length=10, choices=HostFit.choices, blank=True, editable=False)
 
@@ -550,8 +551,8 @@ class Review(RulesModel):
         _("score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
     )
     # Not given while its application is in review (REVIEWABLE): kept by the services that
-    # assign and save reviews and by services.transition, so that the reviewer's list, to do
-    # first, is an index range of the reviewer's reviews.
+    # assign and save reviews and by services.transition_application, so that the reviewer's
+    # list, to do first, is an index range of the reviewer's reviews.
     to_do = models.BooleanField(default=True, editable=False)
 
     class Meta:
@@ -847,9 +848,10 @@ class Offer(RulesModel):
 
 
 class StatusCount(models.Model):
-    """How many of an intake's applications have a status: kept by services.transition in
-    the transaction of each change (and start_application for a new draft), read by the
-    review dashboard on every request instead of counting the intake's applications.
+    """How many of an intake's applications have a status: kept by
+    services.transition_application in the transaction of each change (and
+    start_application for a new draft), read by the review dashboard on every request
+    instead of counting the intake's applications.
     services.recount_statuses rebuilds an intake's counts from its applications."""
 
     intake = models.ForeignKey("programs.Intake", on_delete=models.CASCADE, related_name="+")
@@ -928,7 +930,7 @@ class ReviewerTally(models.Model):
 class HostFitTally(models.Model):
     """A host's pairs in the partners' host-fit queue (``queued``) and those of them still
     waiting for an opinion (``waiting``): kept with HostPreference.in_fit_queue and opinion
-    by services.transition and services.give_host_fit, read by the queue's pager and the
+    by services.transition_application and services.give_host_fit, read by the queue's pager and the
     partner's dashboard on every request (services.recount_fit_queue rebuilds them)."""
 
     host = models.OneToOneField(

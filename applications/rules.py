@@ -238,7 +238,8 @@ def is_assigned_reviewer(user, application):
 
 
 can_manage_application = is_superuser | manages_its_intake
-can_see_application = is_superuser | manages_its_intake | is_applicant
+# The applicant first: the loader brings their role with the application (the others ask).
+can_see_application = is_superuser | is_applicant | manages_its_intake
 # Reading the whole application and its documents: the above and its assigned reviewers.
 can_read_application = can_see_application | is_assigned_reviewer
 can_edit_application = is_applicant & is_draft

@@ -21,6 +21,6 @@ def require(user, permission, queryset, *, act=None, **lookup):
     obj = get_object_or_404(queryset, **lookup)
     if not user.has_perm(permission, obj):
         raise Http404
-    if act is not None and not user.has_perm(act, obj):
+    if act not in (None, permission) and not user.has_perm(act, obj):
         raise PermissionDenied
     return obj

@@ -56,7 +56,6 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "SIGNATURES",
     "transition_application",
-    "transition",
     "start_application",
     "save_draft",
     "set_host_preferences",
@@ -274,10 +273,6 @@ def transition_application(application, *, to, by, note=""):
     locked.save(update_fields=fields)
     application.status, application.submitted_at = locked.status, locked.submitted_at
     return locked
-
-
-# The former name, for callers not yet moved.
-transition = transition_application
 
 
 @transaction.atomic
@@ -517,13 +512,15 @@ def submit_application(application, *, by, now=None):
     from applications.tasks import screen_application  # tasks import services
 
     queue_task(screen_application, application_id=submitted.pk)
-    context = {"application": submitted, "company": submitted.company, "intake": submitted.intake}
+    # transition_application set the new status on ``locked``, which has its intake and
+    # company loaded already.
+    context = {"application": locked, "company": locked.company, "intake": locked.intake}
     queue_email_to_people(
-        _applicants(submitted),
-        key=f"application-submitted:{submitted.pk}",
+        _applicants(locked),
+        key=f"application-submitted:{locked.pk}",
         template="applications/email/submitted",
         context=context,
-        intake_ref=submitted.intake_id,
+        intake_ref=locked.intake_id,
     )
     application.status, application.submitted_at = submitted.status, submitted.submitted_at
     return submitted
