@@ -9,10 +9,11 @@ database of --database-url (EMPTIED first: a scratch database) and Redis of --re
 broker and cache. Requests say they came through the TLS proxy (X-Forwarded-Proto), so the
 production settings (HTTPS redirect, secure cookies, CSRF origin check) stay as they are.
 
-Then each firm, at a moment of the first 30% of the last --window seconds before the
-deadline (typing for about 20% of the window, the rest left to the server), opens its
-draft's business case, types its five answers (an autosave after each, as the page's htmx
-does), presses Save, and submits. Afterwards it reports: server errors, drafts whose saved
+Then each firm presses Save and submits at a moment spread evenly over the last --window
+seconds before the deadline (between 5% and 85% of it: the rest is left to the server),
+having opened its draft's business case and typed its five answers in the 20% of the window
+before (an autosave after each, as the page's htmx does; so the first firms start typing
+just before the window). Afterwards it reports: server errors, drafts whose saved
 answers differ from the last save (autosave or Save) the server said it made, submissions
 sent before the deadline and not kept, confirmation emails not sent exactly once (outbox
 rows, attempts, and the messages the mail backend wrote), and the p95 response time
@@ -46,6 +47,8 @@ from programs.models import Intake
 
 ROOT = Path(__file__).resolve().parents[3]
 RATIO_TARGET = 10
+# The share of the window a firm spends typing its business case before it presses Save.
+TYPING = 0.2
 BARE_REQUESTS = 200
 REQUEST_TIMEOUT = 30.0
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -382,12 +385,16 @@ async def rush(intake, firms, options):
             result["bare"].append((time.perf_counter() - began) * 1000)
             if response.status_code != 200:
                 raise CommandError(f"The bare page answered {response.status_code}.")
-        deadline = timezone.now() + datetime.timedelta(seconds=window)
+        # Typing starts up to TYPING of the window before the window itself.
+        lead = TYPING * window + 1
+        deadline = timezone.now() + datetime.timedelta(seconds=lead + window)
         await asyncio.to_thread(set_deadline, intake.pk, deadline)
         rng = random.Random(options["seed"])
         began = time.monotonic()
+        # Each firm's moment to press Save, from ``began``; it opens its page TYPING before.
         plans = [
-            (firm, rng.uniform(0, 0.3 * window), random.Random(rng.random())) for firm in firms
+            (firm, lead + rng.uniform(0.05, 0.85) * window, random.Random(rng.random()))
+            for firm in firms
         ]
         tasks = [
             asyncio.create_task(one_firm(client, firm, at, r, window, began, result))
@@ -395,7 +402,7 @@ async def rush(intake, firms, options):
         ]
         # Bounded in time: a firm still waiting two minutes after the deadline is given up
         # and counted (its requests as failed, its draft and submission in the tally).
-        _done, pending = await asyncio.wait(tasks, timeout=window + 120)
+        _done, pending = await asyncio.wait(tasks, timeout=lead + window + 120)
         for task in pending:
             task.cancel()
         result["unfinished"] = len(pending)
@@ -428,9 +435,10 @@ def cookies(firm):
 
 
 async def one_firm(client, firm, at, rng, window, began, result):
-    """One firm: open the business case, type it (autosaves), Save, then submit."""
+    """One firm: open the business case, type it (autosaves), Save at about ``at`` seconds
+    after ``began``, then submit."""
     firm["saved"], firm["submit_sent_at"] = None, None
-    await asyncio.sleep(max(0.0, began + at - time.monotonic()))
+    await asyncio.sleep(max(0.0, began + at - TYPING * window - time.monotonic()))
     case = f"/applications/{firm['application']}/case/"
 
     async def send(kind, method, url, data=None, htmx=False):
@@ -451,7 +459,7 @@ async def one_firm(client, firm, at, rng, window, began, result):
         return
     version, editor = VERSION.search(page.text)[1], EDITOR.search(page.text)[1]
     typed = {name: "" for name in burst.CASE_FIELDS}
-    typing_time = 0.2 * window / len(burst.CASE_FIELDS)
+    typing_time = TYPING * window / len(burst.CASE_FIELDS)
     for name in burst.CASE_FIELDS:
         await asyncio.sleep(rng.uniform(0.5, 1.5) * typing_time)
         typed[name] = answer_text(rng, firm["application"], name)
