@@ -124,9 +124,11 @@ def for_step(applications, step=None):
 
 
 def for_saving(applications, step=None):
-    """What saving a step of a draft reads: the application and its intake; on the hosts
-    step, the desks its intake offers. Nothing the step's page shows (see with_everything)."""
-    applications = applications.select_related("intake")
+    """What saving a step of a draft reads: the application; its intake on the steps whose
+    forms check against it; on the hosts step, the desks its intake offers. Nothing the
+    step's page shows (see for_step)."""
+    if step in {"hosts", "dates", "budget"}:
+        applications = applications.select_related("intake")
     if step == "hosts":
         applications = applications.prefetch_related(_shown_with("intake__desk_offers"))
     return applications

@@ -304,11 +304,9 @@ def _lock_draft(application, *, version, editor=""):
     ``editor`` names one open page. A newer version saved from that same page (its own
     autosave racing its Save button) is not a conflict: it is the same person's typing.
     """
-    locked = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("intake")
-        .get(pk=application.pk)
-    )
+    # Only the row: saving answers (most saves) reads nothing of the intake; the budget and
+    # hosts steps load it when they check against it.
+    locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != ApplicationStatus.DRAFT:
         raise ValidationError(_("This application is no longer a draft and cannot change."))
     stale = version is not None and locked.version != version
