@@ -162,7 +162,7 @@ def test_the_applicant_dashboard_runs_the_same_queries_for_3_and_300_application
     add(3)
     few = dashboard_queries(client, owner.user)
     add(297)
-    assert (few, dashboard_queries(client, owner.user)) == (10, 10)
+    assert (few, dashboard_queries(client, owner.user)) == (8, 8)
 
 
 def test_save_after_the_pages_own_autosave_is_not_a_conflict(client, owner, draft):
