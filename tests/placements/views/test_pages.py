@@ -214,7 +214,10 @@ def test_dashboards_show_the_waiting_placement(client, partner, manager, owner, 
     client.force_login(partner)
     assert "1 firm waits for a desk and dates" in client.get(reverse("dashboard")).content.decode()
     client.force_login(manager)
-    assert "1 waiting for the host" in client.get(reverse("dashboard")).content.decode()
+    body = client.get(reverse("dashboard")).content.decode()
+    program_url = reverse("placements:program_list", args=[offer.intake.program_id])
+    assert f'<a href="{program_url}?attention=waiting">1 waiting for the host</a>' in body
+    assert f'<li><a href="{program_url}">{offer.intake.program.name}</a>' in body
     client.force_login(owner)
     body = client.get(reverse("dashboard")).content.decode()
     assert "Maple Analytics at Berlin Hub: the host is confirming your desk and dates." in body
