@@ -223,6 +223,20 @@ def test_dashboards_show_the_waiting_placement(client, partner, manager, owner, 
     assert "Maple Analytics at Berlin Hub: the host is confirming your desk and dates." in body
 
 
+def test_the_firms_dashboard_shows_its_stay_and_nobody_elses(client, partner, owner, offer):
+    placement = placed(offer, partner)
+    other = accepted_offer(offer.intake, offer.host, starts_on=day(-10), ends_on=day(40))
+    client.force_login(owner)
+    body = client.get(reverse("dashboard")).content.decode()
+    url = reverse("placements:detail", args=[placement.pk])
+    assert (
+        f'<li><a href="{url}">Maple Analytics at Berlin Hub</a> · {d(day(-10))} – {d(day(40))} '
+        f'<span class="badge">{placement.get_status_display()}</span></li>'
+    ) in body
+    assert "the host is confirming your desk and dates" not in body  # another firm's offer
+    assert other.application.company.name not in body
+
+
 def many(intake, host, count, *, placed_status=None, by):
     """``count`` accepted offers at ``host``, each with a placement of ``placed_status`` (none:
     waiting for the host), made in bulk."""
