@@ -12,7 +12,7 @@ from programs.enums import StaffRole
 
 def applicant(user):
     # Only a member or a person with no other role gets here (is_applicant).
-    companies = queries.companies_of(user)
+    companies = queries.companies_of(user).values("pk", "name", "my_role")
     if companies:
         return {"companies": companies, "applications": display.applicant_dashboard(user)}
     return {"companies": []}

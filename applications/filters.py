@@ -7,8 +7,8 @@ from django_filters.constants import EMPTY_VALUES
 
 from applications import queries
 from applications.eligibility import eligible_q
-from applications.enums import ApplicationStatus, HostFit, ReviewAttention
-from applications.models import Application, FilterCount, HostFitOpinion, HostPreference
+from applications.enums import ApplicationStatus, ReviewAttention
+from applications.models import Application, FilterCount, HostPreference
 from programs.enums import SectorCode
 
 
@@ -201,7 +201,4 @@ class ReviewFilter(django_filters.FilterSet):
             )
         if value == ReviewAttention.UNSCORED:
             return queryset.filter(reviews_in__isnull=True)
-        not_a_fit = HostFitOpinion.objects.filter(
-            application=OuterRef("pk"), opinion=HostFit.NOT_A_FIT
-        )
-        return queryset.filter(Exists(not_a_fit))
+        return queryset.filter(Exists(queries.not_a_fit()))

@@ -4,7 +4,7 @@ every request (mirrors services.counting), and the managers' work queue."""
 import datetime
 
 from django.db.models import (
-    Count,
+    Func,
     Min,
     OuterRef,
     Q,
@@ -142,15 +142,10 @@ WORK_KINDS = (
 
 
 def _count_per_intake(rows, field="intake"):
-    """The number of ``rows`` of the outer intake (OuterRef("pk")), 0 when none."""
-    counted = (
-        rows.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(total=Count("*"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted), 0)
+    """The number of ``rows`` of the outer intake (OuterRef("pk")): COUNT without GROUP BY,
+    so the subquery always gives one row (0 when none) and is cheap to build."""
+    counted = rows.filter(**{field: OuterRef("pk")}).order_by()
+    return Subquery(counted.values(total=Func("pk", function="COUNT")))
 
 
 def work_queue(user, now=None):

@@ -6,6 +6,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -14,6 +15,7 @@ from django.db.models import (
 
 from applications.enums import (
     ApplicationStatus,
+    HostFit,
 )
 from applications.models import (
     Application,
@@ -36,7 +38,9 @@ __all__ = [
     "ranked_in_review",
     "reviewed_applications",
     "DASHBOARD_COLUMNS",
-    "dashboard_side",
+    "dashboard_rows",
+    "host_fits",
+    "not_a_fit",
     "open_conflicts",
     "conflicts_of",
     "by_current_reviewers",
@@ -150,26 +154,35 @@ DASHBOARD_COLUMNS = [
 ]
 
 
-def dashboard_side(page):
-    """Reviews assigned ({application id: n}) and host-fit opinions ({application id:
-    [(host name, opinion), ...]}) for a page of the review dashboard (dicts of
-    DASHBOARD_COLUMNS): two queries, whatever the page holds."""
+def dashboard_rows(applications):
+    """The review dashboard's rows of these applications: dicts of DASHBOARD_COLUMNS and
+    ``assigned``, the reviews assigned to each. ``assigned`` is a subquery in the row's
+    select list (COUNT without GROUP BY: one row, 0 when none), so PostgreSQL counts it for
+    the rows of the page only, after its ORDER BY and LIMIT, in the page's one query."""
+    assigned = Review.objects.filter(application=OuterRef("pk")).order_by()
+    return applications.values(
+        *DASHBOARD_COLUMNS, assigned=Subquery(assigned.values(n=Func("pk", function="COUNT")))
+    )
+
+
+def host_fits(page):
+    """Host-fit opinions ({application id: [(host name, opinion), ...]}) for a page of the
+    review dashboard (dicts with "pk"): one query, whatever the page holds."""
     ids = [row["pk"] for row in page]
     if not ids:
-        return {}, {}
-    assigned = dict(
-        Review.objects.filter(application_id__in=ids)
-        .values("application_id")
-        .annotate(n=Count("pk"))
-        .values_list("application_id", "n")
-        .order_by()
-    )
-    fits = _grouped(
+        return {}
+    return _grouped(
         HostFitOpinion.objects.filter(application_id__in=ids)
         .order_by("application_id", "host__name")
         .values_list("application_id", "host__name", "opinion")
     )
-    return assigned, fits
+
+
+def not_a_fit():
+    """The host-fit opinions saying the outer application (OuterRef("pk")) is not a fit for a
+    host, for ``Exists``: the review dashboard's "needs attention" filter and the kept counts
+    of what it finds (services.counting) ask the same question."""
+    return HostFitOpinion.objects.filter(application=OuterRef("pk"), opinion=HostFit.NOT_A_FIT)
 
 
 def open_conflicts(intake):

@@ -8,7 +8,8 @@ factories)."""
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, HostFit, ReviewAttention
+from applications import queries
+from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, ReviewAttention
 from applications.models import (
     Application,
     FilterCount,
@@ -94,10 +95,6 @@ def filters_of(application_ids):
 A = ReviewAttention
 
 
-def _not_a_fit():
-    return HostFitOpinion.objects.filter(application=OuterRef("pk"), opinion=HostFit.NOT_A_FIT)
-
-
 def attention_of(application_ids):
     """{application id: {(ATTENTION, value), ...}}: what the review dashboard's "needs
     attention" filter finds in each application, by the same tests (filters.ReviewFilter):
@@ -106,7 +103,7 @@ def attention_of(application_ids):
     found = {pk: set() for pk in application_ids}
     rows = Application.objects.filter(pk__in=application_ids).values_list(
         "pk", "score_summary__spread", "score_summary__reviews_in", "intake__disagreement_points",
-        Exists(_not_a_fit()),
+        Exists(queries.not_a_fit()),
     )  # fmt: skip
     for pk, spread, reviews_in, points, not_a_fit in rows:
         if spread is not None and spread >= points:
@@ -123,7 +120,7 @@ def _attention_rows(intake_id):
     tests = {
         A.DISAGREEMENT: Q(score_summary__spread__gte=F("intake__disagreement_points")),
         A.UNSCORED: Q(score_summary__isnull=True),
-        A.NOT_A_FIT: Q(Exists(_not_a_fit())),
+        A.NOT_A_FIT: Q(Exists(queries.not_a_fit())),
     }
     rows = []
     for value, test in tests.items():

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,9 +38,9 @@ def _scores():
 
 
 def _rows(intake, values):
-    """The page's rows (dicts of DASHBOARD_COLUMNS) as strings, formatted once per page: the
+    """The page's rows (queries.dashboard_rows) as strings, formatted once per page: the
     template's loop only prints them."""
-    assigned, fits = queries.dashboard_side(values)
+    fits = queries.host_fits(values)
     statuses = labels(ApplicationStatus)
     outcomes = labels(ScreeningOutcome)
     opinions = labels(HostFit)
@@ -59,7 +60,7 @@ def _rows(intake, values):
                 "status": statuses[value["status"]],
                 "selectable": perms.may_be_shortlisted(value["status"]),
                 "screening": outcomes.get(outcome, "—"),
-                "reviews": f"{value['reviews_in'] or 0}/{assigned.get(pk, 0)}",
+                "reviews": f"{value['reviews_in'] or 0}/{value['assigned']}",
                 "score": _score(value["rank_score"]),
                 "raw": _score(value["raw_score"]),
                 "calibrated": _score(value["calibrated_score"]),
@@ -75,6 +76,7 @@ def _rows(intake, values):
     return rows
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 def dashboard(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
@@ -94,7 +96,7 @@ def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
         total = _total(intake, filters.form.cleaned_data, counts)
         if total is None:  # counted without the page's columns (and their joins)
             total = filters.qs.count()
-        listed = Counted(filters.qs.values(*queries.DASHBOARD_COLUMNS), total)
+        listed = Counted(queries.dashboard_rows(filters.qs), total)
     page = Paginator(listed, PAGE_SIZE).get_page(data.get("page"))
     rows = _rows(intake, list(page.object_list))
     query = data.copy()
@@ -152,7 +154,7 @@ def _csv(intake, applications):
               _("Calibrated score"), _("Disagreement"), _("Host fit")]  # fmt: skip
 
     def rows():
-        paginator = Paginator(applications.values(*queries.DASHBOARD_COLUMNS), 500)
+        paginator = Paginator(queries.dashboard_rows(applications), 500)
         for number in paginator.page_range:
             page = paginator.page(number)
             for row in _rows(intake, list(page.object_list)):

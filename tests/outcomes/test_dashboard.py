@@ -50,6 +50,9 @@ def test_the_manager_sees_reports_to_verify_and_completeness(
     body = sections(client)
     assert "1 report to verify" in body
     assert "1 of 2 reports due handed in (50%)" in body
+    reports_url = reverse("outcomes:manage_reports")
+    assert f'<a href="{reports_url}?intake={intake.pk}">{intake.title}</a>' in body
+    assert f'<a href="{reports_url}?intake={intake.pk}&amp;status=submitted">1 report' in body
 
 
 def test_a_firm_member_gets_no_manager_section(client, reports, owner):

@@ -214,10 +214,27 @@ def test_dashboards_show_the_waiting_placement(client, partner, manager, owner, 
     client.force_login(partner)
     assert "1 firm waits for a desk and dates" in client.get(reverse("dashboard")).content.decode()
     client.force_login(manager)
-    assert "1 waiting for the host" in client.get(reverse("dashboard")).content.decode()
+    body = client.get(reverse("dashboard")).content.decode()
+    program_url = reverse("placements:program_list", args=[offer.intake.program_id])
+    assert f'<a href="{program_url}?attention=waiting">1 waiting for the host</a>' in body
+    assert f'<li><a href="{program_url}">{offer.intake.program.name}</a>' in body
     client.force_login(owner)
     body = client.get(reverse("dashboard")).content.decode()
     assert "Maple Analytics at Berlin Hub: the host is confirming your desk and dates." in body
+
+
+def test_the_firms_dashboard_shows_its_stay_and_nobody_elses(client, partner, owner, offer):
+    placement = placed(offer, partner)
+    other = accepted_offer(offer.intake, offer.host, starts_on=day(-10), ends_on=day(40))
+    client.force_login(owner)
+    body = client.get(reverse("dashboard")).content.decode()
+    url = reverse("placements:detail", args=[placement.pk])
+    assert (
+        f'<li><a href="{url}">Maple Analytics at Berlin Hub</a> · {d(day(-10))} – {d(day(40))} '
+        f'<span class="badge">{placement.get_status_display()}</span></li>'
+    ) in body
+    assert "the host is confirming your desk and dates" not in body  # another firm's offer
+    assert other.application.company.name not in body
 
 
 def many(intake, host, count, *, placed_status=None, by):
