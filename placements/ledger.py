@@ -107,13 +107,14 @@ def _total(by_status, name, statuses):
 def ledger_figures(intake):
     """Pool, proposed, awarded, paid (tranches and claims), claims pending and approved, and
     what is left of the pool, in the program's currency: three queries, each the intake's
-    records of one kind summed by status; and the desk invoices' figures (desk_figures), a
-    fourth."""
+    records of one kind summed and counted by status; and the desk invoices' figures
+    (desk_figures), a fourth."""
     currency = str(intake.stipend_cap.currency)
     awarded_statuses = [A.AWARDED, A.REDUCED, A.CLOSED]
     awards = _by_status(StipendAward.objects.filter(intake=intake), amount=Sum("amount"),
                         count=Count("pk"))  # fmt: skip
-    tranches = _by_status(Tranche.objects.filter(award__intake=intake), amount=Sum("amount"))
+    tranches = _by_status(Tranche.objects.filter(award__intake=intake), amount=Sum("amount"),
+                          count=Count("pk"))  # fmt: skip
     claims = _by_status(ExpenseClaim.objects.filter(award__intake=intake), total=Sum("total"),
                         approved=Sum("approved_total"), count=Count("pk"))  # fmt: skip
     pool = intake.stipend_budget.amount
@@ -139,7 +140,21 @@ def ledger_figures(intake):
         "paid": money(tranches_paid + claims_paid),
         "left": money(pool - proposed - awarded),
         "desks": desk_figures(intake),
+        # How many of each status, for the totals of the lists of these records.
+        "counts": {
+            kind: {status: row["count"] for status, row in by_status.items()}
+            for kind, by_status in (("awards", awards), ("tranches", tranches), ("claims", claims))
+        },
     }
+
+
+def listed_total(figures, kind, statuses=()):
+    """How many records a ledger list holds (``ledger_list``'s filters), read from the
+    figures' counts by status; None for a list the figures do not count."""
+    counts = figures["counts"].get(kind)
+    if counts is None:
+        return None
+    return sum(count for status, count in counts.items() if not statuses or status in statuses)
 
 
 # The ledger's lists: each a queryset of values() rows, filtered by status when the figure

@@ -27,6 +27,7 @@ from portal.access import require
 from portal.dates import day_writer
 from portal.downloads import csv_download
 from portal.feedback import attempt, refused
+from portal.paging import Counted
 from portal.rows import labels
 from programs.access import managed_intake
 
@@ -435,7 +436,13 @@ def intake_ledger(request, intake_pk):
     rows = ledger.ledger_list(intake, kind, statuses)
     if request.GET.get("format") == "csv":
         return _ledger_csv(intake, kind, rows)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = ledger.ledger_figures(intake)
+    # The awards', tranches' and claims' lists take their total from the figures' counts by
+    # status (no count query); the others count their rows.
+    total = ledger.listed_total(figures, kind, statuses)
+    page = Paginator(rows if total is None else Counted(rows, total), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -443,7 +450,7 @@ def intake_ledger(request, intake_pk):
         "placements/money/ledger.html",
         {
             "intake": intake,
-            "figures": ledger.ledger_figures(intake),
+            "figures": figures,
             "kind": kind,
             "kinds": [(key, str(title)) for key, title in LIST_TITLES.items()],
             "statuses": statuses,
