@@ -2,10 +2,17 @@
 intake's placement window, each placement a bar on the first lane free for its days.
 
 Plain arithmetic on the rows ``queries.board_placements`` reads; the template draws the SVG
-from these numbers (positions are SVG attributes, so the CSP needs no inline style)."""
+from these numbers (positions are SVG attributes, so the CSP needs no inline style). What
+each bar says (its link, its dates and status in words) is written here once, so the
+template's loops only print strings: a round has 150 bars, each drawn and listed."""
 
 import datetime
 from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from portal.dates import day_writer
 
 DAY_WIDTH = 6  # SVG units (pixels) per day
 LANE_HEIGHT = 26
@@ -25,6 +32,8 @@ class Bar:
     x: int = 0
     y: int = 0
     width: int = 0
+    url: str = ""
+    summary: str = ""  # firm, dates, status and desk: the bar's tooltip and its list item
 
 
 @dataclass
@@ -44,20 +53,19 @@ class HostBoard:
     taken_today: int
     width: int
     height: int
+    bars: list  # every bar, lane by lane
 
     @property
     def free_today(self):
         return max(self.desks - self.taken_today, 0)
-
-    @property
-    def bars(self):
-        return [bar for lane in self.lanes for bar in lane.bars]
 
 
 @dataclass
 class Tick:
     day: datetime.date
     x: int
+    label: str = ""  # the month, as the date filter writes "M Y"
+    label_x: int = 0
 
 
 def _x(window_start, day):
@@ -67,6 +75,7 @@ def _x(window_start, day):
 def lay_out(hosts, placements, *, window_start, window_end, today, status_labels):
     """``hosts``: dicts of host_id, host__name, desks; ``placements``: dicts of
     queries.BOARD_COLUMNS. Returns (host boards, month ticks, today's x or None, width)."""
+    write_day = day_writer()
     days = (window_end - window_start).days + 1
     width = days * DAY_WIDTH
     by_host = {}
@@ -95,6 +104,10 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                 lanes.append(lane)
             lane.last_day = last
             shown_first, shown_last = max(first, window_start), min(last, window_end)
+            said = [row["company__name"], f"{write_day(first)} – {write_day(last)}",
+                    status_labels[row["status"]]]  # fmt: skip
+            if row["desk"]:
+                said.append(row["desk"])
             lane.bars.append(
                 Bar(
                     pk=row["pk"],
@@ -107,6 +120,8 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                     x=_x(window_start, shown_first),
                     y=lane.y,
                     width=max(((shown_last - shown_first).days + 1) * DAY_WIDTH, DAY_WIDTH),
+                    url=reverse("placements:detail", args=[row["pk"]]),
+                    summary=" · ".join(said),
                 )
             )
         height = AXIS_HEIGHT + max(len(lanes), 1) * (LANE_HEIGHT + LANE_GAP)
@@ -119,6 +134,7 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                 taken_today=taken_today,
                 width=width,
                 height=height,
+                bars=[bar for lane in lanes for bar in lane.bars],
             )
         )
     ticks = []
@@ -127,7 +143,8 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
         # The 1st of each month, and the window's first day unless a 1st follows too closely
         # for both labels to fit.
         if day.day == 1 or (day == window_start and day.day < 20):
-            ticks.append(Tick(day=day, x=_x(window_start, day)))
+            x = _x(window_start, day)
+            ticks.append(Tick(day=day, x=x, label=date_format(day, "M Y"), label_x=x + 3))
         day += datetime.timedelta(days=1)
     today_x = (
         _x(window_start, today) + DAY_WIDTH // 2 if window_start <= today <= window_end else None

@@ -94,47 +94,67 @@ def desk_figures(intake):
     ]
 
 
+def _by_status(records, **sums):
+    """{status: {name: sum or count}} of ``records``: one GROUP BY query, the figures of each
+    status added up in Python (cheaper to build than a filtered aggregate per figure)."""
+    return {row.pop("status"): row for row in records.values("status").annotate(**sums).order_by()}
+
+
+def _total(by_status, name, statuses):
+    return sum((by_status[status][name] or 0 for status in statuses if status in by_status), 0)
+
+
 def ledger_figures(intake):
     """Pool, proposed, awarded, paid (tranches and claims), claims pending and approved, and
-    what is left of the pool, in the program's currency: three queries; and the desk
-    invoices' figures (desk_figures), a fourth."""
+    what is left of the pool, in the program's currency: three queries, each the intake's
+    records of one kind summed and counted by status; and the desk invoices' figures
+    (desk_figures), a fourth."""
     currency = str(intake.stipend_cap.currency)
-    awards = StipendAward.objects.filter(intake=intake).aggregate(
-        proposed=Sum("amount", filter=Q(status=A.PROPOSED)),
-        awarded=Sum("amount", filter=Q(status__in=[A.AWARDED, A.REDUCED, A.CLOSED])),
-        award_count=Count("pk", filter=Q(status__in=[A.AWARDED, A.REDUCED, A.CLOSED])),
-    )
-    tranches = Tranche.objects.filter(award__intake=intake).aggregate(
-        paid=Sum("amount", filter=Q(status=T.PAID)),
-        to_pay=Sum("amount", filter=Q(status__in=[T.DUE, T.APPROVED, T.FAILED])),
-    )
-    claims = ExpenseClaim.objects.filter(award__intake=intake).aggregate(
-        pending=Sum("total", filter=Q(status=C.SUBMITTED)),
-        pending_count=Count("pk", filter=Q(status=C.SUBMITTED)),
-        approved=Sum("approved_total", filter=Q(status=C.APPROVED)),
-        paid=Sum("approved_total", filter=Q(status=C.PAID)),
-    )
+    awarded_statuses = [A.AWARDED, A.REDUCED, A.CLOSED]
+    awards = _by_status(StipendAward.objects.filter(intake=intake), amount=Sum("amount"),
+                        count=Count("pk"))  # fmt: skip
+    tranches = _by_status(Tranche.objects.filter(award__intake=intake), amount=Sum("amount"),
+                          count=Count("pk"))  # fmt: skip
+    claims = _by_status(ExpenseClaim.objects.filter(award__intake=intake), total=Sum("total"),
+                        approved=Sum("approved_total"), count=Count("pk"))  # fmt: skip
     pool = intake.stipend_budget.amount
-    committed = _sum(awards["proposed"]) + _sum(awards["awarded"])
+    proposed = _total(awards, "amount", [A.PROPOSED])
+    awarded = _total(awards, "amount", awarded_statuses)
+    tranches_paid = _total(tranches, "amount", [T.PAID])
+    claims_paid = _total(claims, "approved", [C.PAID])
 
     def money(value):
         return Money(_sum(value), currency)
 
     return {
         "pool": money(pool),
-        "proposed": money(awards["proposed"]),
-        "awarded": money(awards["awarded"]),
-        "award_count": awards["award_count"],
-        "tranches_paid": money(tranches["paid"]),
-        "tranches_to_pay": money(tranches["to_pay"]),
-        "claims_pending": money(claims["pending"]),
-        "claims_pending_count": claims["pending_count"],
-        "claims_approved": money(claims["approved"]),
-        "claims_paid": money(claims["paid"]),
-        "paid": money(_sum(tranches["paid"]) + _sum(claims["paid"])),
-        "left": money(pool - committed),
+        "proposed": money(proposed),
+        "awarded": money(awarded),
+        "award_count": _total(awards, "count", awarded_statuses),
+        "tranches_paid": money(tranches_paid),
+        "tranches_to_pay": money(_total(tranches, "amount", [T.DUE, T.APPROVED, T.FAILED])),
+        "claims_pending": money(_total(claims, "total", [C.SUBMITTED])),
+        "claims_pending_count": _total(claims, "count", [C.SUBMITTED]),
+        "claims_approved": money(_total(claims, "approved", [C.APPROVED])),
+        "claims_paid": money(claims_paid),
+        "paid": money(tranches_paid + claims_paid),
+        "left": money(pool - proposed - awarded),
         "desks": desk_figures(intake),
+        # How many of each status, for the totals of the lists of these records.
+        "counts": {
+            kind: {status: row["count"] for status, row in by_status.items()}
+            for kind, by_status in (("awards", awards), ("tranches", tranches), ("claims", claims))
+        },
     }
+
+
+def listed_total(figures, kind, statuses=()):
+    """How many records a ledger list holds (``ledger_list``'s filters), read from the
+    figures' counts by status; None for a list the figures do not count."""
+    counts = figures["counts"].get(kind)
+    if counts is None:
+        return None
+    return sum(count for status, count in counts.items() if not statuses or status in statuses)
 
 
 # The ledger's lists: each a queryset of values() rows, filtered by status when the figure

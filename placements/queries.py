@@ -150,7 +150,7 @@ MANAGER_COLUMNS = [
     "application__company__country",
     "host__name",
     "host__market__country",
-    "intake__title",
+    "intake_id",
     "placement__pk",
     "placement__status",
     "placement__desk",
@@ -187,13 +187,11 @@ def check_in_overdue(today=None, prefix=""):
     )
 
 
-def program_placements(user, program):
+def program_placements(intake_ids):
+    """The manager's list: the accepted offers of these intakes (the ones of a program the
+    person manages, which the view has read), waiting for the host first."""
     return (
-        Offer.objects.filter(
-            status=OfferStatus.ACCEPTED,
-            intake__program=program,
-            intake__in=intakes_managed_by(user),
-        )
+        Offer.objects.filter(status=OfferStatus.ACCEPTED, intake__in=intake_ids)
         .annotate(concern=concern_logged())
         .order_by(*MANAGER_ORDER)
     )
@@ -202,7 +200,7 @@ def program_placements(user, program):
 def program_placement_rows(page_ids):
     """The rows of one page of program_placements (``page_ids``: its sliced ``values("pk")``),
     read by id alone so only the page's offers are joined to their firms, hosts and
-    markets."""
+    markets (the intakes' titles the view has read already)."""
     return (
         Offer.objects.filter(pk__in=page_ids)
         .annotate(concern=concern_logged())

@@ -33,3 +33,18 @@ def moment_writer(zone=None):
         return f"{dateformat.format(local, pattern)} {zone_name(local)}"
 
     return write
+
+
+def day_writer():
+    """A function writing days as the ``date`` filter does (the language's DATE_FORMAT; an
+    empty day as ""), for one page of rows: each distinct day is formatted once, since a
+    page's rows share few days and formatting one costs far more than looking it up."""
+    written = {None: ""}
+
+    def write(day):
+        text = written.get(day)
+        if text is None:
+            text = written[day] = formats.date_format(day)
+        return text
+
+    return write

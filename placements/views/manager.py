@@ -4,43 +4,45 @@ page or a CSV file."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from placements import queries
 from placements.enums import Attention, PlacementStatus
 from placements.filters import PlacementFilter
+from portal.dates import day_writer
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
 from portal.paging import Counted
 from portal.rows import labels
-from programs.models import DeskOffer, Program
+from programs.models import DeskOffer
 from programs.queries import intakes_managed_by
 
 PAGE_SIZE = 50
 
 
-def _dates(start, end):
-    return f"{date_format(start)} – {date_format(end)}" if start and end else "—"
+def _dates(write_day, start, end):
+    return f"{write_day(start)} – {write_day(end)}" if start and end else "—"
 
 
 @login_required
 def program_list(request, program_pk):
     user = request.user
-    program = get_object_or_404(Program, pk=program_pk)
+    # The program's intakes this person manages, with the program's name: one query.
     intakes = list(
         intakes_managed_by(user)
-        .filter(program=program)
+        .filter(program=program_pk)
         .order_by("-opens_at")
-        .values_list("pk", "title")
+        .values_list("pk", "title", "program__name")
     )
-    if not intakes:  # manages no intake of this program: not this person's list
+    if not intakes:  # no such program, or manages none of its intakes: not this person's list
         raise Http404
+    program = {"pk": program_pk, "name": intakes[0][2]}
+    intake_ids = [pk for pk, _title, _name in intakes]
     desk_offers = (
-        DeskOffer.objects.filter(intake__in=[pk for pk, _title in intakes])
+        DeskOffer.objects.filter(intake__in=intake_ids)
         .order_by("host__name")
         .values_list("host_id", "host__name", "host__market__country")
     )
@@ -49,12 +51,12 @@ def program_list(request, program_pk):
         hosts[host_id] = name
         markets.add(country)
     options = (
-        [(str(pk), title) for pk, title in intakes],
+        [(str(pk), title) for pk, title, _name in intakes],
         [(str(pk), name) for pk, name in hosts.items()],
         sorted(((code, countries.name(code)) for code in markets), key=lambda pair: pair[1]),
     )
     filters = PlacementFilter(
-        request.GET, queryset=queries.program_placements(user, program), options=options
+        request.GET, queryset=queries.program_placements(intake_ids), options=options
     )
     valid = filters.is_valid()
     listed = filters.qs if valid else filters.queryset.none()
@@ -76,14 +78,15 @@ def program_list(request, program_pk):
             "filter_fields": filter_fields(filters.form),
             "page": page,
             "query": query.urlencode(),
-            "rows": _rows(list(shown)),
+            "rows": _rows(list(shown), {pk: title for pk, title, _name in intakes}),
         },
     )
 
 
-def _rows(values):
+def _rows(values, intake_titles):
     statuses = labels(PlacementStatus)
     waiting = str(Attention.WAITING.label)
+    write_day = day_writer()
     rows = []
     for value in values:
         placement = value["placement__pk"]
@@ -96,11 +99,13 @@ def _rows(values):
                 "country": value["application__company__country"],
                 "host": value["host__name"],
                 "market": value["host__market__country"],
-                "intake": value["intake__title"],
+                "intake": intake_titles[value["intake_id"]],
                 "status": statuses[value["placement__status"]] if placement else waiting,
                 "waiting": not placement,
                 "desk": value["placement__desk"] or "—",
-                "dates": _dates(value["placement__starts_on"], value["placement__ends_on"]),
+                "dates": _dates(
+                    write_day, value["placement__starts_on"], value["placement__ends_on"]
+                ),
                 "concern": value["concern"],
             }
         )
@@ -133,4 +138,4 @@ def _csv(program, offers):
                 _("yes") if offer.concern else _("no"),
             ]
 
-    return csv_download(f"program-{program.pk}-placements.csv", header, rows())
+    return csv_download(f"program-{program['pk']}-placements.csv", header, rows())

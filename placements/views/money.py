@@ -24,8 +24,10 @@ from placements.enums import (
 )
 from placements.queries import placements_visible_to
 from portal.access import require
+from portal.dates import day_writer
 from portal.downloads import csv_download
 from portal.feedback import attempt, refused
+from portal.paging import Counted
 from portal.rows import labels
 from programs.access import managed_intake
 
@@ -402,6 +404,27 @@ LIST_TITLES = {
 }
 
 
+# The days a ledger list shows, written once per distinct day of the page.
+LEDGER_DAYS = ("paid_on", "period_start", "period_end", "starts_on", "ends_on")
+
+
+def _ledger_rows(kind, enum, values):
+    """A page of a ledger list for the template: each row's status in words, its days
+    written, and a claim's title ("Claim 12"), each translated once for the page."""
+    status_labels = labels(enum)
+    write_day = day_writer()
+    claim_title = _("Claim %(number)s") if kind == "claims" else ""
+    return [
+        {
+            **row,
+            "status_label": status_labels[row["status"]],
+            **{column: write_day(row[column]) for column in LEDGER_DAYS if column in row},
+            "title": claim_title % {"number": row["pk"]} if claim_title else "",
+        }
+        for row in values
+    ]
+
+
 @login_required
 def intake_ledger(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)
@@ -413,9 +436,13 @@ def intake_ledger(request, intake_pk):
     rows = ledger.ledger_list(intake, kind, statuses)
     if request.GET.get("format") == "csv":
         return _ledger_csv(intake, kind, rows)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    status_labels = labels(enum)
-    listed = [{**row, "status_label": status_labels[row["status"]]} for row in page.object_list]
+    figures = ledger.ledger_figures(intake)
+    # The awards', tranches' and claims' lists take their total from the figures' counts by
+    # status (no count query); the others count their rows.
+    total = ledger.listed_total(figures, kind, statuses)
+    page = Paginator(rows if total is None else Counted(rows, total), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -423,12 +450,12 @@ def intake_ledger(request, intake_pk):
         "placements/money/ledger.html",
         {
             "intake": intake,
-            "figures": ledger.ledger_figures(intake),
+            "figures": figures,
             "kind": kind,
             "kinds": [(key, str(title)) for key, title in LIST_TITLES.items()],
             "statuses": statuses,
             "page": page,
-            "rows": listed,
+            "rows": _ledger_rows(kind, enum, page.object_list),
             "query": query.urlencode(),
         },
     )

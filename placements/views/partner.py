@@ -8,20 +8,22 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from placements import forms, queries, services
 from placements.enums import PlacementStatus
 from placements.models import Placement
 from portal.access import require
+from portal.dates import day_writer
+from portal.paging import Counted
 from portal.rows import labels
 
 PAGE_SIZE = 25
 
 
-def _dates(start, end):
-    return f"{date_format(start)} – {date_format(end)}" if start and end else "—"
+def _dates(write_day, start, end):
+    return f"{write_day(start)} – {write_day(end)}" if start and end else "—"
 
 
 @login_required
@@ -33,12 +35,14 @@ def workspace(request):
     tab = request.GET.get("tab")
     if tab not in queries.TABS:
         tab = "confirm"
-    counts = queries.partner_counts(user)
+    today = timezone.localdate()
+    counts = queries.partner_counts(user, today)
     if tab == "confirm":
         listed = queries.partner_waiting(user)
     else:
-        listed = queries.partner_placements(user, tab)
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        listed = queries.partner_placements(user, tab, today)
+    # The tab's total is its count above (the same filter, the same day): no count query.
+    page = Paginator(Counted(listed, counts[tab]), PAGE_SIZE).get_page(request.GET.get("page"))
     values = list(page.object_list)
     rows = _waiting_rows(values) if tab == "confirm" else _placement_rows(values)
     tab_names = {
@@ -69,6 +73,7 @@ def workspace(request):
 def _waiting_rows(values):
     """Accepted offers waiting for the host (dicts of WAITING_COLUMNS), with the dates the
     form starts from: the offer's, else the firm's proposal."""
+    write_day = day_writer()
     rows = []
     for value in values:
         start = value["starts_on"] or value["application__proposed_start"]
@@ -82,7 +87,9 @@ def _waiting_rows(values):
                 "host": value["host__name"],
                 "intake": value["intake__title"],
                 "window": _dates(
-                    value["intake__placement_starts_on"], value["intake__placement_ends_on"]
+                    write_day,
+                    value["intake__placement_starts_on"],
+                    value["intake__placement_ends_on"],
                 ),
                 "max_stay": value["intake__max_stay_days"],
                 "start": start.isoformat() if start else "",
@@ -94,9 +101,9 @@ def _waiting_rows(values):
 
 def _placement_rows(values):
     statuses = labels(PlacementStatus)
+    write_day = day_writer()
     rows = []
     for value in values:
-        arrived, departed = value["arrived_on"], value["departed_on"]
         rows.append(
             {
                 "url": reverse("placements:detail", args=[value["pk"]]),
@@ -105,9 +112,9 @@ def _placement_rows(values):
                 "host": value["host__name"],
                 "intake": value["intake__title"],
                 "desk": value["desk"] or "—",
-                "dates": _dates(value["starts_on"], value["ends_on"]),
-                "arrived": date_format(arrived) if arrived else "",
-                "departed": date_format(departed) if departed else "",
+                "dates": _dates(write_day, value["starts_on"], value["ends_on"]),
+                "arrived": write_day(value["arrived_on"]),
+                "departed": write_day(value["departed_on"]),
                 "status": statuses[value["status"]],
             }
         )

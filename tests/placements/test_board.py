@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.urls import reverse
+
 from placements import board
 
 START = datetime.date(2027, 3, 1)
@@ -101,3 +103,18 @@ def test_bars_outside_the_window_are_clipped_to_it_and_today_outside_is_not_mark
     bar = host.lanes[0].bars[0]
     assert (bar.x, bar.width) == (0, 5 * 6)
     assert today_x is None
+
+
+def test_each_bar_carries_its_link_and_what_it_says_and_each_tick_its_month():
+    rows = [row(7, START, datetime.date(2027, 3, 31), company="Maple Analytics")]
+    rows[0]["desk"] = "A1"
+    (host,), ticks, _today_x, _width = lay_out(rows)
+
+    (bar,) = host.bars
+    assert bar.url == reverse("placements:detail", args=[7])
+    assert bar.summary == "Maple Analytics · 1 March 2027 – 31 March 2027 · Scheduled · A1"
+    assert [(tick.label, tick.label_x) for tick in ticks] == [
+        ("Mar 2027", 3),
+        ("Apr 2027", 31 * 6 + 3),
+        ("May 2027", 61 * 6 + 3),
+    ]

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from portal.dates import moment_text, moment_writer
+from portal.dates import day_writer, moment_text, moment_writer
 
 MOMENT = datetime.datetime(2031, 2, 10, 11, 30, tzinfo=datetime.UTC)
 
@@ -41,3 +41,14 @@ def test_a_page_of_rows_writes_moments_as_moment_text_does(language):
     with translation.override(language):
         for zone in ("Asia/Kolkata", "Asia/Dubai", None):
             assert moment_writer(zone)(MOMENT) == moment_text(MOMENT, zone)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "10 February 2031"), ("fr", "10 février 2031")]
+)
+def test_a_page_of_rows_writes_days_as_the_date_filter_does(language, text):
+    with translation.override(language):
+        write = day_writer()
+        rendered = Template("{{ day|date }}").render(Context({"day": MOMENT.date()}))
+        assert (write(MOMENT.date()), write(MOMENT.date()), rendered) == (text, text, text)
+        assert write(None) == ""

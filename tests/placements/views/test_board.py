@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from applications.enums import ApplicationStatus, OfferStatus
 from placements import services
@@ -55,13 +56,23 @@ def test_the_board_draws_each_firm_as_a_bar_free_desks_and_today(
     response = client.get(reverse("placements:board", args=[intake.pk]))
 
     html = response.content.decode()
-    # The window starts 30 days ago: the bar begins on day 20, 50 days long, 6 units a day.
+    # The window starts 30 days ago: the bar begins on day 20, 50 days long, 6 units a day,
+    # on the first desk's lane (below the 22 units of the month axis, 26 high).
     link = reverse("placements:detail", args=[placement.pk])
     assert (
-        f'<a href="{link}"><svg class="board__bar-box" x="120" y="22" width="300" height="26">'
+        '<svg class="board__row" y="22" height="26"><rect class="board__lane" x="0" '
+        f'width="100%" height="100%"/>\n<a href="{link}"><svg class="board__bar-box" x="120" '
+        'width="300"><title>Maple Analytics'
     ) in html
     assert '<rect class="board__bar board__bar--scheduled"' in html
     assert '<text class="board__bar-label" x="4" y="17">Maple Analytics</text>' in html
+    # Its tooltip and its line in the list screen readers read say the same, dates in words.
+    said = f"Maple Analytics · {date_format(day(-10))} – {date_format(day(39))} · Scheduled · A1"
+    assert f"<title>{said}</title>" in html
+    assert f'<ul class="visually-hidden"><li>{said}</li></ul>' in html
+    # The month axis is drawn once and used by each host's chart.
+    assert html.count('id="board-axis"') == 1
+    assert html.count('<use href="#board-axis"/>') == 1
     # Today: day 30 of the window, a line in the middle of its day.
     assert '<line class="board__today" x1="183" x2="183"' in html
     assert "1 desk, 0 free today" in html
