@@ -2,14 +2,11 @@
 program, the partner's placements at their incubators, the firm's own stay.
 ``register()`` is called once, from PlacementsConfig.ready()."""
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import CompanyMember
 from applications.queries import MEMBER
 from placements import queries
 from placements.enums import PlacementStatus
-from placements.models import Placement
 from portal import dashboard
 from portal.rows import labels
 from programs.queries import PARTNER, manages_or_directs
@@ -26,22 +23,7 @@ def manager(user):
 
 
 def firm(user):
-    """The person's firms' stays, newest first, and their accepted offers still waiting for
-    the host: the columns the section shows (values()), two small queries. (The same rows as
-    placements.queries.firm_placements, without the instances of their hosts, markets,
-    intakes and companies, whose columns cost this page more than its rows.)"""
-    member = CompanyMember.objects.filter(user=user.pk)
-    placements = (
-        Placement.objects.filter(Exists(member.filter(company=OuterRef("company"))))
-        .order_by("-starts_on", "pk")
-        .values("pk", "company__name", "host__name", "starts_on", "ends_on", "status")
-    )
-    waiting = (
-        queries.waiting_offers()
-        .filter(Exists(member.filter(company=OuterRef("application__company"))))
-        .order_by("pk")
-        .values("application__company__name", "host__name")
-    )
+    placements, waiting = queries.firm_placements(user)
     statuses = labels(PlacementStatus)
     return {
         "placements": [row | {"status_label": statuses[row["status"]]} for row in placements],
