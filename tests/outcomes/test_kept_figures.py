@@ -1,16 +1,17 @@
-"""The figures kept per intake (outcomes.services.refresh_intake_figures) equal a fresh
+"""The figures kept per intake (outcomes.services.refresh_figures) equal a fresh
 computation from the records after every step of a report's life, a payment's life, a stay's
 status and a rate entered; the figures read them for whole intakes on the verified basis."""
 
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from djmoney.money import Money
 
-from outcomes import figures, services
+from outcomes import figures, services, tasks
 from outcomes.enums import Dimension
 from outcomes.figures import Scope
 from outcomes.models import IntakeFigures, ProgramFigures
@@ -120,7 +121,9 @@ def test_kept_figures_follow_every_step_of_a_report(reports, owner, manager, int
     assert kept(intake)["cost"] == Decimal("400.00")
 
 
-def test_kept_figures_follow_every_step_of_a_payment(ended, manager, intake, host):
+def pay_a_tranche_and_a_euro_desk_invoice(ended, manager, intake, host):
+    """The stay's advance paid (1,000 CAD) and its desk invoice paid in euros, with no rate
+    for its day; each step leaves the kept figures fresh. Returns the invoice."""
     host.desk_cost_per_day = Money("10.00", "EUR")
     host.save()
     Intake.objects.filter(pk=intake.pk).update(desk_invoicing="per-placement")
@@ -132,8 +135,7 @@ def test_kept_figures_follow_every_step_of_a_payment(ended, manager, intake, hos
     assert kept(intake)["cost"] == Decimal("0.00")
     stipends.pay_tranche(advance, by=manager, paid_on=day(0), reference="T-1")
     assert_kept_figures_are_fresh()
-    advance.refresh_from_db()
-    assert kept(intake)["cost"] == advance.amount.amount
+    assert kept(intake)["cost"] == Decimal("1000.00")
 
     desk_invoices.generate_desk_invoices(Intake.objects.get(pk=intake.pk), today=day(1))
     invoice = ended.desk_invoices.get()
@@ -142,13 +144,56 @@ def test_kept_figures_follow_every_step_of_a_payment(ended, manager, intake, hos
     desk_invoices.pay_desk_invoice(invoice, by=manager, paid_on=day(0), reference="D-1")
     assert_kept_figures_are_fresh()
     # Paid in euros with no rate for its day: left out, until a rate is entered.
-    assert kept(intake)["cost"] == advance.amount.amount
-    rates.record_rate(by=manager, base="EUR", quote="CAD", on=day(-1), rate=Decimal("1.5"))
-    assert_kept_figures_are_fresh()
+    assert kept(intake)["cost"] == Decimal("1000.00")
     invoice.refresh_from_db()
-    assert kept(intake)["cost"] == advance.amount.amount + (
+    return invoice
+
+
+def test_kept_figures_follow_every_step_of_a_payment(
+    ended, manager, intake, host, django_capture_on_commit_callbacks
+):
+    invoice = pay_a_tranche_and_a_euro_desk_invoice(ended, manager, intake, host)
+    with django_capture_on_commit_callbacks(execute=True):
+        rates.record_rate(by=manager, base="EUR", quote="CAD", on=day(-1), rate=Decimal("1.5"))
+    assert_kept_figures_are_fresh()
+    assert kept(intake)["cost"] == Decimal("1000.00") + (
         invoice.total.amount * Decimal("1.5")
     ).quantize(Decimal("0.01"))
+
+
+def test_a_rate_entered_refreshes_every_intake_after_its_commit_not_in_it(
+    ended, manager, intake, host, django_capture_on_commit_callbacks
+):
+    invoice = pay_a_tranche_and_a_euro_desk_invoice(ended, manager, intake, host)
+    other = running_intake()  # every intake, not only those paying in euros
+    IntakeFigures.objects.create(intake=other, companies=7)  # written around the services
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rates.record_rate(by=manager, base="EUR", quote="CAD", on=day(-1), rate=Decimal("1.5"))
+    # The rate's transaction did not refresh them: the rate page answers at once.
+    assert kept(intake)["cost"] == Decimal("1000.00")
+    assert kept(other)["companies"] == 7
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit: the task runs inline (no broker)
+    assert kept(intake)["cost"] == Decimal("1000.00") + (
+        invoice.total.amount * Decimal("1.5")
+    ).quantize(Decimal("0.01"))
+    assert kept(other)["companies"] == 0
+    assert_kept_figures_are_fresh()
+
+
+def test_a_rate_entered_with_the_broker_down_still_refreshes_after_commit(
+    ended, manager, intake, host, django_capture_on_commit_callbacks
+):
+    invoice = pay_a_tranche_and_a_euro_desk_invoice(ended, manager, intake, host)
+    with (
+        mock.patch.object(tasks.refresh_every_intake, "delay", side_effect=ConnectionError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        rates.record_rate(by=manager, base="EUR", quote="CAD", on=day(-1), rate=Decimal("1.5"))
+    assert kept(intake)["cost"] == Decimal("1000.00") + (
+        invoice.total.amount * Decimal("1.5")
+    ).quantize(Decimal("0.01"))
+    assert_kept_figures_are_fresh()
 
 
 def test_kept_figures_follow_a_stays_status(intake, host, partner, manager, company):
