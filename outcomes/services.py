@@ -325,18 +325,25 @@ def _refresh_intakes(pks):
         scope, Dimension.INTAKE, Basis.VERIFIED
     )}  # fmt: skip
     now = timezone.now()
+    kept = ["present", "companies", "markets", *figures.ADDITIVE, "refreshed_at"]
+    rows = []
     for pk in pks:
         counted = found.get(pk, figures.Figures())
-        IntakeFigures.objects.update_or_create(
-            intake_id=pk,
-            defaults={
-                "present": pk in found,
-                "companies": counted.companies,
-                "markets": counted.markets,
+        rows.append(
+            IntakeFigures(
+                intake_id=pk,
+                present=pk in found,
+                companies=counted.companies,
+                markets=counted.markets,
                 **{name: getattr(counted, name) for name in figures.ADDITIVE},
-                "refreshed_at": now,
-            },
+                refreshed_at=now,
+            )
         )
+    # One INSERT ... ON CONFLICT DO UPDATE for the intakes (Django splits it in batches under
+    # the database's parameter limit), not a SELECT and a write per intake.
+    IntakeFigures.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["intake"], update_fields=kept
+    )
     IntakeFigureCell.objects.filter(intake__in=pks).delete()
     IntakeFigureCell.objects.bulk_create(
         IntakeFigureCell(

@@ -238,6 +238,19 @@ def test_refresh_figures_rebuilds_what_was_written_around_the_services(reports, 
     assert_kept_figures_are_fresh()
 
 
+def test_refreshing_five_intakes_takes_the_queries_of_one(ended, intake, django_assert_num_queries):
+    others = [running_intake(program=intake.program) for _ in range(4)]
+    IntakeFigures.objects.filter(intake=intake).update(companies=7)
+    with django_assert_num_queries(16):
+        services.refresh_figures([intake])
+    assert kept(intake)["companies"] == 1
+    IntakeFigures.objects.filter(intake=intake).update(companies=7)
+    with django_assert_num_queries(16):  # four rows created, one updated
+        services.refresh_figures([intake, *others])
+    assert [kept(one)["companies"] for one in [intake, *others]] == [1, 0, 0, 0, 0]
+    assert_kept_figures_are_fresh()
+
+
 def test_one_function_refreshes_kept_figures():
     # refresh_figures([intake]) for one intake: no second name for the same thing.
     assert not hasattr(services, "refresh_intake_figures")
