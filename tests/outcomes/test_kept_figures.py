@@ -17,9 +17,11 @@ from outcomes.figures import Scope
 from outcomes.models import IntakeFigures, ProgramFigures
 from placements import desk_invoices, rates, stipends
 from placements import services as placements_services
+from placements.enums import ExpenseCategory
 from programs.models import Intake
 from tests import factories
 from tests.outcomes.conftest import accepted_offer, day, ended_placement, placed, running_intake
+from tests.placements.money import cad, claim_with
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +161,20 @@ def test_kept_figures_follow_every_step_of_a_payment(
     assert kept(intake)["cost"] == Decimal("1000.00") + (
         invoice.total.amount * Decimal("1.5")
     ).quantize(Decimal("0.01"))
+
+
+def test_kept_figures_follow_an_expense_claim_paid(ended, manager, owner, intake):
+    award = stipends.award_stipend(
+        stipends.propose_award(ended, by=manager, amount=Money(2000, "CAD")), by=manager
+    )
+    claim = claim_with(award, owner, (cad(300), ExpenseCategory.TRAVEL, -5))
+    assert_kept_figures_are_fresh()
+    stipends.approve_claim(claim, by=manager, approved={claim.lines.get().pk: cad(250)})
+    assert_kept_figures_are_fresh()
+    assert kept(intake)["cost"] == Decimal("0.00")  # approved, not yet paid
+    stipends.pay_claim(claim, by=manager, paid_on=day(0), reference="C-1")
+    assert_kept_figures_are_fresh()
+    assert kept(intake)["cost"] == Decimal("250.00")
 
 
 def test_a_rate_entered_refreshes_every_intake_after_its_commit_not_in_it(
