@@ -218,9 +218,11 @@ def keep_latest_report(placement_id):
         reports.filter(pk=latest, latest_verified=False).update(latest_verified=True)
 
 
+@transaction.atomic
 def refill_latest_values():
     """Every kept value at once, from the records (for rows written in bulk, as the bench
-    does): two UPDATE statements, then every intake's kept figures."""
+    does): two UPDATE statements, then every intake's kept figures (in one transaction:
+    refresh_figures locks the programs' rows)."""
     keep_verified_values(Opportunity.objects.all())
     later = OutcomeReport.objects.filter(
         WITH_FIGURES, placement=OuterRef("placement"), status=S.VERIFIED

@@ -267,6 +267,16 @@ def test_refreshing_five_intakes_takes_the_queries_of_one(ended, intake, django_
     assert_kept_figures_are_fresh()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_bulk_refill_runs_in_a_transaction_of_its_own():
+    # Called outside any transaction, as the bench's fill does: refresh_figures locks the
+    # programs' rows, which PostgreSQL allows only in a transaction.
+    intake = running_intake()
+    services.refill_latest_values()
+    assert kept(intake)["companies"] == 0
+    assert IntakeFigures.objects.get(intake=intake).present is False
+
+
 def test_one_function_refreshes_kept_figures():
     # refresh_figures([intake]) for one intake: no second name for the same thing.
     assert not hasattr(services, "refresh_intake_figures")
