@@ -13,4 +13,4 @@ class OutcomesConfig(AppConfig):
         dashboard.register()
         home.register()
         # Placed firms and payments are figures' inputs that placements' services change.
-        watchers.register(watchers.Watcher("outcomes-figures", services.refresh_figures))
+        watchers.register(watchers.Watcher("outcomes-figures", services.intakes_changed))

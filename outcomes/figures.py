@@ -31,7 +31,7 @@ rejected ones), unverified values included.
 
 Kept figures: the verified figures of whole intakes are also kept per intake (IntakeFigures,
 IntakeFigureCell, IntakeMarket, ProgramFigures), written by
-``outcomes.services.refresh_intake_figures`` from ``live_breakdown`` and
+``outcomes.services.refresh_figures`` from ``live_breakdown`` and
 ``opportunity_cells`` below; ``overview`` and ``breakdown`` read them where they say the
 same thing (``reads_kept``) and compute otherwise.
 """
@@ -615,7 +615,7 @@ def _with_cells(figures, cells):
 
 
 # --- The kept figures ----------------------------------------------------------------------
-# outcomes.services.refresh_intake_figures writes, per intake, what live_breakdown and
+# outcomes.services.refresh_figures writes, per intake, what live_breakdown and
 # opportunity_cells compute for the whole intake (IntakeFigures, IntakeFigureCell), the
 # countries of its markets entered (IntakeMarket), and per program its distinct counts
 # (ProgramFigures), in the transaction of every change to what they count.

@@ -398,10 +398,11 @@ KEPT = {"max_digits": 18, "decimal_places": 2, "default": 0, "editable": False}
 
 class IntakeFigures(models.Model):
     """An intake's verified figures, as ``outcomes.figures`` computes them for the whole
-    intake: kept by ``outcomes.services.refresh_intake_figures`` in the transaction of every
-    change to what they count, so the figures page sums 40 rows instead of aggregating every
-    record. ``present`` says the live computation found any record (an intake with none has
-    no row in a breakdown)."""
+    intake: kept by ``outcomes.services.refresh_figures`` in the transaction of every
+    change to what they count (every intake's by a task after an exchange rate's commit),
+    so the figures page sums 40 rows instead of aggregating every record. ``present`` says
+    the live computation found any record (an intake with none has no row in a
+    breakdown)."""
 
     intake = models.OneToOneField(
         "programs.Intake", on_delete=models.CASCADE, primary_key=True, related_name="+"

@@ -6,6 +6,7 @@ placement that ended, by the beat task or the manager's button: never by a hook 
 ``placements``.
 """
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from djmoney.money import Money
+from kombu.exceptions import OperationalError
 
 from outcomes import figures
 from outcomes.enums import (
@@ -56,6 +58,8 @@ from placements.enums import EntryKind, PlacementStatus, TrancheCondition
 from placements.models import Placement
 from placements.rates import NoRate, convert
 from programs.models import Intake
+
+logger = logging.getLogger(__name__)
 
 S = ReportStatus
 ENDED = [PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
@@ -214,9 +218,11 @@ def keep_latest_report(placement_id):
         reports.filter(pk=latest, latest_verified=False).update(latest_verified=True)
 
 
+@transaction.atomic
 def refill_latest_values():
     """Every kept value at once, from the records (for rows written in bulk, as the bench
-    does): two UPDATE statements, then every intake's kept figures."""
+    does): two UPDATE statements, then every intake's kept figures (in one transaction:
+    refresh_figures locks the programs' rows)."""
     keep_verified_values(Opportunity.objects.all())
     later = OutcomeReport.objects.filter(
         WITH_FIGURES, placement=OuterRef("placement"), status=S.VERIFIED
@@ -246,11 +252,41 @@ def keep_latest_values(report):
 # --- Figures kept per intake ---------------------------------------------------------------
 
 
-def refresh_intake_figures(intake):
-    """Recompute one intake's kept figures from the records (and its program's distinct
-    counts): what every service that changes an input of the verified figures calls, in
-    its transaction."""
-    refresh_figures([intake])
+def intakes_changed(intakes):
+    """The outcomes watcher (placements.watchers): placed firms or payments changed in the
+    intakes ``intakes`` (pks), or in every intake when None (an exchange rate entered). A
+    few intakes are refreshed at once, in the change's transaction (a few grouped queries
+    over their records); every intake after the change commits, by a task (a pass over
+    every record: the page that entered the rate answers without waiting for it)."""
+    if intakes is None:
+        refresh_every_intake_later()
+    else:
+        refresh_figures(intakes)
+
+
+def refresh_every_intake_later():
+    """Queue the refresh of every intake's kept figures for when the current transaction
+    commits. With no broker the task runs inline then; if the broker cannot take it, the
+    refresh runs here, after the commit (slower, never lost)."""
+    from outcomes.tasks import refresh_every_intake as task
+
+    def send():
+        try:
+            task.delay()
+        except (OSError, OperationalError) as exc:
+            logger.warning(
+                "%s: the broker cannot take it (%s: %s); refreshing here.",
+                task.name, type(exc).__name__, exc,
+            )  # fmt: skip
+            refresh_every_intake()
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def refresh_every_intake():
+    """Recompute every intake's kept figures (and every program's), in one transaction."""
+    refresh_figures()
 
 
 def refresh_figures(intakes=None):
@@ -291,18 +327,25 @@ def _refresh_intakes(pks):
         scope, Dimension.INTAKE, Basis.VERIFIED
     )}  # fmt: skip
     now = timezone.now()
+    kept = ["present", "companies", "markets", *figures.ADDITIVE, "refreshed_at"]
+    rows = []
     for pk in pks:
         counted = found.get(pk, figures.Figures())
-        IntakeFigures.objects.update_or_create(
-            intake_id=pk,
-            defaults={
-                "present": pk in found,
-                "companies": counted.companies,
-                "markets": counted.markets,
+        rows.append(
+            IntakeFigures(
+                intake_id=pk,
+                present=pk in found,
+                companies=counted.companies,
+                markets=counted.markets,
                 **{name: getattr(counted, name) for name in figures.ADDITIVE},
-                "refreshed_at": now,
-            },
+                refreshed_at=now,
+            )
         )
+    # One INSERT ... ON CONFLICT DO UPDATE for the intakes (Django splits it in batches under
+    # the database's parameter limit), not a SELECT and a write per intake.
+    IntakeFigures.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["intake"], update_fields=kept
+    )
     IntakeFigureCell.objects.filter(intake__in=pks).delete()
     IntakeFigureCell.objects.bulk_create(
         IntakeFigureCell(
@@ -522,7 +565,7 @@ def save_opportunity(report, *, by, opportunity=None, **data):
     _record_update(locked, opportunity)
     _touch(locked, by=by, editor="", what=opportunity.organisation)
     if counted:
-        refresh_intake_figures(opportunity.placement.intake_id)
+        refresh_figures([opportunity.placement.intake_id])
     return opportunity
 
 
@@ -638,7 +681,7 @@ def mark_value_unverified(opportunity, *, by, reason):
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     locked.value_unverified, locked.unverified_reason = True, reason.strip()
     locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
-    refresh_intake_figures(locked.placement.intake_id)
+    refresh_figures([locked.placement.intake_id])
     return locked
 
 
@@ -647,7 +690,7 @@ def mark_value_verified(opportunity, *, by):
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     locked.value_unverified, locked.unverified_reason = False, ""
     locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
-    refresh_intake_figures(locked.placement.intake_id)
+    refresh_figures([locked.placement.intake_id])
     return locked
 
 
@@ -665,5 +708,5 @@ def add_program_cost(intake, *, by, description, amount, on):
         on=on,
         entered_by=by,
     )
-    refresh_intake_figures(intake)
+    refresh_figures([intake])
     return cost

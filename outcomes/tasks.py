@@ -41,3 +41,10 @@ def requeue_stalled_documents():
     from outcomes import documents
 
     documents.requeue_stalled_documents()
+
+
+@shared_task(name="outcomes.refresh_every_intake")
+def refresh_every_intake():
+    """Recompute every intake's kept figures (queued when an exchange rate is entered).
+    Running it twice writes the same figures."""
+    services.refresh_every_intake()

@@ -8,6 +8,8 @@ placements services that change such an input call ``intakes_changed`` inside th
 transaction: a placement moving into or out of a placed status, a tranche, an expense claim
 or a desk invoice paid, an exchange rate entered (every intake: a rate converts payments).
 A watcher that fails fails the change, so the kept figures never disagree with the records.
+A watcher may leave heavy work for after the commit (``transaction.on_commit``): outcomes
+refreshes every intake's figures that way, by a task, when a rate is entered.
 """
 
 from collections.abc import Callable
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Watcher:
     key: str
-    # (intake pks, or None for every intake) -> None, called in the change's transaction.
+    # (intake pks, or None for every intake) -> None, called in the change's transaction
+    # (what it defers, it queues with transaction.on_commit).
     changed: Callable
 
 

@@ -5,19 +5,6 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def fill_intake_figures(apps, schema_editor):
-    """Every intake's kept figures, by the service that keeps them (outcomes.services). It
-    runs today's code, not the historical models: the figures need the whole of their
-    definitions (rates, payments), which a copy here would let diverge. A database with no
-    intake has nothing to fill."""
-    Intake = apps.get_model("programs", "Intake")
-    if not Intake.objects.exists():
-        return
-    from outcomes.services import refresh_figures
-
-    refresh_figures()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -88,5 +75,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('intake', 'country'), name='one_intake_market')],
             },
         ),
-        migrations.RunPython(fill_intake_figures, migrations.RunPython.noop),
+        # The kept figures are filled by `manage.py refresh_figures`, the step after migrating
+        # (README): a migration that ran today's services would break once a later migration
+        # changes what they read. This once did that; it is kept, doing nothing, so databases
+        # that ran it and those that did not have the same history.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]
