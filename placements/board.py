@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from portal.dates import day_writer
+from portal.dates import day_writer, span
 
 DAY_WIDTH = 6  # SVG units (pixels) per day
 LANE_HEIGHT = 26
@@ -104,7 +104,7 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                 lanes.append(lane)
             lane.last_day = last
             shown_first, shown_last = max(first, window_start), min(last, window_end)
-            said = [row["company__name"], f"{write_day(first)} – {write_day(last)}",
+            said = [row["company__name"], span(write_day, first, last),
                     status_labels[row["status"]]]  # fmt: skip
             if row["desk"]:
                 said.append(row["desk"])

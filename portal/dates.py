@@ -35,6 +35,12 @@ def moment_writer(zone=None):
     return write
 
 
+def span(write_day, first, last):
+    """From ``first`` to ``last`` as a list's cell says it ("—" when either is unknown),
+    each day written by ``write_day`` (day_writer's)."""
+    return f"{write_day(first)} – {write_day(last)}" if first and last else "—"
+
+
 def day_writer():
     """A function writing days as the ``date`` filter does (the language's DATE_FORMAT; an
     empty day as ""), for one page of rows: each distinct day is formatted once, since a

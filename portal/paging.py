@@ -1,4 +1,14 @@
-"""Paging a list whose length is known without counting its rows."""
+"""Paging a list whose length is known without counting its rows, and counting rows of an
+outer row in its query."""
+
+from django.db.models import Func, Subquery
+
+
+def count_subquery(rows):
+    """The number of ``rows`` (filtered on an OuterRef) as a subquery of the outer row:
+    COUNT without GROUP BY, so it always gives one row (0 when none) and is cheap to build;
+    in a page's select list PostgreSQL counts it for the rows of the page only."""
+    return Subquery(rows.order_by().values(n=Func("pk", function="COUNT")))
 
 
 class Counted:

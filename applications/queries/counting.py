@@ -4,11 +4,9 @@ every request (mirrors services.counting), and the managers' work queue."""
 import datetime
 
 from django.db.models import (
-    Func,
     Min,
     OuterRef,
     Q,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
@@ -34,6 +32,7 @@ from applications.models import (
 from applications.queries.reviewing import _staff, by_current_reviewers
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
+from portal.paging import count_subquery
 from programs.enums import StaffRole
 from programs.queries import intakes_managed_by
 
@@ -144,8 +143,7 @@ WORK_KINDS = (
 def _count_per_intake(rows, field="intake"):
     """The number of ``rows`` of the outer intake (OuterRef("pk")): COUNT without GROUP BY,
     so the subquery always gives one row (0 when none) and is cheap to build."""
-    counted = rows.filter(**{field: OuterRef("pk")}).order_by()
-    return Subquery(counted.values(total=Func("pk", function="COUNT")))
+    return count_subquery(rows.filter(**{field: OuterRef("pk")}))
 
 
 def work_queue(user, now=None):

@@ -6,7 +6,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -27,6 +26,7 @@ from applications.models import (
     Review,
 )
 from applications.queries.applying import _grouped
+from portal.paging import count_subquery
 from programs.enums import StaffRole
 from programs.models import HostIncubator, Intake, ProgramStaff
 
@@ -159,10 +159,8 @@ def dashboard_rows(applications):
     ``assigned``, the reviews assigned to each. ``assigned`` is a subquery in the row's
     select list (COUNT without GROUP BY: one row, 0 when none), so PostgreSQL counts it for
     the rows of the page only, after its ORDER BY and LIMIT, in the page's one query."""
-    assigned = Review.objects.filter(application=OuterRef("pk")).order_by()
-    return applications.values(
-        *DASHBOARD_COLUMNS, assigned=Subquery(assigned.values(n=Func("pk", function="COUNT")))
-    )
+    assigned = count_subquery(Review.objects.filter(application=OuterRef("pk")))
+    return applications.values(*DASHBOARD_COLUMNS, assigned=assigned)
 
 
 def host_fits(page):

@@ -12,7 +12,7 @@ from django_countries import countries
 from placements import queries
 from placements.enums import Attention, PlacementStatus
 from placements.filters import PlacementFilter
-from portal.dates import day_writer
+from portal.dates import day_writer, span
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
 from portal.paging import Counted
@@ -21,10 +21,6 @@ from programs.models import DeskOffer
 from programs.queries import intakes_managed_by
 
 PAGE_SIZE = 50
-
-
-def _dates(write_day, start, end):
-    return f"{write_day(start)} – {write_day(end)}" if start and end else "—"
 
 
 @login_required
@@ -103,7 +99,7 @@ def _rows(values, intake_titles):
                 "status": statuses[value["placement__status"]] if placement else waiting,
                 "waiting": not placement,
                 "desk": value["placement__desk"] or "—",
-                "dates": _dates(
+                "dates": span(
                     write_day, value["placement__starts_on"], value["placement__ends_on"]
                 ),
                 "concern": value["concern"],

@@ -15,15 +15,11 @@ from placements import forms, queries, services
 from placements.enums import PlacementStatus
 from placements.models import Placement
 from portal.access import require
-from portal.dates import day_writer
+from portal.dates import day_writer, span
 from portal.paging import Counted
 from portal.rows import labels
 
 PAGE_SIZE = 25
-
-
-def _dates(write_day, start, end):
-    return f"{write_day(start)} – {write_day(end)}" if start and end else "—"
 
 
 @login_required
@@ -86,7 +82,7 @@ def _waiting_rows(values):
                 "country": value["application__company__country"],
                 "host": value["host__name"],
                 "intake": value["intake__title"],
-                "window": _dates(
+                "window": span(
                     write_day,
                     value["intake__placement_starts_on"],
                     value["intake__placement_ends_on"],
@@ -112,7 +108,7 @@ def _placement_rows(values):
                 "host": value["host__name"],
                 "intake": value["intake__title"],
                 "desk": value["desk"] or "—",
-                "dates": _dates(write_day, value["starts_on"], value["ends_on"]),
+                "dates": span(write_day, value["starts_on"], value["ends_on"]),
                 "arrived": write_day(value["arrived_on"]),
                 "departed": write_day(value["departed_on"]),
                 "status": statuses[value["status"]],

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from portal.dates import day_writer, moment_text, moment_writer
+from portal.dates import day_writer, moment_text, moment_writer, span
 
 MOMENT = datetime.datetime(2031, 2, 10, 11, 30, tzinfo=datetime.UTC)
 
@@ -52,3 +52,11 @@ def test_a_page_of_rows_writes_days_as_the_date_filter_does(language, text):
         rendered = Template("{{ day|date }}").render(Context({"day": MOMENT.date()}))
         assert (write(MOMENT.date()), write(MOMENT.date()), rendered) == (text, text, text)
         assert write(None) == ""
+
+
+def test_a_span_of_days_reads_from_first_to_last_or_a_dash_when_one_is_unknown():
+    first, last = MOMENT.date(), MOMENT.date() + datetime.timedelta(days=44)
+    with translation.override("en"):
+        write = day_writer()
+        assert span(write, first, last) == "10 February 2031 – 26 March 2031"
+        assert (span(write, None, last), span(write, first, None)) == ("—", "—")
