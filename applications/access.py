@@ -29,11 +29,11 @@ def reviews_for(user):
     reviews = Review.objects.select_related(
         "application__company__sector", "application__intake__program"
     )
-    return with_person_roles(reviews, user, "intake")
+    return with_person_roles(reviews, user)
 
 
 def runs_for(user):
-    return with_person_roles(SelectionRun.objects.select_related("intake__program"), user, "intake")
+    return with_person_roles(SelectionRun.objects.select_related("intake__program"), user)
 
 
 def offers_for(user):
@@ -50,11 +50,11 @@ def application_for(user, pk, act=None, queryset=None):
     """An application the person may read (applications.read_application: its company's
     members, its intake's managers, its assigned reviewers), else a 404; with ``act``, a 403
     to those who may not ``act``."""
-    # Most who open an application are its firm's members, so their role in the company comes
-    # with it; a manager's or reviewer's role is asked only when the rules reach it (one small
-    # query), rather than built into every load (a third of an autosave's time).
+    # Most who open an application are its firm's members: their role in the company comes
+    # with it, and the applicant predicate comes first; a manager's or reviewer's role is
+    # asked once when the rules reach it (with_person_roles).
     applications = Application.objects.all() if queryset is None else queryset
-    applications = with_person_membership(applications, user)
+    applications = with_person_access(applications, user)
     return require(user, "applications.read_application", applications, act=act, pk=pk)
 
 

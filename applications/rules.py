@@ -57,15 +57,11 @@ def with_person_assignment(applications, user):
     )
 
 
-def with_person_access(queryset, user, *, company="company", intake="intake"):
-    """``queryset`` with everything the predicates below ask about the person, loaded with
-    each row: their role in its company (``company``: the path to it; None for none) and on
-    its intake (``intake``, likewise)."""
-    if company is not None:
-        queryset = with_person_membership(queryset, user, company)
-    if intake is not None:
-        queryset = with_person_roles(queryset, user, intake)
-    return queryset
+def with_person_access(queryset, user, *, company="company"):
+    """``queryset`` with everything the predicates below ask about the person: their role in
+    each row's company (``company``: the path to it), loaded with each row, and their roles on
+    its intake, asked once per row when a predicate needs them (with_person_roles)."""
+    return with_person_roles(with_person_membership(queryset, user, company), user)
 
 
 def _membership_role(user, loaded_on, company_id):

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from portal.access import require
 from programs.models import HostIncubator, Intake, Program, ProgramStaff
-from programs.rules import with_person_partnership, with_person_program_roles, with_person_roles
+from programs.rules import with_person_partnership, with_person_roles
 
 
 def managed_intake(user, pk):
@@ -36,7 +36,7 @@ def visible_program(user, pk, act=None, *, with_staff=False):
     return require(
         user,
         "programs.view_program",
-        with_person_program_roles(programs, user),
+        with_person_roles(programs, user),
         act=act,
         pk=pk,
     )

@@ -17,102 +17,65 @@ def _staff():
     return ProgramStaff.objects
 
 
-def program_staff_rows(user, program, role=None):
-    """The person's program-wide staff rows in ``program`` (a pk, or OuterRef in a loader's
-    query), of ``role`` when given, else of any role."""
-    rows = _staff().filter(user=user, program=program, intake__isnull=True)
-    return rows if role is None else rows.filter(role=role)
-
-
-def intake_staff_rows(user, role, *, intake, program):
-    """The person's staff rows giving ``role`` on an intake of ``program``: program-wide, or
-    that intake's own. ``intake`` and ``program`` are pks, or OuterRef in a loader's query."""
-    return (
-        _staff()
-        .filter(user=user, role=role, program=program)
-        .filter(Q(intake__isnull=True) | Q(intake=intake))
-    )
-
-
-def with_person_roles(queryset, user, intake=None):
-    """``queryset`` with the person's roles on each row's intake (``intake``: the path to it,
-    such as "intake"; None for intakes themselves), asked in the query that loads the rows.
-    The predicates below read these answers instead of asking again, and only for this
-    person: loading an object through portal.access.require costs no query more than loading
-    it."""
-    pk, program = ("pk", "program") if intake is None else (intake, f"{intake}__program")
+def with_person_roles(queryset, user):
+    """``queryset`` (intakes, programs, or objects of an intake) marked as loaded for this
+    person. The predicates below then ask the
+    person's roles on a loaded row once, in one small query by primary keys, and keep the
+    answer on the row for the rest of the request. (Asking it inside the loading query, as
+    EXISTS subqueries, cost more to build and compile in Python than the query it saved.)
+    Rows not loaded this way are asked afresh on every check."""
     if not user.is_authenticated:
         return queryset
-    return queryset.annotate(
-        roles_person=Value(user.pk),
-        person_manages=Exists(
-            intake_staff_rows(
-                user, StaffRole.MANAGER, intake=OuterRef(pk), program=OuterRef(program)
-            )
-        ),
-        person_reviews=Exists(
-            intake_staff_rows(
-                user, StaffRole.REVIEWER, intake=OuterRef(pk), program=OuterRef(program)
-            )
-        ),
-    )
+    return queryset.annotate(roles_person=Value(user.pk))
 
 
-def with_person_program_roles(programs, user):
-    """Programs with the person's roles in each (see with_person_roles)."""
-    if not user.is_authenticated:
-        return programs
-    return programs.annotate(
-        roles_person=Value(user.pk),
-        person_works=Exists(_staff().filter(user=user, program=OuterRef("pk"))),
-        person_manages_program=Exists(program_staff_rows(user, OuterRef("pk"), StaffRole.MANAGER)),
-        person_reviews_program=Exists(program_staff_rows(user, OuterRef("pk"), StaffRole.REVIEWER)),
-    )
-
-
-def _loaded(obj, user, flag):
-    """The answer with_person_roles loaded with ``obj`` for this person, or None."""
+def _kept(obj, user, key, ask):
+    """``ask()``, kept on ``obj`` when it was loaded for this person (with_person_roles)."""
     if getattr(obj, "roles_person", None) != user.pk:
-        return None
-    return getattr(obj, flag, None)
+        return ask()
+    kept = obj.__dict__.setdefault("_person_answers", {})
+    if key not in kept:
+        kept[key] = ask()
+    return kept[key]
 
 
-_PROGRAM_FLAGS = {
-    StaffRole.MANAGER: "person_manages_program",
-    StaffRole.REVIEWER: "person_reviews_program",
-}
-_INTAKE_FLAGS = {StaffRole.MANAGER: "person_manages", StaffRole.REVIEWER: "person_reviews"}
+def _intake_roles(user, intake_id, program_id=None):
+    """The person's roles on an intake: program-wide ones and the intake's own."""
+    rows = _staff().filter(user=user).filter(Q(intake__isnull=True) | Q(intake=intake_id))
+    if program_id is None:
+        rows = rows.filter(program__intakes=intake_id)
+    else:
+        rows = rows.filter(program=program_id)
+    return frozenset(rows.values_list("role", flat=True))
+
+
+def _program_roles(user, program_id):
+    """The person's staff rows in a program, as (role, program-wide) pairs."""
+    rows = _staff().filter(user=user, program=program_id).values_list("role", "intake_id")
+    return frozenset((role, intake_id is None) for role, intake_id in rows)
 
 
 def _has_program_role(user, program, role):
     # A program-wide role: the staff row names no single intake.
     if program is None or not user.is_authenticated:
         return False
-    loaded = _loaded(program, user, _PROGRAM_FLAGS[role])
-    if loaded is not None:
-        return loaded
-    return program_staff_rows(user, program.pk, role).exists()
+    return (role, True) in _kept(program, user, "program", lambda: _program_roles(user, program.pk))
 
 
 def has_intake_role(user, intake, role):
     """Whether the person has ``role`` on the intake."""
     if intake is None or not user.is_authenticated:
         return False
-    loaded = _loaded(intake, user, _INTAKE_FLAGS[role])
-    if loaded is not None:
-        return loaded
-    return intake_staff_rows(user, role, intake=intake.pk, program=intake.program_id).exists()
+    roles = _kept(intake, user, "intake", lambda: _intake_roles(user, intake.pk, intake.program_id))
+    return role in roles
 
 
 def has_role_on_intake_of(user, obj, role):
     """Whether the person has ``role`` on the intake of ``obj`` (an application, a review, a
-    run, an offer), from the answer loaded with ``obj`` (with_person_roles) when there is one."""
+    run, an offer)."""
     if obj is None or not user.is_authenticated:
         return False
-    loaded = _loaded(obj, user, _INTAKE_FLAGS[role])
-    if loaded is not None:
-        return loaded
-    return has_intake_role(user, obj.intake, role)
+    return role in _kept(obj, user, "intake", lambda: _intake_roles(user, obj.intake_id))
 
 
 @rules.predicate
@@ -130,10 +93,7 @@ def works_on_program(user, program):
     """Any role in the program, for all its intakes or for one."""
     if program is None or not user.is_authenticated:
         return False
-    loaded = _loaded(program, user, "person_works")
-    if loaded is not None:
-        return loaded
-    return _staff().filter(user=user, program=program.pk).exists()
+    return bool(_kept(program, user, "program", lambda: _program_roles(user, program.pk)))
 
 
 @rules.predicate

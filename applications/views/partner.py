@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,40 +17,49 @@ from applications.enums import HostFit
 from portal.feedback import refused
 from portal.paging import Counted
 from portal.rows import labels
+from programs import queries as programs_queries
 from programs.enums import SectorCode
 
 PAGE_SIZE = 25
 
 
 @login_required
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 def host_fit_queue(request):
-    listed = Counted(queries.host_fit_queue(request.user), queries.host_fit_count(request.user))
+    hosts = programs_queries.partner_host_names(request.user)
+    listed = Counted(queries.host_fit_queue(hosts), queries.host_fit_count(hosts))
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/partner/host_fit.html",
-        {"page": page, "rows": _rows(page), "opinions": labels(HostFit)},
+        {"page": page, "rows": _rows(page, hosts), "opinions": labels(HostFit)},
     )
 
 
-def _rows(page):
+def _rows(page, hosts):
     """Each waiting (application, host) pair of the page (dicts of HOST_FIT_COLUMNS) as
-    strings, formatted once per page: the template's loop only prints them."""
+    strings, formatted once per page: the template's loop only prints them. ``hosts``: the
+    person's hosts' names by pk."""
     sectors = labels(SectorCode)
+    codes = programs_queries.sector_codes()
+    titles = programs_queries.intake_titles(
+        value["application__intake_id"] for value in page.object_list
+    )
     choice = _("%(host)s, choice %(rank)s")
     rows = []
     for value in page.object_list:
         start, end = value["application__proposed_start"], value["application__proposed_end"]
         application, host = value["application_id"], value["host_id"]
+        sector = codes.get(value["application__company__sector_id"])
         rows.append(
             {
                 "key": f"{application}-{host}",
                 "action": reverse("applications:give_host_fit", args=[application, host]),
                 "company": value["application__company__name"],
                 "country": value["application__company__country"],
-                "sector": sectors.get(value["application__company__sector__code"], "—"),
-                "intake": value["application__intake__title"],
-                "choice": choice % {"host": value["host__name"], "rank": value["rank"]},
+                "sector": sectors.get(sector, "—"),
+                "intake": titles[value["application__intake_id"]],
+                "choice": choice % {"host": hosts[host], "rank": value["rank"]},
                 "dates": (f"{date_format(start)} – {date_format(end)}" if start and end else "—"),
                 "offering": value["application__company__offering"],
                 "why": value["application__why_this_market"],

@@ -183,6 +183,7 @@ def test_the_list_runs_the_same_queries_for_3_and_300(application, manager):
     assert page_queries(client) == (APPLICATION_LIST_QUERIES, 300)
 
 
-# The request's savepoint and its release, the token (find, record its use), the count, the
+# The request's savepoint and its release, the token (find, record its use), the manager's
+# roles (programs.queries.manager_roles), the count, the
 # page of rows with their firm, intake and scores.
-APPLICATION_LIST_QUERIES = 6
+APPLICATION_LIST_QUERIES = 7

@@ -405,12 +405,13 @@ def test_an_application_and_its_members_permissions_load_in_one_query(
 @pytest.mark.parametrize(
     ("role", "permission", "queries"),
     [
-        # the application, its intake (loaded with it by the views), then the role the rules
-        # reach, once to see it and once for the action
-        ("program_manager", "applications.extend_application", 4),
-        ("intake_manager", "applications.screen_application", 4),
-        # the application, its intake, not a manager, then assigned and still a reviewer
-        ("program_reviewer", "applications.read_application", 5),
+        # the application, then the person's roles on its intake, asked once when the rules
+        # reach them and kept for the action
+        ("program_manager", "applications.extend_application", 2),
+        ("intake_manager", "applications.screen_application", 2),
+        # the application, the person's roles on its intake (not a manager, a reviewer), then
+        # whether they are assigned to it
+        ("program_reviewer", "applications.read_application", 3),
     ],
 )
 def test_staff_load_an_application_with_the_roles_the_rules_reach(
@@ -423,17 +424,21 @@ def test_staff_load_an_application_with_the_roles_the_rules_reach(
     assert application.pk == world["application"].pk
 
 
-def test_an_offer_a_run_and_a_review_load_with_their_permissions_in_one_query(
+def test_an_offer_a_run_and_a_review_load_with_their_permissions_in_two_queries(
     world, django_assert_num_queries
 ):
+    # The object (with the person's role in its firm), then the person's roles on its intake,
+    # asked once and kept on it: no query more for the next check.
     people = world["people"]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         offer = access.offer_for(people["company_owner"], world["offer"].pk)
     with django_assert_num_queries(0):
         assert people["company_owner"].has_perm("applications.answer_offer", offer) is True
-    with django_assert_num_queries(1):
-        assert access.run_for(people["intake_manager"], world["run"].pk) == world["run"]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
+        run = access.run_for(people["intake_manager"], world["run"].pk)
+    with django_assert_num_queries(0):
+        assert people["intake_manager"].has_perm("applications.view_selectionrun", run) is True
+    with django_assert_num_queries(2):
         assert access.review_for(people["program_reviewer"], world["review"].pk) == world["review"]
 
 

@@ -232,6 +232,7 @@ def test_the_opportunity_list_runs_the_same_queries_for_3_and_300(report, manage
     assert page_queries(client, "/api/v1/opportunities/") == (LIST_QUERIES, 300)
 
 
-# The request's savepoint and its release, the token (find, record its use), the count, the
+# The request's savepoint and its release, the token (find, record its use), the manager's
+# roles (programs.queries.manager_roles), the count, the
 # page of rows with what they show.
-LIST_QUERIES = 6
+LIST_QUERIES = 7

@@ -137,9 +137,10 @@ def test_the_placement_list_runs_the_same_queries_for_3_and_300(placement, partn
     assert placements_page_queries(client) == (PLACEMENT_LIST_QUERIES, 300)
 
 
-# The request's savepoint and its release, the token (find, record its use), the count, the
+# The request's savepoint and its release, the token (find, record its use), the manager's
+# roles (programs.queries.manager_roles), the count, the
 # page of rows with their firm, host and intake.
-PLACEMENT_LIST_QUERIES = 6
+PLACEMENT_LIST_QUERIES = 7
 
 
 def test_another_hosts_placement_is_a_404(placement, intake):
@@ -464,6 +465,7 @@ def test_the_money_lists_run_the_same_queries_for_3_and_300(money, manager):
         assert (path, list_queries(client, path)) == (path, (MONEY_LIST_QUERIES, 300))
 
 
-# The request's savepoint and its release, the token (find, record its use), the count, the
+# The request's savepoint and its release, the token (find, record its use), the manager's
+# roles (programs.queries.manager_roles), the count, the
 # page of rows with what they show.
-MONEY_LIST_QUERIES = 6
+MONEY_LIST_QUERIES = 7

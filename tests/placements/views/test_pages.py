@@ -303,7 +303,7 @@ def test_the_manager_list_runs_the_same_queries_for_3_and_300(client, partner, m
     many(intake, host, 147, by=partner)
     lots = count_queries(client, url)
     assert (few, lots) == ((few[0], 3, 3), (few[0], 50, 300))
-    assert few[0] == 8
+    assert few[0] == 9
 
 
 def test_another_firms_member_gets_a_404(client, partner, offer):
