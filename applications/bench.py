@@ -215,6 +215,7 @@ def pages(world):
         ("Manager: an intake's applications", manager, applications),
         ("Manager: applications, filtered and sorted", manager,
          f"{applications}?status=in-review&sector={SectorCode.IT}&order=-submitted"),
+        ("Manager: applications, searched by company", manager, f"{applications}?q=01234"),
         ("Manager: program page with its intakes", manager, reverse(
             "programs:program_detail", args=[world["program"].pk])),
         ("Manager: dashboard", manager, reverse("dashboard")),
@@ -225,6 +226,8 @@ def pages(world):
         ("Manager: review dashboard", manager, review),
         ("Manager: review dashboard, filtered, by disagreement", manager,
          f"{review}?status=in-review&attention=disagreement&order=-spread"),
+        # One firm's name, in part: the companies matching come from a trigram index.
+        ("Manager: review dashboard, searched by company", manager, f"{review}?q=01234"),
         ("Reviewer: assignments", world["reviewer"], reverse("applications:reviews")),
         ("Partner: host-fit queue", world["partner"], reverse("applications:host_fit_queue")),
     ]  # fmt: skip

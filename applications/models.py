@@ -29,7 +29,7 @@ from applications.enums import (
     ScoreBasis,
     ScreeningOutcome,
 )
-from portal.indexes import NullsOrderedIndex
+from portal.indexes import NullsOrderedIndex, SearchIndex
 from portal.models import AuditEvent
 from portal.validators import validate_single_line
 from programs import eligibility
@@ -100,7 +100,12 @@ class Company(RulesModel):
         ordering = ["name"]
         # Lists of applications sort by company name: with this index PostgreSQL walks the
         # names in order and stops at the page's end instead of sorting the whole intake.
-        indexes = [models.Index(fields=["name", "id"], name="company_name_order")]
+        # A search by name (icontains) reads the matching companies from a trigram index
+        # on PostgreSQL, whatever the number of companies.
+        indexes = [
+            models.Index(fields=["name", "id"], name="company_name_order"),
+            SearchIndex("name", name="company_name_search"),
+        ]
         rules_permissions = {
             "view": perms.can_see_company,
             "add": rules.is_authenticated,

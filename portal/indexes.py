@@ -1,7 +1,9 @@
 """Index classes the ORM does not have."""
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Upper
 
 
 class NullsOrderedIndex(models.Index):
@@ -20,3 +22,26 @@ class NullsOrderedIndex(models.Index):
             for e in self.expressions
         )
         return models.Index.create_sql(index, model, schema_editor, using=using, **kwargs)
+
+
+class SearchIndex(GinIndex):
+    """A trigram index on ``UPPER(field)``: on PostgreSQL it serves Django's ``icontains``
+    (``UPPER(field) LIKE UPPER('%term%')``), so a search by name reads the matching rows from
+    the index instead of the whole table (pg_trgm, created by the migration that adds the
+    index with ``TrigramExtension``). SQLite has neither GIN nor trigrams and scans: there
+    the index is a plain one on the same expression, so both databases run the same
+    migrations."""
+
+    def __init__(self, field, *, name):
+        self.field = field
+        super().__init__(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+
+    def deconstruct(self):
+        path = f"{self.__class__.__module__}.{self.__class__.__name__}"
+        return path, (self.field,), {"name": self.name}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        plain = models.Index(Upper(self.field), name=self.name)
+        return plain.create_sql(model, schema_editor, using=using, **kwargs)

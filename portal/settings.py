@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its indexes' operator classes (portal.indexes.SearchIndex); nothing on SQLite.
+    "django.contrib.postgres",
     "django.forms",
     "allauth",
     "allauth.account",
