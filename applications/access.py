@@ -1,7 +1,8 @@
 """The applications' objects a URL names, loaded through portal.access.require: by id from a
-plain queryset, with what the rules ask about the person loaded in the same query (their role
-in the company, on the intake, their assignment), then the rules decide: a 404 for what is not
-the person's, a 403 for what they see but may not do."""
+plain queryset, with what the rules ask about the person (their role in the company and
+their assignment loaded in the same query; their roles on the intake asked once when a rule
+needs them, then kept on the row), then the rules decide: a 404 for what is not the
+person's, a 403 for what they see but may not do."""
 
 from django.db.models import Prefetch
 

@@ -16,8 +16,10 @@ def require(user, permission, queryset, *, act=None, **lookup):
     else Http404 (missing, or not the person's). With ``act``, the permission the page's
     action needs: refused with a 403 when the person sees the object but may not do that.
 
-    What the rules read about the person is best loaded with the object (the loaders of
-    programs.access and applications.access annotate it), so the checks cost no query."""
+    What the rules read about the person comes with the object (the loaders of
+    programs.access and applications.access annotate their role in a firm, and mark the row so
+    that their staff roles are asked once and kept on it), so the checks cost at most one
+    small query."""
     obj = get_object_or_404(queryset, **lookup)
     if not user.has_perm(permission, obj):
         raise Http404

@@ -1,6 +1,7 @@
 """The programs' objects a URL names, loaded through portal.access.require: by id from a
-plain queryset, with what the rules ask about the person loaded in the same query, then the
-rules decide (a 404 for what is not the person's)."""
+plain queryset marked for the person (programs.rules.with_person_roles: their staff roles
+are asked once, then kept on the row), then the rules decide (a 404 for what is not the
+person's)."""
 
 from django.db.models import Prefetch
 
