@@ -34,7 +34,7 @@ class SearchIndex(GinIndex):
     """A trigram index on ``UPPER(field)``: on PostgreSQL it serves Django's ``icontains``
     (``UPPER(field) LIKE UPPER('%term%')``), so a search by name reads the matching rows from
     the index instead of the whole table (pg_trgm, created by the migration that adds the
-    index with ``TrigramExtension``). SQLite has neither GIN nor trigrams and scans: there
+    index, applications.0019). SQLite has neither GIN nor trigrams and scans: there
     the index is a plain one on the same expression, so both databases run the same
     migrations."""
 

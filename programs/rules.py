@@ -19,11 +19,11 @@ def _staff():
 
 def with_person_roles(queryset, user):
     """``queryset`` (intakes, programs, or objects of an intake) marked as loaded for this
-    person. The predicates below then ask the
-    person's roles on a loaded row once, in one small query by primary keys, and keep the
-    answer on the row for the rest of the request. (Asking it inside the loading query, as
-    EXISTS subqueries, cost more to build and compile in Python than the query it saved.)
-    Rows not loaded this way are asked afresh on every check."""
+    person. The predicates below then ask the person's roles on a loaded row once, in one
+    small query by primary keys, and keep the answer on the row for the rest of the request.
+    (Asking them inside the loading query, as EXISTS subqueries, cost more to build and
+    compile in Python than the query it saved.) Rows not loaded this way are asked afresh on
+    every check."""
     if not user.is_authenticated:
         return queryset
     return queryset.annotate(roles_person=Value(user.pk))
