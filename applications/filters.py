@@ -146,9 +146,9 @@ class NullsLastOrdering(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        ties = [self.ties[f] for f in (self.get_ordering_value(p).expression.name for p in value)
-                if f in self.ties]  # fmt: skip
-        return qs.order_by(*[self.get_ordering_value(p) for p in value], *ties, "pk")
+        ordering = [self.get_ordering_value(p) for p in value]
+        ties = [self.ties[o.expression.name] for o in ordering if o.expression.name in self.ties]
+        return qs.order_by(*ordering, *ties, "pk")
 
 
 class ReviewFilter(django_filters.FilterSet):

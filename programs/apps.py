@@ -18,20 +18,13 @@ def register_token_scopes():
     intakes (portal.tokens). Each is the person's objects of that kind at each request."""
     from portal.tokens import ScopeKind, register_scope
     from programs import queries
-    from programs.enums import StaffRole
-    from programs.models import Program
-
-    def programs_managed(user):
-        if user.is_superuser:
-            return Program.objects.order_by("name")
-        return queries.programs_with_role(user, StaffRole.MANAGER)
 
     def intakes_managed(user):
         return queries.intakes_managed_by(user).select_related("program").order_by("title", "pk")
 
     kinds = [
         ("host", _("host incubators"), _("All your host incubators"), queries.hosts_acting_for),
-        ("program", _("programs"), _("All the programs you manage"), programs_managed),
+        ("program", _("programs"), _("All the programs you manage"), queries.programs_managed_by),
         ("intake", _("intakes"), _("All the intakes you manage"), intakes_managed),
     ]
     for order, (name, label, all_label, objects) in enumerate(kinds):

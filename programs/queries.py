@@ -39,7 +39,7 @@ def programs_managed_by(user):
     """Programs a person manages (for all their intakes or for one), by name; the director (a
     superuser) oversees every one."""
     if user.is_superuser:
-        return list(Program.objects.order_by("name"))
+        return Program.objects.order_by("name")
     programs = {program for program, intake in manager_roles(user)}
     return Program.objects.filter(pk__in=programs).order_by("name")
 
@@ -80,12 +80,12 @@ def hosts_acting_for(user):
 
 def partner_host_names(user):
     """{pk: name} of the host incubators a person is partner staff of."""
-    return dict(HostIncubator.objects.filter(partner_staff=user).values_list("pk", "name"))
+    return dict(hosts_acting_for(user).values_list("pk", "name"))
 
 
 def sector_codes():
     """{pk: code} of the sectors (a short fixed list)."""
-    return dict(Sector.objects.order_by().values_list("pk", "code"))
+    return dict(sectors().values_list("pk", "code"))
 
 
 def public_markets():

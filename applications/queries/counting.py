@@ -98,10 +98,10 @@ def assignment_count(user):
     )["n"]
 
 
-def host_fit_count(hosts):
-    """How many pairs the host-fit queue of the hosts named (pks) holds, from their kept
-    tallies (HostFitTally): a few rows, whatever the number of applicants."""
-    return HostFitTally.objects.filter(host__in=hosts).aggregate(n=Coalesce(Sum("queued"), 0))["n"]
+def host_fit_count(user):
+    """How many pairs the person's host-fit queue holds, from the kept tallies of the
+    person's hosts (HostFitTally): a few rows, whatever the number of applicants."""
+    return _fit_tallies(user).aggregate(n=Coalesce(Sum("queued"), 0))["n"]
 
 
 def _fit_tallies(user):

@@ -27,7 +27,7 @@ PAGE_SIZE = 25
 @transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 def host_fit_queue(request):
     hosts = programs_queries.partner_host_names(request.user)
-    listed = Counted(queries.host_fit_queue(request.user), queries.host_fit_count(hosts))
+    listed = Counted(queries.host_fit_queue(request.user), queries.host_fit_count(request.user))
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
