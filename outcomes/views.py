@@ -24,15 +24,13 @@ from placements.queries import placements_visible_to
 from portal.access import require
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs.models import Intake
 from programs.queries import intakes_managed_by
 
-PAGE_SIZE = 50
 # The records behind a figure, a page: each row formats amounts and dates in the reader's
 # language, which is most of the page's time (as the reviewer's list, 25 rows).
-RECORDS_PAGE_SIZE = 25
 S = ReportStatus
 VIEW = "outcomes.view_outcomereport"
 CHANGE = "outcomes.change_outcomereport"
@@ -593,7 +591,7 @@ def figure_records(request, figure):
     # of counting the records' joins.
     total = figures.kept_count(scope, basis, figure)
     paged = listed if total is None else Counted(listed, total)
-    page = Paginator(paged, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(paged, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

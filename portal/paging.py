@@ -3,6 +3,9 @@ outer row in its query."""
 
 from django.db.models import Func, Subquery
 
+# Rows on a page of every list: one page costs what its rows cost, the same on every list.
+PAGE_SIZE = 25
+
 
 def count_subquery(rows):
     """The number of ``rows`` (filtered on an OuterRef) as a subquery of the outer row:

@@ -274,14 +274,14 @@ def intakes_managed_by(user):
 
 
 def manager_roles(user):
-    """The person's manager staff rows as (program pk, intake pk or None), in one query, kept
-    on the user object: ``request.user`` is loaded afresh for every request, so a role given
-    or removed counts from the person's next request, and one page asks once however many of
-    its queries filter by the intakes the person manages."""
-    if "_manager_roles" not in user.__dict__:
-        rows = ProgramStaff.objects.filter(user=user, role=StaffRole.MANAGER)
-        user.__dict__["_manager_roles"] = list(rows.values_list("program", "intake"))
-    return user.__dict__["_manager_roles"]
+    """The person's manager staff rows as (program pk, intake pk or None), from their staff
+    rows (rules.staff_rows: one query per request, however many of a page's queries filter
+    by the intakes the person manages)."""
+    return [
+        (program, intake)
+        for role, program, intake in rules.staff_rows(user)
+        if role == StaffRole.MANAGER
+    ]
 
 
 def intake_for_management():

@@ -5,7 +5,7 @@ of a program (for all its intakes or for one), partner staff of a host incubator
 """
 
 import rules
-from django.db.models import Exists, OuterRef, Q, Value, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Value, prefetch_related_objects
 
 from portal.rules import can_be_sent_again, is_superuser
 from programs.enums import StaffRole
@@ -17,13 +17,25 @@ def _staff():
     return ProgramStaff.objects
 
 
+def staff_rows(user):
+    """The person's staff rows as (role, program pk, intake pk or None, for a program-wide
+    role): one query, kept on the user object. Django loads ``request.user`` afresh for every
+    request, so a role given or removed counts from the person's next request (as Django's
+    own permission cache on the user object), and a page asks once however many rows it
+    checks and lists it filters by them (programs.queries.intakes_managed_by)."""
+    if "_staff_rows" not in user.__dict__:
+        rows = _staff().filter(user=user).values_list("role", "program", "intake")
+        user.__dict__["_staff_rows"] = list(rows)
+    return user.__dict__["_staff_rows"]
+
+
 def with_person_roles(queryset, user):
     """``queryset`` (intakes, programs, or objects of an intake) marked as loaded for this
-    person. The predicates below then ask the person's roles on a loaded row once, in one
-    small query by primary keys, and keep the answer on the row for the rest of the request.
-    (Asking them inside the loading query, as EXISTS subqueries, cost more to build and
-    compile in Python than the query it saved.) Rows not loaded this way are asked afresh on
-    every check."""
+    person: the predicates below keep their answer about the person on a loaded row for the
+    rest of the request. The answers come from the person's staff rows (staff_rows), asked
+    once per request, not from subqueries in the loading query (they cost more to build and
+    compile in Python than the query they saved). Rows not loaded this way are asked afresh
+    on every check."""
     if not user.is_authenticated:
         return queryset
     return queryset.annotate(roles_person=Value(user.pk))
@@ -40,19 +52,27 @@ def _kept(obj, user, key, ask):
 
 
 def _intake_roles(user, intake_id, program_id=None):
-    """The person's roles on an intake: program-wide ones and the intake's own."""
-    rows = _staff().filter(user=user).filter(Q(intake__isnull=True) | Q(intake=intake_id))
-    if program_id is None:
-        rows = rows.filter(program__intakes=intake_id)
-    else:
-        rows = rows.filter(program=program_id)
-    return frozenset(rows.values_list("role", flat=True))
+    """The person's roles on an intake: program-wide ones and the intake's own. The intake's
+    program is asked only when not given and the person has a program-wide role at all."""
+    rows = staff_rows(user)
+    if program_id is None and any(intake is None for _role, _program, intake in rows):
+        from programs.models import Intake  # models import this module
+
+        program_id = Intake.objects.filter(pk=intake_id).values_list("program", flat=True).first()
+    return frozenset(
+        role
+        for role, program, intake in rows
+        if intake == intake_id or (intake is None and program == program_id)
+    )
 
 
 def _program_roles(user, program_id):
     """The person's staff rows in a program, as (role, program-wide) pairs."""
-    rows = _staff().filter(user=user, program=program_id).values_list("role", "intake_id")
-    return frozenset((role, intake_id is None) for role, intake_id in rows)
+    return frozenset(
+        (role, intake is None)
+        for role, program, intake in staff_rows(user)
+        if program == program_id
+    )
 
 
 def _has_program_role(user, program, role):

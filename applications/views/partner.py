@@ -15,12 +15,10 @@ from applications import forms, queries, services
 from applications.access import host_fit_target
 from applications.enums import HostFit
 from portal.feedback import refused
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs import queries as programs_queries
 from programs.enums import SectorCode
-
-PAGE_SIZE = 25
 
 
 @login_required

@@ -21,14 +21,12 @@ from applications.models import Application, FilterCount
 from portal.downloads import csv_download
 from portal.feedback import refused
 from portal.filterbar import filter_fields
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
 from programs import services as programs_services
 from programs.access import managed_intake
 from programs.enums import ScoreAggregate
 from programs.forms import ReviewSettingsForm, ScoreModeForm
-
-PAGE_SIZE = 25
 
 
 def _scores():

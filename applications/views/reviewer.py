@@ -16,10 +16,8 @@ from applications.enums import ApplicationStatus, Recommendation
 from applications.models import Application
 from portal.dates import moment_writer
 from portal.feedback import refused
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
-
-PAGE_SIZE = 25
 
 
 @login_required

@@ -21,13 +21,11 @@ from portal.dates import moment_writer
 from portal.downloads import csv_download
 from portal.feedback import refused
 from portal.filterbar import filter_fields
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
 from programs.access import managed_intake
 from programs.enums import SectorCode
 from programs.forms import wall_clock
-
-PAGE_SIZE = 25
 
 
 @login_required

@@ -19,10 +19,10 @@ from portal.access import require
 from portal.downloads import csv_download
 from portal.feedback import attempt
 from portal.filterbar import filter_fields
+from portal.paging import PAGE_SIZE
 from portal.rows import labels
 from programs.access import managed_intake
 
-PAGE_SIZE = 50
 S = DeskInvoiceStatus
 
 

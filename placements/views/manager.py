@@ -15,12 +15,10 @@ from placements.filters import PlacementFilter
 from portal.dates import day_writer, span
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs.models import DeskOffer
 from programs.queries import intakes_managed_by
-
-PAGE_SIZE = 50
 
 
 @login_required

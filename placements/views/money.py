@@ -27,11 +27,10 @@ from portal.access import require
 from portal.dates import day_writer
 from portal.downloads import csv_download
 from portal.feedback import attempt, refused
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs.access import managed_intake
 
-PAGE_SIZE = 50
 A, T, C = AwardStatus, TrancheStatus, ClaimStatus
 
 

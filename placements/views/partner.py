@@ -16,10 +16,8 @@ from placements.enums import PlacementStatus
 from placements.models import Placement
 from portal.access import require
 from portal.dates import day_writer, span
-from portal.paging import Counted
+from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
-
-PAGE_SIZE = 25
 
 
 @login_required

@@ -16,8 +16,8 @@ from placements.rate_forms import RateFileForm, RateFilter, RateForm
 from placements.rates import record_rate
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
+from portal.paging import PAGE_SIZE
 
-PAGE_SIZE = 50
 COLUMNS = ["pk", "on", "base", "quote", "rate", "source", "entered_by__full_name"]
 
 
