@@ -5,7 +5,7 @@ of a program (for all its intakes or for one), partner staff of a host incubator
 """
 
 import rules
-from django.db.models import Exists, OuterRef, Value, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, Value, prefetch_related_objects
 
 from portal.rules import can_be_sent_again, is_superuser
 from programs.enums import StaffRole
@@ -52,16 +52,15 @@ def _kept(obj, user, key, ask):
 
 
 def _intake_roles(user, intake_id, program_id=None):
-    """The person's roles on an intake: program-wide ones and the intake's own. The intake's
-    program is asked only when not given and the person has a program-wide role at all."""
-    rows = staff_rows(user)
-    if program_id is None and any(intake is None for _role, _program, intake in rows):
-        from programs.models import Intake  # models import this module
-
-        program_id = Intake.objects.filter(pk=intake_id).values_list("program", flat=True).first()
+    """The person's roles on an intake: program-wide ones and the intake's own; from their
+    staff rows when the intake's program is known, else in one query that joins it."""
+    if program_id is None:
+        rows = _staff().filter(user=user, program__intakes=intake_id)
+        rows = rows.filter(Q(intake__isnull=True) | Q(intake=intake_id))
+        return frozenset(rows.values_list("role", flat=True))
     return frozenset(
         role
-        for role, program, intake in rows
+        for role, program, intake in staff_rows(user)
         if intake == intake_id or (intake is None and program == program_id)
     )
 
