@@ -29,8 +29,6 @@ from portal.rows import labels
 from programs.models import Intake
 from programs.queries import intakes_managed_by
 
-# The records behind a figure, a page: each row formats amounts and dates in the reader's
-# language, which is most of the page's time (as the reviewer's list, 25 rows).
 S = ReportStatus
 VIEW = "outcomes.view_outcomereport"
 CHANGE = "outcomes.change_outcomereport"

@@ -1,7 +1,8 @@
 """Who may do what with a placement, and with an accepted offer still waiting for its host.
 
-Every predicate reads the roles as they are now: a partner removed from a host, a member
-removed from the firm or a manager who lost the program loses access at once.
+Every predicate reads the roles as they are at this request: a partner removed from a host,
+a member removed from the firm or a manager who lost the program loses access from their next
+request (a person's staff rows are read once per request: programs.rules.staff_rows).
 """
 
 import rules

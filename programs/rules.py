@@ -19,23 +19,28 @@ def _staff():
 
 def staff_rows(user):
     """The person's staff rows as (role, program pk, intake pk or None, for a program-wide
-    role): one query, kept on the user object. Django loads ``request.user`` afresh for every
-    request, so a role given or removed counts from the person's next request (as Django's
-    own permission cache on the user object), and a page asks once however many rows it
-    checks and lists it filters by them (programs.queries.intakes_managed_by)."""
-    if "_staff_rows" not in user.__dict__:
-        rows = _staff().filter(user=user).values_list("role", "program", "intake")
-        user.__dict__["_staff_rows"] = list(rows)
-    return user.__dict__["_staff_rows"]
+    role): one query, kept on the user object as Django keeps its own permission cache (an
+    attribute, so that ``request.user``'s lazy wrapper and the user the rules are handed
+    share it). Django loads ``request.user`` afresh for every request, so a role given or
+    removed counts from the person's next request, and a page asks once however many rows it
+    checks and however many of its lists filter by them (programs.queries.intakes_managed_by).
+    """
+    if not user.is_authenticated:
+        return []
+    rows = getattr(user, "_staff_rows", None)
+    if rows is None:
+        rows = list(_staff().filter(user=user).values_list("role", "program", "intake"))
+        user._staff_rows = rows
+    return rows
 
 
 def with_person_roles(queryset, user):
     """``queryset`` (intakes, programs, or objects of an intake) marked as loaded for this
     person: the predicates below keep their answer about the person on a loaded row for the
-    rest of the request. The answers come from the person's staff rows (staff_rows), asked
-    once per request, not from subqueries in the loading query (they cost more to build and
-    compile in Python than the query they saved). Rows not loaded this way are asked afresh
-    on every check."""
+    rest of the request. The answers come from the person's staff rows (staff_rows, read once
+    per request), or for an object that names only its intake from one query joining the
+    intake's program; not from subqueries in the loading query (they cost more to build and
+    compile in Python than the query they saved)."""
     if not user.is_authenticated:
         return queryset
     return queryset.annotate(roles_person=Value(user.pk))
@@ -61,7 +66,7 @@ def _intake_roles(user, intake_id, program_id=None):
     return frozenset(
         role
         for role, program, intake in staff_rows(user)
-        if intake == intake_id or (intake is None and program == program_id)
+        if program == program_id and intake in (None, intake_id)
     )
 
 

@@ -82,7 +82,7 @@ def open_invitations(company):
 def with_everything(applications):
     """What the application's pages show, loaded in a fixed number of queries."""
     return applications.select_related("intake__program", "company__sector").prefetch_related(
-        *[_shown_with(lookup) for lookup in [*STEP_SHOWS["review"], "intake__desk_offers"]],
+        *[_shown_with(lookup) for lookup in STEP_SHOWS["review"]],
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
         Prefetch("company__members", queryset=CompanyMember.objects.select_related("user")),
     )
@@ -108,8 +108,9 @@ STEP_SHOWS = {
     "hosts": ["host_preferences", "intake__desk_offers"],
     "budget": ["budget_lines"],
     "documents": ["documents"],
-    # The review step reads the intake's desks only while the draft is editable, to say
-    # what is missing (services.missing_items), so it asks then rather than every time.
+    # The review step (and the staff's and reviewers' pages, with_everything) read the
+    # intake's desks only while the draft is editable, to say what is missing
+    # (services.missing_items): it asks them then rather than on every view.
     "review": ["host_preferences", "budget_lines", "documents"],
 }
 

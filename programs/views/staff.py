@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import services as portal_services
 from portal.access import require
 from portal.models import OutgoingEmail
+from portal.paging import PAGE_SIZE
 from programs import queries
 from programs.access import partner_host, visible_program
 
@@ -43,7 +44,7 @@ def failed_emails(request):
     if not request.user.has_perm("programs.view_failed_emails"):
         raise PermissionDenied
     emails = queries.failed_emails_visible_to(request.user)
-    page = Paginator(emails, 50).get_page(request.GET.get("page"))
+    page = Paginator(emails, PAGE_SIZE).get_page(request.GET.get("page"))
     titles = queries.intake_titles(email.intake_ref for email in page if email.intake_ref)
     rows = [(email, titles.get(email.intake_ref, "")) for email in page]
     return render(request, "programs/manage/failed_emails.html", {"page": page, "rows": rows})

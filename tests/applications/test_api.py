@@ -184,6 +184,6 @@ def test_the_list_runs_the_same_queries_for_3_and_300(application, manager):
 
 
 # The request's savepoint and its release, the token (find, record its use), the manager's
-# roles (programs.queries.manager_roles), the count, the
+# roles (programs.rules.staff_rows), the count, the
 # page of rows with their firm, intake and scores.
 APPLICATION_LIST_QUERIES = 7

@@ -233,6 +233,6 @@ def test_the_opportunity_list_runs_the_same_queries_for_3_and_300(report, manage
 
 
 # The request's savepoint and its release, the token (find, record its use), the manager's
-# roles (programs.queries.manager_roles), the count, the
+# roles (programs.rules.staff_rows), the count, the
 # page of rows with what they show.
 LIST_QUERIES = 7

@@ -138,7 +138,7 @@ def test_the_placement_list_runs_the_same_queries_for_3_and_300(placement, partn
 
 
 # The request's savepoint and its release, the token (find, record its use), the manager's
-# roles (programs.queries.manager_roles), the count, the
+# roles (programs.rules.staff_rows), the count, the
 # page of rows with their firm, host and intake.
 PLACEMENT_LIST_QUERIES = 7
 
@@ -466,6 +466,6 @@ def test_the_money_lists_run_the_same_queries_for_3_and_300(money, manager):
 
 
 # The request's savepoint and its release, the token (find, record its use), the manager's
-# roles (programs.queries.manager_roles), the count, the
+# roles (programs.rules.staff_rows), the count, the
 # page of rows with what they show.
 MONEY_LIST_QUERIES = 7
