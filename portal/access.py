@@ -17,9 +17,9 @@ def require(user, permission, queryset, *, act=None, **lookup):
     action needs: refused with a 403 when the person sees the object but may not do that.
 
     What the rules read about the person comes with the object (the loaders of
-    programs.access and applications.access annotate their role in a firm, and mark the row so
-    that their staff roles are asked once and kept on it), so the checks cost at most one
-    small query."""
+    programs.access and applications.access annotate their role in a firm or their
+    partnership of a host) or from their staff rows of the request (programs.rules.staff_rows),
+    so the checks cost at most one small query."""
     obj = get_object_or_404(queryset, **lookup)
     if not user.has_perm(permission, obj):
         raise Http404

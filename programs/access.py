@@ -1,29 +1,25 @@
 """The programs' objects a URL names, loaded through portal.access.require: by id from a
-plain queryset marked for the person (programs.rules.with_person_roles: their staff roles
-are asked once, then kept on the row), then the rules decide (a 404 for what is not the
-person's)."""
+plain queryset, then the rules decide (a 404 for what is not the person's). The person's
+staff roles come from their staff rows, read once per request (programs.rules.staff_rows);
+their partnership of a host is loaded with it (with_person_partnership)."""
 
 from django.db.models import Prefetch
 
 from portal.access import require
 from programs.models import HostIncubator, Intake, Program, ProgramStaff
-from programs.rules import with_person_partnership, with_person_roles
+from programs.rules import with_person_partnership
 
 
 def managed_intake(user, pk):
     """The intake if the person may manage it (programs.change_intake), else a 404."""
-    return require(
-        user, "programs.change_intake", with_person_roles(Intake.objects.all(), user), pk=pk
-    )
+    return require(user, "programs.change_intake", Intake.objects.all(), pk=pk)
 
 
 def staff_intake(user, pk, act=None, queryset=None):
     """An intake the person works on (manager or reviewer), else a 404; with ``act``, a 403
     to its staff who may not ``act``."""
     intakes = Intake.objects.select_related("program") if queryset is None else queryset
-    return require(
-        user, "programs.work_on_intake", with_person_roles(intakes, user), act=act, pk=pk
-    )
+    return require(user, "programs.work_on_intake", intakes, act=act, pk=pk)
 
 
 def visible_program(user, pk, act=None, *, with_staff=False):
@@ -34,13 +30,7 @@ def visible_program(user, pk, act=None, *, with_staff=False):
         programs = programs.prefetch_related(
             Prefetch("staff", queryset=ProgramStaff.objects.select_related("user"))
         )
-    return require(
-        user,
-        "programs.view_program",
-        with_person_roles(programs, user),
-        act=act,
-        pk=pk,
-    )
+    return require(user, "programs.view_program", programs, act=act, pk=pk)
 
 
 def partner_host(user, pk):

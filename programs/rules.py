@@ -35,12 +35,12 @@ def staff_rows(user):
 
 
 def with_person_roles(queryset, user):
-    """``queryset`` (intakes, programs, or objects of an intake) marked as loaded for this
-    person: the predicates below keep their answer about the person on a loaded row for the
-    rest of the request. The answers come from the person's staff rows (staff_rows, read once
-    per request), or for an object that names only its intake from one query joining the
-    intake's program; not from subqueries in the loading query (they cost more to build and
-    compile in Python than the query they saved)."""
+    """``queryset`` (objects that name an intake: applications, reviews, runs, offers) marked
+    as loaded for this person: the person's roles on a row's intake are asked once, in one
+    query joining the intake's program, and kept on the row for the rest of the request
+    (has_role_on_intake_of); not as subqueries in the loading query (they cost more to build
+    and compile in Python than the query they saved). An intake or a program needs no mark:
+    its roles come from the person's staff rows of the request (staff_rows)."""
     if not user.is_authenticated:
         return queryset
     return queryset.annotate(roles_person=Value(user.pk))
@@ -83,15 +83,14 @@ def _has_program_role(user, program, role):
     # A program-wide role: the staff row names no single intake.
     if program is None or not user.is_authenticated:
         return False
-    return (role, True) in _kept(program, user, "program", lambda: _program_roles(user, program.pk))
+    return (role, True) in _program_roles(user, program.pk)
 
 
 def has_intake_role(user, intake, role):
     """Whether the person has ``role`` on the intake."""
     if intake is None or not user.is_authenticated:
         return False
-    roles = _kept(intake, user, "intake", lambda: _intake_roles(user, intake.pk, intake.program_id))
-    return role in roles
+    return role in _intake_roles(user, intake.pk, intake.program_id)
 
 
 def has_role_on_intake_of(user, obj, role):
@@ -117,7 +116,7 @@ def works_on_program(user, program):
     """Any role in the program, for all its intakes or for one."""
     if program is None or not user.is_authenticated:
         return False
-    return bool(_kept(program, user, "program", lambda: _program_roles(user, program.pk)))
+    return bool(_program_roles(user, program.pk))
 
 
 @rules.predicate
@@ -137,10 +136,9 @@ def is_published(user, intake):
 
 @rules.predicate
 def manages_any_program(user):
-    # Reads the person's roles through .all(), so a list that prefetched them asks once.
-    return user.is_authenticated and any(
-        role.role == StaffRole.MANAGER and role.intake_id is None
-        for role in user.program_roles.all()
+    # From the person's staff rows of the request: a list asking it per row asks once.
+    return any(
+        role == StaffRole.MANAGER and intake is None for role, _program, intake in staff_rows(user)
     )
 
 
@@ -190,7 +188,7 @@ def manages_every_program_relying_on_market(user, market):
 @rules.predicate
 def manages_any_intake(user):
     """A manager of some program, for all its intakes or for one."""
-    return user.is_authenticated and user.program_roles.filter(role=StaffRole.MANAGER).exists()
+    return any(role == StaffRole.MANAGER for role, _program, _intake in staff_rows(user))
 
 
 @rules.predicate

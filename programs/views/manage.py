@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +23,8 @@ def _require(user, permission, obj=None):
 @login_required
 def market_list(request):
     _require(request.user, "programs.add_foreignmarket")
-    # Each row asks whether this person may change the market: their roles are read once.
-    prefetch_related_objects([request.user], "program_roles")
+    # Each row asks whether this person may change the market: their staff rows are read
+    # once per request (programs.rules.staff_rows).
     return render(
         request, "programs/manage/market_list.html", {"markets": queries.markets_for_management()}
     )
@@ -69,7 +68,6 @@ def market_form(request, country=None):
 @login_required
 def host_list(request):
     _require(request.user, "programs.add_hostincubator")
-    prefetch_related_objects([request.user], "program_roles")
     return render(
         request, "programs/manage/host_list.html", {"hosts": queries.hosts_for_management()}
     )

@@ -194,15 +194,16 @@ def test_an_intake_scoped_manager_does_not_change_a_host_their_intake_uses(world
     assert not lead.has_perm("programs.change_hostincubator", world["host"])
 
 
-# As the pages load them (programs.access): the person's roles are asked once and kept on the
-# object, and the rules read them there; the answers are the same as on the object alone.
+# As the pages load them (programs.access): a host with the person's partnership loaded on it,
+# an intake or a program plain (its roles come from the person's staff rows); the answers are
+# the same as on the object alone.
 def _loaders():
     from programs.models import HostIncubator, Intake, Program
-    from programs.rules import with_person_partnership, with_person_roles
+    from programs.rules import with_person_partnership
 
     return {
-        "program": lambda user: with_person_roles(Program.objects.all(), user),
-        "intake": lambda user: with_person_roles(Intake.objects.all(), user),
+        "program": lambda user: Program.objects.all(),
+        "intake": lambda user: Intake.objects.all(),
         "host": lambda user: with_person_partnership(HostIncubator.objects.all(), user),
     }
 
