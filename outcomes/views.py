@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -570,6 +571,7 @@ RECORD_COLUMNS["won"] = RECORD_COLUMNS["opportunities"]
 RECORD_COLUMNS["investment"] = RECORD_COLUMNS["jobs"]
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 def figure_records(request, figure):
     if figure not in RECORDS:

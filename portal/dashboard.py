@@ -7,14 +7,18 @@ the same sections, so both always agree about what a person can do.
 
 Whether a section is a person's is decided from their roles: each app also registers
 the roles it knows (a company member, a program manager or reviewer, a host's partner
-staff), as a query of role names for a person's id, and the navigation reads all of them
-in one query (a UNION of small index lookups) on every signed-in page. Roles are read
-per request, never kept: a role removed takes effect on the next page.
+staff), as a query of role rows for a person's id, and all of them are read in one query
+(a UNION of small index lookups) once per request (person_roles): the navigation reads
+the role names, the rules read the same rows for the program and intake of each staff role
+(programs.rules.staff_rows). Roles are read per request, never kept across requests: a role
+given or removed counts from the person's next page.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import IntegerField, Value
 
 # The active superuser: a role read from the user row itself, not from the database.
 DIRECTOR = "director"
@@ -42,11 +46,16 @@ def register(section):
 
 
 def register_roles(roles):
-    """``roles(user_id)`` is a queryset of one column (``values_list``) of the role names the
-    person of that id has: filters name the id itself, so PostgreSQL plans each part for
-    that person (an index probe on the user column)."""
+    """``roles(user_id)`` is a queryset of three columns (``values_list``): the name of each
+    role the person of that id has, and the program and intake it is scoped to (each None
+    where the role has no such scope: NO_SCOPE). Filters name the id itself, so PostgreSQL
+    plans each part for that person (an index probe on the user column)."""
     _roles.append(roles)
     return roles
+
+
+# The program and intake columns of a role that has neither (register_roles).
+NO_SCOPE = (Value(None, output_field=IntegerField()), Value(None, output_field=IntegerField()))
 
 
 def registered_sections():
@@ -71,14 +80,27 @@ class LoadedSection:
         return self.section.template
 
 
+def person_roles(user):
+    """The person's roles as (name, program pk or None, intake pk or None): one query
+    whatever the number of roles or apps, kept on the user object for the request as Django
+    keeps its permission cache (an attribute, so that ``request.user``'s lazy wrapper and the
+    user the rules are handed share it). Django loads ``request.user`` afresh for every
+    request, so a role given or removed counts from the person's next request."""
+    if not user.is_authenticated or not _roles:
+        return []
+    rows = getattr(user, "_portal_roles", None)
+    if rows is None:
+        first, *others = [query(user.pk) for query in _roles]
+        rows = list(first.union(*others))
+        user._portal_roles = rows
+    return rows
+
+
 def roles_of(user):
-    """The person's role names, in one query whatever the number of roles or apps."""
-    roles = set()
+    """The person's role names (person_roles), and DIRECTOR for an active superuser."""
+    roles = {name for name, _program, _intake in person_roles(user)}
     if user.is_superuser and user.is_active:
         roles.add(DIRECTOR)
-    if _roles:
-        first, *others = [query(user.pk) for query in _roles]
-        roles.update(name for (name,) in first.union(*others))
     return frozenset(roles)
 
 

@@ -2,7 +2,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum, Val
 from django.utils import timezone
 from django_countries import countries
 
-from portal.dashboard import DIRECTOR
+from portal.dashboard import DIRECTOR, NO_SCOPE
 from portal.enums import EmailStatus
 from portal.models import OutgoingEmail
 from programs import rules
@@ -54,14 +54,19 @@ PARTNER = "partner"
 
 
 def staff_roles(user_id):
-    """The role names (StaffRole values) of the person of that id in any program or intake."""
-    return ProgramStaff.objects.filter(user=user_id).order_by().values_list("role")
+    """The staff rows of the person of that id: (StaffRole value, program, intake or None for
+    a program-wide role)."""
+    return (
+        ProgramStaff.objects.filter(user=user_id)
+        .order_by()
+        .values_list("role", "program", "intake")
+    )
 
 
 def partner_role(user_id):
     """PARTNER when the person of that id is partner staff of any host."""
     through = HostIncubator.partner_staff.through
-    return through.objects.filter(user=user_id).order_by().values_list(Value(PARTNER))
+    return through.objects.filter(user=user_id).order_by().values_list(Value(PARTNER), *NO_SCOPE)
 
 
 def manages_or_directs(roles):

@@ -7,6 +7,7 @@ of a program (for all its intakes or for one), partner staff of a host incubator
 import rules
 from django.db.models import Exists, OuterRef, Q, Value, prefetch_related_objects
 
+from portal.dashboard import person_roles
 from portal.rules import can_be_sent_again, is_superuser
 from programs.enums import StaffRole
 
@@ -19,19 +20,12 @@ def _staff():
 
 def staff_rows(user):
     """The person's staff rows as (role, program pk, intake pk or None, for a program-wide
-    role): one query, kept on the user object as Django keeps its own permission cache (an
-    attribute, so that ``request.user``'s lazy wrapper and the user the rules are handed
-    share it). Django loads ``request.user`` afresh for every request, so a role given or
-    removed counts from the person's next request, and a page asks once however many rows it
-    checks and however many of its lists filter by them (programs.queries.intakes_managed_by).
-    """
-    if not user.is_authenticated:
-        return []
-    rows = getattr(user, "_staff_rows", None)
-    if rows is None:
-        rows = list(_staff().filter(user=user).values_list("role", "program", "intake"))
-        user._staff_rows = rows
-    return rows
+    role): the staff part of the person's roles, read with all their other roles in one
+    query per request (portal.dashboard.person_roles, which the navigation reads too), so a
+    page asks once however many rows it checks and however many of its lists filter by them
+    (programs.queries.intakes_managed_by). A role given or removed counts from the person's
+    next request."""
+    return [row for row in person_roles(user) if row[0] in StaffRole.values]
 
 
 def with_person_roles(queryset, user):

@@ -20,6 +20,7 @@ from applications.models import (
     CompanyMember,
     HostPreference,
 )
+from portal.dashboard import NO_SCOPE
 from programs.models import DeskOffer, HostIncubator
 
 __all__ = [
@@ -47,7 +48,9 @@ MEMBER = "member"
 
 def member_role(user_id):
     """MEMBER when the person of that id is a member of any company."""
-    return CompanyMember.objects.filter(user=user_id).order_by().values_list(Value(MEMBER))
+    return (
+        CompanyMember.objects.filter(user=user_id).order_by().values_list(Value(MEMBER), *NO_SCOPE)
+    )
 
 
 def companies_of(user):

@@ -2,6 +2,7 @@
 firms as bars, free desks and today visible; and the same rows as a CSV file."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ def _intake(request, intake_pk):
     )
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 def placement_board(request, intake_pk):
     intake = _intake(request, intake_pk)

@@ -3,6 +3,7 @@ page or a CSV file."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from programs.models import DeskOffer
 from programs.queries import intakes_managed_by
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 def program_list(request, program_pk):
     user = request.user

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 def workspace(request):
     user = request.user

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from programs import queries
 from programs.access import partner_host, visible_program
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 def program_detail(request, pk):
     program = visible_program(request.user, pk)
@@ -36,6 +38,7 @@ def host_workspace(request, pk):
     return render(request, "programs/host_workspace.html", {"host": host})
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 @require_GET
 def failed_emails(request):

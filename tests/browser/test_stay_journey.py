@@ -5,6 +5,7 @@ longer stay, which the manager approves; the partner logs the departure; the man
 the placement completed with its history. And the board at a phone's width."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -92,6 +93,10 @@ def test_a_stay_from_the_firms_acceptance_to_its_completed_history(page):
     bar = board.locator(".board__bar-box")
     expect(bar).to_have_count(1)
     expect(bar.locator("text")).to_have_text("Maple Analytics")
+    # The bar is a link a screen reader names by firm, dates, status and desk.
+    expect(
+        board.get_by_role("link", name=re.compile(r"^Maple Analytics · .* · Scheduled · Window 2$"))
+    ).to_have_count(1)
     # 27 days into the window (it began 30 days ago), 44 days long, six units a day.
     assert (bar.get_attribute("x"), bar.get_attribute("width")) == ("162", "264")
     expect(board.locator(".board__today")).to_have_count(1)

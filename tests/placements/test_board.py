@@ -44,16 +44,16 @@ def test_each_placement_takes_the_first_desk_free_for_its_days():
     ]
     (host,), ticks, today_x, width = lay_out(rows)
 
-    assert [[bar.pk for bar in lane.bars] for lane in host.lanes] == [[1, 3], [2]]
-    assert [lane.over for lane in host.lanes] == [False, False]
-    first, third = host.lanes[0].bars
-    assert (first.x, first.y, first.width) == (0, 22, 31 * 6)
-    assert (third.x, third.width) == (31 * 6, 30 * 6)
-    assert host.lanes[1].bars[0].y == 22 + 30
-    assert (host.taken_today, host.free_today) == (2, 0)
+    assert [[bar["pk"] for bar in lane["bars"]] for lane in host["lanes"]] == [[1, 3], [2]]
+    assert [lane["over"] for lane in host["lanes"]] == [False, False]
+    first, third = host["lanes"][0]["bars"]
+    assert (first["x"], first["y"], first["width"]) == (0, 22, 31 * 6)
+    assert (third["x"], third["width"]) == (31 * 6, 30 * 6)
+    assert host["lanes"][1]["bars"][0]["y"] == 22 + 30
+    assert (host["taken_today"], host["free_today"]) == (2, 0)
     assert width == 90 * 6
     assert today_x == 10 * 6 + 3
-    assert [(tick.day, tick.x) for tick in ticks] == [
+    assert [(tick["day"], tick["x"]) for tick in ticks] == [
         (START, 0),
         (datetime.date(2027, 4, 1), 31 * 6),
         (datetime.date(2027, 5, 1), 61 * 6),
@@ -73,9 +73,9 @@ def test_a_stay_cut_short_frees_its_desk_from_the_next_day():
     ]
     (host,), *_rest = lay_out(rows, desks=1)
 
-    assert [[bar.pk for bar in lane.bars] for lane in host.lanes] == [[1, 2]]
-    assert host.lanes[0].bars[0].width == 20 * 6
-    assert host.lanes[0].bars[0].ends_on == datetime.date(2027, 3, 20)
+    assert [[bar["pk"] for bar in lane["bars"]] for lane in host["lanes"]] == [[1, 2]]
+    assert host["lanes"][0]["bars"][0]["width"] == 20 * 6
+    assert host["lanes"][0]["bars"][0]["ends_on"] == datetime.date(2027, 3, 20)
 
 
 def test_a_cancelled_placement_is_not_drawn_and_free_desks_stay_empty_lanes():
@@ -83,25 +83,25 @@ def test_a_cancelled_placement_is_not_drawn_and_free_desks_stay_empty_lanes():
     rows[0]["desk_until"] = None  # cancelled
     (host,), *_rest = lay_out(rows, desks=3)
 
-    assert [lane.bars for lane in host.lanes] == [[], [], []]
-    assert (host.taken_today, host.free_today) == (0, 3)
-    assert host.height == 22 + 3 * 30
+    assert [lane["bars"] for lane in host["lanes"]] == [[], [], []]
+    assert (host["taken_today"], host["free_today"]) == (0, 3)
+    assert host["height"] == 22 + 3 * 30
 
 
 def test_more_firms_than_desks_get_a_lane_marked_over():
     rows = [row(1, START, END), row(2, START, END)]
     (host,), *_rest = lay_out(rows, desks=1)
 
-    assert [lane.over for lane in host.lanes] == [False, True]
-    assert host.free_today == 0
+    assert [lane["over"] for lane in host["lanes"]] == [False, True]
+    assert host["free_today"] == 0
 
 
 def test_bars_outside_the_window_are_clipped_to_it_and_today_outside_is_not_marked():
     rows = [row(1, datetime.date(2027, 2, 20), datetime.date(2027, 3, 5))]
     (host,), _ticks, today_x, _width = lay_out(rows, today=datetime.date(2027, 6, 1))
 
-    bar = host.lanes[0].bars[0]
-    assert (bar.x, bar.width) == (0, 5 * 6)
+    bar = host["lanes"][0]["bars"][0]
+    assert (bar["x"], bar["width"]) == (0, 5 * 6)
     assert today_x is None
 
 
@@ -110,10 +110,10 @@ def test_each_bar_carries_its_link_and_what_it_says_and_each_tick_its_month():
     rows[0]["desk"] = "A1"
     (host,), ticks, _today_x, _width = lay_out(rows)
 
-    (bar,) = host.bars
-    assert bar.url == reverse("placements:detail", args=[7])
-    assert bar.summary == "Maple Analytics · 1 March 2027 – 31 March 2027 · Scheduled · A1"
-    assert [(tick.label, tick.label_x) for tick in ticks] == [
+    (bar,) = host["bars"]
+    assert bar["url"] == reverse("placements:detail", args=[7])
+    assert bar["summary"] == "Maple Analytics · 1 March 2027 – 31 March 2027 · Scheduled · A1"
+    assert [(tick["label"], tick["label_x"]) for tick in ticks] == [
         ("Mar 2027", 3),
         ("Apr 2027", 31 * 6 + 3),
         ("May 2027", 61 * 6 + 3),

@@ -231,7 +231,7 @@ def test_selection_pages_run_the_same_queries_whatever_their_length(
     services.confirm_slate(second, by=manager)
     counts["offers"] = count_queries(client, reverse("applications:selection", args=[intake.pk]))
     counts["decisions"] = count_queries(client, reverse("applications:decisions", args=[intake.pk]))
-    assert counts == {"selection": 12, "run": 10, "compare": 9, "offers": 12, "decisions": 7}
+    assert counts == {"selection": 11, "run": 10, "compare": 8, "offers": 11, "decisions": 6}
 
 
 def preview_of(page, outcome):

@@ -288,7 +288,7 @@ def test_the_workspace_runs_the_same_queries_for_3_and_300(client, partner, inta
     lots = count_queries(client, url)
     # The tab's total is the count its tab shows: no count query of its own.
     assert (few, lots) == ((few[0], 3, 3), (few[0], 25, 300))
-    assert few[0] == 8
+    assert few[0] == 6
 
 
 def test_the_manager_list_runs_the_same_queries_for_3_and_300(client, partner, manager, intake,
@@ -303,7 +303,7 @@ def test_the_manager_list_runs_the_same_queries_for_3_and_300(client, partner, m
     many(intake, host, 147, by=partner)
     lots = count_queries(client, url)
     assert (few, lots) == ((few[0], 3, 3), (few[0], 25, 300))
-    assert few[0] == 9
+    assert few[0] == 6
 
 
 def test_another_firms_member_gets_a_404(client, partner, offer):

@@ -72,7 +72,7 @@ def test_the_list_reads_the_same_number_of_queries_with_few_and_many_rates(clien
                      + datetime.timedelta(days=n), source="Bank of Canada")
         for n in range(120)
     )  # fmt: skip
-    assert queries_for_page() == few == 7
+    assert queries_for_page() == few == 6
 
 
 def test_the_list_is_paginated(client, manager):

@@ -182,4 +182,4 @@ def test_failed_emails_page_runs_the_same_number_of_queries_for_few_and_many(cli
         failed_email(factories.IntakeFactory().pk if n % 2 else None, n)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
-    assert (len(few), len(many)) == (7, 7)
+    assert (len(few), len(many)) == (5, 5)
