@@ -275,7 +275,12 @@ def intakes_managed_by(user):
     roles = manager_roles(user)
     programs = [program for program, intake in roles if intake is None]
     intakes = [intake for program, intake in roles if intake is not None]
-    return Intake.objects.filter(Q(program__in=programs) | Q(pk__in=intakes))
+    # Only the parts the person has: most managers manage whole programs (one IN list, no OR).
+    if programs and intakes:
+        return Intake.objects.filter(Q(program__in=programs) | Q(pk__in=intakes))
+    if programs:
+        return Intake.objects.filter(program__in=programs)
+    return Intake.objects.filter(pk__in=intakes)
 
 
 def manager_roles(user):
