@@ -77,10 +77,8 @@ def filters_of(application_ids):
     """{application id: {(facet, value), ...}}: the list filters each application matches
     (FilterCount): its company's sector, the hosts it ranked and their markets, and what
     needs the review's attention (``attention_of``)."""
-    found = attention_of(application_ids)
-    for pk, code in Application.objects.filter(pk__in=application_ids).values_list(
-        "pk", "company__sector__code"
-    ):
+    found = {pk: set() for pk in application_ids}
+    for pk, code in _attention(found, "company__sector__code"):
         if code:
             found[pk].add((FilterCount.SECTOR, code))
     for pk, host, country in HostPreference.objects.filter(
@@ -101,18 +99,27 @@ def attention_of(application_ids):
     its reviewers disagree by the intake's disagreement points or more, no review is in yet
     (no combined score), a host partner said it is not a fit."""
     found = {pk: set() for pk in application_ids}
-    rows = Application.objects.filter(pk__in=application_ids).values_list(
+    _attention(found)
+    return found
+
+
+def _attention(found, *more):
+    """Adds what needs attention to ``found`` ({application id: set}), in one query that
+    also reads the columns ``more`` of each application; returns (pk, *more) per row."""
+    rows = Application.objects.filter(pk__in=list(found)).values_list(
         "pk", "score_summary__spread", "score_summary__reviews_in", "intake__disagreement_points",
-        Exists(queries.not_a_fit()),
+        Exists(queries.not_a_fit()), *more,
     )  # fmt: skip
-    for pk, spread, reviews_in, points, not_a_fit in rows:
+    read = []
+    for pk, spread, reviews_in, points, not_a_fit, *values in rows:
         if spread is not None and spread >= points:
             found[pk].add((FilterCount.ATTENTION, A.DISAGREEMENT))
         if reviews_in is None:
             found[pk].add((FilterCount.ATTENTION, A.UNSCORED))
         if not_a_fit:
             found[pk].add((FilterCount.ATTENTION, A.NOT_A_FIT))
-    return found
+        read.append((pk, *values))
+    return read
 
 
 def _attention_rows(intake_id):

@@ -62,6 +62,9 @@ def autosave(page, action, status=SAVED):
     A save also gives the page the draft's new version; pressing a button before that
     arrives would send the old one.
     """
+    # htmx binds its listeners when the page has loaded: a change made before that sends
+    # nothing (seen once under a loaded machine, right after the page came in).
+    page.wait_for_load_state()
     version = page.locator("#id_version")
     before = version.input_value()
     with page.expect_response(is_autosave):

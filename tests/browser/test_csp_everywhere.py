@@ -33,6 +33,8 @@ SKIPPED_VIEWS = {
     "placements:receipt",
     "outcomes:completeness_csv",
     "outcomes:document_download",
+    # The OpenAPI file, which the API's Swagger page links to once its script has run.
+    "api:schema",
 }
 PAGES_PER_PERSON = 30
 
