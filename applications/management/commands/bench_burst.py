@@ -64,7 +64,9 @@ class Command(BaseCommand):
         parser.add_argument("--redis-url", required=True, help="Redis for the broker and cache")
         parser.add_argument("--firms", type=int, default=200)
         parser.add_argument("--window", type=float, default=60.0, help="seconds before deadline")
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+        parser.add_argument(
+            "--workers", type=int, default=3, help="gunicorn worker processes (the Procfile's 3)"
+        )
         parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery processes")
         parser.add_argument("--port", type=int, default=58000)
         parser.add_argument("--seed", type=int, default=20)
