@@ -212,6 +212,7 @@ def _intake_choices(user):
     )
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 def manage_reports(request):
     intakes = _intake_choices(request.user)

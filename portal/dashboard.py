@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import IntegerField, Value
+from django.db.models.functions import Cast
 
 # The active superuser: a role read from the user row itself, not from the database.
 DIRECTOR = "director"
@@ -54,8 +55,9 @@ def register_roles(roles):
     return roles
 
 
-# The program and intake columns of a role that has neither (register_roles).
-NO_SCOPE = (Value(None, output_field=IntegerField()), Value(None, output_field=IntegerField()))
+# The program and intake columns of a role that has neither (register_roles): NULLs cast to
+# integer, so that PostgreSQL matches the UNION's columns whichever part comes first.
+NO_SCOPE = (Cast(Value(None), IntegerField()), Cast(Value(None), IntegerField()))
 
 
 def registered_sections():

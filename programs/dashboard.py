@@ -36,6 +36,8 @@ SECTIONS = [
 
 
 def register():
+    # The rules read a person's staff rows from these same role rows (programs.rules.staff_rows):
+    # the navigation and the permissions share one query per request.
     dashboard.register_roles(queries.staff_roles)
     dashboard.register_roles(queries.partner_role)
     for order, (key, title, name, query, present) in enumerate(SECTIONS, start=1):

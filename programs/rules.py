@@ -18,6 +18,9 @@ def _staff():
     return ProgramStaff.objects
 
 
+STAFF_ROLES = frozenset(StaffRole.values)
+
+
 def staff_rows(user):
     """The person's staff rows as (role, program pk, intake pk or None, for a program-wide
     role): the staff part of the person's roles, read with all their other roles in one
@@ -25,7 +28,7 @@ def staff_rows(user):
     page asks once however many rows it checks and however many of its lists filter by them
     (programs.queries.intakes_managed_by). A role given or removed counts from the person's
     next request."""
-    return [row for row in person_roles(user) if row[0] in StaffRole.values]
+    return [row for row in person_roles(user) if row[0] in STAFF_ROLES]
 
 
 def with_person_roles(queryset, user):

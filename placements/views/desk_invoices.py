@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -41,6 +42,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(label=gettext_lazy("Payment reference"), max_length=100)
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 @require_GET
 def intake_invoices(request, intake_pk):
@@ -53,6 +55,7 @@ def intake_invoices(request, intake_pk):
     )
 
 
+@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
 @login_required
 @require_GET
 def partner_invoices(request):
