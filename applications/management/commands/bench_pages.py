@@ -110,10 +110,13 @@ class Command(BaseCommand):
             for extension in extensions():
                 world = extension.fill(world, size)
             if vendor == "postgresql":
-                # What autovacuum does in production a minute after such a load: without
-                # statistics the planner guesses row counts of freshly filled tables.
+                # What autovacuum does in production a minute after such a load (PostgreSQL
+                # vacuums a table after many inserts, and analyzes it): without statistics
+                # the planner guesses row counts of freshly filled tables, and until a vacuum
+                # a trigram (GIN) index keeps the new rows in its pending list, which every
+                # search reads through (4 ms instead of 0.4 for a company's name at 20,000).
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+                    cursor.execute("VACUUM ANALYZE")
             self.stdout.write(
                 f"Filled one intake with {size} applications in "
                 f"{time.perf_counter() - started:.1f} s."
