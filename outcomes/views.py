@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from outcomes.models import Opportunity
 from placements.models import LogEntry
 from placements.queries import placements_visible_to
 from portal.access import require
+from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE, Counted
@@ -212,7 +212,7 @@ def _intake_choices(user):
     )
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def manage_reports(request):
     intakes = _intake_choices(request.user)
@@ -572,7 +572,7 @@ RECORD_COLUMNS["won"] = RECORD_COLUMNS["opportunities"]
 RECORD_COLUMNS["investment"] = RECORD_COLUMNS["jobs"]
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def figure_records(request, figure):
     if figure not in RECORDS:

@@ -3,7 +3,7 @@ import sys
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import home as home_panels
 from portal import tokens
 from portal.dashboard import sections_for
+from portal.decorators import only_reads
 from portal.forms import ApiTokenForm
 from portal.services import remember_language
 
@@ -24,15 +25,12 @@ def home(request):
     return render(request, "portal/home.html", {"panels": home_panels.panels()})
 
 
-@transaction.non_atomic_requests
+@only_reads
 @login_required
 @require_GET
 def dashboard(request):
-    """One address for everyone: it shows each person the work their roles give them.
-
-    It only reads, so it runs outside the request's transaction (ATOMIC_REQUESTS): under
-    PostgreSQL's READ COMMITTED a transaction gives its reads no common snapshot anyway, and
-    BEGIN and COMMIT are two round trips; on SQLite it would take the write lock."""
+    """One address for everyone: it shows each person the work their roles give them. It
+    only reads (portal.decorators.only_reads)."""
     return render(request, "portal/dashboard.html", {"sections": sections_for(request)})
 
 

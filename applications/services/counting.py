@@ -78,9 +78,8 @@ def filters_of(application_ids):
     (FilterCount): its company's sector, the hosts it ranked and their markets, and what
     needs the review's attention (``attention_of``)."""
     found = {pk: set() for pk in application_ids}
-    for pk, code in _attention(found, "company__sector__code"):
-        if code:
-            found[pk].add((FilterCount.SECTOR, code))
+    for pk, attention, sector in _attention_and_sector(application_ids):
+        found[pk] = attention | ({(FilterCount.SECTOR, sector)} if sector else set())
     for pk, host, country in HostPreference.objects.filter(
         application__in=application_ids
     ).values_list("application_id", "host_id", "host__market__country"):
@@ -99,27 +98,27 @@ def attention_of(application_ids):
     its reviewers disagree by the intake's disagreement points or more, no review is in yet
     (no combined score), a host partner said it is not a fit."""
     found = {pk: set() for pk in application_ids}
-    _attention(found)
+    for pk, attention, _sector in _attention_and_sector(application_ids):
+        found[pk] = attention
     return found
 
 
-def _attention(found, *more):
-    """Adds what needs attention to ``found`` ({application id: set}), in one query that
-    also reads the columns ``more`` of each application; returns (pk, *more) per row."""
-    rows = Application.objects.filter(pk__in=list(found)).values_list(
+def _attention_and_sector(application_ids):
+    """(pk, what needs attention, the company's sector code) of each application, in one
+    query (filters_of reads both; attention_of the first)."""
+    rows = Application.objects.filter(pk__in=application_ids).values_list(
         "pk", "score_summary__spread", "score_summary__reviews_in", "intake__disagreement_points",
-        Exists(queries.not_a_fit()), *more,
+        Exists(queries.not_a_fit()), "company__sector__code",
     )  # fmt: skip
-    read = []
-    for pk, spread, reviews_in, points, not_a_fit, *values in rows:
+    for pk, spread, reviews_in, points, not_a_fit, sector in rows:
+        attention = set()
         if spread is not None and spread >= points:
-            found[pk].add((FilterCount.ATTENTION, A.DISAGREEMENT))
+            attention.add((FilterCount.ATTENTION, A.DISAGREEMENT))
         if reviews_in is None:
-            found[pk].add((FilterCount.ATTENTION, A.UNSCORED))
+            attention.add((FilterCount.ATTENTION, A.UNSCORED))
         if not_a_fit:
-            found[pk].add((FilterCount.ATTENTION, A.NOT_A_FIT))
-        read.append((pk, *values))
-    return read
+            attention.add((FilterCount.ATTENTION, A.NOT_A_FIT))
+        yield pk, attention, sector
 
 
 def _attention_rows(intake_id):

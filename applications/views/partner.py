@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from applications import forms, queries, services
 from applications.access import host_fit_target
 from applications.enums import HostFit
+from portal.decorators import only_reads
 from portal.feedback import refused
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
@@ -22,7 +22,7 @@ from programs.enums import SectorCode
 
 
 @login_required
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 def host_fit_queue(request):
     hosts = programs_queries.partner_host_names(request.user)
     listed = Counted(queries.host_fit_queue(request.user), queries.host_fit_count(request.user))

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from applications.access import application_for
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import REVIEW_STATUSES, ReviewFilter
 from applications.models import Application, FilterCount
+from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.feedback import refused
 from portal.filterbar import filter_fields
@@ -74,7 +74,7 @@ def _rows(intake, values):
     return rows
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def dashboard(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)

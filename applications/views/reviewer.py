@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,12 +15,13 @@ from applications.access import application_for, review_for
 from applications.enums import ApplicationStatus, Recommendation
 from applications.models import Application
 from portal.dates import moment_writer
+from portal.decorators import only_reads
 from portal.feedback import refused
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def review_list(request):
     listed = Counted(queries.assignment_rows(request.user), queries.assignment_count(request.user))

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from applications.enums import ApplicationStatus
 from applications.filters import ApplicationFilter
 from applications.models import Application
 from portal.dates import moment_writer
+from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.feedback import refused
 from portal.filterbar import filter_fields
@@ -29,7 +29,7 @@ from programs.enums import SectorCode
 from programs.forms import wall_clock
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def application_list(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)

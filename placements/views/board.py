@@ -2,7 +2,6 @@
 firms as bars, free desks and today visible; and the same rows as a CSV file."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from placements import board, queries
 from placements.enums import PlacementStatus
 from portal.access import require
+from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.rows import labels
 from programs.queries import intakes_managed_by
@@ -25,7 +25,7 @@ def _intake(request, intake_pk):
     )
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def placement_board(request, intake_pk):
     intake = _intake(request, intake_pk)

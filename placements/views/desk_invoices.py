@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +16,7 @@ from djmoney.money import Money
 from placements import desk_invoices, queries
 from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus
 from portal.access import require
+from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.feedback import attempt
 from portal.filterbar import filter_fields
@@ -42,7 +42,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(label=gettext_lazy("Payment reference"), max_length=100)
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 @require_GET
 def intake_invoices(request, intake_pk):
@@ -55,7 +55,7 @@ def intake_invoices(request, intake_pk):
     )
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 @require_GET
 def partner_invoices(request):

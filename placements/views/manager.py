@@ -3,7 +3,6 @@ page or a CSV file."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from placements import queries
 from placements.enums import Attention, PlacementStatus
 from placements.filters import PlacementFilter
 from portal.dates import day_writer, span
+from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE, Counted
@@ -22,7 +22,7 @@ from programs.models import DeskOffer
 from programs.queries import intakes_managed_by
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def program_list(request, program_pk):
     user = request.user

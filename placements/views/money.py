@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from placements.enums import (
 from placements.queries import placements_visible_to
 from portal.access import require
 from portal.dates import day_writer
+from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.feedback import attempt, refused
 from portal.paging import PAGE_SIZE, Counted
@@ -425,7 +425,7 @@ def _ledger_rows(kind, enum, values):
     ]
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def intake_ledger(request, intake_pk):
     intake = managed_intake(request.user, intake_pk)

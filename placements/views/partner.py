@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +16,12 @@ from placements.enums import PlacementStatus
 from placements.models import Placement
 from portal.access import require
 from portal.dates import day_writer, span
+from portal.decorators import only_reads
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def workspace(request):
     user = request.user

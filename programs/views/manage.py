@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import require
+from portal.decorators import only_reads
 from portal.feedback import refused
 from programs import forms, history, queries, services
 from programs.access import staff_intake, visible_program
@@ -21,7 +21,7 @@ def _require(user, permission, obj=None):
         raise PermissionDenied
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def market_list(request):
     _require(request.user, "programs.add_foreignmarket")

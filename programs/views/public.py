@@ -1,11 +1,11 @@
 """Pages anyone can read without logging in."""
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.decorators import only_reads
 from portal.filterbar import filter_fields
 from programs import charts, eligibility, queries
 from programs.filters import HostDirectoryFilter
@@ -24,7 +24,7 @@ def figure_charts(group):
     }
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @require_GET
 def market_list(request):
     return render(
@@ -53,7 +53,7 @@ def group_detail(request, slug):
     )
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @require_GET
 def intake_list(request):
     now = timezone.now()
@@ -83,7 +83,7 @@ def intake_detail(request, pk):
     )
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @require_GET
 def host_list(request):
     markets = queries.markets_with_hosts()

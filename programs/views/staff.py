@@ -2,20 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import services as portal_services
 from portal.access import require
+from portal.decorators import only_reads
 from portal.models import OutgoingEmail
 from portal.paging import PAGE_SIZE
 from programs import queries
 from programs.access import partner_host, visible_program
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 def program_detail(request, pk):
     program = visible_program(request.user, pk)
@@ -38,7 +38,7 @@ def host_workspace(request, pk):
     return render(request, "programs/host_workspace.html", {"host": host})
 
 
-@transaction.non_atomic_requests  # it only reads: see portal.views.dashboard
+@only_reads
 @login_required
 @require_GET
 def failed_emails(request):
