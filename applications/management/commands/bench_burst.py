@@ -136,7 +136,12 @@ class Command(BaseCommand):
         try:
             processes.append(start(gunicorn_command(options), scratch / "gunicorn.log"))
             processes.append(start(worker_command(options), scratch / "worker.log"))
-            result = asyncio.run(rush(intake, firms, options))
+            try:
+                result = asyncio.run(rush(intake, firms, options))
+            except CommandError:
+                # gunicorn did not come up: what it said, before the scratch folder goes.
+                self.write_log(scratch / "gunicorn.log")
+                raise
             self.stdout.write(
                 f"The worker finished its queue {wait_for_worker(firms):.0f} s later."
             )
@@ -147,10 +152,13 @@ class Command(BaseCommand):
         counts["mail_messages"] = mail_messages(scratch / "mail", firms)
         if result["server_errors"]:
             # What the server said about them, before the scratch folder goes.
-            log = (scratch / "gunicorn.log").read_text(errors="replace").splitlines()
-            self.stdout.write("gunicorn's log, its last 80 lines:")
-            self.stdout.write("\n".join(log[-80:]))
+            self.write_log(scratch / "gunicorn.log")
         self.report(result, counts, options)
+
+    def write_log(self, path):
+        log = path.read_text(errors="replace").splitlines()
+        self.stdout.write("gunicorn's log, its last 80 lines:")
+        self.stdout.write("\n".join(log[-80:]))
 
     def report(self, result, counts, options):
         timings = result["timings"]
@@ -426,7 +434,7 @@ async def wait_until_up(client, at_most=60):
         except Exception:  # noqa: BLE001, S110 - not listening yet
             pass
         await asyncio.sleep(0.5)
-    raise CommandError("gunicorn did not answer within a minute; see its log.")
+    raise CommandError("gunicorn did not answer within a minute (its log is printed with this).")
 
 
 def cookies(firm):
