@@ -3,7 +3,6 @@ seconds; counts only (the time target is the full run's, on a quiet machine)."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,18 +10,11 @@ from pathlib import Path
 import pytest
 
 from applications.management.commands import bench_burst
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.redis]
-
-
-def free_port():
-    for port in range(58040, 58050):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    pytest.skip("no free port in 58040-58049")
 
 
 @pytest.fixture

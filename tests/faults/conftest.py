@@ -23,25 +23,9 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import unavailable
+from tests.ports import free_port
 
 ROOT = Path(settings.BASE_DIR)
-
-
-def free_port():
-    """A loopback port nobody listens on, from PORTAL_TEST_FAULT_PORTS when it is set."""
-    wanted = os.environ.get("PORTAL_TEST_FAULT_PORTS", "")
-    candidates = [0]
-    if wanted:
-        low, high = (int(part) for part in wanted.split("-"))
-        candidates = list(range(low, high + 1))
-    for port in candidates:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return probe.getsockname()[1]
-    raise RuntimeError(f"no free port in {wanted}")
 
 
 def wait_until(predicate, timeout=20.0, interval=0.05):

@@ -24,7 +24,8 @@ from django.urls import reverse
 from applications.enums import MemberRole
 from applications.services import start_application
 from tests import factories
-from tests.faults.conftest import ROOT, free_port, report, wait_until
+from tests.faults.conftest import ROOT, report, wait_until
+from tests.ports import free_port
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
