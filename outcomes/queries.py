@@ -10,7 +10,7 @@ from outcomes.enums import HANDED_IN, OPEN_STAGES, ReportKind, ReportStatus
 from outcomes.models import Opportunity, OutcomeReport, ProgramCost, ReportEvent
 from placements.enums import EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement
-from programs.queries import intakes_managed_by
+from programs.queries import intakes_managed_by, managed_by
 
 S = ReportStatus
 ENDED = [PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
@@ -211,7 +211,7 @@ def manager_summary(user, today=None):
     today = today or timezone.localdate()
     due = Q(due_on__lte=today)
     return (
-        OutcomeReport.objects.filter(placement__intake__in=intakes_managed_by(user))
+        OutcomeReport.objects.filter(managed_by(user, "placement__intake"))
         .values("placement__intake", "placement__intake__title")
         .annotate(
             to_verify=Count("pk", filter=Q(status=S.SUBMITTED)),

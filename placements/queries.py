@@ -23,7 +23,7 @@ from placements.models import (
     PlacementEvent,
 )
 from programs.models import DeskOffer, HostIncubator
-from programs.queries import intakes_managed_by
+from programs.queries import intakes_managed_by, managed_by
 
 P = PlacementStatus
 
@@ -261,7 +261,7 @@ def manager_counts(user):
     logged, those ending this week and those whose check-in is overdue. One query."""
     today = timezone.localdate()
     return list(
-        Offer.objects.filter(status=OfferStatus.ACCEPTED, intake__in=intakes_managed_by(user))
+        Offer.objects.filter(managed_by(user), status=OfferStatus.ACCEPTED)
         .values("intake__program", "intake__program__name")
         .annotate(
             waiting=Count("pk", filter=Q(placement__isnull=True)),
