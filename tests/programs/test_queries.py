@@ -50,9 +50,7 @@ def test_managed_by_selects_the_rows_of_the_intakes_the_person_manages(offers, r
     assert {by_intake[pk] for pk in filtered} == expected
     # The same rows as the subquery over the intakes the person manages.
     assert set(filtered) == set(
-        DeskOffer.objects.filter(intake__in=intakes_managed_by(person)).values_list(
-            "pk", flat=True
-        )
+        DeskOffer.objects.filter(intake__in=intakes_managed_by(person)).values_list("pk", flat=True)
     )
 
 
