@@ -132,6 +132,7 @@ def fill(count):
     reviewers, partner = _review(intake, program, applications, hosts)
     services.recount_attention(intake.pk)
     services.recount_reviewers(intake.pk, to_do=True)
+    services.recount_work(intake.pk)
     services.recount_fit_queue(Application.objects.filter(intake=intake).values("pk"))
     return {"manager": manager, "intake": intake, "program": program, "owner": users[0],
             "reviewer": reviewers[0], "partner": partner}  # fmt: skip

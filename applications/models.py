@@ -872,6 +872,30 @@ class StatusCount(models.Model):
         return f"{self.intake_id} {self.status}: {self.count}"
 
 
+class WorkCount(models.Model):
+    """What waits for an intake's managers, as the dashboard's work queue reads it on every
+    request (queries.work_queue), kept in the transaction of each change
+    (services.count_work): applications to screen by hand (follow_status_change), conflicts
+    of interest not yet resolved (declare_conflict, assign_reviewer), reviews still to give
+    (the reviewers' to-do, recount_reviewers) and finished selection runs
+    (change_run_status). Whether the reviews are overdue and the runs wait for a confirmation
+    the queue decides from the intake's own dates; offers and held emails it counts itself.
+    services.recount_work rebuilds an intake's row from its records."""
+
+    intake = models.OneToOneField(
+        "programs.Intake", on_delete=models.CASCADE, primary_key=True, related_name="work_count"
+    )
+    to_screen = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    open_reviews = models.PositiveIntegerField(default=0)
+    done_runs = models.PositiveIntegerField(default=0)
+
+    KINDS = ("to_screen", "conflicts", "open_reviews", "done_runs")
+
+    def __str__(self):
+        return f"{self.intake_id}: " + ", ".join(f"{k} {getattr(self, k)}" for k in self.KINDS)
+
+
 class FilterCount(models.Model):
     """How many of an intake's applications of a status match one of the list filters:
     the manager's list's (their company's sector, a host they ranked, or the market of a

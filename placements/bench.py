@@ -111,6 +111,7 @@ def _round(world, number, starts, hosts, companies, waiting, today):
     )
     _money(intake, placements, manager, today)
     _desk_invoices(intake, hosts, starts, today)
+    applications_services.recount_work(intake.pk)
     return intake
 
 

@@ -13,21 +13,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications.enums import (
-    REVIEWABLE,
-    ApplicationStatus,
     OfferStatus,
-    RunStatus,
 )
 from applications.models import (
-    Application,
-    Conflict,
     FilterCount,
     HostFitTally,
     Offer,
-    Review,
     ReviewerTally,
-    SelectionRun,
     StatusCount,
+    WorkCount,
 )
 from applications.queries.reviewing import _staff, by_current_reviewers
 from portal.enums import EmailStatus
@@ -149,30 +143,16 @@ def _count_per_intake(rows, field="intake"):
 def work_queue(user, now=None):
     """What waits for a manager (the director: every intake) in each intake not archived
     that has any: dicts of the intake's pk, title and program name and a count per
-    WORK_KINDS, the soonest to close first. One query, whatever the number of intakes."""
+    WORK_KINDS, the soonest to close first. One query, whatever the number of intakes: the
+    intake's kept work row (WorkCount) joined, and the offers and held emails counted.
+    Reviews still to give are overdue once the intake's review deadline has passed; finished
+    runs wait for a confirmation while the intake has no confirmed slate."""
     now = now or timezone.now()
     open_offers = Offer.objects.filter(status=OfferStatus.OPEN, deadline__isnull=False)
     intakes = (
         intakes_managed_by(user)
         .filter(archived_at__isnull=True)
         .annotate(
-            to_screen=_count_per_intake(
-                Application.objects.filter(status=ApplicationStatus.SCREENING)
-            ),
-            conflicts=_count_per_intake(Conflict.objects.filter(resolved_at__isnull=True)),
-            overdue_reviews=_count_per_intake(
-                Review.objects.filter(
-                    submitted_at__isnull=True,
-                    application__status__in=REVIEWABLE,
-                    intake__reviews_due_at__lt=now,
-                )
-            ),
-            # A finished run while the intake has no confirmed slate waits for a decision.
-            runs_to_confirm=_count_per_intake(
-                SelectionRun.objects.filter(
-                    status=RunStatus.DONE, intake__slate_confirmed_at__isnull=True
-                )
-            ),
             held_emails=_count_per_intake(
                 OutgoingEmail.objects.filter(status=EmailStatus.HELD), field="intake_ref"
             ),
@@ -182,6 +162,22 @@ def work_queue(user, now=None):
             ),
         )
         .order_by("closes_at", "pk")
-        .values("pk", "title", "program__name", *WORK_KINDS)
-    )
-    return [intake for intake in intakes if any(intake[kind] for kind in WORK_KINDS)]
+        .values(
+            "pk", "title", "program__name", "reviews_due_at", "slate_confirmed_at",
+            "held_emails", "open_offers", "expiring_offers",
+            *(f"work_count__{kind}" for kind in WorkCount.KINDS),
+        )
+    )  # fmt: skip
+    queue = []
+    for row in intakes:
+        kept = {kind: row.pop(f"work_count__{kind}") or 0 for kind in WorkCount.KINDS}
+        due, confirmed = row.pop("reviews_due_at"), row.pop("slate_confirmed_at")
+        row.update(
+            to_screen=kept["to_screen"],
+            conflicts=kept["conflicts"],
+            overdue_reviews=kept["open_reviews"] if due is not None and due < now else 0,
+            runs_to_confirm=kept["done_runs"] if confirmed is None else 0,
+        )
+        if any(row[kind] for kind in WORK_KINDS):
+            queue.append(row)
+    return queue

@@ -47,6 +47,7 @@ from applications.services.counting import (
     attention_of,
     count_filters,
     count_fit_pairs,
+    count_work,
     filters_of,
     follow_status_change,
     recount_attention,
@@ -55,6 +56,8 @@ from applications.services.counting import (
     recount_fit_queue,
     recount_reviewers,
     recount_statuses,
+    recount_work,
+    work_counts,
 )
 from applications.services.reviewing import (
     PUBLIC_MAIL_DOMAINS,
@@ -142,6 +145,9 @@ __all__ = [
     "recount_statuses",
     "recount_reviewers",
     "recount_fit_queue",
+    "count_work",
+    "recount_work",
+    "work_counts",
     "PUBLIC_MAIL_DOMAINS",
     "REVIEW_REMINDERS",
     "screen_application",

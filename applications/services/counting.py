@@ -1,29 +1,42 @@
 """Values kept for pages that read them on every request, written in the transaction of the
 change they follow: an intake's applications per status, and per status and filter of the
-lists (sector, host, market, needs attention), each reviewer's reviews, and the host-fit queue's
-state on each host preference. The recount functions rebuild them from
-the rows, for data written without the services (migrations, the benchmark, test
-factories)."""
+lists (sector, host, market, needs attention), each reviewer's reviews, the host-fit queue's
+state on each host preference, and what waits for the intake's managers (WorkCount). The
+recount functions rebuild them from the rows, for data written without the services
+(migrations, the benchmark, test factories).
+
+Locks: a transaction takes an intake's work row (count_work) before its reviewer tallies, its
+status counts and its filter counts, so that two transactions never wait on each other."""
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from applications import queries
-from applications.enums import HOST_FIT_STATUSES, REVIEWABLE, ReviewAttention
+from applications.enums import (
+    HOST_FIT_STATUSES,
+    REVIEWABLE,
+    ApplicationStatus,
+    ReviewAttention,
+    RunStatus,
+)
 from applications.models import (
     Application,
+    Conflict,
     FilterCount,
     HostFitOpinion,
     HostFitTally,
     HostPreference,
     Review,
     ReviewerTally,
+    SelectionRun,
     StatusCount,
+    WorkCount,
 )
 
 __all__ = [
     "attention_of",
     "count_filters",
+    "count_work",
     "count_fit_pairs",
     "filters_of",
     "follow_status_change",
@@ -33,6 +46,8 @@ __all__ = [
     "recount_fit_queue",
     "recount_reviewers",
     "recount_statuses",
+    "recount_work",
+    "work_counts",
 ]
 
 
@@ -41,6 +56,8 @@ def follow_status_change(application, *, was=None, to):
     counts of its intake and the host-fit queue's flag on its preferences follow, in the
     caller's transaction."""
     intake_id = application.intake_id
+    screening = ApplicationStatus.SCREENING
+    count_work(intake_id, to_screen=(to == screening) - (was == screening))
     if (was in REVIEWABLE) != (to in REVIEWABLE):
         reviews = Review.objects.filter(application=application.pk, submitted_at__isnull=True)
         reviewers = list(reviews.values_list("reviewer_id", flat=True))
@@ -245,6 +262,9 @@ def recount_statuses(intake_id):
         unique_fields=["intake", "status"],
         update_fields=["count"],
     )
+    WorkCount.objects.update_or_create(
+        intake_id=intake_id, defaults={"to_screen": counts.get(ApplicationStatus.SCREENING, 0)}
+    )
 
 
 def recount_reviewers(intake_id, reviewer_ids=None, *, to_do=False):
@@ -279,6 +299,9 @@ def recount_reviewers(intake_id, reviewer_ids=None, *, to_do=False):
         )
         .order_by()
     )
+    # The intake's reviews still to give follow these reviewers' (the work row first).
+    was_to_do = tallies.aggregate(n=Coalesce(Sum("to_do"), 0))["n"]
+    count_work(intake_id, open_reviews=sum(row["to_do"] for row in rows) - was_to_do)
     tallies.exclude(reviewer_id__in=[row["reviewer_id"] for row in rows]).delete()
     ReviewerTally.objects.bulk_create(
         [ReviewerTally(intake_id=intake_id, **row) for row in rows],
@@ -317,3 +340,41 @@ def recount_fit_queue(application_ids):
     HostFitTally.objects.filter(host__in=hosts).exclude(
         host__in=HostPreference.objects.filter(in_fit_queue=True).values("host")
     ).update(queued=0, waiting=0)
+
+
+def count_work(intake_id, **steps):
+    """Add ``steps`` (WorkCount kinds: +n or -n each) to what waits for the intake's
+    managers, in the caller's transaction; the row is made with the intake's first work."""
+    # Never below 0: a count gone wrong (rows written without the services) costs a wrong
+    # number on a dashboard until recount_work, never a refused write.
+    changes = {kind: Greatest(F(kind) + step, 0) for kind, step in steps.items() if step}
+    if not changes:
+        return
+    row = WorkCount.objects.filter(intake_id=intake_id)
+    if not row.update(**changes):
+        # The intake's first work: the row is made (or was, by a concurrent transaction,
+        # whose insert this one waits for) and then counted.
+        WorkCount.objects.bulk_create([WorkCount(intake_id=intake_id)], ignore_conflicts=True)
+        row.update(**changes)
+
+
+def work_counts(intake_id):
+    """What WorkCount keeps for the intake, counted from its records now."""
+    return {
+        "to_screen": Application.objects.filter(
+            intake_id=intake_id, status=ApplicationStatus.SCREENING
+        ).count(),
+        "conflicts": Conflict.objects.filter(intake_id=intake_id, resolved_at__isnull=True).count(),
+        "open_reviews": Review.objects.filter(
+            intake_id=intake_id, submitted_at__isnull=True, application__status__in=REVIEWABLE
+        ).count(),
+        "done_runs": SelectionRun.objects.filter(
+            intake_id=intake_id, status=RunStatus.DONE
+        ).count(),
+    }
+
+
+def recount_work(intake_id):
+    """The intake's work row counted again from its records (for data written without the
+    services)."""
+    WorkCount.objects.update_or_create(intake_id=intake_id, defaults=work_counts(intake_id))

@@ -33,6 +33,7 @@ from applications.services.counting import (
     attention_of,
     count_filters,
     count_fit_pairs,
+    count_work,
     recount_attention,
     recount_reviewers,
 )
@@ -253,9 +254,10 @@ def assign_reviewer(application, reviewer, *, by):
     recount_reviewers(application.intake_id, [reviewer.pk])
     # The company's declared conflicts wait for a replacement until it has its reviewers.
     if application.reviews.count() >= application.intake.reviewers_per_application:
-        Conflict.objects.filter(
+        resolved = Conflict.objects.filter(
             company_id=application.company_id, intake=application.intake, resolved_at__isnull=True
         ).update(resolved_at=timezone.now())
+        count_work(application.intake_id, conflicts=-resolved)
     _tell_reviewers(application.intake, [review])
     return review
 
@@ -359,6 +361,18 @@ def declare_conflict(review, *, by, reason):
     had_score = review.submitted_at is not None
     review.delete()
     recount_reviewers(intake.pk, [by.pk])
+    # One row per reviewer and company: declared again, it is open again, in this intake.
+    was = (
+        Conflict.objects.select_for_update()
+        .filter(reviewer=by, company_id=application.company_id)
+        .values_list("intake_id", "resolved_at")
+        .first()
+    )
+    if was is None or was[1] is not None:
+        count_work(intake.pk, conflicts=1)
+    elif was[0] != intake.pk:
+        count_work(was[0], conflicts=-1)
+        count_work(intake.pk, conflicts=1)
     conflict, _created = Conflict.objects.update_or_create(
         reviewer=by,
         company_id=application.company_id,

@@ -16,18 +16,22 @@ from applications.enums import (
     ApplicationStatus,
     HostFit,
     ReviewAttention,
+    RunStatus,
 )
 from applications.filters import ReviewFilter
 from applications.models import (
     Application,
     ApplicationScore,
+    Conflict,
     FilterCount,
     HostFitOpinion,
     HostFitTally,
     HostPreference,
     Review,
     ReviewerTally,
+    SelectionRun,
     StatusCount,
+    WorkCount,
 )
 from programs import services as programs_services
 from programs.enums import StaffRole
@@ -117,6 +121,13 @@ def assert_kept_values_are_fresh(intake):
         "pk", "rank_score", field + intake.score_aggregate
     )
     assert [(pk, kept) for pk, kept, _fresh in ranked] == [(pk, f) for pk, _k, f in ranked]
+    assert kept_work(intake) == services.work_counts(intake.pk)
+
+
+def kept_work(intake):
+    """The intake's kept work counts (WorkCount), zeros when it has no row yet."""
+    row = WorkCount.objects.filter(intake=intake).values(*WorkCount.KINDS).first()
+    return row or dict.fromkeys(WorkCount.KINDS, 0)
 
 
 @pytest.fixture
@@ -241,6 +252,61 @@ def test_the_recount_helpers_rebuild_values_written_without_the_services(review_
     services.rank_applications(intake)
     assert queries.status_counts(intake) == {S.SHORTLISTED: 1, S.IN_REVIEW: 2}
     assert_kept_values_are_fresh(intake)
+
+
+def test_recount_work_rebuilds_the_work_written_without_the_services(review_world):
+    intake, ada = review_world["intake"], review_world["applications"][0]
+    Application.objects.filter(pk=ada.pk).update(status=S.SCREENING)
+    Review.objects.create(
+        application=review_world["applications"][1], intake=intake,
+        reviewer=review_world["reviewers"][0],
+    )  # fmt: skip
+    Conflict.objects.create(
+        reviewer=review_world["reviewers"][1], company=ada.company, intake=intake, reason="Ex"
+    )
+    SelectionRun.objects.create(
+        intake=intake, number=1, started_by=review_world["manager"], status=RunStatus.DONE
+    )
+    services.recount_work(intake.pk)
+    assert kept_work(intake) == {
+        "to_screen": 1, "conflicts": 1, "open_reviews": 1, "done_runs": 1,
+    }  # fmt: skip
+
+
+def test_the_kept_work_follows_a_conflict_declared_and_resolved(review_world):
+    w = review_world
+    intake, ada = w["intake"], w["applications"][0]
+    services.assign_reviewers(intake, by=w["manager"])
+    assert kept_work(intake) == {"to_screen": 0, "conflicts": 0, "open_reviews": 6, "done_runs": 0}
+    review = Review.objects.filter(application=ada).order_by("pk").first()
+    services.declare_conflict(review, by=review.reviewer, reason="My cousin's firm")
+    assert kept_work(intake) == {"to_screen": 0, "conflicts": 1, "open_reviews": 5, "done_runs": 0}
+    assert_kept_values_are_fresh(intake)
+    taken = set(Review.objects.filter(application=ada).values_list("reviewer", flat=True))
+    free = next(r for r in w["reviewers"] if r.pk not in taken | {review.reviewer_id})
+    services.assign_reviewer(ada, free, by=w["manager"])  # the replacement resolves it
+    assert kept_work(intake) == {"to_screen": 0, "conflicts": 0, "open_reviews": 6, "done_runs": 0}
+    assert_kept_values_are_fresh(intake)
+
+
+def test_the_work_queue_counts_reviews_overdue_after_the_deadline_and_runs_until_a_slate(
+    review_world,
+):
+    w = review_world
+    intake, manager = w["intake"], w["manager"]
+    services.assign_reviewers(intake, by=manager)
+    SelectionRun.objects.create(intake=intake, number=1, started_by=manager, status=RunStatus.DONE)
+    services.recount_work(intake.pk)
+    now = timezone.now()
+    intake.reviews_due_at = now + datetime.timedelta(days=1)
+    intake.save(update_fields=["reviews_due_at"])
+    (row,) = queries.work_queue(manager, now=now)
+    assert (row["overdue_reviews"], row["runs_to_confirm"]) == (0, 1)
+    intake.reviews_due_at = now - datetime.timedelta(days=1)
+    intake.slate_confirmed_at = now
+    intake.save(update_fields=["reviews_due_at", "slate_confirmed_at"])
+    (row,) = queries.work_queue(manager, now=now)
+    assert (row["overdue_reviews"], row["runs_to_confirm"]) == (6, 0)
 
 
 def test_the_reviewers_list_is_counted_from_the_tallies_of_the_intakes_they_review_now(

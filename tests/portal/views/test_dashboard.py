@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from applications import services
 from applications.enums import MemberRole
 from programs.enums import StaffRole
 from tests import factories
@@ -216,6 +217,7 @@ def make_work(intake, n):
                 body="b", status=status, intake_ref=intake.pk,
                 batch=f"decisions:{intake.pk}" if status == EmailStatus.HELD else "",
             )  # fmt: skip
+    services.recount_work(intake.pk)  # written without the services
 
 
 def queue_of(response):
