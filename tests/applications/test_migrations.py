@@ -135,3 +135,52 @@ def test_existing_rows_get_their_kept_counts_flags_and_rank_scores():
         "Ada": Decimal("80.00"), "Bo": None, "Cy": None,
     }  # fmt: skip
     migrate(latest())  # leave the test database as the other tests expect it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_intakes_get_the_work_waiting_for_their_managers():
+    apps = migrate([("applications", "0020_rank_order_whole_on_sqlite")])
+    User = apps.get_model("portal", "User")
+    Program = apps.get_model("programs", "Program")
+    Intake = apps.get_model("programs", "Intake")
+    Company = apps.get_model("applications", "Company")
+    Application = apps.get_model("applications", "Application")
+    now = timezone.now()
+    owner = User.objects.create(email="owner@firm.example")
+    reviewer = User.objects.create(email="reviewer@panel.example")
+    program = Program.objects.create(name="Program", slug="program")
+    intakes = [
+        Intake.objects.create(
+            program=program, title=title, opens_at=now, closes_at=now + datetime.timedelta(days=30),
+            placement_starts_on=now.date() + datetime.timedelta(days=60),
+            placement_ends_on=now.date() + datetime.timedelta(days=200),
+        )
+        for title in ["Spring", "Autumn"]
+    ]  # fmt: skip
+    spring = intakes[0]
+    made = {}
+    for name, status in [("Ada", "screening"), ("Bo", "in-review"), ("Cy", "declined")]:
+        made[name] = Application.objects.create(
+            company=Company.objects.create(name=name, country="CA"), intake=spring,
+            status=status, created_by=owner, updated_by=owner,
+        )  # fmt: skip
+    made["Bo"].reviews.create(intake=spring, reviewer=reviewer)
+    made["Bo"].reviews.create(intake=spring, reviewer=owner, submitted_at=now, score=70)
+    made["Cy"].reviews.create(intake=spring, reviewer=reviewer)  # closed with its application
+    Conflict = apps.get_model("applications", "Conflict")
+    Conflict.objects.create(reviewer=reviewer, company=made["Ada"].company, intake=spring)
+    Conflict.objects.create(
+        reviewer=owner, company=made["Cy"].company, intake=spring, resolved_at=now
+    )
+    SelectionRun = apps.get_model("applications", "SelectionRun")
+    for number, status in [(1, "done"), (2, "failed"), (3, "done")]:
+        SelectionRun.objects.create(intake=spring, number=number, started_by=owner, status=status)
+
+    apps = migrate([("applications", "0021_work_counts")])
+    WorkCount = apps.get_model("applications", "WorkCount")
+    assert list(
+        WorkCount.objects.values_list(
+            "intake__title", "to_screen", "conflicts", "open_reviews", "done_runs"
+        )
+    ) == [("Spring", 1, 1, 1, 2)]  # the autumn intake has no work: no row
+    migrate(latest())  # leave the test database as the other tests expect it
