@@ -62,7 +62,8 @@ def list_total(intake, *, statuses=None, facet=None, value=None):
         counts = FilterCount.objects.filter(intake=intake.pk, facet=facet, value=value)
     if statuses is not None:
         counts = counts.filter(status__in=statuses)
-    return counts.aggregate(n=Coalesce(Sum("count"), 0))["n"]
+    # A row per status at most: summed here, which is cheaper to build than an aggregate.
+    return sum(counts.values_list("count", flat=True))
 
 
 def reviewer_progress(intake):
