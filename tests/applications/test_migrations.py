@@ -23,30 +23,47 @@ def latest():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_existing_reviews_get_their_intake_and_applications_their_budget_total():
-    apps = migrate(BEFORE)
+def people_and_intakes(apps, *titles):
+    """A firm's owner, a reviewer, and an intake of one program for each of ``titles``, made
+    with the models of the state ``apps``."""
     User = apps.get_model("portal", "User")
     Program = apps.get_model("programs", "Program")
     Intake = apps.get_model("programs", "Intake")
-    Company = apps.get_model("applications", "Company")
-    Application = apps.get_model("applications", "Application")
-    Review = apps.get_model("applications", "Review")
     now = timezone.now()
     owner = User.objects.create(email="owner@firm.example")
     reviewer = User.objects.create(email="reviewer@panel.example")
     program = Program.objects.create(name="Program", slug="program")
     intakes = [
         Intake.objects.create(
-            program=program,
-            title=title,
-            opens_at=now,
-            closes_at=now + datetime.timedelta(days=30),
+            program=program, title=title, opens_at=now, closes_at=now + datetime.timedelta(days=30),
             placement_starts_on=now.date() + datetime.timedelta(days=60),
             placement_ends_on=now.date() + datetime.timedelta(days=200),
         )
-        for title in ["Spring", "Autumn"]
-    ]
+        for title in titles
+    ]  # fmt: skip
+    return owner, reviewer, intakes
+
+
+def applications_of(apps, intake, owner, **statuses):
+    """{firm name: its application to ``intake`` in that status}, with the models of ``apps``."""
+    Company = apps.get_model("applications", "Company")
+    Application = apps.get_model("applications", "Application")
+    return {
+        name: Application.objects.create(
+            company=Company.objects.create(name=name, country="CA"), intake=intake,
+            status=status, created_by=owner, updated_by=owner,
+        )
+        for name, status in statuses.items()
+    }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_reviews_get_their_intake_and_applications_their_budget_total():
+    apps = migrate(BEFORE)
+    Company = apps.get_model("applications", "Company")
+    Application = apps.get_model("applications", "Application")
+    Review = apps.get_model("applications", "Review")
+    owner, reviewer, intakes = people_and_intakes(apps, "Spring", "Autumn")
     company = Company.objects.create(name="Firm", country="CA")
     applications = [
         Application.objects.create(
@@ -79,32 +96,16 @@ def test_existing_rows_get_their_kept_counts_flags_and_rank_scores():
     # Programs too: a later programs migration adds NOT NULL columns the historical Intake
     # of this state does not know.
     apps = migrate([("applications", "0014_company_name_order"), ("programs", "0013_input_bounds")])
-    User = apps.get_model("portal", "User")
-    Program = apps.get_model("programs", "Program")
-    Intake = apps.get_model("programs", "Intake")
     Host = apps.get_model("programs", "HostIncubator")
     Market = apps.get_model("programs", "ForeignMarket")
-    Company = apps.get_model("applications", "Company")
-    Application = apps.get_model("applications", "Application")
     now = timezone.now()
-    owner = User.objects.create(email="owner@firm.example")
-    reviewer = User.objects.create(email="reviewer@panel.example")
-    intake = Intake.objects.create(
-        program=Program.objects.create(name="Program", slug="program"), title="Spring",
-        opens_at=now, closes_at=now + datetime.timedelta(days=30),
-        placement_starts_on=now.date() + datetime.timedelta(days=60),
-        placement_ends_on=now.date() + datetime.timedelta(days=200),
-    )  # fmt: skip
+    owner, reviewer, (intake,) = people_and_intakes(apps, "Spring")
     host = Host.objects.create(
         name="Alpha", market=Market.objects.create(country="DE"), city="Berlin", desk_capacity=2
     )
-    made = {}
-    for name, status in [("Ada", "shortlisted"), ("Bo", "in-review"), ("Cy", "in-review")]:
-        made[name] = Application.objects.create(
-            company=Company.objects.create(name=name, country="CA"), intake=intake,
-            status=status, created_by=owner, updated_by=owner,
-        )  # fmt: skip
-        made[name].host_preferences.create(host=host, rank=1)
+    made = applications_of(apps, intake, owner, Ada="shortlisted", Bo="in-review", Cy="in-review")
+    for application in made.values():
+        application.host_preferences.create(host=host, rank=1)
     made["Ada"].host_fit_opinions.create(host=host, opinion="good", given_by=owner)
     made["Ada"].reviews.create(intake=intake, reviewer=reviewer, submitted_at=now, score=80)
     made["Bo"].reviews.create(intake=intake, reviewer=reviewer)
@@ -140,30 +141,9 @@ def test_existing_rows_get_their_kept_counts_flags_and_rank_scores():
 @pytest.mark.django_db(transaction=True)
 def test_existing_intakes_get_the_work_waiting_for_their_managers():
     apps = migrate([("applications", "0020_rank_order_whole_on_sqlite")])
-    User = apps.get_model("portal", "User")
-    Program = apps.get_model("programs", "Program")
-    Intake = apps.get_model("programs", "Intake")
-    Company = apps.get_model("applications", "Company")
-    Application = apps.get_model("applications", "Application")
+    owner, reviewer, (spring, _autumn) = people_and_intakes(apps, "Spring", "Autumn")
     now = timezone.now()
-    owner = User.objects.create(email="owner@firm.example")
-    reviewer = User.objects.create(email="reviewer@panel.example")
-    program = Program.objects.create(name="Program", slug="program")
-    intakes = [
-        Intake.objects.create(
-            program=program, title=title, opens_at=now, closes_at=now + datetime.timedelta(days=30),
-            placement_starts_on=now.date() + datetime.timedelta(days=60),
-            placement_ends_on=now.date() + datetime.timedelta(days=200),
-        )
-        for title in ["Spring", "Autumn"]
-    ]  # fmt: skip
-    spring = intakes[0]
-    made = {}
-    for name, status in [("Ada", "screening"), ("Bo", "in-review"), ("Cy", "declined")]:
-        made[name] = Application.objects.create(
-            company=Company.objects.create(name=name, country="CA"), intake=spring,
-            status=status, created_by=owner, updated_by=owner,
-        )  # fmt: skip
+    made = applications_of(apps, spring, owner, Ada="screening", Bo="in-review", Cy="declined")
     made["Bo"].reviews.create(intake=spring, reviewer=reviewer)
     made["Bo"].reviews.create(intake=spring, reviewer=owner, submitted_at=now, score=70)
     made["Cy"].reviews.create(intake=spring, reviewer=reviewer)  # closed with its application
