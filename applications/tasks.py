@@ -1,8 +1,12 @@
+import logging
+
 from celery import shared_task
 
 from applications import services
 from applications.models import Application, SelectionRun
 from programs.models import Intake
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="applications.remind_drafts")
@@ -66,3 +70,12 @@ def requeue_stalled_runs():
 def expire_offers():
     """Beat job: close unanswered offers past their deadline; offer their seats again."""
     services.expire_offers()
+
+
+@shared_task(name="applications.recount_work")
+def recount_work():
+    """Beat job: count again what waits for each open intake's managers (mends a kept count
+    that went wrong: rows deleted with a person, say)."""
+    mended = services.recount_open_work()
+    if mended:
+        logger.warning("Work counts were wrong and are mended for intakes %s.", mended)

@@ -36,7 +36,7 @@ def publish_results(intake, *, by, note=""):
     """Make an intake's verified figures public. Refused while fewer than 5 firms are placed
     in it: its figures would describe fewer than 5 firms."""
     _require(by, intake)
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     if Publication.objects.filter(intake=intake).exists():
         raise ValidationError(_("This intake's results are already published."))
     placed = figures.headline(figures.Scope(Intake.objects.filter(pk=intake.pk))).companies
@@ -58,7 +58,7 @@ def publish_results(intake, *, by, note=""):
 @transaction.atomic
 def unpublish_results(intake, *, by, note=""):
     _require(by, intake)
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     deleted, _rows = Publication.objects.filter(intake=intake).delete()
     if not deleted:
         raise ValidationError(_("This intake's results are not published."))

@@ -122,7 +122,7 @@ def generate_desk_invoices(intake, *, today=None):
     from the stays as they are now, the others kept."""
     today = today or timezone.localdate()
     # One generation per intake at a time: a second waits here, then finds the first's rows.
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     existing = {
         (invoice.host_id, invoice.period_start, invoice.placement_id): invoice
         for invoice in DeskInvoice.objects.filter(intake=intake)

@@ -282,7 +282,7 @@ def _check_amount(intake, amount, *, award=None, at_least=None):
             % {"amount": amount, "approved": at_least}
         )
     # The intake's row is locked, so two awards at once cannot both take the last of the pool.
-    Intake.objects.select_for_update().filter(pk=intake.pk).first()
+    Intake.objects.select_for_update(no_key=True).filter(pk=intake.pk).first()
     _pool, _committed, left = pool_figures(intake, exclude=award)
     if amount > left:
         raise ValidationError(
@@ -323,7 +323,7 @@ def propose_award(placement, *, by, amount=None):
 def set_stipend_schedule(intake, *, by, terms):
     """The intake's schedule of tranches: ``terms`` are (label, share %, condition), shares
     adding up to 100. Awards made from now on follow it; those made before keep theirs."""
-    Intake.objects.select_for_update().filter(pk=intake.pk).first()
+    Intake.objects.select_for_update(no_key=True).filter(pk=intake.pk).first()
     terms = [(label.strip(), Decimal(share), condition) for label, share, condition in terms]
     if not terms:
         raise ValidationError(_("Give at least one tranche."))

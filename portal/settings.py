@@ -407,6 +407,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outcomes.requeue_stalled_documents",
         "schedule": 10 * 60.0,
     },
+    # The managers' kept work counts, counted again at night (a count that went wrong, rows
+    # deleted with a person say, is mended by morning).
+    "recount-work": {
+        "task": "applications.recount_work",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "generate-desk-invoices": {
         "task": "placements.generate_desk_invoices",
         "schedule": crontab(hour=2, minute=30),

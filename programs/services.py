@@ -236,7 +236,7 @@ def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets,
     intake is refused if it has passed (it would close on applicants at once), and, when it
     cuts drafts short, until the manager confirms their number (``drafts_confirmed``); their
     owners are then told by email (``programs.deadlines``)."""
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     before = terms_snapshot(intake)
     closed_at, opened = intake.closes_at, needs_confirmation(intake)
     for name, value in fields.items():
@@ -301,7 +301,7 @@ def _utc_iso(moment):
 
 @transaction.atomic
 def publish_intake(intake, *, by):
-    locked = Intake.objects.select_for_update().get(pk=intake.pk)
+    locked = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     if not locked.desk_offers.exists():
         raise ValidationError(_("Offer at least one host desk before publishing the intake."))
     if not locked.criteria.exists():
@@ -396,7 +396,7 @@ def _record(intake, *, kind, by, reason, before, after, opened=None):
 @transaction.atomic
 def set_eligibility(intake, *, by, reason="", allowed_sectors, **rules):
     """Change the eligibility rules; after opening, only with a reason, and recorded."""
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     before = eligibility_snapshot(intake)
     for name, value in rules.items():
         setattr(intake, name, value)
@@ -417,7 +417,7 @@ def set_eligibility(intake, *, by, reason="", allowed_sectors, **rules):
 @transaction.atomic
 def set_rubric(intake, *, by, criteria, reason=""):
     """Replace the rubric with (name, description, weight, scale) rows; recorded after opening."""
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     if not criteria:
         raise ValidationError(_("A rubric needs at least one criterion."))
     for _name, _description, weight, scale in criteria:
@@ -497,7 +497,7 @@ def when_scoring_changed(handler):
 @transaction.atomic
 def update_review_settings(intake, *, by, **settings_):
     """Change how the intake is reviewed and scored; recorded in the intake's history."""
-    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     before = {name: str(getattr(intake, name)) for name in REVIEW_SETTINGS}
     for name, value in settings_.items():
         if name not in REVIEW_SETTINGS:

@@ -5,9 +5,15 @@ state on each host preference, and what waits for the intake's managers (WorkCou
 recount functions rebuild them from the rows, for data written without the services
 (migrations, the benchmark, test factories).
 
-Locks: a transaction takes an intake's work row (count_work) before its reviewer tallies, its
-status counts and its filter counts, so that two transactions never wait on each other."""
+Locks, on PostgreSQL: the services that take turns on an intake lock it FOR NO KEY UPDATE, so a
+row inserted that names it (a first status count, a work row) checks its key without waiting
+for them. A change that reads what it then counts (recount_reviewers, recount_work), or counts
+in two intakes, first locks the intakes' work rows (lock_work, in the intakes' order); a
+conflict is locked before any work row. tests/applications/services/test_counting_concurrency
+forces the interleavings that deadlocked or miscounted without these. A beat job counts the
+open intakes' work again every night (recount_open_work)."""
 
+from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
@@ -32,11 +38,13 @@ from applications.models import (
     StatusCount,
     WorkCount,
 )
+from programs.models import Intake
 
 __all__ = [
     "attention_of",
     "count_filters",
     "count_work",
+    "lock_work",
     "count_fit_pairs",
     "filters_of",
     "follow_status_change",
@@ -47,6 +55,7 @@ __all__ = [
     "recount_reviewers",
     "recount_statuses",
     "recount_work",
+    "recount_open_work",
     "work_counts",
 ]
 
@@ -273,6 +282,9 @@ def recount_reviewers(intake_id, reviewer_ids=None, *, to_do=False):
     reviews, for the reviewers it touched; all of the intake's when ``reviewer_ids`` is
     None. With ``to_do``, the reviews' to-do flags are set again too (for reviews written
     without the services)."""
+    # The intake's work row first: the reviews and tallies read below are then what they
+    # are when the change to its reviews still to give is counted (one recount at a time).
+    lock_work(intake_id)
     reviews = Review.objects.filter(intake_id=intake_id)
     tallies = ReviewerTally.objects.filter(intake_id=intake_id)
     if reviewer_ids is not None:
@@ -374,7 +386,41 @@ def work_counts(intake_id):
     }
 
 
+def lock_work(*intake_ids):
+    """The intakes' work rows, made if missing and locked in the order of their intakes, for
+    a change that reads what it then counts, or that counts in two intakes."""
+    ids = sorted(set(intake_ids))
+    WorkCount.objects.bulk_create([WorkCount(intake_id=pk) for pk in ids], ignore_conflicts=True)
+    if not transaction.get_connection().in_atomic_block:
+        return  # a caller outside a transaction (a test factory, a bulk fill) holds nothing
+    list(
+        WorkCount.objects.select_for_update()
+        .filter(intake_id__in=ids)
+        .order_by("intake_id")
+        .values_list("intake_id", flat=True)
+    )
+
+
 def recount_work(intake_id):
-    """The intake's work row counted again from its records (for data written without the
-    services)."""
-    WorkCount.objects.update_or_create(intake_id=intake_id, defaults=work_counts(intake_id))
+    """The intake's work row counted again from its records, under its lock (the beat job
+    that mends a count gone wrong, and data written without the services). Returns whether
+    the kept row was wrong."""
+    lock_work(intake_id)
+    fresh = work_counts(intake_id)
+    row = WorkCount.objects.filter(intake_id=intake_id)
+    if row.values(*WorkCount.KINDS).get() == fresh:
+        return False
+    row.update(**fresh)
+    return True
+
+
+def recount_open_work():
+    """Every intake not archived: its work row counted again (recount_work), each in a
+    transaction of its own. Returns the intakes whose row was wrong."""
+    intakes = Intake.objects.filter(archived_at__isnull=True).order_by("pk")
+    mended = []
+    for intake_id in intakes.values_list("pk", flat=True):
+        with transaction.atomic():
+            if recount_work(intake_id):
+                mended.append(intake_id)
+    return mended

@@ -21,6 +21,7 @@ from applications.enums import (
 from applications.models import (
     Application,
     ApplicationScore,
+    Company,
     Conflict,
     CriterionScore,
     HostFitOpinion,
@@ -34,6 +35,7 @@ from applications.services.counting import (
     count_filters,
     count_fit_pairs,
     count_work,
+    lock_work,
     recount_attention,
     recount_reviewers,
 )
@@ -231,8 +233,10 @@ class _Pool:
 
 
 def _lock_intake(intake):
-    # One assignment or score refresh at a time per intake.
-    return Intake.objects.select_for_update().get(pk=intake.pk)
+    # One assignment or score refresh at a time per intake. FOR NO KEY UPDATE: the services
+    # take turns, and an insert of a row that names the intake (a first status count, a work
+    # row) still checks its key without waiting for them.
+    return Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
 
 
 @transaction.atomic
@@ -251,13 +255,19 @@ def assign_reviewer(application, reviewer, *, by):
     review = Review.objects.create(
         application=application, intake_id=application.intake_id, reviewer=reviewer, assigned_by=by
     )
-    recount_reviewers(application.intake_id, [reviewer.pk])
     # The company's declared conflicts wait for a replacement until it has its reviewers.
-    if application.reviews.count() >= application.intake.reviewers_per_application:
-        resolved = Conflict.objects.filter(
+    # Locked before the intake's work row, as a declaration locks its conflict.
+    conflicts = list(
+        Conflict.objects.select_for_update()
+        .filter(
             company_id=application.company_id, intake=application.intake, resolved_at__isnull=True
-        ).update(resolved_at=timezone.now())
-        count_work(application.intake_id, conflicts=-resolved)
+        )
+        .values_list("pk", flat=True)
+    )
+    recount_reviewers(application.intake_id, [reviewer.pk])
+    if conflicts and application.reviews.count() >= application.intake.reviewers_per_application:
+        Conflict.objects.filter(pk__in=conflicts).update(resolved_at=timezone.now())
+        count_work(application.intake_id, conflicts=-len(conflicts))
     _tell_reviewers(application.intake, [review])
     return review
 
@@ -274,10 +284,13 @@ def assign_reviewers(intake, *, by):
     intake = _lock_intake(intake)
     pool = _Pool(intake)
     wanted = intake.reviewers_per_application
+    # Locked, in the order every service locks an intake's applications: one withdrawn a
+    # moment ago is not given reviewers.
     applications = list(
-        Application.objects.filter(intake=intake, status=S.IN_REVIEW).values_list(
-            "pk", "company_id"
-        )
+        Application.objects.select_for_update(of=("self",))
+        .filter(intake=intake, status=S.IN_REVIEW)
+        .order_by("pk")
+        .values_list("pk", "company_id")
     )
     applications.sort(key=lambda row: (len(pool.candidates(*row)), row[0]))
     created, short = [], []
@@ -359,20 +372,25 @@ def declare_conflict(review, *, by, reason):
             _("The review of this application has closed; tell the program's managers.")
         )
     had_score = review.submitted_at is not None
-    review.delete()
-    recount_reviewers(intake.pk, [by.pk])
     # One row per reviewer and company: declared again, it is open again, in this intake.
+    # The firm, then the reviewer's conflict with it, are locked before any work row (one
+    # declaration at a time for a firm, whatever the intakes), then the work rows of the
+    # intakes it counts in, in their order.
+    Company.objects.select_for_update(no_key=True).filter(pk=application.company_id).first()
     was = (
         Conflict.objects.select_for_update()
         .filter(reviewer=by, company_id=application.company_id)
         .values_list("intake_id", "resolved_at")
         .first()
     )
-    if was is None or was[1] is not None:
+    moved_from = was[0] if was and was[1] is None and was[0] != intake.pk else None
+    lock_work(intake.pk, *([moved_from] if moved_from else []))
+    review.delete()
+    recount_reviewers(intake.pk, [by.pk])
+    if was is None or was[1] is not None or moved_from:
         count_work(intake.pk, conflicts=1)
-    elif was[0] != intake.pk:
-        count_work(was[0], conflicts=-1)
-        count_work(intake.pk, conflicts=1)
+    if moved_from:
+        count_work(moved_from, conflicts=-1)
     conflict, _created = Conflict.objects.update_or_create(
         reviewer=by,
         company_id=application.company_id,
@@ -410,7 +428,12 @@ def withdraw_reviews_of_former_reviewer(program, *, user):
     intakes = sorted(set(open_reviews.values_list("intake", flat=True)))
     # The intakes' locks, as assignment takes them: an assignment run in progress finishes
     # first, or starts after and sees the role gone.
-    list(Intake.objects.select_for_update().filter(pk__in=intakes).order_by("pk").values("pk"))
+    list(
+        Intake.objects.select_for_update(no_key=True)
+        .filter(pk__in=intakes)
+        .order_by("pk")
+        .values("pk")
+    )
     _count, deleted = open_reviews.filter(intake__in=intakes).delete()
     for intake_id in intakes:
         recount_reviewers(intake_id, [user.pk])
@@ -427,8 +450,12 @@ def save_review(review, *, by, values, comment, recommendation):
     ``values`` maps criterion id to value. The review counts as in from its first save;
     the reviewer may change it while the application is in review.
     """
+    # The review and its application locked, not its intake (which other services lock to
+    # take turns, and whose rows the kept counts' inserts only check).
     review = (
-        Review.objects.select_for_update().select_related("application__intake").get(pk=review.pk)
+        Review.objects.select_for_update(of=("self", "application"))
+        .select_related("application__intake")
+        .get(pk=review.pk)
     )
     # The reviewer, and a reviewer of the intake still (a removed reviewer scores nothing).
     _require(by, "applications.view_review", review)

@@ -431,3 +431,29 @@ def test_the_needs_attention_counts_follow_scores_settings_and_host_fit(review_w
     response = client.get(url, {"attention": "not-a-fit"})
     assert response.context["page"].paginator.count == 1
     assert [row["company"] for row in response.context["rows"]] == ["Bo"]
+
+
+def test_the_night_recount_mends_a_work_count_gone_wrong_in_open_intakes_only(review_world):
+    intake = review_world["intake"]
+    archived = factories.IntakeFactory(archived_at=timezone.now())
+    services.assign_reviewers(intake, by=review_world["manager"])
+    for wrong in (intake, archived):
+        WorkCount.objects.update_or_create(intake=wrong, defaults={"conflicts": 4})
+    assert services.recount_open_work() == [intake.pk]
+    assert kept_work(intake) == {"to_screen": 0, "conflicts": 0, "open_reviews": 6, "done_runs": 0}
+    assert kept_work(archived)["conflicts"] == 4  # archived: left as it is
+    assert services.recount_open_work() == []
+
+
+def test_the_beat_recounts_the_work_at_night_and_logs_what_it_mended(review_world, caplog):
+    from django.conf import settings
+
+    from applications import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["recount-work"]["task"] == "applications.recount_work"
+    intake = review_world["intake"]
+    WorkCount.objects.update_or_create(intake=intake, defaults={"done_runs": 2})
+    with caplog.at_level("WARNING", logger="applications.tasks"):
+        tasks.recount_work()
+    assert caplog.messages == [f"Work counts were wrong and are mended for intakes [{intake.pk}]."]
+    assert kept_work(intake)["done_runs"] == 0

@@ -2,10 +2,16 @@
 connection of its own, on PostgreSQL: screenings, transitions, assignments and a conflict in
 one intake at once, none refused by a deadlock, and the counts what a fresh count gives."""
 
+import threading
+import time
+from unittest import mock
+
 import pytest
+from django.db import connections
 
 from applications import services
 from applications.enums import ApplicationStatus
+from applications.services import counting, reviewing
 from programs.enums import StaffRole
 from tests import factories
 from tests.applications.services.test_counting import assert_kept_values_are_fresh, kept_work
@@ -46,4 +52,194 @@ def test_work_counted_at_the_same_moment_is_counted_once_each(postgres):
 
     assert [o for o in outcomes if isinstance(o, (str, Exception))] == []  # no deadlock
     assert kept_work(intake) == {"to_screen": 3, "conflicts": 1, "open_reviews": 3, "done_runs": 0}
+    assert_kept_values_are_fresh(intake)
+
+
+# Interleavings forced at a chosen point: the first thread ("T1") stops for a moment once it
+# holds what the case is about, and the second starts then. Each case once deadlocked or
+# counted wrong before its lock was added (found by a review of the change, reproduced).
+
+
+def in_turn(*calls):
+    """Run each call on a thread named T1, T2... with its own connection; return what each
+    returned or raised (as its repr)."""
+    outcomes = [None] * len(calls)
+
+    def run(index):
+        try:
+            outcomes[index] = calls[index]()
+        except Exception as error:
+            outcomes[index] = repr(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(index,), name=f"T{index + 1}")
+        for index in range(len(calls))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def _first(name):
+    return threading.current_thread().name == name
+
+
+def pause_t1_after(module, name, seconds=1.0):
+    """Patch ``module.name`` so that T1 stops ``seconds`` once the call returns, the first
+    time; returns (the event set then, the patch)."""
+    holding = threading.Event()
+    real = getattr(module, name)
+
+    def paused(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if _first("T1") and not holding.is_set():
+            holding.set()
+            time.sleep(seconds)
+        return result
+
+    return holding, mock.patch.object(module, name, paused)
+
+
+@pytest.fixture
+def panel(postgres):
+    """Two intakes of a program, each application wanting three reviewers; its manager and
+    three reviewers."""
+    program = factories.ProgramFactory()
+    intakes = [
+        factories.IntakeFactory(program=program, reviewers_per_application=3) for _ in range(2)
+    ]
+    for intake in intakes:
+        factories.RubricCriterionFactory(intake=intake)
+    manager = factories.ProgramStaffFactory(program=program, role=StaffRole.MANAGER).user
+    reviewers = [
+        factories.ProgramStaffFactory(program=program, role=StaffRole.REVIEWER).user
+        for _ in range(3)
+    ]
+    return intakes, manager, reviewers
+
+
+def test_a_withdrawal_and_an_assignment_in_one_intake_both_go_through(panel):
+    (intake, _other), manager, (r1, r2, _r3) = panel
+    leaving = factories.ApplicationFactory(intake=intake, status=S.IN_REVIEW)
+    staying = factories.ApplicationFactory(intake=intake, status=S.IN_REVIEW)
+    factories.ReviewFactory(application=leaving, reviewer=r1, staff=False)
+    services.recount_work(intake.pk)
+    holding, paused = pause_t1_after(counting, "lock_work")
+
+    def assign():
+        holding.wait(10)
+        return services.assign_reviewer(staying, r2, by=manager)
+
+    with paused:
+        outcomes = in_turn(lambda: services.withdraw_application(leaving, by=manager), assign)
+    assert [o for o in outcomes if isinstance(o, str)] == []
+    assert kept_work(intake)["open_reviews"] == 1
+    assert_kept_values_are_fresh(intake)
+
+
+def test_the_screening_job_and_a_review_saved_in_one_intake_both_go_through(panel):
+    (intake, _other), manager, (r1, _r2, _r3) = panel
+    submitted = factories.ApplicationFactory(intake=intake, status=S.SUBMITTED)
+    in_review = factories.ApplicationFactory(intake=intake, status=S.IN_REVIEW)
+    review = factories.ReviewFactory(application=in_review, reviewer=r1, staff=False)
+    criterion = intake.criteria.get()
+    services.recount_work(intake.pk)
+    holding, paused = pause_t1_after(counting, "count_work")
+
+    def save():
+        holding.wait(10)
+        return services.save_review(
+            review, by=r1, values={criterion.pk: 3}, comment="", recommendation="support"
+        )
+
+    with paused:
+        outcomes = in_turn(
+            lambda: services.transition_application(submitted, to=S.SCREENING, by=None), save
+        )
+    assert [o for o in outcomes if isinstance(o, str)] == []
+    assert kept_work(intake) == {"to_screen": 1, "conflicts": 0, "open_reviews": 0, "done_runs": 0}
+    assert_kept_values_are_fresh(intake)
+
+
+def test_a_conflict_moved_between_intakes_while_its_replacement_is_assigned(panel):
+    (first, second), manager, (r1, r2, _r3) = panel
+    company = factories.CompanyFactory()
+    here = factories.ApplicationFactory(intake=first, company=company, status=S.IN_REVIEW)
+    there = factories.ApplicationFactory(intake=second, company=company, status=S.IN_REVIEW)
+    review_here = factories.ReviewFactory(application=here, reviewer=r1, staff=False)
+    review_there = factories.ReviewFactory(application=there, reviewer=r1, staff=False)
+    services.declare_conflict(review_there, by=r1, reason="Former employer")
+    holding, paused = pause_t1_after(reviewing, "lock_work")
+
+    def assign():
+        holding.wait(10)
+        return services.assign_reviewer(there, r2, by=manager)
+
+    with paused:
+        outcomes = in_turn(
+            lambda: services.declare_conflict(review_here, by=r1, reason="Former employer"),
+            assign,
+        )
+    assert [o for o in outcomes if isinstance(o, str)] == []
+    assert (kept_work(first)["conflicts"], kept_work(second)["conflicts"]) == (1, 0)
+    assert_kept_values_are_fresh(first)
+    assert_kept_values_are_fresh(second)
+
+
+def test_one_conflict_declared_in_two_intakes_at_once_is_counted_once(panel):
+    (first, second), _manager, (r1, _r2, _r3) = panel
+    company = factories.CompanyFactory()
+    reviews = [
+        factories.ReviewFactory(
+            application=factories.ApplicationFactory(
+                intake=intake, company=company, status=S.IN_REVIEW
+            ),
+            reviewer=r1,
+            staff=False,
+        )
+        for intake in (first, second)
+    ]
+    holding, paused = pause_t1_after(reviewing, "lock_work")
+
+    def declare_there():
+        holding.wait(10)
+        return services.declare_conflict(reviews[1], by=r1, reason="Former employer")
+
+    with paused:
+        outcomes = in_turn(
+            lambda: services.declare_conflict(reviews[0], by=r1, reason="Former employer"),
+            declare_there,
+        )
+    assert [o for o in outcomes if isinstance(o, str)] == []
+    # One row for the reviewer and the firm, open in the intake declared last.
+    assert kept_work(first)["conflicts"] + kept_work(second)["conflicts"] == 1
+    assert_kept_values_are_fresh(first)
+    assert_kept_values_are_fresh(second)
+
+
+def test_an_application_withdrawn_while_reviewers_are_assigned_keeps_its_counts(panel):
+    (intake, _other), manager, _reviewers = panel
+    leaving = factories.ApplicationFactory(intake=intake, status=S.IN_REVIEW)
+    services.recount_work(intake.pk)
+    started = threading.Event()
+    real = reviewing._Pool.candidates
+
+    def candidates(pool, *args):
+        if _first("T1") and not started.is_set():
+            started.set()
+            time.sleep(1)  # the applications are read; the withdrawal comes now
+        return real(pool, *args)
+
+    def withdraw():
+        started.wait(10)
+        return services.withdraw_application(leaving, by=manager)
+
+    with mock.patch.object(reviewing._Pool, "candidates", candidates):
+        outcomes = in_turn(lambda: services.assign_reviewers(intake, by=manager), withdraw)
+    assert [o for o in outcomes if isinstance(o, str)] == []
+    assert kept_work(intake)["open_reviews"] == 0  # its reviews closed with it
     assert_kept_values_are_fresh(intake)
