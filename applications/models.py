@@ -876,10 +876,11 @@ class WorkCount(models.Model):
     """What waits for an intake's managers, as the dashboard's work queue reads it on every
     request (queries.work_queue), kept in the transaction of each change
     (services.count_work): applications to screen by hand (follow_status_change), conflicts
-    of interest not yet resolved (declare_conflict, assign_reviewer), reviews still to give
-    (the reviewers' to-do, recount_reviewers) and finished selection runs
-    (change_run_status). Whether the reviews are overdue and the runs wait for a confirmation
-    the queue decides from the intake's own dates; offers and held emails it counts itself.
+    of interest not yet resolved (declare_conflict, assign_reviewer) and reviews still to give
+    (the reviewers' to-do, recount_reviewers). Whether the reviews are overdue the queue
+    decides from the intake's review deadline; finished runs, offers and held emails it counts
+    itself (a run's transaction taking this row would hold it while its slate's keys are
+    checked at commit, against a review saved on a slate's application: a deadlock).
     services.recount_work rebuilds an intake's row from its records."""
 
     intake = models.OneToOneField(
@@ -888,9 +889,8 @@ class WorkCount(models.Model):
     to_screen = models.PositiveIntegerField(default=0)
     conflicts = models.PositiveIntegerField(default=0)
     open_reviews = models.PositiveIntegerField(default=0)
-    done_runs = models.PositiveIntegerField(default=0)
 
-    KINDS = ("to_screen", "conflicts", "open_reviews", "done_runs")
+    KINDS = ("to_screen", "conflicts", "open_reviews")
 
     def __str__(self):
         return f"{self.intake_id}: " + ", ".join(f"{k} {getattr(self, k)}" for k in self.KINDS)

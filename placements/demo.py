@@ -9,7 +9,6 @@ import datetime
 from django.utils import timezone
 from djmoney.money import Money
 
-from applications import services as applications_services
 from applications.enums import ApplicationStatus, OfferStatus, RunStage, RunStatus
 from applications.models import Application, ApplicationEvent, Offer, SelectionRun
 from placements import services
@@ -91,7 +90,6 @@ def summer_round(run, today):
         progress=100,
         finished_at=selected,
     )
-    applications_services.recount_work(summer.pk)  # the run written without the services
     return summer
 
 

@@ -9,7 +9,6 @@ def count_work(apps, schema_editor):
     Application = apps.get_model("applications", "Application")
     Conflict = apps.get_model("applications", "Conflict")
     Review = apps.get_model("applications", "Review")
-    SelectionRun = apps.get_model("applications", "SelectionRun")
     WorkCount = apps.get_model("applications", "WorkCount")
     counted = {
         "to_screen": Application.objects.filter(status="screening"),
@@ -17,7 +16,6 @@ def count_work(apps, schema_editor):
         "open_reviews": Review.objects.filter(
             submitted_at__isnull=True, application__status__in=REVIEWABLE
         ),
-        "done_runs": SelectionRun.objects.filter(status="done"),
     }
     rows = {}
     for kind, records in counted.items():
@@ -50,7 +48,6 @@ class Migration(migrations.Migration):
                 ("to_screen", models.PositiveIntegerField(default=0)),
                 ("conflicts", models.PositiveIntegerField(default=0)),
                 ("open_reviews", models.PositiveIntegerField(default=0)),
-                ("done_runs", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.RunPython(count_work, migrations.RunPython.noop),

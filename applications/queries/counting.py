@@ -12,14 +12,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from applications.enums import (
-    OfferStatus,
-)
+from applications.enums import OfferStatus, RunStatus
 from applications.models import (
     FilterCount,
     HostFitTally,
     Offer,
     ReviewerTally,
+    SelectionRun,
     StatusCount,
     WorkCount,
 )
@@ -145,7 +144,8 @@ def work_queue(user, now=None):
     """What waits for a manager (the director: every intake) in each intake not archived
     that has any: dicts of the intake's pk, title and program name and a count per
     WORK_KINDS, the soonest to close first. One query, whatever the number of intakes: the
-    intake's kept work row (WorkCount) joined, and the offers and held emails counted.
+    intake's kept work row (WorkCount) joined, and the offers, held emails and finished runs
+    counted.
     Reviews still to give are overdue once the intake's review deadline has passed; finished
     runs wait for a confirmation while the intake has no confirmed slate."""
     now = now or timezone.now()
@@ -161,11 +161,12 @@ def work_queue(user, now=None):
             expiring_offers=_count_per_intake(
                 open_offers.filter(deadline__lte=now + OFFER_EXPIRY_WARNING)
             ),
+            done_runs=_count_per_intake(SelectionRun.objects.filter(status=RunStatus.DONE)),
         )
         .order_by("closes_at", "pk")
         .values(
             "pk", "title", "program__name", "reviews_due_at", "slate_confirmed_at",
-            "held_emails", "open_offers", "expiring_offers",
+            "held_emails", "open_offers", "expiring_offers", "done_runs",
             *(f"work_count__{kind}" for kind in WorkCount.KINDS),
         )
     )  # fmt: skip
@@ -173,11 +174,12 @@ def work_queue(user, now=None):
     for row in intakes:
         kept = {kind: row.pop(f"work_count__{kind}") or 0 for kind in WorkCount.KINDS}
         due, confirmed = row.pop("reviews_due_at"), row.pop("slate_confirmed_at")
+        done_runs = row.pop("done_runs")
         row.update(
             to_screen=kept["to_screen"],
             conflicts=kept["conflicts"],
             overdue_reviews=kept["open_reviews"] if due is not None and due < now else 0,
-            runs_to_confirm=kept["done_runs"] if confirmed is None else 0,
+            runs_to_confirm=done_runs if confirmed is None else 0,
         )
         if any(row[kind] for kind in WORK_KINDS):
             queue.append(row)

@@ -23,7 +23,6 @@ from applications.enums import (
     REVIEWABLE,
     ApplicationStatus,
     ReviewAttention,
-    RunStatus,
 )
 from applications.models import (
     Application,
@@ -34,7 +33,6 @@ from applications.models import (
     HostPreference,
     Review,
     ReviewerTally,
-    SelectionRun,
     StatusCount,
     WorkCount,
 )
@@ -380,9 +378,6 @@ def work_counts(intake_id):
         "open_reviews": Review.objects.filter(
             intake_id=intake_id, submitted_at__isnull=True, application__status__in=REVIEWABLE
         ).count(),
-        "done_runs": SelectionRun.objects.filter(
-            intake_id=intake_id, status=RunStatus.DONE
-        ).count(),
     }
 
 
@@ -406,6 +401,9 @@ def recount_work(intake_id):
     that mends a count gone wrong, and data written without the services). Returns whether
     the kept row was wrong."""
     lock_work(intake_id)
+    # The reviewers' tallies first: each later change to the reviews still to give is counted
+    # from them, so a wrong tally would bring a mended count back wrong.
+    recount_reviewers(intake_id, to_do=True)
     fresh = work_counts(intake_id)
     row = WorkCount.objects.filter(intake_id=intake_id)
     if row.values(*WorkCount.KINDS).get() == fresh:

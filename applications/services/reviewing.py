@@ -232,6 +232,11 @@ class _Pool:
         self.load[reviewer_id] += 1
 
 
+def _lock_application_of(review):
+    """The review's application, locked (it stays, even if the review has gone)."""
+    return Application.objects.select_for_update().get(pk=review.application_id)
+
+
 def _lock_intake(intake):
     # One assignment or score refresh at a time per intake. FOR NO KEY UPDATE: the services
     # take turns, and an insert of a row that names the intake (a first status count, a work
@@ -362,11 +367,12 @@ def declare_conflict(review, *, by, reason):
     if not reason.strip():
         raise ValidationError({"reason": _("Say briefly what the conflict is.")})
     intake = _lock_intake(review.intake)
-    # The assignment and the application's status as they are now, under their locks.
+    # The assignment and the application's status as they are now, under their locks (the
+    # application's first, as every transition takes them).
+    application = _lock_application_of(review)
     review = Review.objects.select_for_update().filter(pk=review.pk).first()
     if review is None:
         raise ValidationError(_("This assignment has already been removed."))
-    application = Application.objects.select_for_update().get(pk=review.application_id)
     if application.status not in REVIEWABLE:
         raise ValidationError(
             _("The review of this application has closed; tell the program's managers.")
@@ -450,10 +456,12 @@ def save_review(review, *, by, values, comment, recommendation):
     ``values`` maps criterion id to value. The review counts as in from its first save;
     the reviewer may change it while the application is in review.
     """
-    # The review and its application locked, not its intake (which other services lock to
-    # take turns, and whose rows the kept counts' inserts only check).
+    # The application locked before its review, as every transition locks them (a
+    # withdrawal closes the application's reviews); not the intake, which other services
+    # lock to take turns.
+    _lock_application_of(review)
     review = (
-        Review.objects.select_for_update(of=("self", "application"))
+        Review.objects.select_for_update(of=("self",))
         .select_related("application__intake")
         .get(pk=review.pk)
     )

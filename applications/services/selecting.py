@@ -47,7 +47,6 @@ from applications.models import (
     SlateEntry,
 )
 from applications.services.applying import _applicants, transition_application
-from applications.services.counting import count_work
 from applications.services.reviewing import _lock_intake, _require
 from portal.dates import moment_text
 from portal.links import link_to
@@ -158,8 +157,6 @@ def change_run_status(run, *, to, by=None, note="", fields=()):
             }
         )
     event = RunEvent(run=run, actor=by, from_status=run.status, to_status=to, note=note)
-    if to == RunStatus.DONE:  # a finished run waits for the managers (WorkCount)
-        count_work(run.intake_id, done_runs=1)
     run.status = to
     run.updated_at = timezone.now()
     run.save(update_fields=["status", "updated_at", *fields])

@@ -10,8 +10,8 @@ import pytest
 from django.db import connections
 
 from applications import services
-from applications.enums import ApplicationStatus
-from applications.services import counting, reviewing
+from applications.enums import ApplicationStatus, RunStatus
+from applications.services import applying, counting, reviewing, selecting
 from programs.enums import StaffRole
 from tests import factories
 from tests.applications.services.test_counting import assert_kept_values_are_fresh, kept_work
@@ -34,7 +34,7 @@ def test_work_counted_at_the_same_moment_is_counted_once_each(postgres):
     in_review = [factories.ApplicationFactory(intake=intake, status=S.IN_REVIEW) for _ in range(2)]
     reviews = [factories.ReviewFactory(application=a, reviewer=reviewers[0]) for a in in_review]
     services.recount_work(intake.pk)
-    assert kept_work(intake) == {"to_screen": 3, "conflicts": 0, "open_reviews": 2, "done_runs": 0}
+    assert kept_work(intake) == {"to_screen": 3, "conflicts": 0, "open_reviews": 2}
 
     outcomes = at_once(
         *[
@@ -51,7 +51,7 @@ def test_work_counted_at_the_same_moment_is_counted_once_each(postgres):
     )
 
     assert [o for o in outcomes if isinstance(o, (str, Exception))] == []  # no deadlock
-    assert kept_work(intake) == {"to_screen": 3, "conflicts": 1, "open_reviews": 3, "done_runs": 0}
+    assert kept_work(intake) == {"to_screen": 3, "conflicts": 1, "open_reviews": 3}
     assert_kept_values_are_fresh(intake)
 
 
@@ -161,7 +161,7 @@ def test_the_screening_job_and_a_review_saved_in_one_intake_both_go_through(pane
             lambda: services.transition_application(submitted, to=S.SCREENING, by=None), save
         )
     assert [o for o in outcomes if isinstance(o, str)] == []
-    assert kept_work(intake) == {"to_screen": 1, "conflicts": 0, "open_reviews": 0, "done_runs": 0}
+    assert kept_work(intake) == {"to_screen": 1, "conflicts": 0, "open_reviews": 0}
     assert_kept_values_are_fresh(intake)
 
 
@@ -242,4 +242,73 @@ def test_an_application_withdrawn_while_reviewers_are_assigned_keeps_its_counts(
         outcomes = in_turn(lambda: services.assign_reviewers(intake, by=manager), withdraw)
     assert [o for o in outcomes if isinstance(o, str)] == []
     assert kept_work(intake)["open_reviews"] == 0  # its reviews closed with it
+    assert_kept_values_are_fresh(intake)
+
+
+def pause_t1_before(module, name, seconds=1.5):
+    """Patch ``module.name`` so that T1 stops ``seconds`` before the call, the first time;
+    returns (the event set then, the patch)."""
+    started = threading.Event()
+    real = getattr(module, name)
+
+    def paused(*args, **kwargs):
+        if _first("T1") and not started.is_set():
+            started.set()
+            time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    return started, mock.patch.object(module, name, paused)
+
+
+@pytest.mark.parametrize("act", ["save a score", "declare a conflict"])
+def test_a_reviewer_acting_while_the_application_is_withdrawn(panel, act):
+    (intake, _other), manager, (r1, _r2, _r3) = panel
+    application = factories.ApplicationFactory(intake=intake, status=S.IN_REVIEW)
+    review = factories.ReviewFactory(application=application, reviewer=r1, staff=False)
+    criterion = intake.criteria.get()
+    # T1 holds the application's lock, about to close its reviews.
+    started, paused = pause_t1_before(applying, "follow_status_change")
+
+    def reviewer_acts():
+        started.wait(10)
+        if act == "save a score":
+            return services.save_review(
+                review, by=r1, values={criterion.pk: 3}, comment="", recommendation="support"
+            )
+        return services.declare_conflict(review, by=r1, reason="My cousin's firm")
+
+    with paused:
+        outcomes = in_turn(
+            lambda: services.withdraw_application(application, by=manager), reviewer_acts
+        )
+    # No deadlock: the reviewer waits for the withdrawal, then is told the review has closed.
+    assert outcomes[0].status == S.WITHDRAWN
+    assert outcomes[1].startswith("ValidationError(") and "closed" in outcomes[1]
+    assert_kept_values_are_fresh(intake)
+
+
+def test_a_run_kept_while_a_review_of_its_slate_is_saved(intake, manager, field):
+    factories.RubricCriterionFactory(intake=intake)
+    reviewer = factories.ProgramStaffFactory(program=intake.program, role=StaffRole.REVIEWER).user
+    review = factories.ReviewFactory(application=field["ada"], reviewer=reviewer, staff=False)
+    criterion = intake.criteria.get()
+    with mock.patch.object(selecting, "queue_task"):
+        run = services.start_run(intake, by=manager)
+    # T1 saves the review: it holds the shortlisted application, then counts its work.
+    started, paused = pause_t1_before(counting, "lock_work", seconds=3)
+
+    def keep():
+        started.wait(10)
+        return selecting.execute_run(run).pk
+
+    with paused:
+        outcomes = in_turn(
+            lambda: services.save_review(
+                review, by=reviewer, values={criterion.pk: 3}, comment="", recommendation="support"
+            ),
+            keep,
+        )
+    assert [o for o in outcomes if isinstance(o, str)] == []
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
     assert_kept_values_are_fresh(intake)
