@@ -709,6 +709,7 @@ def decline_offer(offer, *, by, reason="", now=None):
     """The company's owner turns the place down; the seat goes to the waitlist."""
     now = now or timezone.now()
     offer = _lock_answerable_offer(offer, to=OfferStatus.DECLINED, by=by, now=now)
+    _lock_for_refilling(offer)
     close_offer(offer, to=OfferStatus.DECLINED, by=by, now=now, note=reason.strip())
     return offer, fill_seat(offer, by=by, now=now)
 
@@ -723,6 +724,7 @@ def expire_offers(now=None):
             offer = Offer.objects.select_for_update().get(pk=offer_id)
             if offer.status != OfferStatus.OPEN or offer.deadline >= now:
                 continue
+            _lock_for_refilling(offer)
             close_offer(offer, to=OfferStatus.EXPIRED, by=None, now=now)
             fill_seat(offer, by=None, now=now)
 
@@ -751,6 +753,14 @@ def _holding(intake):
             "application", "host"
         )
     )
+
+
+def _lock_for_refilling(offer):
+    """What filling the offer's seat locks (fill_seat), locked before the offer closes: the
+    intake, then the run's applications. Two offers of an intake declined at once then take
+    turns here, before either holds the status counts the other needs."""
+    _lock_intake(offer.intake)
+    _lock_applications(offer.run)
 
 
 def fill_seat(freed, *, by, now=None):

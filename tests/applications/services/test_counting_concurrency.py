@@ -312,3 +312,31 @@ def test_a_run_kept_while_a_review_of_its_slate_is_saved(intake, manager, field)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
     assert_kept_values_are_fresh(intake)
+
+
+def test_two_offers_of_one_intake_declined_at_once(intake, manager, field):
+    from applications.models import Offer
+    from tests.applications.conftest import run_now
+
+    services.confirm_slate(run_now(intake, manager, min_score=50), by=manager)
+    services.release_decisions(intake, by=manager)
+    offers = {name: Offer.objects.get(application=field[name]) for name in ("ada", "bo")}
+    # T1 has closed its offer and is about to fill the seat.
+    started, paused = pause_t1_before(selecting, "fill_seat")
+
+    def decline_bo():
+        started.wait(10)
+        return services.decline_offer(offers["bo"], by=field["bo"].owner, reason="Timing")
+
+    with paused:
+        outcomes = in_turn(
+            lambda: services.decline_offer(offers["ada"], by=field["ada"].owner, reason="Timing"),
+            decline_bo,
+        )
+    assert [o for o in outcomes if isinstance(o, str)] == []
+    assert sorted(
+        Offer.objects.filter(pk__in=[o.pk for o in offers.values()]).values_list(
+            "status", flat=True
+        )
+    ) == ["declined", "declined"]
+    assert_kept_values_are_fresh(intake)
