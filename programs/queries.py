@@ -270,33 +270,25 @@ def intakes_managed_by(user):
     """The intakes a person manages (the director: every one), by their program pks and
     intake pks: a plain IN list in every query that filters by it, cheap to build and to plan.
     The person's manager roles are asked once per user object (manager_roles)."""
-    if user.is_superuser:
-        return Intake.objects.all()
-    roles = manager_roles(user)
-    programs = [program for program, intake in roles if intake is None]
-    intakes = [intake for program, intake in roles if intake is not None]
-    # Only the parts the person has: most managers manage whole programs (one IN list, no OR).
-    if programs and intakes:
-        return Intake.objects.filter(Q(program__in=programs) | Q(pk__in=intakes))
-    if programs:
-        return Intake.objects.filter(program__in=programs)
-    return Intake.objects.filter(pk__in=intakes)
+    return Intake.objects.filter(managed_by(user, intake=None))
 
 
 def managed_by(user, intake="intake"):
-    """A filter for the rows whose intake (reached through ``intake``) the person manages
-    (the director: every row): intakes_managed_by's IN lists on the row's own joins, for a
-    query that already joins the intake, with no subquery over intakes to build and plan."""
+    """A filter for the rows whose intake (reached through ``intake``; None for intakes
+    themselves) the person manages (the director: every row): IN lists of the programs and
+    intakes of their manager roles, on the row's own join, with no subquery over intakes to
+    build and plan. Only the parts the person has: most managers manage whole programs (one
+    IN list, no OR); a person with no such role matches nothing."""
     if user.is_superuser:
         return Q()
     roles = manager_roles(user)
     programs = [program for program, intake_pk in roles if intake_pk is None]
     intakes = [intake_pk for program, intake_pk in roles if intake_pk is not None]
-    if programs and intakes:
-        return Q(**{f"{intake}__program__in": programs}) | Q(**{f"{intake}__in": intakes})
-    if programs:
-        return Q(**{f"{intake}__program__in": programs})
-    return Q(**{f"{intake}__in": intakes})
+    by_intake = Q(**{f"{intake or 'pk'}__in": intakes})
+    if not programs:
+        return by_intake
+    by_program = Q(**{f"{intake}__program__in" if intake else "program__in": programs})
+    return by_program | by_intake if intakes else by_program
 
 
 def manager_roles(user):

@@ -14,7 +14,7 @@ forces the interleavings that deadlocked or miscounted without these. A beat job
 open intakes' work again every night (recount_open_work)."""
 
 from django.db import transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from applications import queries
@@ -269,6 +269,7 @@ def recount_statuses(intake_id):
         unique_fields=["intake", "status"],
         update_fields=["count"],
     )
+    # The applications to screen by hand are a status count too (WorkCount's).
     WorkCount.objects.update_or_create(
         intake_id=intake_id, defaults={"to_screen": counts.get(ApplicationStatus.SCREENING, 0)}
     )
@@ -289,15 +290,13 @@ def recount_reviewers(intake_id, reviewer_ids=None, *, to_do=False):
         reviews = reviews.filter(reviewer_id__in=reviewer_ids)
         tallies = tallies.filter(reviewer_id__in=reviewer_ids)
     if to_do:
-        open_application = Application.objects.filter(
-            pk=OuterRef("application"), status__in=REVIEWABLE
+        # Only the flags that are wrong are written (the night recount reads every intake).
+        still_to_give = Q(
+            Exists(Application.objects.filter(pk=OuterRef("application"), status__in=REVIEWABLE)),
+            submitted_at__isnull=True,
         )
-        reviews.update(
-            to_do=Case(
-                When(Exists(open_application), submitted_at__isnull=True, then=Value(True)),
-                default=Value(False),
-            )
-        )
+        reviews.filter(still_to_give, to_do=False).update(to_do=True)
+        reviews.filter(~still_to_give, to_do=True).update(to_do=False)
     rows = list(
         reviews.values("reviewer_id")
         .annotate(
@@ -401,15 +400,14 @@ def recount_work(intake_id):
     that mends a count gone wrong, and data written without the services). Returns whether
     the kept row was wrong."""
     lock_work(intake_id)
-    # The reviewers' tallies first: each later change to the reviews still to give is counted
+    row = WorkCount.objects.filter(intake_id=intake_id)
+    kept = row.values(*WorkCount.KINDS).get()
+    # The reviewers' tallies too: each later change to the reviews still to give is counted
     # from them, so a wrong tally would bring a mended count back wrong.
     recount_reviewers(intake_id, to_do=True)
     fresh = work_counts(intake_id)
-    row = WorkCount.objects.filter(intake_id=intake_id)
-    if row.values(*WorkCount.KINDS).get() == fresh:
-        return False
     row.update(**fresh)
-    return True
+    return kept != fresh
 
 
 def recount_open_work():

@@ -756,9 +756,9 @@ def _holding(intake):
 
 
 def _lock_for_refilling(offer):
-    """What filling the offer's seat locks (fill_seat), locked before the offer closes: the
-    intake, then the run's applications. Two offers of an intake declined at once then take
-    turns here, before either holds the status counts the other needs."""
+    """What filling the offer's seat needs locked (fill_seat), locked before the offer
+    closes: the intake, then the run's applications. Two offers of an intake declined at
+    once then take turns here, before either holds the status counts the other needs."""
     _lock_intake(offer.intake)
     _lock_applications(offer.run)
 
@@ -766,13 +766,13 @@ def _lock_for_refilling(offer):
 def fill_seat(freed, *, by, now=None):
     """Offer a freed seat to the best waitlisted applicant of the confirmed run who chose its
     host, was not judged a fit against it, and fits what is left of the budget and the run's
-    caps; with a new email and deadline. A seat is offered again at most once."""
+    caps; with a new email and deadline. A seat is offered again at most once. The caller
+    holds the locks it needs (_lock_for_refilling), taken before the offer closed."""
     now = now or timezone.now()
-    intake = _lock_intake(freed.intake)
+    intake = freed.intake
     if Offer.objects.filter(replaces=freed).exists():
         return None
     run = freed.run
-    _lock_applications(run)
     entries = list(
         run.entries.select_related("application__company", "application__intake").order_by(
             "waitlist_position", "position"

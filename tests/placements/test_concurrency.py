@@ -35,8 +35,9 @@ def _overlap(monkeypatch):
 
 
 def at_once(*calls):
-    """Run each call on its own thread and connection, released together; return what each
-    returned or raised."""
+    """Run each call on its own thread (named T1, T2...) and connection, released together;
+    return what each returned or raised (a ValidationError as it is, any other error as its
+    repr: the server error a person would meet)."""
     barrier = threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
 
@@ -51,7 +52,10 @@ def at_once(*calls):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    threads = [
+        threading.Thread(target=run, args=(index,), name=f"T{index + 1}")
+        for index in range(len(calls))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
