@@ -32,7 +32,12 @@ from applications.models import (
     FilterCount,
     HostPreference,
 )
-from applications.services.counting import count_filters, filters_of, follow_status_change
+from applications.services.counting import (
+    count_filters,
+    filters_of,
+    follow_status_change,
+    lock_work,
+)
 from portal.dates import moment_text
 from portal.links import link_to
 from portal.services import delete_file_on_commit, queue_email, queue_email_to_people, queue_task
@@ -109,8 +114,11 @@ def update_company(company, *, by, **profile):
     company.save()
     now = company.sector.code if company.sector_id else None
     if now != was:
-        # The kept counts of the manager's sector filter follow, in every intake applied to.
-        for intake_id, status in company.applications.values_list("intake_id", "status"):
+        # The kept counts of the manager's sector filter follow, in every intake applied to
+        # (whose work rows are taken first, as a change of status takes them).
+        applied = company.applications.order_by()
+        lock_work(*applied.values_list("intake_id", flat=True))
+        for intake_id, status in applied.values_list("intake_id", "status"):
             count_filters(intake_id, status, {(FilterCount.SECTOR, was)} if was else set(), -1)
             count_filters(intake_id, status, {(FilterCount.SECTOR, now)} if now else set(), 1)
     return company
@@ -353,8 +361,10 @@ def set_host_preferences(application, *, by, version, hosts, editor=""):
         for rank, host in enumerate(hosts, start=1)
     )
     after = filters_of([locked.pk])[locked.pk]
-    count_filters(locked.intake_id, locked.status, before - after, -1)
-    count_filters(locked.intake_id, locked.status, after - before, 1)
+    if before != after:
+        lock_work(locked.intake_id)  # as a change of status does, before the filter counts
+        count_filters(locked.intake_id, locked.status, before - after, -1)
+        count_filters(locked.intake_id, locked.status, after - before, 1)
     return _bump(locked, by=by, fields=[], editor=editor)
 
 

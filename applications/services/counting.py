@@ -7,10 +7,12 @@ recount functions rebuild them from the rows, for data written without the servi
 
 Locks, on PostgreSQL: the services that take turns on an intake lock it FOR NO KEY UPDATE, so a
 row inserted that names it (a first status count, a work row) checks its key without waiting
-for them. A change that reads what it then counts (recount_reviewers, recount_work), or counts
-in two intakes, first locks the intakes' work rows (lock_work, in the intakes' order); a
-conflict is locked before any work row. tests/applications/services/test_counting_concurrency
-forces the interleavings that deadlocked or miscounted without these. A beat job counts the
+for them. Every change of an intake's kept counts (a change of status, of what the lists filter
+on, a recount) first locks the intake's work row (lock_work; in the intakes' order when it
+counts in two), so changes in one intake take turns whatever order they update the counts
+in; applications and conflicts are locked before the work row.
+tests/applications/services/test_counting_concurrency forces the interleavings that
+deadlocked or miscounted without these. A beat job counts the
 open intakes' work again every night (recount_open_work)."""
 
 from django.db import transaction
@@ -64,6 +66,10 @@ def follow_status_change(application, *, was=None, to):
     caller's transaction."""
     intake_id = application.intake_id
     screening = ApplicationStatus.SCREENING
+    # Every change of status takes its intake's work row first: changes of status update the
+    # same status and filter counts, in opposite orders when they go opposite ways (shortlist
+    # one, unshortlist another), so they take turns on that row instead of deadlocking.
+    lock_work(intake_id)
     count_work(intake_id, to_screen=(to == screening) - (was == screening))
     if (was in REVIEWABLE) != (to in REVIEWABLE):
         reviews = Review.objects.filter(application=application.pk, submitted_at__isnull=True)
@@ -163,6 +169,7 @@ def recount_attention(intake):
     """The intake's "needs attention" counts counted again: after its scores are computed
     (refresh_scores, one pass over the intake) and when its disagreement points change."""
     intake_id = getattr(intake, "pk", intake)
+    lock_work(intake_id)
     FilterCount.objects.filter(intake_id=intake_id, facet=FilterCount.ATTENTION).delete()
     FilterCount.objects.bulk_create(
         FilterCount(intake_id=intake_id, facet=facet, status=status, value=value, count=n)
@@ -194,6 +201,7 @@ def count_filters(intake_id, status, pairs, step):
 def recount_filters(intake_id):
     """The intake's filter counts counted again from its applications (for data written
     without the services: migrations, the benchmark's bulk fill, test factories)."""
+    lock_work(intake_id)
     applications = Application.objects.filter(intake_id=intake_id)
     preferences = HostPreference.objects.filter(application__intake_id=intake_id)
     rows = [
@@ -256,6 +264,7 @@ def count_fit_pairs(hosts, *, queued=0, waiting_hosts=(), waiting=0):
 def recount_statuses(intake_id):
     """The intake's status counts counted again from its applications (for data written
     without the services: migrations, the benchmark's bulk fill, test factories)."""
+    lock_work(intake_id)
     counts = dict(
         Application.objects.filter(intake_id=intake_id)
         .values_list("status")
@@ -270,8 +279,8 @@ def recount_statuses(intake_id):
         update_fields=["count"],
     )
     # The applications to screen by hand are a status count too (WorkCount's).
-    WorkCount.objects.update_or_create(
-        intake_id=intake_id, defaults={"to_screen": counts.get(ApplicationStatus.SCREENING, 0)}
+    WorkCount.objects.filter(intake_id=intake_id).update(
+        to_screen=counts.get(ApplicationStatus.SCREENING, 0)
     )
 
 
@@ -381,18 +390,26 @@ def work_counts(intake_id):
 
 
 def lock_work(*intake_ids):
-    """The intakes' work rows, made if missing and locked in the order of their intakes, for
-    a change that reads what it then counts, or that counts in two intakes."""
+    """The intakes' work rows, locked in the order of their intakes and made if missing: what
+    every change of an intake's kept counts takes first (a change of status, of what the lists
+    filter on, a recount), so that two changes in one intake take turns."""
     ids = sorted(set(intake_ids))
-    WorkCount.objects.bulk_create([WorkCount(intake_id=pk) for pk in ids], ignore_conflicts=True)
+    missing = [WorkCount(intake_id=pk) for pk in ids]
     if not transaction.get_connection().in_atomic_block:
-        return  # a caller outside a transaction (a test factory, a bulk fill) holds nothing
-    list(
+        # A caller outside a transaction (a test factory, a bulk fill) holds nothing.
+        WorkCount.objects.bulk_create(missing, ignore_conflicts=True)
+        return
+    rows = (
         WorkCount.objects.select_for_update()
         .filter(intake_id__in=ids)
         .order_by("intake_id")
         .values_list("intake_id", flat=True)
     )
+    if len(list(rows)) < len(ids):
+        # An intake's first work: its row is made (or was, by a concurrent transaction, whose
+        # insert this one waits for), then locked.
+        WorkCount.objects.bulk_create(missing, ignore_conflicts=True)
+        list(rows)
 
 
 def recount_work(intake_id):

@@ -599,6 +599,7 @@ def give_host_fit(application, host, *, by, opinion, note=""):
         raise PermissionDenied
     # Read the status under a lock: a slate confirmed meanwhile changes what may be judged.
     application = Application.objects.select_for_update().get(pk=application.pk)
+    lock_work(application.intake_id)  # as a change of status does, before the counts
     if application.status not in HOST_FIT_STATUSES:
         raise ValidationError(
             _("Host-fit opinions are for shortlisted or waitlisted applications.")

@@ -312,3 +312,31 @@ def test_two_offers_of_one_intake_declined_at_once(intake, manager, field):
         )
     ) == ["declined", "declined"]
     assert_kept_values_are_fresh(intake)
+
+
+def test_opposite_transitions_of_one_intake_at_once(panel):
+    """One application shortlisted while another is taken off the shortlist: each moves the
+    other's status and filter counts the other way. Both go through, one after the other."""
+    (intake, _other), manager, _reviewers = panel
+    sector = factories.sector("ict")
+    going_up, coming_down = (
+        factories.ApplicationFactory(
+            intake=intake, status=status, company=factories.CompanyFactory(sector=sector)
+        )
+        for status in (S.IN_REVIEW, S.SHORTLISTED)
+    )
+    services.recount_statuses(intake.pk)
+    services.recount_filters(intake.pk)
+    # T1 has counted its application out of "in review", and not yet into "shortlisted".
+    counted_out, paused = pause_t1(counting, "count_filters")
+
+    def unshortlist():
+        counted_out.wait(10)
+        return services.unshortlist(coming_down, by=manager).status
+
+    with paused:
+        outcomes = at_once(
+            lambda: services.shortlist([going_up], by=manager)[0].status, unshortlist
+        )
+    assert outcomes == [S.SHORTLISTED, S.IN_REVIEW]
+    assert_kept_values_are_fresh(intake)
