@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from applications.enums import OfferStatus
@@ -297,13 +297,30 @@ BOARD_COLUMNS = [
 ]
 
 
+# A stay's change request waiting for the manager, on its row: a stay has at most one
+# (ChangeRequest's one_pending_change_per_placement), so the join adds no row.
+PENDING_CHANGE_COLUMNS = [
+    "pending__pk",
+    "pending__kind",
+    "pending__starts_on",
+    "pending__ends_on",
+    "pending__created_at",
+]
+
+
 def board_placements(intake):
-    """Every placement of the intake, by host and start; a cancelled one is listed in the CSV
-    but holds no desk (its ``desk_until`` is empty)."""
+    """Every placement of the intake, by host and start, with its change request waiting for
+    the manager (``pending__*``, empty when none); a cancelled one is listed in the CSV but
+    holds no desk (its ``desk_until`` is empty)."""
     return (
         Placement.objects.filter(intake=intake)
+        .annotate(
+            pending=FilteredRelation(
+                "change_requests", condition=Q(change_requests__status=ChangeStatus.PENDING)
+            )
+        )
         .order_by("host__name", "host_id", "starts_on", "pk")
-        .values(*BOARD_COLUMNS)
+        .values(*BOARD_COLUMNS, *PENDING_CHANGE_COLUMNS)
     )
 
 
@@ -322,23 +339,6 @@ def changes_of(placement):
 
 def change_events(change):
     return change.events.select_related("actor").order_by("at", "pk")
-
-
-def pending_changes(intake):
-    """The intake's change requests waiting for the manager, oldest first, for the board."""
-    return (
-        ChangeRequest.objects.filter(placement__intake=intake, status=ChangeStatus.PENDING)
-        .order_by("created_at", "pk")
-        .values(
-            "pk",
-            "kind",
-            "starts_on",
-            "ends_on",
-            "created_at",
-            "placement__company__name",
-            "placement__host__name",
-        )
-    )
 
 
 # --- Exchange rates (issue 17) ---------------------------------------------------------------

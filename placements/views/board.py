@@ -30,9 +30,10 @@ def _intake(request, intake_pk):
 def placement_board(request, intake_pk):
     intake = _intake(request, intake_pk)
     today = timezone.localdate()
+    placements = list(queries.board_placements(intake))
     boards, ticks, today_x, width = board.lay_out(
         list(queries.board_hosts(intake)),
-        list(queries.board_placements(intake)),
+        placements,
         window_start=intake.placement_starts_on,
         window_end=intake.placement_ends_on,
         today=today,
@@ -44,7 +45,7 @@ def placement_board(request, intake_pk):
         {
             "intake": intake,
             "boards": boards,
-            "pending": list(queries.pending_changes(intake)),
+            "pending": board.pending_changes(placements),
             "ticks": ticks,
             "today": today,
             "today_x": today_x,

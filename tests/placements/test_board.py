@@ -118,3 +118,42 @@ def test_each_bar_carries_its_link_and_what_it_says_and_each_tick_its_month():
         ("Apr 2027", 31 * 6 + 3),
         ("May 2027", 61 * 6 + 3),
     ]
+
+
+def test_a_stay_with_a_change_waiting_says_so_and_the_host_says_its_desks():
+    rows = [
+        row(7, START, datetime.date(2027, 3, 31), company="Maple Analytics"),
+        row(8, START, END),
+    ]
+    rows[0]["pending__pk"] = 41
+    (host,), *_rest = lay_out(rows, desks=3)
+
+    first, second = host["bars"]
+    assert (first["pending"], second["pending"]) == (True, False)
+    assert first["summary"] == (
+        "Maple Analytics · 1 March 2027 – 31 March 2027 · Scheduled · "
+        "a change waits for your answer"
+    )
+    assert host["desks_said"] == "3 desks, 1 free today"
+    assert host["chart_label"] == "Desks of Berlin Hub over the placement window"
+    (one,), *_rest = lay_out([], desks=1)
+    assert one["desks_said"] == "1 desk, 1 free today"
+
+
+def test_the_changes_waiting_are_listed_oldest_first():
+    asked = datetime.datetime(2027, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    rows = [row(pk, START, END, company=f"Firm {pk}") for pk in (1, 2, 3)]
+    for pk, the_row in zip((None, 52, 51), rows, strict=True):
+        the_row |= {
+            "pending__pk": pk,
+            "pending__kind": "cut-short",
+            "pending__starts_on": None,
+            "pending__ends_on": datetime.date(2027, 3, 20),
+            "pending__created_at": asked + datetime.timedelta(hours=pk or 0),
+        }
+
+    assert board.pending_changes(rows) == [
+        {"pk": pk, "kind": "cut-short", "starts_on": None, "ends_on": datetime.date(2027, 3, 20),
+         "company": company, "host": "Berlin Hub"}
+        for pk, company in ((51, "Firm 3"), (52, "Firm 2"))
+    ]  # fmt: skip

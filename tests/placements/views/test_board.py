@@ -159,7 +159,7 @@ def test_the_board_runs_the_same_queries_for_3_and_300_placements(
     few, _response = board_queries(client, url)
     add_placements(intake, host, partner, 297)
     many, response = board_queries(client, url)
-    assert many == few == 6
+    assert many == few == 5  # the changes waiting come on the placements' rows
     assert len(response.context["boards"][0]["bars"]) == 300
 
 

@@ -102,7 +102,12 @@ def test_the_firm_asks_and_the_manager_approves_through_the_pages(
     client.force_login(manager)
     board = client.get(reverse("placements:board", args=[intake.pk])).content.decode()
     assert reverse("placements:change_detail", args=[change.pk]) in board
+    # Its bar on the chart is marked, and says so to whoever hovers or reads it aloud.
+    assert board.count("board__bar--pending") == 2  # the bar, and the legend's sample
+    assert "a change waits for your answer</title>" in board
     client.post(reverse("placements:approve_change", args=[change.pk]), {"note": ""})
+    board = client.get(reverse("placements:board", args=[intake.pk])).content.decode()
+    assert board.count("board__bar--pending") == 1  # the legend's only
 
     placement.refresh_from_db()
     assert (placement.starts_on, placement.ends_on) == (day(12), day(45))
