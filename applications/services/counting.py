@@ -241,7 +241,9 @@ def recount_filters_of_host(host):
         .distinct()
         .order_by()
     )
-    for intake_id in list(intakes):
+    intake_ids = sorted(intakes)
+    lock_work(*intake_ids)  # all at once, in order, as a change in two intakes takes them
+    for intake_id in intake_ids:
         recount_filters(intake_id)
 
 
@@ -399,17 +401,21 @@ def lock_work(*intake_ids):
         # A caller outside a transaction (a test factory, a bulk fill) holds nothing.
         WorkCount.objects.bulk_create(missing, ignore_conflicts=True)
         return
-    rows = (
-        WorkCount.objects.select_for_update()
-        .filter(intake_id__in=ids)
-        .order_by("intake_id")
-        .values_list("intake_id", flat=True)
-    )
-    if len(list(rows)) < len(ids):
+
+    def lock():
+        return (
+            WorkCount.objects.select_for_update()
+            .filter(intake_id__in=ids)
+            .order_by("intake_id")
+            .values_list("intake_id", flat=True)
+        )
+
+    if len(lock()) < len(ids):
         # An intake's first work: its row is made (or was, by a concurrent transaction, whose
-        # insert this one waits for), then locked.
+        # insert this one waits for), then locked by a second query (a queryset read twice
+        # would give its first result again, and lock nothing).
         WorkCount.objects.bulk_create(missing, ignore_conflicts=True)
-        list(rows)
+        len(lock())
 
 
 def recount_work(intake_id):

@@ -440,6 +440,15 @@ def withdraw_reviews_of_former_reviewer(program, *, user):
         .order_by("pk")
         .values("pk")
     )
+    # The reviews' applications next, in the order every service locks them, before the
+    # reviews and the work rows, as a transition takes them (a withdrawal at the same moment
+    # holds its application and work row, then closes the application's reviews).
+    list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(pk__in=open_reviews.filter(intake__in=intakes).values("application_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     _count, deleted = open_reviews.filter(intake__in=intakes).delete()
     for intake_id in intakes:
         recount_reviewers(intake_id, [user.pk])

@@ -8,10 +8,13 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import OperationalError, connections, transaction
 
 from applications import services
 from applications.enums import ApplicationStatus, RunStatus
+from applications.models import WorkCount
 from applications.services import applying, counting, reviewing, selecting
+from programs import services as programs_services
 from programs.enums import StaffRole
 from tests import factories
 from tests.applications.services.test_counting import assert_kept_values_are_fresh, kept_work
@@ -340,3 +343,66 @@ def test_opposite_transitions_of_one_intake_at_once(panel):
         )
     assert outcomes == [S.SHORTLISTED, S.IN_REVIEW]
     assert_kept_values_are_fresh(intake)
+
+
+def test_a_reviewer_removed_while_an_application_of_theirs_is_withdrawn(panel):
+    """The withdrawal holds its application and the work row, then closes the application's
+    open reviews; the removal of the reviewer deletes them, then recounts the reviewer's
+    tallies (the work row): it locks the reviews' applications first, so it waits."""
+    (intake, _other), manager, (r1, _r2, _r3) = panel
+    application = factories.ApplicationFactory(intake=intake, status=S.IN_REVIEW)
+    factories.ReviewFactory(application=application, reviewer=r1)
+    services.recount_work(intake.pk)
+    # T1 holds the application and the work row.
+    holding, paused = pause_t1(counting, "lock_work", seconds=1.5)
+
+    def remove_reviewer():
+        holding.wait(10)
+        programs_services.revoke_program_role(intake.program, user=r1, role=StaffRole.REVIEWER)
+        return "removed"
+
+    with paused:
+        outcomes = at_once(
+            lambda: services.withdraw_application(application, by=manager).status,
+            remove_reviewer,
+        )
+    assert outcomes == [S.WITHDRAWN, "removed"]
+    assert_kept_values_are_fresh(intake)
+
+
+def test_the_first_work_of_an_intake_made_at_once_is_locked_by_both(postgres):
+    """T1 makes the intake's work row and holds it; T2's lock finds no row, waits for T1's
+    insert, and then holds the row itself: a third connection is refused it meanwhile."""
+    intake = factories.IntakeFactory()
+    WorkCount.objects.filter(intake=intake).delete()
+    made = threading.Event()
+    third = {}
+
+    def first():
+        with transaction.atomic():
+            counting.lock_work(intake.pk)
+            made.set()
+            time.sleep(1.0)
+        return "made"
+
+    def probe():
+        try:
+            with transaction.atomic():
+                list(WorkCount.objects.select_for_update(nowait=True).filter(intake=intake))
+            third["answer"] = "locked it"
+        except OperationalError:
+            third["answer"] = "refused"
+        finally:
+            connections.close_all()
+
+    def second():
+        made.wait(10)
+        time.sleep(0.2)
+        with transaction.atomic():
+            counting.lock_work(intake.pk)  # waits for T1's insert, then locks the row
+            prober = threading.Thread(target=probe)
+            prober.start()
+            prober.join(10)
+        return third["answer"]
+
+    assert at_once(first, second) == ["made", "refused"]
