@@ -43,8 +43,9 @@ def _x(window_start, day):
 
 
 def lay_out(hosts, placements, *, window_start, window_end, today, status_labels):
-    """``hosts``: dicts of host_id, host__name, desks; ``placements``: dicts of
-    queries.BOARD_COLUMNS. Returns (host boards, month ticks, today's x or None, width)."""
+    """``hosts``: dicts of host_id, host__name, desks; ``placements``: the rows of
+    queries.board_rows (BOARD_COLUMNS and PENDING_CHANGE_COLUMNS). Returns (host boards, month
+    ticks, today's x or None, width)."""
     write_day = day_writer()
     waiting = _("a change waits for your answer")
     days = (window_end - window_start).days + 1
@@ -77,7 +78,7 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                     status_labels[row["status"]]]  # fmt: skip
             if row["desk"]:
                 said.append(row["desk"])
-            pending = row.get("pending__pk") is not None
+            pending = row["pending__pk"] is not None
             if pending:
                 said.append(waiting)
             lane["bars"].append(
@@ -138,7 +139,7 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
 
 def pending_changes(placements):
     """The change requests waiting for the manager, oldest first, from the board's rows
-    (queries.board_placements): pk, kind, starts_on, ends_on, company, host."""
+    (queries.board_rows): pk, kind, starts_on, ends_on, company, host."""
     waiting = sorted(
         (row for row in placements if row["pending__pk"] is not None),
         key=lambda row: (row["pending__created_at"], row["pending__pk"]),

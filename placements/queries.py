@@ -309,18 +309,28 @@ PENDING_CHANGE_COLUMNS = [
 
 
 def board_placements(intake):
-    """Every placement of the intake, by host and start, with its change request waiting for
-    the manager (``pending__*``, empty when none); a cancelled one is listed in the CSV but
-    holds no desk (its ``desk_until`` is empty)."""
+    """Every placement of the intake, by host and start (the board's CSV); a cancelled one is
+    listed but holds no desk (its ``desk_until`` is empty)."""
+    return _by_host(intake).values(*BOARD_COLUMNS)
+
+
+def board_rows(intake):
+    """The board's rows: board_placements' columns and each stay's change request waiting for
+    the manager (``pending__*``, empty when none)."""
     return (
-        Placement.objects.filter(intake=intake)
+        _by_host(intake)
         .annotate(
             pending=FilteredRelation(
                 "change_requests", condition=Q(change_requests__status=ChangeStatus.PENDING)
             )
         )
-        .order_by("host__name", "host_id", "starts_on", "pk")
         .values(*BOARD_COLUMNS, *PENDING_CHANGE_COLUMNS)
+    )
+
+
+def _by_host(intake):
+    return Placement.objects.filter(intake=intake).order_by(
+        "host__name", "host_id", "starts_on", "pk"
     )
 
 

@@ -105,7 +105,11 @@ def register_company(user, *, name, country, **profile):
 
 @transaction.atomic
 def update_company(company, *, by, **profile):
-    was = Company.objects.filter(pk=company.pk).values_list("sector__code", flat=True).get()
+    # Read under the firm's lock: two edits at once count the sector each one changes. (The
+    # sector is read after the lock, not joined to it: a row locked after waiting is read
+    # anew, but what it was joined to is not.)
+    saved = Company.objects.select_for_update(no_key=True).get(pk=company.pk)
+    was = saved.sector.code if saved.sector_id else None
     for name, value in profile.items():
         if name not in PROFILE_FIELDS:
             raise ValueError(name)
@@ -354,6 +358,9 @@ def set_host_preferences(application, *, by, version, hosts, editor=""):
         raise ValidationError(_("Each host can be ranked once."))
     if any(host.pk not in offered for host in hosts):
         raise ValidationError(_("Choose among the hosts that offer desks in this intake."))
+    # The work row before the filters are read, as a change of status takes it: a sector or
+    # a score changed meanwhile is then not counted twice.
+    lock_work(locked.intake_id)
     before = filters_of([locked.pk])[locked.pk]
     locked.host_preferences.all().delete()
     HostPreference.objects.bulk_create(
@@ -361,10 +368,8 @@ def set_host_preferences(application, *, by, version, hosts, editor=""):
         for rank, host in enumerate(hosts, start=1)
     )
     after = filters_of([locked.pk])[locked.pk]
-    if before != after:
-        lock_work(locked.intake_id)  # as a change of status does, before the filter counts
-        count_filters(locked.intake_id, locked.status, before - after, -1)
-        count_filters(locked.intake_id, locked.status, after - before, 1)
+    count_filters(locked.intake_id, locked.status, before - after, -1)
+    count_filters(locked.intake_id, locked.status, after - before, 1)
     return _bump(locked, by=by, fields=[], editor=editor)
 
 

@@ -30,7 +30,7 @@ def _intake(request, intake_pk):
 def placement_board(request, intake_pk):
     intake = _intake(request, intake_pk)
     today = timezone.localdate()
-    placements = list(queries.board_placements(intake))
+    placements = list(queries.board_rows(intake))
     boards, ticks, today_x, width = board.lay_out(
         list(queries.board_hosts(intake)),
         placements,

@@ -22,6 +22,7 @@ def row(pk, first, last, *, until=None, host=1, status="scheduled", company=None
         "ends_on": last,
         "desk_until": last if until is None else until,
         "status": status,
+        "pending__pk": None,
     }
 
 
@@ -143,17 +144,18 @@ def test_a_stay_with_a_change_waiting_says_so_and_the_host_says_its_desks():
 def test_the_changes_waiting_are_listed_oldest_first():
     asked = datetime.datetime(2027, 3, 2, 9, 0, tzinfo=datetime.UTC)
     rows = [row(pk, START, END, company=f"Firm {pk}") for pk in (1, 2, 3)]
-    for pk, the_row in zip((None, 52, 51), rows, strict=True):
+    # Firm 3's request is the older, though its id is the higher.
+    for pk, hours, the_row in zip((None, 51, 52), (0, 5, 1), rows, strict=True):
         the_row |= {
             "pending__pk": pk,
             "pending__kind": "cut-short",
             "pending__starts_on": None,
             "pending__ends_on": datetime.date(2027, 3, 20),
-            "pending__created_at": asked + datetime.timedelta(hours=pk or 0),
+            "pending__created_at": asked + datetime.timedelta(hours=hours),
         }
 
     assert board.pending_changes(rows) == [
         {"pk": pk, "kind": "cut-short", "starts_on": None, "ends_on": datetime.date(2027, 3, 20),
          "company": company, "host": "Berlin Hub"}
-        for pk, company in ((51, "Firm 3"), (52, "Firm 2"))
+        for pk, company in ((52, "Firm 3"), (51, "Firm 2"))
     ]  # fmt: skip

@@ -406,3 +406,32 @@ def test_the_first_work_of_an_intake_made_at_once_is_locked_by_both(postgres):
         return third["answer"]
 
     assert at_once(first, second) == ["made", "refused"]
+
+
+def test_a_firms_sector_changed_twice_at_once_is_counted_once_each(panel):
+    """Two people edit the firm's sector at once (from ICT, one to finance, one to energy):
+    the second reads the sector the first saved, so the counts move ICT -> finance -> energy."""
+    (intake, _other), _manager, _reviewers = panel
+    company = factories.CompanyFactory(sector=factories.sector("ict"))
+    owner = factories.CompanyMemberFactory(company=company).user
+    factories.ApplicationFactory(intake=intake, company=company, status=S.IN_REVIEW)
+    services.recount_filters(intake.pk)
+    # T1 has saved its sector and is about to count it.
+    saved, paused = pause_t1(applying, "lock_work", before=True)
+
+    def edit(code):
+        def change():
+            if code == "energy":
+                saved.wait(10)
+            return services.update_company(
+                company.__class__.objects.get(pk=company.pk),
+                by=owner,
+                sector=factories.sector(code),
+            ).sector.code
+
+        return change
+
+    with paused:
+        outcomes = at_once(edit("finance"), edit("energy"))
+    assert outcomes == ["finance", "energy"]
+    assert_kept_values_are_fresh(intake)

@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 
 from applications.enums import ApplicationStatus, OfferStatus
 from placements import services
-from placements.enums import PlacementStatus
-from placements.models import Placement, PlacementEvent
+from placements.enums import ChangeKind, ChangeStatus, PlacementStatus
+from placements.models import ChangeRequest, Placement, PlacementEvent
 from tests import factories
 from tests.placements.conftest import accepted_offer, day, placed
 from tests.placements.views.test_access import check, expected
@@ -179,3 +179,27 @@ def test_the_csv_runs_the_same_queries_for_3_and_300_placements(
     assert lines == 4
     add_placements(intake, host, partner, 297)
     assert count() == (few, 301)
+
+
+def test_a_stay_asked_to_change_often_is_one_bar_and_its_waiting_request_one_item(
+    client, intake, host, partner, manager, owner, offer
+):
+    placement = placed(offer, partner, start=-10, end=39, desk="A1")
+    for status in (ChangeStatus.APPROVED, ChangeStatus.REFUSED, ChangeStatus.WITHDRAWN, None):
+        change = ChangeRequest.objects.create(
+            placement=placement,
+            kind=ChangeKind.CUT_SHORT,
+            ends_on=day(20),
+            reason="Asked again.",
+            requested_by=owner,
+            status=status or ChangeStatus.PENDING,
+        )
+    client.force_login(manager)
+
+    response = client.get(reverse("placements:board", args=[intake.pk]))
+    csv = client.get(reverse("placements:board_csv", args=[intake.pk]))
+
+    (board,) = response.context["boards"]
+    assert [(bar["pk"], bar["pending"]) for bar in board["bars"]] == [(placement.pk, True)]
+    assert [item["pk"] for item in response.context["pending"]] == [change.pk]
+    assert len(b"".join(csv.streaming_content).decode().splitlines()) == 2
