@@ -91,7 +91,7 @@ def request_document(kind, *, by, program, intake=None, placement=None, language
     )
     _require(by, document)
     existing = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(no_key=True)
         .filter(kind=kind, program=program, intake=intake, placement=placement, language=language)
         .first()
     )
@@ -149,7 +149,7 @@ def change_document_status(document, *, to, by=None, note="", fields=()):
 
 
 def _lock(document):
-    return Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    return Document.objects.select_for_update(of=("self",), no_key=True).get(pk=document.pk)
 
 
 def _progress(document, build, progress, stage):

@@ -96,7 +96,7 @@ def schedule_reports(placement, *, by=None):
     """The reports of a placement that ended (completed or cut short), and its baseline.
     Running it again creates nothing more; a cancelled or running placement gets none."""
     placement = (
-        Placement.objects.select_for_update(of=("self",))
+        Placement.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "company")
         .get(pk=placement.pk)
     )
@@ -145,10 +145,23 @@ def move_due_date(report, *, by, to, reason):
 
 
 def _lock(report):
-    return (
-        OutcomeReport.objects.select_for_update(of=("self",))
+    """The report, then its placement: every change of a report takes them in this order
+    before any opportunity it mentions (keep_latest_values), so two reports of one stay, or
+    mentioning one deal, take turns."""
+    locked = (
+        OutcomeReport.objects.select_for_update(of=("self",), no_key=True)
         .select_related("placement__company", "placement__intake", "placement__host__market")
         .get(pk=report.pk)
+    )
+    _lock_placement(locked.placement_id)
+    return locked
+
+
+def _lock_placement(placement_id):
+    list(
+        Placement.objects.select_for_update(no_key=True)
+        .filter(pk=placement_id)
+        .values_list("pk", flat=True)
     )
 
 
@@ -238,9 +251,14 @@ def keep_latest_values(report):
     """After ``report`` became verified or stopped being so (same transaction): the kept
     verified stage and value of the opportunities it mentions, its placement's latest
     verified report, and the kept figures of the intakes they count in."""
+    _lock_placement(report.placement_id)  # what _lock takes: two reports of a stay take turns
     mentioned = Opportunity.objects.filter(
         pk__in=OpportunityUpdate.objects.filter(report=report).values("opportunity")
     )
+    # Locked first, in order: the UPDATE below then reads the reports another verification
+    # of the same deal committed while this one waited (an UPDATE that waits for a row
+    # computes its subquery from the snapshot it started with).
+    list(mentioned.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     keep_verified_values(mentioned)
     keep_latest_report(report.placement_id)
     # An opportunity counts in the intake of the stay it was first reported from, which a
@@ -304,7 +322,11 @@ def refresh_figures(intakes=None):
     programs = sorted(set(Intake.objects.filter(pk__in=pks).values_list("program", flat=True)))
     for program in programs:
         ProgramFigures.objects.get_or_create(program_id=program)
-    list(ProgramFigures.objects.select_for_update().filter(program__in=programs).order_by("pk"))
+    list(
+        ProgramFigures.objects.select_for_update(no_key=True)
+        .filter(program__in=programs)
+        .order_by("pk")
+    )
     if pks:
         _refresh_intakes(pks)
     for program in programs:
@@ -550,7 +572,7 @@ def save_opportunity(report, *, by, opportunity=None, **data):
     if opportunity is None:
         opportunity = Opportunity(placement=locked.placement, company=locked.placement.company)
     else:
-        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        opportunity = Opportunity.objects.select_for_update(no_key=True).get(pk=opportunity.pk)
         if opportunity.company_id != locked.placement.company_id:
             raise ValidationError(_("This opportunity is another firm's."))
     # Its attribution, date identified and the rest are read live by the verified figures
@@ -678,7 +700,7 @@ def mark_value_unverified(opportunity, *, by, reason):
     """The opportunity counts, but not its value: verified figures leave it out."""
     if not reason.strip():
         raise ValidationError(_("Give the reason."))
-    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    locked = Opportunity.objects.select_for_update(no_key=True).get(pk=opportunity.pk)
     locked.value_unverified, locked.unverified_reason = True, reason.strip()
     locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
     refresh_figures([locked.placement.intake_id])
@@ -687,7 +709,7 @@ def mark_value_unverified(opportunity, *, by, reason):
 
 @transaction.atomic
 def mark_value_verified(opportunity, *, by):
-    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    locked = Opportunity.objects.select_for_update(no_key=True).get(pk=opportunity.pk)
     locked.value_unverified, locked.unverified_reason = False, ""
     locked.save(update_fields=["value_unverified", "unverified_reason", "updated_at"])
     refresh_figures([locked.placement.intake_id])

@@ -104,7 +104,7 @@ def request_change(placement, *, by, kind, ends_on, reason, starts_on=None, toda
     if not reason.strip():
         raise ValidationError(_("Say why."))
     placement = (
-        Placement.objects.select_for_update(of=("self",))
+        Placement.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake__program", "host", "company")
         .get(pk=placement.pk)
     )
@@ -150,7 +150,7 @@ def _context(change):
 
 def _lock_change(change):
     return (
-        ChangeRequest.objects.select_for_update(of=("self",))
+        ChangeRequest.objects.select_for_update(of=("self",), no_key=True)
         .select_related("placement")
         .get(pk=change.pk)
     )
@@ -160,9 +160,9 @@ def move_dates(placement, *, by, starts_on, ends_on, note):
     """Give a scheduled or running stay new dates (the caller's transaction): the host's row
     locked first, as confirmation does, so the desks per day are counted one at a time; the
     move is written in the placement's history."""
-    HostIncubator.objects.select_for_update().filter(pk=placement.host_id).first()
+    HostIncubator.objects.select_for_update(no_key=True).filter(pk=placement.host_id).first()
     placement = (
-        Placement.objects.select_for_update(of=("self",))
+        Placement.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "host", "company")
         .get(pk=placement.pk)
     )

@@ -123,9 +123,12 @@ def generate_desk_invoices(intake, *, today=None):
     today = today or timezone.localdate()
     # One generation per intake at a time: a second waits here, then finds the first's rows.
     intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
+    # Locked, in order: a draft sent meanwhile is then read as sent, and kept.
     existing = {
         (invoice.host_id, invoice.period_start, invoice.placement_id): invoice
-        for invoice in DeskInvoice.objects.filter(intake=intake)
+        for invoice in DeskInvoice.objects.select_for_update(no_key=True)
+        .filter(intake=intake)
+        .order_by("pk")
     }
     created = redrawn = kept = 0
     for (host_id, first, placement_id), (last, lines) in _drawn(intake, today=today).items():
@@ -187,7 +190,7 @@ def check_can_become(invoice, to):
 
 def _lock(invoice):
     return (
-        DeskInvoice.objects.select_for_update(of=("self",))
+        DeskInvoice.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "host")
         .get(pk=invoice.pk)
     )

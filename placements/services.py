@@ -74,7 +74,7 @@ def check_can_become(placement, to):
 
 def _lock(placement):
     return (
-        Placement.objects.select_for_update(of=("self",))
+        Placement.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "host", "company")
         .get(pk=placement.pk)
     )
@@ -145,9 +145,9 @@ def confirm_placement(offer, *, by, desk, starts_on, ends_on):
     second counts the first's desk days; the offer's row next, so two people confirming the
     same offer at once give one placement, and the second (like a second click) is told who
     confirmed it and changes nothing."""
-    HostIncubator.objects.select_for_update().filter(pk=offer.host_id).first()
+    HostIncubator.objects.select_for_update(no_key=True).filter(pk=offer.host_id).first()
     offer = (
-        Offer.objects.select_for_update(of=("self",))
+        Offer.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "host", "application__company")
         .get(pk=offer.pk)
     )
@@ -352,7 +352,7 @@ def answer_check_in(entry, *, by, went_well, needs):
     """A member of the firm answers a check-in meant for it: what went well, what it needs.
     Answering again replaces the answer (the firm's own words, kept with who and when)."""
     entry = (
-        LogEntry.objects.select_for_update(of=("self",))
+        LogEntry.objects.select_for_update(of=("self",), no_key=True)
         .select_related("placement")
         .get(pk=entry.pk)
     )

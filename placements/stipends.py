@@ -193,7 +193,7 @@ def change_claim_status(claim, *, to, by, note="", fields=(), before=None):
 
 def _lock_award(award):
     return (
-        StipendAward.objects.select_for_update(of=("self",))
+        StipendAward.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "company", "placement")
         .get(pk=award.pk)
     )
@@ -201,7 +201,7 @@ def _lock_award(award):
 
 def _lock_tranche(tranche):
     return (
-        Tranche.objects.select_for_update(of=("self",))
+        Tranche.objects.select_for_update(of=("self",), no_key=True)
         .select_related("award__company", "award__intake")
         .get(pk=tranche.pk)
     )
@@ -209,7 +209,7 @@ def _lock_tranche(tranche):
 
 def _lock_claim(claim):
     return (
-        ExpenseClaim.objects.select_for_update(of=("self",))
+        ExpenseClaim.objects.select_for_update(of=("self",), no_key=True)
         .select_related("award__company", "award__intake", "award__placement")
         .get(pk=claim.pk)
     )
@@ -298,7 +298,7 @@ def _check_amount(intake, amount, *, award=None, at_least=None):
 def propose_award(placement, *, by, amount=None):
     """The manager proposes the placement's award (by default the proposed amount)."""
     placement = (
-        Placement.objects.select_for_update(of=("self",))
+        Placement.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "company", "offer__application")
         .get(pk=placement.pk)
     )
@@ -381,6 +381,13 @@ def _met_conditions(placement):
 def award_stipend(award, *, by, amount=None):
     """Proposed to awarded: the tranches are made from the intake's schedule; those whose
     condition is already met fall due."""
+    # The placement first (as a proposal and a cancellation take it): an arrival or a
+    # departure logged at the same moment is then either seen here or sees the tranches.
+    placement = (
+        Placement.objects.select_for_update(no_key=True)
+        .filter(pk__in=StipendAward.objects.filter(pk=award.pk).values("placement"))
+        .get()
+    )
     award = _lock_award(award)
     _check(AWARD_TRANSITIONS, AwardStatus, award, A.AWARDED, _("An award"))
     fields, before = [], {}
@@ -392,7 +399,7 @@ def award_stipend(award, *, by, amount=None):
     change_award_status(award, to=A.AWARDED, by=by, fields=fields, before=before)
     schedule = schedule_of(award.intake)
     parts = _split(award.amount.amount, [share for _label, share, _condition in schedule])
-    met = _met_conditions(award.placement)
+    met = _met_conditions(placement)
     currency = program_currency(award.intake)
     for position, ((label, _share, condition), part) in enumerate(
         zip(schedule, parts, strict=True), 1
@@ -429,7 +436,7 @@ def satisfy_condition(placement, condition, *, by=None, note=""):
     if condition not in TrancheCondition.values:
         raise ValueError(f"unknown tranche condition {condition!r}")
     tranches = list(
-        Tranche.objects.select_for_update(of=("self",))
+        Tranche.objects.select_for_update(of=("self",), no_key=True)
         .select_related("award")
         .filter(
             award__placement=placement,
@@ -444,9 +451,20 @@ def satisfy_condition(placement, condition, *, by=None, note=""):
     return tranches
 
 
+def _lock_tranches(award):
+    """All the award's tranches, in order: what was paid is then read under their locks, so
+    a payment made meanwhile is counted (a reduction or cancellation locks them first)."""
+    list(
+        Tranche.objects.select_for_update(no_key=True)
+        .filter(award=award)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+
+
 def _unpaid_tranches(award):
     return list(
-        Tranche.objects.select_for_update(of=("self",))
+        Tranche.objects.select_for_update(of=("self",), no_key=True)
         .select_related("award")
         .filter(award=award, status__in=[T.WAITING, T.DUE, T.APPROVED, T.FAILED])
         .order_by("position")
@@ -458,6 +476,7 @@ def reduce_award(award, *, by, amount, reason):
     """The stay was cut short: the award becomes ``amount`` (no less than what was already
     approved in claims or paid in tranches); unpaid tranches are reduced from the last."""
     award = _lock_award(award)
+    _lock_tranches(award)
     _check(AWARD_TRANSITIONS, AwardStatus, award, A.REDUCED, _("An award"))
     if not reason.strip():
         raise ValidationError(_("Give the reason."))
@@ -501,6 +520,7 @@ def cancel_award(award, *, by, reason):
     """The stay never happened (or the award is withdrawn): the award and its unpaid tranches
     are cancelled. Refused once money was paid or claims approved: reduce it instead."""
     award = _lock_award(award)
+    _lock_tranches(award)
     _check(AWARD_TRANSITIONS, AwardStatus, award, A.CANCELLED, _("An award"))
     if not reason.strip():
         raise ValidationError(_("Give the reason."))
