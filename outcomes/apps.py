@@ -7,10 +7,13 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self):
-        from outcomes import dashboard, home, services
-        from placements import watchers
+        from outcomes import dashboard, home, queries, services
+        from placements import stipends, watchers
+        from placements.enums import TrancheCondition
 
         dashboard.register()
         home.register()
         # Placed firms and payments are figures' inputs that placements' services change.
         watchers.register(watchers.Watcher("outcomes-figures", services.intakes_changed))
+        # A stipend awarded after the end-of-stay report was verified: its tranche is due.
+        stipends.register_condition(TrancheCondition.REPORT_VERIFIED, queries.end_of_stay_verified)

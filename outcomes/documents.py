@@ -290,6 +290,9 @@ def report_context(document):
     """Everything the program report shows: the figures (verified and reported), the
     breakdowns, the charts, the definitions and the method."""
     intakes = _intakes_of(document)
+    # Read before the figures: a report verified while they are read makes the document out
+    # of date (is_out_of_date), never up to date without it.
+    as_of = latest_verification(intakes)
     scope = figures.Scope(intakes, intake=document.intake_id)
     verified = figures.headline(scope, Basis.VERIFIED)
     reported = figures.headline(scope, Basis.REPORTED)
@@ -332,7 +335,7 @@ def report_context(document):
             intakes.order_by("placement_starts_on", "pk").values_list("title", flat=True)
         ),
         "generated_at": timezone.now(),
-        "as_of": latest_verification(intakes),
+        "as_of": as_of,
     }
 
 
@@ -350,11 +353,12 @@ def _name(document, *parts, extension):
 
 def program_report(document, build):
     _progress(document, build, 20, STAGE.FIGURES)
+    # Before the figures (see report_context), not after the seconds the PDF takes.
+    as_of = latest_verification(_intakes_of(document))
     html = report_html(document)
     _progress(document, build, 60, STAGE.RENDERING)
     pdf = render_pdf(html)
     title = document.intake.title if document.intake_id else document.program.name
-    as_of = latest_verification(_intakes_of(document))
     return _name(document, _("program report"), title, extension=".pdf"), pdf, as_of
 
 

@@ -36,8 +36,8 @@ def reports_visible_to(user):
 
 
 def end_of_stay_verified(placement):
-    """Is the placement's end-of-stay report verified? The stipend tranche that waits on it
-    reads this (the merge wires it to ``satisfy_condition``)."""
+    """Is the placement's end-of-stay report verified? An award made afterwards reads this
+    (placements.stipends.register_condition): its tranche that waits on it is due at once."""
     return OutcomeReport.objects.filter(
         placement=placement, kind=ReportKind.END_OF_STAY, status=S.VERIFIED
     ).exists()

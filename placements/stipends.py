@@ -368,12 +368,23 @@ def _split(amount, shares):
     return parts
 
 
+# Conditions another app satisfies (satisfy_condition), with how it tells whether one is met
+# already when an award is made afterwards: {condition: (placement) -> bool}. Outcomes
+# registers the end-of-stay report verified (its AppConfig.ready; imports flow one way).
+_met_elsewhere = {}
+
+
+def register_condition(condition, met):
+    _met_elsewhere[condition] = met
+
+
 def _met_conditions(placement):
     met = {TrancheCondition.AWARDED}
     if placement.arrived_on is not None:
         met.add(TrancheCondition.ARRIVAL)
     if placement.departed_on is not None:
         met.add(TrancheCondition.DEPARTURE)
+    met.update(condition for condition, is_met in _met_elsewhere.items() if is_met(placement))
     return met
 
 

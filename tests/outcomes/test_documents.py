@@ -155,6 +155,29 @@ def test_a_new_verification_makes_it_out_of_date_and_a_rebuild_replaces_the_file
     assert "4,200.00" in documents.report_html(again) or "4200.00" in documents.report_html(again)
 
 
+def test_a_report_verified_while_the_pdf_is_drawn_leaves_it_out_of_date(
+    program, intake, manager, monkeypatch
+):
+    """The figures were read before the verification: the document must say it is out of
+    date, not take the verification's time as the data it shows."""
+    document = documents.request_document(
+        DocumentKind.PROGRAM_REPORT, by=manager, program=None, intake=intake, language="en"
+    )
+    cedar_follow_up = program["cedar"].placements.get().outcome_reports.get(kind="3-months")
+    draw = documents.render_pdf
+
+    def verified_meanwhile(html):
+        services.verify_report(cedar_follow_up, by=manager)
+        return draw(html)
+
+    monkeypatch.setattr(documents, "render_pdf", verified_meanwhile)
+    tasks.build_document(document_id=document.pk, build=1)
+
+    document.refresh_from_db()
+    assert document.status == D.READY
+    assert documents.is_out_of_date(document) is True
+
+
 def test_asking_while_it_is_being_built_changes_nothing(program, intake, manager):
     first = documents.request_document(
         DocumentKind.PROGRAM_REPORT, by=manager, program=None, intake=intake, language="en"

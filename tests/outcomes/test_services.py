@@ -244,3 +244,25 @@ def test_verifying_the_end_of_stay_report_lets_the_stipend_balance_fall_due(repo
     submitted(report, owner)
     services.verify_report(report, by=manager)
     assert list(award.tranches.values_list("label", "status")) == [("Balance", TrancheStatus.DUE)]
+
+
+def test_a_stipend_awarded_after_the_report_was_verified_has_its_balance_due(
+    report, owner, manager
+):
+    from placements import stipends
+    from placements.enums import TrancheCondition, TrancheStatus
+    from placements.models import StipendTerm
+
+    StipendTerm.objects.create(
+        intake=report.placement.intake,
+        position=1,
+        label="Balance",
+        share=Decimal("100"),
+        condition=TrancheCondition.REPORT_VERIFIED,
+    )
+    submitted(report, owner)
+    services.verify_report(report, by=manager)
+
+    award = stipends.award_stipend(stipends.propose_award(report.placement, by=manager), by=manager)
+
+    assert list(award.tranches.values_list("label", "status")) == [("Balance", TrancheStatus.DUE)]
