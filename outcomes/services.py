@@ -145,24 +145,31 @@ def move_due_date(report, *, by, to, reason):
 
 
 def _lock(report):
-    """The report, then its placement: every change of a report takes them in this order
-    before any opportunity it mentions (keep_latest_values), so two reports of one stay, or
-    mentioning one deal, take turns."""
-    locked = (
+    """Its placement, then the report: every change of a report takes them in this order,
+    before the deals it mentions (in order: keep_latest_values, save_opportunity). The
+    placement first, because flagging the stay's latest report writes its other reports while
+    holding the placement; two reports of one stay, or mentioning one deal, take turns."""
+    _lock_placements(OutcomeReport.objects.filter(pk=report.pk).values("placement"))
+    return (
         OutcomeReport.objects.select_for_update(of=("self",), no_key=True)
         .select_related("placement__company", "placement__intake", "placement__host__market")
         .get(pk=report.pk)
     )
-    _lock_placement(locked.placement_id)
-    return locked
 
 
-def _lock_placement(placement_id):
+def _lock_placements(pks):
+    """``pks``: a list of placement ids, or a query of them."""
     list(
         Placement.objects.select_for_update(no_key=True)
-        .filter(pk=placement_id)
+        .filter(pk__in=pks)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def _lock_deals(deals):
+    """The deals (a query of Opportunity rows), in order."""
+    list(deals.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
 def check_can_become(report, to):
@@ -251,14 +258,14 @@ def keep_latest_values(report):
     """After ``report`` became verified or stopped being so (same transaction): the kept
     verified stage and value of the opportunities it mentions, its placement's latest
     verified report, and the kept figures of the intakes they count in."""
-    _lock_placement(report.placement_id)  # what _lock takes: two reports of a stay take turns
+    _lock_placements([report.placement_id])  # what _lock takes: two reports of a stay take turns
     mentioned = Opportunity.objects.filter(
         pk__in=OpportunityUpdate.objects.filter(report=report).values("opportunity")
     )
     # Locked first, in order: the UPDATE below then reads the reports another verification
     # of the same deal committed while this one waited (an UPDATE that waits for a row
     # computes its subquery from the snapshot it started with).
-    list(mentioned.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    _lock_deals(mentioned)
     keep_verified_values(mentioned)
     keep_latest_report(report.placement_id)
     # An opportunity counts in the intake of the stay it was first reported from, which a
@@ -572,7 +579,10 @@ def save_opportunity(report, *, by, opportunity=None, **data):
     if opportunity is None:
         opportunity = Opportunity(placement=locked.placement, company=locked.placement.company)
     else:
-        opportunity = Opportunity.objects.select_for_update(no_key=True).get(pk=opportunity.pk)
+        # With the deals the report mentions, in order, as keep_latest_values takes them.
+        mentioned = OpportunityUpdate.objects.filter(report=locked).values("opportunity")
+        _lock_deals(Opportunity.objects.filter(Q(pk=opportunity.pk) | Q(pk__in=mentioned)))
+        opportunity = Opportunity.objects.get(pk=opportunity.pk)
         if opportunity.company_id != locked.placement.company_id:
             raise ValidationError(_("This opportunity is another firm's."))
     # Its attribution, date identified and the rest are read live by the verified figures

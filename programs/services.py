@@ -86,7 +86,7 @@ def set_host_partners(host: HostIncubator, partners, *, by):
     told by email, in their language. ``by`` is the person making the change (None for the
     portal's own set-up). Setting the same people again records nothing; returns the change.
     """
-    locked = HostIncubator.objects.select_for_update().get(pk=host.pk)
+    locked = HostIncubator.objects.select_for_update(no_key=True).get(pk=host.pk)
     before = list(locked.partner_staff.order_by("email"))
     after = sorted(set(partners), key=lambda person: person.email)
     if {person.pk for person in before} == {person.pk for person in after}:
@@ -343,7 +343,9 @@ def check_desk_offers(intake, offers):
 
 @transaction.atomic
 def set_desk_offers(intake, *, offers):
-    """Replace the intake's desk offers with (host, desks) pairs."""
+    """Replace the intake's desk offers with (host, desks) pairs; two managers saving them at
+    once take turns on the intake (the second replaces the first's, not adds to them)."""
+    Intake.objects.select_for_update(no_key=True).filter(pk=intake.pk).first()
     errors = check_desk_offers(intake, offers)
     if errors:
         raise ValidationError(errors)

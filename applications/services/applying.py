@@ -153,8 +153,9 @@ def invite_member(company, *, by, email, role=MemberRole.STAFF):
     """Email a single-use, expiring link; a new invitation replaces an open one."""
     email = email.strip()
     # Two invitations sent at once for one address would break the one-open-invitation rule:
-    # the company row serialises them.
-    Company.objects.select_for_update().filter(pk=company.pk).first()
+    # the company row serialises them (FOR NO KEY UPDATE: a member added at the same moment
+    # checks its key to the company at its commit, which a plain FOR UPDATE would block).
+    Company.objects.select_for_update(no_key=True).filter(pk=company.pk).first()
     if company.members.annotate(email=Lower("user__email")).filter(email=email.lower()).exists():
         raise ValidationError(_("%(email)s is already on the team.") % {"email": email})
     now = timezone.now()
@@ -222,9 +223,19 @@ def accept_invitation(token, *, user):
 
 @transaction.atomic
 def revoke_invitation(invitation, *, by):
-    if invitation.accepted_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+    """Withdraw an open invitation (one withdrawn already stays so); refused once accepted,
+    which is read under the invitation's lock, as accepting it takes."""
+    locked = CompanyInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ValidationError(
+            _("%(email)s has already accepted this invitation; remove them from the team instead.")
+            % {"email": locked.email}
+        )
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+    invitation.revoked_at = locked.revoked_at
+    return locked
 
 
 # --- Applications -------------------------------------------------------------------------

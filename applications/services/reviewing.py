@@ -428,18 +428,20 @@ def withdraw_reviews_of_former_reviewer(program, *, user):
     author can no longer open them (rules.reviews_its_intake). Registered with
     programs.services.when_staff_removed (applications/apps.py), so it runs whenever someone
     loses a role in a program. Returns how many assignments were withdrawn."""
+    # Every intake of the program locked first, in order, as an assignment takes its intake
+    # before it reads the roles: one in progress finishes first (its review, even the
+    # person's first in that intake, is then withdrawn here), or starts after and sees the
+    # role gone.
+    list(
+        Intake.objects.select_for_update(no_key=True)
+        .filter(program=program)
+        .order_by("pk")
+        .values("pk")
+    )
     open_reviews = Review.objects.filter(
         reviewer=user, intake__program=program, submitted_at__isnull=True
     ).exclude(queries.by_current_reviewers())
     intakes = sorted(set(open_reviews.values_list("intake", flat=True)))
-    # The intakes' locks, as assignment takes them: an assignment run in progress finishes
-    # first, or starts after and sees the role gone.
-    list(
-        Intake.objects.select_for_update(no_key=True)
-        .filter(pk__in=intakes)
-        .order_by("pk")
-        .values("pk")
-    )
     # The reviews' applications next, in the order every service locks them, before the
     # reviews and the work rows, as a transition takes them (a withdrawal at the same moment
     # holds its application and work row, then closes the application's reviews).

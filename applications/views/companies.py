@@ -92,8 +92,12 @@ def member_remove(request, pk, member_pk):
 def invitation_revoke(request, pk, invitation_pk):
     company = _company(request, pk, "applications.manage_team_company")
     invitation = get_object_or_404(company.invitations, pk=invitation_pk)
-    services.revoke_invitation(invitation, by=request.user)
-    messages.success(request, _("The invitation is withdrawn."))
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("The invitation is withdrawn."))
     return redirect("applications:company_detail", pk=company.pk)
 
 

@@ -1,6 +1,9 @@
-"""Two reports of one stay verified at the same moment by two managers, on PostgreSQL: one
-report is the latest verified, and the deal both mention keeps the later report's stage and
-value (each case failed before the report's placement and deals were locked first)."""
+"""Outcome reports changed by two people at the same moment, each on a connection of its own,
+on PostgreSQL: two reports of one stay verified at once (one is the latest verified, and the
+deal both mention keeps the later report's stage and value), a report verified while the
+firm edits its sibling, a deal edited while another stay's report naming it is verified.
+Each failed (a miscount or a deadlock) before every change of a report took its placement,
+the report, then the deals it mentions, in order."""
 
 import contextlib
 import threading
@@ -10,12 +13,13 @@ from djmoney.money import Money
 
 from outcomes import services
 from outcomes.models import OutcomeReport
+from programs import services as programs_services
 from programs.enums import StaffRole
 from tests import factories
-from tests.applications.services.test_counting_concurrency import refused
+from tests.applications.services.test_counting_concurrency import pause_t1, refused, t2_after
 from tests.outcomes.conftest import ended_placement
 from tests.outcomes.test_kept_values import assert_kept_values_are_fresh, reload
-from tests.placements.conftest import day
+from tests.placements.conftest import accepted_offer, day, running_intake
 from tests.placements.test_concurrency import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -96,3 +100,72 @@ def test_two_reports_without_a_deal_verified_at_once_leave_one_latest(
     assert refused(outcomes) == []
     assert latest_flagged() == {"3-months"}
     assert_kept_values_are_fresh()
+
+
+def submit_one(report, owner, employees=4):
+    services.save_report(
+        reload(report), by=owner, version=None, narrative="x", employees_home=employees
+    )
+    services.submit_report(report, by=owner)
+
+
+def test_the_follow_up_verified_while_the_firm_edits_its_verified_end_of_stay_report(
+    postgres, offer, partner, owner, manager
+):
+    """The verification flags the follow-up as the stay's latest, so it unflags the end-of-stay
+    report while the firm edits that one: both lock the stay first, so one waits."""
+    ended = ended_placement(offer, partner)
+    scheduled = {r.kind: r for r in services.schedule_reports(ended)}
+    end, three = scheduled["end-of-stay"], scheduled["3-months"]
+    submit_one(end, owner)
+    services.verify_report(end, by=manager)
+    submit_one(three, owner, 6)
+    assert OutcomeReport.objects.get(pk=end.pk).latest_verified
+    reached, pause = pause_t1(services, "_lock")
+    with pause, t2_after(reached, services, "save_report"):
+        outcomes = at_once(
+            lambda: services.verify_report(three, by=manager),
+            lambda: services.save_report(reload(end), by=owner, version=None, narrative="edited"),
+        )
+    assert refused(outcomes) == []
+
+
+def test_a_deal_edited_on_a_verified_report_while_another_stays_report_is_verified(
+    postgres, intake, offer, partner, owner, manager, company
+):
+    """Both reports mention the deals Y and X: editing X on one reopens it and re-reads Y and X,
+    verifying the other reads Y and X; each takes them in order, so one waits."""
+    p1 = ended_placement(offer, partner)
+    intake2 = running_intake(program=intake.program)
+    host2 = factories.DeskOfferFactory(intake=intake2, desks=1).host
+    partner2 = factories.UserFactory()
+    programs_services.add_host_partner(host2, user=partner2)
+    offer2 = accepted_offer(intake2, host2, company, starts_on=day(-10), ends_on=day(40))
+    p2 = ended_placement(offer2, partner2)
+    r1 = {r.kind: r for r in services.schedule_reports(p1)}["end-of-stay"]
+    r2 = {r.kind: r for r in services.schedule_reports(p2)}["end-of-stay"]
+    deal = dict(
+        country="DE",
+        kind="sales-contract",
+        value=Money(1000, "CAD"),
+        stage="identified",
+        identified_on=day(-2),
+        attribution="decisive",
+    )
+    y = services.save_opportunity(r1, by=owner, organisation="Y", **deal)
+    x = services.save_opportunity(r1, by=owner, organisation="X", **deal)
+    assert y.pk < x.pk
+    services.save_opportunity(r2, by=owner, opportunity=y, value=Money(2000, "CAD"))
+    services.save_opportunity(r2, by=owner, opportunity=x, value=Money(2000, "CAD"))
+    submit_one(r1, owner)
+    submit_one(r2, owner)
+    services.verify_report(r1, by=manager)
+    reached, pause = pause_t1(services, "_convert_value")
+    with pause, t2_after(reached, services, "verify_report"):
+        outcomes = at_once(
+            lambda: services.save_opportunity(
+                reload(r1), by=owner, opportunity=x, value=Money(3000, "CAD")
+            ),
+            lambda: services.verify_report(r2, by=manager),
+        )
+    assert refused(outcomes) == []

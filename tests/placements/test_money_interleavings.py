@@ -2,10 +2,6 @@
 connection of its own, on PostgreSQL: the interleavings forced here deadlocked, left a tranche
 waiting for ever or sent an invoice back to draft before their locks were fixed."""
 
-import threading
-import time
-from unittest import mock
-
 import pytest
 from django.core.exceptions import ValidationError
 from djmoney.money import Money
@@ -24,25 +20,12 @@ from placements.enums import (
 from placements.models import DeskInvoice, Placement, StipendAward, Tranche
 from programs.enums import DeskInvoicing, StaffRole
 from tests import factories
-from tests.applications.services.test_counting_concurrency import pause_t1, refused
+from tests.applications.services.test_counting_concurrency import pause_t1, refused, t2_after
 from tests.placements.conftest import accepted_offer, day, placed
 from tests.placements.money import awarded, cad, claim_with
 from tests.placements.test_concurrency import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def t2_after(event, module, name):
-    """T2 calls module.name only once T1 reached ``event``."""
-    real = getattr(module, name)
-
-    def later(*args, **kwargs):
-        if threading.current_thread().name == "T2":
-            event.wait(5)
-            time.sleep(0.2)
-        return real(*args, **kwargs)
-
-    return mock.patch.object(module, name, later)
 
 
 def test_approve_and_reject_one_claim_at_once_do_not_deadlock(

@@ -89,6 +89,20 @@ def pause_t1(module, name, *, before=False, seconds=1.0):
     return reached, mock.patch.object(module, name, paused)
 
 
+def t2_after(event, module, name):
+    """Patch ``module.name`` so that T2 (at_once's second thread) calls it only once T1 has
+    reached ``event`` (and a moment more): T2 then finds what T1 holds."""
+    real = getattr(module, name)
+
+    def later(*args, **kwargs):
+        if threading.current_thread().name == "T2":
+            event.wait(5)
+            time.sleep(0.2)
+        return real(*args, **kwargs)
+
+    return mock.patch.object(module, name, later)
+
+
 def refused(outcomes):
     """The outcomes that are errors (at_once's: a ValidationError, or a server error's repr)."""
     return [o for o in outcomes if isinstance(o, (str, Exception))]
