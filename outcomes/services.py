@@ -57,6 +57,7 @@ from placements import stipends
 from placements.enums import EntryKind, PlacementStatus, TrancheCondition
 from placements.models import Placement
 from placements.rates import NoRate, convert
+from portal.locks import lock_in_order
 from programs.models import Intake
 
 logger = logging.getLogger(__name__)
@@ -149,27 +150,16 @@ def _lock(report):
     before the deals it mentions (in order: keep_latest_values, save_opportunity). The
     placement first, because flagging the stay's latest report writes its other reports while
     holding the placement; two reports of one stay, or mentioning one deal, take turns."""
-    _lock_placements(OutcomeReport.objects.filter(pk=report.pk).values("placement"))
+    lock_in_order(
+        Placement.objects.filter(
+            pk__in=OutcomeReport.objects.filter(pk=report.pk).values("placement")
+        )
+    )
     return (
         OutcomeReport.objects.select_for_update(of=("self",), no_key=True)
         .select_related("placement__company", "placement__intake", "placement__host__market")
         .get(pk=report.pk)
     )
-
-
-def _lock_placements(pks):
-    """``pks``: a list of placement ids, or a query of them."""
-    list(
-        Placement.objects.select_for_update(no_key=True)
-        .filter(pk__in=pks)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def _lock_deals(deals):
-    """The deals (a query of Opportunity rows), in order."""
-    list(deals.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
 def check_can_become(report, to):
@@ -258,14 +248,15 @@ def keep_latest_values(report):
     """After ``report`` became verified or stopped being so (same transaction): the kept
     verified stage and value of the opportunities it mentions, its placement's latest
     verified report, and the kept figures of the intakes they count in."""
-    _lock_placements([report.placement_id])  # what _lock takes: two reports of a stay take turns
+    # What _lock takes: two reports of a stay take turns.
+    lock_in_order(Placement.objects.filter(pk=report.placement_id))
     mentioned = Opportunity.objects.filter(
         pk__in=OpportunityUpdate.objects.filter(report=report).values("opportunity")
     )
     # Locked first, in order: the UPDATE below then reads the reports another verification
     # of the same deal committed while this one waited (an UPDATE that waits for a row
     # computes its subquery from the snapshot it started with).
-    _lock_deals(mentioned)
+    lock_in_order(mentioned)
     keep_verified_values(mentioned)
     keep_latest_report(report.placement_id)
     # An opportunity counts in the intake of the stay it was first reported from, which a
@@ -329,11 +320,7 @@ def refresh_figures(intakes=None):
     programs = sorted(set(Intake.objects.filter(pk__in=pks).values_list("program", flat=True)))
     for program in programs:
         ProgramFigures.objects.get_or_create(program_id=program)
-    list(
-        ProgramFigures.objects.select_for_update(no_key=True)
-        .filter(program__in=programs)
-        .order_by("pk")
-    )
+    lock_in_order(ProgramFigures.objects.filter(program__in=programs))
     if pks:
         _refresh_intakes(pks)
     for program in programs:
@@ -581,7 +568,7 @@ def save_opportunity(report, *, by, opportunity=None, **data):
     else:
         # With the deals the report mentions, in order, as keep_latest_values takes them.
         mentioned = OpportunityUpdate.objects.filter(report=locked).values("opportunity")
-        _lock_deals(Opportunity.objects.filter(Q(pk=opportunity.pk) | Q(pk__in=mentioned)))
+        lock_in_order(Opportunity.objects.filter(Q(pk=opportunity.pk) | Q(pk__in=mentioned)))
         opportunity = Opportunity.objects.get(pk=opportunity.pk)
         if opportunity.company_id != locked.placement.company_id:
             raise ValidationError(_("This opportunity is another firm's."))

@@ -51,6 +51,7 @@ from placements.models import (
 )
 from portal.downloads import csv_text
 from portal.links import link_to
+from portal.locks import lock_in_order
 from portal.services import delete_file_on_commit, queue_email_to_people
 from portal.storage import keep_upload
 from programs.enums import StaffRole
@@ -465,12 +466,7 @@ def satisfy_condition(placement, condition, *, by=None, note=""):
 def _lock_tranches(award):
     """All the award's tranches, in order: what was paid is then read under their locks, so
     a payment made meanwhile is counted (a reduction or cancellation locks them first)."""
-    list(
-        Tranche.objects.select_for_update(no_key=True)
-        .filter(award=award)
-        .order_by("position")
-        .values_list("pk", flat=True)
-    )
+    lock_in_order(Tranche.objects.filter(award=award), order_by=["position"])
 
 
 def _unpaid_tranches(award):

@@ -12,8 +12,8 @@ on, a recount) first locks the intake's work row (lock_work; in the intakes' ord
 counts in two), so changes in one intake take turns whatever order they update the counts
 in; applications and conflicts are locked before the work row.
 tests/applications/services/test_counting_concurrency forces the interleavings that
-deadlocked or miscounted without these. A beat job counts the
-open intakes' work again every night (recount_open_work)."""
+deadlocked or miscounted without these. A beat job counts the open intakes' work again every
+night (recount_open_work)."""
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
@@ -38,6 +38,7 @@ from applications.models import (
     StatusCount,
     WorkCount,
 )
+from portal.locks import lock_in_order
 from programs.models import Intake
 
 __all__ = [
@@ -401,21 +402,13 @@ def lock_work(*intake_ids):
         # A caller outside a transaction (a test factory, a bulk fill) holds nothing.
         WorkCount.objects.bulk_create(missing, ignore_conflicts=True)
         return
-
-    def lock():
-        return (
-            WorkCount.objects.select_for_update()
-            .filter(intake_id__in=ids)
-            .order_by("intake_id")
-            .values_list("intake_id", flat=True)
-        )
-
-    if len(lock()) < len(ids):
+    rows = WorkCount.objects.filter(intake_id__in=ids)
+    # Plain FOR UPDATE: nothing names a work row, and every lock of it is this one.
+    if len(lock_in_order(rows, order_by=["intake_id"], no_key=False)) < len(ids):
         # An intake's first work: its row is made (or was, by a concurrent transaction, whose
-        # insert this one waits for), then locked by a second query (a queryset read twice
-        # would give its first result again, and lock nothing).
+        # insert this one waits for), then locked.
         WorkCount.objects.bulk_create(missing, ignore_conflicts=True)
-        len(lock())
+        lock_in_order(rows, order_by=["intake_id"], no_key=False)
 
 
 def recount_work(intake_id):

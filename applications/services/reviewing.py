@@ -40,6 +40,7 @@ from applications.services.counting import (
     recount_reviewers,
 )
 from portal.links import link_to
+from portal.locks import lock_in_order
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
 
@@ -262,12 +263,11 @@ def assign_reviewer(application, reviewer, *, by):
     )
     # The company's declared conflicts wait for a replacement until it has its reviewers.
     # Locked before the intake's work row, as a declaration locks its conflict.
-    conflicts = list(
-        Conflict.objects.select_for_update()
-        .filter(
+    conflicts = lock_in_order(
+        Conflict.objects.filter(
             company_id=application.company_id, intake=application.intake, resolved_at__isnull=True
-        )
-        .values_list("pk", flat=True)
+        ),
+        no_key=False,
     )
     recount_reviewers(application.intake_id, [reviewer.pk])
     if conflicts and application.reviews.count() >= application.intake.reviewers_per_application:
@@ -432,12 +432,7 @@ def withdraw_reviews_of_former_reviewer(program, *, user):
     # before it reads the roles: one in progress finishes first (its review, even the
     # person's first in that intake, is then withdrawn here), or starts after and sees the
     # role gone.
-    list(
-        Intake.objects.select_for_update(no_key=True)
-        .filter(program=program)
-        .order_by("pk")
-        .values("pk")
-    )
+    lock_in_order(Intake.objects.filter(program=program))
     open_reviews = Review.objects.filter(
         reviewer=user, intake__program=program, submitted_at__isnull=True
     ).exclude(queries.by_current_reviewers())
@@ -445,13 +440,10 @@ def withdraw_reviews_of_former_reviewer(program, *, user):
     # The reviews' applications next, in the order every service locks them, before the
     # reviews and the work rows, as a transition takes them (a withdrawal at the same moment
     # holds its application and work row, then closes the application's reviews).
-    list(
-        Application.objects.select_for_update(of=("self",))
-        .filter(pk__in=open_reviews.filter(intake__in=intakes).values("application_id"))
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    lock_in_order(
+        Application.objects.filter(pk__in=open_reviews.values("application_id")), no_key=False
     )
-    _count, deleted = open_reviews.filter(intake__in=intakes).delete()
+    _count, deleted = open_reviews.delete()
     for intake_id in intakes:
         recount_reviewers(intake_id, [user.pk])
     return deleted.get(Review._meta.label, 0)

@@ -50,6 +50,7 @@ from applications.services.applying import _applicants, transition_application
 from applications.services.reviewing import _lock_intake, _require
 from portal.dates import moment_text
 from portal.links import link_to
+from portal.locks import lock_in_order
 from portal.services import queue_email_to_people, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
 from programs.services import to_program_currency
@@ -570,23 +571,13 @@ def confirm_slate(run, *, by):
 def _lock_applications_of(intake):
     """Lock every application of the intake before their statuses are read and decided: a
     submission, withdrawal or screening cannot slip in between the check and the decision."""
-    list(
-        Application.objects.select_for_update(of=("self",))
-        .filter(intake=intake)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    lock_in_order(Application.objects.filter(intake=intake), no_key=False)
 
 
 def _lock_applications(run):
     """Lock a run's applications before their statuses are read and acted on: a withdrawal
     or a move back to review cannot slip in between the check and the decision."""
-    list(
-        Application.objects.select_for_update(of=("self",))
-        .filter(slate_entries__run=run)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    lock_in_order(Application.objects.filter(slate_entries__run=run), no_key=False)
 
 
 def _tell_decision(application, *, offer=None, held=False, to=None):
