@@ -26,7 +26,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -45,7 +45,7 @@ from outcomes.enums import (
     DocumentStatus,
     ReportStatus,
 )
-from outcomes.models import Document, DocumentEvent, OutcomeReport
+from outcomes.models import Document, DocumentEvent, ReportEvent
 from placements.models import Placement, StipendAward
 from portal.links import link_to
 from portal.services import queue_email_to_people, queue_task
@@ -258,18 +258,21 @@ def render_pdf(html):
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
 
 
-def latest_verification(intakes):
-    """When the newest verified report of these intakes was verified: what a report built
-    now reads, so a later verification makes it out of date."""
-    return OutcomeReport.objects.filter(
-        placement__intake__in=intakes, status=ReportStatus.VERIFIED
-    ).aggregate(latest=Max("verified_at"))["latest"]
+def verified_changed_at(intakes):
+    """When a report of these intakes last became verified or stopped being so (a firm
+    editing its verified report): what a program report built now reads, so a later change
+    makes it out of date. The moments are stamped in commit order per program
+    (services.change_report_status)."""
+    return ReportEvent.objects.filter(
+        Q(to_status=ReportStatus.VERIFIED) | Q(from_status=ReportStatus.VERIFIED),
+        report__placement__intake__in=intakes,
+    ).aggregate(latest=Max("at"))["latest"]
 
 
 def is_out_of_date(document):
     if document.kind != DocumentKind.PROGRAM_REPORT or document.status != D.READY:
         return False
-    latest = latest_verification(_intakes_of(document))
+    latest = verified_changed_at(_intakes_of(document))
     return latest is not None and (document.data_as_of is None or latest > document.data_as_of)
 
 
@@ -292,7 +295,7 @@ def report_context(document):
     intakes = _intakes_of(document)
     # Read before the figures: a report verified while they are read makes the document out
     # of date (is_out_of_date), never up to date without it.
-    as_of = latest_verification(intakes)
+    as_of = verified_changed_at(intakes)
     scope = figures.Scope(intakes, intake=document.intake_id)
     verified = figures.headline(scope, Basis.VERIFIED)
     reported = figures.headline(scope, Basis.REPORTED)
@@ -354,7 +357,7 @@ def _name(document, *parts, extension):
 def program_report(document, build):
     _progress(document, build, 20, STAGE.FIGURES)
     # Before the figures (see report_context), not after the seconds the PDF takes.
-    as_of = latest_verification(_intakes_of(document))
+    as_of = verified_changed_at(_intakes_of(document))
     html = report_html(document)
     _progress(document, build, 60, STAGE.RENDERING)
     pdf = render_pdf(html)

@@ -187,9 +187,17 @@ def change_report_status(report, *, to, by, note="", fields=()):
     was_verified = report.status == S.VERIFIED
     report.status = to
     report.save(update_fields=["status", "updated_at", *extra, *fields])
-    event.save()
     if to == S.VERIFIED or was_verified:
         keep_latest_values(report)
+        # Stamped again now that keep_latest_values holds the program's kept figures (its
+        # refresh locks them): the changes of a program's verified figures then commit in the
+        # order of their stamps, so a program report that read the latest stamp read every
+        # change before it (documents.verified_changed_at).
+        event.at = timezone.now()
+        if to == S.VERIFIED:
+            report.verified_at = event.at
+            report.save(update_fields=["verified_at"])
+    event.save()
     return report
 
 

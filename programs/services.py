@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from djmoney.money import Money
 
 from portal.links import link_to
+from portal.locks import lock_in_order
 from portal.services import queue_email_to_people
 from programs import deadlines, queries
 from programs.enums import (
@@ -425,6 +426,9 @@ def set_rubric(intake, *, by, criteria, reason=""):
     for _name, _description, weight, scale in criteria:
         if weight < 1 or scale < 2:
             raise ValidationError(_("Weights must be positive and scales at least 2."))
+    # The criteria locked before the check that no score names them: a score being saved
+    # holds them, and its scores are seen once it commits.
+    lock_in_order(intake.criteria.all())
     before = rubric_snapshot(intake)
     try:
         with transaction.atomic():

@@ -42,7 +42,7 @@ from applications.services.counting import (
 from portal.links import link_to
 from portal.locks import lock_in_order
 from portal.services import queue_email_to_people, queue_task
-from programs.models import Intake
+from programs.models import HostIncubator, Intake
 
 __all__ = [
     "PUBLIC_MAIL_DOMAINS",
@@ -472,7 +472,12 @@ def save_review(review, *, by, values, comment, recommendation):
     _require(by, "applications.view_review", review)
     if review.application.status not in REVIEWABLE:
         raise ValidationError(_("This application is no longer in review; the review is closed."))
-    criteria = list(review.application.intake.criteria.all())
+    # The rubric's criteria, locked and read after the lock: a manager replacing the rubric
+    # at this moment either waits and then finds the scores (and refuses), or has replaced
+    # it, and the scores name criteria the intake no longer has (refused below).
+    rubric = review.application.intake.criteria.all()
+    lock_in_order(rubric)
+    criteria = list(rubric)
     errors = {}
     for criterion in criteria:
         if criterion.pk not in values:
@@ -598,7 +603,11 @@ def remind_reviewers(now=None):
 @transaction.atomic
 def give_host_fit(application, host, *, by, opinion, note=""):
     """A host partner's opinion of a shortlisted applicant who ranked the host."""
-    if not host.partner_staff.filter(pk=by.pk).exists():
+    # The person's partnership of the host, locked: a removal at this moment waits until the
+    # opinion is kept, and an opinion given while a removal commits is refused (it would be
+    # kept after the person stopped acting for the host).
+    partnership = HostIncubator.partner_staff.through.objects.filter(hostincubator=host, user=by)
+    if not lock_in_order(partnership):
         raise PermissionDenied
     # Read the status under a lock: a slate confirmed meanwhile changes what may be judged.
     application = Application.objects.select_for_update().get(pk=application.pk)

@@ -3,6 +3,7 @@ seconds; counts only (the time target is the full run's, on a quiet machine)."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,7 +76,12 @@ def test_the_smoke_rush_loses_nothing_and_sends_each_confirmation_once(
     assert counts["refused_after_deadline"] == []
     assert (counts["emails_sent_once"], counts["emails_not_once"]) == (10, [])
     assert sorted(counts["mail_messages"].values()) == [1] * 10
-    assert "p95 / bare page p95" in result.stdout
+    assert "p95 / bare page p95 (at the rush pace)" in result.stdout
+    # The target's baseline is the bare page timed at the rush's pace; the other two are
+    # shown beside it, each from its own 200 requests.
+    for label in ["back to back", "at rush pace", "during rush"]:
+        assert re.search(rf"^bare page \({label}\) +200 ", result.stdout, re.MULTILINE)
+    assert figures["ratio"] == pytest.approx(figures["p95_ms"] / figures["bare_p95_ms"])
 
 
 def test_the_percentile_is_the_nearest_rank():

@@ -155,6 +155,16 @@ def test_a_new_verification_makes_it_out_of_date_and_a_rebuild_replaces_the_file
     assert "4,200.00" in documents.report_html(again) or "4200.00" in documents.report_html(again)
 
 
+def test_a_verified_report_the_firm_edits_again_leaves_it_out_of_date(report_of_intake, program):
+    """The edit takes the report out of the verified figures the document shows (it read the
+    newest verification, which had not changed, and said the document was up to date)."""
+    document = report_of_intake
+    maple_end = program["maple"].placements.get().outcome_reports.get(kind="end-of-stay")
+    owner = program["maple"].members.get().user
+    services.save_report(maple_end, by=owner, version=None, employees_abroad=2)
+    assert documents.is_out_of_date(document) is True
+
+
 def test_a_report_verified_while_the_pdf_is_drawn_leaves_it_out_of_date(
     program, intake, manager, monkeypatch
 ):

@@ -11,10 +11,11 @@ import threading
 import pytest
 from djmoney.money import Money
 
-from outcomes import services
+from outcomes import documents, services
 from outcomes.models import OutcomeReport
 from programs import services as programs_services
 from programs.enums import StaffRole
+from programs.models import Intake
 from tests import factories
 from tests.applications.services.test_counting_concurrency import pause_t1, refused, t2_after
 from tests.outcomes.conftest import ended_placement
@@ -169,3 +170,38 @@ def test_a_deal_edited_on_a_verified_report_while_another_stays_report_is_verifi
             lambda: services.verify_report(r2, by=manager),
         )
     assert refused(outcomes) == []
+
+
+def test_verifications_of_a_program_are_stamped_in_the_order_they_commit(
+    postgres, intake, offer, partner, owner, manager
+):
+    """The first verification stops before it refreshes the figures; the second, of another
+    stay, commits meanwhile, and a program report built then reads its moment. The first
+    commits last: its moment is later, so that report is out of date (the first was stamped
+    when it began, earlier, and the report counted as up to date without it)."""
+    elsewhere = factories.DeskOfferFactory(intake=intake, desks=1).host
+    programs_services.add_host_partner(elsewhere, user=partner)
+    other = accepted_offer(intake, elsewhere, starts_on=day(-10), ends_on=day(40))
+    other_owner = factories.CompanyMemberFactory(company=other.application.company).user
+    ends = []
+    for stay, firm in ((offer, owner), (other, other_owner)):
+        scheduled = services.schedule_reports(ended_placement(stay, partner))
+        end = next(report for report in scheduled if report.kind == "end-of-stay")
+        services.save_report(end, by=firm, version=None, narrative="x", employees_home=4)
+        services.submit_report(end, by=firm)
+        ends.append(end)
+    intakes = Intake.objects.filter(pk=intake.pk)
+    begun, paused = pause_t1(services, "keep_latest_values", before=True, seconds=1.5)
+
+    def second_then_read():
+        begun.wait(10)
+        services.verify_report(ends[1], by=manager)
+        return documents.verified_changed_at(intakes)
+
+    with paused:
+        outcomes = at_once(lambda: services.verify_report(ends[0], by=manager), second_then_read)
+
+    assert refused(outcomes[:1]) == []
+    first, second = (reload(end) for end in ends)
+    assert first.verified_at > second.verified_at == outcomes[1]
+    assert documents.verified_changed_at(intakes) == first.verified_at
