@@ -17,9 +17,11 @@ other page.
 """
 
 import datetime
+import hashlib
 import io
 import logging
 import zipfile
+from dataclasses import astuple
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -187,11 +189,11 @@ def build_document(document, build):
     try:
         with translation.override(document.language):
             if document.kind == DocumentKind.PROGRAM_REPORT:
-                name, content, as_of = program_report(document, build)
+                name, content, as_of, digest = program_report(document, build)
             else:
-                name, content, as_of = dossier(document, build)
+                (name, content, as_of), digest = dossier(document, build), ""
         _progress(document, build, 95, STAGE.SAVING)
-        _keep(document, build, name, content, as_of)
+        _keep(document, build, name, content, as_of, digest)
     except Exception as error:
         logger.exception("Document %s (build %s) failed.", document.pk, build)
         _fail(document, build, f"{type(error).__name__}: {error}"[:2000])
@@ -200,7 +202,7 @@ def build_document(document, build):
 
 
 @transaction.atomic
-def _keep(document, build, name, content, as_of):
+def _keep(document, build, name, content, as_of, digest):
     document = _lock(document)
     if document.build != build or document.status != D.BUILDING:
         return  # a duplicate task kept its file first, or a newer build was asked for
@@ -212,10 +214,11 @@ def _keep(document, build, name, content, as_of):
     document.file.save(name, ContentFile(content), save=False)
     document.progress, document.stage = 100, STAGE.DONE
     document.finished_at, document.data_as_of = timezone.now(), as_of
+    document.data_fingerprint = digest
     change_document_status(
         document,
         to=D.READY,
-        fields=["file", "progress", "stage", "finished_at", "data_as_of"],
+        fields=["file", "progress", "stage", "finished_at", "data_as_of", "data_fingerprint"],
     )
     if old and old != document.file.name:
         transaction.on_commit(lambda: storage.delete(old))
@@ -260,8 +263,8 @@ def render_pdf(html):
 
 def verified_changed_at(intakes):
     """When a report of these intakes last became verified or stopped being so (a firm
-    editing its verified report): what a program report built now reads, so a later change
-    makes it out of date. The moments are stamped in commit order per program
+    editing its verified report): the moment a program report states its figures are
+    from. The moments are stamped in commit order per program
     (services.change_report_status)."""
     return ReportEvent.objects.filter(
         Q(to_status=ReportStatus.VERIFIED) | Q(from_status=ReportStatus.VERIFIED),
@@ -270,10 +273,14 @@ def verified_changed_at(intakes):
 
 
 def is_out_of_date(document):
+    """Whether a program report drawn now would show other figures than this one: any
+    verification, payment, placement, rate or name behind them changed since. The figures
+    are computed again (a few grouped queries) and compared with the digest kept when the
+    document was built (``data_fingerprint``, of the very figures it shows)."""
     if document.kind != DocumentKind.PROGRAM_REPORT or document.status != D.READY:
         return False
-    latest = verified_changed_at(_intakes_of(document))
-    return latest is not None and (document.data_as_of is None or latest > document.data_as_of)
+    with translation.override(document.language):
+        return fingerprint(shown_figures(document)) != document.data_fingerprint
 
 
 def _intakes_of(document):
@@ -289,24 +296,53 @@ def _money(value):
     return Money(value, settings.PORTAL_CURRENCY)
 
 
-def report_context(document):
-    """Everything the program report shows: the figures (verified and reported), the
-    breakdowns, the charts, the definitions and the method."""
+def shown_figures(document):
+    """The figures the program report shows, as the records decide them now: the headline
+    (verified and reported), the breakdowns, the values by year and the intakes covered."""
     intakes = _intakes_of(document)
-    # Read before the figures: a report verified while they are read makes the document out
-    # of date (is_out_of_date), never up to date without it.
-    as_of = verified_changed_at(intakes)
     scope = figures.Scope(intakes, intake=document.intake_id)
-    verified = figures.headline(scope, Basis.VERIFIED)
-    reported = figures.headline(scope, Basis.REPORTED)
     dimensions = [Dimension.MARKET, Dimension.SECTOR, Dimension.HOST, Dimension.YEAR]
     if not document.intake_id:
         dimensions.insert(0, Dimension.INTAKE)
     found = {
         dimension: figures.breakdown(scope, dimension, Basis.VERIFIED) for dimension in dimensions
     }
-    breakdowns = [(Dimension(dimension).label, found[dimension]) for dimension in dimensions]
-    by_market = found[Dimension.MARKET]
+    return {
+        "verified": figures.headline(scope, Basis.VERIFIED),
+        "reported": figures.headline(scope, Basis.REPORTED),
+        "breakdowns": [(Dimension(dimension).label, found[dimension]) for dimension in dimensions],
+        "by_market": found[Dimension.MARKET],
+        "by_year": figures.by_year_identified(scope, Basis.VERIFIED),
+        "intakes": list(
+            intakes.order_by("placement_starts_on", "pk").values_list("title", flat=True)
+        ),
+    }
+
+
+def fingerprint(shown):
+    """A digest of ``shown`` (shown_figures): every number, group and name the report
+    prints, so two digests are equal when the reports would print the same figures."""
+    parts = [
+        astuple(shown["verified"]),
+        astuple(shown["reported"]),
+        [
+            (str(label), [(row.group, row.label, astuple(row.figures)) for row in rows])
+            for label, rows in shown["breakdowns"]
+        ],
+        shown["by_year"],
+        shown["intakes"],
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def report_context(document, shown=None):
+    """Everything the program report shows: the figures (``shown``, or computed now), the
+    charts, the definitions and the method."""
+    # Read before the figures: a report verified while they are read is later than what
+    # the document says its figures are from, never earlier.
+    as_of = verified_changed_at(_intakes_of(document))
+    shown = shown_figures(document) if shown is None else shown
+    verified, reported = shown["verified"], shown["reported"]
     return {
         "document": document,
         "program": document.program,
@@ -328,25 +364,24 @@ def report_context(document):
                 "cost": _money(reported.cost),
             },
         },
-        "breakdowns": breakdowns,
+        "breakdowns": shown["breakdowns"],
         "definitions": figures.DEFINITIONS,
         "market_chart": charts.bars(
-            [(row.label, row.figures.value_identified) for row in by_market]
+            [(row.label, row.figures.value_identified) for row in shown["by_market"]]
         ),
-        "time_chart": charts.columns(figures.by_year_identified(scope, Basis.VERIFIED)),
-        "intakes": list(
-            intakes.order_by("placement_starts_on", "pk").values_list("title", flat=True)
-        ),
+        "time_chart": charts.columns(shown["by_year"]),
+        "intakes": shown["intakes"],
         "generated_at": timezone.now(),
         "as_of": as_of,
     }
 
 
-def report_html(document):
+def report_html(document, shown=None):
     """The HTML the program report's PDF is drawn from, in the document's language (tests
     read it, too)."""
     with translation.override(document.language):
-        return render_to_string("outcomes/documents/program_report.html", report_context(document))
+        context = report_context(document, shown)
+        return render_to_string("outcomes/documents/program_report.html", context)
 
 
 def _name(document, *parts, extension):
@@ -355,14 +390,18 @@ def _name(document, *parts, extension):
 
 
 def program_report(document, build):
+    """(file name, PDF, the moment its figures are from, the digest of its figures)."""
     _progress(document, build, 20, STAGE.FIGURES)
     # Before the figures (see report_context), not after the seconds the PDF takes.
     as_of = verified_changed_at(_intakes_of(document))
-    html = report_html(document)
+    with translation.override(document.language):
+        shown = shown_figures(document)
+    html = report_html(document, shown)
     _progress(document, build, 60, STAGE.RENDERING)
     pdf = render_pdf(html)
     title = document.intake.title if document.intake_id else document.program.name
-    return _name(document, _("program report"), title, extension=".pdf"), pdf, as_of
+    name = _name(document, _("program report"), title, extension=".pdf")
+    return name, pdf, as_of, fingerprint(shown)
 
 
 # --- The auditor's dossier ----------------------------------------------------------------

@@ -520,8 +520,11 @@ class Document(RulesModel):
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     build = models.PositiveIntegerField(default=1, editable=False)
     file = models.FileField(upload_to=document_path, blank=True, editable=False)
-    # The newest verification the figures read when built: a later one makes it out of date.
+    # The newest verification the figures read when built (the report states it).
     data_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    # A digest of the figures the report shows (documents.fingerprint): when the figures
+    # computed now differ, the report is out of date.
+    data_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

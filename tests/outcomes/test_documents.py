@@ -15,6 +15,7 @@ from outcomes.models import Document, DocumentEvent
 from placements.enums import ExpenseCategory
 from portal.models import OutgoingEmail
 from tests.outcomes import test_figures
+from tests.placements.conftest import day
 from tests.placements.money import PDF, awarded, claim_with
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,33 @@ def test_a_verified_report_the_firm_edits_again_leaves_it_out_of_date(report_of_
     owner = program["maple"].members.get().user
     services.save_report(maple_end, by=owner, version=None, employees_abroad=2)
     assert documents.is_out_of_date(document) is True
+
+
+def test_a_payment_after_it_was_drawn_leaves_it_out_of_date(report_of_intake, program, manager):
+    """The cost and the ROI it prints changed (no verification did, and it counted as up
+    to date)."""
+    from placements import stipends
+    from placements.models import Placement
+
+    document = report_of_intake
+    award = awarded(Placement.objects.get(company=program["maple"]), manager, amount=4000)
+    advance = award.tranches.order_by("position").first()
+    stipends.approve_tranche(advance, by=manager)
+    assert documents.is_out_of_date(document) is False  # approved money is not counted
+    stipends.pay_tranche(advance, by=manager, paid_on=day(0), reference="T-1")
+    assert documents.is_out_of_date(document) is True
+
+
+def test_the_nightly_refresh_of_unchanged_figures_leaves_it_up_to_date(report_of_intake):
+    services.refresh_every_intake()
+    assert documents.is_out_of_date(report_of_intake) is False
+
+
+def test_a_host_renamed_after_it_was_drawn_leaves_it_out_of_date(report_of_intake, program):
+    """The breakdown by host prints the host's name."""
+    program["berlin"].name = "Berlin Hub Mitte"
+    program["berlin"].save()
+    assert documents.is_out_of_date(report_of_intake) is True
 
 
 def test_a_report_verified_while_the_pdf_is_drawn_leaves_it_out_of_date(
