@@ -153,7 +153,10 @@ class FiguresForm(forms.Form):
         ],
     )
     intake = forms.TypedChoiceField(label=_("Intake"), coerce=int, required=False)
-    year = forms.IntegerField(label=_("Year the stay ended"), required=False, min_value=2000)
+    # A year the database can hold (a mistyped 20245 is refused, not a server error).
+    year = forms.IntegerField(
+        label=_("Year the stay ended"), required=False, min_value=2000, max_value=9999
+    )
 
     def __init__(self, *args, intakes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -466,13 +466,16 @@ def report_date(report):
 @transaction.atomic
 def save_report(report, *, by, version, editor="", answer=None, **fields):
     """Save part of a report if nobody saved it since ``version``; ``answer`` answers the
-    manager's open question."""
+    manager's open question. Values equal to the report's change nothing: a Save of the
+    page as it was leaves the report (and a verified one verified) as it is."""
     locked = _lock_for_edit(report, version=version, editor=editor)
     for name, value in fields.items():
         if name not in REPORT_FIELDS:
             raise ValueError(name)
         if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
             raise ValidationError({name: _("Enter zero or more.")})
+    fields = {name: value for name, value in fields.items() if getattr(locked, name) != value}
+    for name, value in fields.items():
         setattr(locked, name, value)
     changed = list(fields)
     if "investment" in fields:
@@ -489,6 +492,7 @@ def save_report(report, *, by, version, editor="", answer=None, **fields):
             changed.append(f"{name}_currency")
             if fields[name] is not None and fields[name].amount < 0:
                 raise ValidationError({name: _("Enter an amount of zero or more.")})
+    answered = False
     if answer is not None:
         question = locked.questions.filter(answered_at__isnull=True).last()
         if question is None:
@@ -497,6 +501,9 @@ def save_report(report, *, by, version, editor="", answer=None, **fields):
             question.answer = answer.strip()
             question.answered_at = timezone.now() if question.answer else None
             question.save(update_fields=["answer", "answered_at"])
+            answered = True
+    if not changed and not answered:
+        return locked
     return _touch(locked, by=by, fields=changed, editor=editor)
 
 
@@ -687,7 +694,18 @@ def request_changes(report, *, by, question):
     if not question.strip():
         raise ValidationError(_("Write the question the firm should answer."))
     locked = _lock(report)
-    change_report_status(locked, to=S.CHANGES_REQUESTED, by=by, note=question.strip())
+    # A new version, no one's edit: a page of the report open before the question saves
+    # nothing more (a conflict), so its answer box, the previous question's, never answers
+    # this one.
+    locked.version += 1
+    locked.last_editor = ""
+    change_report_status(
+        locked,
+        to=S.CHANGES_REQUESTED,
+        by=by,
+        note=question.strip(),
+        fields=["version", "last_editor"],
+    )
     ReportQuestion.objects.create(report=locked, question=question.strip(), asked_by=by)
     return locked
 

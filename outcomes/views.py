@@ -61,6 +61,11 @@ def firm_reports(request):
     return render(request, "outcomes/firm_list.html", {"reports": list(reports)})
 
 
+def _report_form(report, data=None):
+    """The report's form as the page draws it: with the answer box once the program asked."""
+    return forms.ReportForm(data, initial=_initial(report), asked=report.questions.exists())
+
+
 def _initial(report):
     initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
     open_question = report.questions.order_by("-asked_at", "-pk").first()
@@ -76,18 +81,18 @@ def report(request, pk):
     editable = request.user.has_perm(CHANGE, report)
     if request.method == "POST" and not editable:
         raise PermissionDenied
-    asked = report.questions.exists()
     data = request.POST if request.method == "POST" else None
-    form = forms.ReportForm(data, initial=_initial(report), asked=asked)
+    form = _report_form(report, data)
     saved, conflict = False, None
     if data is not None and form.is_valid():
         values = dict(form.cleaned_data)
         page = {"version": values.pop("version"), "editor": values.pop("editor")}
+        # Only a page that drew the answer box answers (one drawn before the question has
+        # none: its saves leave the answer as it is).
         answer = values.pop("answer", None)
+        answer = answer if "answer" in data else None
         try:
-            report = services.save_report(
-                report, by=request.user, answer=answer if asked else None, **page, **values
-            )
+            report = services.save_report(report, by=request.user, answer=answer, **page, **values)
             saved = True
         except services.ReportConflict as error:
             conflict = error.current
@@ -146,10 +151,7 @@ def save_opportunity(request, pk, opportunity_pk=None):
             return redirect("outcomes:report", pk=report.pk)
         except ValidationError as error:
             form.add_error(None, error) if not hasattr(error, "error_dict") else _add(form, error)
-    context = _report_context(
-        request, report, forms.ReportForm(initial=_initial(report), asked=True),
-        opportunity_form=form,
-    )  # fmt: skip
+    context = _report_context(request, report, _report_form(report), opportunity_form=form)
     return render(request, "outcomes/report.html", context, status=400)
 
 
@@ -185,9 +187,7 @@ def add_market_entry(request, pk):
             return redirect("outcomes:report", pk=report.pk)
         except ValidationError as error:
             _add(form, error) if hasattr(error, "error_dict") else form.add_error(None, error)
-    context = _report_context(
-        request, report, forms.ReportForm(initial=_initial(report)), entry_form=form
-    )
+    context = _report_context(request, report, _report_form(report), entry_form=form)
     return render(request, "outcomes/report.html", context, status=400)
 
 

@@ -42,6 +42,7 @@ class GenerationReport:
     created: int
     redrawn: int
     kept: int  # already sent, confirmed or paid: left as they are
+    removed: int = 0  # drafts whose period no desk is used in any more
 
 
 def used_days(placement, first, last):
@@ -119,7 +120,8 @@ def _drawn(intake, *, today):
 @transaction.atomic
 def generate_desk_invoices(intake, *, today=None):
     """Draw every desk invoice of the intake that is due: new ones as drafts, drafts redrawn
-    from the stays as they are now, the others kept."""
+    from the stays as they are now, the others kept; a draft no stay uses a desk in any
+    more (a departure logged late, a stay cancelled) is removed."""
     today = today or timezone.localdate()
     # One generation per intake at a time: a second waits here, then finds the first's rows.
     intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
@@ -131,7 +133,8 @@ def generate_desk_invoices(intake, *, today=None):
         .order_by("pk")
     }
     created = redrawn = kept = 0
-    for (host_id, first, placement_id), (last, lines) in _drawn(intake, today=today).items():
+    drawn = _drawn(intake, today=today)
+    for (host_id, first, placement_id), (last, lines) in drawn.items():
         invoice = existing.get((host_id, first, placement_id))
         if invoice is not None and invoice.status != S.DRAFT:
             kept += 1
@@ -152,7 +155,13 @@ def generate_desk_invoices(intake, *, today=None):
         for line in lines:
             line.invoice = invoice
         DeskInvoiceLine.objects.bulk_create(lines)
-    return GenerationReport(created=created, redrawn=redrawn, kept=kept)
+    gone = [
+        invoice.pk
+        for key, invoice in existing.items()
+        if key not in drawn and invoice.status == S.DRAFT
+    ]
+    DeskInvoice.objects.filter(pk__in=gone).delete()
+    return GenerationReport(created=created, redrawn=redrawn, kept=kept, removed=len(gone))
 
 
 def generate_all_desk_invoices(*, today=None):

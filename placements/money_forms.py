@@ -86,8 +86,9 @@ class ApprovalForm(forms.Form):
                 label=_("Approved (%(currency)s)") % {"currency": line.converted.currency},
                 min_value=0,
                 max_value=line.converted.amount,
-                # A line approved before the claim was sent back keeps its amount.
-                initial=(line.approved or line.converted).amount,
+                # A line approved before the claim was sent back keeps its amount, a line
+                # refused at 0 included (0 is no amount to fall back from).
+                initial=(line.converted if line.approved is None else line.approved).amount,
                 **AMOUNT,
             )
             self.fields[f"note_{line.pk}"] = forms.CharField(

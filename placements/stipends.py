@@ -519,6 +519,10 @@ def reduce_award(award, *, by, amount, reason):
             after={"status": tranche.status, "amount": tranche.amount},
             note=reason.strip(),
         )
+        if not tranche.amount:
+            # Nothing is left to pay on it: cancelled, so the award can be closed (a
+            # tranche of 0 waiting for ever kept it open).
+            change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
     return award
 
 
@@ -556,7 +560,9 @@ def close_award(award, *, by, note=""):
     """Everything is settled: no tranche or claim is left open."""
     award = _lock_award(award)
     _check(AWARD_TRANSITIONS, AwardStatus, award, A.CLOSED, _("An award"))
-    if Tranche.objects.filter(award=award, status__in=[T.WAITING, T.DUE, T.APPROVED]).exists():
+    # A failed payment is still owed (the ledger counts it to pay): paid again or cancelled.
+    owed = [T.WAITING, T.DUE, T.APPROVED, T.FAILED]
+    if Tranche.objects.filter(award=award, status__in=owed).exists():
         raise ValidationError(_("A tranche of this award is still to be paid or cancelled."))
     open_claims = [C.DRAFT, C.SUBMITTED, C.CHANGES_REQUESTED, C.APPROVED]
     if ExpenseClaim.objects.filter(award=award, status__in=open_claims).exists():

@@ -131,8 +131,16 @@ def generate(request, intake_pk):
     report = desk_invoices.generate_desk_invoices(intake)
     messages.success(
         request,
-        _("%(created)s new invoices drawn, %(redrawn)s drafts redrawn, %(kept)s already sent.")
-        % {"created": report.created, "redrawn": report.redrawn, "kept": report.kept},
+        _(
+            "%(created)s new invoices drawn, %(redrawn)s drafts redrawn, %(removed)s drafts "
+            "removed (no desk used in their period any more), %(kept)s already sent."
+        )
+        % {
+            "created": report.created,
+            "redrawn": report.redrawn,
+            "removed": report.removed,
+            "kept": report.kept,
+        },
     )
     return redirect("desk_invoices:intake", intake_pk=intake.pk)
 

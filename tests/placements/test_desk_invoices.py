@@ -117,6 +117,39 @@ def test_generating_again_redraws_drafts_and_keeps_sent_invoices(intake, host, p
     assert DeskInvoice.objects.get(period_start=d(9, 1)).lines.count() == 1
 
 
+def test_a_departure_logged_late_removes_the_draft_of_a_month_no_longer_used(
+    intake, host, partner, manager
+):
+    """Drawn on 2 October while the firm was still in residence, September's draft counted
+    30 days; the departure, logged late, was 28 August: September's draft goes (it stayed,
+    billing the host a month no desk was used) and August's is redrawn. A sent invoice of
+    such a month is kept."""
+    placement = stay(intake, host, partner, arrived=d(8, 20))
+    generate_desk_invoices(intake, today=d(10, 2))
+    assert [row[3] for row in invoices(intake)] == [12, 30]
+    Placement.objects.filter(pk=placement.pk).update(
+        departed_on=d(8, 28), desk_until=d(8, 28), status=P.COMPLETED
+    )
+    report = generate_desk_invoices(intake, today=d(10, 5))
+    assert report == GenerationReport(created=0, redrawn=1, kept=0, removed=1)
+    assert invoices(intake) == [(d(8, 1), d(8, 31), None, 9, Money("409.50", EUR), S.DRAFT)]
+
+
+def test_a_sent_invoice_of_a_month_no_longer_used_is_kept(intake, host, partner, manager):
+    placement = stay(intake, host, partner, arrived=d(8, 20))
+    generate_desk_invoices(intake, today=d(10, 2))
+    send_desk_invoice(DeskInvoice.objects.get(period_start=d(9, 1)), by=manager)
+    Placement.objects.filter(pk=placement.pk).update(
+        departed_on=d(8, 28), desk_until=d(8, 28), status=P.COMPLETED
+    )
+    report = generate_desk_invoices(intake, today=d(10, 5))
+    assert report == GenerationReport(created=0, redrawn=1, kept=0, removed=0)
+    assert [(row[0], row[3], row[5]) for row in invoices(intake)] == [
+        (d(8, 1), 9, S.DRAFT),
+        (d(9, 1), 30, S.SENT),
+    ]
+
+
 def test_the_daily_job_draws_every_intake_with_a_stay(intake, host, partner):
     stay(intake, host, partner, arrived=d(8, 20), departed=d(8, 22))
     generate_all_desk_invoices(today=d(9, 1))

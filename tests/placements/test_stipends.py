@@ -516,3 +516,44 @@ def test_a_line_removal_rolled_back_keeps_its_receipt_file(
     with django_capture_on_commit_callbacks(execute=True):
         stipends.remove_claim_line(ClaimLine.objects.get(pk=pk), by=owner)
     assert (ClaimLine.objects.filter(pk=pk).count(), storage.exists(name)) == (0, False)
+
+
+def test_an_award_whose_payment_failed_cannot_be_closed(intake, offer, manager, partner):
+    """The firm was never paid (the ledger counts the tranche to pay): closing it, "everything
+    settled", is refused until it is paid again or cancelled."""
+    stipends.set_stipend_schedule(
+        intake, by=manager, terms=[("All", 100, TrancheCondition.ARRIVAL)]
+    )
+    placement = placed(offer, manager)
+    award = awarded(placement, manager)
+    arrived(placement, partner)
+    tranche = award.tranches.get()
+    stipends.approve_tranche(tranche, by=manager)
+    stipends.fail_tranche(tranche, by=manager, reason="Bank returned the wire")
+    with pytest.raises(ValidationError, match="still to be paid or cancelled"):
+        stipends.close_award(award, by=manager)
+    assert StipendAward.objects.get(pk=award.pk).status == AwardStatus.AWARDED
+
+
+def test_a_reduction_to_what_was_paid_cancels_the_tranche_left_at_zero_and_it_closes(
+    offer, manager, partner
+):
+    """2,000 paid of 4,000, the stay cut short, the award reduced to 2,000: the balance
+    comes to 0 and is cancelled with the reduction's reason, and the award can be closed
+    (the balance waited at 0, and closing was refused for ever)."""
+    placement = placed(offer, manager)
+    award = awarded(placement, manager)  # 2,000 on arrival, 2,000 on the report verified
+    arrived(placement, partner)
+    advance = award.tranches.get(position=1)
+    stipends.approve_tranche(advance, by=manager)
+    stipends.pay_tranche(advance, by=manager, paid_on=day(0), reference="W-1")
+    services.cut_short(placement, by=partner, on=day(-1), reason="Family emergency")
+    stipends.reduce_award(award, by=manager, amount=cad(2000), reason="Stay cut short")
+    balance = Tranche.objects.get(award=award, position=2)
+    assert (balance.amount, balance.status, balance.reason) == (
+        cad(0),
+        TrancheStatus.CANCELLED,
+        "Stay cut short",
+    )
+    stipends.close_award(award, by=manager)
+    assert StipendAward.objects.get(pk=award.pk).status == AwardStatus.CLOSED

@@ -217,3 +217,17 @@ def test_the_market_entry_form_labels_its_own_boxes(client, report, owner):
     page = client.get(reverse("outcomes:report", args=[report.pk])).content.decode()
     assert page.count('id="id_country"') == 1
     assert 'for="id_entry_country"' in page and 'id="id_entry_country"' in page
+
+
+@pytest.mark.parametrize("year", ["20245", "10000"])
+def test_a_mistyped_year_on_the_figures_page_is_refused_not_a_server_error(
+    client, manager, report, year
+):
+    client.force_login(manager)
+    client.raise_request_exception = False
+    response = client.get(reverse("outcomes:figures"), {"year": year})
+    assert response.status_code == 200
+    # Refused by the form: the figures shown are every intake's.
+    assert response.context["form"].errors["year"] == [
+        "Ensure this value is less than or equal to 9999."
+    ]

@@ -50,7 +50,8 @@ def test_the_manager_lists_draws_and_sends_the_intake_invoices(client, intake, h
     assert response["Location"] == reverse("desk_invoices:intake", args=[intake.pk])
     listed = client.get(response["Location"])
     assert [str(m) for m in listed.context["messages"]] == [
-        "2 new invoices drawn, 0 drafts redrawn, 0 already sent."
+        "2 new invoices drawn, 0 drafts redrawn, 0 drafts removed (no desk used in their "
+        "period any more), 0 already sent."
     ]
     assert rows(listed) == [
         ("Lisbon Hub", "1 September 2026 – 30 September 2026", 3, "€136.50", "Draft"),

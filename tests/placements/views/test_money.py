@@ -436,3 +436,29 @@ def test_the_desk_invoice_list_runs_the_same_queries_for_3_and_300(client, intak
     )  # fmt: skip
     assert ledger_queries(client, url) == few == 9
     assert client.get(url).context["page"].paginator.count == 300
+
+
+def test_a_line_refused_at_zero_is_offered_at_zero_once_the_claim_comes_back(
+    client, award, owner, manager
+):
+    """The manager refused one line (0) and asked about another; the firm sends the claim
+    again. The approval form offers what the manager decided (it offered the full amount:
+    approving as shown paid the refused expense)."""
+    claim = claim_with(award, owner, (cad(200), TRAVEL, -5), (cad(300), TRAVEL, -4))
+    minibar, flight = claim.lines.order_by("on")
+    client.force_login(manager)
+    client.post(
+        reverse("money:claim_action", args=[claim.pk, "changes"]),
+        {f"approved_{minibar.pk}": "0", f"approved_{flight.pk}": "300",
+         f"note_{flight.pk}": "Send the boarding pass", "note": "See the flight line"},
+    )  # fmt: skip
+    minibar.refresh_from_db()
+    assert minibar.approved == cad(0)
+    stipends.submit_claim(claim, by=owner)
+    page = client.get(reverse("money:claim", args=[claim.pk])).content.decode()
+    boxes = {
+        pk: re.search(rf'<input[^>]*name="approved_{pk}"[^>]*>', page).group(0)
+        for pk in (minibar.pk, flight.pk)
+    }
+    assert 'value="0.00"' in boxes[minibar.pk], boxes
+    assert 'value="300.00"' in boxes[flight.pk], boxes
