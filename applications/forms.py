@@ -46,9 +46,16 @@ class CompanyForm(LabelledMoneyMixin, forms.ModelForm):
             "proof": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # The profile's version when the page was drawn (services.update_company).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = sectors()
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

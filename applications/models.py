@@ -91,6 +91,9 @@ class Company(RulesModel):
         blank=True,
         help_text=_("Revenue, references, contracts: what shows that customers pay for it."),
     )
+    # Each save of the profile makes a new version: a page opened before a colleague's save
+    # saves nothing over it (services.update_company).
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -37,7 +37,7 @@ same thing (``reads_kept``) and compute otherwise.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
@@ -270,9 +270,21 @@ def other_program_costs(scope, dimension):
         if per_intake.get(intake) and firms.get(intake):
             share = per_intake[intake] * n / firms[intake]
             shares[group] = shares.get(group, ZERO) + share
-    return {
-        group: value.quantize(Decimal("0.01"), ROUND_HALF_UP) for group, value in shares.items()
-    }
+    return in_cents(shares)
+
+
+def in_cents(shares):
+    """{group: share} rounded to cents so that the groups add up to their total rounded
+    (largest remainder: each share rounded down, then the cents left over, one each, to the
+    shares that lost the most; ties by group): 100.00 shared by three is 33.34, 33.33 and
+    33.33, not 99.99."""
+    total = sum(shares.values(), ZERO).quantize(CENT, ROUND_HALF_UP)
+    rounded = {group: value.quantize(CENT, ROUND_DOWN) for group, value in shares.items()}
+    left = int((total - sum(rounded.values(), ZERO)) / CENT)
+    by_loss = sorted(shares, key=lambda group: (rounded[group] - shares[group], str(group)))
+    for group in by_loss[:left]:
+        rounded[group] += CENT
+    return rounded
 
 
 def _paid_rows(queryset, dimension, prefix, *, amount, currency, day):

@@ -18,6 +18,7 @@ from applications.services.applying import (
     REMINDERS,
     SIGNATURES,
     DraftConflict,
+    ProfileConflict,
     _hash,  # noqa: F401  (tests forge invitation tokens)
     accept_invitation,
     add_company_member,
@@ -122,6 +123,7 @@ __all__ = [
     "accept_invitation",
     "revoke_invitation",
     "DraftConflict",
+    "ProfileConflict",
     "DRAFT_FIELDS",
     "MAX_DOCUMENT_BYTES",
     "SIGNATURES",

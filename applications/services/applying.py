@@ -57,6 +57,7 @@ __all__ = [
     "accept_invitation",
     "revoke_invitation",
     "DraftConflict",
+    "ProfileConflict",
     "DRAFT_FIELDS",
     "MAX_DOCUMENT_BYTES",
     "SIGNATURES",
@@ -104,11 +105,16 @@ def register_company(user, *, name, country, **profile):
 
 
 @transaction.atomic
-def update_company(company, *, by, **profile):
+def update_company(company, *, by, version=None, **profile):
+    """Save the profile if nobody saved it since ``version`` (the page's; None: no check),
+    else ProfileConflict with the profile as it is now."""
     # Read under the firm's lock: two edits at once count the sector each one changes. (The
     # sector is read after the lock, not joined to it: a row locked after waiting is read
     # anew, but what it was joined to is not.)
     saved = Company.objects.select_for_update(no_key=True).get(pk=company.pk)
+    if version is not None and version != saved.version:
+        raise ProfileConflict(saved)
+    company.version = saved.version + 1
     was = saved.sector.code if saved.sector_id else None
     for name, value in profile.items():
         if name not in PROFILE_FIELDS:
@@ -239,6 +245,14 @@ def revoke_invitation(invitation, *, by):
 
 
 # --- Applications -------------------------------------------------------------------------
+
+
+class ProfileConflict(ValidationError):
+    """The company profile changed since this person opened it; nothing was saved."""
+
+    def __init__(self, current):
+        super().__init__(_("A colleague saved the profile after you opened it."))
+        self.current = current
 
 
 class DraftConflict(ValidationError):

@@ -31,11 +31,35 @@ def company_create(request):
 def company_edit(request, pk):
     company = _company(request, pk, "applications.change_company")
     form = CompanyForm(request.POST or None, instance=company)
+    typed = []
     if request.method == "POST" and form.is_valid():
-        services.update_company(company, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The company profile is saved."))
-        return redirect("applications:company_detail", pk=company.pk)
-    return render(request, "applications/company_form.html", {"form": form, "company": company})
+        values = dict(form.cleaned_data)
+        try:
+            services.update_company(company, by=request.user, **values)
+        except services.ProfileConflict as conflict:
+            # Nothing saved over the colleague's change: the form shows the profile as it is
+            # now, and what this person typed that differs from it, to enter again.
+            values.pop("version")
+            typed = _typed_over(form, values, conflict.current)
+            form = CompanyForm(instance=conflict.current)
+        else:
+            messages.success(request, _("The company profile is saved."))
+            return redirect("applications:company_detail", pk=company.pk)
+    return render(
+        request,
+        "applications/company_form.html",
+        {"form": form, "company": company, "typed": typed},
+    )
+
+
+def _typed_over(form, values, current):
+    """(label, what the person typed) for each field that differs from ``current``."""
+    typed = []
+    for name, value in values.items():
+        if value != getattr(current, name):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            typed.append((form.fields[name].label, "—" if shown in (None, "") else shown))
+    return typed
 
 
 @login_required

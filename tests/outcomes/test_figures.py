@@ -437,3 +437,29 @@ def test_the_opportunities_drill_down_counts_from_the_kept_figure(program, clien
         reverse("outcomes:figure_records", args=["opportunities"]), {"market": "DE"}
     )
     assert narrowed.context["page"].paginator.count == 2
+
+
+def test_another_cost_shared_by_market_adds_up_to_the_headline(intake, manager, partner):
+    """CAD 100 shared by three firms in three markets: 33.34, 33.33 and 33.33 (each rounded
+    on its own, 33.33 three times, 99.99 against a headline of 100.00)."""
+    for country in ("DE", "BR", "FR"):
+        host = factories.DeskOfferFactory(intake=intake, host__market__country=country).host
+        host.partner_staff.add(partner)
+        offer = accepted_offer(intake, host, starts_on=day(-10), ends_on=day(40))
+        ended_placement(offer, partner)
+    services.add_program_cost(
+        intake, by=manager, description="Launch", amount=Money(100, "CAD"), on=day(-5)
+    )
+    rows = figures.breakdown(everything(), Dimension.MARKET)
+    assert {row.group: row.figures.cost for row in rows} == {
+        "BR": Decimal("33.34"), "DE": Decimal("33.33"), "FR": Decimal("33.33")
+    }  # fmt: skip
+    assert figures.headline(everything()).cost == Decimal("100.00")
+
+
+def test_shares_in_cents_go_to_the_largest_remainders():
+    shares = {"a": Decimal("10.004"), "b": Decimal("10.006"), "c": Decimal("9.99")}
+    assert figures.in_cents(shares) == {
+        "a": Decimal("10.00"), "b": Decimal("10.01"), "c": Decimal("9.99")
+    }  # fmt: skip
+    assert figures.in_cents({}) == {}

@@ -81,3 +81,39 @@ def test_a_revenue_sent_without_a_currency_is_refused_next_to_the_field(client):
     assert response.status_code == 200
     assert response.context["form"].errors["annual_revenue"] == ["This field is required."]
     assert Company.objects.values_list("annual_revenue", flat=True).get(pk=company.pk) is None
+
+
+@pytest.mark.django_db
+def test_a_profile_page_opened_before_a_colleagues_save_saves_nothing_over_it(client):
+    """Both open the profile; the colleague saves the city; the owner's page then saves its
+    offering: refused, the colleague's city kept (it was put back to blank), the form drawn
+    with the profile as it is now and what the owner typed listed to enter again."""
+    from applications.forms import CompanyForm
+    from applications.models import Company
+
+    owner = factories.CompanyMemberFactory(role=MemberRole.OWNER)
+    colleague = factories.CompanyMemberFactory(company=owner.company, role=MemberRole.STAFF)
+    company = owner.company
+    url = reverse("applications:company_edit", args=[company.pk])
+    initial = CompanyForm(instance=company).initial
+    page = {k: v for k, v in initial.items() if v is not None and not isinstance(v, list)}
+    page["version"] = 0  # the hidden field of the page both opened
+    client.force_login(colleague.user)
+    assert client.post(url, page | {"city": "Montréal"}).status_code == 302
+
+    client.force_login(owner.user)
+    response = client.post(url, page | {"offering": "Vibration sensors"})
+
+    assert response.status_code == 200
+    saved = Company.objects.get(pk=company.pk)
+    assert (saved.city, saved.offering, saved.version) == ("Montréal", company.offering, 1)
+    assert response.context["typed"] == [("City", "—"), ("Product or service", "Vibration sensors")]
+    form = response.context["form"]
+    assert (form["city"].value(), form["version"].value()) == ("Montréal", 1)
+    assert "A colleague saved the profile after you opened it" in response.content.decode()
+
+    # Entered again from the page as it is now: saved, the city kept.
+    again = page | {"city": "Montréal", "offering": "Vibration sensors", "version": 1}
+    assert client.post(url, again).status_code == 302
+    saved.refresh_from_db()
+    assert (saved.city, saved.offering, saved.version) == ("Montréal", "Vibration sensors", 2)
