@@ -71,7 +71,9 @@ class CompanyForm(LabelledMoneyMixin, forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's email"))
+    # The column's length (an address the form let through and the database refused was a
+    # server error).
+    email = forms.EmailField(label=_("Colleague's email"), max_length=254)
     role = forms.ChoiceField(
         label=_("Role"),
         choices=MemberRole.choices,

@@ -15,7 +15,7 @@ from outcomes.enums import (
     ReportStatus,
     Stage,
 )
-from portal.forms import DateInput, LabelledMoneyMixin
+from portal.forms import DateInput, LabelledMoneyMixin, SentOnce
 from portal.validators import validate_single_line
 
 
@@ -69,7 +69,7 @@ class ReportForm(LabelledMoneyMixin, forms.Form):
             del self.fields["answer"]
 
 
-class OpportunityForm(LabelledMoneyMixin, forms.Form):
+class OpportunityForm(LabelledMoneyMixin, SentOnce):
     organisation = forms.CharField(
         label=_("Counterpart"), max_length=200, validators=[validate_single_line]
     )

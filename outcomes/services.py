@@ -58,6 +58,7 @@ from placements.enums import EntryKind, PlacementStatus, TrancheCondition
 from placements.models import Placement
 from placements.rates import NoRate, convert
 from portal.locks import lock_in_order
+from portal.services import first_sending
 from programs.models import Intake
 
 logger = logging.getLogger(__name__)
@@ -436,6 +437,10 @@ def _touch(locked, *, by, fields=(), editor="", what=""):
     return locked
 
 
+# The converted columns hold 16 digits, 2 of them cents.
+LARGEST = Decimal(10) ** 14
+
+
 @dataclass(frozen=True)
 class Converted:
     amount: Decimal
@@ -453,6 +458,9 @@ def to_program_currency(money, on, *, field):
         conversion = convert(money, settings.PORTAL_CURRENCY, on)
     except NoRate as error:
         raise ValidationError({field: error.messages}) from error
+    if conversion.amount.amount >= LARGEST:
+        # Converted, it would not fit its column (a server error): no deal of a firm is this.
+        raise ValidationError({field: _("Enter a smaller amount.")})
     return Converted(
         conversion.amount.amount, conversion.rate, conversion.rate_date, conversion.source
     )
@@ -571,13 +579,16 @@ def _convert_value(opportunity):
 
 
 @transaction.atomic
-def save_opportunity(report, *, by, opportunity=None, **data):
+def save_opportunity(report, *, by, opportunity=None, once="", **data):
     """Add an opportunity to the firm's records from a report, or update one of the firm's
-    (its stage, value, dates ...); the report records what it said about it."""
+    (its stage, value, dates ...); the report records what it said about it. A form sent
+    again (``once``, its token) adds nothing more: None."""
     locked = _lock_for_edit(report)
     unknown = set(data) - set(OPPORTUNITY_FIELDS)
     if unknown:
         raise ValueError(unknown)
+    if opportunity is None and not first_sending(once):
+        return None
     if opportunity is None:
         opportunity = Opportunity(placement=locked.placement, company=locked.placement.company)
     else:

@@ -10,7 +10,7 @@ from djmoney.forms.fields import MoneyField
 from djmoney.money import Money
 
 from placements.enums import ExpenseCategory, TrancheCondition
-from portal.forms import DateInput, LabelledMoneyMixin
+from portal.forms import DateInput, LabelledMoneyMixin, SentOnce
 from portal.validators import validate_single_line
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -45,7 +45,7 @@ class PaymentForm(forms.Form):
     )
 
 
-class ClaimLineForm(LabelledMoneyMixin, forms.Form):
+class ClaimLineForm(LabelledMoneyMixin, SentOnce):
     on = forms.DateField(label=_("Date"), widget=DateInput())
     category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
     description = forms.CharField(

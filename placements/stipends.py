@@ -52,7 +52,7 @@ from placements.models import (
 from portal.downloads import csv_text
 from portal.links import link_to
 from portal.locks import lock_in_order
-from portal.services import delete_file_on_commit, queue_email_to_people
+from portal.services import delete_file_on_commit, first_sending, queue_email_to_people
 from portal.storage import keep_upload
 from programs.enums import StaffRole
 from programs.models import Intake
@@ -692,11 +692,15 @@ def _retotal(claim):
 
 
 @transaction.atomic
-def add_claim_line(claim, *, by, on, category, description, amount, receipt, outside_reason=""):
+def add_claim_line(
+    claim, *, by, on, category, description, amount, receipt, outside_reason="", once=""
+):
     """A line of a draft claim (or one sent back for changes): converted at the rate in force
     on its date, its receipt checked by content. A date outside the stay needs a reason and
-    is flagged."""
+    is flagged. A form sent again (``once``, its token) adds nothing more: None."""
     claim = _editable(claim)
+    if not first_sending(once):
+        return None
     placement = claim.award.placement
     if category not in ExpenseCategory.values:
         raise ValidationError(_("Choose a category."))

@@ -1,8 +1,21 @@
+import secrets
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from djmoney.forms.fields import MoneyField
+
+
+class SentOnce(forms.Form):
+    """A form that adds a record, drawn with a token of its own (a hidden field): the
+    service that adds the record adds it once per token (portal.services.first_sending)."""
+
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["once"].initial = secrets.token_hex(16)
 
 
 class PortalFormRenderer(TemplatesSetting):

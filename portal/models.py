@@ -197,3 +197,15 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.user})"
+
+
+class SentForm(models.Model):
+    """A form that adds a record (an opportunity, an expense line), by the token it was
+    drawn with (portal.forms.SentOnce): kept in the transaction that adds the record, so a
+    double click or the same page sent again adds nothing twice (portal.services.first_sending)."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.token

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.enums import EMAIL_TRANSITIONS, EmailStatus
-from portal.models import EmailEvent, OutgoingEmail
+from portal.models import EmailEvent, OutgoingEmail, SentForm
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +145,15 @@ def retry_email(email, *, by):
     )  # fmt: skip
     transaction.on_commit(lambda: dispatch_email(locked.pk))
     return locked
+
+
+def first_sending(token):
+    """False when a form drawn with ``token`` (portal.forms.SentOnce) already added its
+    record, else True, and the token kept in the caller's transaction (which adds the
+    record, or refuses it and keeps nothing). No token (the API, a script): True."""
+    if not token:
+        return True
+    return SentForm.objects.get_or_create(token=token)[1]
 
 
 def queue_task(task, **kwargs):

@@ -266,3 +266,14 @@ def test_a_stipend_awarded_after_the_report_was_verified_has_its_balance_due(
     award = stipends.award_stipend(stipends.propose_award(report.placement, by=manager), by=manager)
 
     assert list(award.tranches.values_list("label", "status")) == [("Balance", TrancheStatus.DUE)]
+
+
+def test_a_value_too_large_once_converted_is_refused_with_a_message(report, owner, euro):
+    """EUR 99,999,999,999,999.99 fits its column; at 1.5 the converted value would not (a
+    server error on PostgreSQL)."""
+    with pytest.raises(ValidationError) as refused:
+        opportunity(report, owner, value=Money("99999999999999.99", "EUR"))
+    assert refused.value.message_dict == {"value": ["Enter a smaller amount."]}
+    assert not Opportunity.objects.exists()
+    largest = opportunity(report, owner, value=Money("66666666666666.66", "EUR"))
+    assert largest.value_converted == Decimal("99999999999999.99")

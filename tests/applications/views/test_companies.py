@@ -117,3 +117,18 @@ def test_a_profile_page_opened_before_a_colleagues_save_saves_nothing_over_it(cl
     assert client.post(url, again).status_code == 302
     saved.refresh_from_db()
     assert (saved.city, saved.offering, saved.version) == ("Montréal", "Vibration sensors", 2)
+
+
+@pytest.mark.django_db
+def test_an_invitation_to_an_address_longer_than_its_column_is_refused_by_the_form(client):
+    owner = factories.CompanyMemberFactory(role=MemberRole.OWNER)
+    client.force_login(owner.user)
+    email = "a" * 60 + "@" + ("b" * 50 + ".") * 4 + "example"  # 272: the form allowed 320
+    response = client.post(
+        reverse("applications:company_detail", args=[owner.company.pk]),
+        {"email": email, "role": MemberRole.STAFF},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "Ensure this value has at most 254 characters (it has 272)."
+    ]

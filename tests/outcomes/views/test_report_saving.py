@@ -112,3 +112,28 @@ def test_save_on_a_verified_report_with_nothing_changed_keeps_it_verified(
     services.save_report(report, by=owner, version=report.version, narrative="Met two buyers")
     report.refresh_from_db()
     assert report.status == "submitted"
+
+
+def drawn_token(html, action):
+    """The token of the form posting to ``action``, as the page drew it."""
+    form = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    return re.search(r'name="once" value="([0-9a-f]{32})"', form).group(1)
+
+
+def test_add_the_opportunity_pressed_twice_adds_it_once(client, report, owner):
+    """A double click, or Back and the page sent again (it added two, both counted once
+    verified); the same deal typed on a page drawn again is a second one."""
+    client.force_login(owner)
+    url = reverse("outcomes:add_opportunity", args=[report.pk])
+    page = reverse("outcomes:report", args=[report.pk])
+    data = {"organisation": "Acme", "country": "DE", "kind": "licensing", "value_0": "100",
+            "value_1": "CAD", "stage": "identified", "identified_on": day(-1).isoformat(),
+            "attribution": "contributed"}  # fmt: skip
+    once = drawn_token(client.get(page).content.decode(), url)
+    for _ in range(2):
+        assert client.post(url, data | {"once": once}).status_code == 302
+    assert report.placement.opportunities.count() == 1
+    again = drawn_token(client.get(page).content.decode(), url)
+    assert again != once
+    client.post(url, data | {"once": again})
+    assert report.placement.opportunities.count() == 2

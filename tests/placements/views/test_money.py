@@ -462,3 +462,22 @@ def test_a_line_refused_at_zero_is_offered_at_zero_once_the_claim_comes_back(
     }
     assert 'value="0.00"' in boxes[minibar.pk], boxes
     assert 'value="300.00"' in boxes[flight.pk], boxes
+
+
+def test_add_the_expense_pressed_twice_adds_it_once(client, award, owner):
+    """The same page sent twice adds one line (it added two, each with its receipt, and the
+    claim's total doubled)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    claim = stipends.start_claim(award, by=owner)
+    client.force_login(owner)
+    url = reverse("money:claim", args=[claim.pk])
+    html = client.get(url).content.decode()
+    once = re.search(r'name="once" value="([0-9a-f]{32})"', html).group(1)
+    for _ in range(2):
+        receipt = SimpleUploadedFile("r.pdf", PDF, "application/pdf")
+        client.post(url, {"on": day(-5).isoformat(), "category": "travel",
+                          "description": "Train to Munich", "amount_0": "120", "amount_1": "CAD",
+                          "receipt": receipt, "once": once})  # fmt: skip
+    assert claim.lines.count() == 1
+    assert ExpenseClaim.objects.get(pk=claim.pk).total == cad(120)
