@@ -691,11 +691,14 @@ def verify_report(report, *, by, note=""):
     """Verify a report. The end-of-stay report verified lets the stipend's tranche that waits
     on it fall due (placements.stipends.satisfy_condition, in the same transaction)."""
     locked = _lock(report)
-    change_report_status(locked, to=S.VERIFIED, by=by, note=note.strip())
+    check_can_become(locked, S.VERIFIED)
     if locked.kind == ReportKind.END_OF_STAY:
+        # The tranches before the kept figures (which the verification refreshes), as a
+        # payment takes them (placements.services.log_arrival says why).
         stipends.satisfy_condition(
             locked.placement, TrancheCondition.REPORT_VERIFIED, by=by, note=_("Report verified")
         )
+    change_report_status(locked, to=S.VERIFIED, by=by, note=note.strip())
     return locked
 
 

@@ -222,6 +222,10 @@ def log_arrival(placement, *, by, on, note=""):
     _check_date(on)
     placement.arrived_on = on
     placement.check_in_due_on = on + datetime.timedelta(days=placement.intake.check_in_every_days)
+    # The tranches before the kept figures (which the status change refreshes), as a payment
+    # takes them: a payment, a cancellation and this arrival at once then cannot wait on
+    # each other in a circle.
+    stipends.satisfy_condition(placement, TrancheCondition.ARRIVAL, by=by)
     change_placement_status(
         placement,
         to=P.IN_RESIDENCE,
@@ -232,7 +236,6 @@ def log_arrival(placement, *, by, on, note=""):
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.ARRIVAL, on=on, note=note, author=by
     )
-    stipends.satisfy_condition(placement, TrancheCondition.ARRIVAL, by=by)
     return placement
 
 
@@ -248,6 +251,8 @@ def _depart(placement, *, to, by, on, note):
     # The desk is free from the day after the departure.
     placement.departed_on, placement.desk_until = on, on
     placement.check_in_due_on = None  # gone: no more check-ins
+    # The tranches before the kept figures, as log_arrival takes them.
+    stipends.satisfy_condition(placement, TrancheCondition.DEPARTURE, by=by)
     change_placement_status(
         placement,
         to=to,
@@ -258,7 +263,6 @@ def _depart(placement, *, to, by, on, note):
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.DEPARTURE, on=on, note=note, author=by
     )
-    stipends.satisfy_condition(placement, TrancheCondition.DEPARTURE, by=by)
     return placement
 
 

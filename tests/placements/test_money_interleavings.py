@@ -136,3 +136,56 @@ def test_award_proposed_while_desk_invoices_are_drawn_does_not_deadlock(
         )
     assert refused(outcomes) == []
     assert StipendAward.objects.get(placement=placement).amount == cad(1000)
+
+
+def test_an_arrival_a_cancellation_and_a_payment_at_once_do_not_deadlock(
+    postgres, intake, offer, manager, partner
+):
+    """A schedule whose arrival tranche comes before one due at the award. T1 pays the
+    award's tranche and stops before the kept figures; T2 cancels the award (it holds the
+    arrival tranche and waits for the paid one); T3 logs the arrival. T3 refreshed the
+    figures before it took the arrival tranche, and T1 waited for those figures: a cycle of
+    three, one of them a server error. The arrival now takes its tranches before the
+    figures, as a payment does."""
+    stipends.set_stipend_schedule(
+        intake,
+        by=manager,
+        terms=[
+            ("On arrival", 50, TrancheCondition.ARRIVAL),
+            ("At once", 50, TrancheCondition.AWARDED),
+        ],
+    )
+    placement = placed(offer, manager)
+    award = awarded(placement, manager, amount=4000)
+    due = Tranche.objects.get(award=award, condition=TrancheCondition.AWARDED)
+    stipends.approve_tranche(due, by=manager)
+    from placements import watchers
+
+    paying, pause = pause_t1(watchers, "intakes_changed", before=True, seconds=2)
+
+    def cancel():
+        paying.wait(10)
+        return stipends.cancel_award(award, by=manager, reason="Withdrawn")
+
+    def arrive():
+        paying.wait(10)
+        import time
+
+        time.sleep(0.5)  # the cancellation holds the arrival tranche by now
+        return pservices.log_arrival(placement, by=partner, on=day(-1))
+
+    with pause:
+        outcomes = at_once(
+            lambda: stipends.pay_tranche(due, by=manager, paid_on=day(0), reference="X1"),
+            cancel,
+            arrive,
+        )
+
+    paid, cancelled, arrived = outcomes
+    assert not isinstance(paid, str), paid  # no deadlock, no server error
+    assert isinstance(cancelled, ValidationError)  # money was paid meanwhile: reduce instead
+    assert not isinstance(arrived, str), arrived
+    assert Tranche.objects.get(pk=due.pk).status == TrancheStatus.PAID
+    arrival = Tranche.objects.get(award=award, condition=TrancheCondition.ARRIVAL)
+    assert arrival.status == TrancheStatus.DUE
+    assert StipendAward.objects.get(pk=award.pk).status == AwardStatus.AWARDED
