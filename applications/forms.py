@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -22,6 +24,7 @@ from portal.forms import (
     LabelledMoneyMixin,
     ListFormSet,
     LocalDateTimeInput,
+    Paragraphs,
 )
 from portal.validators import validate_single_line
 from programs.queries import sectors
@@ -42,8 +45,8 @@ class CompanyForm(LabelledMoneyMixin, forms.ModelForm):
             "export_markets": _("Countries where you already have customers."),
         }
         widgets = {
-            "offering": forms.Textarea(attrs={"rows": 3}),
-            "proof": forms.Textarea(attrs={"rows": 3}),
+            "offering": Paragraphs(attrs={"rows": 3}),
+            "proof": Paragraphs(attrs={"rows": 3}),
         }
 
     # The profile's version when the page was drawn (services.update_company).
@@ -89,7 +92,7 @@ def answer(label, help_text="", max_length=4000, rows=4):
         help_text=help_text,
         required=False,
         max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        widget=Paragraphs(attrs={"rows": rows}),
     )
 
 
@@ -252,7 +255,7 @@ class WithdrawForm(forms.Form):
         label=_("Why are you withdrawing? (optional)"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Paragraphs(attrs={"rows": 2}),
     )
 
 
@@ -268,15 +271,23 @@ class ExtensionForm(forms.Form):
         label=_("Message to the applicant (optional)"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Paragraphs(attrs={"rows": 2}),
         help_text=_("Shown to the applicant in their application's history."),
     )
     reason = forms.CharField(
         label=_("Staff note: why the deadline is extended"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Paragraphs(attrs={"rows": 2}),
         help_text=_("Only the program's staff see it."),
     )
+
+    def clean_until(self):
+        # A year at most: a date typed far off (9999) is refused here, not a server error
+        # when it is read in the intake's time zone.
+        until = self.cleaned_data["until"]
+        if until.date() > timezone.localdate() + datetime.timedelta(days=366):
+            raise forms.ValidationError(_("An extension reaches at most a year from today."))
+        return until
 
 
 NOT_APPLICABLE = "na"
@@ -291,7 +302,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=Paragraphs(attrs={"rows": 5}),
         help_text=_("What the program manager should know; the applicant does not see it."),
     )
 
@@ -342,7 +353,7 @@ class ReviewForm(forms.Form):
 class ConflictForm(forms.Form):
     reason = forms.CharField(
         label=_("What is the conflict?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Paragraphs(attrs={"rows": 3}),
         help_text=_("For example: a former employer, a client, a relative, a competitor."),
     )
 
@@ -356,7 +367,7 @@ class ScreeningOverrideForm(forms.Form):
     )  # fmt: skip
     reason = forms.CharField(
         label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Paragraphs(attrs={"rows": 3}),
         help_text=_("Kept in the application's history."),
     )
 
@@ -483,5 +494,5 @@ class SeatOfferForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you declining? (optional, helps the program)"),
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, max_length=2000, widget=Paragraphs(attrs={"rows": 3}),
     )  # fmt: skip

@@ -15,7 +15,7 @@ from outcomes.enums import (
     ReportStatus,
     Stage,
 )
-from portal.forms import DateInput, LabelledMoneyMixin, SentOnce
+from portal.forms import DateInput, LabelledMoneyMixin, Paragraphs, SentOnce
 from portal.validators import validate_single_line
 
 
@@ -53,14 +53,14 @@ class ReportForm(LabelledMoneyMixin, forms.Form):
     employees_abroad = forms.IntegerField(label=_("Employees abroad"), min_value=0, required=False)
     investment = money(_("Follow-on investment raised since the stay"))
     narrative = forms.CharField(
-        label=_("What happened, in a few lines"), widget=forms.Textarea, required=False
+        label=_("What happened, in a few lines"), widget=Paragraphs, required=False
     )
     useful_host = scale(_("How useful was the host?"))
     useful_mentors = scale(_("How useful were the mentors?"))
     useful_services = scale(_("How useful were the services?"))
     useful_stipend = scale(_("How useful was the stipend?"))
     answer = forms.CharField(
-        label=_("Your answer to the program's question"), widget=forms.Textarea, required=False
+        label=_("Your answer to the program's question"), widget=Paragraphs, required=False
     )
 
     def __init__(self, *args, asked=False, **kwargs):
@@ -102,12 +102,12 @@ class VerifyForm(forms.Form):
         choices=[("verify", _("Verify")), ("ask", _("Ask a question")), ("reject", _("Reject"))]
     )
     text = forms.CharField(
-        label=_("Question for the firm, or reason"), widget=forms.Textarea, required=False
+        label=_("Question for the firm, or reason"), widget=Paragraphs, required=False
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason"), widget=Paragraphs)
 
 
 class DueDateForm(forms.Form):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.enums import LOGGABLE_KINDS, CancelReason, ChangeKind, EntryKind
 from placements.models import LogEntry
-from portal.forms import DateInput
+from portal.forms import DateInput, Paragraphs
 
 
 class ConfirmForm(forms.Form):
@@ -41,8 +41,8 @@ class LogEntryForm(forms.ModelForm):
         ]
         widgets = {
             "on": DateInput(),
-            "note": forms.Textarea(attrs={"rows": 3}),
-            "hoped_outcome": forms.Textarea(attrs={"rows": 2}),
+            "note": Paragraphs(attrs={"rows": 3}),
+            "hoped_outcome": Paragraphs(attrs={"rows": 2}),
         }
         help_texts = {
             "staff_only": _("The firm does not see it; the program's staff and the host do."),
@@ -57,34 +57,34 @@ class CheckInAnswerForm(forms.Form):
         label=_("What went well"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Paragraphs(attrs={"rows": 3}),
     )
     needs = forms.CharField(
         label=_("What you need"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Paragraphs(attrs={"rows": 3}),
     )
 
 
 class StayDateForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, max_length=2000, widget=Paragraphs(attrs={"rows": 2})
     )
 
 
 class CutShortForm(forms.Form):
     on = forms.DateField(label=_("Departure"), widget=DateInput())
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=2000, widget=Paragraphs(attrs={"rows": 2})
     )
 
 
 class CancelForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=CancelReason.choices)
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, max_length=2000, widget=Paragraphs(attrs={"rows": 2})
     )
 
 
@@ -102,9 +102,7 @@ class ChangeRequestForm(forms.Form):
     ends_on = forms.DateField(
         label=_("New end, or the last day of a stay cut short"), widget=DateInput()
     )
-    reason = forms.CharField(
-        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = forms.CharField(label=_("Why"), max_length=2000, widget=Paragraphs(attrs={"rows": 3}))
 
 
 class ApproveChangeForm(forms.Form):
@@ -112,11 +110,11 @@ class ApproveChangeForm(forms.Form):
         label=_("Note (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Paragraphs(attrs={"rows": 2}),
     )
 
 
 class RefuseChangeForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=2000, widget=Paragraphs(attrs={"rows": 2})
     )

@@ -10,7 +10,7 @@ from djmoney.forms.fields import MoneyField
 from djmoney.money import Money
 
 from placements.enums import ExpenseCategory, TrancheCondition
-from portal.forms import DateInput, LabelledMoneyMixin, SentOnce
+from portal.forms import DateInput, LabelledMoneyMixin, Paragraphs, SentOnce
 from portal.validators import validate_single_line
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -31,7 +31,7 @@ class AmountForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=Paragraphs(attrs={"rows": 2}))
 
 
 class ReduceForm(AmountForm, ReasonForm):
@@ -66,7 +66,7 @@ class ClaimLineForm(LabelledMoneyMixin, SentOnce):
     outside_reason = forms.CharField(
         label=_("If the date is outside the stay, why it belongs here"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Paragraphs(attrs={"rows": 2}),
     )
 
 
@@ -75,7 +75,7 @@ class ApprovalForm(forms.Form):
     line, the claimed amount by default."""
 
     note = forms.CharField(
-        label=_("Note or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note or reason"), required=False, widget=Paragraphs(attrs={"rows": 2})
     )
 
     def __init__(self, *args, lines, **kwargs):

@@ -7,6 +7,16 @@ from django.utils.translation import gettext_lazy
 from djmoney.forms.fields import MoneyField
 
 
+class Paragraphs(forms.Textarea):
+    """A text box of several lines, read with its line breaks as one character each.
+    Browsers count a line break as one character against a box's ``maxlength`` and send it
+    as two (CR LF): read as sent, text the browser allowed would be refused as too long."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class SentOnce(forms.Form):
     """A form that adds a record, drawn with a token of its own (a hidden field): the
     service that adds the record adds it once per token (portal.services.first_sending)."""

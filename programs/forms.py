@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, LabelledMoneyMixin, ListFormSet, LocalDateTimeInput
+from portal.forms import DateInput, LabelledMoneyMixin, ListFormSet, LocalDateTimeInput, Paragraphs
 from portal.validators import validate_single_line
 from programs import queries
 from programs.enums import HostService, StaffRole
@@ -57,7 +57,7 @@ class MarketForm(forms.ModelForm):
         error_messages = {
             "country": {"unique": _("This country is already a market; edit it instead.")}
         }
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields[5:]}
+        widgets = {name: Paragraphs(attrs={"rows": 3}) for name in fields[5:]}
 
     def clean_currency(self):
         return self.cleaned_data["currency"].strip().upper()
@@ -66,7 +66,7 @@ class MarketForm(forms.ModelForm):
 class PartnerEmailsField(forms.CharField):
     """People who act for a host, named by the email they log in with."""
 
-    widget = forms.Textarea(attrs={"rows": 2})
+    widget = Paragraphs(attrs={"rows": 2})
 
     def clean(self, value):
         value = super().clean(value)
@@ -118,8 +118,8 @@ class HostForm(LabelledMoneyMixin, forms.ModelForm):
             "partnership",
         ]
         widgets = {
-            "address": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 3}),
+            "address": Paragraphs(attrs={"rows": 2}),
+            "description": Paragraphs(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -183,7 +183,7 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             "desk_invoicing",
         ]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3}),
+            "summary": Paragraphs(attrs={"rows": 3}),
             "direction": forms.RadioSelect,
             "placement_starts_on": DateInput(),
             "placement_ends_on": DateInput(),
@@ -301,7 +301,7 @@ DeskOfferFormSet = forms.formset_factory(
 class CriterionForm(forms.Form):
     name = forms.CharField(label=_("Criterion"), max_length=120, validators=[validate_single_line])
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"), required=False, widget=Paragraphs(attrs={"rows": 2})
     )
     weight = forms.IntegerField(
         label=_("Weight"),
@@ -342,7 +342,7 @@ class ConfirmChangeForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Why is this change needed?"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Paragraphs(attrs={"rows": 2}),
         help_text=_("Recorded in the intake's history, with your name and the time."),
     )
     confirm = forms.BooleanField(

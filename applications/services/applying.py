@@ -538,6 +538,11 @@ def submit_application(application, *, by, now=None):
     )
     if locked.status != ApplicationStatus.DRAFT:
         raise ValidationError(_("This application has already been submitted or withdrawn."))
+    if locked.intake.slate_confirmed_at is not None:
+        # Its decisions are made: submitted now, it would wait in review for ever.
+        raise ValidationError(
+            _("This intake's decisions are made; the application can no longer be submitted.")
+        )
     if now >= locked.deadline:
         raise ValidationError(
             _("The deadline passed at %(deadline)s; the application stays a draft.")
@@ -582,6 +587,8 @@ def extend_deadline(application, *, by, until, reason, message=""):
     )
     if until <= locked.intake.closes_at:
         raise ValidationError(_("An extension must end after the intake closes."))
+    if locked.intake.slate_confirmed_at is not None:
+        raise ValidationError(_("This intake's decisions are made: no deadline can be extended."))
     locked.deadline_override = until
     locked.save(update_fields=["deadline_override", "updated_at"])
     ApplicationEvent.objects.create(
@@ -656,7 +663,10 @@ def remind_drafts(now=None):
         with transaction.atomic():
             queue_email_to_people(
                 recipients.get(application.company_id, []),
-                key=f"draft-reminder:{application.pk}:{hours}",
+                # An extended draft's reminders are its own deadline's, sent again for it.
+                key=f"draft-reminder:{application.pk}:{hours}"
+                if application.deadline == application.intake.closes_at
+                else f"draft-reminder:{application.pk}:{application.deadline:%Y%m%d%H%M}:{hours}",
                 template="applications/email/reminder",
                 context=context,
                 intake_ref=application.intake_id,

@@ -94,6 +94,17 @@ def why_no_run(intake, now=None):
         problems.append(_("Applications are still open; select after the intake closes."))
     if intake.slate_confirmed_at is not None:
         problems.append(_("This intake's slate is already confirmed."))
+    extended = (
+        Application.objects.filter(intake=intake, status=S.DRAFT, deadline_override__gt=now)
+        .order_by("-deadline_override")
+        .values_list("deadline_override", flat=True)
+        .first()
+    )
+    if extended is not None:
+        problems.append(
+            _("A draft's deadline is extended to %(until)s; select once it has passed.")
+            % {"until": moment_text(extended, intake.time_zone)}
+        )
     if not DeskOffer.objects.filter(intake=intake).exists():
         problems.append(_("This intake has no desks: add the hosts' desk offers first."))
     if intake.stipend_budget.amount <= 0:

@@ -325,9 +325,12 @@ def submit(request, pk):
 def withdraw(request, pk):
     application = _application(request, pk, "applications.withdraw_application")
     form = forms.WithdrawForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # Nothing withdrawn on a note refused.
+        refused(request, ValidationError(form.errors["note"]))
+        return redirect("applications:step", pk=application.pk, step="review")
     try:
-        services.withdraw_application(application, by=request.user, note=note)
+        services.withdraw_application(application, by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         refused(request, error)
     else:

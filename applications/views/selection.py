@@ -296,11 +296,11 @@ def answer(request, pk, choice):
                     "your placement will then show on your dashboard."
                 ),
             )
+        elif not form.is_valid():
+            # Nothing declined on a reason refused (a decline cannot be undone).
+            refused(request, ValidationError(form.errors["reason"]))
         else:
-            form.is_valid()
-            services.decline_offer(
-                offer, by=request.user, reason=form.cleaned_data.get("reason", "")
-            )
+            services.decline_offer(offer, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("You declined the place. Thank you for telling us."))
     except PermissionDenied:
         messages.error(request, _("Only the company's owner can accept or decline the offer."))

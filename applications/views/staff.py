@@ -170,5 +170,7 @@ def extend(request, pk):
         else:
             messages.success(request, _("The deadline is extended for this applicant."))
     else:
-        messages.error(request, _("Give a new deadline and a reason."))
+        # Each refusal in words ("Give a new deadline and a reason." said nothing of a date
+        # too far off).
+        refused(request, ValidationError([m for errors in form.errors.values() for m in errors]))
     return redirect("applications:manage_application", pk=application.pk)

@@ -297,6 +297,28 @@ def test_text_is_stored_as_typed_and_shown_escaped(client, owner, draft):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_an_extended_draft_is_reminded_again_before_its_own_deadline(owner, draft):
+    """It had the 24-hour reminder before the intake's close; extended by five days, it gets
+    the 72- and 24-hour ones before its own deadline (the second 24-hour one was taken for
+    the first, sent already)."""
+    from programs.enums import StaffRole
+
+    manager = factories.ProgramStaffFactory(program=draft.intake.program, role=StaffRole.MANAGER)
+    closes = draft.intake.closes_at
+    services.remind_drafts(now=closes - datetime.timedelta(hours=20))
+    until = closes + datetime.timedelta(days=5)
+    services.extend_deadline(draft, by=manager.user, until=until, reason="Strike")
+    for hours_left in (70, 60, 20, 10):
+        services.remind_drafts(now=until - datetime.timedelta(hours=hours_left))
+    keys = OutgoingEmail.objects.filter(key__startswith=f"draft-reminder:{draft.pk}:")
+    stamp = f"{until:%Y%m%d%H%M}"
+    assert set(keys.values_list("key", flat=True)) == {
+        f"draft-reminder:{draft.pk}:24:en",
+        f"draft-reminder:{draft.pk}:{stamp}:24:en",
+        f"draft-reminder:{draft.pk}:{stamp}:72:en",
+    }
+
+
 def test_drafts_are_reminded_72_and_24_hours_before_close_once_each(
     owner, draft, django_capture_on_commit_callbacks
 ):

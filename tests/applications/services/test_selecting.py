@@ -503,3 +503,27 @@ def test_a_freed_seat_by_hand_is_checked_as_an_adjusted_slate(
     with pytest.raises(ValidationError, match="This seat is not free"):
         services.offer_freed_seat(released["ada"], by=manager, application_id=field["cy"].pk)
     assert Offer.objects.count() == 2
+
+
+def test_no_run_while_a_drafts_extension_is_open_and_no_submission_once_decided(
+    intake, manager, field
+):
+    """A draft extended past the close kept its extension while the slate was confirmed; it
+    was then submitted and screened into review, never decided (no second slate)."""
+    from applications.models import Application
+
+    late = factories.ApplicationFactory(intake=intake, status=S.DRAFT)
+    until = timezone.now() + datetime.timedelta(days=3)
+    Application.objects.filter(pk=late.pk).update(deadline_override=until)
+    problems = services.why_no_run(intake)
+    assert any(problem.startswith("A draft's deadline is extended to") for problem in problems)
+    with pytest.raises(ValidationError, match="extended"):
+        services.start_run(intake, by=manager)
+
+    Application.objects.filter(pk=late.pk).update(deadline_override=None)
+    run = run_now(intake, manager, min_score=50)
+    services.confirm_slate(run, by=manager)
+    with pytest.raises(ValidationError, match="decisions are made"):
+        services.extend_deadline(late, by=manager, until=until, reason="Flood")
+    with pytest.raises(ValidationError, match="decisions are made"):
+        services.submit_application(late, by=manager)

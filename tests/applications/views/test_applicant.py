@@ -433,3 +433,21 @@ def test_the_applicant_dashboard_shows_offers_without_a_query_per_application(cl
     place_url = reverse("applications:offer", args=[accepted.pk])
     assert f'<a href="{place_url}">Your place at Pune Works</a>' in html
     assert html.count("<strong>Due:</strong> submit before") == 1
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_note_with_line_breaks_is_kept_and_one_too_long_withdraws_nothing(client):
+    from applications.enums import ApplicationStatus
+
+    owner = factories.CompanyMemberFactory(role=MemberRole.OWNER)
+    draft = services.start_application(owner.company, factories.IntakeFactory(), by=owner.user)
+    client.force_login(owner.user)
+    url = reverse("applications:withdraw", args=[draft.pk])
+    client.post(url, {"note": "y" * 1001})
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT
+    note = "\r\n".join(["We found another program." + "y" * 74] * 10)  # 1,009 sent, 999 typed
+    client.post(url, {"note": note})
+    draft.refresh_from_db()
+    event = draft.events.get(to_status=ApplicationStatus.WITHDRAWN)
+    assert (draft.status, event.note) == (ApplicationStatus.WITHDRAWN, note.replace("\r\n", "\n"))

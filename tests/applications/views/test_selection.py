@@ -231,7 +231,7 @@ def test_selection_pages_run_the_same_queries_whatever_their_length(
     services.confirm_slate(second, by=manager)
     counts["offers"] = count_queries(client, reverse("applications:selection", args=[intake.pk]))
     counts["decisions"] = count_queries(client, reverse("applications:decisions", args=[intake.pk]))
-    assert counts == {"selection": 11, "run": 10, "compare": 8, "offers": 11, "decisions": 6}
+    assert counts == {"selection": 12, "run": 10, "compare": 8, "offers": 11, "decisions": 6}
 
 
 def preview_of(page, outcome):
@@ -438,3 +438,30 @@ def test_compared_runs_show_their_caps_and_scores_by_name(client, intake, manage
     scores = html.split('<th scope="row">Scores used</th>', 1)[1].split("</tr>", 1)[0]
     assert scores == "<td>Mean of the raw scores</td><td>Mean of the raw scores</td>"
     assert "{" not in html.split("<main", 1)[1] and "raw_mean" not in html
+
+
+def test_a_decline_reason_with_line_breaks_the_box_allowed_is_kept(client, intake, manager, field):
+    """20 lines, 1,999 characters as the browser counts them (a line break is one), 2,018 as
+    it sends them (CR LF): the reason was refused as too long and the place declined without
+    it. Read with one character a line break, it is kept; one really too long declines
+    nothing."""
+    from applications.models import Offer
+
+    run = run_now(intake, manager, min_score=50)
+    services.confirm_slate(run, by=manager)
+    services.release_decisions(intake, by=manager)
+    offer = Offer.objects.get(application=field["bo"])
+    client.force_login(field["bo"].owner)
+    url = reverse("applications:decline_offer", args=[offer.pk])
+    too_long = "x" * 2001
+    client.post(url, {"reason": too_long})
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN
+    reason = "\r\n".join(["We open Lisbon first, then come back." + "x" * 62] * 20)
+    assert len(reason.replace("\r\n", "\n")) == 1999
+    client.post(url, {"reason": reason})
+    offer.refresh_from_db()
+    assert (offer.status, offer.decline_reason) == (
+        OfferStatus.DECLINED,
+        reason.replace("\r\n", "\n"),
+    )

@@ -316,3 +316,19 @@ def test_a_decision_the_status_does_not_allow_is_refused_by_the_form(client, man
     application.refresh_from_db()
     assert application.status == "in-review"
     assert [str(m) for m in response.context["messages"]] == ["Choose a decision and say why."]
+
+
+def test_an_extension_typed_far_off_is_refused_by_the_form(client, manager, intake):
+    """9999-12-31 in Toronto cannot be read in UTC: a server error before."""
+    add_applications(intake, 1)
+    application = intake.applications.get()
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("applications:extend", args=[application.pk]),
+        {"until": "9999-12-31T23:00", "reason": "Strike"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "An extension reaches at most a year from today." in response.content.decode()
+    application.refresh_from_db()
+    assert application.deadline_override is None
