@@ -4,13 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from placements.enums import LOGGABLE_KINDS, CancelReason, ChangeKind, EntryKind
 from placements.models import LogEntry
 from portal.forms import DateInput, Paragraphs
+from portal.validators import validate_single_line
 
 
 class ConfirmForm(forms.Form):
     """Desk and dates for an accepted offer. The window, the maximum stay and the desks per
     day are the service's checks (placements.services.stay_problems), made under the lock."""
 
-    desk = forms.CharField(label=_("Desk"), max_length=60, required=False)
+    desk = forms.CharField(
+        label=_("Desk"), max_length=60, required=False, validators=[validate_single_line]
+    )
     starts_on = forms.DateField(label=_("Start"), widget=DateInput())
     ends_on = forms.DateField(label=_("End"), widget=DateInput())
 

@@ -25,13 +25,15 @@ from placements.enums import (
     NEEDS_REASON,
     PLACEMENT_TRANSITIONS,
     CancelReason,
+    ChangeStatus,
     EntryKind,
     PlacementStatus,
     TrancheCondition,
 )
-from placements.models import LogEntry, Placement, PlacementEvent
+from placements.models import ChangeRequest, LogEntry, Placement, PlacementEvent
 from portal.links import link_to
 from portal.services import queue_email_to_people
+from portal.validators import validate_single_line
 from programs.models import DeskOffer, HostIncubator
 
 P = PlacementStatus
@@ -170,6 +172,7 @@ def confirm_placement(offer, *, by, desk, starts_on, ends_on):
     problems = stay_problems(offer.intake, offer.host, starts_on, ends_on)
     if problems:
         raise ValidationError(problems)
+    validate_single_line(desk)  # a desk's name goes into emails' one-line places
     placement = Placement.objects.create(
         offer=offer,
         company=offer.application.company,
@@ -219,7 +222,13 @@ def log_arrival(placement, *, by, on, note=""):
     """The firm arrived: scheduled to in residence, with an arrival entry in the log."""
     placement = _lock(placement)
     check_can_become(placement, P.IN_RESIDENCE)
-    _check_date(on)
+    # Not before the intake's placement window (a year typed wrong invoiced a year of desk).
+    _check_date(
+        on,
+        not_before=placement.intake.placement_starts_on,
+        before_message=_("An arrival cannot come before the placement window opens (%(day)s).")
+        % {"day": date_format(placement.intake.placement_starts_on)},
+    )
     placement.arrived_on = on
     placement.check_in_due_on = on + datetime.timedelta(days=placement.intake.check_in_every_days)
     # The tranches before the kept figures (which the status change refreshes), as a payment
@@ -248,6 +257,13 @@ def _depart(placement, *, to, by, on, note):
         before_message=_("A departure cannot come before the arrival (%(day)s).")
         % {"day": date_format(placement.arrived_on)},
     )
+    if to == P.CUT_SHORT and on >= placement.ends_on:
+        # Cut short after its planned end, the desk would stretch over the next firm's days
+        # with no check of the host's desks.
+        raise ValidationError(
+            _("A stay is cut short before its planned end (%(day)s): log the departure instead.")
+            % {"day": date_format(placement.ends_on)}
+        )
     # The desk is free from the day after the departure.
     placement.departed_on, placement.desk_until = on, on
     placement.check_in_due_on = None  # gone: no more check-ins
@@ -263,7 +279,20 @@ def _depart(placement, *, to, by, on, note):
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.DEPARTURE, on=on, note=note, author=by
     )
+    _close_pending_changes(placement, by=by, note=_("Closed: the stay has ended."))
     return placement
+
+
+def _close_pending_changes(placement, *, by, note):
+    """A stay that ended or was cancelled takes no change of dates any more: a request still
+    waiting for the manager is closed (withdrawn, with why), so no list shows it waiting."""
+    from placements.changes import change_request_status  # changes imports this module
+
+    waiting = ChangeRequest.objects.select_for_update(no_key=True).filter(
+        placement=placement, status=ChangeStatus.PENDING
+    )
+    for change in waiting:
+        change_request_status(change, to=ChangeStatus.WITHDRAWN, by=by, note=note)
 
 
 @transaction.atomic
@@ -295,6 +324,7 @@ def cancel_placement(placement, *, by, reason, note=""):
         fields=["cancel_reason", "reason", "desk_until"],
     )
     stipends.cancel_award_of(placement, by=by, reason=text)
+    _close_pending_changes(placement, by=by, note=_("Closed: the stay was cancelled."))
     return placement
 
 
@@ -321,6 +351,7 @@ def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed
     if kind not in LOGGABLE_KINDS:
         raise ValidationError(_("Choose what to log."))
     _check_date(on)
+    _check_within_stay(placement, kind, on)
     kept = {name: typed[name] for name in TYPED_FIELDS.get(kind, []) if typed.get(name)}
     missing = [name for name in REQUIRED_BY_KIND.get(kind, []) if not kept.get(name)]
     if missing:
@@ -338,6 +369,28 @@ def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed
     if kind == EntryKind.CHECK_IN and placement.status == P.IN_RESIDENCE:
         _set_check_in_due(placement)
     return entry
+
+
+def _check_within_stay(placement, kind, on):
+    """An entry is dated within the stay: a check-in once the firm has arrived; nothing before
+    the arrival or after the departure, but a concern (a firm that never came, a key not
+    given back), which may be dated any day."""
+    if kind == EntryKind.CONCERN:
+        return
+    if placement.arrived_on is None:
+        if kind == EntryKind.CHECK_IN:
+            raise ValidationError(_("A check-in comes once the arrival is logged."))
+        return
+    if on < placement.arrived_on:
+        raise ValidationError(
+            _("This entry cannot come before the arrival (%(day)s).")
+            % {"day": date_format(placement.arrived_on)}
+        )
+    if placement.departed_on is not None and on > placement.departed_on:
+        raise ValidationError(
+            _("This entry cannot come after the departure (%(day)s).")
+            % {"day": date_format(placement.departed_on)}
+        )
 
 
 def _set_check_in_due(placement):

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format as d
 
-from placements import queries, services
-from placements.enums import CancelReason, EntryKind, PlacementStatus
+from placements import changes, queries, services
+from placements.enums import CancelReason, ChangeKind, ChangeStatus, EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement, PlacementEvent
 from tests import factories
 from tests.placements.conftest import accepted_offer, day, placed
@@ -264,12 +264,14 @@ def test_nothing_is_logged_on_a_cancelled_placement(offer, partner, manager):
 
 def test_the_firm_does_not_read_staff_only_entries(offer, partner, owner):
     placement = placed(offer, partner)
+    services.log_arrival(placement, by=partner, on=day(-3))
     services.add_log_entry(placement, by=partner, kind=EntryKind.CHECK_IN, on=day(-2), note="Fine")
     services.add_log_entry(
         placement, by=partner, kind=EntryKind.CONCERN, on=day(-1), note="Late", staff_only=True
     )
-    assert [entry.note for entry in queries.entries_for(placement, owner)] == ["Fine"]
-    assert [entry.note for entry in queries.entries_for(placement, partner)] == ["Fine", "Late"]
+    # The arrival's entry (no note) first.
+    assert [entry.note for entry in queries.entries_for(placement, owner)] == ["", "Fine"]
+    assert [entry.note for entry in queries.entries_for(placement, partner)] == ["", "Fine", "Late"]
 
 
 def test_day_runs_are_written_as_ranges():
@@ -308,3 +310,70 @@ def test_a_confirmation_is_emailed_once_to_the_firm_and_the_managers_in_their_la
         "Desk: B2." in english.body
     )
     assert by_reader[owner.email].body.startswith("Bonjour,")
+
+
+def test_entries_are_dated_within_the_stay_but_concerns(offer, partner, manager):
+    """A check-in before the arrival, or any entry but a concern before the arrival or after
+    the departure, is refused (they were kept, dated outside the stay)."""
+    placement = placed(offer, partner)
+    with pytest.raises(ValidationError) as error:
+        services.add_log_entry(placement, by=partner, kind=EntryKind.CHECK_IN, on=day(-1))
+    assert messages(error) == ["A check-in comes once the arrival is logged."]
+    services.add_log_entry(
+        placement, by=partner, kind=EntryKind.CONCERN, on=day(-9), note="No news"
+    )
+    services.log_arrival(placement, by=partner, on=day(-8))
+    services.log_departure(placement, by=partner, on=day(-6))
+    placement.refresh_from_db()
+    for on, said in [(day(-9), "before the arrival"), (day(-1), "after the departure")]:
+        with pytest.raises(ValidationError) as error:
+            services.add_log_entry(placement, by=partner, kind=EntryKind.CHECK_IN, on=on)
+        assert said in messages(error)[0]
+    services.add_log_entry(placement, by=partner, kind=EntryKind.CHECK_IN, on=day(-7))
+    services.add_log_entry(placement, by=partner, kind=EntryKind.CONCERN, on=day(-1), note="Key")
+    assert list(placement.entries.order_by("on", "pk").values_list("kind", flat=True)) == [
+        "concern", "arrival", "check-in", "departure", "concern"
+    ]  # fmt: skip
+
+
+def test_an_arrival_before_the_placement_window_is_refused(offer, partner, intake):
+    """A year typed wrong invoiced a year of desk."""
+    placement = placed(offer, partner)
+    before = intake.placement_starts_on - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.log_arrival(placement, by=partner, on=before)
+    assert messages(error)[0].startswith("An arrival cannot come before the placement window")
+    assert Placement.objects.get(pk=placement.pk).arrived_on is None
+
+
+def test_a_stay_is_cut_short_only_before_its_planned_end(offer, partner, manager):
+    placement = placed(offer, partner, start=-25, end=-6)
+    services.log_arrival(placement, by=partner, on=day(-25))
+    with pytest.raises(ValidationError) as error:
+        services.cut_short(placement, by=manager, on=day(-1), reason="Ill")
+    assert messages(error)[0].startswith("A stay is cut short before its planned end")
+    with pytest.raises(ValidationError):
+        changes.request_change(
+            placement, by=partner, kind=ChangeKind.CUT_SHORT, ends_on=day(-6), reason="Ill"
+        )
+    services.cut_short(placement, by=manager, on=day(-7), reason="Ill")
+    assert Placement.objects.get(pk=placement.pk).desk_until == day(-7)
+
+
+def test_a_change_waiting_when_the_stay_is_cancelled_is_closed(offer, partner, manager, owner):
+    placement = placed(offer, partner, start=5, end=40)
+    change = changes.request_change(
+        placement, by=owner, kind=ChangeKind.MOVE_DATES, starts_on=day(6), ends_on=day(40),
+        reason="Visa later",
+    )  # fmt: skip
+    services.cancel_placement(placement, by=manager, reason=CancelReason.NO_SHOW)
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.WITHDRAWN
+    assert change.events.last().note == "Closed: the stay was cancelled."
+
+
+def test_a_desk_name_with_a_line_break_is_refused(offer, partner):
+    with pytest.raises(ValidationError) as error:
+        placed(offer, partner, desk="Desk 4\nBcc: x@example.com")
+    assert messages(error) == ["Keep this on one line: remove the line breaks."]
+    assert not Placement.objects.exists()
