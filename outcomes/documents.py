@@ -279,6 +279,10 @@ def is_out_of_date(document):
     document was built (``data_fingerprint``, of the very figures it shows)."""
     if document.kind != DocumentKind.PROGRAM_REPORT or document.status != D.READY:
         return False
+    if not document.data_fingerprint:
+        # Built before digests were kept: out of date once a verification came after it.
+        latest = verified_changed_at(_intakes_of(document))
+        return latest is not None and (document.data_as_of is None or latest > document.data_as_of)
     with translation.override(document.language):
         return fingerprint(shown_figures(document)) != document.data_fingerprint
 

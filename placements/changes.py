@@ -157,6 +157,12 @@ def _context(change):
 
 
 def _lock_change(change):
+    """The stay's host, the stay, then the request: the order of move_dates (the host, then
+    the stay) and of a departure or a cancellation (the stay, then its waiting requests). A
+    request locked before its stay deadlocked with the departure logged at that moment."""
+    stay = Placement.objects.filter(pk=change.placement_id).values_list("pk", "host_id").get()
+    HostIncubator.objects.select_for_update(no_key=True).filter(pk=stay[1]).first()
+    Placement.objects.select_for_update(no_key=True).filter(pk=stay[0]).first()
     return (
         ChangeRequest.objects.select_for_update(of=("self",), no_key=True)
         .select_related("placement")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.enums import LOGGABLE_KINDS, CancelReason, ChangeKind, EntryKind
 from placements.models import LogEntry
-from portal.forms import DateInput, Paragraphs
+from portal.forms import DateInput, Paragraphs, SentOnce
 from portal.validators import validate_single_line
 
 
@@ -18,7 +18,7 @@ class ConfirmForm(forms.Form):
     ends_on = forms.DateField(label=_("End"), widget=DateInput())
 
 
-class LogEntryForm(forms.ModelForm):
+class LogEntryForm(SentOnce, forms.ModelForm):
     kind = forms.ChoiceField(
         label=_("What to log"),
         choices=[(kind.value, kind.label) for kind in EntryKind if kind in LOGGABLE_KINDS],

@@ -32,7 +32,7 @@ from placements.enums import (
 )
 from placements.models import ChangeRequest, LogEntry, Placement, PlacementEvent
 from portal.links import link_to
-from portal.services import queue_email_to_people
+from portal.services import first_sending, queue_email_to_people
 from portal.validators import validate_single_line
 from programs.models import DeskOffer, HostIncubator
 
@@ -342,9 +342,10 @@ TYPED_FIELDS = {
 
 
 @transaction.atomic
-def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed):
+def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, once="", **typed):
     """The host's partner logs a check-in, an introduction, a service, a mentor or a
-    concern. Only the typed fields of that kind are kept."""
+    concern. Only the typed fields of that kind are kept. A form sent again (``once``, its
+    token) logs nothing more: None (a double click logged two introductions, both counted)."""
     placement = _lock(placement)
     if placement.status == P.CANCELLED:
         raise ValidationError(_("This placement was cancelled; nothing more is logged on it."))
@@ -352,6 +353,8 @@ def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed
         raise ValidationError(_("Choose what to log."))
     _check_date(on)
     _check_within_stay(placement, kind, on)
+    if not first_sending(once):
+        return None
     kept = {name: typed[name] for name in TYPED_FIELDS.get(kind, []) if typed.get(name)}
     missing = [name for name in REQUIRED_BY_KIND.get(kind, []) if not kept.get(name)]
     if missing:
@@ -372,20 +375,20 @@ def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, **typed
 
 
 def _check_within_stay(placement, kind, on):
-    """An entry is dated within the stay: a check-in once the firm has arrived; nothing before
-    the arrival or after the departure, but a concern (a firm that never came, a key not
-    given back), which may be dated any day."""
+    """A check-in is dated within the stay (once the arrival is logged, not before it); no
+    entry but a concern (a key not given back) after the departure. An introduction, a
+    service or a mentor may come before the arrival (a mentor assigned the week before), and
+    a concern any day (a firm that never came)."""
     if kind == EntryKind.CONCERN:
         return
-    if placement.arrived_on is None:
-        if kind == EntryKind.CHECK_IN:
+    if kind == EntryKind.CHECK_IN:
+        if placement.arrived_on is None:
             raise ValidationError(_("A check-in comes once the arrival is logged."))
-        return
-    if on < placement.arrived_on:
-        raise ValidationError(
-            _("This entry cannot come before the arrival (%(day)s).")
-            % {"day": date_format(placement.arrived_on)}
-        )
+        if on < placement.arrived_on:
+            raise ValidationError(
+                _("This entry cannot come before the arrival (%(day)s).")
+                % {"day": date_format(placement.arrived_on)}
+            )
     if placement.departed_on is not None and on > placement.departed_on:
         raise ValidationError(
             _("This entry cannot come after the departure (%(day)s).")

@@ -1,5 +1,6 @@
 """Writes with consequences for what every app shares: the email outbox."""
 
+import datetime
 import logging
 import re
 
@@ -154,6 +155,16 @@ def first_sending(token):
     if not token:
         return True
     return SentForm.objects.get_or_create(token=token)[1]
+
+
+# A page is sent again within minutes (a double click, Back); its token is kept a month.
+SENT_FORMS_KEPT = datetime.timedelta(days=30)
+
+
+def forget_sent_forms(now=None):
+    """Forget the tokens of forms sent over a month ago (the beat job): how many."""
+    now = now or timezone.now()
+    return SentForm.objects.filter(sent_at__lt=now - SENT_FORMS_KEPT).delete()[0]
 
 
 def queue_task(task, **kwargs):

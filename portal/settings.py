@@ -418,6 +418,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     # API tokens past their expiry are forgotten (they are refused from that moment anyway).
+    # Tokens of forms that added a record (a double click adds it once) are kept a month.
+    "forget-sent-forms": {
+        "task": "portal.forget_sent_forms",
+        "schedule": 24 * 60 * 60.0,
+    },
     "delete-expired-api-tokens": {
         "task": "portal.delete_expired_api_tokens",
         "schedule": 60 * 60.0,

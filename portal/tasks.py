@@ -25,6 +25,12 @@ def send_pending_emails():
         services.dispatch_email(email_id)
 
 
+@shared_task(name="portal.forget_sent_forms")
+def forget_sent_forms():
+    """Beat job: forget the tokens of forms sent over a month ago."""
+    services.forget_sent_forms()
+
+
 @shared_task(name="portal.delete_expired_api_tokens")
 def delete_expired_api_tokens():
     """Beat job: forget API tokens past their expiry."""

@@ -17,3 +17,10 @@ def validate_single_line(value):
         raise ValidationError(
             _("Keep this on one line: remove the line breaks."), code="line_break"
         )
+
+
+def validate_this_century(value):
+    """Refuse a date typed far off (9999): read in a time zone west of UTC it cannot be
+    stored, a server error instead of a message."""
+    if value is not None and value.year >= 2100:
+        raise ValidationError(_("Enter a date before the year 2100."), code="far_off")

@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DateInput, LabelledMoneyMixin, ListFormSet, LocalDateTimeInput, Paragraphs
-from portal.validators import validate_single_line
+from portal.validators import validate_single_line, validate_this_century
 from programs import queries
 from programs.enums import HostService, StaffRole
 from programs.models import ForeignMarket, HostIncubator, Intake, MarketGroup
@@ -151,8 +151,12 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
         initial=settings.TIME_ZONE,
         help_text=_("Opening and closing times are in this time zone."),
     )
-    opens_at = forms.DateTimeField(label=_("Opens"), widget=LocalDateTimeInput())
-    closes_at = forms.DateTimeField(label=_("Closes"), widget=LocalDateTimeInput())
+    opens_at = forms.DateTimeField(
+        label=_("Opens"), widget=LocalDateTimeInput(), validators=[validate_this_century]
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"), widget=LocalDateTimeInput(), validators=[validate_this_century]
+    )
     markets = checkboxes(
         _("Market focus"),
         ForeignMarket.objects.order_by("country"),
@@ -397,7 +401,10 @@ class ReviewSettingsForm(forms.ModelForm):
     """How an intake is reviewed; the due time is typed in the intake's own time zone."""
 
     reviews_due_at = forms.DateTimeField(
-        label=_("Reviews due"), required=False, widget=LocalDateTimeInput()
+        label=_("Reviews due"),
+        required=False,
+        widget=LocalDateTimeInput(),
+        validators=[validate_this_century],
     )
 
     class Meta:

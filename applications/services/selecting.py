@@ -94,17 +94,7 @@ def why_no_run(intake, now=None):
         problems.append(_("Applications are still open; select after the intake closes."))
     if intake.slate_confirmed_at is not None:
         problems.append(_("This intake's slate is already confirmed."))
-    extended = (
-        Application.objects.filter(intake=intake, status=S.DRAFT, deadline_override__gt=now)
-        .order_by("-deadline_override")
-        .values_list("deadline_override", flat=True)
-        .first()
-    )
-    if extended is not None:
-        problems.append(
-            _("A draft's deadline is extended to %(until)s; select once it has passed.")
-            % {"until": moment_text(extended, intake.time_zone)}
-        )
+    problems += open_extension(intake, now)
     if not DeskOffer.objects.filter(intake=intake).exists():
         problems.append(_("This intake has no desks: add the hosts' desk offers first."))
     if intake.stipend_budget.amount <= 0:
@@ -112,6 +102,24 @@ def why_no_run(intake, now=None):
     if not Application.objects.filter(intake=intake, status=S.SHORTLISTED).exists():
         problems.append(_("Nothing is shortlisted yet."))
     return problems
+
+
+def open_extension(intake, now):
+    """[the problem] while a draft of the intake has an extension still running (its firm
+    was told it may submit until then), else []: no run starts and no slate is confirmed
+    before it has passed."""
+    extended = (
+        Application.objects.filter(intake=intake, status=S.DRAFT, deadline_override__gt=now)
+        .order_by("-deadline_override")
+        .values_list("deadline_override", flat=True)
+        .first()
+    )
+    if extended is None:
+        return []
+    return [
+        _("A draft's deadline is extended to %(until)s; select once it has passed.")
+        % {"until": moment_text(extended, intake.time_zone)}
+    ]
 
 
 @transaction.atomic
@@ -539,7 +547,8 @@ def confirm_slate(run, *, by):
         run.entries.select_related("application__company", "application__intake", "host")
     )
     plan = plan_decisions(run, entries)
-    problems = check_slate(run, entries) + plan.problems
+    # An extension given after the run: its firm may still submit until then.
+    problems = check_slate(run, entries) + plan.problems + open_extension(intake, timezone.now())
     if problems:
         raise ValidationError(problems)
     note = _("Selection run %(number)s, confirmed.") % {"number": run.number}

@@ -359,6 +359,13 @@ def claim_action(request, pk, action):
     else:
         form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
         form.is_valid()
+        # The amounts may be left out to send a claim back or reject it, not the words: a
+        # note refused (too long) sends nothing back rather than drop it without a word.
+        words = [m for name, errors in form.errors.items() if name.startswith("note")
+                 for m in errors]  # fmt: skip
+        if words:
+            refused(request, ValidationError(words))
+            return redirect("money:claim", claim.pk)
         reason = form.cleaned_data.get("note", "")
         if action == "changes":
             approved = form.approved() if form.is_valid() else {}

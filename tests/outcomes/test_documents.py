@@ -333,3 +333,17 @@ def test_the_dossier_is_for_the_intakes_managers_only(report, owner):
         documents.request_document(
             DocumentKind.DOSSIER, by=owner, program=None, placement=report.placement
         )
+
+
+def test_a_report_built_before_digests_were_kept_reads_its_verification_moment(
+    report_of_intake, program, manager
+):
+    """No digest (built before they were kept): out of date only once a verification comes
+    after the moment it read, not on the first look after the upgrade."""
+    document = report_of_intake
+    Document.objects.filter(pk=document.pk).update(data_fingerprint="")
+    document.refresh_from_db()
+    assert documents.is_out_of_date(document) is False
+    cedar_follow_up = program["cedar"].placements.get().outcome_reports.get(kind="3-months")
+    services.verify_report(cedar_follow_up, by=manager)
+    assert documents.is_out_of_date(document) is True

@@ -313,8 +313,9 @@ def test_a_confirmation_is_emailed_once_to_the_firm_and_the_managers_in_their_la
 
 
 def test_entries_are_dated_within_the_stay_but_concerns(offer, partner, manager):
-    """A check-in before the arrival, or any entry but a concern before the arrival or after
-    the departure, is refused (they were kept, dated outside the stay)."""
+    """A check-in before the arrival, or any entry but a concern after the departure, is
+    refused (they were kept, dated outside the stay); a mentor assigned before the arrival is
+    kept, whether the arrival is logged yet or not."""
     placement = placed(offer, partner)
     with pytest.raises(ValidationError) as error:
         services.add_log_entry(placement, by=partner, kind=EntryKind.CHECK_IN, on=day(-1))
@@ -322,17 +323,23 @@ def test_entries_are_dated_within_the_stay_but_concerns(offer, partner, manager)
     services.add_log_entry(
         placement, by=partner, kind=EntryKind.CONCERN, on=day(-9), note="No news"
     )
+    services.add_log_entry(placement, by=partner, kind=EntryKind.MENTOR, on=day(-9), mentor="Ana")
     services.log_arrival(placement, by=partner, on=day(-8))
+    services.add_log_entry(placement, by=partner, kind=EntryKind.MENTOR, on=day(-9), mentor="Bo")
     services.log_departure(placement, by=partner, on=day(-6))
     placement.refresh_from_db()
-    for on, said in [(day(-9), "before the arrival"), (day(-1), "after the departure")]:
+    for kind, on, said in [
+        (EntryKind.CHECK_IN, day(-9), "before the arrival"),
+        (EntryKind.CHECK_IN, day(-1), "after the departure"),
+        (EntryKind.MENTOR, day(-1), "after the departure"),
+    ]:
         with pytest.raises(ValidationError) as error:
-            services.add_log_entry(placement, by=partner, kind=EntryKind.CHECK_IN, on=on)
+            services.add_log_entry(placement, by=partner, kind=kind, on=on, mentor="Cy")
         assert said in messages(error)[0]
     services.add_log_entry(placement, by=partner, kind=EntryKind.CHECK_IN, on=day(-7))
     services.add_log_entry(placement, by=partner, kind=EntryKind.CONCERN, on=day(-1), note="Key")
     assert list(placement.entries.order_by("on", "pk").values_list("kind", flat=True)) == [
-        "concern", "arrival", "check-in", "departure", "concern"
+        "concern", "mentor", "mentor", "arrival", "check-in", "departure", "concern"
     ]  # fmt: skip
 
 

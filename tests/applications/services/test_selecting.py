@@ -527,3 +527,18 @@ def test_no_run_while_a_drafts_extension_is_open_and_no_submission_once_decided(
         services.extend_deadline(late, by=manager, until=until, reason="Flood")
     with pytest.raises(ValidationError, match="decisions are made"):
         services.submit_application(late, by=manager)
+
+
+def test_no_slate_confirmed_while_an_extension_given_after_the_run_is_open(intake, manager, field):
+    """Run, then an extension, then the confirmation: the firm told it may submit until then
+    was refused ("decisions are made") before its extended deadline."""
+    from applications.models import Application
+
+    run = run_now(intake, manager, min_score=50)
+    late = factories.ApplicationFactory(intake=intake, status=S.DRAFT)
+    until = timezone.now() + datetime.timedelta(days=3)
+    Application.objects.filter(pk=late.pk).update(deadline_override=until)
+    with pytest.raises(ValidationError, match="extended"):
+        services.confirm_slate(run, by=manager)
+    intake.refresh_from_db()
+    assert intake.slate_confirmed_at is None

@@ -332,6 +332,22 @@ def test_numbers_past_their_bounds_in_the_review_forms_are_refused_next_to_the_f
     assert "less than or equal to 90" in field_error(response, "offer_response_days")
 
 
+def test_a_review_due_date_typed_far_off_is_refused_next_to_the_field(client):
+    """9999-12-31 23:00 in Toronto cannot be stored in UTC: a server error before."""
+    world = bench.fill(3)
+    intake = world["intake"]
+    intake.time_zone = "America/Toronto"
+    intake.save(update_fields=["time_zone"])
+    client.force_login(world["manager"])
+    client.raise_request_exception = False
+    url = reverse("applications:review_settings", args=[intake.pk])
+    response = client.post(
+        url, {"reviewers_per_application": 2, "reviews_due_at": "9999-12-31T23:00"}
+    )
+    assert response.status_code == 200
+    assert "Enter a date before the year 2100." in field_error(response, "reviews_due_at")
+
+
 def test_the_reviewer_sees_the_budget_total(client):
     review = factories.ReviewFactory()
     application = review.application

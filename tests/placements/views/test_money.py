@@ -481,3 +481,22 @@ def test_add_the_expense_pressed_twice_adds_it_once(client, award, owner):
                           "receipt": receipt, "once": once})  # fmt: skip
     assert claim.lines.count() == 1
     assert ExpenseClaim.objects.get(pk=claim.pk).total == cad(120)
+
+
+def test_a_claim_sent_back_with_a_line_note_too_long_is_not_sent_back(
+    client, award, owner, manager
+):
+    """The note was dropped without a word and the claim sent back all the same."""
+    claim = claim_with(award, owner, (cad(200), TRAVEL, -5))
+    line = claim.lines.get()
+    client.force_login(manager)
+    client.post(
+        reverse("money:claim_action", args=[claim.pk, "changes"]),
+        {f"note_{line.pk}": "x" * 501, "note": "See the line"},
+    )
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    page = client.get(reverse("money:claim", args=[claim.pk]))
+    assert "Ensure this value has at most 500 characters (it has 501)." in [
+        str(m) for m in page.context["messages"]
+    ]

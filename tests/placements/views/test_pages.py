@@ -456,3 +456,19 @@ def test_the_manager_list_of_a_program_that_does_not_exist_is_a_404(client, mana
         200,
         {"pk": intake.program.pk, "name": intake.program.name},
     )
+
+
+def test_an_introduction_sent_twice_is_logged_once(client, partner, offer):
+    """A double click logged two introductions, and the outcomes counted both."""
+    import re
+
+    placement = placed(offer, partner)
+    client.force_login(partner)
+    page = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+    once = re.search(r'name="once" value="([0-9a-f]{32})"', page).group(1)
+    data = {"kind": "introduction", "on": day(-1), "organisation": "Bayer", "country": "DE",
+            "introduction_kind": "customer", "once": once}  # fmt: skip
+    for _ in range(2):
+        response = client.post(reverse("placements:add_entry", args=[placement.pk]), data)
+        assert response.status_code == 302
+    assert placement.entries.filter(kind="introduction").count() == 1
