@@ -339,13 +339,14 @@ def fingerprint(shown):
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def report_context(document, shown=None):
-    """Everything the program report shows: the figures (``shown``, or computed now), the
-    charts, the definitions and the method."""
-    # Read before the figures: a report verified while they are read is later than what
-    # the document says its figures are from, never earlier.
-    as_of = verified_changed_at(_intakes_of(document))
-    shown = shown_figures(document) if shown is None else shown
+def report_context(document, shown=None, as_of=None):
+    """Everything the program report shows: the figures (``shown``, read after ``as_of``,
+    or both read now), the charts, the definitions and the method."""
+    if shown is None:
+        # Read before the figures: a report verified while they are read is later than
+        # what the document says its figures are from, never earlier.
+        as_of = verified_changed_at(_intakes_of(document))
+        shown = shown_figures(document)
     verified, reported = shown["verified"], shown["reported"]
     return {
         "document": document,
@@ -380,11 +381,11 @@ def report_context(document, shown=None):
     }
 
 
-def report_html(document, shown=None):
+def report_html(document, shown=None, as_of=None):
     """The HTML the program report's PDF is drawn from, in the document's language (tests
     read it, too)."""
     with translation.override(document.language):
-        context = report_context(document, shown)
+        context = report_context(document, shown, as_of)
         return render_to_string("outcomes/documents/program_report.html", context)
 
 
@@ -400,7 +401,7 @@ def program_report(document, build):
     as_of = verified_changed_at(_intakes_of(document))
     with translation.override(document.language):
         shown = shown_figures(document)
-    html = report_html(document, shown)
+    html = report_html(document, shown, as_of)
     _progress(document, build, 60, STAGE.RENDERING)
     pdf = render_pdf(html)
     title = document.intake.title if document.intake_id else document.program.name

@@ -1,7 +1,7 @@
 """Change requests: the partner or the firm asks to move a stay's dates or to cut it short,
 and the program's manager approves or refuses with a reason.
 
-A request's status changes only through ``change_request_status`` (row locked by the
+A request's status changes only through ``services.change_request_status`` (row locked by the
 caller, CHANGE_TRANSITIONS checked, a ChangeRequestEvent written). Approval goes through the
 placement's own services, so the window, the maximum stay and the desks per day are checked
 again at that moment, and a refusal there leaves the request pending with nothing changed.
@@ -18,7 +18,6 @@ from applications.queries import managers_of, member_recipients
 from placements import services
 from placements.enums import (
     CHANGE_ALLOWED,
-    CHANGE_TRANSITIONS,
     ChangeKind,
     ChangeStatus,
     PlacementStatus,
@@ -30,24 +29,6 @@ from programs.models import HostIncubator
 
 C = ChangeStatus
 P = PlacementStatus
-
-
-def change_request_status(change, *, to, by, note="", fields=()):
-    """The one way a change request's status changes: ``change`` is a row the caller locked
-    in its transaction; checked against CHANGE_TRANSITIONS, moved to ``to``, saved with the
-    other ``fields`` the caller set, and recorded in a ChangeRequestEvent."""
-    if to not in CHANGE_TRANSITIONS[change.status]:
-        raise ValidationError(
-            _("This request was already answered (%(status)s); nothing was changed.")
-            % {"status": C(change.status).label.lower()}
-        )
-    event = ChangeRequestEvent(
-        request=change, actor=by, from_status=change.status, to_status=to, note=note
-    )
-    change.status = to
-    change.save(update_fields=["status", *fields])
-    event.save()
-    return change
 
 
 def _dates(first, last):
@@ -221,7 +202,7 @@ def approve_change(change, *, by, note=""):
     change = _lock_change(change)
     change.decided_by, change.decided_at = by, timezone.now()
     change.decision_note = note.strip()
-    change_request_status(
+    services.change_request_status(
         change,
         to=C.APPROVED,
         by=by,
@@ -252,7 +233,7 @@ def refuse_change(change, *, by, reason):
     change = _lock_change(change)
     change.decided_by, change.decided_at = by, timezone.now()
     change.decision_note = reason.strip()
-    change_request_status(
+    services.change_request_status(
         change,
         to=C.REFUSED,
         by=by,
@@ -269,4 +250,4 @@ def refuse_change(change, *, by, reason):
 @transaction.atomic
 def withdraw_change(change, *, by):
     change = _lock_change(change)
-    return change_request_status(change, to=C.WITHDRAWN, by=by)
+    return services.change_request_status(change, to=C.WITHDRAWN, by=by)

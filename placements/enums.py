@@ -107,7 +107,7 @@ class ChangeStatus(models.TextChoices):
 
 C = ChangeStatus
 # A change request is decided once: the manager approves or refuses it, or the person who
-# asked withdraws it. changes.change_request_status reads this table.
+# asked withdraws it. services.change_request_status reads this table.
 CHANGE_TRANSITIONS = {
     C.PENDING: {C.APPROVED, C.REFUSED, C.WITHDRAWN},
     C.APPROVED: set(),

@@ -224,7 +224,7 @@ class LogEntry(models.Model):
 class ChangeRequest(RulesModel):
     """The partner or the firm asks to move a stay's dates or to cut it short; the program's
     manager approves (through the placement's own services, every check made again) or
-    refuses with a reason. Its status changes only through changes.change_request_status."""
+    refuses with a reason. Its status changes only through services.change_request_status."""
 
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="change_requests"

@@ -20,6 +20,7 @@ from applications.models import Offer
 from applications.queries import managers_of, member_recipients
 from placements import stipends, watchers
 from placements.enums import (
+    CHANGE_TRANSITIONS,
     HOLDING_DESKS,
     LOGGABLE_KINDS,
     NEEDS_REASON,
@@ -30,7 +31,7 @@ from placements.enums import (
     PlacementStatus,
     TrancheCondition,
 )
-from placements.models import ChangeRequest, LogEntry, Placement, PlacementEvent
+from placements.models import ChangeRequest, ChangeRequestEvent, LogEntry, Placement, PlacementEvent
 from portal.links import link_to
 from portal.services import first_sending, queue_email_to_people
 from portal.validators import validate_single_line
@@ -60,6 +61,24 @@ def change_placement_status(placement, *, to, by, note="", fields=()):
     if counted:
         watchers.intakes_changed([placement.intake_id])
     return placement
+
+
+def change_request_status(change, *, to, by, note="", fields=()):
+    """The one way a change request's status changes: ``change`` is a row the caller locked
+    in its transaction; checked against CHANGE_TRANSITIONS, moved to ``to``, saved with the
+    other ``fields`` the caller set, and recorded in a ChangeRequestEvent."""
+    if to not in CHANGE_TRANSITIONS[change.status]:
+        raise ValidationError(
+            _("This request was already answered (%(status)s); nothing was changed.")
+            % {"status": ChangeStatus(change.status).label.lower()}
+        )
+    event = ChangeRequestEvent(
+        request=change, actor=by, from_status=change.status, to_status=to, note=note
+    )
+    change.status = to
+    change.save(update_fields=["status", *fields])
+    event.save()
+    return change
 
 
 def check_can_become(placement, to):
@@ -286,8 +305,6 @@ def _depart(placement, *, to, by, on, note):
 def _close_pending_changes(placement, *, by, note):
     """A stay that ended or was cancelled takes no change of dates any more: a request still
     waiting for the manager is closed (withdrawn, with why), so no list shows it waiting."""
-    from placements.changes import change_request_status  # changes imports this module
-
     waiting = ChangeRequest.objects.select_for_update(no_key=True).filter(
         placement=placement, status=ChangeStatus.PENDING
     )

@@ -10,6 +10,21 @@ def refused(request, error):
         messages.error(request, message)
 
 
+def form_refused(request, form, fields=None):
+    """One error message per reason the bound ``form`` refused (of ``fields`` only, when
+    given: a view that needs a few of them), for a page that redirects rather than drawing
+    the form again. True if there was one."""
+    found = [
+        error
+        for name, errors in form.errors.items()
+        if fields is None or name in fields or any(name.startswith(f"{f}_") for f in fields)
+        for error in errors
+    ]
+    for error in found:
+        messages.error(request, error)
+    return bool(found)
+
+
 def attempt(request, write, done, *args, **kwargs):
     """Run a service's write; tell the person it was done (``done``) or each reason it was
     refused. True if it was done."""

@@ -19,7 +19,7 @@ from applications.access import application_for
 from applications.eligibility import check_company
 from applications.enums import LIVE_STATUSES, Objective
 from applications.models import Application
-from portal.feedback import refused
+from portal.feedback import form_refused, refused
 from programs import queries as programs_queries
 
 
@@ -327,7 +327,7 @@ def withdraw(request, pk):
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
         # Nothing withdrawn on a note refused.
-        refused(request, ValidationError(form.errors["note"]))
+        form_refused(request, form)
         return redirect("applications:step", pk=application.pk, step="review")
     try:
         services.withdraw_application(application, by=request.user, note=form.cleaned_data["note"])

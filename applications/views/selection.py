@@ -17,7 +17,7 @@ from djmoney.money import Money
 from applications import display, forms, queries, services
 from applications import rules as perms
 from applications.access import offer_for, run_for
-from portal.feedback import refused
+from portal.feedback import form_refused, refused
 from portal.rules import waits_for_release
 from programs.access import managed_intake
 
@@ -298,7 +298,7 @@ def answer(request, pk, choice):
             )
         elif not form.is_valid():
             # Nothing declined on a reason refused (a decline cannot be undone).
-            refused(request, ValidationError(form.errors["reason"]))
+            form_refused(request, form)
         else:
             services.decline_offer(offer, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("You declined the place. Thank you for telling us."))

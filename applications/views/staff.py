@@ -20,7 +20,7 @@ from applications.models import Application
 from portal.dates import moment_writer
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import refused
+from portal.feedback import form_refused, refused
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
@@ -172,5 +172,5 @@ def extend(request, pk):
     else:
         # Each refusal in words ("Give a new deadline and a reason." said nothing of a date
         # too far off).
-        refused(request, ValidationError([m for errors in form.errors.values() for m in errors]))
+        form_refused(request, form)
     return redirect("applications:manage_application", pk=application.pk)

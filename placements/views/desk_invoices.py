@@ -18,7 +18,7 @@ from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus
 from portal.access import require
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import attempt
+from portal.feedback import attempt, form_refused
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE
 from portal.rows import labels
@@ -214,9 +214,7 @@ def pay(request, pk):
     form = PaymentForm(request.POST)
     if not form.is_valid():
         invoice = _invoice(request, pk, "placements.pay_deskinvoice")
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_refused(request, form)
         return redirect("desk_invoices:detail", pk=invoice.pk)
     return _act(
         request,

@@ -27,7 +27,7 @@ from portal.access import require
 from portal.dates import day_writer
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import attempt, refused
+from portal.feedback import attempt, form_refused, refused
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs.access import managed_intake
@@ -67,12 +67,6 @@ def _history(events):
         }
         for event in events
     ]
-
-
-def _form_refused(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 # --- Awards --------------------------------------------------------------------------------
@@ -199,7 +193,7 @@ def award_action(request, pk, action):
         form = None
         attempt(request, stipends.close_award, _("The award is closed."), award, by=by)
     if form is not None and not form.is_valid():
-        _form_refused(request, form)
+        form_refused(request, form)
     return redirect("money:award", award.pk)
 
 
@@ -252,14 +246,14 @@ def tranche_action(request, pk, action):
             attempt(request, stipends.pay_tranche, _("The payment is recorded."), tranche, by=by,
                   **form.cleaned_data)  # fmt: skip
         else:
-            _form_refused(request, form)
+            form_refused(request, form)
     else:
         form = forms.ReasonForm(request.POST)
         if form.is_valid():
             attempt(request, stipends.fail_tranche, _("The payment is marked failed."), tranche,
                   by=by, reason=form.cleaned_data["reason"])  # fmt: skip
         else:
-            _form_refused(request, form)
+            form_refused(request, form)
     return redirect("money:tranche", tranche.pk)
 
 
@@ -309,7 +303,7 @@ def claim_detail(request, pk):
                      by=request.user, **line_form.cleaned_data):  # fmt: skip
                 return redirect("money:claim", claim.pk)
         else:
-            _form_refused(request, line_form)
+            form_refused(request, line_form)
     return render(
         request,
         "placements/money/claim.html",
@@ -348,23 +342,20 @@ def claim_action(request, pk, action):
                   approved=form.approved(), notes=form.notes(),
                   note=form.cleaned_data["note"])  # fmt: skip
         else:
-            _form_refused(request, form)
+            form_refused(request, form)
     elif action == "pay":
         form = forms.PaymentForm(request.POST)
         if form.is_valid():
             attempt(request, stipends.pay_claim, _("The payment is recorded."), claim, by=by,
                   **form.cleaned_data)  # fmt: skip
         else:
-            _form_refused(request, form)
+            form_refused(request, form)
     else:
         form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
         form.is_valid()
         # The amounts may be left out to send a claim back or reject it, not the words: a
         # note refused (too long) sends nothing back rather than drop it without a word.
-        words = [m for name, errors in form.errors.items() if name.startswith("note")
-                 for m in errors]  # fmt: skip
-        if words:
-            refused(request, ValidationError(words))
+        if form_refused(request, form, fields=["note"]):
             return redirect("money:claim", claim.pk)
         reason = form.cleaned_data.get("note", "")
         if action == "changes":

@@ -20,6 +20,7 @@ from tests import factories
 from tests.applications.services.test_counting_concurrency import pause_t1, refused, t2_after
 from tests.outcomes.conftest import ended_placement
 from tests.outcomes.test_kept_values import assert_kept_values_are_fresh, reload
+from tests.outcomes.test_services import opportunity
 from tests.placements.conftest import accepted_offer, day, running_intake
 from tests.placements.test_concurrency import at_once
 
@@ -145,16 +146,8 @@ def test_a_deal_edited_on_a_verified_report_while_another_stays_report_is_verifi
     p2 = ended_placement(offer2, partner2)
     r1 = {r.kind: r for r in services.schedule_reports(p1)}["end-of-stay"]
     r2 = {r.kind: r for r in services.schedule_reports(p2)}["end-of-stay"]
-    deal = dict(
-        country="DE",
-        kind="sales-contract",
-        value=Money(1000, "CAD"),
-        stage="identified",
-        identified_on=day(-2),
-        attribution="decisive",
-    )
-    y = services.save_opportunity(r1, by=owner, organisation="Y", **deal)
-    x = services.save_opportunity(r1, by=owner, organisation="X", **deal)
+    y = opportunity(r1, owner, organisation="Y")
+    x = opportunity(r1, owner, organisation="X")
     assert y.pk < x.pk
     services.save_opportunity(r2, by=owner, opportunity=y, value=Money(2000, "CAD"))
     services.save_opportunity(r2, by=owner, opportunity=x, value=Money(2000, "CAD"))
