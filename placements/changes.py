@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from applications.queries import managers_of, member_recipients
+from applications.queries import managers_of
 from placements import services
 from placements.enums import (
     CHANGE_ALLOWED,
@@ -184,10 +184,8 @@ def move_dates(placement, *, by, starts_on, ends_on, note):
 def _tell(change):
     """The firm's members and the host's partners, each in their language."""
     placement = change.placement
-    people = member_recipients([placement.company_id]).get(placement.company_id, [])
-    people += list(placement.host.partner_staff.values_list("email", "language"))
     queue_email_to_people(
-        people,
+        services.stay_people(placement),
         key=f"placement-change:{change.pk}:{change.status}",
         template="placements/email/change_answered",
         context=_context(change),

@@ -103,16 +103,20 @@ class ChangeStatus(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("change request", "Approved")
     REFUSED = "refused", pgettext_lazy("change request", "Refused")
     WITHDRAWN = "withdrawn", pgettext_lazy("change request", "Withdrawn")
+    # Nobody answered before the stay ended or was cancelled: nothing was changed.
+    CLOSED = "closed", pgettext_lazy("change request", "Closed")
 
 
 C = ChangeStatus
-# A change request is decided once: the manager approves or refuses it, or the person who
-# asked withdraws it. services.change_request_status reads this table.
+# A change request is decided once: the manager approves or refuses it, the person who
+# asked withdraws it, or the stay ends or is cancelled while it waits (closed, unanswered).
+# services.change_request_status reads this table.
 CHANGE_TRANSITIONS = {
-    C.PENDING: {C.APPROVED, C.REFUSED, C.WITHDRAWN},
+    C.PENDING: {C.APPROVED, C.REFUSED, C.WITHDRAWN, C.CLOSED},
     C.APPROVED: set(),
     C.REFUSED: set(),
     C.WITHDRAWN: set(),
+    C.CLOSED: set(),
 }
 # Placements a change may still be asked for: what it asks is checked against its status.
 CHANGE_ALLOWED = {

@@ -275,7 +275,8 @@ class ChangeRequest(RulesModel):
 
 
 class ChangeRequestEvent(models.Model):
-    """One step of a change request: asked (from no status), approved, refused, withdrawn."""
+    """One step of a change request: asked (from no status), approved, refused, withdrawn, or
+    closed unanswered when the stay ended."""
 
     request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -302,14 +302,35 @@ def _depart(placement, *, to, by, on, note):
     return placement
 
 
+def stay_people(placement):
+    """Who a change to the stay concerns: the firm's members and the host's partners, as
+    (email, language) pairs."""
+    people = member_recipients([placement.company_id]).get(placement.company_id, [])
+    return people + list(placement.host.partner_staff.values_list("email", "language"))
+
+
 def _close_pending_changes(placement, *, by, note):
     """A stay that ended or was cancelled takes no change of dates any more: a request still
-    waiting for the manager is closed (withdrawn, with why), so no list shows it waiting."""
+    waiting for the manager is closed unanswered (with why), so no list shows it waiting, and
+    the firm and the host are told that nothing was changed."""
     waiting = ChangeRequest.objects.select_for_update(no_key=True).filter(
         placement=placement, status=ChangeStatus.PENDING
     )
     for change in waiting:
-        change_request_status(change, to=ChangeStatus.WITHDRAWN, by=by, note=note)
+        change_request_status(change, to=ChangeStatus.CLOSED, by=by, note=note)
+        queue_email_to_people(
+            stay_people(placement),
+            key=f"placement-change:{change.pk}:{change.status}",
+            template="placements/email/change_closed",
+            context={
+                "change": change,
+                "company": placement.company.name,
+                "host": placement.host.name,
+                "cancelled": placement.status == P.CANCELLED,
+                "link": link_to("placements:change_detail", change.pk),
+            },
+            intake_ref=placement.intake_id,
+        )
 
 
 @transaction.atomic

@@ -46,7 +46,7 @@ def test_a_cut_short_approved_while_the_departure_is_logged(postgres, offer, par
     assert refused(outcomes[:1]) == []
     assert isinstance(outcomes[1], ValidationError)  # already closed: nothing changed
     assert Placement.objects.get(pk=placement.pk).status == PlacementStatus.COMPLETED
-    assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.WITHDRAWN
+    assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.CLOSED
 
 
 def test_a_move_approved_while_the_stay_is_cancelled(postgres, offer, partner, manager, owner):
@@ -66,4 +66,4 @@ def test_a_move_approved_while_the_stay_is_cancelled(postgres, offer, partner, m
     assert isinstance(outcomes[1], ValidationError)
     stay = Placement.objects.get(pk=placement.pk)
     assert (stay.status, stay.starts_on) == (PlacementStatus.CANCELLED, day(5))
-    assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.WITHDRAWN
+    assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.CLOSED

@@ -281,3 +281,43 @@ def test_a_stay_in_residence_moves_its_end_and_keeps_its_start(offer, people):
         day(50),
         P.IN_RESIDENCE,
     )
+
+
+def test_the_migration_closes_requests_left_waiting_or_withdrawn_by_a_stay_s_end(offer, people):
+    """Before a closed status, the stay's end marked a waiting request withdrawn (with its
+    note, in the language of the moment), and a request asked before closing existed stayed
+    waiting on an ended stay: placements 0007 closes both, and leaves a real withdrawal."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from placements.models import ChangeRequestEvent
+
+    close_unanswered = import_module("placements.migrations.0007_change_closed").close_unanswered
+    partner, owner, manager = people
+    intake, host = offer.application.intake, offer.host
+    stays = [placed(offer, partner, start=10, end=20)]
+    stays += [placed(accepted_offer(intake, host), partner, start=n, end=n + 10) for n in (30, 50)]
+    ended = move(stays[0], owner, 11, 21)
+    french, taken_back = (
+        move(stay, partner, n + 1, n + 11) for stay, n in zip(stays[1:], (30, 50), strict=True)
+    )
+    changes.withdraw_change(taken_back, by=partner)
+    services.cancel_placement(stays[1], by=manager, reason="no-show")  # closed by today's code
+    ChangeRequest.objects.filter(pk=french.pk).update(status=C.WITHDRAWN)
+    ChangeRequestEvent.objects.filter(request=french, to_status=C.CLOSED).update(
+        to_status=C.WITHDRAWN, note="Close\u00a0: le séjour a été annulé."
+    )
+    Placement.objects.filter(pk=stays[0].pk).update(status=P.CANCELLED)  # before closing existed
+
+    close_unanswered(apps, None)
+
+    statuses = dict(ChangeRequest.objects.values_list("pk", "status"))
+    assert statuses == {ended.pk: C.CLOSED, french.pk: C.CLOSED, taken_back.pk: C.WITHDRAWN}
+    closing = ChangeRequestEvent.objects.get(request=ended, to_status=C.CLOSED)
+    assert (closing.from_status, closing.note, closing.actor) == (
+        C.PENDING,
+        "Closed: the stay was cancelled.",
+        owner,
+    )
+    assert list(french.events.values_list("to_status", flat=True)) == [C.PENDING, C.CLOSED]

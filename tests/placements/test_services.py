@@ -375,8 +375,45 @@ def test_a_change_waiting_when_the_stay_is_cancelled_is_closed(offer, partner, m
     )  # fmt: skip
     services.cancel_placement(placement, by=manager, reason=CancelReason.NO_SHOW)
     change.refresh_from_db()
-    assert change.status == ChangeStatus.WITHDRAWN
+    assert change.status == ChangeStatus.CLOSED
     assert change.events.last().note == "Closed: the stay was cancelled."
+
+
+def test_the_firm_and_the_host_are_told_a_waiting_change_closed_unanswered(
+    offer, partner, manager, owner, django_capture_on_commit_callbacks
+):
+    """A stay that ends while a change to it waits closes the request (not "withdrawn", which
+    says the person who asked took it back), and those who asked learn it, in their language."""
+    from django.core import mail
+
+    owner.language, partner.language = "fr", "en"
+    owner.save()
+    partner.save()
+    placement = placed(offer, partner, start=-20, end=40)
+    services.log_arrival(placement, by=partner, on=day(-20))
+    change = changes.request_change(
+        placement, by=owner, kind=ChangeKind.MOVE_DATES, ends_on=day(50), reason="More meetings"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.log_departure(placement, by=partner, on=day(0))
+
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.CLOSED
+    assert change.get_status_display() == "Closed"
+    by_reader = {email.to[0]: email for email in mail.outbox}
+    assert sorted(by_reader) == sorted([owner.email, partner.email])
+    english = by_reader[partner.email]
+    assert english.subject == "Change closed unanswered: Maple Analytics at Berlin Hub"
+    assert (
+        "The stay of Maple Analytics at Berlin Hub has ended while a change to it waited for "
+        "the program's answer. The request is closed and nothing was changed." in english.body
+    )
+    french = by_reader[owner.email]
+    assert french.subject == (
+        "Modification close sans réponse\u00a0: Maple Analytics chez Berlin Hub"
+    )
+    assert "La demande est close et rien n’a été changé." in french.body
 
 
 def test_a_desk_name_with_a_line_break_is_refused(offer, partner):
