@@ -528,18 +528,18 @@ def live_breakdown(scope, dimension=None, basis=Basis.VERIFIED):
         f.markets = tables["markets"].get(group, {}).get("n") or 0
         found = tables["opportunities"].get(group, {})
         f.opportunities = found.get("n") or 0
-        f.value_identified = _cents(found.get("value"))
+        f.value_identified = cents(found.get("value"))
         f.deals_won = found.get("won") or 0
-        f.value_won = _cents(found.get("value_won"))
+        f.value_won = cents(found.get("value_won"))
         reports = tables["reports"].get(group, {})
         f.jobs = reports.get("jobs") or 0
-        f.investment = _cents(reports.get("investment"))
-        f.cost = _cents(cost.get(group))
+        f.investment = cents(reports.get("investment"))
+        f.cost = cents(cost.get(group))
         rows.append(row)
     return sorted(rows, key=lambda row: (row.group is None, str(row.label)))
 
 
-def _cents(value):
+def cents(value):
     """Sums come back as Decimal("1200") on SQLite and Decimal("1200.00") on PostgreSQL:
     one form for both."""
     return (value or ZERO).quantize(CENT, ROUND_HALF_UP)
@@ -594,8 +594,8 @@ def live_overview(scope, basis=Basis.VERIFIED):
         investment=Sum("investment_converted"),
     )
     figures.jobs = reports["jobs"] or 0
-    figures.investment = _cents(reports["investment"])
-    figures.cost = _cents(program_cost(scope, None).get(0))
+    figures.investment = cents(reports["investment"])
+    figures.cost = cents(program_cost(scope, None).get(0))
     return _with_cells(figures, opportunity_cells(scope, basis))
 
 
@@ -614,15 +614,15 @@ def _with_cells(figures, cells):
             identified + (row["value"] or ZERO),
             won + (row["value_won"] or ZERO),
         )
-    figures.value_identified, figures.value_won = _cents(value), _cents(value_won)
+    figures.value_identified, figures.value_won = cents(value), cents(value_won)
     markets = sorted(
         (
-            (_label(Dimension.MARKET, market, {}), _cents(total))
+            (_label(Dimension.MARKET, market, {}), cents(total))
             for market, total in by_market.items()
         ),
         key=lambda item: item[0],
     )
-    years = [(year, _cents(v), _cents(w)) for year, (v, w) in sorted(by_year.items())]
+    years = [(year, cents(v), cents(w)) for year, (v, w) in sorted(by_year.items())]
     return figures, markets, years
 
 
@@ -682,7 +682,7 @@ def _kept_figures(row):
     figures = Figures(companies=row.companies, markets=row.markets)
     for name in ADDITIVE:
         value = getattr(row, name)
-        setattr(figures, name, value if isinstance(value, int) else _cents(value))
+        setattr(figures, name, value if isinstance(value, int) else cents(value))
     return figures
 
 
@@ -700,7 +700,7 @@ def kept_breakdown(scope, dimension=None):
         for name in ADDITIVE:
             setattr(total, name, getattr(total, name) + getattr(row, name))
     for name in ("value_identified", "value_won", "investment", "cost"):
-        setattr(total, name, _cents(getattr(total, name)))
+        setattr(total, name, cents(getattr(total, name)))
     return [Row(0, _label(None, 0, {}), total)]
 
 
@@ -715,7 +715,7 @@ def kept_overview(scope):
         figures.jobs += row.jobs
         figures.investment += row.investment
         figures.cost += row.cost
-    figures.investment, figures.cost = _cents(figures.investment), _cents(figures.cost)
+    figures.investment, figures.cost = cents(figures.investment), cents(figures.cost)
     cells = (
         IntakeFigureCell.objects.filter(intake__in=[row.pk for row in rows])
         .values("market", "year")
@@ -773,4 +773,4 @@ def by_year_identified(scope, basis=Basis.VERIFIED):
         )
         .order_by("year")
     )
-    return [(row["year"], _cents(row["value"]), _cents(row["won"])) for row in rows]
+    return [(row["year"], cents(row["value"]), cents(row["won"])) for row in rows]

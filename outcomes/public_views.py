@@ -68,8 +68,10 @@ def _csv(found, intake):
                 f = row.figures
                 rows.append([row.label, f.companies, f.opportunities, f.value_identified])
     headline = found["headline"]
-    rows.append([_("All published results"), headline.companies, headline.opportunities,
-                 headline.value_identified])  # fmt: skip
+    total = _("All published results")
+    if intake:
+        total = _("Total of %(intake)s") % {"intake": intake.title}
+    rows.append([total, headline.companies, headline.opportunities, headline.value_identified])
     name = f"results-{intake.pk}" if intake else "results"
     return csv_download(f"{name}.csv", header, rows)
 

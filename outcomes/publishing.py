@@ -8,15 +8,17 @@ is only ever shown after ``suppress`` has hidden its small cells, whatever the a
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
 from outcomes import charts, figures
 from outcomes.enums import Basis, Dimension, PublicationAction
 from outcomes.models import Publication, PublicationEvent
-from outcomes.suppression import THRESHOLD, Cell, suppress
+from outcomes.suppression import THRESHOLD, Cell, suppress_jointly
 from programs.models import Intake
 
 # The breakdowns the public page offers; anything else asked for is the first.
@@ -85,33 +87,68 @@ class PublicBreakdown:
     withheld: bool
 
 
+def _cell(group, companies, opportunities, value):
+    return Cell(group, companies, {"opportunities": opportunities, "value_identified": value})
+
+
+def _intakes_cells(dimension):
+    """{published intake pk: [Cell]} by ``dimension`` on the verified basis: the cells each
+    intake's own page shows, from two grouped queries whatever the number of intakes."""
+    scope = figures.Scope(published_intakes())
+    found = {}
+    firms = (
+        figures.placed(scope)
+        .values("intake", **figures.group_values(dimension))
+        .annotate(n=Count("company", distinct=True))
+        .order_by()
+    )
+    for row in firms:
+        found[row["intake"], row["group"]] = [row["n"], 0, Decimal(0)]
+    deals = (
+        figures.opportunities(scope)
+        .values(intake=F("placement__intake"), **figures.group_values(dimension, "placement__"))
+        .annotate(n=Count("pk"), value=Sum("counted_value"))
+        .order_by()
+    )
+    for row in deals:
+        cell = found.setdefault((row["intake"], row["group"]), [0, 0, Decimal(0)])
+        cell[1], cell[2] = row["n"], figures.cents(row["value"])
+    cells = {}
+    for (intake, group), (companies, opportunities, value) in found.items():
+        cells.setdefault(intake, []).append(_cell(group, companies, opportunities, value))
+    return cells
+
+
+def _cells(rows):
+    return [
+        _cell(row.group, row.figures.companies, row.figures.opportunities,
+              row.figures.value_identified)
+        for row in rows
+    ]  # fmt: skip
+
+
 def public_breakdown(scope, dimension):
     """A breakdown of the verified figures with its small cells hidden (rules in
-    outcomes.suppression): the only breakdown the public page draws."""
+    outcomes.suppression), jointly with the other published pages of the same breakdown (the
+    intakes' and all of them together): the only breakdown the public page draws."""
     rows = figures.breakdown(scope, dimension, Basis.VERIFIED)
-    cells = [
-        Cell(
-            row.group,
-            row.figures.companies,
-            {
-                "opportunities": row.figures.opportunities,
-                "value_identified": row.figures.value_identified,
-            },
-        )
-        for row in rows
-    ]
-    result = suppress(cells)
+    every = figures.Scope(scope.intakes)
+    whole = rows if not scope.intake else figures.breakdown(every, dimension, Basis.VERIFIED)
+    together, each = suppress_jointly(_cells(whole), _intakes_cells(dimension))
+    result = each.get(scope.intake) if scope.intake else together
+    withheld = result is None or result.withheld
+
+    def hidden(row):
+        # A group of no firms (a cost alone) is not among the cells: hidden all the same.
+        return withheld or result.is_hidden(row.group) or row.figures.companies < THRESHOLD
+
     return PublicBreakdown(
         dimension=dimension,
         rows=[
-            PublicRow(
-                row.label,
-                result.is_hidden(row.group),
-                figures.Figures() if result.is_hidden(row.group) else row.figures,
-            )
+            PublicRow(row.label, hidden(row), figures.Figures() if hidden(row) else row.figures)
             for row in rows
         ],
-        withheld=result.withheld,
+        withheld=withheld,
     )
 
 

@@ -13,6 +13,12 @@ which the public page shows too. The rules:
    of one firm each, or with no value at all), each one is known as well, so another cell is
    hidden, until none can be worked out.
 3. If that would hide every cell, the breakdown is withheld: only the total is shown.
+4. Across pages (``suppress_jointly``): the page of all published intakes shows each group's
+   sum over the intakes, whose own pages show their cells. A cell hidden on one intake's page
+   would be that sum less the other intakes' cells, so the group is hidden on the whole's page
+   too; and a group the whole's page hides to cover another is hidden on one intake's page as
+   well (the one where it is smallest), or the intakes' cells would add it up again. Each
+   intake's hidden cells then only ever reveal their sum, which its own total gives anyway.
 
 A cell is recoverable when the shown cells, the total and the floors leave it one possible
 value: ``recoverable()`` says so, and the property tests check that ``suppress`` never leaves
@@ -89,10 +95,11 @@ def _order(cell):
     return (cell.firms, values, str(cell.key))
 
 
-def suppress(cells, *, threshold=THRESHOLD, floors=None):
-    """Which cells of a breakdown to hide (see the module's rules)."""
+def suppress(cells, *, threshold=THRESHOLD, floors=None, also=()):
+    """Which cells of a breakdown to hide (see the module's rules); ``also``: keys hidden
+    whatever their size (rule 4)."""
     cells = list(cells)
-    hidden = {cell.key for cell in cells if cell.firms < threshold}
+    hidden = {cell.key for cell in cells if cell.firms < threshold or cell.key in also}
     while hidden and recoverable(cells, hidden, floors):
         candidates = sorted((cell for cell in cells if cell.key not in hidden), key=_order)
         if not candidates:
@@ -104,3 +111,39 @@ def suppress(cells, *, threshold=THRESHOLD, floors=None):
         hidden=tuple(cell.key for cell in cells if cell.key in hidden),
         withheld=withheld,
     )
+
+
+def _hidden_keys(result, cells):
+    return {cell.key for cell in cells} if result.withheld else set(result.hidden)
+
+
+def suppress_jointly(whole, parts, *, threshold=THRESHOLD, floors=None):
+    """Rule 4: ``whole`` the cells of the page of every part together (each the sum of the
+    parts' cells of its key), ``parts`` {part: its cells}. Returns (the whole's Suppressed,
+    {part: its Suppressed}), hidden so that no page undoes another."""
+    whole, parts = list(whole), {part: list(cells) for part, cells in parts.items()}
+    forced = {part: set() for part in parts}
+    while True:
+        results = {
+            part: suppress(cells, threshold=threshold, floors=floors, also=forced[part])
+            for part, cells in parts.items()
+        }
+        hidden_in_parts = set()
+        for part, cells in parts.items():
+            hidden_in_parts |= _hidden_keys(results[part], cells)
+        result = suppress(whole, threshold=threshold, floors=floors, also=hidden_in_parts)
+        uncovered = _hidden_keys(result, whole) - hidden_in_parts
+        if not uncovered:
+            return result, results
+        before = sum(len(keys) for keys in forced.values())
+        for key in uncovered:
+            holders = [
+                (_order(cell), str(part), part)
+                for part, cells in parts.items()
+                for cell in cells
+                if cell.key == key
+            ]
+            if holders:
+                forced[min(holders, key=lambda holder: holder[:2])[2]].add(key)
+        if sum(len(keys) for keys in forced.values()) == before:  # no part holds the key
+            return result, results

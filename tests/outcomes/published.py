@@ -15,10 +15,14 @@ from tests.outcomes.conftest import accepted_offer, day, ended_placement
 SPREAD = [("DE", "Berlin Hub", 5), ("BR", "São Paulo Hub", 2), ("FR", "Paris Hub", 1)]
 
 
-def eight_firms(intake, manager, partner):
+def eight_firms(intake, manager, partner, spread=SPREAD):
+    """``spread``: (country, host name, firms) of each host; the hosts' names are made unique
+    to the intake, so that two intakes may share a spread."""
     owner = factories.UserFactory()
     placements = []
-    for country, name, firms in SPREAD:
+    for country, name, firms in spread:
+        if spread is not SPREAD:
+            name = f"{name} ({intake.title})"
         host = factories.DeskOfferFactory(
             intake=intake,
             host__name=name,

@@ -173,3 +173,35 @@ def test_the_api_gives_the_published_results_with_the_small_groups_hidden(client
 def test_the_api_has_no_results_for_an_unpublished_intake(client, firms, intake):
     response = client.get("/api/v1/results/", {"intake": intake.pk})
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_a_cell_hidden_on_one_intakes_page_is_not_the_difference_of_two_other_pages(partner):
+    """Intake A has 3 firms in France, hidden on its page; intake B has 5. Were France shown
+    on the page of both intakes (8) and on B's (5), A's would be 8 - 5: it is hidden on the
+    page of both too, and so is A's next smallest market there, as on A's page."""
+    from tests.outcomes.conftest import running_intake
+
+    intakes = {}
+    for title, spread in (
+        ("A", [("DE", "Berlin", 6), ("FR", "Paris", 3), ("BR", "Recife", 7)]),
+        ("B", [("DE", "Berlin", 5), ("FR", "Paris", 5), ("BR", "Recife", 6)]),
+    ):
+        intake = running_intake(title=title)
+        manager = factories.ProgramStaffFactory(program=intake.program, role=StaffRole.MANAGER).user
+        eight_firms(intake, manager, partner, spread)
+        publishing.publish_results(intake, by=manager)
+        intakes[title] = intake
+
+    def page(intake=None):
+        found = publishing.public_results(intake, "market")["breakdown"]
+        return {row.label: None if row.hidden else row.figures.companies for row in found.rows}
+
+    assert page(intakes["A"]) == {"Brazil": 7, "France": None, "Germany": None}
+    assert page(intakes["B"]) == {"Brazil": 6, "France": 5, "Germany": 5}
+    assert page() == {"Brazil": 13, "France": None, "Germany": None}
+
+
+def test_one_intakes_csv_ends_with_its_own_total(client, published, intake):
+    response = client.get(reverse("outcomes:intake_results", args=[intake.pk]), {"format": "csv"})
+    last = b"".join(response.streaming_content).decode().strip().splitlines()[-1]
+    assert last == f"Total of {intake.title},8,8,7500.00"

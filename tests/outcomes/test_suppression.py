@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes.suppression import Cell, recoverable, suppress
+from outcomes.suppression import Cell, recoverable, suppress, suppress_jointly
 
 
 def cell(key, firms, value=100, opportunities=1):
@@ -132,3 +132,45 @@ def test_every_cell_of_fewer_than_five_firms_is_hidden_and_no_cell_is_both(cells
         assert len(result.shown) == len(cells)
     else:
         assert result.withheld or len(result.hidden) >= 2
+
+
+parts_strategy = st.dictionaries(
+    st.sampled_from(["A", "B", "C"]),
+    st.dictionaries(
+        st.sampled_from(["DE", "BR", "FR", "IN", "MX"]),
+        st.tuples(st.integers(1, 12), st.integers(0, 5000), st.integers(0, 6)),
+        min_size=1,
+    ),
+    min_size=1,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts_strategy)
+def test_no_intakes_hidden_cell_is_its_groups_sum_less_the_other_intakes_cells(parts):
+    """Rule 4: a key hidden on any part's page is hidden on the whole's page (else it is the
+    whole's cell less the other parts' cells), and a key the whole's page hides is hidden on
+    some part's page (else the parts' cells add it up); each page keeps rules 1 to 3."""
+    cells = {
+        part: [cell(key, firms, value, opportunities)
+               for key, (firms, value, opportunities) in found.items()]
+        for part, found in parts.items()
+    }  # fmt: skip
+    sums = {}
+    for found in parts.values():
+        for key, (firms, value, opportunities) in found.items():
+            before = sums.get(key, (0, 0, 0))
+            sums[key] = (before[0] + firms, before[1] + value, before[2] + opportunities)
+    whole = [cell(key, *numbers) for key, numbers in sums.items()]
+
+    together, each = suppress_jointly(whole, cells)
+
+    hidden_in_parts = set()
+    for part, result in each.items():
+        keys = {c.key for c in cells[part] if result.is_hidden(c.key)}
+        assert keys == {c.key for c in cells[part]} or not recoverable(cells[part], keys)
+        assert all(result.is_hidden(c.key) for c in cells[part] if c.firms < 5)
+        hidden_in_parts |= keys
+    hidden_in_whole = {key for key in sums if together.is_hidden(key)}
+    assert hidden_in_parts <= hidden_in_whole
+    assert hidden_in_whole <= hidden_in_parts
