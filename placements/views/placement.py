@@ -14,6 +14,8 @@ from placements.enums import PLACEMENT_TRANSITIONS, EntryKind, PlacementStatus
 from portal.access import require
 from portal.feedback import attempt
 
+STAY_IDS, CUT_SHORT_IDS, CANCEL_IDS = "stay-%s", "cut-short-%s", "cancel-%s"
+
 
 def _placement(request, pk, permission):
     user = request.user
@@ -26,7 +28,9 @@ def _placement(request, pk, permission):
     )
 
 
-def _render_detail(request, placement, *, entry_form=None, status=200):
+def _render_detail(request, placement, *, status=200, **bound):
+    """The stay's page; ``bound``: a form refused (entry_form, stay_form, cut_short_form or
+    cancel_form), drawn again with what was typed and why."""
     user = request.user
     entries = list(queries.entries_for(placement, user))
     allowed = PLACEMENT_TRANSITIONS[placement.status]
@@ -47,12 +51,12 @@ def _render_detail(request, placement, *, entry_form=None, status=200):
         # The firm answers the check-ins meant for it (one form per check-in, its own ids).
         "can_answer": user.has_perm("placements.answer_placement", placement)
         and placement.status != PlacementStatus.CANCELLED,
-        "entry_form": entry_form or forms.LogEntryForm(),
+        "entry_form": forms.LogEntryForm(),
         # Each form's inputs get ids of their own: one page holds several forms.
-        "stay_form": forms.StayDateForm(auto_id="stay-%s"),
-        "cut_short_form": forms.CutShortForm(auto_id="cut-short-%s"),
-        "cancel_form": forms.CancelForm(auto_id="cancel-%s"),
-    }
+        "stay_form": forms.StayDateForm(auto_id=STAY_IDS),
+        "cut_short_form": forms.CutShortForm(auto_id=CUT_SHORT_IDS),
+        "cancel_form": forms.CancelForm(auto_id=CANCEL_IDS),
+    } | bound
     return render(request, "placements/detail.html", context, status=status)
 
 
@@ -110,12 +114,20 @@ def answer_check_in(request, pk, entry_pk):
     return redirect(f"{reverse('placements:detail', args=[placement.pk])}#check-in-{entry.pk}")
 
 
-def _act(request, placement, form, action, done):
-    if not form.is_valid():
-        messages.error(request, _("Check the date and try again."))
-    else:
-        attempt(request, action, done, form.cleaned_data)
-    return redirect("placements:detail", placement.pk)
+def _act(request, placement, name, form, action, done):
+    """Do ``action`` with the form's data; a refusal draws the stay's page again with the form
+    (``name`` in the page) as typed and each reason next to it, not a redirect that dropped
+    both the reason typed and why."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, done)
+            return redirect("placements:detail", placement.pk)
+    return _render_detail(request, placement, **{name: form})
 
 
 @login_required
@@ -125,7 +137,8 @@ def arrival(request, pk):
     return _act(
         request,
         placement,
-        forms.StayDateForm(request.POST),
+        "stay_form",
+        forms.StayDateForm(request.POST, auto_id=STAY_IDS),
         lambda data: services.log_arrival(placement, by=request.user, **data),
         _("Arrival logged."),
     )
@@ -138,7 +151,8 @@ def departure(request, pk):
     return _act(
         request,
         placement,
-        forms.StayDateForm(request.POST),
+        "stay_form",
+        forms.StayDateForm(request.POST, auto_id=STAY_IDS),
         lambda data: services.log_departure(placement, by=request.user, **data),
         _("Departure logged."),
     )
@@ -151,7 +165,8 @@ def cut_short(request, pk):
     return _act(
         request,
         placement,
-        forms.CutShortForm(request.POST),
+        "cut_short_form",
+        forms.CutShortForm(request.POST, auto_id=CUT_SHORT_IDS),
         lambda data: services.cut_short(placement, by=request.user, **data),
         _("The stay is cut short; its desk is free from the next day."),
     )
@@ -164,7 +179,8 @@ def cancel(request, pk):
     return _act(
         request,
         placement,
-        forms.CancelForm(request.POST),
+        "cancel_form",
+        forms.CancelForm(request.POST, auto_id=CANCEL_IDS),
         lambda data: services.cancel_placement(placement, by=request.user, **data),
         _("The placement is cancelled."),
     )

@@ -93,14 +93,14 @@ def test_answering_a_check_in(client, world):
 @pytest.mark.parametrize("name", ["arrival", "departure"])
 def test_arrival_and_departure(client, world, name):
     url = reverse(f"placements:{name}", args=[world["placement"].pk])
-    # No date: refused with a message, a redirect back to the page.
-    check(client, world, "post", url, expected(PARTNER | MANAGERS, MEMBERS, ok=302))
+    # No date: refused, the stay's page drawn again with the form and why.
+    check(client, world, "post", url, expected(PARTNER | MANAGERS, MEMBERS, ok=200))
 
 
 @pytest.mark.parametrize("name", ["cut_short", "cancel"])
 def test_cut_short_and_cancel(client, world, name):
     url = reverse(f"placements:{name}", args=[world["placement"].pk])
-    check(client, world, "post", url, expected(MANAGERS, MEMBERS | PARTNER, ok=302))
+    check(client, world, "post", url, expected(MANAGERS, MEMBERS | PARTNER, ok=200))
 
 
 def test_the_history(client, world):

@@ -121,12 +121,16 @@ def test_the_partner_logs_arrival_and_departure(client, partner, offer):
     client.force_login(partner)
     client.post(reverse("placements:arrival", args=[placement.pk]), {"on": day(-9)})
     response = client.post(
-        reverse("placements:departure", args=[placement.pk]), {"on": day(-10)}, follow=True
+        reverse("placements:departure", args=[placement.pk]),
+        {"on": day(-10), "note": "Left early."},
     )
-    assert texts(response) == [
-        "Arrival logged.",
-        f"A departure cannot come before the arrival ({d(day(-9))}).",
+    assert texts(response) == ["Arrival logged."]
+    # Refused: the page again, the form as typed and why.
+    form = response.context["stay_form"]
+    assert form.non_field_errors() == [
+        f"A departure cannot come before the arrival ({d(day(-9))})."
     ]
+    assert form["note"].value() == "Left early."
     client.post(reverse("placements:departure", args=[placement.pk]), {"on": day(0)})
     placement.refresh_from_db()
     assert (placement.status, placement.arrived_on, placement.departed_on) == (

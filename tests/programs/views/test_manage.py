@@ -376,6 +376,9 @@ def test_a_reviewer_sees_the_intake_but_cannot_change_it(client, program):
         url = reverse(f"applications:{name}", args=[intake.pk])
         assert f'href="{url}"' not in page.content.decode()
         assert client.get(url).status_code == 404
+    ledger = reverse("money:ledger", args=[intake.pk])
+    assert f'href="{ledger}"' not in page.content.decode()
+    assert client.get(ledger).status_code == 404
     assert client.get(reverse("programs:intake_edit", args=[intake.pk])).status_code == 403
     assert client.post(reverse("programs:intake_publish", args=[intake.pk])).status_code == 403
 

@@ -1,0 +1,50 @@
+"""Outcome report: after the Add-an-opportunity (or market entry) form is refused, the page
+is drawn at that form's address; the report's own form still saves (and autosaves) to the
+report (it posted to the page's address: what the firm typed was silently lost)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from outcomes import services
+from outcomes.models import OutcomeReport
+from tests.browser.test_outcome_journey import ended_stay
+from tests.browser.test_stay_journey import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_report(page):
+    from placements.models import Placement
+
+    manager, owner = ended_stay()
+    services.schedule_reports(Placement.objects.get())
+    report = OutcomeReport.objects.get(kind="end-of-stay")
+    log_in(page, owner.email)
+    page.goto(f"/outcomes/reports/{report.pk}/")
+    return report
+
+
+@pytest.mark.parametrize("button", ["Add the opportunity", "Add the market entry"])
+def test_report_typed_after_a_refused_side_form_is_saved(page, button):
+    report = open_report(page)
+    page.get_by_role("button", name=button).click()  # sent empty: refused
+    page.wait_for_load_state()
+    narrative = page.get_by_label("What happened, in a few lines")
+    narrative.fill("We signed a pilot with Hanseatic.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).first.click()
+    report.refresh_from_db()
+    assert report.narrative == "We signed a pilot with Hanseatic.", (
+        f"typed narrative lost; page now at {page.url}, box shows {narrative.input_value()!r}"
+    )
+
+
+def test_autosave_after_a_refused_side_form_reaches_the_report(page):
+    report = open_report(page)
+    page.get_by_role("button", name="Add the opportunity").click()
+    page.wait_for_load_state()
+    page.get_by_label("What happened, in a few lines").fill("Typed, then left the box.")
+    page.get_by_label("Employees at home").click()  # leaves the box: autosave on change
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=5000)
+    report.refresh_from_db()
+    assert report.narrative == "Typed, then left the box."
