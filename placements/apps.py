@@ -8,5 +8,12 @@ class PlacementsConfig(AppConfig):
 
     def ready(self):
         from placements import dashboard
+        from placements.models import StipendAward
+        from programs import services as programs_services
 
         dashboard.register()
+        # An intake's stipend cap and pool keep their currency once it has awards: their
+        # tranches and claims are sums in it (programs cannot count them itself).
+        programs_services.when_currency_held(
+            lambda intake: StipendAward.objects.filter(intake=intake).count()
+        )

@@ -386,6 +386,9 @@ class DeskInvoice(RulesModel):
     )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
+    # 0 for the period's invoice; 1, 2 ... for supplementary invoices of desk-days that
+    # invoices already sent left out (an arrival logged after its month was invoiced).
+    supplement = models.PositiveSmallIntegerField(_("supplement"), default=0, editable=False)
     days = models.PositiveIntegerField(_("desk-days"), default=0)
     total = MoneyField(_("total"), max_digits=14, decimal_places=2, default_currency="CAD")
     status = models.CharField(
@@ -409,12 +412,12 @@ class DeskInvoice(RulesModel):
         ordering = ["-period_start", "host", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["intake", "host", "period_start"],
+                fields=["intake", "host", "period_start", "supplement"],
                 condition=Q(placement__isnull=True),
                 name="desk_invoice_one_per_host_month",
             ),
             models.UniqueConstraint(
-                fields=["placement"],
+                fields=["placement", "supplement"],
                 condition=Q(placement__isnull=False),
                 name="desk_invoice_one_per_placement",
             ),
@@ -458,8 +461,10 @@ class DeskInvoiceLine(models.Model):
     class Meta:
         ordering = ["first_day", "pk"]
         constraints = [
+            # A placement's days not covered by invoices already sent may be two runs.
             models.UniqueConstraint(
-                fields=["invoice", "placement"], name="desk_invoice_line_one_per_placement"
+                fields=["invoice", "placement", "first_day"],
+                name="desk_invoice_line_one_per_placement",
             ),
         ]
 

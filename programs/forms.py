@@ -15,6 +15,7 @@ from programs.services import (
     BRIEFING_FIELDS,
     REVIEW_SETTINGS,
     check_desk_offers,
+    currency_change_refused,
     needs_confirmation,
 )
 
@@ -192,6 +193,12 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             "placement_starts_on": DateInput(),
             "placement_ends_on": DateInput(),
         }
+        help_texts = {
+            "desk_invoicing": _(
+                "Changing it later invoices no desk-day twice: the next invoices draw only "
+                "the days no invoice already sent holds."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,6 +250,10 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
                 self.add_error(
                     "stipend_budget", _("The pool cannot fund even one stipend at the cap.")
                 )
+        if self.instance.pk:  # the instance still holds the saved terms here
+            refused = currency_change_refused(self.instance, stipend_cap=cap, stipend_budget=budget)
+            for name, reason in refused.items():
+                self.add_error(name, reason)
         return data
 
 
@@ -413,6 +424,11 @@ class ReviewSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each setting's value when the page was drawn goes with the form, so that Save
+        # changes only what this page changed (changed_data): a colleague's change made
+        # since, say the dashboard's ranking, is not put back.
+        for field in self.fields.values():
+            field.show_hidden_initial = True
         self.fields["reviews_due_at"].help_text = _("In the intake's time zone, %(zone)s.") % {
             "zone": self.instance.time_zone
         }

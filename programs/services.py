@@ -230,16 +230,64 @@ class DeadlineShortened(ValidationError):
         )
 
 
+# What later apps hold in an intake's currency (its stipend cap's): placements counts the
+# intake's stipend awards, whose tranches and approved claims are sums in that currency.
+# programs cannot import placements (imports flow one way), so it registers its count here
+# from AppConfig.ready(), as applications does with when_host_moved.
+_currency_holders = []
+
+
+def when_currency_held(handler):
+    """Register ``handler(intake)`` -> how many stipend awards the app holds in the intake's
+    currency. While any does, the stipend cap and pool keep that currency."""
+    _currency_holders.append(handler)
+    return handler
+
+
+def currency_change_refused(intake, *, stipend_cap=None, stipend_budget=None):
+    """{field: reason} for a stipend cap or pool whose currency would change under awards
+    already made in the intake's currency (their sums would read as the new currency's, and
+    adding them to the new cap would fail); empty when the change may go ahead. ``intake``
+    holds the terms as saved."""
+    changed = [
+        name
+        for name, money in [("stipend_cap", stipend_cap), ("stipend_budget", stipend_budget)]
+        if money is not None and money.currency != getattr(intake, name).currency
+    ]
+    if not changed:
+        return {}
+    held = sum(handler(intake) for handler in _currency_holders)
+    if not held:
+        return {}
+    reason = ngettext(
+        "%(count)s stipend award of this intake is in %(currency)s: the stipend cap and the "
+        "pool stay in %(currency)s.",
+        "%(count)s stipend awards of this intake are in %(currency)s: the stipend cap and the "
+        "pool stay in %(currency)s.",
+        held,
+    ) % {"count": held, "currency": intake.stipend_cap.currency}
+    return {name: reason for name in changed[:1]}
+
+
 @transaction.atomic
 def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets, sectors, **fields):
     """Change an intake's terms. Once it has opened, only with a reason, and recorded (who,
     when, why, before and after) like its rules. An earlier closing time of a published
     intake is refused if it has passed (it would close on applicants at once), and, when it
     cuts drafts short, until the manager confirms their number (``drafts_confirmed``); their
-    owners are then told by email (``programs.deadlines``)."""
+    owners are then told by email (``programs.deadlines``). The stipend cap's and pool's
+    currency is refused once an app holds awards in it (``when_currency_held``)."""
     intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     before = terms_snapshot(intake)
     closed_at, opened = intake.closes_at, needs_confirmation(intake)
+    # Checked under the intake's lock: an award is made with the intake locked too.
+    refused = currency_change_refused(
+        intake,
+        stipend_cap=fields.get("stipend_cap"),
+        stipend_budget=fields.get("stipend_budget"),
+    )
+    if refused:
+        raise ValidationError(refused)
     for name, value in fields.items():
         setattr(intake, name, value)
     intake.full_clean()
@@ -289,6 +337,7 @@ def terms_snapshot(intake):
         "max_host_preferences": intake.max_host_preferences,
         "stipend_cap": str(intake.stipend_cap),
         "stipend_budget": str(intake.stipend_budget),
+        "desk_invoicing": intake.desk_invoicing,
     }
 
 

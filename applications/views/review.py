@@ -181,7 +181,7 @@ def review_settings(request, intake_pk):
     form = ReviewSettingsForm(request.POST or None, instance=intake)
     if request.method == "POST" and form.is_valid():
         programs_services.update_review_settings(
-            intake, by=request.user, **{name: form.cleaned_data[name] for name in form.fields}
+            intake, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
         )
         messages.success(request, _("Review settings saved."))
         return redirect("applications:review_dashboard", intake_pk=intake.pk)

@@ -4,12 +4,13 @@ host's partner reads and confirms them. Someone else's invoice is a 404."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from djmoney.money import Money
 
@@ -18,7 +19,7 @@ from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus
 from portal.access import require
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import attempt, form_refused
+from portal.feedback import attempt, form_refused, refused
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE
 from portal.rows import labels
@@ -142,6 +143,18 @@ def generate(request, intake_pk):
             "kept": report.kept,
         },
     )
+    if report.supplements:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s of the new invoices is supplementary: desk-days the invoices "
+                "already sent left out (a stay logged after its period was invoiced).",
+                "%(count)s of the new invoices are supplementary: desk-days the invoices "
+                "already sent left out (stays logged after their period was invoiced).",
+                report.supplements,
+            )
+            % {"count": report.supplements},
+        )
     return redirect("desk_invoices:intake", intake_pk=intake.pk)
 
 
@@ -187,13 +200,25 @@ def _act(request, pk, permission, action, done):
 @login_required
 @require_POST
 def send(request, pk):
-    return _act(
-        request,
-        pk,
-        "placements.send_deskinvoice",
-        lambda invoice: desk_invoices.send_desk_invoice(invoice, by=request.user),
-        _("The invoice is sent to the host's partner."),
-    )
+    invoice = _invoice(request, pk, "placements.send_deskinvoice")
+    shown = (invoice.days, invoice.total)
+    try:
+        sent = desk_invoices.send_desk_invoice(invoice, by=request.user)
+    except ValidationError as error:
+        refused(request, error)
+    else:
+        if (sent.days, sent.total) == shown:
+            messages.success(request, _("The invoice is sent to the host's partner."))
+        else:  # redrawn from the stays: not what the page showed
+            messages.warning(
+                request,
+                _(
+                    "The stays changed since this draft was drawn: it was redrawn to "
+                    "%(days)s desk-days, %(total)s, and sent to the host's partner."
+                )
+                % {"days": sent.days, "total": sent.total},
+            )
+    return redirect("desk_invoices:detail", pk=invoice.pk)
 
 
 @login_required

@@ -13,7 +13,7 @@ from djmoney.money import Money
 from applications import bench, services
 from applications.enums import ApplicationStatus
 from applications.models import Application, HostFitOpinion, Review
-from programs.enums import StaffRole
+from programs.enums import ScoreAggregate, StaffRole
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -346,6 +346,34 @@ def test_a_review_due_date_typed_far_off_is_refused_next_to_the_field(client):
     )
     assert response.status_code == 200
     assert "Enter a date before the year 2100." in field_error(response, "reviews_due_at")
+
+
+def test_saving_the_review_settings_keeps_a_ranking_chosen_since_the_page_was_drawn(client):
+    """The manager opens the settings; meanwhile the dashboard's ranking is switched to the
+    median (another tab, or a colleague); Save with a new number of days to answer an offer
+    changes that number only (it put the mean back, saying "Review settings saved.")."""
+    from programs import services as programs_services
+
+    world = bench.fill(3)
+    intake, manager = world["intake"], world["manager"]
+    client.force_login(manager)
+    url = reverse("applications:review_settings", args=[intake.pk])
+    form = client.get(url).context["form"]
+    assert intake.score_aggregate == ScoreAggregate.MEAN
+    sent = {}
+    for name, field in form.fields.items():
+        value = field.widget.format_value(form[name].value())
+        if value not in (None, False):
+            sent[name] = sent[f"initial-{name}"] = value
+    programs_services.update_review_settings(
+        intake, by=manager, score_aggregate=ScoreAggregate.MEDIAN
+    )
+
+    response = client.post(url, sent | {"offer_response_days": 21})
+
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert (intake.score_aggregate, intake.offer_response_days) == (ScoreAggregate.MEDIAN, 21)
 
 
 def test_the_reviewer_sees_the_budget_total(client):
