@@ -16,18 +16,22 @@ Definitions (shown beside the figures, ``DEFINITIONS``):
   verified report, in the program's currency at the rate of the day it was identified,
   leaving out values a manager marked unverified;
 - deals won: those opportunities whose latest verified report says won, and their value;
-- jobs: per firm, employees at home and abroad in its latest verified report with figures,
-  less the employees its application stated (firms with both only), summed;
+- jobs: per firm, employees at home and abroad in its latest verified report giving a
+  headcount, less the employees its application stated (firms with both only), summed;
+  a firm placed more than once counts once in a set of figures: its latest such report
+  across its stays there, less the employees its application for that stay stated;
 - follow-on investment: per firm, the investment raised since the stay in its latest
-  verified report, summed;
+  verified report giving one (whatever later reports leave empty), summed, once per firm
+  as jobs are;
 - program cost: stipends paid (tranches and expense claims paid), host desk invoices paid,
   and other program costs a manager enters per intake (``COST_SOURCES``), in the program's
   currency (a payment at the rate recorded for the day it was paid); a cost entered per
   intake is shared equally among the intake's placed firms when figures are broken down;
 - ROI: value of opportunities identified / program cost.
 
-"Reported" figures read the same records as the firms last entered them (every report but
-rejected ones), unverified values included.
+"Reported" figures read the same records as the firms last entered them in every report
+but rejected ones (an opportunity as its latest update in such a report says), unverified
+values included.
 
 Kept figures: the verified figures of whole intakes are also kept per intake (IntakeFigures,
 IntakeFigureCell, IntakeMarket, ProgramFigures), written by
@@ -41,11 +45,13 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -55,19 +61,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from djmoney.money import Money
 
 from outcomes.enums import Attribution, Basis, Dimension, ReportStatus, Stage
 from outcomes.models import (
-    WITH_FIGURES,
+    WITH_HEADCOUNT,
+    WITH_INVESTMENT,
     IntakeFigureCell,
     IntakeFigures,
     IntakeMarket,
     MarketEntry,
     Opportunity,
+    OpportunityUpdate,
     OutcomeReport,
     ProgramCost,
     ProgramFigures,
@@ -97,12 +105,12 @@ DEFINITIONS = {
     ),
     "won": _("Those opportunities whose latest verified report says the deal was won."),
     "jobs": _(
-        "Per firm: employees at home and abroad in its latest verified report, less those in "
-        "its application; summed."
+        "Per firm: employees at home and abroad in its latest verified report giving them, "
+        "less those in its application; summed, once per firm placed more than once."
     ),
     "investment": _(
-        "Per firm: follow-on investment raised since the stay, in its latest verified report; "
-        "summed."
+        "Per firm: follow-on investment raised since the stay, in its latest verified report "
+        "giving it; summed, once per firm placed more than once."
     ),
     "cost": _(
         "Stipends paid, host desk invoices paid, and other program costs entered per intake "
@@ -128,6 +136,9 @@ class Scope:
     sector: str = ""
     host: int | None = None
     year: int | None = None
+    # Dimensions whose value is not known (the "Not known" row of a breakdown): the
+    # placements with none (no year for a stay not ended, no sector ...).
+    unknown: tuple = ()
 
     def q(self, prefix=""):
         q = Q(**{f"{prefix}intake__in": self.intakes})
@@ -141,12 +152,23 @@ class Scope:
             q &= Q(**{f"{prefix}host": self.host})
         if self.year:
             q &= Q(**{f"{prefix}departed_on__year": self.year})
+        for dimension in self.unknown:
+            q &= Q(**{f"{prefix}{UNKNOWN[dimension]}__isnull": True})
         return q
 
     @property
     def narrowed(self):
         """Is it narrower than whole intakes (a market, sector, host or year)?"""
-        return bool(self.market or self.sector or self.host or self.year)
+        return bool(self.market or self.sector or self.host or self.year or self.unknown)
+
+
+# What a placement lacks when its group of a dimension is not known.
+UNKNOWN = {
+    Dimension.MARKET: "host__market__country",
+    Dimension.SECTOR: "company__sector",
+    Dimension.HOST: "host",
+    Dimension.YEAR: "departed_on",
+}
 
 
 def group_values(dimension, prefix=""):
@@ -189,23 +211,54 @@ def market_entries(scope, basis=Basis.VERIFIED):
 
 
 def opportunities(scope, basis=Basis.VERIFIED):
-    """Opportunities counted as identified, each annotated with the stage and the value
-    (in the program's currency) the figures read: ``counted_stage``, ``counted_value``
-    (None for a value marked unverified, on the verified basis)."""
-    found = Opportunity.objects.filter(
-        scope.q("placement__"), placement__status__in=PLACED
-    ).exclude(attribution=Attribution.UNRELATED)
+    """Opportunities counted as identified, each annotated with the stage, the value (in the
+    program's currency) and the day identified the figures read: ``counted_stage``,
+    ``counted_value`` (None for a value marked unverified, on the verified basis),
+    ``counted_identified_on``. Neither basis reads what a report not counted said: the
+    verified one reads what the latest verified report said, the reported one what the
+    latest report not rejected said."""
+    found = Opportunity.objects.filter(scope.q("placement__"), placement__status__in=PLACED)
     if basis == Basis.REPORTED:
-        return found.annotate(counted_stage=F("stage"), counted_value=F("value_converted"))
-    # The latest verified stage and value are kept on the opportunity
+        return _as_last_reported(found)
+    # The latest verified stage, value, attribution and date are kept on the opportunity
     # (services.keep_latest_values): one row per opportunity, no subquery over its updates.
-    return found.exclude(verified_stage="").annotate(
-        counted_stage=F("verified_stage"),
-        counted_value=Case(
-            When(value_unverified=True, then=Value(None)),
-            default=F("verified_value_converted"),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
+    return (
+        found.exclude(verified_stage="")
+        .exclude(verified_attribution=Attribution.UNRELATED)
+        .annotate(
+            counted_stage=F("verified_stage"),
+            counted_value=Case(
+                When(value_unverified=True, then=Value(None)),
+                default=F("verified_value_converted"),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+            counted_identified_on=F("verified_identified_on"),
+        )
+    )
+
+
+def _as_last_reported(found):
+    """``found`` as the firm's latest update in a report not rejected says (the one it wrote
+    last): an opportunity only a rejected report mentions is left out, and a rejected
+    report's change to one does not count."""
+    said = OpportunityUpdate.objects.filter(
+        opportunity=OuterRef("pk"), report__status__in=_report_statuses(Basis.REPORTED)
+    ).order_by("-at", "-pk")
+    # Rows written in bulk without an attribution or a date (the bench) read the
+    # opportunity's own.
+    said = said.annotate(
+        said_attribution=Coalesce(NullIf("attribution", Value("")), OuterRef("attribution")),
+        said_identified_on=Coalesce("identified_on", OuterRef("identified_on")),
+    )
+    return (
+        found.annotate(
+            counted_stage=Subquery(said.values("stage")[:1]),
+            counted_value=Subquery(said.values("value_converted")[:1]),
+            counted_attribution=Subquery(said.values("said_attribution")[:1]),
+            counted_identified_on=Subquery(said.values("said_identified_on")[:1]),
+        )
+        .filter(counted_stage__isnull=False)
+        .exclude(counted_attribution=Attribution.UNRELATED)
     )
 
 
@@ -213,31 +266,102 @@ def won(scope, basis=Basis.VERIFIED):
     return opportunities(scope, basis).filter(counted_stage=Stage.WON)
 
 
-def latest_reports(scope, basis=Basis.VERIFIED):
-    """Per placed firm's placement, its latest report with figures (verified, on the
-    verified basis): the reports jobs and follow-on investment read."""
+# Within a group of a dimension, a firm placed more than once counts once: the path of the
+# group's key from a report (none for the sector: one firm, one sector).
+PARTITION = {
+    Dimension.INTAKE: "placement__intake",
+    Dimension.MARKET: "placement__host__market__country",
+    Dimension.HOST: "placement__host",
+    Dimension.YEAR: "placement__departed_on__year",
+}
+
+
+def latest_reports(scope, basis=Basis.VERIFIED, dimension=None):
+    """Per placed firm, its latest report giving a headcount (``counts_jobs``) and its
+    latest giving an investment (``counts_investment``), verified on the verified basis:
+    the reports jobs and follow-on investment read, each on its own, so a later report
+    leaving one of them empty does not erase it. A firm placed more than once counts once
+    in the scope (in each group of ``dimension``): its latest such report across its
+    stays."""
     placed_reports = OutcomeReport.objects.filter(
         scope.q("placement__"), placement__status__in=PLACED
-    ).annotate(
-        employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
-        baseline=F("placement__outcome_baseline__employees"),
     )
     if basis == Basis.VERIFIED:
-        # Kept on the report by services.keep_latest_values.
-        return placed_reports.filter(latest_verified=True)
-    # The latest is the one no later report of its placement (with figures) follows: an
-    # anti-join, which PostgreSQL runs as one hash join.
-    statuses = _report_statuses(basis)
-    later = OutcomeReport.objects.filter(
-        WITH_FIGURES, placement=OuterRef("placement"), status__in=statuses
-    ).filter(Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk")))
-    return placed_reports.filter(WITH_FIGURES, status__in=statuses).filter(~Exists(later))
+        # Per stay, kept on the report by services.keep_latest_values.
+        headcount, investment = Q(latest_verified=True), Q(latest_verified_investment=True)
+    else:
+        statuses = _report_statuses(basis)
+        headcount = WITH_HEADCOUNT & Q(status__in=statuses)
+        investment = WITH_INVESTMENT & Q(status__in=statuses)
+    partition = PARTITION.get(dimension)
+
+    def latest(among):
+        # The latest is the one no later report of its firm (in its group) follows: an
+        # anti-join, which PostgreSQL runs as one hash join.
+        later = placed_reports.filter(among, placement__company=OuterRef("placement__company"))
+        later = later.filter(
+            Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk"))
+        )
+        if partition:
+            later = later.filter(**{partition: OuterRef(partition)})
+        return ExpressionWrapper(among & ~Exists(later), output_field=BooleanField())
+
+    return (
+        placed_reports.filter(headcount | investment)
+        .annotate(
+            employees=Coalesce("employees_home", 0) + Coalesce("employees_abroad", 0),
+            baseline=F("placement__outcome_baseline__employees"),
+            counts_jobs=latest(headcount),
+            counts_investment=latest(investment),
+        )
+        .filter(Q(counts_jobs=True) | Q(counts_investment=True))
+    )
+
+
+def job_reports(scope, basis=Basis.VERIFIED):
+    """The reports jobs read (``latest_reports``)."""
+    return latest_reports(scope, basis).filter(counts_jobs=True)
+
+
+def investment_reports(scope, basis=Basis.VERIFIED):
+    """The reports follow-on investment reads (``latest_reports``)."""
+    return latest_reports(scope, basis).filter(counts_investment=True)
+
+
+# The aggregates of jobs and follow-on investment over ``latest_reports``.
+FIRM_FIGURES = {
+    "jobs": Sum(F("employees") - F("baseline"), filter=Q(counts_jobs=True, baseline__isnull=False)),
+    "investment": Sum("investment_converted", filter=Q(counts_investment=True)),
+}
 
 
 def costs(scope):
-    return ProgramCost.objects.filter(intake__in=scope.intakes).filter(
+    """The other program costs counted in the scope: its intakes', and in a narrower scope
+    only those of intakes with a placed firm in it (``cost_shares`` says how much of each)."""
+    found = ProgramCost.objects.filter(intake__in=scope.intakes).filter(
         **({"intake": scope.intake} if scope.intake else {})
     )
+    if scope.narrowed:
+        found = found.filter(intake__in=placed(scope).values("intake"))
+    return found
+
+
+def cost_shares(scope):
+    """{cost pk: the part of it the scope's program cost counts}: whole for whole intakes;
+    in a narrower scope, each intake's costs shared equally among its placed firms, as
+    ``other_program_costs`` shares them (in cents that add up to the figure's)."""
+    listed = costs(scope).values_list("pk", "intake", "amount_converted").order_by()
+    if not scope.narrowed:
+        return {pk: amount or ZERO for pk, _intake, amount in listed}
+    whole = Scope(scope.intakes, intake=scope.intake)
+    firms = dict(placed(whole).values_list("intake").annotate(n=Count("pk")).order_by())
+    here = dict(placed(scope).values_list("intake").annotate(n=Count("pk")).order_by())
+    shares = {
+        pk: (amount or ZERO) * here.get(intake, 0) / firms[intake]
+        for pk, intake, amount in listed
+        if firms.get(intake)
+    }
+    return in_cents(shares) if shares else {}
 
 
 # --- Costs ---------------------------------------------------------------------------------
@@ -287,23 +411,25 @@ def in_cents(shares):
     return rounded
 
 
-def _paid_rows(queryset, dimension, prefix, *, amount, currency, day):
-    """(group, currency, day paid, total) rows of one kind of payment."""
+def _paid_rows(queryset, dimension, prefix, *, amount, currency, day, counted=False):
+    """(group, currency, day paid, total) rows of one kind of payment (and how many
+    payments, ``counted``)."""
+    columns = ["group", "paid_currency", "paid_day", "total"] + (["n"] if counted else [])
     return (
         queryset.values(group=group_values(dimension, prefix)["group"])
         .annotate(paid_currency=F(currency), paid_day=F(day))
         .values("group", "paid_currency", "paid_day")
-        .annotate(total=Sum(amount))
-        .values_list("group", "paid_currency", "paid_day", "total")
+        .annotate(total=Sum(amount), **({"n": Count("pk")} if counted else {}))
+        .values_list(*columns)
         .order_by()
     )
 
 
-def payment_parts(scope, dimension):
+def payment_parts(scope, dimension, *, counted=False):
     """The payments a program makes, each a grouped query of (group, currency, day paid,
     total): stipend tranches paid, expense claims paid (their approved amounts, as the
     stipend ledger counts them), and host desk invoices paid (their lines, each placement's
-    desk-days). Drill-downs: ``payments``."""
+    desk-days); with how many payments, ``counted``. Drill-downs: ``payments``."""
     tranches = Tranche.objects.filter(scope.q("award__placement__"), status=TrancheStatus.PAID)
     claims = ExpenseClaim.objects.filter(scope.q("award__placement__"), status=ClaimStatus.PAID)
     desk = DeskInvoiceLine.objects.filter(
@@ -311,15 +437,15 @@ def payment_parts(scope, dimension):
     )
     return [
         _paid_rows(
-            tranches, dimension, "award__placement__",
+            tranches, dimension, "award__placement__", counted=counted,
             amount="amount", currency="amount_currency", day="paid_on",
         ),
         _paid_rows(
-            claims, dimension, "award__placement__",
+            claims, dimension, "award__placement__", counted=counted,
             amount="approved_total", currency="approved_total_currency", day="paid_on",
         ),
         _paid_rows(
-            desk, dimension, "placement__",
+            desk, dimension, "placement__", counted=counted,
             amount="amount", currency="amount_currency", day="invoice__paid_on",
         ),
     ]  # fmt: skip
@@ -404,6 +530,32 @@ def payments_paid(scope, dimension, *, with_other_costs=False):
         if converted is not None:
             total[group] = total.get(group, ZERO) + converted
     return total
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Payments in one currency that the program cost leaves out: no exchange rate is
+    recorded for the day they were paid."""
+
+    amount: Money
+    payments: int
+
+
+def payments_left_out(scope):
+    """[LeftOut] per currency, the largest first: the payments of the scope that
+    ``payments_paid`` cannot convert, so that the figures page can say the cost (and the
+    ROI) leaves them out instead of being silently lower. One query, and a rate looked up
+    per currency and day paid."""
+    first, *others = payment_parts(scope, None, counted=True)
+    found = {}
+    for _group, currency, paid_on, amount, n in first.union(*others, all=True):
+        if amount is None or currency == settings.PORTAL_CURRENCY:
+            continue
+        if _in_program_currency(Decimal(amount), currency, paid_on) is None:
+            payments, total = found.get(currency, (0, ZERO))
+            found[currency] = (payments + n, total + Decimal(amount))
+    left = [LeftOut(Money(cents(total), currency), n) for currency, (n, total) in found.items()]
+    return sorted(left, key=lambda item: (-item.payments, str(item.amount.currency)))
 
 
 def _in_program_currency(amount, currency, on):
@@ -506,16 +658,7 @@ def live_breakdown(scope, dimension=None, basis=Basis.VERIFIED):
         won=Count("pk", filter=Q(counted_stage=Stage.WON)),
         value_won=Sum("counted_value", filter=Q(counted_stage=Stage.WON)),
     )
-    read(
-        "reports",
-        latest_reports(scope, basis),
-        "placement__",
-        jobs=Sum(
-            F("employees") - F("baseline"),
-            filter=Q(baseline__isnull=False, employees_home__isnull=False),
-        ),
-        investment=Sum("investment_converted"),
-    )
+    read("reports", latest_reports(scope, basis, dimension), "placement__", **FIRM_FIGURES)
     cost = program_cost(scope, dimension)
     groups = set(cost)
     for table in tables.values():
@@ -555,7 +698,7 @@ def opportunity_cells(scope, basis=Basis.VERIFIED, *, per_intake=False):
         opportunities(scope, basis)
         .values(
             market=F("placement__host__market__country"),
-            year=ExtractYear("identified_on"),
+            year=ExtractYear("counted_identified_on"),
             **group,
         )
         .annotate(
@@ -586,17 +729,15 @@ def live_overview(scope, basis=Basis.VERIFIED):
     figures.markets = (
         market_entries(scope, basis).aggregate(n=Count("country", distinct=True))["n"] or 0
     )
-    reports = latest_reports(scope, basis).aggregate(
-        jobs=Sum(
-            F("employees") - F("baseline"),
-            filter=Q(baseline__isnull=False, employees_home__isnull=False),
-        ),
-        investment=Sum("investment_converted"),
-    )
-    figures.jobs = reports["jobs"] or 0
-    figures.investment = cents(reports["investment"])
+    figures.jobs, figures.investment = firm_figures(scope, basis)
     figures.cost = cents(program_cost(scope, None).get(0))
     return _with_cells(figures, opportunity_cells(scope, basis))
+
+
+def firm_figures(scope, basis=Basis.VERIFIED):
+    """(jobs, follow-on investment) of the scope, computed: one query."""
+    found = latest_reports(scope, basis).aggregate(**FIRM_FIGURES)
+    return found["jobs"] or 0, cents(found["investment"])
 
 
 def _with_cells(figures, cells):
@@ -634,6 +775,10 @@ def _with_cells(figures, cells):
 
 ADDITIVE = ["opportunities", "value_identified", "deals_won", "value_won", "jobs", "investment",
             "cost"]  # fmt: skip
+# Kept per intake, but counted once per firm: a firm placed in two intakes is in both
+# intakes' rows, so across intakes they are kept per program (ProgramFigures) or computed.
+PER_FIRM = ["jobs", "investment"]
+SUMMED = [name for name in ADDITIVE if name not in PER_FIRM]
 
 
 def reads_kept(scope, basis, dimension=None):
@@ -648,7 +793,8 @@ def _scope_intakes(scope):
 def kept_rows(scope):
     """The IntakeFigures of the scope's intakes, each with its intake's title, whether the
     scope holds every intake of its program (``whole_program``) and that program's kept
-    distinct counts (``program_companies``, ``program_markets``): one query."""
+    figures that do not add up (``program_companies``, ``program_markets``,
+    ``program_jobs``, ``program_investment``): one query."""
     intakes = _scope_intakes(scope)
     others = Intake.objects.filter(program=OuterRef("intake__program")).exclude(
         pk__in=intakes.values("pk")
@@ -660,22 +806,33 @@ def kept_rows(scope):
         whole_program=~Exists(others),
         program_companies=Subquery(program.values("companies")[:1]),
         program_markets=Subquery(program.values("markets")[:1]),
+        program_jobs=Subquery(program.values("jobs")[:1]),
+        program_investment=Subquery(program.values("investment")[:1]),
     )
 
 
 def _distinct_counts(rows):
-    """(companies, markets) of the intakes of ``rows``: kept whole for one intake or every
-    intake of one program, counted otherwise (the firms over the placements, through their
-    index; the markets over the kept countries)."""
+    """(companies, markets, jobs, investment) of the intakes of ``rows``, the figures that
+    do not add up across intakes: kept whole for one intake or every intake of one program,
+    counted otherwise (the firms over the placements, through their index; the markets over
+    the kept countries; jobs and investment over the reports, once per firm)."""
     if len(rows) == 1:
-        return rows[0].companies, rows[0].markets
+        row = rows[0]
+        return row.companies, row.markets, row.jobs, row.investment
     programs = {row.program for row in rows}
     if len(programs) == 1 and all(row.whole_program for row in rows):
-        return rows[0].program_companies or 0, rows[0].program_markets or 0
+        row = rows[0]
+        return (
+            row.program_companies or 0,
+            row.program_markets or 0,
+            row.program_jobs or 0,
+            row.program_investment or ZERO,
+        )
     pks = [row.pk for row in rows]
-    companies = placed(Scope(Intake.objects.filter(pk__in=pks))).values("company").distinct()
+    scope = Scope(Intake.objects.filter(pk__in=pks))
+    companies = placed(scope).values("company").distinct()
     markets = IntakeMarket.objects.filter(intake__in=pks).values("country").distinct()
-    return companies.count(), markets.count()
+    return companies.count(), markets.count(), *firm_figures(scope)
 
 
 def _kept_figures(row):
@@ -695,9 +852,9 @@ def kept_breakdown(scope, dimension=None):
     # The program is one row, zeros when nothing counts (as the computed aggregate is).
     total = Figures()
     if rows:
-        total.companies, total.markets = _distinct_counts(rows)
+        total.companies, total.markets, total.jobs, total.investment = _distinct_counts(rows)
     for row in rows:
-        for name in ADDITIVE:
+        for name in SUMMED:
             setattr(total, name, getattr(total, name) + getattr(row, name))
     for name in ("value_identified", "value_won", "investment", "cost"):
         setattr(total, name, cents(getattr(total, name)))
@@ -710,10 +867,10 @@ def kept_overview(scope):
     rows = [row for row in kept_rows(scope) if row.present]
     figures = Figures()
     if rows:
-        figures.companies, figures.markets = _distinct_counts(rows)
+        figures.companies, figures.markets, figures.jobs, figures.investment = _distinct_counts(
+            rows
+        )
     for row in rows:
-        figures.jobs += row.jobs
-        figures.investment += row.investment
         figures.cost += row.cost
     figures.investment, figures.cost = cents(figures.investment), cents(figures.cost)
     cells = (
@@ -766,7 +923,7 @@ def by_year_identified(scope, basis=Basis.VERIFIED):
     the figures over time."""
     rows = (
         opportunities(scope, basis)
-        .values(year=ExtractYear("identified_on"))
+        .values(year=ExtractYear("counted_identified_on"))
         .annotate(
             value=Sum("counted_value"),
             won=Sum("counted_value", filter=Q(counted_stage=Stage.WON)),

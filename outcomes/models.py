@@ -161,9 +161,12 @@ class OutcomeReport(RulesModel):
         _("flagged overdue on"), null=True, blank=True, editable=False
     )
     # Kept by outcomes.services.keep_latest_values in the transaction that verifies a report
-    # or reopens one: is this its placement's latest verified report with figures (the one
-    # jobs and follow-on investment read)?
+    # or reopens one: is this its placement's latest verified report giving a headcount (the
+    # one jobs read), its latest verified report giving an investment (the one follow-on
+    # investment reads)? Two flags: a report that gives only one of them leaves the other
+    # figure to an earlier report.
     latest_verified = models.BooleanField(default=False, editable=False)
+    latest_verified_investment = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -183,6 +186,11 @@ class OutcomeReport(RulesModel):
                 fields=["placement"],
                 condition=Q(latest_verified=True),
                 name="outcome_report_latest_verified",
+            ),
+            models.Index(
+                fields=["placement"],
+                condition=Q(latest_verified_investment=True),
+                name="outcome_report_latest_invest",
             ),
         ]
         rules_permissions = {
@@ -278,11 +286,16 @@ class Opportunity(models.Model):
     )
     # What its latest verified report says (blank and None until a verified report mentions
     # it): kept by outcomes.services.keep_latest_values in the transaction that verifies a
-    # report or reopens one, so the verified figures read one row per opportunity.
+    # report or reopens one, so the verified figures read one row per opportunity, and an
+    # edit in a report not yet verified (its stage, value, attribution or date) waits.
     verified_stage = models.CharField(
         max_length=20, choices=Stage.choices, blank=True, editable=False
     )
     verified_value_converted = models.DecimalField(**CONVERTED)
+    verified_attribution = models.CharField(
+        max_length=20, choices=Attribution.choices, blank=True, editable=False
+    )
+    verified_identified_on = models.DateField(null=True, blank=True, editable=False)
     value_unverified = models.BooleanField(_("value not verified"), default=False, editable=False)
     unverified_reason = models.TextField(_("why the value is not verified"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -318,9 +331,9 @@ class Opportunity(models.Model):
 
 
 class OpportunityUpdate(models.Model):
-    """What one report said about one opportunity: its stage and value then. Verified
-    figures read the latest update in a verified report, so a later edit waits for
-    verification before it counts."""
+    """What one report said about one opportunity: its stage, value, attribution and date
+    identified then. Verified figures read the latest update in a verified report, so a
+    later edit waits for verification before it counts."""
 
     report = models.ForeignKey(OutcomeReport, on_delete=models.CASCADE, related_name="updates")
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="updates")
@@ -328,6 +341,12 @@ class OpportunityUpdate(models.Model):
     value = MoneyField(_("value"), **MONEY)
     value_converted = models.DecimalField(**CONVERTED)
     closed_on = models.DateField(null=True, blank=True)
+    # Blank and None in rows written in bulk without them (the bench): the opportunity's own
+    # values stand in (services.keep_verified_values).
+    attribution = models.CharField(
+        max_length=20, choices=Attribution.choices, blank=True, default=""
+    )
+    identified_on = models.DateField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -391,8 +410,12 @@ class ProgramCost(models.Model):
 
 # --- Figures kept per intake --------------------------------------------------------------
 
-# A report "with figures": the reports jobs and follow-on investment read.
-WITH_FIGURES = Q(employees_home__isnull=False) | Q(investment_converted__isnull=False)
+# A report "with figures": the reports jobs and follow-on investment read; jobs read the
+# latest giving a headcount, follow-on investment the latest giving an investment, each on
+# its own (a report may give one and not the other).
+WITH_HEADCOUNT = Q(employees_home__isnull=False)
+WITH_INVESTMENT = Q(investment_converted__isnull=False)
+WITH_FIGURES = WITH_HEADCOUNT | WITH_INVESTMENT
 KEPT = {"max_digits": 18, "decimal_places": 2, "default": 0, "editable": False}
 
 
@@ -463,15 +486,19 @@ class IntakeMarket(models.Model):
 
 
 class ProgramFigures(models.Model):
-    """The distinct counts of a whole program (firms placed, markets entered), which do not
-    add up across its intakes (a firm placed twice is one firm): kept beside its intakes'
-    figures, read when the figures describe every intake of one program."""
+    """The figures of a whole program that do not add up across its intakes, because a
+    firm placed twice is one firm: firms placed, markets entered, and the jobs and
+    follow-on investment of each firm's latest verified report across its stays. Kept
+    beside its intakes' figures, read when the figures describe every intake of one
+    program."""
 
     program = models.OneToOneField(
         "programs.Program", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     companies = models.PositiveIntegerField(default=0, editable=False)
     markets = models.PositiveIntegerField(default=0, editable=False)
+    jobs = models.IntegerField(default=0, editable=False)
+    investment = models.DecimalField(**KEPT)
 
     class Meta:
         verbose_name = _("program figures")

@@ -14,8 +14,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,7 +38,8 @@ from outcomes.enums import (
     Stage,
 )
 from outcomes.models import (
-    WITH_FIGURES,
+    WITH_HEADCOUNT,
+    WITH_INVESTMENT,
     Baseline,
     IntakeFigureCell,
     IntakeFigures,
@@ -214,42 +215,59 @@ def latest_verified_update():
 
 
 def keep_verified_values(opportunities):
-    """Write on each of ``opportunities`` (a queryset) the stage and converted value of its
-    latest verified update (blank and None when no verified report mentions it)."""
-    latest = latest_verified_update()
+    """Write on each of ``opportunities`` (a queryset) the stage, converted value,
+    attribution and date identified of its latest verified update (blank and None when no
+    verified report mentions it), so that an edit in a report not yet verified changes no
+    verified figure."""
+    latest = latest_verified_update().annotate(
+        # An update written in bulk without them (the bench) stands for the opportunity's own.
+        said_attribution=Coalesce(NullIf("attribution", Value("")), OuterRef("attribution")),
+        said_identified_on=Coalesce("identified_on", OuterRef("identified_on")),
+    )
     return opportunities.update(
         verified_stage=Coalesce(Subquery(latest.values("stage")[:1]), Value("")),
         verified_value_converted=Subquery(latest.values("value_converted")[:1]),
+        verified_attribution=Coalesce(Subquery(latest.values("said_attribution")[:1]), Value("")),
+        verified_identified_on=Subquery(latest.values("said_identified_on")[:1]),
     )
+
+
+# Per stay, the flag on its latest verified report giving each figure.
+LATEST_FLAGS = {"latest_verified": WITH_HEADCOUNT, "latest_verified_investment": WITH_INVESTMENT}
 
 
 def keep_latest_report(placement_id):
-    """Flag the placement's latest verified report with figures, and only that one."""
+    """Flag the placement's latest verified report giving a headcount (jobs read it), and
+    its latest giving an investment (follow-on investment reads it), and only those."""
     reports = OutcomeReport.objects.filter(placement_id=placement_id)
-    latest = (
-        reports.filter(WITH_FIGURES, status=S.VERIFIED)
-        .order_by("-due_on", "-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    reports.filter(latest_verified=True).exclude(pk=latest).update(latest_verified=False)
-    if latest is not None:
-        reports.filter(pk=latest, latest_verified=False).update(latest_verified=True)
+    for flag, gives in LATEST_FLAGS.items():
+        latest = (
+            reports.filter(gives, status=S.VERIFIED)
+            .order_by("-due_on", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        reports.filter(**{flag: True}).exclude(pk=latest).update(**{flag: False})
+        if latest is not None:
+            reports.filter(pk=latest, **{flag: False}).update(**{flag: True})
 
 
 @transaction.atomic
 def refill_latest_values():
     """Every kept value at once, from the records (for rows written in bulk, as the bench
-    does): two UPDATE statements, then every intake's kept figures (in one transaction:
+    does): a few UPDATE statements, then every intake's kept figures (in one transaction:
     refresh_figures locks the programs' rows)."""
     keep_verified_values(Opportunity.objects.all())
-    later = OutcomeReport.objects.filter(
-        WITH_FIGURES, placement=OuterRef("placement"), status=S.VERIFIED
-    ).filter(Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk")))
-    OutcomeReport.objects.exclude(latest_verified=False).update(latest_verified=False)
-    OutcomeReport.objects.filter(WITH_FIGURES, status=S.VERIFIED).filter(~Exists(later)).update(
-        latest_verified=True
-    )
+    for flag, gives in LATEST_FLAGS.items():
+        later = OutcomeReport.objects.filter(
+            gives, placement=OuterRef("placement"), status=S.VERIFIED
+        ).filter(
+            Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk"))
+        )
+        OutcomeReport.objects.exclude(**{flag: False}).update(**{flag: False})
+        OutcomeReport.objects.filter(gives, status=S.VERIFIED).filter(~Exists(later)).update(
+            **{flag: True}
+        )
     refresh_figures()
 
 
@@ -287,6 +305,14 @@ def intakes_changed(intakes):
         refresh_every_intake_later()
     else:
         refresh_figures(intakes)
+
+
+def host_moved(host):
+    """The outcomes handler of programs.services.when_host_moved (in the changing
+    transaction): the kept cells group opportunities by their host's market, so the intakes
+    with a stay at the host are refreshed."""
+    intakes = Placement.objects.filter(host=host).values_list("intake", flat=True)
+    refresh_figures(set(intakes.order_by()))
 
 
 def refresh_every_intake_later():
@@ -334,7 +360,21 @@ def refresh_figures(intakes=None):
         _refresh_intakes(pks)
     for program in programs:
         whole = figures.Scope(Intake.objects.filter(program=program))
+        # Jobs and follow-on investment once per firm across the program's intakes (a firm
+        # placed in two is in both intakes' rows), computed in the UPDATE itself.
+        per_firm = (
+            figures.latest_reports(whole)
+            .values("placement__intake__program")
+            .annotate(**figures.FIRM_FIGURES)
+            .order_by()
+        )
         ProgramFigures.objects.filter(program=program).update(
+            jobs=Coalesce(Subquery(per_firm.values("jobs")[:1]), 0),
+            investment=Coalesce(
+                Subquery(per_firm.values("investment")[:1]),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=18, decimal_places=2),
+            ),
             companies=figures.placed(whole).values("company").distinct().count(),
             markets=IntakeMarket.objects.filter(intake__program=program)
             .values("country")
@@ -565,6 +605,8 @@ def _record_update(locked, opportunity):
             "value": opportunity.value,
             "value_converted": opportunity.value_converted,
             "closed_on": opportunity.closed_on,
+            "attribution": opportunity.attribution,
+            "identified_on": opportunity.identified_on,
             "at": timezone.now(),
         },
     )
@@ -598,9 +640,9 @@ def save_opportunity(report, *, by, opportunity=None, once="", **data):
         opportunity = Opportunity.objects.get(pk=opportunity.pk)
         if opportunity.company_id != locked.placement.company_id:
             raise ValidationError(_("This opportunity is another firm's."))
-    # Its attribution, date identified and the rest are read live by the verified figures
-    # once a verified report counts it.
-    counted = bool(opportunity.verified_stage)
+    # The verified figures read what verified reports said (the update below, in this
+    # report, counts once it is verified; _touch reopens a verified one, which refreshes
+    # them): an edit here changes no verified figure by itself.
     for name, value in data.items():
         setattr(opportunity, name, value)
     check_opportunity({name: getattr(opportunity, name) for name in OPPORTUNITY_FIELDS})
@@ -609,8 +651,6 @@ def save_opportunity(report, *, by, opportunity=None, once="", **data):
     opportunity.save()
     _record_update(locked, opportunity)
     _touch(locked, by=by, editor="", what=opportunity.organisation)
-    if counted:
-        refresh_figures([opportunity.placement.intake_id])
     return opportunity
 
 
