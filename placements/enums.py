@@ -159,13 +159,15 @@ class AwardStatus(models.TextChoices):
 
 A = AwardStatus
 # status -> the statuses it may move to (stipends.change_award_status reads it). An award is
-# reduced when its stay is cut short, cancelled when the stay never happens.
+# reduced when its stay is cut short, cancelled when the stay never happens. A cancelled award
+# (no money ever paid or approved on it) may be proposed again: the way to put right an
+# amount mistyped, since a placement has one award.
 AWARD_TRANSITIONS = {
     A.PROPOSED: {A.AWARDED, A.CANCELLED},
     A.AWARDED: {A.REDUCED, A.CLOSED, A.CANCELLED},
     A.REDUCED: {A.REDUCED, A.CLOSED, A.CANCELLED},
     A.CLOSED: set(),
-    A.CANCELLED: set(),
+    A.CANCELLED: {A.PROPOSED},
 }
 AWARD_NEEDS_REASON = {A.REDUCED, A.CANCELLED}
 # Awards that count against the intake's pool (a cancelled one holds nothing).
@@ -204,6 +206,13 @@ TRANCHE_TRANSITIONS = {
     T.CANCELLED: set(),
 }
 TRANCHE_NEEDS_REASON = {T.FAILED, T.CANCELLED}
+# Tranches a reduction may cut: those no payment of is with finance or the bank (a failed
+# payment is approved again, at its new amount). An approved one is never changed under
+# finance: it is paid or marked failed first.
+CUTTABLE_TRANCHES = [T.WAITING, T.DUE, T.FAILED]
+# Tranches a manager cancels by hand: a failed payment the program will not make again. The
+# others are cancelled with their award, or cut by a reduction.
+CANCELLABLE_TRANCHES = [T.FAILED]
 
 
 class ClaimStatus(models.TextChoices):
@@ -216,10 +225,12 @@ class ClaimStatus(models.TextChoices):
 
 
 C = ClaimStatus
+# A draft, or a claim sent back, that the firm leaves is rejected by a manager (or with its
+# award's cancellation), so it does not keep the award from closing for ever.
 CLAIM_TRANSITIONS = {
-    C.DRAFT: {C.SUBMITTED},
+    C.DRAFT: {C.SUBMITTED, C.REJECTED},
     C.SUBMITTED: {C.APPROVED, C.CHANGES_REQUESTED, C.REJECTED},
-    C.CHANGES_REQUESTED: {C.SUBMITTED},
+    C.CHANGES_REQUESTED: {C.SUBMITTED, C.REJECTED},
     C.APPROVED: {C.PAID},
     C.REJECTED: set(),
     C.PAID: set(),
@@ -229,6 +240,8 @@ CLAIM_NEEDS_REASON = {C.CHANGES_REQUESTED, C.REJECTED}
 EDITABLE_CLAIMS = [C.DRAFT, C.CHANGES_REQUESTED]
 # Claims whose approved amounts count against the award.
 APPROVED_CLAIMS = [C.APPROVED, C.PAID]
+# Claims not yet decided: rejected when their award is cancelled.
+OPEN_CLAIMS = [C.DRAFT, C.SUBMITTED, C.CHANGES_REQUESTED]
 
 
 class ExpenseCategory(models.TextChoices):

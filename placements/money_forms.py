@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from djmoney.forms.fields import MoneyField
 from djmoney.money import Money
@@ -85,7 +86,15 @@ class ApprovalForm(forms.Form):
             self.fields[f"approved_{line.pk}"] = forms.DecimalField(
                 label=_("Approved (%(currency)s)") % {"currency": line.converted.currency},
                 min_value=0,
-                max_value=line.converted.amount,
+                # Named by its line and written in the reader's language (Django's says
+                # "less than or equal to 956.29", which line it does not say).
+                validators=[
+                    MaxValueValidator(
+                        line.converted.amount,
+                        message=_("%(description)s: at most %(max)s can be approved.")
+                        % {"description": line.description, "max": line.converted},
+                    )
+                ],
                 # A line approved before the claim was sent back keeps its amount, a line
                 # refused at 0 included (0 is no amount to fall back from).
                 initial=(line.converted if line.approved is None else line.approved).amount,

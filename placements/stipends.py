@@ -11,6 +11,7 @@ award.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -26,11 +27,14 @@ from placements.enums import (
     APPROVED_CLAIMS,
     AWARD_NEEDS_REASON,
     AWARD_TRANSITIONS,
+    CANCELLABLE_TRANCHES,
     CLAIM_NEEDS_REASON,
     CLAIM_TRANSITIONS,
     CLAIMABLE_AWARDS,
     COMMITTED_AWARDS,
+    CUTTABLE_TRANCHES,
     EDITABLE_CLAIMS,
+    OPEN_CLAIMS,
     TRANCHE_NEEDS_REASON,
     TRANCHE_TRANSITIONS,
     AwardStatus,
@@ -225,14 +229,22 @@ def program_currency(intake):
 
 def proposed_amount(placement):
     """What the award should be: the firm's accepted budget (the offer's stipend when the
-    budget is not known), at most the intake's cap, in the program's currency."""
+    budget is not known), at most the intake's cap, in the program's currency.
+
+    Budgets and stipends are in the portal's currency; an intake capped in another one gets
+    them converted at today's rate, or its cap when no rate converts them (a proposal the
+    manager checks, not a figure in the wrong currency)."""
     intake, application = placement.intake, placement.offer.application
     cap = intake.stipend_cap
-    if application.budget_total is not None and application.budget_total.currency == cap.currency:
-        asked = application.budget_total.amount
-    else:
-        asked = placement.offer.stipend
-    return Money(min(asked, cap.amount).quantize(CENT), cap.currency)
+    asked = application.budget_total
+    if asked is None:
+        asked = Money(placement.offer.stipend, settings.PORTAL_CURRENCY)
+    if asked.currency != cap.currency:
+        try:
+            asked = rates.convert(asked, cap.currency, timezone.localdate()).amount
+        except rates.NoRate:
+            asked = cap
+    return Money(min(asked.amount, cap.amount).quantize(CENT), cap.currency)
 
 
 def pool_figures(intake, *, exclude=None):
@@ -297,17 +309,22 @@ def _check_amount(intake, amount, *, award=None, at_least=None):
 
 @transaction.atomic
 def propose_award(placement, *, by, amount=None):
-    """The manager proposes the placement's award (by default the proposed amount)."""
+    """The manager proposes the placement's award (by default the proposed amount). A
+    placement whose award was cancelled gets it proposed again, with its history: the way to
+    put right an amount mistyped before any money moved."""
     placement = (
         Placement.objects.select_for_update(of=("self",), no_key=True)
         .select_related("intake", "company", "offer__application")
         .get(pk=placement.pk)
     )
-    if StipendAward.objects.filter(placement=placement).exists():
+    cancelled = StipendAward.objects.filter(placement=placement, status=A.CANCELLED).first()
+    if cancelled is None and StipendAward.objects.filter(placement=placement).exists():
         raise ValidationError(_("This placement already has an award."))
     if placement.status == PlacementStatus.CANCELLED:
         raise ValidationError(_("This placement was cancelled; it gets no award."))
     amount = amount if amount is not None else proposed_amount(placement)
+    if cancelled is not None:
+        return _propose_again(cancelled, by=by, amount=amount)
     _check_amount(placement.intake, amount)
     award = StipendAward.objects.create(
         placement=placement,
@@ -318,6 +335,22 @@ def propose_award(placement, *, by, amount=None):
     )
     _record(award=award, by=by, before={}, after={"status": A.PROPOSED, "amount": amount})
     return award
+
+
+def _propose_again(award, *, by, amount):
+    award = _lock_award(award)
+    _check(AWARD_TRANSITIONS, AwardStatus, award, A.PROPOSED, _("An award"))
+    _check_amount(award.intake, amount, award=award)
+    before = {"amount": award.amount, "reason": award.reason}
+    award.amount, award.reason = amount, ""
+    return change_award_status(
+        award,
+        to=A.PROPOSED,
+        by=by,
+        note=_("Proposed again."),
+        fields=["amount", "amount_currency", "reason"],
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -413,8 +446,11 @@ def award_stipend(award, *, by, amount=None):
     parts = _split(award.amount.amount, [share for _label, share, _condition in schedule])
     met = _met_conditions(placement)
     currency = program_currency(award.intake)
+    # An award proposed again after its cancellation keeps its cancelled tranches: the new
+    # ones come after them, so no payment reference (STIPEND-award-position) is given twice.
+    after = Tranche.objects.filter(award=award).order_by("-position").first()
     for position, ((label, _share, condition), part) in enumerate(
-        zip(schedule, parts, strict=True), 1
+        zip(schedule, parts, strict=True), 1 + (after.position if after else 0)
     ):
         tranche = Tranche.objects.create(
             award=award,
@@ -469,19 +505,32 @@ def _lock_tranches(award):
     lock_in_order(Tranche.objects.filter(award=award), order_by=["position"])
 
 
-def _unpaid_tranches(award):
+def _unpaid_tranches(award, statuses=(T.WAITING, T.DUE, T.APPROVED, T.FAILED)):
     return list(
         Tranche.objects.select_for_update(of=("self",), no_key=True)
         .select_related("award")
-        .filter(award=award, status__in=[T.WAITING, T.DUE, T.APPROVED, T.FAILED])
+        .filter(award=award, status__in=statuses)
         .order_by("position")
     )
+
+
+def _tranches_total(award, statuses):
+    tranches = Tranche.objects.filter(award=award, status__in=statuses)
+    return tranches.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def _kept(award):
+    """What the award keeps whatever happens to its stay: paid or approved in its tranches,
+    or approved in its claims (each is capped at the award on its own: the larger)."""
+    return max(_tranches_total(award, [T.APPROVED, T.PAID]), award.approved_total.amount)
 
 
 @transaction.atomic
 def reduce_award(award, *, by, amount, reason):
     """The stay was cut short: the award becomes ``amount`` (no less than what was already
-    approved in claims or paid in tranches); unpaid tranches are reduced from the last."""
+    approved in claims or paid in tranches); tranches not yet approved for payment are
+    reduced from the last. A payment approved (finance may have it at the bank) is never
+    changed: a reduction that would cut it is refused."""
     award = _lock_award(award)
     _lock_tranches(award)
     _check(AWARD_TRANSITIONS, AwardStatus, award, A.REDUCED, _("An award"))
@@ -491,18 +540,31 @@ def reduce_award(award, *, by, amount, reason):
         raise ValidationError(
             _("A reduced award is less than its %(amount)s.") % {"amount": award.amount}
         )
-    paid = Tranche.objects.filter(award=award, status=T.PAID).aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal(0)
+    paid = _tranches_total(award, [T.PAID])
     floor = max(award.approved_total.amount, paid)
     _check_amount(award.intake, amount, award=award, at_least=Money(floor, amount.currency))
-    cut = award.amount.amount - amount.amount
+    approved = _tranches_total(award, [T.APPROVED])
+    if amount.amount < paid + approved:
+        raise ValidationError(
+            _(
+                "%(approved)s of this award's tranches is approved for payment: the award "
+                "cannot go below %(floor)s until that payment is recorded or marked failed. "
+                "Nothing was changed."
+            )
+            % {
+                "approved": Money(approved, amount.currency),
+                "floor": Money(paid + approved, amount.currency),
+            }
+        )
+    # What the tranches would pay beyond the new amount (a tranche cancelled by hand pays
+    # nothing, so the tranches may already add up to less than the award).
+    cut = _tranches_total(award, [*CUTTABLE_TRANCHES, T.APPROVED, T.PAID]) - amount.amount
     before = {"amount": award.amount}
     award.amount = amount
     change_award_status(
         award, to=A.REDUCED, by=by, note=reason, fields=["amount", "amount_currency"], before=before
     )
-    for tranche in reversed(_unpaid_tranches(award)):
+    for tranche in reversed(_unpaid_tranches(award, CUTTABLE_TRANCHES)):
         if cut <= 0:
             break
         take = min(cut, tranche.amount.amount)
@@ -526,33 +588,81 @@ def reduce_award(award, *, by, amount, reason):
     return award
 
 
+def _reject_open_claims(award, *, by, reason):
+    """The claims not yet decided on an award that ends: rejected with its reason (they kept
+    the award from closing, and could not be approved on it any more)."""
+    lock_in_order(ExpenseClaim.objects.filter(award=award, status__in=OPEN_CLAIMS))
+    for claim in ExpenseClaim.objects.filter(award=award, status__in=OPEN_CLAIMS).select_related(
+        "award"
+    ):
+        change_claim_status(claim, to=C.REJECTED, by=by, note=reason)
+
+
+def _cancel(award, *, by, reason):
+    change_award_status(award, to=A.CANCELLED, by=by, note=reason)
+    for tranche in _unpaid_tranches(award):
+        change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
+    _reject_open_claims(award, by=by, reason=reason)
+    return award
+
+
 @transaction.atomic
 def cancel_award(award, *, by, reason):
     """The stay never happened (or the award is withdrawn): the award and its unpaid tranches
-    are cancelled. Refused once money was paid or claims approved: reduce it instead."""
+    are cancelled, its open claims rejected. Refused once money was paid or approved (in a
+    tranche or a claim): reduce it instead."""
     award = _lock_award(award)
     _lock_tranches(award)
     _check(AWARD_TRANSITIONS, AwardStatus, award, A.CANCELLED, _("An award"))
     if not reason.strip():
         raise ValidationError(_("Give the reason."))
-    if Tranche.objects.filter(award=award, status=T.PAID).exists() or award.approved_total:
+    if _kept(award):
         raise ValidationError(
             _("Money was already paid or approved on this award; reduce it instead.")
         )
-    change_award_status(award, to=A.CANCELLED, by=by, note=reason)
-    for tranche in _unpaid_tranches(award):
-        change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
-    return award
+    return _cancel(award, by=by, reason=reason)
 
 
+@transaction.atomic
 def cancel_award_of(placement, *, by, reason):
     """For placements.services.cancel_placement: the cancelled stay's award, if any, is
-    cancelled with the stay's reason."""
+    cancelled with the stay's reason. One with money already paid or approved (a flight
+    claimed before the stay, an advance) keeps that money: it is reduced to it, its tranches
+    not yet approved are cancelled and its open claims rejected, and it is closed once
+    nothing is left to pay (else the manager closes it when finance has paid)."""
     award = StipendAward.objects.filter(
-        placement=placement, status__in=[A.PROPOSED, A.AWARDED]
+        placement=placement, status__in=[A.PROPOSED, *CLAIMABLE_AWARDS]
     ).first()
-    if award is not None:
-        cancel_award(award, by=by, reason=reason)
+    if award is None:
+        return None
+    award = _lock_award(award)
+    _lock_tranches(award)
+    if award.status not in [A.PROPOSED, *CLAIMABLE_AWARDS]:
+        return award
+    kept = _kept(award)
+    if not kept:
+        return _cancel(award, by=by, reason=reason)
+    note = _("The stay was cancelled (%(reason)s): the award keeps what was paid or approved.") % {
+        "reason": reason
+    }
+    if kept < award.amount.amount:
+        before = {"amount": award.amount}
+        award.amount = Money(kept, award.amount.currency)
+        change_award_status(
+            award,
+            to=A.REDUCED,
+            by=by,
+            note=note,
+            fields=["amount", "amount_currency"],
+            before=before,
+        )
+    for tranche in _unpaid_tranches(award, CUTTABLE_TRANCHES):
+        change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
+    _reject_open_claims(award, by=by, reason=reason)
+    owed = Tranche.objects.filter(award=award, status=T.APPROVED).exists()
+    if owed or ExpenseClaim.objects.filter(award=award, status=C.APPROVED).exists():
+        return award
+    return change_award_status(award, to=A.CLOSED, by=by, note=note)
 
 
 @transaction.atomic
@@ -564,8 +674,7 @@ def close_award(award, *, by, note=""):
     owed = [T.WAITING, T.DUE, T.APPROVED, T.FAILED]
     if Tranche.objects.filter(award=award, status__in=owed).exists():
         raise ValidationError(_("A tranche of this award is still to be paid or cancelled."))
-    open_claims = [C.DRAFT, C.SUBMITTED, C.CHANGES_REQUESTED, C.APPROVED]
-    if ExpenseClaim.objects.filter(award=award, status__in=open_claims).exists():
+    if ExpenseClaim.objects.filter(award=award, status__in=[*OPEN_CLAIMS, C.APPROVED]).exists():
         raise ValidationError(_("A claim on this award is still open."))
     return change_award_status(award, to=A.CLOSED, by=by, note=note)
 
@@ -622,6 +731,18 @@ def fail_tranche(tranche, *, by, reason):
     return change_tranche_status(tranche, to=T.FAILED, by=by, note=reason)
 
 
+@transaction.atomic
+def cancel_tranche(tranche, *, by, reason):
+    """A failed payment the program will not make again: cancelled, with the reason, so the
+    award can be closed."""
+    tranche = _lock_tranche(tranche)
+    if tranche.status not in CANCELLABLE_TRANCHES:
+        raise ValidationError(
+            _("Only a failed payment is cancelled here; reduce or cancel the award instead.")
+        )
+    return change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
+
+
 def payment_batch(intake):
     """The approved tranches and claims of an intake, to pay: (payee, amount, currency,
     reference) rows for the finance system."""
@@ -667,10 +788,14 @@ def payment_batch_csv(intake):
 
 
 @transaction.atomic
-def start_claim(award, *, by):
+def start_claim(award, *, by, once=""):
+    """A draft claim on the award. A form sent again (``once``, its token) starts nothing
+    more: None (a double click started two drafts)."""
     award = _lock_award(award)
     if award.status not in CLAIMABLE_AWARDS:
         raise ValidationError(_("Claims are made on an award once it is awarded."))
+    if not first_sending(once):
+        return None
     claim = ExpenseClaim.objects.create(
         award=award, created_by=by, total=Money(0, program_currency(award.intake))
     )
@@ -781,7 +906,12 @@ def remove_claim_line(line, *, by):
 
 @transaction.atomic
 def submit_claim(claim, *, by):
+    # The award first, as an approval and a cancellation take it: a cancellation at the
+    # same moment either is seen here or rejects the claim submitted.
+    award = _lock_award(claim.award)
     claim = _lock_claim(claim)
+    if award.status not in CLAIMABLE_AWARDS:
+        raise ValidationError(_("This award is not open for claims."))
     if not claim.lines.exists():
         raise ValidationError(_("Add at least one expense before submitting."))
     claim.submitted_at = timezone.now()
@@ -886,6 +1016,16 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
         line.save(update_fields=["approved", "approved_currency"])
     _note_lines(claim, notes)
     claim.approved_total = Money(total, currency)
+    if not total:
+        # Every line refused: nothing to pay, so the claim ends here (approved at 0 it waited
+        # in the payment batch, and kept the award open, until a payment of nothing).
+        return change_claim_status(
+            claim,
+            to=C.REJECTED,
+            by=by,
+            note=note.strip() or _("No expense on this claim was approved."),
+            fields=["approved_total", "approved_total_currency"],
+        )
     change_claim_status(
         claim,
         to=C.APPROVED,

@@ -2,6 +2,8 @@
 intake's ledger for its managers. Objects come from the visibility querysets of
 placements.ledger (someone else's is a 404); a visible but forbidden action is a 403."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +18,13 @@ from placements import ledger, stipends
 from placements import money_forms as forms
 from placements.enums import (
     AWARD_TRANSITIONS,
+    CANCELLABLE_TRANCHES,
     CLAIM_TRANSITIONS,
+    CLAIMABLE_AWARDS,
     TRANCHE_TRANSITIONS,
     AwardStatus,
     ClaimStatus,
+    PlacementStatus,
     TrancheStatus,
 )
 from placements.queries import placements_visible_to
@@ -28,6 +33,7 @@ from portal.dates import day_writer
 from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.feedback import attempt, form_refused, refused
+from portal.forms import SentOnce
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs.access import managed_intake
@@ -78,7 +84,11 @@ def my_awards(request):
     return render(
         request,
         "placements/money/my_awards.html",
-        {"awards": ledger.firm_awards(request.user).order_by("-pk")},
+        {
+            "awards": ledger.firm_awards(request.user).order_by("-pk"),
+            # What is left to claim is shown only while claims are made on an award.
+            "claimable": CLAIMABLE_AWARDS,
+        },
     )
 
 
@@ -92,7 +102,8 @@ def propose(request, placement_pk):
         pk=placement_pk,
     )
     award = ledger.awards_visible_to(request.user).filter(placement=placement).first()
-    if award is not None:
+    # A cancelled award may be proposed again (stipends.propose_award); any other is shown.
+    if award is not None and A.PROPOSED not in AWARD_TRANSITIONS[award.status]:
         return redirect("money:award", award.pk)
     currency = stipends.program_currency(placement.intake)
     proposed = stipends.proposed_amount(placement)
@@ -134,6 +145,7 @@ def award_detail(request, pk):
     )
     manages = request.user.has_perm("placements.manage_stipendaward", award)
     currency = stipends.program_currency(award.intake)
+    next_statuses = AWARD_TRANSITIONS[award.status]
     return render(
         request,
         "placements/money/award.html",
@@ -141,7 +153,11 @@ def award_detail(request, pk):
             "award": award,
             "manages": manages,
             "can_claim": request.user.has_perm("placements.claim_stipendaward", award),
-            "next": AWARD_TRANSITIONS[award.status],
+            "claimable": award.status in CLAIMABLE_AWARDS,
+            "start_form": SentOnce(),
+            "next": next_statuses,
+            "propose_again": A.PROPOSED in next_statuses
+            and award.placement.status != PlacementStatus.CANCELLED,
             "tranches": award.tranches.order_by("position", "pk"),
             "claims": award.claims.order_by("pk"),
             "history": _history(ledger.award_history(award)),
@@ -218,6 +234,7 @@ def tranche_detail(request, pk):
             "manages": request.user.has_perm("placements.manage_tranche", tranche),
             "next": TRANCHE_TRANSITIONS[tranche.status],
             "stopped": tranche.status in (T.FAILED, T.CANCELLED),
+            "cancellable": tranche.status in CANCELLABLE_TRANCHES,
             "history": _history(ledger.history_of(tranche=tranche)),
             "payment_form": forms.PaymentForm(),
             "reason_form": forms.ReasonForm(),
@@ -228,7 +245,7 @@ def tranche_detail(request, pk):
 @login_required
 @require_POST
 def tranche_action(request, pk, action):
-    if action not in ["approve", "pay", "fail"]:
+    if action not in ["approve", "pay", "fail", "cancel"]:
         raise Http404
     tranche = require(
         request.user,
@@ -249,9 +266,12 @@ def tranche_action(request, pk, action):
             form_refused(request, form)
     else:
         form = forms.ReasonForm(request.POST)
+        write, done = {
+            "fail": (stipends.fail_tranche, _("The payment is marked failed.")),
+            "cancel": (stipends.cancel_tranche, _("The payment is cancelled.")),
+        }[action]
         if form.is_valid():
-            attempt(request, stipends.fail_tranche, _("The payment is marked failed."), tranche,
-                  by=by, reason=form.cleaned_data["reason"])  # fmt: skip
+            attempt(request, write, done, tranche, by=by, reason=form.cleaned_data["reason"])
         else:
             form_refused(request, form)
     return redirect("money:tranche", tranche.pk)
@@ -270,11 +290,22 @@ def claim_new(request, award_pk):
         act="placements.claim_stipendaward",
         pk=award_pk,
     )
+    form = SentOnce(request.POST)
+    once = form.cleaned_data["once"] if form.is_valid() else ""
     try:
-        claim = stipends.start_claim(award, by=request.user)
+        claim = stipends.start_claim(award, by=request.user, once=once)
     except ValidationError as error:
         refused(request, error)
         return redirect("money:award", award.pk)
+    if claim is None:  # the same form sent again: the claim it started
+        claim = (
+            ledger.claims_visible_to(request.user)
+            .filter(award=award, created_by=request.user)
+            .order_by("-pk")
+            .first()
+        )
+        if claim is None:
+            return redirect("money:award", award.pk)
     return redirect("money:claim", claim.pk)
 
 
@@ -291,12 +322,9 @@ def _claim(request, pk, permission):
 @login_required
 def claim_detail(request, pk):
     claim = _claim(request, pk, "placements.view_expenseclaim")
-    editable = request.user.has_perm("placements.edit_expenseclaim", claim)
-    manages = request.user.has_perm("placements.manage_expenseclaim", claim)
-    lines = list(claim.lines.order_by("on", "pk"))
     line_form = forms.ClaimLineForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not editable:
+        if not request.user.has_perm("placements.edit_expenseclaim", claim):
             raise PermissionDenied
         if line_form.is_valid():
             if attempt(request, stipends.add_claim_line, _("The expense is added."), claim,
@@ -304,6 +332,16 @@ def claim_detail(request, pk):
                 return redirect("money:claim", claim.pk)
         else:
             form_refused(request, line_form)
+        if request.FILES:
+            # A browser never sends a file back: the receipt chosen must be chosen again.
+            messages.warning(request, _("Attach the receipt again before you add the expense."))
+    return _claim_page(request, claim, line_form=line_form)
+
+
+def _claim_page(request, claim, *, line_form=None, approval_form=None):
+    """The claim's page; a form refused (the firm's new line, the manager's decision) is drawn
+    again as typed, each reason next to its field, rather than lost to a redirect."""
+    lines = list(claim.lines.order_by("on", "pk"))
     return render(
         request,
         "placements/money/claim.html",
@@ -311,13 +349,13 @@ def claim_detail(request, pk):
             "claim": claim,
             "award": claim.award,
             "lines": lines,
-            "editable": editable,
-            "manages": manages,
+            "editable": request.user.has_perm("placements.edit_expenseclaim", claim),
+            "manages": request.user.has_perm("placements.manage_expenseclaim", claim),
             "next": CLAIM_TRANSITIONS[claim.status],
             # The refusal's reason shows while it applies: changes asked, or rejected.
             "refused": claim.status in (C.CHANGES_REQUESTED, C.REJECTED),
-            "line_form": line_form,
-            "approval_form": forms.ApprovalForm(lines=lines),
+            "line_form": line_form or forms.ClaimLineForm(),
+            "approval_form": approval_form or forms.ApprovalForm(lines=lines),
             "payment_form": forms.PaymentForm(),
             "history": _history(ledger.history_of(claim=claim)),
         },
@@ -335,36 +373,55 @@ def claim_action(request, pk, action):
     if action not in ["approve", "changes", "reject", "pay"]:
         raise Http404
     claim = _claim(request, pk, "placements.manage_expenseclaim")
-    if action == "approve":
-        form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
-        if form.is_valid():
-            attempt(request, stipends.approve_claim, _("The claim is approved."), claim, by=by,
-                  approved=form.approved(), notes=form.notes(),
-                  note=form.cleaned_data["note"])  # fmt: skip
-        else:
-            form_refused(request, form)
-    elif action == "pay":
+    if action == "pay":
         form = forms.PaymentForm(request.POST)
         if form.is_valid():
             attempt(request, stipends.pay_claim, _("The payment is recorded."), claim, by=by,
                   **form.cleaned_data)  # fmt: skip
         else:
             form_refused(request, form)
-    else:
-        form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
-        form.is_valid()
-        # The amounts may be left out to send a claim back or reject it, not the words: a
-        # note refused (too long) sends nothing back rather than drop it without a word.
-        if form_refused(request, form, fields=["note"]):
-            return redirect("money:claim", claim.pk)
-        reason = form.cleaned_data.get("note", "")
-        if action == "changes":
-            approved = form.approved() if form.is_valid() else {}
-            attempt(request, stipends.request_changes, _("The firm is asked for changes."), claim,
-                  by=by, reason=reason, notes=form.notes(), approved=approved)  # fmt: skip
+        return redirect("money:claim", claim.pk)
+    # A decision refused keeps what the manager typed (each line's amount and note, and the
+    # note): the page is drawn again with the form, the reasons above it and by each line.
+    form = forms.ApprovalForm(request.POST, lines=list(claim.lines.order_by("on", "pk")))
+    if action == "approve":
+        if not form.is_valid():
+            form_refused(request, form)
+            return _claim_page(request, claim, approval_form=form)
+        try:
+            decided = stipends.approve_claim(
+                claim,
+                by=by,
+                approved=form.approved(),
+                notes=form.notes(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            refused(request, error)
+            return _claim_page(request, claim, approval_form=form)
+        # Every line refused at 0 ends the claim rejected: nothing to pay.
+        if decided.status == C.APPROVED:
+            messages.success(request, _("The claim is approved."))
         else:
-            attempt(request, stipends.reject_claim, _("The claim is rejected."), claim, by=by,
-                  reason=reason)  # fmt: skip
+            messages.success(request, _("Nothing was approved: the claim is rejected."))
+        return redirect("money:claim", claim.pk)
+    form.is_valid()
+    # The amounts may be left out to send a claim back or reject it, not the words: a note
+    # refused (too long) sends nothing back rather than drop it without a word.
+    if form_refused(request, form, fields=["note"]):
+        return _claim_page(request, claim, approval_form=form)
+    reason = form.cleaned_data.get("note", "")
+    if action == "changes":
+        approved = form.approved() if form.is_valid() else {}
+        done = attempt(
+            request, stipends.request_changes, _("The firm is asked for changes."), claim,
+            by=by, reason=reason, notes=form.notes(), approved=approved,
+        )  # fmt: skip
+    else:
+        done = attempt(request, stipends.reject_claim, _("The claim is rejected."), claim, by=by,
+                       reason=reason)  # fmt: skip
+    if not done:
+        return _claim_page(request, claim, approval_form=form)
     return redirect("money:claim", claim.pk)
 
 
@@ -502,9 +559,17 @@ CSV_HEADERS = {
 }
 
 
+def _csv_cell(value):
+    """A moment as the other CSV files write one: ISO 8601, to the second, with its offset
+    (a day is written ISO 8601 as it is)."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    return value
+
+
 def _ledger_csv(intake, kind, rows):
     columns = ledger.LISTS[kind][2][:]
-    lines = ([row[name] for name in columns] for row in rows.iterator())
+    lines = ([_csv_cell(row[name]) for name in columns] for row in rows.iterator())
     return csv_download(f"intake-{intake.pk}-{kind}.csv", CSV_HEADERS[kind], lines)
 
 

@@ -35,22 +35,26 @@ EXPECTED = {
     "placements:arrival": url(
         {"pk": "placement"},
         get={405: SIGNED_IN},
-        post={302: MANAGERS | PARTNER, 403: MEMBERS},
+        # The matrix's POST carries no date: refused, the stay's page drawn again.
+        post={200: MANAGERS | PARTNER, 403: MEMBERS},
     ),
     "placements:departure": url(
         {"pk": "placement"},
         get={405: SIGNED_IN},
-        post={302: MANAGERS | PARTNER, 403: MEMBERS},
+        # The matrix's POST carries no date: refused, the stay's page drawn again.
+        post={200: MANAGERS | PARTNER, 403: MEMBERS},
     ),
     "placements:cut_short": url(
         {"pk": "placement"},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS | PARTNER},
+        # The matrix's POST carries no date: refused, the stay's page drawn again.
+        post={200: MANAGERS, 403: MEMBERS | PARTNER},
     ),
     "placements:cancel": url(
         {"pk": "placement"},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS | PARTNER},
+        # The matrix's POST carries no date: refused, the stay's page drawn again.
+        post={200: MANAGERS, 403: MEMBERS | PARTNER},
     ),
     "placements:history": url(
         {"pk": "placement"},
@@ -216,6 +220,11 @@ EXPECTED = {
         get={405: SIGNED_IN},
         post={302: MANAGERS, 403: MEMBERS},
     ),
+    "money:tranche_action[cancel]": url(
+        {"pk": "tranche", "action": given("cancel")},
+        get={405: SIGNED_IN},
+        post={302: MANAGERS, 403: MEMBERS},
+    ),
     "money:claim": url(
         {"pk": "claim"},
         get={200: MANAGERS | MEMBERS},
@@ -239,17 +248,20 @@ EXPECTED = {
     "money:claim_action[approve]": url(
         {"pk": "claim", "action": given("approve")},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS},
+        # The world's claim is a draft: the decision is refused, the claim's page drawn again.
+        post={200: MANAGERS, 403: MEMBERS},
     ),
     "money:claim_action[changes]": url(
         {"pk": "claim", "action": given("changes")},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS},
+        # The world's claim is a draft: the decision is refused, the claim's page drawn again.
+        post={200: MANAGERS, 403: MEMBERS},
     ),
     "money:claim_action[reject]": url(
         {"pk": "claim", "action": given("reject")},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS},
+        # The world's claim is a draft: the decision is refused, the claim's page drawn again.
+        post={200: MANAGERS, 403: MEMBERS},
     ),
     "money:claim_action[pay]": url(
         {"pk": "claim", "action": given("pay")},

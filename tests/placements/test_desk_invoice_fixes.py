@@ -2,8 +2,6 @@
 after its month was invoiced, a departure logged after a draft was drawn. And an intake's
 stipend cap keeps its currency once it has awards."""
 
-import datetime
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -18,29 +16,18 @@ from programs import services as programs_services
 from programs.enums import DeskInvoicing
 from programs.forms import IntakeForm
 from programs.models import Intake, IntakeChange
-from tests import factories
 from tests.placements.conftest import accepted_offer, placed
 from tests.placements.money import arrived, awarded
+from tests.placements.test_desk_invoices import EUR, d, lisbon_hub
 
 pytestmark = pytest.mark.django_db
 S = DeskInvoiceStatus
 P = PlacementStatus
-EUR = "EUR"
-
-
-def d(month, day):
-    return datetime.date(2026, month, day)
 
 
 @pytest.fixture
 def host(intake):
-    return factories.DeskOfferFactory(
-        intake=intake,
-        desks=3,
-        host__name="Lisbon Hub",
-        host__desk_capacity=3,
-        host__desk_cost_per_day=Money("45.50", EUR),
-    ).host
+    return lisbon_hub(intake)
 
 
 def stay(intake, host, partner, *, arrived, departed=None):

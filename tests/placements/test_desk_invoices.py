@@ -30,8 +30,8 @@ def d(month, day):
     return datetime.date(2026, month, day)
 
 
-@pytest.fixture
-def host(intake):
+def lisbon_hub(intake):
+    """A host offering the intake three desks at EUR 45.50 a day."""
     return factories.DeskOfferFactory(
         intake=intake,
         desks=3,
@@ -39,6 +39,11 @@ def host(intake):
         host__desk_capacity=3,
         host__desk_cost_per_day=Money("45.50", EUR),
     ).host
+
+
+@pytest.fixture
+def host(intake):
+    return lisbon_hub(intake)
 
 
 def stay(intake, host, partner, *, arrived, departed=None, status=None):

@@ -113,7 +113,9 @@ def test_the_firm_adds_a_line_with_a_receipt_and_a_fake_one_is_refused(
     fake = receipt(b"GIF89a", "flight.pdf")
     response = client.post(url, {**fields, "receipt": fake}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        "This file is not a PDF, PNG or JPEG, whatever its name says."
+        "This file is not a PDF, PNG or JPEG, whatever its name says.",
+        # No browser sends a file back: the page says so.
+        "Attach the receipt again before you add the expense.",
     ]
     assert claim.lines.count() == 0
     client.post(url, {**fields, "receipt": receipt(PDF, "flight.pdf")})
@@ -490,13 +492,15 @@ def test_a_claim_sent_back_with_a_line_note_too_long_is_not_sent_back(
     claim = claim_with(award, owner, (cad(200), TRAVEL, -5))
     line = claim.lines.get()
     client.force_login(manager)
-    client.post(
+    page = client.post(
         reverse("money:claim_action", args=[claim.pk, "changes"]),
         {f"note_{line.pk}": "x" * 501, "note": "See the line"},
     )
     claim.refresh_from_db()
     assert claim.status == "submitted"
-    page = client.get(reverse("money:claim", args=[claim.pk]))
+    # The claim's page again, the notes as typed and why.
     assert "Ensure this value has at most 500 characters (it has 501)." in [
         str(m) for m in page.context["messages"]
     ]
+    form = page.context["approval_form"]
+    assert (form["note"].value(), len(form[f"note_{line.pk}"].value())) == ("See the line", 501)

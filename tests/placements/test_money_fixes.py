@@ -1,0 +1,474 @@
+"""The money defects found by the probes of issue 17: awards left open or in the wrong
+state, approved payments changed under finance, claims that cannot end, and what the
+firm's pages and the ledger's CSV say."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from djmoney.money import Money
+
+from placements import services, stipends
+from placements.enums import (
+    AwardStatus,
+    CancelReason,
+    ClaimStatus,
+    ExpenseCategory,
+    TrancheCondition,
+    TrancheStatus,
+)
+from placements.models import ExchangeRate, ExpenseClaim, MoneyEvent, StipendAward, Tranche
+from tests import factories
+from tests.placements.conftest import accepted_offer, day, placed, running_intake
+from tests.placements.money import arrived, awarded, cad, claim_with, receipt
+
+pytestmark = pytest.mark.django_db
+TRAVEL = ExpenseCategory.TRAVEL
+
+
+@pytest.fixture
+def placement(offer, manager):
+    return placed(offer, manager)
+
+
+@pytest.fixture
+def future_stay(offer, manager):
+    return placed(offer, manager, start=5, end=40)  # starts in five days
+
+
+def statuses(award):
+    return [
+        (tranche.position, tranche.amount, tranche.status)
+        for tranche in Tranche.objects.filter(award=award).order_by("position")
+    ]
+
+
+def flight_claim(award, owner):
+    """A flight booked before the stay, claimed and submitted."""
+    claim = stipends.start_claim(award, by=owner)
+    stipends.add_claim_line(
+        claim, by=owner, on=day(0), category=TRAVEL, description="Flight", amount=cad(900),
+        receipt=receipt(), outside_reason="Booked before the stay",
+    )  # fmt: skip
+    return stipends.submit_claim(claim, by=owner)
+
+
+def pay(tranche, manager):
+    stipends.approve_tranche(tranche, by=manager)
+    return stipends.pay_tranche(tranche, by=manager, paid_on=day(0), reference=f"T{tranche.pk}")
+
+
+# --- 1. The proposed award in the cap's currency ---------------------------------------------
+
+
+@pytest.fixture
+def euro_placement(db):
+    intake = running_intake(stipend_cap=Money(4000, "EUR"), stipend_budget=Money(40000, "EUR"))
+    host = factories.DeskOfferFactory(intake=intake, desks=2).host
+    manager = factories.ProgramStaffFactory(program=intake.program, role="manager").user
+    offer = accepted_offer(intake, host)  # the selection's stipend: 3,000 (CAD)
+    application = offer.application
+    application.budget_total = Money(3000, "CAD")
+    application.save()
+    return placed(offer, manager)
+
+
+def test_the_proposed_award_converts_a_cad_budget_into_the_caps_currency(euro_placement):
+    ExchangeRate.objects.create(
+        base="EUR", quote="CAD", rate=Decimal("1.5"), on=day(-90), source="Bank of Canada"
+    )
+    assert stipends.proposed_amount(euro_placement) == Money("2000.00", "EUR")
+
+
+def test_with_no_rate_for_today_the_proposed_award_is_the_cap(euro_placement):
+    assert stipends.proposed_amount(euro_placement) == Money("4000.00", "EUR")
+
+
+# --- 2 and 3. A cancelled stay ----------------------------------------------------------------
+
+
+def test_cancelling_the_stay_cancels_a_reduced_award_and_its_unpaid_tranches(
+    future_stay, manager, intake
+):
+    stipends.set_stipend_schedule(
+        intake,
+        by=manager,
+        terms=[
+            ("On signing", Decimal(20), TrancheCondition.AWARDED),
+            ("On arrival", Decimal(80), TrancheCondition.ARRIVAL),
+        ],
+    )
+    award = awarded(future_stay, manager, amount=4000)
+    stipends.reduce_award(award, by=manager, amount=cad(3000), reason="Firm asked for less")
+    services.cancel_placement(future_stay, by=manager, reason=CancelReason.VISA_REFUSED)
+
+    award.refresh_from_db()
+    assert award.status == AwardStatus.CANCELLED
+    assert statuses(award) == [
+        (1, cad(800), TrancheStatus.CANCELLED),
+        (2, cad(2200), TrancheStatus.CANCELLED),
+    ]
+    assert stipends.pool_figures(intake)[1] == cad(0)
+
+
+def test_a_cancelled_stay_keeps_the_claim_approved_and_the_award_closes_once_it_is_paid(
+    future_stay, manager, owner
+):
+    award = awarded(future_stay, manager, amount=4000)
+    claim = flight_claim(award, owner)
+    stipends.approve_claim(claim, by=manager)
+    taxi = stipends.start_claim(award, by=owner)  # a draft left open
+
+    services.cancel_placement(future_stay, by=manager, reason=CancelReason.VISA_REFUSED)
+
+    award.refresh_from_db()
+    assert (award.status, award.amount) == (AwardStatus.REDUCED, cad(900))
+    assert statuses(award) == [
+        (1, cad(2000), TrancheStatus.CANCELLED),
+        (2, cad(2000), TrancheStatus.CANCELLED),
+    ]
+    assert ExpenseClaim.objects.get(pk=taxi.pk).status == ClaimStatus.REJECTED
+    event = award.events.get(to_status=AwardStatus.REDUCED)
+    assert (event.note, event.changes) == (
+        "The stay was cancelled (Visa refused): the award keeps what was paid or approved.",
+        {"amount": ["CA$4,000.00", "CA$900.00"]},
+    )
+    stipends.pay_claim(claim, by=manager, paid_on=day(0), reference="WIRE-1")
+    stipends.close_award(award, by=manager)
+    assert StipendAward.objects.get(pk=award.pk).status == AwardStatus.CLOSED
+
+
+def test_reducing_then_cancelling_the_stay_leaves_no_tranche_waiting(future_stay, manager, owner):
+    """What "reduce it instead" told the manager: the tranche left at 900 waited for ever."""
+    award = awarded(future_stay, manager, amount=4000)
+    claim = flight_claim(award, owner)
+    stipends.approve_claim(claim, by=manager)
+    stipends.reduce_award(award, by=manager, amount=cad(900), reason="Visa refused")
+    services.cancel_placement(future_stay, by=manager, reason=CancelReason.VISA_REFUSED)
+    stipends.pay_claim(claim, by=manager, paid_on=day(0), reference="WIRE-1")
+
+    assert statuses(award) == [
+        (1, cad(900), TrancheStatus.CANCELLED),
+        (2, cad(0), TrancheStatus.CANCELLED),
+    ]
+    stipends.close_award(StipendAward.objects.get(pk=award.pk), by=manager)
+    assert StipendAward.objects.get(pk=award.pk).status == AwardStatus.CLOSED
+
+
+def test_a_cancelled_stay_with_only_a_paid_advance_closes_its_award_at_once(
+    future_stay, manager, intake
+):
+    stipends.set_stipend_schedule(
+        intake,
+        by=manager,
+        terms=[
+            ("On signing", Decimal(25), TrancheCondition.AWARDED),
+            ("On arrival", Decimal(75), TrancheCondition.ARRIVAL),
+        ],
+    )
+    award = awarded(future_stay, manager, amount=4000)
+    pay(award.tranches.get(position=1), manager)
+
+    services.cancel_placement(future_stay, by=manager, reason=CancelReason.NO_SHOW)
+
+    award.refresh_from_db()
+    assert (award.status, award.amount) == (AwardStatus.CLOSED, cad(1000))
+    assert statuses(award) == [
+        (1, cad(1000), TrancheStatus.PAID),
+        (2, cad(3000), TrancheStatus.CANCELLED),
+    ]
+    assert list(award.events.order_by("pk").values_list("to_status", flat=True))[-3:] == [
+        AwardStatus.REDUCED,
+        TrancheStatus.CANCELLED,
+        AwardStatus.CLOSED,
+    ]
+
+
+# --- 4. A reduction and the payments approved ------------------------------------------------
+
+
+def test_a_reduction_that_would_cut_an_approved_payment_is_refused(placement, manager, partner):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    advance = award.tranches.get(position=1)
+    stipends.approve_tranche(advance, by=manager)
+
+    with pytest.raises(ValidationError) as error:
+        stipends.reduce_award(award, by=manager, amount=cad(1500), reason="Cut short")
+
+    assert error.value.messages == [
+        "CA$2,000.00 of this award's tranches is approved for payment: the award cannot go "
+        "below CA$2,000.00 until that payment is recorded or marked failed. Nothing was changed."
+    ]
+    assert statuses(award) == [
+        (1, cad(2000), TrancheStatus.APPROVED),
+        (2, cad(2000), TrancheStatus.WAITING),
+    ]
+    assert StipendAward.objects.get(pk=award.pk).amount == cad(4000)
+
+
+def test_a_reduction_cuts_only_the_tranches_not_yet_approved(placement, manager, partner):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    stipends.approve_tranche(award.tranches.get(position=1), by=manager)
+
+    stipends.reduce_award(award, by=manager, amount=cad(2000), reason="Cut short")
+
+    assert statuses(award) == [
+        (1, cad(2000), TrancheStatus.APPROVED),
+        (2, cad(0), TrancheStatus.CANCELLED),
+    ]
+
+
+def test_an_award_with_an_approved_payment_is_not_cancelled(placement, manager, partner):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    stipends.approve_tranche(award.tranches.get(position=1), by=manager)
+    with pytest.raises(ValidationError) as error:
+        stipends.cancel_award(award, by=manager, reason="Withdrawn")
+    assert error.value.messages == [
+        "Money was already paid or approved on this award; reduce it instead."
+    ]
+    assert statuses(award)[0] == (1, cad(2000), TrancheStatus.APPROVED)
+
+
+# --- 5. Starting a claim, and a claim the firm leaves ----------------------------------------
+
+
+def test_a_double_click_on_start_an_expense_claim_starts_one_claim(
+    placement, manager, owner, client
+):
+    award = awarded(placement, manager, amount=4000)
+    client.force_login(owner)
+    page = client.get(reverse("money:award", args=[award.pk])).content.decode()
+    form = page[page.index(f'action="{reverse("money:claim_new", args=[award.pk])}"') :]
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form[: form.index("</form>")]))
+    assert len(fields["once"]) == 32
+    answers = [
+        client.post(reverse("money:claim_new", args=[award.pk]), fields) for _click in range(2)
+    ]
+    claim = ExpenseClaim.objects.get(award=award)
+    assert [answer.url for answer in answers] == [reverse("money:claim", args=[claim.pk])] * 2
+
+
+def test_a_manager_rejects_an_empty_draft_and_the_award_closes(
+    placement, manager, owner, partner, client
+):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    claim = stipends.start_claim(award, by=owner)
+    for tranche in Tranche.objects.filter(award=award).order_by("position"):
+        if tranche.status == TrancheStatus.WAITING:
+            stipends.satisfy_condition(placement, tranche.condition)
+        pay(tranche, manager)
+    client.force_login(manager)
+    page = client.get(reverse("money:claim", args=[claim.pk])).content.decode()
+    assert reverse("money:claim_action", args=[claim.pk, "reject"]) in page
+
+    client.post(reverse("money:claim_action", args=[claim.pk, "reject"]), {"note": "Abandoned"})
+    client.post(reverse("money:award_action", args=[award.pk, "close"]))
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.reason) == (ClaimStatus.REJECTED, "Abandoned")
+    assert StipendAward.objects.get(pk=award.pk).status == AwardStatus.CLOSED
+
+
+def test_a_claim_sent_back_and_left_is_rejected(placement, manager, owner, partner):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    claim = claim_with(award, owner, (cad(120), TRAVEL, -5))
+    stipends.request_changes(claim, by=manager, reason="Receipt unreadable")
+    stipends.reject_claim(claim, by=manager, reason="Never sent again")
+    assert ExpenseClaim.objects.get(pk=claim.pk).status == ClaimStatus.REJECTED
+
+
+# --- 6. A mistyped award ----------------------------------------------------------------------
+
+
+def test_a_mistyped_award_is_cancelled_and_proposed_again(placement, manager, client):
+    award = stipends.propose_award(placement, by=manager, amount=cad(4000))
+    stipends.award_stipend(award, by=manager, amount=cad(400))
+    stipends.cancel_award(award, by=manager, reason="Typo: should be 4,000")
+    client.force_login(manager)
+    page = client.get(reverse("money:award", args=[award.pk])).content.decode()
+    assert reverse("money:propose", args=[placement.pk]) in page
+
+    again = stipends.propose_award(placement, by=manager, amount=cad(4000))
+    stipends.award_stipend(again, by=manager)
+
+    again.refresh_from_db()
+    assert (again.pk, again.status, again.amount, again.reason) == (
+        award.pk,
+        AwardStatus.AWARDED,
+        cad(4000),
+        "",
+    )
+    # The new tranches come after the cancelled ones: no payment reference is given twice.
+    assert statuses(again) == [
+        (1, cad(200), TrancheStatus.CANCELLED),
+        (2, cad(200), TrancheStatus.CANCELLED),
+        (3, cad(2000), TrancheStatus.WAITING),
+        (4, cad(2000), TrancheStatus.WAITING),
+    ]
+    event = again.events.get(from_status=AwardStatus.CANCELLED)
+    assert (event.to_status, event.note, event.changes) == (
+        AwardStatus.PROPOSED,
+        "Proposed again.",
+        {"amount": ["CA$400.00", "CA$4,000.00"]},
+    )
+
+
+def test_an_award_not_cancelled_is_not_proposed_twice(placement, manager):
+    awarded(placement, manager, amount=4000)
+    with pytest.raises(ValidationError) as error:
+        stipends.propose_award(placement, by=manager, amount=cad(4000))
+    assert error.value.messages == ["This placement already has an award."]
+
+
+# --- 7. A failed payment the program will not make again -------------------------------------
+
+
+def test_a_failed_payment_is_cancelled_from_its_page_with_a_reason(
+    placement, manager, partner, client
+):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    advance = award.tranches.get(position=1)
+    stipends.approve_tranche(advance, by=manager)
+    stipends.fail_tranche(advance, by=manager, reason="Account closed")
+    client.force_login(manager)
+    cancel = reverse("money:tranche_action", args=[advance.pk, "cancel"])
+    assert cancel in client.get(reverse("money:tranche", args=[advance.pk])).content.decode()
+
+    client.post(cancel, {"reason": ""})
+    assert Tranche.objects.get(pk=advance.pk).status == TrancheStatus.FAILED
+    client.post(cancel, {"reason": "Firm gave up"})
+
+    advance.refresh_from_db()
+    assert (advance.status, advance.reason) == (TrancheStatus.CANCELLED, "Firm gave up")
+
+
+def test_only_a_failed_payment_is_cancelled_by_hand(placement, manager, partner):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    advance = award.tranches.get(position=1)
+    with pytest.raises(ValidationError) as error:
+        stipends.cancel_tranche(advance, by=manager, reason="No")
+    assert error.value.messages == [
+        "Only a failed payment is cancelled here; reduce or cancel the award instead."
+    ]
+    assert Tranche.objects.get(pk=advance.pk).status == TrancheStatus.DUE
+
+
+# --- 8. A claim approved at zero ---------------------------------------------------------------
+
+
+def test_a_claim_approved_at_zero_is_rejected_with_its_notes_and_not_paid(
+    placement, manager, owner, partner
+):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    claim = claim_with(award, owner, (cad(120), TRAVEL, -5))
+    line = claim.lines.get()
+
+    stipends.approve_claim(
+        claim, by=manager, approved={line.pk: cad(0)}, notes={line.pk: "No receipt"}
+    )
+
+    claim.refresh_from_db()
+    line.refresh_from_db()
+    assert (claim.status, claim.reason, claim.approved_total) == (
+        ClaimStatus.REJECTED,
+        "No expense on this claim was approved.",
+        cad(0),
+    )
+    assert (line.approved, line.note) == (cad(0), "No receipt")
+    assert StipendAward.objects.get(pk=award.pk).approved_total == cad(0)
+    batch = stipends.payment_batch(placement.intake)
+    assert claim.payment_reference not in [reference for *_rest, reference in batch]
+
+
+# --- 9. Claims on a cancelled award ------------------------------------------------------------
+
+
+def test_cancelling_an_award_rejects_its_open_claims(placement, manager, owner):
+    award = awarded(placement, manager, amount=4000)
+    submitted = claim_with(award, owner, (cad(120), TRAVEL, -5))
+    draft = stipends.start_claim(award, by=owner)
+    stipends.add_claim_line(
+        draft, by=owner, on=day(-4), category=TRAVEL, description="Taxi", amount=cad(30),
+        receipt=receipt(),
+    )  # fmt: skip
+
+    stipends.cancel_award(award, by=manager, reason="Withdrawn")
+
+    assert list(
+        ExpenseClaim.objects.filter(award=award).order_by("pk").values_list("status", "reason")
+    ) == [(ClaimStatus.REJECTED, "Withdrawn"), (ClaimStatus.REJECTED, "Withdrawn")]
+    assert MoneyEvent.objects.filter(claim=submitted, to_status=ClaimStatus.REJECTED).exists()
+
+
+def test_a_claim_on_an_award_no_longer_claimable_is_not_submitted(placement, manager, owner):
+    award = awarded(placement, manager, amount=4000)
+    draft = stipends.start_claim(award, by=owner)
+    stipends.add_claim_line(
+        draft, by=owner, on=day(-4), category=TRAVEL, description="Taxi", amount=cad(30),
+        receipt=receipt(),
+    )  # fmt: skip
+    # The award cancelled without the claims (as before the fix): submitting is refused.
+    StipendAward.objects.filter(pk=award.pk).update(status=AwardStatus.CANCELLED)
+    with pytest.raises(ValidationError) as error:
+        stipends.submit_claim(draft, by=owner)
+    assert error.value.messages == ["This award is not open for claims."]
+    assert ExpenseClaim.objects.get(pk=draft.pk).status == ClaimStatus.DRAFT
+
+
+# --- 10. What a cancelled award tells the firm -----------------------------------------------
+
+
+def test_a_cancelled_award_tells_the_firm_nothing_is_left_to_claim(
+    placement, manager, owner, client
+):
+    award = awarded(placement, manager, amount=4000)
+    stipends.cancel_award(award, by=manager, reason="Withdrawn")
+    client.force_login(owner)
+
+    mine = client.get(reverse("money:mine")).content.decode()
+    row = mine[mine.index("Maple Analytics") :]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[: row.index("</tr>")])
+    assert cells[2:4] == ["CA$4,000.00", "—"]
+    page = client.get(reverse("money:award", args=[award.pk])).content.decode()
+    assert "<dt>Left to claim</dt><dd>—</dd>" in page
+
+
+def test_an_awarded_award_tells_the_firm_what_is_left_to_claim(placement, manager, owner, client):
+    awarded(placement, manager, amount=4000)
+    client.force_login(owner)
+    mine = client.get(reverse("money:mine")).content.decode()
+    row = mine[mine.index("Maple Analytics") :]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[: row.index("</tr>")])
+    assert cells[2:4] == ["CA$4,000.00", "CA$4,000.00"]
+
+
+# --- 11. The claims' CSV -------------------------------------------------------------------------
+
+
+def test_the_claims_csv_writes_when_a_claim_was_submitted_to_the_second(
+    placement, manager, owner, partner, intake, client
+):
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    claim = claim_with(award, owner, (cad(120), TRAVEL, -5))
+    moment = datetime.datetime(2026, 12, 7, 2, 7, 42, 615642, tzinfo=datetime.UTC)
+    ExpenseClaim.objects.filter(pk=claim.pk).update(submitted_at=moment)
+    client.force_login(manager)
+
+    response = client.get(reverse("money:ledger", args=[intake.pk]) + "?list=claims&format=csv")
+
+    assert b"".join(response.streaming_content).decode().splitlines()[1] == (
+        f"{claim.pk},{award.pk},Maple Analytics,120.00,CAD,0.00,submitted,"
+        "2026-12-07T02:07:42+00:00,,"
+    )
