@@ -10,7 +10,7 @@ from outcomes.enums import HANDED_IN, OPEN_STAGES, ReportKind, ReportStatus
 from outcomes.models import Opportunity, OutcomeReport, ProgramCost, ReportEvent
 from placements.enums import EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement
-from programs.queries import intakes_managed_by, managed_by
+from programs.queries import intakes_managed_by, managed_by, programs_managed_by
 
 S = ReportStatus
 ENDED = [PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
@@ -223,11 +223,24 @@ def manager_summary(user, today=None):
     )
 
 
+def programs_managed_whole_by(user):
+    """The programs the person manages as a whole (a program-wide manager role; the director:
+    every one), by name: those whose program-wide reports they may ask for and open. The rule
+    decides (programs.manage_program, which outcomes.rules.manages_what_it_describes asks
+    too), so a manager of one intake of a program is not listed it."""
+    return [
+        program
+        for program in programs_managed_by(user)
+        if user.has_perm("programs.manage_program", program)
+    ]
+
+
 def documents_visible_to(user):
     """Documents about the intakes and programs the person manages (the rules decide on each
-    one; this is the queryset they are loaded from, and the manager's list)."""
+    one; this is the queryset they are loaded from, and the manager's list). A program-wide
+    report only to those who manage the whole program: listing it to an intake's manager
+    would show a link that is a 404."""
     from outcomes.models import Document
-    from programs.queries import programs_managed_by
 
     documents = Document.objects.select_related(
         "program", "intake", "placement__intake", "placement__company", "requested_by"
@@ -240,5 +253,9 @@ def documents_visible_to(user):
     return documents.filter(
         Q(placement__intake__in=intakes)
         | Q(placement__isnull=True, intake__in=intakes)
-        | Q(placement__isnull=True, intake__isnull=True, program__in=programs_managed_by(user))
+        | Q(
+            placement__isnull=True,
+            intake__isnull=True,
+            program__in=[program.pk for program in programs_managed_whole_by(user)],
+        )
     )

@@ -112,11 +112,26 @@ def report(request, pk):
     return render(request, "outcomes/report.html", _report_context(request, report, form, conflict))
 
 
+def _saved_differently(form, current):
+    """(label, value saved now) of every field where the report as saved now differs from
+    what this page sent: each one its Save would overwrite, so the conflict box lists them all
+    (it listed four of ten, and Save wiped a colleague's revenue and ratings unseen)."""
+    differences = []
+    for name in services.REPORT_FIELDS:
+        saved = getattr(current, name)
+        if saved == form.cleaned_data.get(name):
+            continue
+        choices = dict(getattr(form.fields[name], "choices", None) or ())
+        differences.append((form.fields[name].label, choices.get(saved, saved)))
+    return differences
+
+
 def _report_context(request, report, form, conflict=None, opportunity_form=None, entry_form=None):
     return {
         "report": report,
         "form": form,
         "conflict": conflict,
+        "saved_differently": _saved_differently(form, conflict) if conflict else [],
         "editable": request.user.has_perm(CHANGE, report),
         "verified": report.status == S.VERIFIED,
         "can_submit": S.SUBMITTED in REPORT_TRANSITIONS[report.status]
@@ -404,21 +419,31 @@ def costs(request):
 # --- Figures -------------------------------------------------------------------------------
 
 
+# The value of a filter that asks for the records whose group is not known (the link of a
+# breakdown's "Not known" row).
+NOT_KNOWN = "none"
+
+
 def _scope(request):
     intakes = _intake_choices(request.user)
     if not intakes:
         raise Http404
-    form = forms.FiguresForm(request.GET or None, intakes=intakes)
+    data = request.GET.copy()
+    unknown = tuple(dimension for dimension in figures.UNKNOWN if data.get(dimension) == NOT_KNOWN)
+    for dimension in unknown:
+        data.pop(dimension)
+    form = forms.FiguresForm(data or None, intakes=intakes)
     values = form.cleaned_data if form.is_valid() else {}
     scope = figures.Scope(
         # The intakes just read for the form, by key: the figures' queries filter on a list
         # instead of planning the managers' subquery again in each.
         Intake.objects.filter(pk__in=[pk for pk, _title in intakes]),
         intake=values.get("intake"),
-        market=request.GET.get("market", "")[:2],
-        sector=request.GET.get("sector", "")[:30],
-        host=_int(request.GET.get("host")),
+        market=data.get("market", "")[:2],
+        sector=data.get("sector", "")[:30],
+        host=_int(data.get("host")),
         year=values.get("year"),
+        unknown=unknown,
     )
     basis = values.get("basis") or Basis.VERIFIED
     return form, scope, basis, values.get("by") or None, bool(values.get("compare"))
@@ -468,6 +493,8 @@ def figures_page(request):
             "query": query.urlencode(),
             "market_chart": charts.bars(by_market),
             "time_chart": charts.columns(by_year),
+            # Payments no rate converts are not in the cost: say so, with their amounts.
+            "left_out": figures.payments_left_out(scope),
         },
     )
 
@@ -475,8 +502,9 @@ def figures_page(request):
 def _drill_query(query, by, group):
     narrowed = query.copy()
     narrowed.pop("by", None)
-    if by and group is not None:
-        narrowed[by] = group
+    if by:
+        # A group not known links to the records with none, not to every record.
+        narrowed[by] = NOT_KNOWN if group is None else group
     return narrowed.urlencode()
 
 
@@ -500,8 +528,8 @@ RECORDS = {
     "markets": ("outcomes/manage/records.html", figures.market_entries),
     "opportunities": ("outcomes/manage/records.html", figures.opportunities),
     "won": ("outcomes/manage/records.html", figures.won),
-    "jobs": ("outcomes/manage/records.html", figures.latest_reports),
-    "investment": ("outcomes/manage/records.html", figures.latest_reports),
+    "jobs": ("outcomes/manage/records.html", figures.job_reports),
+    "investment": ("outcomes/manage/records.html", figures.investment_reports),
     "cost": ("outcomes/manage/records.html", figures.costs),
     "payments": ("outcomes/manage/records.html", figures.payments),
 }
@@ -520,6 +548,8 @@ SELECT = {
 # The columns a figure's records page and CSV show, where a record has many more.
 OPPORTUNITY_COLUMNS = ["company__name", "organisation", "country", "value", "value_currency",
                        "identified_on"]  # fmt: skip
+# The counted date (counted_identified_on) is an annotation: the verified one, for verified
+# figures.
 ONLY = {"opportunities": OPPORTUNITY_COLUMNS, "won": OPPORTUNITY_COLUMNS}
 
 
@@ -552,7 +582,7 @@ RECORD_COLUMNS = {
         lambda r: [r.company.name, r.organisation, r.country.name,
                    labels(Stage).get(r.counted_stage, r.counted_stage),
                    _or_blank(r.counted_value), r.value.amount, str(r.value.currency),
-                   _on(r.identified_on)],
+                   _on(r.counted_identified_on)],
     ),
     "jobs": (
         [gettext_lazy("Company"), gettext_lazy("Report"), gettext_lazy("Employees"),
@@ -563,9 +593,9 @@ RECORD_COLUMNS = {
     "cost": (
         [gettext_lazy("Intake"), gettext_lazy("Description"), gettext_lazy("Date"),
          gettext_lazy("Amount"), gettext_lazy("Currency"),
-         gettext_lazy("In the program's currency")],
+         gettext_lazy("In the program's currency"), gettext_lazy("Counted here")],
         lambda r: [r.intake.title, r.description, _on(r.on), r.amount.amount,
-                   str(r.amount.currency), r.amount_converted],
+                   str(r.amount.currency), r.amount_converted, r.counted_amount],
     ),
 }  # fmt: skip
 RECORD_COLUMNS["won"] = RECORD_COLUMNS["opportunities"]
@@ -584,10 +614,14 @@ def figure_records(request, figure):
         listed = listed.select_related(*SELECT[figure]).order_by("pk")
     if figure in ONLY:
         listed = listed.only(*ONLY[figure])
+    # Each other cost with the part of it the figure counts (all of it for whole intakes; a
+    # narrower scope's share, as the figure shares it): the records add up to the figure.
+    shares = figures.cost_shares(scope) if figure == "cost" else None
     if request.GET.get("format") == "csv" and figure in RECORD_COLUMNS:
         header, row = RECORD_COLUMNS[figure]
         return csv_download(f"{figure}-records.csv", [str(title) for title in header],
-                    (row(record) for record in listed.iterator(chunk_size=500)))  # fmt: skip
+                    (row(_with_share(record, shares)) for record in
+                     listed.iterator(chunk_size=500)))  # fmt: skip
     # Where a kept figure is the number of these records, the pages count from it instead
     # of counting the records' joins.
     total = figures.kept_count(scope, basis, figure)
@@ -602,9 +636,21 @@ def figure_records(request, figure):
             "figure": figure,
             "definition": figures.DEFINITIONS[figure],
             "page": page,
-            "records": list(page.object_list),
+            "records": [_with_share(record, shares) for record in page.object_list],
             "payment_kinds": figures.PAYMENT_KINDS,
             "query": query.urlencode(),
             "basis": basis,
+            # Companies placed counts firms; its records are placements (a firm placed
+            # twice is two): the page says both.
+            "firms": listed.order_by().values("company").distinct().count()
+            if figure == "companies"
+            else None,
+            "shared": figure == "cost" and scope.narrowed,
         },
     )
+
+
+def _with_share(record, shares):
+    if shares is not None:
+        record.counted_amount = shares.get(record.pk, figures.ZERO)
+    return record

@@ -11,9 +11,13 @@ queues. It is never taken from the future, nor from more than
 """
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def request_start(header):
@@ -49,3 +53,41 @@ class ArrivalMiddleware:
             if start is not None and oldest <= start <= now:
                 request.arrived_at = start
         return self.get_response(request)
+
+
+# A save sent in the background (htmx) that the server refused as unsaved: the page's script
+# writes the answer's text in the form's save status (static/js/autosave.js).
+UNSAVED_HEADER = "X-Portal-Unsaved"
+
+
+def unsaved(text, status):
+    """A plain-text answer to a background save that was not kept, saying why."""
+    response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    response[UNSAVED_HEADER] = "1"
+    return response
+
+
+class SignedOutSaveMiddleware:
+    """A background save from a page whose person signed out (in another tab, or the session
+    ended) is answered 401 with why, not the log-in page's redirect: htmx followed it and
+    wrote the whole log-in page into the form, and nothing said the answers were not saved.
+    Listed after django-htmx's middleware (``request.htmx``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
+        ):
+            return unsaved(
+                _(
+                    "Not saved: you are signed out. Sign in again in another tab, then "
+                    "come back to this page and press Save."
+                ),
+                401,
+            )
+        return response

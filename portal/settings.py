@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.SignedOutSaveMiddleware",
 ]
 
 # Take a request's arrival from the proxy's X-Request-Start header: only behind a proxy that
@@ -223,6 +224,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# A form sent from a page older than the person's sign-in says what happened (portal/views.py).
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 LOGIN_REDIRECT_URL = "dashboard"
 
 # django-allauth: email is the login, verification is mandatory, rate limits on.
@@ -441,6 +444,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The REST API (portal/api/, each app's api.py; docs/architecture.md, "The REST API").
+# Proxies in front of the portal that append the client's address to X-Forwarded-For (0: the
+# portal is reached directly and REMOTE_ADDR is the client; 1: one proxy, e.g. nginx).
+PORTAL_PROXIES = read(env.int, "PORTAL_PROXIES", default=0)
+if PORTAL_PROXIES < 0:
+    stop(f"PORTAL_PROXIES must be 0 or more, not {PORTAL_PROXIES}.")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.api.authentication.TokenAuthentication",
@@ -451,6 +459,10 @@ REST_FRAMEWORK = {
         "portal.api.throttling.AddressThrottle",
         "portal.api.throttling.TokenThrottle",
     ],
+    # The client's address for the per-address limit: REMOTE_ADDR with no proxy; behind N
+    # proxies, the address the Nth proxy from us added to X-Forwarded-For. Never None, which
+    # would make DRF trust the whole header the client sent.
+    "NUM_PROXIES": PORTAL_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pages",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

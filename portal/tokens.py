@@ -134,6 +134,12 @@ def create_api_token(user, *, name, expires_on, can_write, scope):
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Give the token a name.")]})
+    try:
+        # The model field's own validators (one line, 100 characters): objects.create below
+        # runs none of them.
+        ApiToken._meta.get_field("name").run_validators(name)
+    except ValidationError as error:
+        raise ValidationError({"name": error.messages}) from None
     today = timezone.localdate()
     if expires_on <= today:
         raise ValidationError({"expires_on": [_("Choose a day after today.")]})

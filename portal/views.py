@@ -17,6 +17,7 @@ from portal import tokens
 from portal.dashboard import sections_for
 from portal.decorators import only_reads
 from portal.forms import ApiTokenForm
+from portal.middleware import unsaved
 from portal.services import remember_language
 
 
@@ -45,6 +46,22 @@ def set_language(request):
 
 def forbidden(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused because the page was opened before the person signed in again (which
+    renews the form's token), or its session ended: said in words, with what to do so that
+    what they typed is not lost, instead of Django's technical page. A background save gets
+    the same in a line for the form's save status."""
+    if request.headers.get("HX-Request"):
+        return unsaved(
+            _(
+                "Not saved: this page was opened before you last signed in. Copy what you "
+                "typed, reload the page, and paste it back."
+            ),
+            403,
+        )
+    return render(request, "403_csrf.html", status=403)
 
 
 def not_found(request, exception=None):

@@ -1,12 +1,18 @@
 """``Authorization: Bearer slp_...``: the person whose token it is, with the token as
 ``request.auth``. A malformed, unknown, revoked or expired token is a 401, never a fall-back
-to anonymous."""
+to anonymous.
+
+TokenAuthentication is the first authentication class (settings.REST_FRAMEWORK), so it runs
+first on every API request: it counts the request against its address's limit before anything
+else, and a request over the limit is a 429 before its token is looked up. Refused requests
+(a guessed token, no person) count like the others."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from portal import tokens
+from portal.api.throttling import count_address
 from portal.models import ApiToken
 
 KEYWORDS = ("bearer", "token")
@@ -14,6 +20,7 @@ KEYWORDS = ("bearer", "token")
 
 class TokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
+        count_address(request)
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].decode("latin-1").lower() not in KEYWORDS:
             return None

@@ -3,18 +3,51 @@
 ``code`` is a stable word (``invalid``, ``not_authenticated``, ``authentication_failed``,
 ``permission_denied``, ``not_found``, ``throttled`` ...), ``message`` a sentence in the
 request's language, ``fields`` the messages per input field (empty when none). The services'
-ValidationError (the pages' own checks) becomes a 400 of this shape."""
+ValidationError (the pages' own checks) becomes a 400 of this shape. What Django refuses while
+the view reads the request (a body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 ``too_large``; any
+other SuspiciousOperation: 400 ``bad_request``) has the same shape, not Django's HTML page, and
+is logged to ``django.security.*`` as Django would."""
+
+import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+
+class TooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+    default_detail = gettext_lazy("The request is too large.")
+
+
+class BadRequest(exceptions.APIException):
+    status_code = 400
+    default_code = "bad_request"
+    default_detail = gettext_lazy("The request cannot be read.")
+
+
+def _suspicious(exc, context):
+    # Django's own handler would log it so (django.core.handlers.exception); keep that.
+    request = context.get("request")
+    logging.getLogger(f"django.security.{type(exc).__name__}").error(
+        str(exc),
+        exc_info=exc,
+        extra={
+            "status_code": 413 if isinstance(exc, RequestDataTooBig) else 400,
+            "request": getattr(request, "_request", request),
+        },
+    )
+    return TooLarge() if isinstance(exc, RequestDataTooBig) else BadRequest()
 
 
 def _messages(value):
@@ -52,6 +85,8 @@ def handle(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = _suspicious(exc, context)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -22,15 +22,21 @@ ERROR_STATUSES = {
     "415": "Unsupported media type",
     "429": "Too many requests; see Retry-After",
 }
+# Only an operation that reads a body can send one too large.
+BODY_ERROR_STATUSES = {"413": "Request body too large"}
+BODY_METHODS = {"post", "put", "patch"}
 
 
 def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for code, description in ERROR_STATUSES.items():
+            statuses = dict(ERROR_STATUSES)
+            if method in BODY_METHODS:
+                statuses.update(BODY_ERROR_STATUSES)
+            for code, description in statuses.items():
                 responses.setdefault(code, {"description": description, "content": reference})
     return result
 

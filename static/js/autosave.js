@@ -29,6 +29,17 @@
     form.dispatchEvent(new CustomEvent("autosave:done"));
   });
 
+  // A save the server did not keep because the person is signed out, or the page is older
+  // than their last sign-in (portal.middleware.unsaved): htmx swaps no error answer, so its
+  // text goes in the form's save status, as text.
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = draftForm(event.detail.elt);
+    var xhr = event.detail.xhr;
+    if (!form || !xhr || !xhr.getResponseHeader("X-Portal-Unsaved")) return;
+    var status = form.querySelector("#save-status");
+    if (status) status.textContent = xhr.responseText;
+  });
+
   document.addEventListener("submit", function (event) {
     var form = draftForm(event.target);
     if (!form || event.defaultPrevented) return;

@@ -48,6 +48,21 @@ def ended_stay():
     return manager, owner
 
 
+def open_report(page):
+    """The ended stay's end-of-stay report, scheduled and opened by the firm's owner: (the
+    owner, the report)."""
+    from outcomes import services as outcomes_services
+    from outcomes.models import OutcomeReport
+    from placements.models import Placement
+
+    _manager, owner = ended_stay()
+    outcomes_services.schedule_reports(Placement.objects.get())
+    report = OutcomeReport.objects.get(kind="end-of-stay")
+    log_in(page, owner.email)
+    page.goto(f"/outcomes/reports/{report.pk}/")
+    return owner, report
+
+
 def test_outcomes_from_the_end_of_a_stay_to_the_programs_figures(page):
     manager, owner = ended_stay()
 

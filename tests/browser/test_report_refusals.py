@@ -5,28 +5,14 @@ report (it posted to the page's address: what the firm typed was silently lost).
 import pytest
 from playwright.sync_api import expect
 
-from outcomes import services
-from outcomes.models import OutcomeReport
-from tests.browser.test_outcome_journey import ended_stay
-from tests.browser.test_stay_journey import log_in
+from tests.browser.test_outcome_journey import open_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_report(page):
-    from placements.models import Placement
-
-    manager, owner = ended_stay()
-    services.schedule_reports(Placement.objects.get())
-    report = OutcomeReport.objects.get(kind="end-of-stay")
-    log_in(page, owner.email)
-    page.goto(f"/outcomes/reports/{report.pk}/")
-    return report
-
-
 @pytest.mark.parametrize("button", ["Add the opportunity", "Add the market entry"])
 def test_report_typed_after_a_refused_side_form_is_saved(page, button):
-    report = open_report(page)
+    _owner, report = open_report(page)
     page.get_by_role("button", name=button).click()  # sent empty: refused
     page.wait_for_load_state()
     narrative = page.get_by_label("What happened, in a few lines")
@@ -40,7 +26,7 @@ def test_report_typed_after_a_refused_side_form_is_saved(page, button):
 
 
 def test_autosave_after_a_refused_side_form_reaches_the_report(page):
-    report = open_report(page)
+    _owner, report = open_report(page)
     page.get_by_role("button", name="Add the opportunity").click()
     page.wait_for_load_state()
     page.get_by_label("What happened, in a few lines").fill("Typed, then left the box.")
