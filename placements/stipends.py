@@ -595,7 +595,21 @@ def _reject_open_claims(award, *, by, reason):
     for claim in ExpenseClaim.objects.filter(award=award, status__in=OPEN_CLAIMS).select_related(
         "award"
     ):
-        change_claim_status(claim, to=C.REJECTED, by=by, note=reason)
+        _reject(claim, by=by, reason=reason)
+
+
+def _reject(claim, *, by, reason, fields=()):
+    """A claim rejected (by a manager, approved at nothing, or with its award): the firm's
+    members are told why, in their language."""
+    change_claim_status(claim, to=C.REJECTED, by=by, note=reason, fields=fields)
+    _notify(
+        claim.award,
+        key=f"claim-rejected:{claim.pk}",
+        template="placements/email/claim_rejected",
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
+        to_firm=True,
+    )
+    return claim
 
 
 def _cancel(award, *, by, reason):
@@ -956,7 +970,7 @@ def request_changes(claim, *, by, reason, notes=None, approved=None):
 @transaction.atomic
 def reject_claim(claim, *, by, reason):
     claim = _lock_claim(claim)
-    return change_claim_status(claim, to=C.REJECTED, by=by, note=reason)
+    return _reject(claim, by=by, reason=reason)
 
 
 def _note_lines(claim, notes):
@@ -1019,11 +1033,10 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
     if not total:
         # Every line refused: nothing to pay, so the claim ends here (approved at 0 it waited
         # in the payment batch, and kept the award open, until a payment of nothing).
-        return change_claim_status(
+        return _reject(
             claim,
-            to=C.REJECTED,
             by=by,
-            note=note.strip() or _("No expense on this claim was approved."),
+            reason=note.strip() or _("No expense on this claim was approved."),
             fields=["approved_total", "approved_total_currency"],
         )
     change_claim_status(

@@ -472,3 +472,25 @@ def test_the_claims_csv_writes_when_a_claim_was_submitted_to_the_second(
         f"{claim.pk},{award.pk},Maple Analytics,120.00,CAD,0.00,submitted,"
         "2026-12-07T02:07:42+00:00,,"
     )
+
+
+def test_the_firm_is_told_why_its_claim_is_rejected_however_it_is(
+    placement, manager, owner, partner, django_capture_on_commit_callbacks
+):
+    """By a manager, approved at nothing, or with its award cancelled: the firm learns it and
+    why (no email went; the claim just read "Rejected" on its page)."""
+    from django.core import mail
+
+    arrived(placement, partner)
+    award = awarded(placement, manager, amount=4000)
+    by_hand = claim_with(award, owner, (cad(120), TRAVEL, -5))
+    at_zero = claim_with(award, owner, (cad(80), TRAVEL, -4))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        stipends.reject_claim(by_hand, by=manager, reason="A personal trip.")
+        stipends.approve_claim(at_zero, by=manager, approved={at_zero.lines.get().pk: cad(0)})
+
+    sent = [(email.to, email.subject) for email in mail.outbox]
+    assert sent == [([owner.email], "Your expense claim is rejected")] * 2
+    assert "Reason: A personal trip." in mail.outbox[0].body
+    assert "Reason: No expense on this claim was approved." in mail.outbox[1].body
