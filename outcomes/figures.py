@@ -62,6 +62,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from djmoney.money import Money
@@ -303,7 +304,12 @@ def latest_reports(scope, basis=Basis.VERIFIED, dimension=None):
             Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk"))
         )
         if partition:
-            later = later.filter(**{partition: OuterRef(partition)})
+            # In the same group, the "Not known" one too (no year yet): = never matches NULL,
+            # so each stay's report there was its firm's latest, counted once per stay.
+            later = later.filter(
+                Q(**{partition: OuterRef(partition)})
+                | Q(**{f"{partition}__isnull": True}) & Q(IsNull(OuterRef(partition), True))
+            )
         return ExpressionWrapper(among & ~Exists(later), output_field=BooleanField())
 
     return (

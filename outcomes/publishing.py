@@ -120,10 +120,13 @@ def _intakes_cells(dimension):
 
 
 def _cells(rows):
+    # A group of no firm (a cost alone) is hidden anyway (public_breakdown): as a cell it
+    # would be one more to cover, with a floor of one firm it does not hold.
     return [
         _cell(row.group, row.figures.companies, row.figures.opportunities,
               row.figures.value_identified)
         for row in rows
+        if row.figures.companies
     ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from rules.contrib.models import RulesModel
 
 from placements import rules as perms
 from placements.enums import (
+    CLAIMABLE_AWARDS,
     AwardStatus,
     CancelReason,
     ChangeKind,
@@ -583,6 +584,16 @@ class StipendAward(RulesModel):
     @property
     def left(self):
         return self.amount - self.approved_total
+
+    @property
+    def open_for_claims(self):
+        """Claims are started, submitted and approved on it: awarded or reduced, on a stay
+        that was not cancelled (a cancelled stay's award keeps only what was paid or
+        approved, and took new claims while a kept payment waited)."""
+        return (
+            self.status in CLAIMABLE_AWARDS
+            and self.placement.status != PlacementStatus.CANCELLED
+        )
 
 
 class Tranche(RulesModel):

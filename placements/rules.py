@@ -8,7 +8,7 @@ request (a person's staff rows are read once per request: programs.rules.staff_r
 import rules
 
 from applications.rules import is_company_member
-from placements.enums import CLAIMABLE_AWARDS, EDITABLE_CLAIMS
+from placements.enums import EDITABLE_CLAIMS
 from portal.rules import is_superuser
 from programs.rules import is_host_partner, is_intake_manager, manages_any_intake
 
@@ -149,7 +149,7 @@ def manages_part_intake(user, part):
 
 @rules.predicate
 def is_claimable(user, award):
-    return award is not None and award.status in CLAIMABLE_AWARDS
+    return award is not None and award.open_for_claims
 
 
 @rules.predicate

@@ -277,6 +277,10 @@ def pool_warning(intake, amount, *, exclude=None):
 
 
 def _check_amount(intake, amount, *, award=None, at_least=None):
+    # The intake's row is locked first and its terms read under the lock, so two awards at
+    # once cannot both take the last of the pool, and a change of the cap's currency
+    # (programs.services.update_intake, under the same lock) is seen.
+    intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     cap = intake.stipend_cap
     if amount.currency != cap.currency:
         raise ValidationError(
@@ -294,8 +298,6 @@ def _check_amount(intake, amount, *, award=None, at_least=None):
             _("%(amount)s is less than the %(approved)s already approved in claims.")
             % {"amount": amount, "approved": at_least}
         )
-    # The intake's row is locked, so two awards at once cannot both take the last of the pool.
-    Intake.objects.select_for_update(no_key=True).filter(pk=intake.pk).first()
     _pool, _committed, left = pool_figures(intake, exclude=award)
     if amount > left:
         raise ValidationError(
@@ -806,7 +808,7 @@ def start_claim(award, *, by, once=""):
     """A draft claim on the award. A form sent again (``once``, its token) starts nothing
     more: None (a double click started two drafts)."""
     award = _lock_award(award)
-    if award.status not in CLAIMABLE_AWARDS:
+    if not award.open_for_claims:
         raise ValidationError(_("Claims are made on an award once it is awarded."))
     if not first_sending(once):
         return None
@@ -924,7 +926,7 @@ def submit_claim(claim, *, by):
     # same moment either is seen here or rejects the claim submitted.
     award = _lock_award(claim.award)
     claim = _lock_claim(claim)
-    if award.status not in CLAIMABLE_AWARDS:
+    if not award.open_for_claims:
         raise ValidationError(_("This award is not open for claims."))
     if not claim.lines.exists():
         raise ValidationError(_("Add at least one expense before submitting."))
@@ -989,7 +991,7 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
     award = _lock_award(claim.award)
     claim = _lock_claim(claim)
     _check(CLAIM_TRANSITIONS, ClaimStatus, claim, C.APPROVED, _("A claim"))
-    if award.status not in CLAIMABLE_AWARDS:
+    if not award.open_for_claims:
         raise ValidationError(_("This award is not open for claims."))
     lines = list(claim.lines.order_by("on", "pk"))
     approved = approved or {}

@@ -53,15 +53,19 @@ def csrf_failure(request, reason=""):
     renews the form's token), or its session ended: said in words, with what to do so that
     what they typed is not lost, instead of Django's technical page. A background save gets
     the same in a line for the form's save status."""
+    # Django's reasons that are not the form's token: the browser withheld where the form came
+    # from (a privacy setting or an extension), or it came from another site.
+    from_elsewhere = reason.startswith(("Referer checking failed", "Origin checking failed"))
     if request.headers.get("HX-Request"):
-        return unsaved(
-            _(
+        if from_elsewhere:
+            text = _("Not saved: your browser did not say which page sent this. Reload the page.")
+        else:
+            text = _(
                 "Not saved: this page was opened before you last signed in. Copy what you "
                 "typed, reload the page, and paste it back."
-            ),
-            403,
-        )
-    return render(request, "403_csrf.html", status=403)
+            )
+        return unsaved(text, 403)
+    return render(request, "403_csrf.html", {"from_elsewhere": from_elsewhere}, status=403)
 
 
 def not_found(request, exception=None):

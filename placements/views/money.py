@@ -20,7 +20,6 @@ from placements.enums import (
     AWARD_TRANSITIONS,
     CANCELLABLE_TRANCHES,
     CLAIM_TRANSITIONS,
-    CLAIMABLE_AWARDS,
     TRANCHE_TRANSITIONS,
     AwardStatus,
     ClaimStatus,
@@ -86,8 +85,6 @@ def my_awards(request):
         "placements/money/my_awards.html",
         {
             "awards": ledger.firm_awards(request.user).order_by("-pk"),
-            # What is left to claim is shown only while claims are made on an award.
-            "claimable": CLAIMABLE_AWARDS,
         },
     )
 
@@ -153,7 +150,7 @@ def award_detail(request, pk):
             "award": award,
             "manages": manages,
             "can_claim": request.user.has_perm("placements.claim_stipendaward", award),
-            "claimable": award.status in CLAIMABLE_AWARDS,
+            "claimable": award.open_for_claims,
             "start_form": SentOnce(),
             "next": next_statuses,
             "propose_again": A.PROPOSED in next_statuses

@@ -352,3 +352,26 @@ def test_the_figures_page_warns_of_payments_no_rate_converts(client, ended, mana
     page = client.get(reverse("outcomes:figures"))
     assert page.context["left_out"] == []
     assert "leaves out these payments" not in page.content.decode()
+
+
+def test_a_firm_placed_twice_with_no_year_yet_counts_its_jobs_once_in_the_not_known_row(
+    intake, host, partner, manager
+):
+    """The year breakdown's "Not known" row (stays with no departure yet): a firm's later
+    report there is found too (= never matched NULL, so each stay's report was the firm's
+    latest and its jobs counted twice, 8 against the overview's 5)."""
+    from placements.models import Placement
+
+    firm = factories.CompanyFactory(name="Twice", employees=10)
+    owner = factories.CompanyMemberFactory(company=firm).user
+    second = second_intake(intake, host)
+    for where, employees in ((intake, 13), (second, 15)):
+        offer = accepted_offer(where, host, firm, starts_on=day(-10), ends_on=day(40))
+        report = services.schedule_reports(ended_placement(offer, partner))[0]
+        hand_in(report, owner, manager, employees_home=employees)
+    Placement.objects.filter(company=firm).update(departed_on=None, status="in-residence")
+
+    rows = figures.live_breakdown(everything(), Dimension.YEAR)
+
+    assert figures.live_overview(everything())[0].jobs == 5
+    assert {row.group: row.figures.jobs for row in rows} == {None: 5}

@@ -141,6 +141,31 @@ def test_a_cancelled_stay_keeps_the_claim_approved_and_the_award_closes_once_it_
     assert StipendAward.objects.get(pk=award.pk).status == AwardStatus.CLOSED
 
 
+def test_a_cancelled_stays_award_takes_no_new_claim_while_a_kept_payment_waits(
+    client, future_stay, manager, owner
+):
+    """Reduced to the approved flight and still waiting for its payment, the award of a stay
+    that never happened took a new claim, which was approved and paid: money out on a
+    cancelled stay. It is closed to claims, on its page and in the services."""
+    award = awarded(future_stay, manager, amount=4000)
+    stipends.approve_claim(flight_claim(award, owner), by=manager)
+    draft = stipends.start_claim(award, by=owner)
+    services.cancel_placement(future_stay, by=manager, reason=CancelReason.VISA_REFUSED)
+    award = StipendAward.objects.get(pk=award.pk)
+    assert award.status == AwardStatus.REDUCED  # the flight's payment still to record
+
+    with pytest.raises(ValidationError):
+        stipends.start_claim(award, by=owner)
+    ExpenseClaim.objects.filter(pk=draft.pk).update(status=ClaimStatus.DRAFT)
+    with pytest.raises(ValidationError):
+        stipends.submit_claim(draft, by=owner)
+    client.force_login(owner)
+    page = client.get(reverse("money:award", args=[award.pk]))
+    assert "Start an expense claim" not in page.content.decode()
+    assert page.context["claimable"] is False
+    assert client.post(reverse("money:claim_new", args=[award.pk])).status_code == 403
+
+
 def test_reducing_then_cancelling_the_stay_leaves_no_tranche_waiting(future_stay, manager, owner):
     """What "reduce it instead" told the manager: the tranche left at 900 waited for ever."""
     award = awarded(future_stay, manager, amount=4000)

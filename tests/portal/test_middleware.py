@@ -102,3 +102,38 @@ def test_a_trusted_proxys_request_start_before_the_deadline_is_kept(
     assert submit(client, draft, x_request_start=queued) == ApplicationStatus.DRAFT
     settings.PORTAL_TRUST_REQUEST_START = True
     assert submit(client, draft, x_request_start=queued) == ApplicationStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_background_save_of_a_signed_out_person_says_it_was_not_saved(client):
+    """htmx followed the log-in redirect and pasted the log-in page into the form."""
+    application = factories.ApplicationFactory()
+    url = reverse("applications:step", args=[application.pk, "case"])
+    response = client.post(url, {"x": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response["X-Portal-Unsaved"] == "1"
+    assert response.content.decode().startswith("Not saved: you are signed out.")
+    # A full page still goes to the log-in page.
+    assert client.post(url, {"x": "1"}).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reason", "says"),
+    [
+        ("CSRF token from POST incorrect.", "opened before you last signed in"),
+        ("Referer checking failed - no Referer.", "did not say which page"),
+    ],
+)
+def test_a_form_refused_for_its_token_says_why_and_how_to_keep_the_text(reason, says):
+    from portal.views import csrf_failure
+
+    request = RequestFactory().post("/")
+    request.user = SimpleNamespace(is_authenticated=False)
+    page = csrf_failure(request, reason)
+    assert page.status_code == 403
+    assert says in page.content.decode()
+    request = RequestFactory().post("/", headers={"HX-Request": "true"})
+    line = csrf_failure(request, reason)
+    assert (line.status_code, line["X-Portal-Unsaved"]) == (403, "1")
+    assert says in line.content.decode()
