@@ -58,8 +58,9 @@ class ApplicationFilter(django_filters.FilterSet):
             "-company": pgettext_lazy("sort", "Company, Z to A"),
             "submitted_at": pgettext_lazy("sort", "Submitted, oldest first"),
             "-submitted": pgettext_lazy("sort", "Submitted, newest first"),
-            "status": pgettext_lazy("sort", "Status, in the order of the process"),
-            "-status": pgettext_lazy("sort", "Status, in reverse order"),
+            # By the status's name (read through the list's index), not the process's order.
+            "status": pgettext_lazy("sort", "Status, A to Z"),
+            "-status": pgettext_lazy("sort", "Status, Z to A"),
             "updated_at": pgettext_lazy("sort", "Last change, oldest first"),
             "-updated": pgettext_lazy("sort", "Last change, newest first"),
         },

@@ -12,8 +12,8 @@ on, a recount) first locks the intake's work row (lock_work; in the intakes' ord
 counts in two), so changes in one intake take turns whatever order they update the counts
 in; applications and conflicts are locked before the work row.
 tests/applications/services/test_counting_concurrency forces the interleavings that
-deadlocked or miscounted without these. A beat job counts the open intakes' work again every
-night (recount_open_work)."""
+deadlocked or miscounted without these. A beat job counts the open intakes' work, statuses
+and list filters again every night (recount_open_work)."""
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
@@ -411,19 +411,34 @@ def lock_work(*intake_ids):
         lock_in_order(rows, order_by=["intake_id"], no_key=False)
 
 
+def _list_counts(intake_id):
+    """The intake's kept list counts as a reader of them sees them (a count of 0 and no row
+    say the same)."""
+    return (
+        set(StatusCount.objects.filter(intake_id=intake_id, count__gt=0)
+            .values_list("status", "count")),
+        set(FilterCount.objects.filter(intake_id=intake_id, count__gt=0)
+            .values_list("facet", "status", "value", "count")),
+    )  # fmt: skip
+
+
 def recount_work(intake_id):
-    """The intake's work row counted again from its records, under its lock (the beat job
-    that mends a count gone wrong, and data written without the services). Returns whether
-    the kept row was wrong."""
+    """The intake's work row, its status counts and its list filters' counts counted again
+    from its records, under its lock (the beat job that mends a count gone wrong: rows
+    deleted or changed outside the services, in the admin say; and data written without
+    the services). Returns whether a kept count was wrong."""
     lock_work(intake_id)
     row = WorkCount.objects.filter(intake_id=intake_id)
     kept = row.values(*WorkCount.KINDS).get()
+    listed = _list_counts(intake_id)
+    recount_statuses(intake_id)
+    recount_filters(intake_id)
     # The reviewers' tallies too: each later change to the reviews still to give is counted
     # from them, so a wrong tally would bring a mended count back wrong.
     recount_reviewers(intake_id, to_do=True)
     fresh = work_counts(intake_id)
     row.update(**fresh)
-    return kept != fresh
+    return kept != fresh or listed != _list_counts(intake_id)
 
 
 def recount_open_work():

@@ -350,6 +350,13 @@ def test_seed_demo_shows_every_state_of_a_stay(settings):
     assert list(waiting_offers().values_list("application__company__name", "intake")) == [
         ("Maple Pixel Studios Ltd.", summer.pk)
     ]
+    # Its applications, written with the states they reached, are counted on the managers'
+    # lists (which listed none of them).
+    from applications.models import StatusCount
+
+    assert dict(StatusCount.objects.filter(intake=summer).values_list("status", "count")) == {
+        "accepted": 6
+    }
     # The completed stays carry full logs: every kind of entry.
     for name in ["Northwind", "Prairie Ledger"]:
         kinds = sorted(

@@ -185,7 +185,7 @@ def test_the_list_reads_in_french_sort_options_columns_and_numbers(client, manag
         '<option value="-submitted" selected>Date de soumission, la plus récente d’abord</option>'
         in html
     )
-    assert '<option value="status">Statut, dans l’ordre du processus</option>' in html
+    assert '<option value="status">Statut, de A à Z</option>' in html
     assert "(descending)" not in html
     assert '<td><span class="badge">Brouillon</span></td>' in html
     assert re.findall(r'<td class="num">([^<]*)</td>', html) == ["2\u00a0500,50"]
