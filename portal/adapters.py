@@ -1,6 +1,8 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.translation import get_language
 
 from portal.links import absolute_url
@@ -30,7 +32,12 @@ class AccountAdapter(DefaultAccountAdapter):
             key: absolute_url(value) if key.endswith("_url") and isinstance(value, str) else value
             for key, value in context.items()
         }
-        message = self.render_mail(template_prefix, email, context)
+        # In the language the account chose (a reset asked from a browser in another
+        # language, or none, was written in that one); the request's for an unknown address.
+        account = get_user_model().objects.filter(email__iexact=email).exclude(language="")
+        language = account.values_list("language", flat=True).first() or get_language()
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
         html_body = ""
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":

@@ -232,6 +232,11 @@ class HostIncubator(RulesModel):
         labels = dict(HostService.choices)
         return [labels[code] for code in self.services if code in labels]
 
+    @property
+    def listed_publicly(self):
+        """In the public directory, with a page of its own: an active partnership."""
+        return self.partnership == PartnershipStatus.ACTIVE
+
 
 class HostPartnerChange(models.Model):
     """A change of who acts for a host in the portal: its partner staff before and after."""

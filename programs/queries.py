@@ -96,7 +96,12 @@ def sector_codes():
 def public_markets():
     """Markets for the public list, with their groups and host counts."""
     return (
-        ForeignMarket.objects.annotate(host_count=Count("hosts", distinct=True))
+        ForeignMarket.objects.annotate(
+            # Those the market's page lists: an active partnership (the directory's rule).
+            host_count=Count(
+                "hosts", filter=Q(hosts__partnership=PartnershipStatus.ACTIVE), distinct=True
+            )
+        )
         .prefetch_related("groups")
         .order_by("country")
     )
@@ -202,10 +207,10 @@ def host_cards(hosts):
 
 
 def markets_with_hosts():
-    """Markets that have host incubators as (country code, name), for the directory's
-    market filter."""
+    """Markets that have host incubators in the directory as (country code, name), for its
+    market filter (a market of paused hosts only listed nothing)."""
     codes = (
-        ForeignMarket.objects.filter(Exists(HostIncubator.objects.filter(market=OuterRef("pk"))))
+        ForeignMarket.objects.filter(Exists(host_directory().filter(market=OuterRef("pk"))))
         .order_by("country")
         .values_list("country", flat=True)
     )
@@ -238,7 +243,12 @@ def largest_live_desk_offer(host):
 def markets_for_management():
     # With what programs.rules reads to say who may change each market.
     return (
-        ForeignMarket.objects.annotate(host_count=Count("hosts", distinct=True))
+        ForeignMarket.objects.annotate(
+            # Those the market's page lists: an active partnership (the directory's rule).
+            host_count=Count(
+                "hosts", filter=Q(hosts__partnership=PartnershipStatus.ACTIVE), distinct=True
+            )
+        )
         .prefetch_related(*rules.MARKET_RELIANCE)
         .order_by("country")
     )

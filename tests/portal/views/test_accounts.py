@@ -114,6 +114,22 @@ def test_password_reset_email_is_the_portals_own(client, make_user):
     assert "/accounts/password/reset/key/" in link_in(mail.outbox[0])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_password_reset_email_is_in_the_language_the_account_chose(client, make_user):
+    """Asked from a browser in English, for an account that chose French: it was written in
+    the browser's language."""
+    user = make_user(email="marie@northwind.example")
+    User.objects.filter(pk=user.pk).update(language="fr")
+    client.post(
+        reverse("account_reset_password"),
+        {"email": "marie@northwind.example"},
+        headers={"accept-language": "en"},
+    )
+    assert [m.subject for m in mail.outbox] == [
+        "Réinitialisez votre mot de passe du portail d’atterrissage en douceur"
+    ]
+
+
 @pytest.mark.django_db
 def test_login_attempts_are_rate_limited(client, make_user):
     make_user(email="owner@northwind.example", password=STRONG)

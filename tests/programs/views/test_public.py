@@ -280,3 +280,23 @@ def test_host_cards_show_desks_sectors_and_services_in_the_visitors_language(cli
     assert "Berlin, Allemagne · 1 poste de travail" in html
     assert "<p>Technologies de l’information</p>" in html
     assert '<option value="DE">Allemagne</option>' in html
+
+
+@pytest.mark.django_db
+def test_a_paused_host_is_named_but_not_linked_nor_counted_on_the_public_pages(client):
+    """Its own page is a 404 while the partnership is paused: the intake's page linked to it,
+    the market list counted it and the directory offered its market (listing nothing)."""
+    from programs.enums import PartnershipStatus
+
+    market = factories.ForeignMarketFactory(country="SA")
+    offer = factories.DeskOfferFactory(
+        host__market=market, host__partnership=PartnershipStatus.PAUSED, host__name="Quiet Hub"
+    )
+    link = reverse("programs:host_detail", args=[offer.host.pk])
+    assert client.get(link).status_code == 404
+    intake_page = client.get(reverse("programs:intake_detail", args=[offer.intake.pk]))
+    assert "Quiet Hub" in intake_page.content.decode()
+    assert f'href="{link}"' not in intake_page.content.decode()
+    markets = client.get(reverse("programs:market_list")).context["markets"]
+    assert [m.host_count for m in markets if m.country.code == "SA"] == [0]
+    assert 'value="SA"' not in client.get(reverse("programs:host_list")).content.decode()
