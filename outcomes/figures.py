@@ -547,17 +547,34 @@ class LeftOut:
     payments: int
 
 
-def payments_left_out(scope):
-    """[LeftOut] per currency, the largest first: the payments of the scope that
-    ``payments_paid`` cannot convert, so that the figures page can say the cost (and the
-    ROI) leaves them out instead of being silently lower. One query, and a rate looked up
-    per currency and day paid."""
-    first, *others = payment_parts(scope, None, counted=True)
+def left_out_by(scope, dimension=None):
+    """{group: {currency: [payments, amount as text]}}: the payments of the scope that
+    ``payments_paid`` cannot convert (no rate for their currency on the day paid), per group
+    of ``dimension``. One query, and a rate looked up per currency and day paid."""
+    first, *others = payment_parts(scope, dimension, counted=True)
     found = {}
-    for _group, currency, paid_on, amount, n in first.union(*others, all=True):
+    for group, currency, paid_on, amount, n in first.union(*others, all=True):
         if amount is None or currency == settings.PORTAL_CURRENCY:
             continue
         if _in_program_currency(Decimal(amount), currency, paid_on) is None:
+            payments, total = found.setdefault(group, {}).get(currency, [0, "0"])
+            found[group][currency] = [payments + n, str(Decimal(total) + Decimal(amount))]
+    return found
+
+
+def payments_left_out(scope, basis=Basis.VERIFIED):
+    """[LeftOut] per currency, the most payments first: what the program cost (and so the
+    ROI) leaves out, for the figures page to say so instead of being silently lower. Read
+    from the kept figures of whole intakes (``IntakeFigures.cost_left_out``, kept with the
+    cost), computed otherwise."""
+    if reads_kept(scope, basis):
+        kept = IntakeFigures.objects.filter(intake__in=_scope_intakes(scope).values("pk"))
+        parts = list(kept.values_list("cost_left_out", flat=True))
+    else:
+        parts = list(left_out_by(scope).values())
+    found = {}
+    for part in parts:
+        for currency, (n, amount) in part.items():
             payments, total = found.get(currency, (0, ZERO))
             found[currency] = (payments + n, total + Decimal(amount))
     left = [LeftOut(Money(cents(total), currency), n) for currency, (n, total) in found.items()]

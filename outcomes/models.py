@@ -440,6 +440,9 @@ class IntakeFigures(models.Model):
     jobs = models.IntegerField(default=0, editable=False)
     investment = models.DecimalField(**KEPT)
     cost = models.DecimalField(**KEPT)
+    # The payments the cost leaves out, no rate recorded for their day: {currency:
+    # [payments, amount]} (figures.left_out_by), for the figures page to say so.
+    cost_left_out = models.JSONField(default=dict, editable=False)
     refreshed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -391,8 +391,9 @@ def _refresh_intakes(pks):
     found = {row.group: row.figures for row in figures.live_breakdown(
         scope, Dimension.INTAKE, Basis.VERIFIED
     )}  # fmt: skip
+    left_out = figures.left_out_by(scope, Dimension.INTAKE)
     now = timezone.now()
-    kept = ["present", "companies", "markets", *figures.ADDITIVE, "refreshed_at"]
+    kept = ["present", "companies", "markets", *figures.ADDITIVE, "cost_left_out", "refreshed_at"]
     rows = []
     for pk in pks:
         counted = found.get(pk, figures.Figures())
@@ -403,6 +404,7 @@ def _refresh_intakes(pks):
                 companies=counted.companies,
                 markets=counted.markets,
                 **{name: getattr(counted, name) for name in figures.ADDITIVE},
+                cost_left_out=left_out.get(pk, {}),
                 refreshed_at=now,
             )
         )
