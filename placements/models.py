@@ -591,8 +591,7 @@ class StipendAward(RulesModel):
         that was not cancelled (a cancelled stay's award keeps only what was paid or
         approved, and took new claims while a kept payment waited)."""
         return (
-            self.status in CLAIMABLE_AWARDS
-            and self.placement.status != PlacementStatus.CANCELLED
+            self.status in CLAIMABLE_AWARDS and self.placement.status != PlacementStatus.CANCELLED
         )
 
 

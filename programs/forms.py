@@ -14,9 +14,12 @@ from programs.models import ForeignMarket, HostIncubator, Intake, MarketGroup
 from programs.services import (
     BRIEFING_FIELDS,
     REVIEW_SETTINGS,
+    WINDOW_FIELDS,
+    capacity_below_stays,
     check_desk_offers,
     currency_change_refused,
     needs_confirmation,
+    stays_refused,
 )
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
@@ -140,7 +143,16 @@ class HostForm(LabelledMoneyMixin, forms.ModelForm):
                     _("An intake still counts on %(desks)s desks here; lower that offer first."),
                     params={"desks": offered},
                 )
+            # Across intakes: two intakes' stays may each fit their offer and together
+            # fill more desks than the lower capacity.
+            below = capacity_below_stays(self.instance, capacity)
+            if below:
+                raise forms.ValidationError(below)
         return capacity
+
+
+# The longest placement window (three years of days: the placements board draws each one).
+LONGEST_WINDOW_DAYS = 1096
 
 
 class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
@@ -204,6 +216,9 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left empty: weekly, the model's default.
         self.fields["check_in_every_days"].required = False
+        # A window typed far off (9999) broke the placements board, which draws every day.
+        for name in ("placement_starts_on", "placement_ends_on"):
+            self.fields[name].validators.append(validate_this_century)
         if self.instance.pk:
             zone = self.instance.zone
             for name in ("opens_at", "closes_at"):
@@ -229,6 +244,14 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             )
         if start and end and end <= start:
             self.add_error("placement_ends_on", _("The window must end after it starts."))
+        elif start and end and (end - start).days + 1 > LONGEST_WINDOW_DAYS:
+            self.add_error(
+                "placement_ends_on",
+                forms.ValidationError(
+                    _("The window can be at most %(days)s days long."),
+                    params={"days": LONGEST_WINDOW_DAYS},
+                ),
+            )
         if data.get("check_in_every_days") is None and "check_in_every_days" in data:
             data["check_in_every_days"] = Intake._meta.get_field("check_in_every_days").default
         stay = data.get("max_stay_days")
@@ -253,6 +276,10 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
         if self.instance.pk:  # the instance still holds the saved terms here
             refused = currency_change_refused(self.instance, stipend_cap=cap, stipend_budget=budget)
             for name, reason in refused.items():
+                self.add_error(name, reason)
+            # A window or longest stay the confirmed stays no longer fit, on its field.
+            window = {name: data.get(name) for name in WINDOW_FIELDS}
+            for name, reason in stays_refused(self.instance, **window).items():
                 self.add_error(name, reason)
         return data
 

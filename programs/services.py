@@ -1,4 +1,7 @@
 import datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -10,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from djmoney.money import Money
 
+from portal.dates import day_writer, span
 from portal.links import link_to
 from portal.locks import lock_in_order
 from portal.services import queue_email_to_people
@@ -269,6 +273,144 @@ def currency_change_refused(intake, *, stipend_cap=None, stipend_budget=None):
     return {name: reason for name in changed[:1]}
 
 
+# What later apps hold in an intake's desks and dates: placements' confirmed stays, each
+# holding a desk at its host from its start to its last day there. programs cannot import
+# placements (imports flow one way), so it registers what it holds here from
+# AppConfig.ready(), as with when_currency_held, and the desk offers, the placement window,
+# the longest stay and a host's capacity keep room for those stays.
+@dataclass(frozen=True)
+class StayHolder:
+    # (*, intake=None, host=None) -> Counter {(host pk, day): stays holding a desk there that
+    # day}: the intake's stays, or the host's in every intake not archived.
+    desks_held: Callable
+    # (intake) -> [(firm name, first day, last day)] of the intake's stays holding a desk.
+    stays: Callable
+
+
+_stay_holders = []
+
+
+def when_stays_held(holder):
+    """Register a ``StayHolder``, asked before an intake's desks or dates, or a host's
+    capacity, change under the stays it holds."""
+    _stay_holders.append(holder)
+    return holder
+
+
+def _desks_held(*, intake=None, host=None):
+    held = Counter()
+    for holder in _stay_holders:
+        held.update(holder.desks_held(intake=intake, host=host))
+    return held
+
+
+def _days_text(days):
+    """Days as people read them: runs of consecutive days as "from – to", in date order."""
+    runs = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + datetime.timedelta(days=1) == day:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    write = day_writer()
+    return ", ".join(
+        write(first) if first == last else span(write, first, last) for first, last in runs
+    )
+
+
+def capacity_below_stays(host, capacity):
+    """Why ``host`` cannot have only ``capacity`` desks: more confirmed stays of intakes not
+    archived hold desks there on one day; empty when it can."""
+    held = _desks_held(host=host)
+    peak = max(held.values(), default=0)
+    if capacity >= peak:
+        return ""
+    day = min(day for (_host, day), count in held.items() if count == peak)
+    return ngettext(
+        "%(count)s confirmed stay holds a desk here on %(day)s: the capacity cannot be lower.",
+        "%(count)s confirmed stays hold desks here on %(day)s: the capacity cannot be lower.",
+        peak,
+    ) % {"count": peak, "day": _days_text([day])}
+
+
+def stays_over_offers(intake, offers):
+    """Why each host cannot offer ``intake`` only the desks ``offers`` (host, desks) give it
+    (a host left out gives none): more of the intake's confirmed stays hold desks there on
+    some days. Empty when they all fit."""
+    held = _desks_held(intake=intake)
+    offered = {host.pk: desks for host, desks in offers}
+    over = defaultdict(dict)
+    for (host_id, day), count in held.items():
+        if count > offered.get(host_id, 0):
+            over[host_id][day] = count
+    if not over:
+        return []
+    names = dict(HostIncubator.objects.filter(pk__in=over).values_list("pk", "name"))
+    reasons = []
+    for host_id in sorted(over, key=lambda pk: (names[pk], pk)):
+        days = over[host_id]
+        most = max(days.values())
+        reasons.append(
+            ngettext(
+                "%(count)s confirmed stay holds a desk at %(host)s on these days: %(days)s. "
+                "Offer at least %(count)s desk there.",
+                "Up to %(count)s confirmed stays hold desks at %(host)s on these days: "
+                "%(days)s. Offer at least %(count)s desks there.",
+                most,
+            )
+            % {"count": most, "host": names[host_id], "days": _days_text(days)}
+        )
+    return reasons
+
+
+WINDOW_FIELDS = ["placement_starts_on", "placement_ends_on", "max_stay_days"]
+
+
+def stays_refused(intake, *, placement_starts_on=None, placement_ends_on=None, max_stay_days=None):
+    """{field: reason} for a placement window or a longest stay that the intake's confirmed
+    stays would no longer fit (naming them); empty when they fit. ``intake`` holds the terms
+    as saved; a value left None is unchanged."""
+    start = placement_starts_on or intake.placement_starts_on
+    end = placement_ends_on or intake.placement_ends_on
+    longest = max_stay_days or intake.max_stay_days
+    if (start, end, longest) == (
+        intake.placement_starts_on,
+        intake.placement_ends_on,
+        intake.max_stay_days,
+    ):
+        return {}
+    stays = [stay for holder in _stay_holders for stay in holder.stays(intake)]
+    outside = {
+        "placement_starts_on": [firm for firm, first, _last in stays if start and first < start],
+        "placement_ends_on": [firm for firm, _first, last in stays if end and last > end],
+        "max_stay_days": [
+            firm for firm, first, last in stays if longest and (last - first).days + 1 > longest
+        ],
+    }
+    messages = {
+        "placement_starts_on": lambda count: ngettext(
+            "%(count)s confirmed stay starts before this day: %(firms)s.",
+            "%(count)s confirmed stays start before this day: %(firms)s.",
+            count,
+        ),
+        "placement_ends_on": lambda count: ngettext(
+            "%(count)s confirmed stay ends after this day: %(firms)s.",
+            "%(count)s confirmed stays end after this day: %(firms)s.",
+            count,
+        ),
+        "max_stay_days": lambda count: ngettext(
+            "%(count)s confirmed stay is longer than this: %(firms)s.",
+            "%(count)s confirmed stays are longer than this: %(firms)s.",
+            count,
+        ),
+    }
+    return {
+        name: messages[name](len(firms)) % {"count": len(firms), "firms": ", ".join(firms)}
+        for name, firms in outside.items()
+        if firms
+    }
+
+
 @transaction.atomic
 def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets, sectors, **fields):
     """Change an intake's terms. Once it has opened, only with a reason, and recorded (who,
@@ -276,7 +418,9 @@ def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets,
     intake is refused if it has passed (it would close on applicants at once), and, when it
     cuts drafts short, until the manager confirms their number (``drafts_confirmed``); their
     owners are then told by email (``programs.deadlines``). The stipend cap's and pool's
-    currency is refused once an app holds awards in it (``when_currency_held``)."""
+    currency is refused once an app holds awards in it (``when_currency_held``), and a
+    placement window or longest stay that confirmed stays would not fit
+    (``when_stays_held``)."""
     intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     before = terms_snapshot(intake)
     closed_at, opened = intake.closes_at, needs_confirmation(intake)
@@ -286,6 +430,12 @@ def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets,
         stipend_cap=fields.get("stipend_cap"),
         stipend_budget=fields.get("stipend_budget"),
     )
+    window = {name: fields[name] for name in WINDOW_FIELDS if name in fields}
+    if any(value != getattr(intake, name) for name, value in window.items()):
+        # The hosts' rows locked before the stays are read: a confirmation locks its host
+        # before it reads the intake's window, so it waits for this change and reads it.
+        lock_in_order(HostIncubator.objects.filter(desk_offers__intake=intake))
+        refused = {**stays_refused(intake, **window), **refused}
     if refused:
         raise ValidationError(refused)
     for name, value in fields.items():
@@ -392,17 +542,50 @@ def check_desk_offers(intake, offers):
 
 
 @transaction.atomic
-def set_desk_offers(intake, *, offers):
+def set_desk_offers(intake, *, offers, by=None, reason=""):
     """Replace the intake's desk offers with (host, desks) pairs; two managers saving them at
-    once take turns on the intake (the second replaces the first's, not adds to them)."""
-    Intake.objects.select_for_update(no_key=True).filter(pk=intake.pk).first()
-    errors = check_desk_offers(intake, offers)
+    once take turns on the intake (the second replaces the first's, not adds to them).
+
+    A host keeps at least the desks the intake's confirmed stays hold there on one day (a
+    host left out offers none). A person's change (``by``) of an intake that has opened needs
+    a reason, and is recorded (who, when, why, the offers before and after) like its terms;
+    the portal's own set-up (``by`` None: demos, tests) is not."""
+    locked = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
+    opened = needs_confirmation(locked)
+    errors = check_desk_offers(locked, offers)
     if errors:
         raise ValidationError(errors)
-    DeskOffer.objects.filter(intake=intake).delete()
+    # The hosts' rows locked before their stays are counted, in the order a confirmation
+    # takes them (the host, then its desks): one confirmed meanwhile is counted here, or
+    # waits and reads the new offers.
+    hosts = {offer.host_id for offer in locked.desk_offers.all()} | {h.pk for h, _d in offers}
+    lock_in_order(HostIncubator.objects.filter(pk__in=hosts))
+    refused = stays_over_offers(locked, offers)
+    if refused:
+        raise ValidationError(refused)
+    before = desk_offers_snapshot(locked)
+    DeskOffer.objects.filter(intake=locked).delete()
     DeskOffer.objects.bulk_create(
-        DeskOffer(intake=intake, host=host, desks=desks) for host, desks in offers
+        DeskOffer(intake=locked, host=host, desks=desks) for host, desks in offers
     )
+    if by is not None:
+        _record(
+            locked, kind=IntakeChangeKind.TERMS, by=by, reason=reason, before=before,
+            after=desk_offers_snapshot(locked), opened=opened,
+        )  # fmt: skip
+    return locked
+
+
+def desk_offers_snapshot(intake):
+    """The intake's desk offers as {host: desks}, for its history (a host's name; with its
+    city when two offered hosts share the name)."""
+    offers = list(intake.desk_offers.select_related("host").order_by("host__name", "host_id"))
+    names = Counter(offer.host.name for offer in offers)
+
+    def named(host):
+        return host.name if names[host.name] == 1 else f"{host.name} ({host.city})"
+
+    return {named(offer.host): offer.desks for offer in offers}
 
 
 def needs_confirmation(intake, now=None):

@@ -213,15 +213,30 @@ def intake_desks(request, pk):
         form_kwargs={"intake": intake, "hosts": hosts, "host_choices": forms.host_choices(hosts)},
         prefix="desks",
     )
-    if request.method == "POST" and formset.is_valid():
+    # Once the intake has opened, applicants may have chosen these hosts: a reason is asked
+    # for, and the change recorded, as for its terms.
+    confirm = forms.confirmation_form(intake, request.POST or None)
+    refusal = []
+    if request.method == "POST" and formset.is_valid() and (confirm is None or confirm.is_valid()):
         try:
-            services.set_desk_offers(intake, offers=formset.offers())
+            services.set_desk_offers(
+                intake,
+                offers=formset.offers(),
+                by=request.user,
+                reason=confirm.cleaned_data["reason"] if confirm else "",
+            )
         except ValidationError as error:
-            refused(request, error)
+            # Confirmed stays the new offers leave no desk for (or opened meanwhile): shown
+            # above the rows.
+            refusal = error.messages
         else:
             messages.success(request, _("Desk offers are saved."))
             return redirect("programs:manage_intake", pk=intake.pk)
-    return render(request, "programs/manage/desks.html", {"intake": intake, "formset": formset})
+    return render(
+        request,
+        "programs/manage/desks.html",
+        {"intake": intake, "formset": formset, "confirm": confirm, "refusal": refusal},
+    )
 
 
 @login_required

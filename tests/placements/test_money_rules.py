@@ -4,8 +4,8 @@ import pytest
 from djmoney.money import Money
 
 from applications.enums import MemberRole
-from placements.enums import AwardStatus, ClaimStatus
-from placements.models import ExpenseClaim, StipendAward
+from placements.enums import AwardStatus, ClaimStatus, PlacementStatus
+from placements.models import ExpenseClaim, Placement, StipendAward
 from programs import services as programs_services
 from programs.enums import StaffRole
 from tests import factories
@@ -32,8 +32,11 @@ def people(intake, host, company, manager):
     }
 
 
-def award_in(status, intake, company):
-    return StipendAward(intake=intake, company=company, amount=Money(1000, "CAD"), status=status)
+def award_in(status, intake, company, stay=PlacementStatus.SCHEDULED):
+    return StipendAward(
+        intake=intake, company=company, amount=Money(1000, "CAD"), status=status,
+        placement=Placement(status=stay),
+    )  # fmt: skip
 
 
 def allowed(people, permission, obj):
@@ -55,6 +58,9 @@ def test_the_firm_claims_only_on_an_awarded_or_reduced_award(people, intake, com
     award = award_in(status, intake, company)
     expected = ["member"] if status in ["awarded", "reduced"] else []
     assert allowed(people, "placements.claim_stipendaward", award) == expected
+    # A cancelled stay's award keeps only what was paid or approved: no claim on it.
+    cancelled = award_in(status, intake, company, stay=PlacementStatus.CANCELLED)
+    assert allowed(people, "placements.claim_stipendaward", cancelled) == []
 
 
 @pytest.mark.parametrize("status", ClaimStatus.values)

@@ -171,6 +171,9 @@ def test_the_intake_chooses_how_host_desks_are_invoiced(client, manager, program
         ({"stipend_budget_0": "1000"}, "stipend_budget", "cannot fund even one stipend"),
         ({"stipend_budget_1": "EUR"}, "stipend_budget", "same currency as the stipend cap"),
         ({"opens_at": "not a time"}, "opens_at", "Enter a valid date/time"),
+        # The placements board draws every day of the window: 9999 was a server error there.
+        ({"placement_ends_on": "9999-12-31"}, "placement_ends_on", "before the year 2100"),
+        ({"placement_ends_on": "2099-12-31"}, "placement_ends_on", "at most 1096 days long"),
     ],
 )
 def test_impossible_intake_data_is_refused_next_to_the_field(
@@ -198,7 +201,8 @@ def test_desks_above_capacity_are_refused_next_to_the_desks(client, manager, pro
     response = client.post(reverse("programs:intake_desks", args=[intake.pk]), data)
     assert response.status_code == 200
     assert "2 desks; 3 is more than it can give" in error_of(response, "desks-0-desks")
-    data["desks-0-desks"] = "2"
+    # The intake has opened: a change of its desks says why, and is recorded.
+    data |= {"desks-0-desks": "2", "confirm-reason": "Two desks free.", "confirm-confirm": "on"}
     response = client.post(reverse("programs:intake_desks", args=[intake.pk]), data)
     assert response.status_code == 302
     assert list(intake.desk_offers.values_list("host", "desks")) == [(host.pk, 2)]
