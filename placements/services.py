@@ -32,6 +32,7 @@ from placements.enums import (
     TrancheCondition,
 )
 from placements.models import ChangeRequest, ChangeRequestEvent, LogEntry, Placement, PlacementEvent
+from portal.dates import days_text
 from portal.links import link_to
 from portal.services import first_sending, queue_email_to_people
 from portal.validators import validate_single_line
@@ -101,20 +102,6 @@ def _lock(placement):
     )
 
 
-def _days_text(days):
-    """Days as people read them: runs of consecutive days as "from – to", in date order."""
-    runs = []
-    for day in sorted(days):
-        if runs and runs[-1][1] + datetime.timedelta(days=1) == day:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day])
-    return ", ".join(
-        date_format(first) if first == last else f"{date_format(first)} – {date_format(last)}"
-        for first, last in runs
-    )
-
-
 def full_days(intake, host, starts_on, ends_on, *, exclude=None):
     """The days from ``starts_on`` to ``ends_on`` on which one more firm would put more firms
     than desks at ``host``: more than the desks it offers this intake (counting this intake's
@@ -152,7 +139,7 @@ def stay_problems(intake, host, starts_on, ends_on, *, exclude=None):
     if full:
         problems.append(
             _("%(host)s has no free desk on these days: %(days)s.")
-            % {"host": host.name, "days": _days_text(full)}
+            % {"host": host.name, "days": days_text(full)}
         )
     return problems
 

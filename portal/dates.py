@@ -1,6 +1,7 @@
 """Moments as people read them: the one date-time format of their language, and the time
 zone named whenever it may not be the reader's own (an intake's zone, the portal's)."""
 
+import datetime
 import zoneinfo
 
 from django.utils import dateformat, formats, timezone
@@ -54,3 +55,18 @@ def day_writer():
         return text
 
     return write
+
+
+def days_text(days):
+    """Days as people read them: runs of consecutive days as "from – to", in date order
+    ("1 March 2027 – 2 March 2027, 6 March 2027")."""
+    runs = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + datetime.timedelta(days=1) == day:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    write = day_writer()
+    return ", ".join(
+        write(first) if first == last else span(write, first, last) for first, last in runs
+    )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from djmoney.money import Money
 
-from portal.dates import day_writer, span
+from portal.dates import days_text
 from portal.links import link_to
 from portal.locks import lock_in_order
 from portal.services import queue_email_to_people
@@ -304,20 +304,6 @@ def _desks_held(*, intake=None, host=None):
     return held
 
 
-def _days_text(days):
-    """Days as people read them: runs of consecutive days as "from – to", in date order."""
-    runs = []
-    for day in sorted(days):
-        if runs and runs[-1][1] + datetime.timedelta(days=1) == day:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day])
-    write = day_writer()
-    return ", ".join(
-        write(first) if first == last else span(write, first, last) for first, last in runs
-    )
-
-
 def capacity_below_stays(host, capacity):
     """Why ``host`` cannot have only ``capacity`` desks: more confirmed stays of intakes not
     archived hold desks there on one day; empty when it can."""
@@ -330,7 +316,7 @@ def capacity_below_stays(host, capacity):
         "%(count)s confirmed stay holds a desk here on %(day)s: the capacity cannot be lower.",
         "%(count)s confirmed stays hold desks here on %(day)s: the capacity cannot be lower.",
         peak,
-    ) % {"count": peak, "day": _days_text([day])}
+    ) % {"count": peak, "day": days_text([day])}
 
 
 def stays_over_offers(intake, offers):
@@ -358,7 +344,7 @@ def stays_over_offers(intake, offers):
                 "%(days)s. Offer at least %(count)s desks there.",
                 most,
             )
-            % {"count": most, "host": names[host_id], "days": _days_text(days)}
+            % {"count": most, "host": names[host_id], "days": days_text(days)}
         )
     return reasons
 

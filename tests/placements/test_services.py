@@ -7,6 +7,7 @@ from django.utils.formats import date_format as d
 from placements import changes, queries, services
 from placements.enums import CancelReason, ChangeKind, ChangeStatus, EntryKind, PlacementStatus
 from placements.models import LogEntry, Placement, PlacementEvent
+from portal.dates import days_text
 from tests import factories
 from tests.placements.conftest import accepted_offer, day, placed
 
@@ -277,7 +278,7 @@ def test_the_firm_does_not_read_staff_only_entries(offer, partner, owner):
 def test_day_runs_are_written_as_ranges():
     start = datetime.date(2027, 3, 1)
     days = [start, start + datetime.timedelta(days=1), start + datetime.timedelta(days=5)]
-    assert services._days_text(days) == "1 March 2027 – 2 March 2027, 6 March 2027"
+    assert days_text(days) == "1 March 2027 – 2 March 2027, 6 March 2027"
 
 
 def test_a_confirmation_is_emailed_once_to_the_firm_and_the_managers_in_their_language(
