@@ -352,6 +352,11 @@ def costs(scope):
     return found
 
 
+def _placed_per_intake(scope):
+    """{intake pk: placements placed}: what an intake's other costs are shared among."""
+    return dict(placed(scope).values_list("intake").annotate(n=Count("pk")).order_by())
+
+
 def cost_shares(scope):
     """{cost pk: the part of it the scope's program cost counts}: whole for whole intakes;
     in a narrower scope, each intake's costs shared equally among its placed firms, as
@@ -359,9 +364,8 @@ def cost_shares(scope):
     listed = costs(scope).values_list("pk", "intake", "amount_converted").order_by()
     if not scope.narrowed:
         return {pk: amount or ZERO for pk, _intake, amount in listed}
-    whole = Scope(scope.intakes, intake=scope.intake)
-    firms = dict(placed(whole).values_list("intake").annotate(n=Count("pk")).order_by())
-    here = dict(placed(scope).values_list("intake").annotate(n=Count("pk")).order_by())
+    firms = _placed_per_intake(Scope(scope.intakes, intake=scope.intake))
+    here = _placed_per_intake(scope)
     shares = {
         pk: (amount or ZERO) * here.get(intake, 0) / firms[intake]
         for pk, intake, amount in listed
@@ -386,8 +390,7 @@ def other_program_costs(scope, dimension):
         if dimension is None:
             return {0: sum(per_intake.values(), ZERO)}
         return per_intake
-    whole = Scope(scope.intakes, intake=scope.intake)
-    firms = dict(placed(whole).values_list("intake").annotate(n=Count("pk")).order_by())
+    firms = _placed_per_intake(Scope(scope.intakes, intake=scope.intake))
     shares = {}
     rows = (
         placed(scope)

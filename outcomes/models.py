@@ -410,12 +410,11 @@ class ProgramCost(models.Model):
 
 # --- Figures kept per intake --------------------------------------------------------------
 
-# A report "with figures": the reports jobs and follow-on investment read; jobs read the
-# latest giving a headcount, follow-on investment the latest giving an investment, each on
-# its own (a report may give one and not the other).
+# The reports jobs and follow-on investment read: jobs the latest giving a headcount,
+# follow-on investment the latest giving an investment, each on its own (a report may give
+# one and not the other).
 WITH_HEADCOUNT = Q(employees_home__isnull=False)
 WITH_INVESTMENT = Q(investment_converted__isnull=False)
-WITH_FIGURES = WITH_HEADCOUNT | WITH_INVESTMENT
 KEPT = {"max_digits": 18, "decimal_places": 2, "default": 0, "editable": False}
 
 

@@ -25,6 +25,7 @@ from portal.access import require
 from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
+from portal.forms import differences
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs.models import Intake
@@ -116,14 +117,8 @@ def _saved_differently(form, current):
     """(label, value saved now) of every field where the report as saved now differs from
     what this page sent: each one its Save would overwrite, so the conflict box lists them all
     (it listed four of ten, and Save wiped a colleague's revenue and ratings unseen)."""
-    differences = []
-    for name in services.REPORT_FIELDS:
-        saved = getattr(current, name)
-        if saved == form.cleaned_data.get(name):
-            continue
-        choices = dict(getattr(form.fields[name], "choices", None) or ())
-        differences.append((form.fields[name].label, choices.get(saved, saved)))
-    return differences
+    sent = {name: form.cleaned_data.get(name) for name in services.REPORT_FIELDS}
+    return [(label, saved) for label, _sent, saved in differences(form, sent, current)]
 
 
 def _report_context(request, report, form, conflict=None, opportunity_form=None, entry_form=None):
@@ -305,7 +300,7 @@ def verify(request, pk):
             return redirect("outcomes:verify", pk=report.pk)
         except ValidationError as error:
             form.add_error(None, error)
-    context = _report_context(request, report, forms.ReportForm(initial=_initial(report)))
+    context = _report_context(request, report, _report_form(report))
     context |= {
         "verify_form": form,
         "due_form": forms.DueDateForm(),

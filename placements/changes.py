@@ -55,14 +55,7 @@ def _check_request(placement, *, kind, starts_on, ends_on, today):
                 _("A departure cannot come before the arrival (%(day)s).")
                 % {"day": date_format(placement.arrived_on)}
             )
-        if ends_on >= placement.ends_on:
-            raise ValidationError(
-                _(
-                    "A stay is cut short before its planned end (%(day)s): log the departure "
-                    "instead."
-                )
-                % {"day": date_format(placement.ends_on)}
-            )
+        services.check_cut_short_day(placement, ends_on)
         return
     if starts_on is None:
         raise ValidationError(_("Give the new start."))

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from applications.queries import managers_of, member_recipients
+from applications.queries import managers_of
 from placements.enums import PlacementStatus
 from placements.models import Placement
 from placements.queries import CHECK_IN_OVERDUE_AFTER_DAYS
+from placements.services import partner_people, stay_people
 from portal.links import link_to
 from portal.services import queue_email_to_people
 
@@ -23,14 +24,6 @@ P = PlacementStatus
 ARRIVAL_NOTICE_DAYS = 7
 # A check-in not logged this many days after it fell due is overdue: the managers are told.
 OVERDUE_AFTER_DAYS = CHECK_IN_OVERDUE_AFTER_DAYS
-
-
-def _partners(placement):
-    return list(placement.host.partner_staff.values_list("email", "language"))
-
-
-def _firm(placement):
-    return member_recipients([placement.company_id]).get(placement.company_id, [])
 
 
 def _queue(people, *, key, template, placement, **context):
@@ -59,7 +52,7 @@ def remind_arrivals(today):
     ).select_related("company", "host", "intake")
     for placement in arriving:
         _queue(
-            _firm(placement) + _partners(placement),
+            stay_people(placement),
             key=f"placement-arrival:{placement.pk}:{placement.starts_on.isoformat()}",
             template="arrival_soon",
             placement=placement,
@@ -78,7 +71,7 @@ def remind_check_ins(today):
     for placement in due_now:
         due = placement.check_in_due_on
         _queue(
-            _partners(placement),
+            partner_people(placement),
             key=f"check-in-due:{placement.pk}:{due.isoformat()}",
             template="check_in_due",
             placement=placement,
@@ -101,7 +94,7 @@ def remind_departures(today):
     )
     for placement in ending:
         _queue(
-            _partners(placement),
+            partner_people(placement),
             key=f"placement-departure:{placement.pk}:{placement.ends_on.isoformat()}",
             template="departure_due",
             placement=placement,

@@ -200,7 +200,7 @@ def confirm_placement(offer, *, by, desk, starts_on, ends_on):
 def _tell_confirmed(placement):
     """The firm's members and the intake's managers learn the desk and dates, each in their
     language, once (keyed in the outbox by the placement)."""
-    firm = member_recipients([placement.company_id]).get(placement.company_id, [])
+    firm = firm_people(placement)
     managers = list(managers_of(placement.intake).values_list("email", "language"))
     queue_email_to_people(
         firm + managers,
@@ -263,13 +263,8 @@ def _depart(placement, *, to, by, on, note):
         before_message=_("A departure cannot come before the arrival (%(day)s).")
         % {"day": date_format(placement.arrived_on)},
     )
-    if to == P.CUT_SHORT and on >= placement.ends_on:
-        # Cut short after its planned end, the desk would stretch over the next firm's days
-        # with no check of the host's desks.
-        raise ValidationError(
-            _("A stay is cut short before its planned end (%(day)s): log the departure instead.")
-            % {"day": date_format(placement.ends_on)}
-        )
+    if to == P.CUT_SHORT:
+        check_cut_short_day(placement, on)
     # The desk is free from the day after the departure.
     placement.departed_on, placement.desk_until = on, on
     placement.check_in_due_on = None  # gone: no more check-ins
@@ -289,11 +284,30 @@ def _depart(placement, *, to, by, on, note):
     return placement
 
 
+def check_cut_short_day(placement, on):
+    """A stay is cut short before its planned end: after it, the desk would stretch over the
+    next firm's days with no check of the host's desks (for the cut itself and the request
+    for it alike)."""
+    if on >= placement.ends_on:
+        raise ValidationError(
+            _("A stay is cut short before its planned end (%(day)s): log the departure instead.")
+            % {"day": date_format(placement.ends_on)}
+        )
+
+
+def firm_people(placement):
+    """The firm's members, as (email, language) pairs."""
+    return member_recipients([placement.company_id]).get(placement.company_id, [])
+
+
+def partner_people(placement):
+    """The host's partners, as (email, language) pairs."""
+    return list(placement.host.partner_staff.values_list("email", "language"))
+
+
 def stay_people(placement):
-    """Who a change to the stay concerns: the firm's members and the host's partners, as
-    (email, language) pairs."""
-    people = member_recipients([placement.company_id]).get(placement.company_id, [])
-    return people + list(placement.host.partner_staff.values_list("email", "language"))
+    """Who a change to the stay concerns: the firm's members and the host's partners."""
+    return firm_people(placement) + partner_people(placement)
 
 
 def _close_pending_changes(placement, *, by, note):
@@ -303,10 +317,12 @@ def _close_pending_changes(placement, *, by, note):
     waiting = ChangeRequest.objects.select_for_update(no_key=True).filter(
         placement=placement, status=ChangeStatus.PENDING
     )
+    people = None
     for change in waiting:
         change_request_status(change, to=ChangeStatus.CLOSED, by=by, note=note)
+        people = stay_people(placement) if people is None else people
         queue_email_to_people(
-            stay_people(placement),
+            people,
             key=f"placement-change:{change.pk}:{change.status}",
             template="placements/email/change_closed",
             context={

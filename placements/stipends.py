@@ -604,13 +604,7 @@ def _reject(claim, *, by, reason, fields=()):
     """A claim rejected (by a manager, approved at nothing, or with its award): the firm's
     members are told why, in their language."""
     change_claim_status(claim, to=C.REJECTED, by=by, note=reason, fields=fields)
-    _notify(
-        claim.award,
-        key=f"claim-rejected:{claim.pk}",
-        template="placements/email/claim_rejected",
-        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
-        to_firm=True,
-    )
+    _tell_about(claim, "rejected", key=f"claim-rejected:{claim.pk}", to_firm=True)
     return claim
 
 
@@ -932,13 +926,8 @@ def submit_claim(claim, *, by):
         raise ValidationError(_("Add at least one expense before submitting."))
     claim.submitted_at = timezone.now()
     change_claim_status(claim, to=C.SUBMITTED, by=by, fields=["submitted_at"])
-    _notify(
-        claim.award,
-        key=f"claim-submitted:{claim.pk}:{claim.version}",
-        template="placements/email/claim_submitted",
-        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
-        to_managers=True,
-    )
+    key = f"claim-submitted:{claim.pk}:{claim.version}"
+    _tell_about(claim, "submitted", key=key, to_managers=True)
     return claim
 
 
@@ -959,13 +948,7 @@ def request_changes(claim, *, by, reason, notes=None, approved=None):
         line.approved = keep
         line.save(update_fields=["approved", "approved_currency"])
     _note_lines(claim, notes)
-    _notify(
-        claim.award,
-        key=f"claim-changes:{claim.pk}:{claim.version}",
-        template="placements/email/claim_changes",
-        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
-        to_firm=True,
-    )
+    _tell_about(claim, "changes", key=f"claim-changes:{claim.pk}:{claim.version}", to_firm=True)
     return claim
 
 
@@ -1058,13 +1041,7 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
         after={"status": award.status, "approved_total": award.approved_total},
         note=_("Claim %(number)s approved.") % {"number": claim.pk},
     )
-    _notify(
-        award,
-        key=f"claim-approved:{claim.pk}",
-        template="placements/email/claim_approved",
-        context={"claim": claim, "award": award, "link": link_to("money:claim", claim.pk)},
-        to_firm=True,
-    )
+    _tell_about(claim, "approved", key=f"claim-approved:{claim.pk}", to_firm=True)
     return claim
 
 
@@ -1077,17 +1054,22 @@ def pay_claim(claim, *, by, paid_on, reference):
     _check_payment(paid_on, reference)
     claim.paid_on, claim.reference = paid_on, reference.strip()
     change_claim_status(claim, to=C.PAID, by=by, fields=["paid_on", "reference"])
-    _notify(
-        claim.award,
-        key=f"claim-paid:{claim.pk}",
-        template="placements/email/claim_paid",
-        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
-        to_firm=True,
-    )
+    _tell_about(claim, "paid", key=f"claim-paid:{claim.pk}", to_firm=True)
     return claim
 
 
 # --- Notifications -------------------------------------------------------------------------
+
+
+def _tell_about(claim, kind, *, key, **to):
+    """Email ``placements/email/claim_<kind>`` about the claim (``to``: to_firm, to_managers)."""
+    _notify(
+        claim.award,
+        key=key,
+        template=f"placements/email/claim_{kind}",
+        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
+        **to,
+    )
 
 
 def _notify(award, *, key, template, context, to_firm=False, to_managers=False):

@@ -171,3 +171,26 @@ class ApiTokenForm(forms.Form):
         self.fields["scope"].choices = [
             (str(kind.label).capitalize(), options) for kind, options in scope_choices
         ]
+
+
+def _shown(field, value):
+    """A value as a person reads it next to its label: a choice by its label, a list joined,
+    nothing as None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    choices = dict(getattr(field, "choices", None) or ())
+    return choices.get(value, value)
+
+
+def differences(form, typed, current):
+    """(label, typed, saved) of each field of ``typed`` ({name: value}) whose value differs
+    from ``current``'s: what a page sent against what a colleague saved since, for a conflict
+    to show (the company profile shows what was typed; the outcome report what is saved)."""
+    return [
+        (form.fields[name].label, _shown(form.fields[name], value),
+         _shown(form.fields[name], getattr(current, name)))
+        for name, value in typed.items()
+        if value != getattr(current, name)
+    ]  # fmt: skip

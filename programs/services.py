@@ -178,8 +178,15 @@ def when_host_moved(handler):
 
 @transaction.atomic
 def save_host(host, *, sectors, partner_staff=None, by=None):
-    """Create or update a host with its sectors (and partner staff when given, recorded)."""
+    """Create or update a host with its sectors (and partner staff when given, recorded). A
+    lower capacity is checked against the stays it holds with its row locked, as a
+    confirmation counts its desks (the form's check alone ran before that lock)."""
     host.full_clean()
+    if host.pk:
+        HostIncubator.objects.select_for_update(no_key=True).filter(pk=host.pk).first()
+        below = capacity_below_stays(host, host.desk_capacity)
+        if below:
+            raise ValidationError({"desk_capacity": below})
     was = (
         HostIncubator.objects.filter(pk=host.pk).values_list("market_id", flat=True).first()
         if host.pk

@@ -9,6 +9,7 @@ from applications import queries, services
 from applications.access import company_for
 from applications.forms import CompanyForm, InvitationForm
 from portal.feedback import refused
+from portal.forms import differences
 
 
 def _company(request, pk, permission):
@@ -40,7 +41,10 @@ def company_edit(request, pk):
             # Nothing saved over the colleague's change: the form shows the profile as it is
             # now, and what this person typed that differs from it, to enter again.
             values.pop("version")
-            typed = _typed_over(form, values, conflict.current)
+            typed = [
+                (label, "—" if mine is None else mine)
+                for label, mine, _saved in differences(form, values, conflict.current)
+            ]
             form = CompanyForm(instance=conflict.current)
         else:
             messages.success(request, _("The company profile is saved."))
@@ -50,16 +54,6 @@ def company_edit(request, pk):
         "applications/company_form.html",
         {"form": form, "company": company, "typed": typed},
     )
-
-
-def _typed_over(form, values, current):
-    """(label, what the person typed) for each field that differs from ``current``."""
-    typed = []
-    for name, value in values.items():
-        if value != getattr(current, name):
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-            typed.append((form.fields[name].label, "—" if shown in (None, "") else shown))
-    return typed
 
 
 @login_required

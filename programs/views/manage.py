@@ -90,14 +90,18 @@ def host_form(request, pk=None):
         )
     form = forms.HostForm(request.POST or None, instance=host)
     if request.method == "POST" and form.is_valid():
-        host = services.save_host(
-            form.save(commit=False),
-            sectors=form.cleaned_data["sectors"],
-            partner_staff=form.cleaned_data["partner_emails"],
-            by=request.user,
-        )
-        messages.success(request, _("%(host)s is saved.") % {"host": host.name})
-        return redirect("programs:host_detail", pk=host.pk)
+        try:
+            host = services.save_host(
+                form.save(commit=False),
+                sectors=form.cleaned_data["sectors"],
+                partner_staff=form.cleaned_data["partner_emails"],
+                by=request.user,
+            )
+        except ValidationError as error:  # a stay confirmed since the form was checked
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(host)s is saved.") % {"host": host.name})
+            return redirect("programs:host_detail", pk=host.pk)
     return render(
         request,
         "programs/manage/host_form.html",

@@ -364,6 +364,12 @@ def test_a_hosts_capacity_keeps_the_stays_it_holds_on_one_day_across_intakes(cli
     assert client.post(url, host_post(host, partner, 3)).status_code == 302
     host.refresh_from_db()
     assert host.desk_capacity == 3
+    # The service checks it too, under the host's lock, as a confirmation counts its desks:
+    # the form's check ran before that lock.
+    host.desk_capacity = 2
+    with pytest.raises(ValidationError) as refused:
+        services.save_host(host, sectors=[])
+    assert refused.value.message_dict["desk_capacity"][0].startswith("3 confirmed stays hold")
 
 
 def test_stays_of_archived_intakes_do_not_hold_a_hosts_capacity(client):
