@@ -3,7 +3,8 @@ query per kind of record) and its lists (one page of ``values()`` rows each)."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from djmoney.money import Money
 
 from applications.models import CompanyMember
@@ -229,8 +230,17 @@ def ledger_list(intake, kind, statuses=()):
 
 
 def firm_awards(user):
-    """The awards of the person's firms, for their placement pages and dashboard."""
+    """The awards of the person's firms, for their placement pages and dashboard, each with
+    ``in_tranches``: what its tranches paid or approved (stipends.left_of)."""
     member = Exists(CompanyMember.objects.filter(company=OuterRef("company"), user=user.pk))
-    return StipendAward.objects.filter(member).select_related(
-        "company", "placement__host", "intake"
+    in_tranches = (
+        Tranche.objects.filter(award=OuterRef("pk"), status__in=[T.APPROVED, T.PAID])
+        .values("award")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        StipendAward.objects.filter(member)
+        .select_related("company", "placement__host", "intake")
+        .annotate(in_tranches=Coalesce(Subquery(in_tranches), Value(Decimal(0))))
     )

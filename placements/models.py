@@ -533,8 +533,9 @@ class StipendTerm(models.Model):
 
 
 class StipendAward(RulesModel):
-    """The stipend of one placement: at most the intake's cap, paid in tranches, claimed
-    against by the firm's expense claims (whose approved total never exceeds ``amount``)."""
+    """The stipend of one placement: at most the intake's cap, paid in tranches and claimed
+    against by the firm's expense claims; what both pay or approve together never exceeds
+    ``amount`` (placements.stipends: a claim approved is taken from the unpaid tranches)."""
 
     placement = models.OneToOneField(Placement, on_delete=models.PROTECT, related_name="award")
     # Copied from the placement, so the ledger filters without joining through it.
@@ -580,10 +581,6 @@ class StipendAward(RulesModel):
 
     def __str__(self):
         return f"{self.company}: {self.amount}"
-
-    @property
-    def left(self):
-        return self.amount - self.approved_total
 
     @property
     def open_for_claims(self):

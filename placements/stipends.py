@@ -522,9 +522,55 @@ def _tranches_total(award, statuses):
 
 
 def _kept(award):
-    """What the award keeps whatever happens to its stay: paid or approved in its tranches,
-    or approved in its claims (each is capped at the award on its own: the larger)."""
-    return max(_tranches_total(award, [T.APPROVED, T.PAID]), award.approved_total.amount)
+    """What the award has paid or approved, in its tranches and its claims together: the
+    award is one sum, whichever way it reaches the firm, so the two never add up to more
+    than it (stipends of "up to CAD 4,000", not 4,000 twice)."""
+    return _tranches_total(award, [T.APPROVED, T.PAID]) + award.approved_total.amount
+
+
+def left_of(award, in_tranches):
+    """What claims may still be approved on the award, given what its tranches paid or
+    approved (``in_tranches``, a Decimal): its amount less that and its approved claims. A
+    claim approved takes its amount from the tranches not yet approved for payment, the last
+    first (_draw_down)."""
+    left = award.amount.amount - in_tranches - award.approved_total.amount
+    return Money(max(left, Decimal(0)), award.amount.currency)
+
+
+def left_to_claim(award):
+    return left_of(award, _tranches_total(award, [T.APPROVED, T.PAID]))
+
+
+def _cut_tranches(award, cut, *, by, note):
+    """Take ``cut`` from the award's tranches not yet approved for payment, the last first
+    (the caller locked them, _lock_tranches); a tranche left at 0 is cancelled, so the award
+    can be closed (a tranche of 0 waiting for ever kept it open)."""
+    for tranche in reversed(_unpaid_tranches(award, CUTTABLE_TRANCHES)):
+        if cut <= 0:
+            break
+        take = min(cut, tranche.amount.amount)
+        old = tranche.amount
+        tranche.amount = Money(tranche.amount.amount - take, tranche.amount.currency)
+        cut -= take
+        tranche.version += 1
+        tranche.save(update_fields=["amount", "version"])
+        _record(
+            award=award,
+            tranche=tranche,
+            by=by,
+            before={"status": tranche.status, "amount": old},
+            after={"status": tranche.status, "amount": tranche.amount},
+            note=note,
+        )
+        if not tranche.amount:
+            change_tranche_status(tranche, to=T.CANCELLED, by=by, note=note)
+
+
+def _draw_down(award, *, by, note):
+    """After a claim's approval: the tranches not yet approved give up what the award's
+    paid and approved money plus them would exceed it by."""
+    waiting = _tranches_total(award, CUTTABLE_TRANCHES)
+    _cut_tranches(award, _kept(award) + waiting - award.amount.amount, by=by, note=note)
 
 
 @transaction.atomic
@@ -543,10 +589,10 @@ def reduce_award(award, *, by, amount, reason):
             _("A reduced award is less than its %(amount)s.") % {"amount": award.amount}
         )
     paid = _tranches_total(award, [T.PAID])
-    floor = max(award.approved_total.amount, paid)
+    floor = award.approved_total.amount + paid
     _check_amount(award.intake, amount, award=award, at_least=Money(floor, amount.currency))
     approved = _tranches_total(award, [T.APPROVED])
-    if amount.amount < paid + approved:
+    if amount.amount < floor + approved:
         raise ValidationError(
             _(
                 "%(approved)s of this award's tranches is approved for payment: the award "
@@ -555,38 +601,17 @@ def reduce_award(award, *, by, amount, reason):
             )
             % {
                 "approved": Money(approved, amount.currency),
-                "floor": Money(paid + approved, amount.currency),
+                "floor": Money(floor + approved, amount.currency),
             }
         )
-    # What the tranches would pay beyond the new amount (a tranche cancelled by hand pays
-    # nothing, so the tranches may already add up to less than the award).
-    cut = _tranches_total(award, [*CUTTABLE_TRANCHES, T.APPROVED, T.PAID]) - amount.amount
     before = {"amount": award.amount}
     award.amount = amount
     change_award_status(
         award, to=A.REDUCED, by=by, note=reason, fields=["amount", "amount_currency"], before=before
     )
-    for tranche in reversed(_unpaid_tranches(award, CUTTABLE_TRANCHES)):
-        if cut <= 0:
-            break
-        take = min(cut, tranche.amount.amount)
-        old = tranche.amount
-        tranche.amount = Money(tranche.amount.amount - take, tranche.amount.currency)
-        cut -= take
-        tranche.version += 1
-        tranche.save(update_fields=["amount", "version"])
-        _record(
-            award=award,
-            tranche=tranche,
-            by=by,
-            before={"status": tranche.status, "amount": old},
-            after={"status": tranche.status, "amount": tranche.amount},
-            note=reason.strip(),
-        )
-        if not tranche.amount:
-            # Nothing is left to pay on it: cancelled, so the award can be closed (a
-            # tranche of 0 waiting for ever kept it open).
-            change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
+    # What the tranches and the claims would pay beyond the new amount (a tranche cancelled
+    # by hand pays nothing, so they may already add up to less than the award).
+    _draw_down(award, by=by, note=reason.strip())
     return award
 
 
@@ -694,7 +719,26 @@ def close_award(award, *, by, note=""):
 
 @transaction.atomic
 def approve_tranche(tranche, *, by, note=""):
+    """Finance approves a due tranche for payment; never past what is left of its award once
+    its paid and approved tranches and claims are counted (the award's row is locked first,
+    as a claim's approval takes it)."""
+    award = _lock_award(tranche.award)
     tranche = _lock_tranche(tranche)
+    _check(TRANCHE_TRANSITIONS, TrancheStatus, tranche, T.APPROVED, _("A tranche"))
+    left = award.amount.amount - _kept(award)
+    if tranche.amount.amount > left:
+        raise ValidationError(
+            _(
+                "This tranche of %(amount)s would take the award over its %(award)s: only "
+                "%(left)s is left once its paid and approved money is counted. Reduce the "
+                "award or cancel the tranche instead. Nothing was changed."
+            )
+            % {
+                "amount": tranche.amount,
+                "award": award.amount,
+                "left": Money(max(left, 0), award.amount.currency),
+            }
+        )
     return change_tranche_status(tranche, to=T.APPROVED, by=by, note=note)
 
 
@@ -972,6 +1016,7 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
     The award's row is locked before anything is read, so two approvals on one award take
     turns and the second counts the first: the approved total never exceeds the award."""
     award = _lock_award(claim.award)
+    _lock_tranches(award)
     claim = _lock_claim(claim)
     _check(CLAIM_TRANSITIONS, ClaimStatus, claim, C.APPROVED, _("A claim"))
     if not award.open_for_claims:
@@ -999,16 +1044,20 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
     already = ExpenseClaim.objects.filter(award=award, status__in=APPROVED_CLAIMS).aggregate(
         total=Sum("approved_total")
     )["total"] or Decimal(0)
-    if already + total > award.amount.amount:
+    in_tranches = _tranches_total(award, [T.APPROVED, T.PAID])
+    if in_tranches + already + total > award.amount.amount:
         raise ValidationError(
             _(
-                "Approving %(total)s would take the claims over the award of %(award)s: "
-                "%(left)s is left. Nothing was changed."
+                "Approving %(total)s would take this award over its %(award)s: its tranches "
+                "paid or approved %(tranches)s and its claims %(claims)s, so %(left)s is left. "
+                "Nothing was changed."
             )
             % {
                 "total": Money(total, currency),
                 "award": award.amount,
-                "left": Money(award.amount.amount - already, currency),
+                "tranches": Money(in_tranches, currency),
+                "claims": Money(already, currency),
+                "left": Money(max(award.amount.amount - in_tranches - already, 0), currency),
             }
         )
     for line in lines:
@@ -1041,6 +1090,12 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
         after={"status": award.status, "approved_total": award.approved_total},
         note=_("Claim %(number)s approved.") % {"number": claim.pk},
     )
+    _draw_down(
+        award,
+        by=by,
+        note=_("Claim %(number)s approved: the tranches pay what is left of the award.")
+        % {"number": claim.pk},
+    )
     _tell_about(claim, "approved", key=f"claim-approved:{claim.pk}", to_firm=True)
     return claim
 
@@ -1067,7 +1122,12 @@ def _tell_about(claim, kind, *, key, **to):
         claim.award,
         key=key,
         template=f"placements/email/claim_{kind}",
-        context={"claim": claim, "award": claim.award, "link": link_to("money:claim", claim.pk)},
+        context={
+            "claim": claim,
+            "award": claim.award,
+            "left": left_to_claim(claim.award),
+            "link": link_to("money:claim", claim.pk),
+        },
         **to,
     )
 

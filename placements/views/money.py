@@ -79,14 +79,14 @@ def _history(events):
 
 @login_required
 def my_awards(request):
-    """The stipend awards of the person's firms, with their claims' pages a click away."""
-    return render(
-        request,
-        "placements/money/my_awards.html",
-        {
-            "awards": ledger.firm_awards(request.user).order_by("-pk"),
-        },
-    )
+    """The stipend awards of the person's firms, with their claims' pages a click away, and
+    what is left to claim on each while claims are made on it."""
+    awards = ledger.firm_awards(request.user).order_by("-pk")
+    rows = [
+        (award, stipends.left_of(award, award.in_tranches) if award.open_for_claims else None)
+        for award in awards
+    ]
+    return render(request, "placements/money/my_awards.html", {"awards": rows})
 
 
 @login_required
@@ -151,6 +151,7 @@ def award_detail(request, pk):
             "manages": manages,
             "can_claim": request.user.has_perm("placements.claim_stipendaward", award),
             "claimable": award.open_for_claims,
+            "left": stipends.left_to_claim(award),
             "start_form": SentOnce(),
             "next": next_statuses,
             "propose_again": A.PROPOSED in next_statuses
@@ -345,6 +346,7 @@ def _claim_page(request, claim, *, line_form=None, approval_form=None):
         {
             "claim": claim,
             "award": claim.award,
+            "left": stipends.left_to_claim(claim.award),
             "lines": lines,
             "editable": request.user.has_perm("placements.edit_expenseclaim", claim),
             "manages": request.user.has_perm("placements.manage_expenseclaim", claim),

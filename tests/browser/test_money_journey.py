@@ -156,7 +156,11 @@ def test_an_award_claimed_reviewed_fixed_paid_and_kept_within(page, world):
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(
         page.get_by_text(
-            "Approving CA$3,150.00 would take the claims over the award of CA$4,000.00: "
-            "CA$3,016.00 is left. Nothing was changed."
+            "Approving CA$3,150.00 would take this award over its CA$4,000.00: its tranches "
+            "paid or approved CA$2,000.00 and its claims CA$984.00, so CA$1,016.00 is left. "
+            "Nothing was changed."
         )
     ).to_be_visible()
+    # The flight and hotel came out of the balance: the award pays 4,000 in all.
+    page.goto(f"/money/awards/{award.pk}/")
+    expect(page.locator("#tranches tbody tr").nth(1)).to_contain_text("CA$1,016.00")

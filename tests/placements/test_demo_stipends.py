@@ -2,6 +2,7 @@ from collections import Counter
 
 import pytest
 
+from placements import stipends
 from placements.demo_stipends import seed_money
 from placements.models import ClaimLine, ExpenseClaim
 from portal.demo import DemoRun
@@ -29,3 +30,7 @@ def test_the_demo_money_has_claims_in_every_state_within_the_award(offer, manage
         ("paid", "DEMO-WIRE-0002"),
         ("waiting", ""),
     ]
+    # The claims approved came out of the balance: 1,500 + 1,415.70 + 84.30 is the award.
+    assert str(award.amount) == "CA$3,000.00"
+    assert str(award.tranches.get(position=2).amount) == "CA$84.30"
+    assert str(stipends.left_to_claim(award)) == "CA$84.30"

@@ -49,8 +49,9 @@ def test_two_approvals_at_once_cannot_exceed_the_award(postgres, intake, offer, 
     (refused,) = [o for o in outcomes if isinstance(o, ValidationError)]
     left = cad(4000) - approved.approved_total
     assert refused.messages == [
-        f"Approving {cad(5500) - approved.approved_total} would take the claims over the award "
-        f"of CA$4,000.00: {left} is left. Nothing was changed."
+        f"Approving {cad(5500) - approved.approved_total} would take this award over its "
+        f"CA$4,000.00: its tranches paid or approved CA$0.00 and its claims "
+        f"{approved.approved_total}, so {left} is left. Nothing was changed."
     ]
     award = StipendAward.objects.get(pk=award.pk)
     assert award.approved_total == approved.approved_total

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from djmoney.money import Money
 
-from placements import services, stipends
+from placements import ledger, services, stipends
 from placements.enums import (
     AwardStatus,
     CancelReason,
@@ -126,9 +126,11 @@ def test_a_cancelled_stay_keeps_the_claim_approved_and_the_award_closes_once_it_
 
     award.refresh_from_db()
     assert (award.status, award.amount) == (AwardStatus.REDUCED, cad(900))
+    # The flight's 900 came out of the balance when it was approved (the award pays 4,000
+    # in all), then the stay's cancellation cancelled both tranches.
     assert statuses(award) == [
         (1, cad(2000), TrancheStatus.CANCELLED),
-        (2, cad(2000), TrancheStatus.CANCELLED),
+        (2, cad(1100), TrancheStatus.CANCELLED),
     ]
     assert ExpenseClaim.objects.get(pk=taxi.pk).status == ClaimStatus.REJECTED
     event = award.events.get(to_status=AwardStatus.REDUCED)
@@ -175,8 +177,10 @@ def test_reducing_then_cancelling_the_stay_leaves_no_tranche_waiting(future_stay
     services.cancel_placement(future_stay, by=manager, reason=CancelReason.VISA_REFUSED)
     stipends.pay_claim(claim, by=manager, paid_on=day(0), reference="WIRE-1")
 
+    # The award of 900 is the flight's: no tranche pays beyond it (the advance kept 900 when
+    # claims and tranches were each capped on their own, 1,800 on an award of 900).
     assert statuses(award) == [
-        (1, cad(900), TrancheStatus.CANCELLED),
+        (1, cad(0), TrancheStatus.CANCELLED),
         (2, cad(0), TrancheStatus.CANCELLED),
     ]
     stipends.close_award(StipendAward.objects.get(pk=award.pk), by=manager)
@@ -519,3 +523,103 @@ def test_the_firm_is_told_why_its_claim_is_rejected_however_it_is(
     assert sent == [([owner.email], "Your expense claim is rejected")] * 2
     assert "Reason: A personal trip." in mail.outbox[0].body
     assert "Reason: No expense on this claim was approved." in mail.outbox[1].body
+
+
+# --- One award, whichever way it is paid --------------------------------------------------
+
+
+def test_the_tranches_and_the_claims_together_never_pay_more_than_the_award(
+    placement, manager, owner, partner
+):
+    """Tranches and claims were each capped at the award on their own: a firm awarded
+    "up to CAD 4,000" was paid its 4,000 in tranches and 4,000 more in claims. A claim
+    approved now comes out of the tranches not yet approved, the last first, and one past
+    what is left is refused."""
+    award = awarded(placement, manager)
+    arrived(placement, partner)
+    advance = award.tranches.get(position=1)
+    stipends.approve_tranche(advance, by=manager)
+    stipends.pay_tranche(advance, by=manager, paid_on=day(-1), reference="WIRE-1")
+
+    hotel = claim_with(award, owner, (cad(1500), ExpenseCategory.ACCOMMODATION, -5))
+    stipends.approve_claim(hotel, by=manager)
+    assert statuses(award) == [
+        (1, cad(2000), TrancheStatus.PAID),
+        (2, cad(500), TrancheStatus.WAITING),
+    ]
+    cut = MoneyEvent.objects.filter(tranche__position=2, tranche__award=award).latest("pk")
+    assert (cut.note, cut.changes) == (
+        f"Claim {hotel.pk} approved: the tranches pay what is left of the award.",
+        {"amount": ["CA$2,000.00", "CA$500.00"]},
+    )
+    assert stipends.left_to_claim(StipendAward.objects.get(pk=award.pk)) == cad(500)
+
+    taxi = claim_with(award, owner, (cad(600), TRAVEL, -4))
+    with pytest.raises(ValidationError) as error:
+        stipends.approve_claim(taxi, by=manager)
+    assert error.value.messages == [
+        "Approving CA$600.00 would take this award over its CA$4,000.00: its tranches paid "
+        "or approved CA$2,000.00 and its claims CA$1,500.00, so CA$500.00 is left. Nothing "
+        "was changed."
+    ]
+    assert statuses(award)[1] == (2, cad(500), TrancheStatus.WAITING)
+
+    stipends.approve_claim(taxi, by=manager, approved={taxi.lines.get().pk: cad(500)})
+    assert statuses(award)[1] == (2, cad(0), TrancheStatus.CANCELLED)
+    stipends.pay_claim(hotel, by=manager, paid_on=day(0), reference="WIRE-2")
+    stipends.pay_claim(taxi, by=manager, paid_on=day(0), reference="WIRE-3")
+    stipends.close_award(StipendAward.objects.get(pk=award.pk), by=manager)
+    assert ledger.ledger_figures(placement.intake)["paid"] == cad(4000)
+
+
+def test_a_tranche_is_not_approved_past_what_is_left_of_its_award(
+    placement, manager, owner, partner
+):
+    """Rows from before the award was one sum: a balance still at 2,000 beside 3,000 of
+    claims approved is refused, not paid."""
+    award = awarded(placement, manager)
+    stipends.approve_claim(
+        claim_with(award, owner, (cad(1000), ExpenseCategory.ACCOMMODATION, -5)), by=manager
+    )
+    Tranche.objects.filter(award=award).update(amount=cad(2000))  # as the old rule left them
+    StipendAward.objects.filter(pk=award.pk).update(approved_total=cad(3000))
+    arrived(placement, partner)
+    with pytest.raises(ValidationError) as error:
+        stipends.approve_tranche(award.tranches.get(position=1), by=manager)
+    assert error.value.messages == [
+        "This tranche of CA$2,000.00 would take the award over its CA$4,000.00: only "
+        "CA$1,000.00 is left once its paid and approved money is counted. Reduce the award or "
+        "cancel the tranche instead. Nothing was changed."
+    ]
+    assert statuses(award)[0] == (1, cad(2000), TrancheStatus.DUE)
+
+
+def test_a_reduction_counts_the_claims_and_the_tranches_together(
+    placement, manager, owner, partner
+):
+    award = awarded(placement, manager)
+    arrived(placement, partner)
+    advance = award.tranches.get(position=1)
+    stipends.approve_tranche(advance, by=manager)
+    stipends.pay_tranche(advance, by=manager, paid_on=day(-1), reference="WIRE-1")
+    stipends.approve_claim(claim_with(award, owner, (cad(1000), TRAVEL, -5)), by=manager)
+
+    with pytest.raises(ValidationError):  # 2,000 paid and 1,000 approved: 3,000 at least
+        stipends.reduce_award(award, by=manager, amount=cad(2500), reason="Cut short")
+    stipends.reduce_award(award, by=manager, amount=cad(3200), reason="Cut short")
+    assert statuses(award) == [
+        (1, cad(2000), TrancheStatus.PAID),
+        (2, cad(200), TrancheStatus.WAITING),
+    ]
+
+
+def test_the_firm_sees_what_is_left_to_claim_after_its_tranches(
+    client, placement, manager, owner, partner
+):
+    award = awarded(placement, manager)
+    arrived(placement, partner)
+    advance = award.tranches.get(position=1)
+    stipends.approve_tranche(advance, by=manager)
+    client.force_login(owner)
+    assert client.get(reverse("money:award", args=[award.pk])).context["left"] == cad(2000)
+    assert client.get(reverse("money:mine")).context["awards"] == [(award, cad(2000))]

@@ -387,8 +387,9 @@ def test_a_claim_over_what_is_left_of_the_award_is_refused(award, owner, manager
     with pytest.raises(ValidationError) as error:
         stipends.approve_claim(second, by=manager)
     assert error.value.messages == [
-        "Approving CA$600.00 would take the claims over the award of CA$4,000.00: "
-        "CA$500.00 is left. Nothing was changed."
+        "Approving CA$600.00 would take this award over its CA$4,000.00: its tranches paid "
+        "or approved CA$0.00 and its claims CA$3,500.00, so CA$500.00 is left. Nothing was "
+        "changed."
     ]
     second.refresh_from_db()
     award.refresh_from_db()

@@ -285,9 +285,9 @@ def test_a_ledger_list_filtered_by_status_counts_only_those(client, intake, host
 
 def test_a_firm_lists_only_its_own_awards(client, award, owner):
     client.force_login(owner)
-    assert list(client.get(reverse("money:mine")).context["awards"]) == [award]
+    assert client.get(reverse("money:mine")).context["awards"] == [(award, Money(4000, "CAD"))]
     client.force_login(factories.CompanyMemberFactory(role=MemberRole.OWNER).user)
-    assert list(client.get(reverse("money:mine")).context["awards"]) == []
+    assert client.get(reverse("money:mine")).context["awards"] == []
 
 
 def schedule_post(rows):
