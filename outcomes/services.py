@@ -340,6 +340,12 @@ def refresh_every_intake():
     refresh_figures()
 
 
+def _per_program(reports, **total):
+    """``total`` (one aggregate) over ``reports`` of one program, as a subquery."""
+    found = reports.values("placement__intake__program").annotate(**total).order_by()
+    return Subquery(found.values(*total)[:1])
+
+
 def refresh_figures(intakes=None):
     """The kept figures of ``intakes`` (intakes or their pks; every intake when None), each
     computed by the live functions of ``outcomes.figures`` for the whole intake, so the kept
@@ -362,16 +368,10 @@ def refresh_figures(intakes=None):
         whole = figures.Scope(Intake.objects.filter(program=program))
         # Jobs and follow-on investment once per firm across the program's intakes (a firm
         # placed in two is in both intakes' rows), computed in the UPDATE itself.
-        per_firm = (
-            figures.latest_reports(whole)
-            .values("placement__intake__program")
-            .annotate(**figures.FIRM_FIGURES)
-            .order_by()
-        )
         ProgramFigures.objects.filter(program=program).update(
-            jobs=Coalesce(Subquery(per_firm.values("jobs")[:1]), 0),
+            jobs=Coalesce(_per_program(figures.job_reports(whole), jobs=figures.JOBS), 0),
             investment=Coalesce(
-                Subquery(per_firm.values("investment")[:1]),
+                _per_program(figures.investment_reports(whole), value=figures.INVESTMENT),
                 Value(Decimal(0)),
                 output_field=DecimalField(max_digits=18, decimal_places=2),
             ),
