@@ -205,11 +205,14 @@ DESK_INVOICE_COLUMNS = [
     "paid_on",
     "payment_reference",
 ]
-# Placements with no award yet (not cancelled): where the manager proposes one.
+# Placements with no award yet, or whose award was cancelled (proposed again there, the way
+# to put right a mistyped amount), the stay itself not cancelled: where the manager proposes.
 UNAWARDED_COLUMNS = ["pk", "company__name", "host__name", "starts_on", "ends_on", "status"]
 LISTS = {
     "unawarded": (
-        Placement.objects.filter(award__isnull=True).exclude(status=PlacementStatus.CANCELLED),
+        Placement.objects.filter(Q(award__isnull=True) | Q(award__status=A.CANCELLED)).exclude(
+            status=PlacementStatus.CANCELLED
+        ),
         "intake",
         UNAWARDED_COLUMNS,
         PlacementStatus,
@@ -221,11 +224,15 @@ LISTS = {
 }
 
 
-def ledger_list(intake, kind, statuses=()):
+def ledger_list(intake, kind, statuses=(), currency=""):
+    """A ledger list's rows, of ``statuses`` when given, and for the desk invoices of one
+    ``currency`` when given (the figures that link to them are per currency)."""
     records, intake_field, columns, _enum = LISTS[kind]
     rows = records.filter(**{intake_field: intake})
     if statuses:
         rows = rows.filter(status__in=statuses)
+    if currency and kind == "desk_invoices":
+        rows = rows.filter(total_currency=currency)
     return rows.order_by("pk").values(*columns)
 
 

@@ -114,6 +114,24 @@ class ApprovalForm(forms.Form):
             for line in self.lines
         }
 
+    def mistyped(self):
+        """The amount fields typed but refused (one left blank is no amount, which sending
+        a claim back allows)."""
+        return [
+            name
+            for name in self.errors
+            if name.startswith("approved_") and self.data.get(self.add_prefix(name), "").strip()
+        ]
+
+    def approved_given(self):
+        """{line id: Money} of the amounts typed and valid, for a claim sent back."""
+        found = getattr(self, "cleaned_data", {})
+        return {
+            line.pk: Money(found[f"approved_{line.pk}"], line.converted.currency)
+            for line in self.lines
+            if found.get(f"approved_{line.pk}") is not None
+        }
+
     def notes(self):
         return {
             line.pk: self.cleaned_data[f"note_{line.pk}"]

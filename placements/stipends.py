@@ -277,6 +277,10 @@ def pool_warning(intake, amount, *, exclude=None):
 
 
 def _check_amount(intake, amount, *, award=None, at_least=None):
+    """``amount`` as an award of the intake: in its currency, above zero, within its cap and
+    what is left of its pool. A reduction (``at_least``: what the award already paid or
+    approved) may go to zero and is checked against neither the cap nor the pool, which
+    it only lowers what the award takes of (either may have been lowered since)."""
     # The intake's row is locked first and its terms read under the lock, so two awards at
     # once cannot both take the last of the pool, and a change of the cap's currency
     # (programs.services.update_intake, under the same lock) is seen.
@@ -288,15 +292,23 @@ def _check_amount(intake, amount, *, award=None, at_least=None):
         )
     if amount.amount < 0:
         raise ValidationError(_("An amount cannot be negative."))
+    if at_least is not None:
+        if amount < at_least:
+            raise ValidationError(
+                _(
+                    "%(amount)s is less than the %(kept)s this award already paid in tranches "
+                    "or approved in claims."
+                )
+                % {"amount": amount, "kept": at_least}
+            )
+        return
+    if not amount.amount:
+        # Its tranches of 0 would wait for ever in the payment batch, and keep it open.
+        raise ValidationError(_("An award is more than zero; to give none, cancel it."))
     if amount > cap:
         raise ValidationError(
             _("%(amount)s is more than the intake's cap of %(cap)s.")
             % {"amount": amount, "cap": cap}
-        )
-    if at_least is not None and amount < at_least:
-        raise ValidationError(
-            _("%(amount)s is less than the %(approved)s already approved in claims.")
-            % {"amount": amount, "approved": at_least}
         )
     _pool, _committed, left = pool_figures(intake, exclude=award)
     if amount > left:
@@ -333,6 +345,8 @@ def propose_award(placement, *, by, amount=None):
         intake=placement.intake,
         company=placement.company,
         amount=amount,
+        # In the award's currency from the start (the column's default is the portal's).
+        approved_total=Money(0, amount.currency),
         created_by=by,
     )
     _record(award=award, by=by, before={}, after={"status": A.PROPOSED, "amount": amount})
@@ -360,6 +374,8 @@ def set_stipend_schedule(intake, *, by, terms):
     """The intake's schedule of tranches: ``terms`` are (label, share %, condition), shares
     adding up to 100. Awards made from now on follow it; those made before keep theirs."""
     Intake.objects.select_for_update(no_key=True).filter(pk=intake.pk).first()
+    if any(share is None for _label, share, _condition in terms):
+        raise ValidationError(_("Give each tranche its share."))
     terms = [(label.strip(), Decimal(share), condition) for label, share, condition in terms]
     if not terms:
         raise ValidationError(_("Give at least one tranche."))
@@ -697,7 +713,7 @@ def cancel_award_of(placement, *, by, reason):
     owed = Tranche.objects.filter(award=award, status=T.APPROVED).exists()
     if owed or ExpenseClaim.objects.filter(award=award, status=C.APPROVED).exists():
         return award
-    return change_award_status(award, to=A.CLOSED, by=by, note=note)
+    return _close(award, by=by, note=note)
 
 
 @transaction.atomic
@@ -711,7 +727,25 @@ def close_award(award, *, by, note=""):
         raise ValidationError(_("A tranche of this award is still to be paid or cancelled."))
     if ExpenseClaim.objects.filter(award=award, status__in=[*OPEN_CLAIMS, C.APPROVED]).exists():
         raise ValidationError(_("A claim on this award is still open."))
-    return change_award_status(award, to=A.CLOSED, by=by, note=note)
+    return _close(award, by=by, note=note)
+
+
+def _close(award, *, by, note):
+    """Closed at what it paid: a tranche cancelled (a payment that failed and will not be
+    made again) leaves the rest of the award to the intake's pool, not committed for ever."""
+    paid = Money(_kept(award), award.amount.currency)
+    if paid >= award.amount:
+        return change_award_status(award, to=A.CLOSED, by=by, note=note)
+    before = {"amount": award.amount}
+    award.amount = paid
+    return change_award_status(
+        award,
+        to=A.CLOSED,
+        by=by,
+        note=note or _("Closed at what it paid."),
+        fields=["amount", "amount_currency"],
+        before=before,
+    )
 
 
 # --- Disbursements -------------------------------------------------------------------------
@@ -850,8 +884,9 @@ def start_claim(award, *, by, once=""):
         raise ValidationError(_("Claims are made on an award once it is awarded."))
     if not first_sending(once):
         return None
+    currency = program_currency(award.intake)
     claim = ExpenseClaim.objects.create(
-        award=award, created_by=by, total=Money(0, program_currency(award.intake))
+        award=award, created_by=by, total=Money(0, currency), approved_total=Money(0, currency)
     )
     _record(award=award, claim=claim, by=by, before={}, after={"status": C.DRAFT})
     return claim

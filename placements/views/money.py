@@ -140,6 +140,12 @@ def award_detail(request, pk):
         act="placements.view_stipendaward",
         pk=pk,
     )
+    return _award_page(request, award)
+
+
+def _award_page(request, award, *, status=200, **refused_forms):
+    """The award's page; a decision refused (its amount, its reason) is drawn again as
+    typed, each reason by its field, rather than lost to a redirect."""
     manages = request.user.has_perm("placements.manage_stipendaward", award)
     currency = stipends.program_currency(award.intake)
     next_statuses = AWARD_TRANSITIONS[award.status]
@@ -167,7 +173,9 @@ def award_detail(request, pk):
             "warning": stipends.pool_warning(award.intake, award.amount, exclude=award)
             if manages and award.status == A.PROPOSED
             else "",
-        },
+        }
+        | refused_forms,
+        status=status,
     )
 
 
@@ -188,27 +196,33 @@ def award_action(request, pk, action):
     )
     currency = stipends.program_currency(award.intake)
     by = request.user
-    if action == "award":
-        form = forms.AmountForm(request.POST, currency=currency)
-        if form.is_valid():
-            attempt(request, stipends.award_stipend, _("The stipend is awarded."), award, by=by,
-                  amount=form.money())  # fmt: skip
-    elif action == "reduce":
-        form = forms.ReduceForm(request.POST, currency=currency)
-        if form.is_valid():
-            attempt(request, stipends.reduce_award, _("The award is reduced."), award, by=by,
-                  amount=form.money(), reason=form.cleaned_data["reason"])  # fmt: skip
-    elif action == "cancel":
-        form = forms.ReasonForm(request.POST)
-        if form.is_valid():
-            attempt(request, stipends.cancel_award, _("The award is cancelled."), award, by=by,
-                  reason=form.cleaned_data["reason"])  # fmt: skip
-    else:
-        form = None
+    if action == "close":
         attempt(request, stipends.close_award, _("The award is closed."), award, by=by)
-    if form is not None and not form.is_valid():
-        form_refused(request, form)
-    return redirect("money:award", award.pk)
+        return redirect("money:award", award.pk)
+    if action == "award":
+        key, form = "amount_form", forms.AmountForm(request.POST, currency=currency)
+        done = form.is_valid() and attempt(
+            request, stipends.award_stipend, _("The stipend is awarded."), award, by=by,
+            amount=form.money(),
+        )  # fmt: skip
+    elif action == "reduce":
+        key, form = "reduce_form", forms.ReduceForm(request.POST, currency=currency)
+        done = form.is_valid() and attempt(
+            request, stipends.reduce_award, _("The award is reduced."), award, by=by,
+            amount=form.money(), reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    else:
+        key, form = "reason_form", forms.ReasonForm(request.POST)
+        done = form.is_valid() and attempt(
+            request, stipends.cancel_award, _("The award is cancelled."), award, by=by,
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    if done:
+        return redirect("money:award", award.pk)
+    form_refused(request, form)
+    # Drawn again as typed, from the award as it is now.
+    award = ledger.awards_visible_to(request.user).get(pk=award.pk)
+    return _award_page(request, award, status=400, **{key: form})
 
 
 # --- Tranches ------------------------------------------------------------------------------
@@ -411,10 +425,12 @@ def claim_action(request, pk, action):
         return _claim_page(request, claim, approval_form=form)
     reason = form.cleaned_data.get("note", "")
     if action == "changes":
-        approved = form.approved() if form.is_valid() else {}
+        # An amount mistyped sends nothing back: the lines' amounts would be dropped unseen.
+        if form_refused(request, form, fields=form.mistyped()):
+            return _claim_page(request, claim, approval_form=form)
         done = attempt(
             request, stipends.request_changes, _("The firm is asked for changes."), claim,
-            by=by, reason=reason, notes=form.notes(), approved=approved,
+            by=by, reason=reason, notes=form.notes(), approved=form.approved_given(),
         )  # fmt: skip
     else:
         done = attempt(request, stipends.reject_claim, _("The claim is rejected."), claim, by=by,
@@ -488,7 +504,8 @@ def intake_ledger(request, intake_pk):
         raise Http404
     enum = ledger.LISTS[kind][3]
     statuses = [value for value in request.GET.getlist("status") if value in enum.values]
-    rows = ledger.ledger_list(intake, kind, statuses)
+    currency = request.GET.get("currency", "")[:3]
+    rows = ledger.ledger_list(intake, kind, statuses, currency)
     if request.GET.get("format") == "csv":
         return _ledger_csv(intake, kind, rows)
     figures = ledger.ledger_figures(intake)
