@@ -54,7 +54,7 @@ class ReportSerializer(serializers.ModelSerializer):
     intake = serializers.IntegerField(source="placement.intake_id")
     intake_title = serializers.CharField(source="placement.intake.title")
     investment = serializers.DecimalField(
-        max_digits=14, decimal_places=2, source="investment.amount", allow_null=True, default=None
+        max_digits=16, decimal_places=2, source="investment.amount", allow_null=True, default=None
     )
     investment_currency = serializers.CharField(allow_null=True, default=None)
 
@@ -108,7 +108,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     host_name = serializers.CharField(source="placement.host.name")
     intake = serializers.IntegerField(source="placement.intake_id")
     intake_title = serializers.CharField(source="placement.intake.title")
-    value = serializers.DecimalField(max_digits=14, decimal_places=2, source="value.amount")
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, source="value.amount")
     currency = serializers.CharField(source="value_currency")
 
     class Meta:
@@ -157,17 +157,25 @@ class OpportunityViewSet(VisibleViewSet):
     ordering = ("-identified_on", "pk")
 
 
+# A sum of values or costs: each record holds 16 digits (models.MONEY), an intake's kept sum
+# 18 (models.KEPT), and a program's sum adds up intakes, so no limit on its digits (a limit
+# it exceeds is a server error, not a refusal).
+def sum_field():
+    return serializers.DecimalField(max_digits=None, decimal_places=2)
+
+
 class FiguresValuesSerializer(serializers.Serializer):
     companies = serializers.IntegerField()
     markets = serializers.IntegerField()
     opportunities = serializers.IntegerField()
-    value_identified = serializers.DecimalField(max_digits=16, decimal_places=2)
+    value_identified = sum_field()
     deals_won = serializers.IntegerField()
-    value_won = serializers.DecimalField(max_digits=16, decimal_places=2)
+    value_won = sum_field()
     jobs = serializers.IntegerField()
-    investment = serializers.DecimalField(max_digits=16, decimal_places=2)
-    cost = serializers.DecimalField(max_digits=16, decimal_places=2)
-    roi = serializers.DecimalField(max_digits=16, decimal_places=1, allow_null=True)
+    investment = sum_field()
+    cost = sum_field()
+    # A value over a small cost has more digits still.
+    roi = serializers.DecimalField(max_digits=None, decimal_places=1, allow_null=True)
 
 
 class FiguresRowSerializer(serializers.Serializer):
@@ -237,7 +245,7 @@ class FiguresView(APIView):
 class PublicValuesSerializer(serializers.Serializer):
     companies = serializers.IntegerField()
     opportunities = serializers.IntegerField()
-    value_identified = serializers.DecimalField(max_digits=16, decimal_places=2)
+    value_identified = sum_field()
 
 
 class PublicRowSerializer(serializers.Serializer):

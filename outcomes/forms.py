@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from djmoney.forms.fields import MoneyField
+from djmoney.forms.widgets import MoneyWidget
 
 from outcomes.enums import (
     USEFULNESS_SCALE,
@@ -41,6 +42,9 @@ def scale(label):
     )
 
 
+MOST_EMPLOYEES = 10_000_000
+
+
 class ReportForm(LabelledMoneyMixin, forms.Form):
     """The parts of a report that save as they go; ``version`` and ``editor`` as in the
     application's steps (services.ReportConflict)."""
@@ -49,8 +53,14 @@ class ReportForm(LabelledMoneyMixin, forms.Form):
     editor = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
     revenue_from_market = money(_("Revenue from the market"))
     total_revenue = money(_("Total revenue"))
-    employees_home = forms.IntegerField(label=_("Employees at home"), min_value=0, required=False)
-    employees_abroad = forms.IntegerField(label=_("Employees abroad"), min_value=0, required=False)
+    # Bounded as a firm's employees are (applications.Company): a larger number would not fit
+    # its column (a server error), and no firm is that big.
+    employees_home = forms.IntegerField(
+        label=_("Employees at home"), min_value=0, max_value=MOST_EMPLOYEES, required=False
+    )
+    employees_abroad = forms.IntegerField(
+        label=_("Employees abroad"), min_value=0, max_value=MOST_EMPLOYEES, required=False
+    )
     investment = money(_("Follow-on investment raised since the stay"))
     narrative = forms.CharField(
         label=_("What happened, in a few lines"), widget=Paragraphs, required=False
@@ -83,6 +93,37 @@ class OpportunityForm(LabelledMoneyMixin, SentOnce):
     attribution = forms.ChoiceField(
         label=_("What the stay had to do with it"), choices=Attribution.choices
     )
+
+
+class OpportunityUpdateForm(OpportunityForm):
+    """The update of one of the firm's open opportunities, drawn under it on the report page:
+    its stage, value and the day it was won or lost, the rest sent as it is (hidden). Bound,
+    a refused update is drawn again in its own form, as typed."""
+
+    KEPT_AS_IT_IS = ["organisation", "country", "kind", "identified_on", "expected_on",
+                     "attribution"]  # fmt: skip
+    field_order = ["stage", "value", "closed_on"]
+
+    def __init__(self, *args, opportunity, **kwargs):
+        self.opportunity = opportunity
+        # Its own ids: the page draws one per open opportunity, and the form that adds one.
+        kwargs.setdefault("auto_id", f"id_opportunity_{opportunity.pk}_%s")
+        names = [name for name in self.base_fields if name != "once"]
+        kwargs.setdefault("initial", {name: getattr(opportunity, name) for name in names})
+        super().__init__(*args, **kwargs)
+        # An update adds no record: no token (portal.services.first_sending).
+        del self.fields["once"]
+        for name in self.KEPT_AS_IT_IS:
+            self.fields[name].widget = forms.HiddenInput()
+        value = self.fields["value"]
+        value.widget = MoneyWidget(
+            amount_widget=value.widget.widgets[0], currency_widget=forms.HiddenInput()
+        )
+
+    def hidden_errors(self):
+        """(label, error) of the fields sent as they are, which have no place of their own to
+        show an error."""
+        return [(field.label, error) for field in self.hidden_fields() for error in field.errors]
 
 
 class MarketEntryForm(forms.Form):

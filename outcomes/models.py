@@ -373,10 +373,11 @@ class MarketEntry(models.Model):
         verbose_name = _("market entry")
         verbose_name_plural = _("market entries")
         ordering = ["on", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["placement", "country", "kind"], name="one_market_entry_per_kind"
-            ),
+        # Not unique: an entry of a rejected report may be recorded again in a later report
+        # of the stay. services.record_market_entry refuses a second one counted otherwise,
+        # under the placement's lock.
+        indexes = [
+            models.Index(fields=["placement", "country", "kind"], name="market_entry_per_kind"),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.queries import managers_of, member_recipients
-from outcomes.enums import ReportStatus
+from outcomes.enums import ReportKind, ReportStatus
 from outcomes.models import OutcomeReport, ReportTerms
 from portal.links import link_to
 from portal.services import queue_email_to_people
@@ -73,7 +73,9 @@ def _context(report):
     placement = report.placement
     return {
         "report": report,
-        "kind": report.get_kind_display(),
+        # The lazy label, so that each reader's email names the report in their language
+        # (get_kind_display() would be translated once, in the job's language).
+        "kind": ReportKind(report.kind).label,
         "company": placement.company.name,
         "host": placement.host.name,
         "due": report.due_on,

@@ -46,5 +46,16 @@ def manages_what_it_describes(user, document):
 can_see_document = manages_what_it_describes | is_superuser
 
 
+@rules.predicate
+def manages_where_it_counts(user, opportunity):
+    """The managers of the intake of the stay an opportunity was first reported from: its
+    value counts in that intake's figures, whichever later stay's report mentions it."""
+    return opportunity is not None and is_intake_manager(user, opportunity.placement.intake)
+
+
+# Marking an opportunity's value unverified, or counting it again.
+rules.add_perm("outcomes.verify_opportunity_value", manages_where_it_counts | is_superuser)
+
+
 # Publishing an intake's results: its managers (and the director).
 rules.add_perm("outcomes.publish_results", is_intake_manager | is_superuser)

@@ -614,6 +614,15 @@ def _record_update(locked, opportunity):
     )
 
 
+def _says_it(report, opportunity):
+    """Does ``report`` already record the opportunity as it is now?"""
+    said = OpportunityUpdate.objects.filter(report=report, opportunity=opportunity).first()
+    return said is not None and all(
+        getattr(said, name) == getattr(opportunity, name)
+        for name in ("stage", "value", "closed_on", "attribution", "identified_on")
+    )
+
+
 def _convert_value(opportunity):
     converted = to_program_currency(opportunity.value, opportunity.identified_on, field="value")
     opportunity.value_converted = converted.amount
@@ -626,7 +635,8 @@ def _convert_value(opportunity):
 def save_opportunity(report, *, by, opportunity=None, once="", **data):
     """Add an opportunity to the firm's records from a report, or update one of the firm's
     (its stage, value, dates ...); the report records what it said about it. A form sent
-    again (``once``, its token) adds nothing more: None."""
+    again (``once``, its token) adds nothing more: None. An update that changes nothing the
+    report does not already say leaves the report as it is."""
     locked = _lock_for_edit(report)
     unknown = set(data) - set(OPPORTUNITY_FIELDS)
     if unknown:
@@ -642,6 +652,11 @@ def save_opportunity(report, *, by, opportunity=None, once="", **data):
         opportunity = Opportunity.objects.get(pk=opportunity.pk)
         if opportunity.company_id != locked.placement.company_id:
             raise ValidationError(_("This opportunity is another firm's."))
+        unchanged = all(getattr(opportunity, name) == value for name, value in data.items())
+        if unchanged and _says_it(locked, opportunity):
+            # An update form sent as it was drawn: like a Save of the report unchanged, it
+            # leaves the report (and a verified one verified) as it is.
+            return opportunity
     # The verified figures read what verified reports said (the update below, in this
     # report, counts once it is verified; _touch reopens a verified one, which refreshes
     # them): an edit here changes no verified figure by itself.
@@ -702,7 +717,10 @@ def record_market_entry(report, *, by, country, kind, on):
     locked = _lock_for_edit(report)
     if on > timezone.localdate():
         raise ValidationError({"on": _("This date has not come yet.")})
-    if MarketEntry.objects.filter(placement=locked.placement, country=country, kind=kind).exists():
+    # An entry of a rejected report counts nowhere: the firm may record it again. The
+    # placement's lock (_lock) makes two recordings of one stay take turns.
+    recorded = MarketEntry.objects.filter(placement=locked.placement, country=country, kind=kind)
+    if recorded.exclude(report__status=S.REJECTED).exists():
         raise ValidationError(_("This market entry is already recorded."))
     entry = MarketEntry.objects.create(
         report=locked, placement=locked.placement, country=country, kind=kind, on=on

@@ -25,7 +25,7 @@ from portal.access import require
 from portal.decorators import only_reads
 from portal.downloads import csv_download
 from portal.filterbar import filter_fields
-from portal.forms import differences
+from portal.forms import MAX_ID, differences
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs.models import Intake
@@ -35,6 +35,7 @@ S = ReportStatus
 VIEW = "outcomes.view_outcomereport"
 CHANGE = "outcomes.change_outcomereport"
 VERIFY = "outcomes.verify_outcomereport"
+VERIFY_VALUE = "outcomes.verify_opportunity_value"
 
 
 def _report(request, pk, permission=VIEW):
@@ -121,18 +122,22 @@ def _saved_differently(form, current):
     return [(label, saved) for label, _sent, saved in differences(form, sent, current)]
 
 
-def _report_context(request, report, form, conflict=None, opportunity_form=None, entry_form=None):
+def _report_context(
+    request, report, form, conflict=None, opportunity_form=None, entry_form=None, update_form=None
+):
+    editable = request.user.has_perm(CHANGE, report)
+    open_opportunities = list(queries.open_opportunities(report))
     return {
         "report": report,
         "form": form,
         "conflict": conflict,
         "saved_differently": _saved_differently(form, conflict) if conflict else [],
-        "editable": request.user.has_perm(CHANGE, report),
+        "editable": editable,
         "verified": report.status == S.VERIFIED,
-        "can_submit": S.SUBMITTED in REPORT_TRANSITIONS[report.status]
-        and request.user.has_perm(CHANGE, report),
+        "can_submit": S.SUBMITTED in REPORT_TRANSITIONS[report.status] and editable,
         "questions": list(report.questions.all()),
-        "open_opportunities": list(queries.open_opportunities(report)),
+        "open_opportunities": open_opportunities,
+        "update_forms": _update_forms(open_opportunities, update_form) if editable else [],
         "closed_opportunities": list(queries.closed_opportunities(report)),
         "introductions": list(queries.introductions_to_confirm(report)),
         "entries": list(report.placement.market_entries.order_by("on", "pk")),
@@ -140,6 +145,20 @@ def _report_context(request, report, form, conflict=None, opportunity_form=None,
         "entry_form": entry_form or forms.MarketEntryForm(),
         "history": list(queries.history(report)),
     }
+
+
+def _update_forms(opportunities, refused=None):
+    """A form to update each open opportunity; the refused one (``refused``, bound) drawn
+    again as it was sent, in its own place (also when the opportunity closed meanwhile)."""
+    drawn = [
+        refused
+        if refused is not None and refused.opportunity.pk == opportunity.pk
+        else forms.OpportunityUpdateForm(opportunity=opportunity)
+        for opportunity in opportunities
+    ]
+    if refused is not None and refused not in drawn:
+        drawn.append(refused)
+    return drawn
 
 
 @login_required
@@ -151,7 +170,9 @@ def save_opportunity(request, pk, opportunity_pk=None):
         opportunity = get_object_or_404(
             Opportunity, pk=opportunity_pk, company=report.placement.company_id
         )
-    form = forms.OpportunityForm(request.POST)
+        form = forms.OpportunityUpdateForm(request.POST, opportunity=opportunity)
+    else:
+        form = forms.OpportunityForm(request.POST)
     if form.is_valid():
         try:
             services.save_opportunity(
@@ -161,8 +182,23 @@ def save_opportunity(request, pk, opportunity_pk=None):
             return redirect("outcomes:report", pk=report.pk)
         except ValidationError as error:
             form.add_error(None, error) if not hasattr(error, "error_dict") else _add(form, error)
-    context = _report_context(request, report, _report_form(report), opportunity_form=form)
+    if opportunity is not None:
+        # The update's own form holds what was typed; the form that adds one stays blank.
+        context = _report_context(request, report, _report_form(report), update_form=form)
+    else:
+        context = _report_context(
+            request, report, _report_form(report), opportunity_form=_with_token(form)
+        )
     return render(request, "outcomes/report.html", context, status=400)
+
+
+def _with_token(form):
+    """The refused form that adds an opportunity, with a token to send it again: the one it
+    was sent with, or a new one if it came with none (no token adds a record every time)."""
+    if not form.data.get("once"):
+        form.data = form.data.copy()
+        form.data["once"] = secrets.token_hex(16)
+    return form
 
 
 def _add(form, error):
@@ -300,15 +336,22 @@ def verify(request, pk):
             return redirect("outcomes:verify", pk=report.pk)
         except ValidationError as error:
             form.add_error(None, error)
+    return _verify_page(request, report, verify_form=form)
+
+
+def _verify_page(request, report, *, verify_form=None, due_form=None, status=200):
+    """The verification page; a refused form is drawn again as it was sent, with its
+    errors."""
     context = _report_context(request, report, _report_form(report))
+    updates = report.updates.select_related("opportunity__placement__intake").order_by("pk")
     context |= {
-        "verify_form": form,
-        "due_form": forms.DueDateForm(),
+        "verify_form": verify_form or forms.VerifyForm(),
+        "due_form": due_form or forms.DueDateForm(),
         "can_verify": S.VERIFIED in REPORT_TRANSITIONS[report.status],
         "can_move": report.status in (S.DUE, S.CHANGES_REQUESTED),
-        "opportunities": list(report.updates.select_related("opportunity").order_by("pk")),
+        "opportunities": list(updates),
     }
-    return render(request, "outcomes/manage/report.html", context)
+    return render(request, "outcomes/manage/report.html", context, status=status)
 
 
 @login_required
@@ -330,7 +373,15 @@ def completeness_csv(request):
 @require_POST
 def opportunity_value(request, pk, opportunity_pk):
     report = _report(request, pk, VERIFY)
-    opportunity = get_object_or_404(Opportunity, pk=opportunity_pk, updates__report=report)
+    opportunity = get_object_or_404(
+        Opportunity.objects.select_related("placement__intake"),
+        pk=opportunity_pk,
+        updates__report=report,
+    )
+    # Its value counts in the figures of the stay it was first reported from, which may be
+    # another program's: that intake's managers decide.
+    if not request.user.has_perm(VERIFY_VALUE, opportunity):
+        raise PermissionDenied
     reason = request.POST.get("reason", "")
     try:
         if request.POST.get("verified"):
@@ -355,11 +406,11 @@ def move_due_date(request, pk):
                 reason=form.cleaned_data["reason"],
             )  # fmt: skip
             messages.success(request, _("Due date moved."))
+            return redirect("outcomes:verify", pk=report.pk)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, _("Give the new date and the reason."))
-    return redirect("outcomes:verify", pk=report.pk)
+            _add(form, error) if hasattr(error, "error_dict") else form.add_error(None, error)
+    # Drawn again as typed: the manager's reason is not lost to a refusal.
+    return _verify_page(request, report, due_form=form, status=400)
 
 
 @login_required
@@ -445,10 +496,13 @@ def _scope(request):
 
 
 def _int(value):
+    """An id from the address, or None (ignored, as a bad filter is): a number no row can
+    have would overflow the database's integer in the query, a server error."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 FIGURES = ["companies", "markets", "opportunities", "won", "jobs", "investment", "cost"]
@@ -593,6 +647,12 @@ RECORD_COLUMNS = {
                    str(r.amount.currency), r.amount_converted, r.counted_amount],
     ),
 }  # fmt: skip
+RECORD_COLUMNS["payments"] = (
+    [gettext_lazy("Kind"), gettext_lazy("Company"), gettext_lazy("Paid on"),
+     gettext_lazy("Amount"), gettext_lazy("Currency")],
+    # figures.payments gives rows (kind, company, day paid, amount, currency).
+    lambda r: [figures.PAYMENT_KINDS.get(r[0], r[0]), r[1], _on(r[2]), r[3], r[4]],
+)  # fmt: skip
 RECORD_COLUMNS["won"] = RECORD_COLUMNS["opportunities"]
 RECORD_COLUMNS["investment"] = RECORD_COLUMNS["jobs"]
 

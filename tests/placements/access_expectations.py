@@ -178,17 +178,20 @@ EXPECTED = {
     "money:award_action[award]": url(
         {"pk": "award", "action": given("award")},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS},
+        # Sent empty, the decision is refused: the award's page drawn again with the form.
+        post={400: MANAGERS, 403: MEMBERS},
     ),
     "money:award_action[reduce]": url(
         {"pk": "award", "action": given("reduce")},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS},
+        # Sent empty, the decision is refused: the award's page drawn again with the form.
+        post={400: MANAGERS, 403: MEMBERS},
     ),
     "money:award_action[cancel]": url(
         {"pk": "award", "action": given("cancel")},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS},
+        # Sent empty, the decision is refused: the award's page drawn again with the form.
+        post={400: MANAGERS, 403: MEMBERS},
     ),
     "money:award_action[close]": url(
         {"pk": "award", "action": given("close")},
