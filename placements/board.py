@@ -28,8 +28,9 @@ AXIS_HEIGHT = 22
 #         held), pending (a change request waits for the manager), x, y, width, url, summary
 #         (firm, dates, status, desk and a waiting change: the bar's link name)
 #   lane: y, over (more firms than desks: a lane the host does not have), bars, last_day
-#   host: host_id, name, desks, lanes, bars (every bar, lane by lane), taken_today,
-#         free_today, width, height, desks_said ("3 desks, 1 free today"), chart_label
+#   host: host_id, name, desks, lanes, bars (every bar, lane by lane), taken_today (this
+#         intake's), free_today (fewer when the host's other intakes fill its capacity),
+#         width, height, desks_said ("3 desks, 1 free today"), chart_label
 #   tick: day, x, label (the month, as the date filter writes "M Y"), label_x
 
 
@@ -43,9 +44,10 @@ def _x(window_start, day):
 
 
 def lay_out(hosts, placements, *, window_start, window_end, today, status_labels):
-    """``hosts``: dicts of host_id, host__name, desks; ``placements``: the rows of
-    queries.board_rows (BOARD_COLUMNS and PENDING_CHANGE_COLUMNS). Returns (host boards, month
-    ticks, today's x or None, width)."""
+    """``hosts``: the rows of queries.board_hosts (host_id, host__name, desks offered to the
+    intake, host__desk_capacity, taken_at_host: desks taken there today by every intake);
+    ``placements``: the rows of queries.board_rows (BOARD_COLUMNS and PENDING_CHANGE_COLUMNS).
+    Returns (host boards, month ticks, today's x or None, width)."""
     write_day = day_writer()
     waiting = _("a change waits for your answer")
     days = (window_end - window_start).days + 1
@@ -98,7 +100,16 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                     "summary": " · ".join(said),
                 }
             )
-        desks, free = host["desks"], max(host["desks"] - taken_today, 0)
+        # Free today for this intake: a desk it is offered and not taken, and one the host
+        # has free across its intakes (as confirming a stay counts them).
+        desks = host["desks"]
+        free = max(
+            min(
+                desks - taken_today,
+                host["host__desk_capacity"] - host["taken_at_host"],
+            ),
+            0,
+        )
         boards.append(
             {
                 "host_id": host["host_id"],

@@ -22,17 +22,13 @@ from placements.enums import (
     ChangeStatus,
     PlacementStatus,
 )
-from placements.models import ChangeRequest, ChangeRequestEvent, Placement, PlacementEvent
+from placements.models import ChangeRequest, ChangeRequestEvent, Placement
 from portal.links import link_to
 from portal.services import queue_email_to_people
 from programs.models import HostIncubator
 
 C = ChangeStatus
 P = PlacementStatus
-
-
-def _dates(first, last):
-    return f"{date_format(first)} – {date_format(last)}"
 
 
 def _check_request(placement, *, kind, starts_on, ends_on, today):
@@ -158,19 +154,11 @@ def move_dates(placement, *, by, starts_on, ends_on, note):
     _check_request(
         placement, kind=kind, starts_on=starts_on, ends_on=ends_on, today=timezone.localdate()
     )
-    before = _dates(placement.starts_on, placement.ends_on)
+    before = (placement.starts_on, placement.ends_on)
     placement.starts_on, placement.ends_on, placement.desk_until = starts_on, ends_on, ends_on
     placement.version += 1
     placement.save(update_fields=["starts_on", "ends_on", "desk_until", "version", "updated_at"])
-    # Not a change of status: an audit row all the same, from and to the status it keeps.
-    PlacementEvent.objects.create(
-        placement=placement,
-        actor=by,
-        from_status=placement.status,
-        to_status=placement.status,
-        note=_("Dates moved from %(before)s to %(after)s: %(note)s")
-        % {"before": before, "after": _dates(starts_on, ends_on), "note": note},
-    )
+    services.record_dates_moved(placement, by=by, before=before, note=note)
     return placement
 
 

@@ -2,13 +2,15 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications.enums import OfferStatus
 from applications.models import CompanyMember, Offer
 from placements.enums import (
     GONE_STATUSES,
+    HOLDING_DESKS,
     ChangeStatus,
     DeskInvoiceStatus,
     EntryKind,
@@ -274,13 +276,35 @@ def manager_counts(user):
     )
 
 
-# The manager's placements board: the intake's hosts with their desks, and the placements
-# drawn on them. Two queries, whatever the number of placements.
-def board_hosts(intake):
+# The manager's placements board: the intake's hosts with their desks and the desks taken at
+# them today by every intake, and the placements drawn on them. Two queries, whatever the
+# number of hosts and placements.
+def board_hosts(intake, day):
+    """The hosts offering desks to ``intake``: host_id, host__name, desks (offered to it),
+    host__desk_capacity and taken_at_host, the stays of any intake holding a desk there on
+    ``day`` (those services.full_days counts against the host's capacity)."""
+    taken = (
+        Placement.objects.filter(
+            host=OuterRef("host_id"),
+            status__in=HOLDING_DESKS,
+            starts_on__lte=day,
+            desk_until__gte=day,
+        )
+        .order_by()
+        .values("host")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         DeskOffer.objects.filter(intake=intake)
         .order_by("host__name", "host_id")
-        .values("host_id", "host__name", "desks")
+        .values(
+            "host_id",
+            "host__name",
+            "desks",
+            "host__desk_capacity",
+            taken_at_host=Coalesce(Subquery(taken), 0),
+        )
     )
 
 

@@ -102,6 +102,14 @@ def _lock(placement):
     )
 
 
+def _lock_with_host(placement):
+    """The stay's host, then the stay: the order of a confirmation and of a move of dates, so
+    an arrival or a departure that makes the stay longer counts the host's desks one at a
+    time, as they do."""
+    HostIncubator.objects.select_for_update(no_key=True).filter(pk=placement.host_id).first()
+    return _lock(placement)
+
+
 def full_days(intake, host, starts_on, ends_on, *, exclude=None):
     """The days from ``starts_on`` to ``ends_on`` on which one more firm would put more firms
     than desks at ``host``: more than the desks it offers this intake (counting this intake's
@@ -137,11 +145,49 @@ def stay_problems(intake, host, starts_on, ends_on, *, exclude=None):
         return problems
     full = full_days(intake, host, starts_on, ends_on, exclude=exclude)
     if full:
-        problems.append(
-            _("%(host)s has no free desk on these days: %(days)s.")
-            % {"host": host.name, "days": days_text(full)}
-        )
+        problems.append(_no_free_desk(host, full))
     return problems
+
+
+def _no_free_desk(host, full):
+    return _("%(host)s has no free desk on these days: %(days)s.") % {
+        "host": host.name,
+        "days": days_text(full),
+    }
+
+
+def longer_stay_problems(placement, *, starts_on, ends_on, first, last):
+    """Every reason the stay cannot become ``starts_on`` – ``ends_on`` (an arrival before its
+    planned start, a departure after its planned end): the intake's window and longest stay,
+    and the host's desks on the days ``first`` to ``last`` it would hold more, counted as a
+    confirmation or a move counts them (without this stay)."""
+    problems = date_problems(placement.intake, starts_on, ends_on)
+    full = full_days(placement.intake, placement.host, first, last, exclude=placement)
+    if full:
+        problems.append(_no_free_desk(placement.host, full))
+    return problems
+
+
+def dates_text(first, last):
+    """A stay's dates, as its history writes them."""
+    return f"{date_format(first)} – {date_format(last)}"
+
+
+def record_dates_moved(placement, *, by, before, note):
+    """A stay's new dates (``before``: its first and last day until now) are not a change of
+    status: an audit row all the same, from and to the status it keeps."""
+    return PlacementEvent.objects.create(
+        placement=placement,
+        actor=by,
+        from_status=placement.status,
+        to_status=placement.status,
+        note=_("Dates moved from %(before)s to %(after)s: %(note)s")
+        % {
+            "before": dates_text(*before),
+            "after": dates_text(placement.starts_on, placement.ends_on),
+            "note": note,
+        },
+    )
 
 
 @transaction.atomic
@@ -225,8 +271,10 @@ def _check_date(on, *, not_before=None, before_message=""):
 
 @transaction.atomic
 def log_arrival(placement, *, by, on, note=""):
-    """The firm arrived: scheduled to in residence, with an arrival entry in the log."""
-    placement = _lock(placement)
+    """The firm arrived: scheduled to in residence, with an arrival entry in the log. An
+    arrival before the planned start moves the start to it, when the host has a desk for the
+    days before (the desk is held from the start); after the planned end it is refused."""
+    placement = _lock_with_host(placement)
     check_can_become(placement, P.IN_RESIDENCE)
     # Not before the intake's placement window (a year typed wrong invoiced a year of desk).
     _check_date(
@@ -235,27 +283,60 @@ def log_arrival(placement, *, by, on, note=""):
         before_message=_("An arrival cannot come before the placement window opens (%(day)s).")
         % {"day": date_format(placement.intake.placement_starts_on)},
     )
+    if on > placement.ends_on:
+        raise ValidationError(
+            _(
+                "An arrival cannot come after the stay's planned end (%(day)s): ask the "
+                "program's manager to move the stay's dates first."
+            )
+            % {"day": date_format(placement.ends_on)}
+        )
+    fields = ["arrived_on", "check_in_due_on"]
+    if on < placement.starts_on:
+        _start_earlier(placement, by=by, on=on)
+        fields += ["starts_on"]
     placement.arrived_on = on
     placement.check_in_due_on = on + datetime.timedelta(days=placement.intake.check_in_every_days)
     # The tranches before the kept figures (which the status change refreshes), as a payment
     # takes them: a payment, a cancellation and this arrival at once then cannot wait on
     # each other in a circle.
     stipends.satisfy_condition(placement, TrancheCondition.ARRIVAL, by=by)
-    change_placement_status(
-        placement,
-        to=P.IN_RESIDENCE,
-        by=by,
-        note=note,
-        fields=["arrived_on", "check_in_due_on"],
-    )
+    change_placement_status(placement, to=P.IN_RESIDENCE, by=by, note=note, fields=fields)
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.ARRIVAL, on=on, note=note, author=by
     )
     return placement
 
 
+def _start_earlier(placement, *, by, on):
+    """The firm came before its planned start: the stay starts on ``on`` (its desk held from
+    then, the days before checked as a confirmation checks them), recorded in its history;
+    refused, naming the full days, when the host has no desk for them."""
+    before = (placement.starts_on, placement.ends_on)
+    problems = longer_stay_problems(
+        placement,
+        starts_on=on,
+        ends_on=placement.ends_on,
+        first=on,
+        last=placement.starts_on - datetime.timedelta(days=1),
+    )
+    if problems:
+        problems.append(
+            _(
+                "Log the arrival on the planned start (%(day)s), or ask the program's manager "
+                "to move the stay's dates first."
+            )
+            % {"day": date_format(placement.starts_on)}
+        )
+        raise ValidationError(problems)
+    placement.starts_on = on
+    record_dates_moved(
+        placement, by=by, before=before, note=_("the firm arrived before the planned start.")
+    )
+
+
 def _depart(placement, *, to, by, on, note):
-    placement = _lock(placement)
+    placement = _lock_with_host(placement)
     check_can_become(placement, to)
     _check_date(
         on,
@@ -265,6 +346,8 @@ def _depart(placement, *, to, by, on, note):
     )
     if to == P.CUT_SHORT:
         check_cut_short_day(placement, on)
+    elif on > placement.desk_until:
+        check_late_departure(placement, on)
     # The desk is free from the day after the departure.
     placement.departed_on, placement.desk_until = on, on
     placement.check_in_due_on = None  # gone: no more check-ins
@@ -293,6 +376,28 @@ def check_cut_short_day(placement, on):
             _("A stay is cut short before its planned end (%(day)s): log the departure instead.")
             % {"day": date_format(placement.ends_on)}
         )
+
+
+def check_late_departure(placement, on):
+    """A departure after the planned end holds the desk for the days after it: they are
+    checked as a confirmation or a move checks them (the host's desks, the intake's window
+    and longest stay); unchecked, the desk stretched over the next firm's days."""
+    problems = longer_stay_problems(
+        placement,
+        starts_on=placement.starts_on,
+        ends_on=on,
+        first=placement.desk_until + datetime.timedelta(days=1),
+        last=on,
+    )
+    if problems:
+        problems.append(
+            _(
+                "Log the departure on the planned end (%(day)s), or ask the program's manager "
+                "to move the stay's dates first."
+            )
+            % {"day": date_format(placement.ends_on)}
+        )
+        raise ValidationError(problems)
 
 
 def firm_people(placement):
@@ -416,10 +521,18 @@ def add_log_entry(placement, *, by, kind, on, note="", staff_only=False, once=""
 
 
 def _check_within_stay(placement, kind, on):
-    """A check-in is dated within the stay (once the arrival is logged, not before it); no
-    entry but a concern (a key not given back) after the departure. An introduction, a
-    service or a mentor may come before the arrival (a mentor assigned the week before), and
-    a concern any day (a firm that never came)."""
+    """No entry before the intake opened (a year typed wrong: year 1 was taken); a check-in
+    is dated within the stay (once the arrival is logged, not before it); no entry but a
+    concern (a key not given back) after the departure. An introduction, a service or a
+    mentor may come before the arrival (a mentor assigned the week before), and a concern any
+    day since the intake opened (a firm that never came)."""
+    intake = placement.intake
+    opened = timezone.localtime(intake.opens_at, intake.zone).date()
+    if on < opened:
+        raise ValidationError(
+            _("This entry cannot come before the intake opened (%(day)s).")
+            % {"day": date_format(opened)}
+        )
     if kind == EntryKind.CONCERN:
         return
     if kind == EntryKind.CHECK_IN:

@@ -32,7 +32,7 @@ def placement_board(request, intake_pk):
     today = timezone.localdate()
     placements = list(queries.board_rows(intake))
     boards, ticks, today_x, width = board.lay_out(
-        list(queries.board_hosts(intake)),
+        list(queries.board_hosts(intake, today)),
         placements,
         window_start=intake.placement_starts_on,
         window_end=intake.placement_ends_on,

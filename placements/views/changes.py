@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from placements import changes, forms, queries
 from placements.enums import ChangeStatus
 from portal.access import require
-from portal.feedback import attempt, refused
+from portal.feedback import form_refused, refused
 
 
 @login_required
@@ -55,30 +55,46 @@ def _change(request, pk, permission):
 
 @login_required
 def change_detail(request, pk):
-    change = _change(request, pk, "placements.view_changerequest")
+    return _render_change(request, _change(request, pk, "placements.view_changerequest"))
+
+
+def _render_change(request, change, *, status=200, **bound):
+    """The request's page; ``bound``: a form refused (approve_form or refuse_form), drawn
+    again with what was typed and why."""
     pending = change.status == ChangeStatus.PENDING
     user = request.user
-    return render(
-        request,
-        "placements/changes/detail.html",
-        {
-            "change": change,
-            "placement": change.placement,
-            "events": list(queries.change_events(change)),
-            "can_decide": pending and user.has_perm("placements.decide_changerequest", change),
-            "can_withdraw": pending and user.has_perm("placements.withdraw_changerequest", change),
-            "approve_form": forms.ApproveChangeForm(),
-            "refuse_form": forms.RefuseChangeForm(),
-        },
-    )
+    context = {
+        "change": change,
+        "placement": change.placement,
+        "events": list(queries.change_events(change)),
+        "can_decide": pending and user.has_perm("placements.decide_changerequest", change),
+        "can_withdraw": pending and user.has_perm("placements.withdraw_changerequest", change),
+        "approve_form": forms.ApproveChangeForm(),
+        "refuse_form": forms.RefuseChangeForm(),
+    } | bound
+    return render(request, "placements/changes/detail.html", context, status=status)
 
 
-def _act(request, change, form, action, done):
-    if not form.is_valid():
-        messages.error(request, _("Give the reason."))
-    else:
-        attempt(request, action, done, form.cleaned_data)
-    return redirect("placements:change_detail", change.pk)
+def _act(request, change, name, form, action, done):
+    """Do ``action`` with the form's data; a refusal draws the request's page again with the
+    form (``name`` in the page) as typed and each reason next to it, as the stay's page does:
+    a redirect dropped the manager's note, and said "Give the reason." of a reason too long.
+    A request answered meanwhile (a second click) has no form to draw again: the reasons are
+    told above its page."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, done)
+            return redirect("placements:change_detail", change.pk)
+    change.refresh_from_db(fields=["status"])
+    if change.status != ChangeStatus.PENDING:
+        form_refused(request, form)
+        return redirect("placements:change_detail", change.pk)
+    return _render_change(request, change, status=400, **{name: form})
 
 
 @login_required
@@ -88,6 +104,7 @@ def approve(request, pk):
     return _act(
         request,
         change,
+        "approve_form",
         forms.ApproveChangeForm(request.POST),
         lambda data: changes.approve_change(change, by=request.user, **data),
         _("Approved; the firm and the host are told."),
@@ -101,6 +118,7 @@ def refuse(request, pk):
     return _act(
         request,
         change,
+        "refuse_form",
         forms.RefuseChangeForm(request.POST),
         lambda data: changes.refuse_change(change, by=request.user, **data),
         _("Refused; the firm and the host are told."),

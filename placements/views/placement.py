@@ -30,7 +30,8 @@ def _placement(request, pk, permission):
 
 def _render_detail(request, placement, *, status=200, **bound):
     """The stay's page; ``bound``: a form refused (entry_form, stay_form, cut_short_form or
-    cancel_form), drawn again with what was typed and why."""
+    cancel_form; or answer_form, with answer_entry_pk its check-in), drawn again with what
+    was typed and why."""
     user = request.user
     entries = list(queries.entries_for(placement, user))
     allowed = PLACEMENT_TRANSITIONS[placement.status]
@@ -101,16 +102,19 @@ def answer_check_in(request, pk, entry_pk):
     )
     form = forms.CheckInAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Check the answer and try again."))
-    else:
-        attempt(
-            request,
-            services.answer_check_in,
-            _("Your answer is saved; the host and the program read it."),
-            entry,
-            by=request.user,
-            **form.cleaned_data,
+        # The page again, the firm's words in this check-in's form with why (a redirect lost
+        # them); a refusal of the service's (nothing typed) is told above the page.
+        return _render_detail(
+            request, placement, status=400, answer_form=form, answer_entry_pk=entry.pk
         )
+    attempt(
+        request,
+        services.answer_check_in,
+        _("Your answer is saved; the host and the program read it."),
+        entry,
+        by=request.user,
+        **form.cleaned_data,
+    )
     return redirect(f"{reverse('placements:detail', args=[placement.pk])}#check-in-{entry.pk}")
 
 

@@ -27,8 +27,17 @@ def row(pk, first, last, *, until=None, host=1, status="scheduled", company=None
 
 
 def lay_out(rows, *, desks=2, today=datetime.date(2027, 3, 11)):
+    """One host offering the intake all its desks, no other intake's firm at it."""
     return board.lay_out(
-        [{"host_id": 1, "host__name": "Berlin Hub", "desks": desks}],
+        [
+            {
+                "host_id": 1,
+                "host__name": "Berlin Hub",
+                "desks": desks,
+                "host__desk_capacity": desks,
+                "taken_at_host": 0,
+            }
+        ],
         rows,
         window_start=START,
         window_end=END,

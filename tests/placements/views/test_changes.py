@@ -56,10 +56,11 @@ def test_reading_a_change(client, world):
     check(client, world, "get", url, expected(MEMBERS | PARTNER | MANAGERS, set()))
 
 
-@pytest.mark.parametrize("name", ["approve_change", "refuse_change"])
-def test_answering_a_change(client, world, name):
+# An empty refusal has no reason: the page is drawn again with the form and why (a 400).
+@pytest.mark.parametrize("name, ok", [("approve_change", 302), ("refuse_change", 400)])
+def test_answering_a_change(client, world, name, ok):
     url = reverse(f"placements:{name}", args=[world["change"].pk])
-    check(client, world, "post", url, expected(MANAGERS, MEMBERS | PARTNER, ok=302))
+    check(client, world, "post", url, expected(MANAGERS, MEMBERS | PARTNER, ok=ok))
 
 
 def test_withdrawing_a_change(client, world):
