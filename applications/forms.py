@@ -25,6 +25,7 @@ from portal.forms import (
     ListFormSet,
     LocalDateTimeInput,
     Paragraphs,
+    SentOnce,
 )
 from portal.validators import validate_single_line
 from programs.queries import sectors
@@ -73,7 +74,11 @@ class CompanyForm(LabelledMoneyMixin, forms.ModelForm):
         return year
 
 
-class InvitationForm(forms.Form):
+class NewCompanyForm(SentOnce, CompanyForm):
+    """The profile of a company being registered, sent once (services.register_company)."""
+
+
+class InvitationForm(SentOnce):
     # The column's length (an address the form let through and the database refused was a
     # server error).
     email = forms.EmailField(label=_("Colleague's email"), max_length=254)
@@ -241,7 +246,7 @@ class BudgetForm(VersionedForm):
         super().__init__(*args, **kwargs)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(SentOnce):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("File"),

@@ -303,6 +303,8 @@ class Application(RulesModel):
             "change": perms.can_edit_application,
             "submit": perms.can_submit_application,
             "withdraw": perms.can_withdraw_application,
+            "work_on": perms.can_work_on_application,
+            "act_as_owner": perms.can_act_as_owner_of_application,
             "extend": perms.can_manage_application,
             "screen": perms.can_manage_application,
             "assign": perms.can_manage_application,

@@ -243,6 +243,12 @@ can_submit_application = is_applicant_owner & is_draft
 # A held decision is withdrawn from no more than it is shown: offered, waitlisted and not
 # selected look the same (shortlisted, no withdraw button) until the release.
 can_withdraw_application = is_applicant_owner & can_still_withdraw & is_decision_released
+# What a page that saves or moves the application asks before calling the service, whose
+# refusal of a status (a colleague's save after the submission, a second click on Submit or
+# Withdraw) reaches the person as a message, with what they typed: its firm's members save,
+# its owner submits and withdraws (a held decision is no more acted on than it is shown).
+can_work_on_application = is_applicant
+can_act_as_owner_of_application = is_applicant_owner & is_decision_released
 
 
 @rules.predicate

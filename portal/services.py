@@ -120,16 +120,35 @@ def change_email_status(emails, *, to, by=None, note="", fields=()):
 
 
 @transaction.atomic
-def release_batch(batch, *, by=None):
-    """Send a held batch: each email once, however often this is called (returns how many)."""
+def release_batch(batch, *, by=None, recipients=None):
+    """Send a held batch: each email once, however often this is called (returns how many).
+
+    ``recipients``, a function of a held email, gives those of its addresses that may still
+    receive it now (the caller's rule: someone removed from the firm it is about since it was
+    written may not): the others are taken off it before it goes. One left with nobody is
+    released all the same, and recorded as sent with no message."""
     emails = list(
         OutgoingEmail.objects.select_for_update()
         .filter(batch=batch, status=EmailStatus.HELD)
         .order_by("pk")
     )
-    change_email_status(emails, to=EmailStatus.PENDING, by=by)
+    nobody = []
+    if recipients is not None:
+        for email in emails:
+            email.to = list(recipients(email))
+        nobody = [email for email in emails if not email.to]
+    change_email_status(
+        emails, to=EmailStatus.PENDING, by=by, fields=["to"] if recipients is not None else ()
+    )
+    change_email_status(
+        nobody,
+        to=EmailStatus.SENT,
+        by=by,
+        note=_("Sent to nobody: no one it was written to may receive it now."),
+    )
     for email in emails:
-        transaction.on_commit(lambda email_id=email.pk: dispatch_email(email_id))
+        if email.to or recipients is None:
+            transaction.on_commit(lambda email_id=email.pk: dispatch_email(email_id))
     return len(emails)
 
 

@@ -18,6 +18,7 @@ from applications.services.applying import (
     REMINDERS,
     SIGNATURES,
     DraftConflict,
+    NotADraft,
     ProfileConflict,
     _hash,  # noqa: F401  (tests forge invitation tokens)
     accept_invitation,
@@ -123,6 +124,7 @@ __all__ = [
     "accept_invitation",
     "revoke_invitation",
     "DraftConflict",
+    "NotADraft",
     "ProfileConflict",
     "DRAFT_FIELDS",
     "MAX_DOCUMENT_BYTES",

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
@@ -40,7 +40,12 @@ from applications.services.counting import (
 )
 from portal.dates import moment_text
 from portal.links import link_to
-from portal.services import delete_file_on_commit, queue_email, queue_email_to_people, queue_task
+from portal.services import (
+    delete_file_on_commit,
+    first_sending,
+    queue_email_to_people,
+    queue_task,
+)
 from portal.storage import keep_upload
 from programs.enums import Phase
 from programs.phases import phase_of
@@ -57,6 +62,7 @@ __all__ = [
     "accept_invitation",
     "revoke_invitation",
     "DraftConflict",
+    "NotADraft",
     "ProfileConflict",
     "DRAFT_FIELDS",
     "MAX_DOCUMENT_BYTES",
@@ -97,8 +103,11 @@ PROFILE_FIELDS = [
 
 
 @transaction.atomic
-def register_company(user, *, name, country, **profile):
-    """Create an applicant company with the person registering it as its owner."""
+def register_company(user, *, name, country, once="", **profile):
+    """Create an applicant company with the person registering it as its owner. A form sent
+    again (``once``, its token) registers nothing more: None (a double click made two)."""
+    if not first_sending(once):
+        return None
     company = Company.objects.create(name=name.strip(), country=country, **profile)
     CompanyMember.objects.create(company=company, user=user, role=MemberRole.OWNER)
     return company
@@ -155,8 +164,11 @@ def _hash(token):
 
 
 @transaction.atomic
-def invite_member(company, *, by, email, role=MemberRole.STAFF):
-    """Email a single-use, expiring link; a new invitation replaces an open one."""
+def invite_member(company, *, by, email, role=MemberRole.STAFF, once=""):
+    """Email a single-use, expiring link, in the language of the address's account if it has
+    one (else the inviter's); a new invitation replaces an open one. A form sent again
+    (``once``, its token) invites nobody more: None (a double click sent a second email,
+    whose invitation replaced the first and killed its link)."""
     email = email.strip()
     # Two invitations sent at once for one address would break the one-open-invitation rule:
     # the company row serialises them (FOR NO KEY UPDATE: a member added at the same moment
@@ -164,6 +176,8 @@ def invite_member(company, *, by, email, role=MemberRole.STAFF):
     Company.objects.select_for_update(no_key=True).filter(pk=company.pk).first()
     if company.members.annotate(email=Lower("user__email")).filter(email=email.lower()).exists():
         raise ValidationError(_("%(email)s is already on the team.") % {"email": email})
+    if not first_sending(once):
+        return None
     now = timezone.now()
     company.invitations.filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -178,11 +192,12 @@ def invite_member(company, *, by, email, role=MemberRole.STAFF):
         "expires_at": invitation.expires_at,
         "link": link_to("applications:invitation_accept", token),
     }
-    queue_email(
+    language = queries.language_of_address(email) or get_language()
+    queue_email_to_people(
+        [(email, language)],
         key=f"invitation:{invitation.pk}",
-        to=[email],
-        subject=render_to_string("applications/email/invitation_subject.txt", context),
-        body=render_to_string("applications/email/invitation_message.txt", context),
+        template="applications/email/invitation",
+        context=context,
     )
     return invitation
 
@@ -261,6 +276,14 @@ class DraftConflict(ValidationError):
     def __init__(self, current):
         super().__init__(_("Someone else saved this draft after you opened it."))
         self.current = current
+
+
+class NotADraft(ValidationError):
+    """The application was submitted or withdrawn since this person opened it; nothing was
+    saved."""
+
+    def __init__(self):
+        super().__init__(_("This application is no longer a draft and cannot change."))
 
 
 DRAFT_FIELDS = [
@@ -345,7 +368,7 @@ def _lock_draft(application, *, version, editor=""):
     # hosts steps load it when they check against it.
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != ApplicationStatus.DRAFT:
-        raise ValidationError(_("This application is no longer a draft and cannot change."))
+        raise NotADraft()
     stale = version is not None and locked.version != version
     if stale and not (editor and locked.last_editor == editor):
         raise DraftConflict(locked)
@@ -454,7 +477,9 @@ def sniff_content_type(upload):
 
 
 @transaction.atomic
-def add_document(application, *, by, kind, upload):
+def add_document(application, *, by, kind, upload, once=""):
+    """Keep an uploaded file of a draft, checked by its content. A form sent again (``once``,
+    its token) keeps nothing more: None (a double click stored the file twice)."""
     locked = _lock_draft(application, version=None)
     if upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
@@ -464,6 +489,8 @@ def add_document(application, *, by, kind, upload):
     content_type = sniff_content_type(upload)
     if content_type is None:
         raise ValidationError(_("This file is not a PDF, PNG or JPEG, whatever its name says."))
+    if not first_sending(once):
+        return None
     document = ApplicationDocument(
         application=locked,
         kind=kind,
@@ -571,6 +598,10 @@ def submit_application(application, *, by, now=None):
 
 @transaction.atomic
 def withdraw_application(application, *, by, note=""):
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status == ApplicationStatus.WITHDRAWN:
+        # A second click on Withdraw, or a page left open after a colleague withdrew it.
+        raise ValidationError(_("This application is already withdrawn."))
     return transition_application(application, to=ApplicationStatus.WITHDRAWN, by=by, note=note)
 
 

@@ -615,6 +615,7 @@ def _tell_decision(application, *, offer=None, held=False, to=None):
         "link": link_to("dashboard"),
         "currency": settings.PORTAL_CURRENCY,
     }
+    # (Read back by _still_members: "decision:<application>" or "offer:<offer>", first.)
     key = f"decision:{application.pk}:{application.status}"
     if offer is not None:
         key = f"offer:{offer.pk}"
@@ -635,7 +636,9 @@ def release_decisions(intake, *, by, now=None):
     _require(by, "programs.change_intake", intake)
     intake = _lock_intake(intake)
     now = now or timezone.now()
-    released = release_batch(queries.decisions_batch(intake), by=by)
+    released = release_batch(
+        queries.decisions_batch(intake), by=by, recipients=_still_members(intake)
+    )
     if released:
         if intake.decisions_released_at is None:
             intake.decisions_released_at = now
@@ -644,6 +647,32 @@ def release_decisions(intake, *, by, now=None):
             deadline=now + datetime.timedelta(days=intake.offer_response_days)
         )
     return released
+
+
+def _still_members(intake):
+    """For release_batch: the addresses of a held decision email whose person is still a
+    member of the firm it is about (one removed since the slate was confirmed is told
+    nothing), read for the whole intake at once."""
+    firms = {
+        f"decision:{pk}": company_id
+        for pk, company_id in Application.objects.filter(intake=intake).values_list(
+            "pk", "company_id"
+        )
+    }
+    firms |= {
+        f"offer:{pk}": company_id
+        for pk, company_id in Offer.objects.filter(intake=intake).values_list(
+            "pk", "application__company_id"
+        )
+    }
+    members = queries.member_recipients(set(firms.values()))
+
+    def recipients(email):
+        company_id = firms.get(":".join(email.key.split(":")[:2]))
+        current = {address.lower() for address, _language in members.get(company_id, [])}
+        return [address for address in email.to if address.lower() in current]
+
+    return recipients
 
 
 # Offers -------------------------------------------------------------------------------------

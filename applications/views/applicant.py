@@ -133,9 +133,16 @@ def _saved_values(step, current):
             (line.get_category_display(), str(line.amount)) for line in current.budget_lines.all()
         ]
     return [
-        (capfirst(current._meta.get_field(name).verbose_name), getattr(current, name))
+        (capfirst(current._meta.get_field(name).verbose_name), _shown(current, name))
         for name in FIELDS[step.key]
     ]
+
+
+def _shown(application, name):
+    """A saved answer as the person reads it: the objectives by their labels, not codes."""
+    if name == "objectives":
+        return ", ".join(application.objective_labels)
+    return getattr(application, name)
 
 
 @login_required
@@ -163,11 +170,13 @@ def step(request, pk, step):
 def _save_step(request, pk, current):
     """A step's autosave (htmx: answered with the save status alone) or Save button. Loads
     only what saving reads; the whole page is loaded only to show it again, with what to fix
-    or the other person's saved version beside this person's."""
+    or the other person's saved version beside this person's. Any member of the firm may send
+    it: a draft submitted or withdrawn since the page opened is the service's refusal (NotADraft),
+    shown with what the person typed, never a 403 that loses it."""
     application = application_for(
         request.user,
         pk,
-        act="applications.change_application",
+        act="applications.work_on_application",
         queryset=queries.for_saving(Application.objects.all(), current.key),
     )
     # Bound to what was sent: a bound form reads no initial values, so none are loaded.
@@ -178,6 +187,7 @@ def _save_step(request, pk, current):
             request.POST, initial=_budget_initial(application), prefix="budget"
         )
     conflict = None
+    closed = None
     saved = False
     if form.is_valid() and (formset is None or formset.is_valid()):
         try:
@@ -188,6 +198,9 @@ def _save_step(request, pk, current):
             # The next save is a deliberate choice to keep what this person typed.
             form.data = form.data.copy()
             form.data["version"] = error.current.version
+        except services.NotADraft as error:
+            closed = error.message
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
     if request.htmx:
@@ -197,6 +210,7 @@ def _save_step(request, pk, current):
             {
                 "saved": saved,
                 "conflict": conflict,
+                "closed": closed,
                 "form": form,
                 "application": application,
                 "now": timezone.now(),
@@ -207,9 +221,10 @@ def _save_step(request, pk, current):
         following = STEP_KEYS[STEP_KEYS.index(current.key) + 1]
         target = following if "continue" in request.POST else current.key
         return redirect("applications:step", pk=application.pk, step=target)
-    # It was editable when sent (change_application above): the page keeps its Save buttons.
     page = _application(request, pk, step=current.key)
-    return _step_page(request, page, current, form, formset, conflict, True)
+    # Submitted or withdrawn since the page opened: what was typed stays, without Save buttons.
+    editable = request.user.has_perm("applications.change_application", page)
+    return _step_page(request, page, current, form, formset, conflict, editable)
 
 
 def _step_page(request, application, current, form, formset, conflict, editable):
@@ -237,16 +252,18 @@ def documents(request, application, current):
         form = forms.DocumentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.add_document(
+                document = services.add_document(
                     application,
                     by=request.user,
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
+                    once=form.cleaned_data["once"],
                 )
             except ValidationError as error:
                 form.add_error("file", error)
             else:
-                messages.success(request, _("The document is uploaded."))
+                if document is not None:  # else the same form sent again: nothing more kept
+                    messages.success(request, _("The document is uploaded."))
                 return redirect("applications:step", pk=application.pk, step="documents")
     return render(
         request,
@@ -307,8 +324,10 @@ def document_download(request, pk, document_pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    # The service locks and reads the draft afresh: the access check loads nothing else.
-    application = application_for(request.user, pk, act="applications.submit_application")
+    # The service locks and reads the draft afresh: the access check loads nothing else. Only
+    # the owner acts; a status that cannot be submitted (a second click) is the service's
+    # refusal, told on the review page.
+    application = application_for(request.user, pk, act="applications.act_as_owner_application")
     try:
         services.submit_application(application, by=request.user, now=request.arrived_at)
     except ValidationError as error:
@@ -323,7 +342,8 @@ def submit(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    application = _application(request, pk, "applications.withdraw_application")
+    # As submit: a second click is told by the service why nothing more happened.
+    application = _application(request, pk, "applications.act_as_owner_application")
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
         # Nothing withdrawn on a note refused.

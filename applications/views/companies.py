@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from applications import queries, services
 from applications.access import company_for
-from applications.forms import CompanyForm, InvitationForm
+from applications.forms import CompanyForm, InvitationForm, NewCompanyForm
 from portal.feedback import refused
 from portal.forms import differences
 
@@ -18,9 +18,16 @@ def _company(request, pk, permission):
 
 @login_required
 def company_create(request):
-    form = CompanyForm(request.POST or None)
+    form = NewCompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         company = services.register_company(request.user, **form.cleaned_data)
+        if company is None:
+            # The same form sent again (a double click): the company the first one registered,
+            # whose message is waiting for the page.
+            company = queries.companies_of(request.user).order_by("-pk").first()
+            if company is None:
+                return redirect("dashboard")
+            return redirect("applications:company_detail", pk=company.pk)
         messages.success(
             request, _("%(name)s is registered. You are its owner.") % {"name": company.name}
         )
@@ -63,15 +70,12 @@ def company_detail(request, pk):
     form = InvitationForm(request.POST or None) if can_manage_team else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            services.invite_member(
-                company,
-                by=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-            )
+            invitation = services.invite_member(company, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("email", error)
         else:
+            if invitation is None:  # the same form sent again: the first one's message waits
+                return redirect("applications:company_detail", pk=company.pk)
             messages.success(
                 request,
                 _("An invitation is on its way to %(email)s.") % form.cleaned_data,

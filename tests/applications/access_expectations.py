@@ -53,15 +53,16 @@ EXPECTED = {
         get={200: SIGNED_IN},
         post={},
     ),
+    # The owner's click on an accepted application: the service's refusal, on the review page.
     "applications:submit": url(
         {"pk": "application"},
         get={405: SIGNED_IN},
-        post={403: MANAGERS | MEMBERS | REVIEWERS},
+        post={302: OWNER, 403: MANAGERS | {"company_staff"} | REVIEWERS},
     ),
     "applications:withdraw": url(
         {"pk": "application"},
         get={405: SIGNED_IN},
-        post={403: MANAGERS | MEMBERS | REVIEWERS},
+        post={302: OWNER, 403: MANAGERS | {"company_staff"} | REVIEWERS},
     ),
     "applications:document": url(
         {"pk": "application", "document_pk": "document"},
@@ -76,27 +77,27 @@ EXPECTED = {
     "applications:step[hosts]": url(
         {"pk": "application", "step": given("hosts")},
         get={200: MANAGERS | MEMBERS, 403: REVIEWERS},
-        post={403: MANAGERS | MEMBERS | REVIEWERS},
+        post={200: MEMBERS, 403: MANAGERS | REVIEWERS},
     ),
     "applications:step[dates]": url(
         {"pk": "application", "step": given("dates")},
         get={200: MANAGERS | MEMBERS, 403: REVIEWERS},
-        post={403: MANAGERS | MEMBERS | REVIEWERS},
+        post={200: MEMBERS, 403: MANAGERS | REVIEWERS},
     ),
     "applications:step[objectives]": url(
         {"pk": "application", "step": given("objectives")},
         get={200: MANAGERS | MEMBERS, 403: REVIEWERS},
-        post={403: MANAGERS | MEMBERS | REVIEWERS},
+        post={200: MEMBERS, 403: MANAGERS | REVIEWERS},
     ),
     "applications:step[case]": url(
         {"pk": "application", "step": given("case")},
         get={200: MANAGERS | MEMBERS, 403: REVIEWERS},
-        post={403: MANAGERS | MEMBERS | REVIEWERS},
+        post={200: MEMBERS, 403: MANAGERS | REVIEWERS},
     ),
     "applications:step[budget]": url(
         {"pk": "application", "step": given("budget")},
         get={200: MANAGERS | MEMBERS, 403: REVIEWERS},
-        post={403: MANAGERS | MEMBERS | REVIEWERS},
+        post={200: MEMBERS, 403: MANAGERS | REVIEWERS},
     ),
     "applications:step[documents]": url(
         {"pk": "application", "step": given("documents")},
