@@ -92,6 +92,13 @@ class ListFormSet(forms.BaseFormSet):
 MAX_ID = 2**63 - 1
 
 
+def is_row_id(value):
+    """Whether ``value`` (as a form sends it) is a number a row's id can be. Checked as text
+    first: int() of thousands of digits is refused, or slow."""
+    text = str(value).strip()
+    return text.isdigit() and len(text) <= len(str(MAX_ID)) and 1 <= int(text) <= MAX_ID
+
+
 class IdField(forms.IntegerField):
     """The id of a row, as a hidden input or a plain number sends it."""
 
@@ -112,12 +119,27 @@ class IdsField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         ids = []
         for item in value:
-            text = str(item).strip()
-            # Checked as text first: int() of thousands of digits is refused, or slow.
-            if not text.isdigit() or len(text) > len(str(MAX_ID)) or not 1 <= int(text) <= MAX_ID:
+            if not is_row_id(item):
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            ids.append(int(text))
+            ids.append(int(str(item).strip()))
         return ids
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """Several rows of a list (ticked checkboxes), named by their ids. A value no row's id
+    can be is refused as a row not in the list is, before the query it would overflow (a
+    server error)."""
+
+    def clean(self, value):
+        if self.to_field_name is None and isinstance(value, list | tuple):
+            for item in value:
+                if item not in self.empty_values and not is_row_id(item):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": item},
+                    )
+        return super().clean(value)
 
 
 # Browsers read and send a date or time input's value in ISO form whatever the page's language:

@@ -20,7 +20,12 @@ def validate_single_line(value):
 
 
 def validate_this_century(value):
-    """Refuse a date typed far off (9999): read in a time zone west of UTC it cannot be
-    stored, a server error instead of a message."""
-    if value is not None and value.year >= 2100:
+    """Refuse a date typed far off (9999) or far back (0001): read in a time zone west of
+    UTC (east of it, for the year 1) it cannot be stored, a server error instead of a
+    message."""
+    if value is None:
+        return
+    if value.year >= 2100:
         raise ValidationError(_("Enter a date before the year 2100."), code="far_off")
+    if value.year < 1900:
+        raise ValidationError(_("Enter a date in the year 1900 or later."), code="far_past")

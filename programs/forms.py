@@ -6,7 +6,14 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, LabelledMoneyMixin, ListFormSet, LocalDateTimeInput, Paragraphs
+from portal.forms import (
+    DateInput,
+    LabelledMoneyMixin,
+    ListFormSet,
+    LocalDateTimeInput,
+    Paragraphs,
+    RowsField,
+)
 from portal.validators import validate_single_line, validate_this_century
 from programs import queries
 from programs.enums import HostService, StaffRole
@@ -18,7 +25,10 @@ from programs.services import (
     capacity_below_stays,
     check_desk_offers,
     currency_change_refused,
+    direction_change_refused,
+    market_change_refused,
     needs_confirmation,
+    reviews_due_refused,
     stays_refused,
 )
 
@@ -28,7 +38,7 @@ TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in TIME_ZONES]
 
 def checkboxes(label, queryset, help_text=""):
     """An optional choice of several rows, as checkboxes (short lists: sectors, markets)."""
-    return forms.ModelMultipleChoiceField(
+    return RowsField(
         label=label,
         queryset=queryset,
         required=False,
@@ -40,6 +50,16 @@ def checkboxes(label, queryset, help_text=""):
 def wall_clock(value, zone):
     """A browser's datetime-local value means that time on the clocks of ``zone``."""
     return value.replace(tzinfo=None).replace(tzinfo=zone)
+
+
+def unless_untouched(typed, saved):
+    """``saved`` when ``typed`` is it to the minute, else ``typed``. A datetime-local input
+    shows and sends a time to the minute: a saved time with seconds (the admin takes them)
+    comes back without them, a change nobody made (recorded, or warning of a shorter
+    deadline)."""
+    if typed and saved and typed == saved.replace(second=0, microsecond=0):
+        return saved
+    return typed
 
 
 class MarketForm(forms.ModelForm):
@@ -133,6 +153,14 @@ class HostForm(LabelledMoneyMixin, forms.ModelForm):
             self.fields["partner_emails"].initial = "\n".join(
                 user.email for user in self.instance.partner_staff.all()
             )
+
+    def clean_market(self):
+        market = self.cleaned_data["market"]
+        if self.instance.pk and market and market.pk != self.instance.market_id:
+            moved = market_change_refused(self.instance, market)
+            if moved:
+                raise forms.ValidationError(moved)
+        return market
 
     def clean_desk_capacity(self):
         capacity = self.cleaned_data["desk_capacity"]
@@ -232,9 +260,13 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
         zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if zone and opens:
-            opens = data["opens_at"] = wall_clock(opens, zone)
+            opens = data["opens_at"] = unless_untouched(
+                wall_clock(opens, zone), self.instance.opens_at
+            )
         if zone and closes:
-            closes = data["closes_at"] = wall_clock(closes, zone)
+            closes = data["closes_at"] = unless_untouched(
+                wall_clock(closes, zone), self.instance.closes_at
+            )
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The intake must close after it opens."))
         start, end = data.get("placement_starts_on"), data.get("placement_ends_on")
@@ -277,6 +309,9 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             refused = currency_change_refused(self.instance, stipend_cap=cap, stipend_budget=budget)
             for name, reason in refused.items():
                 self.add_error(name, reason)
+            # The desk offers saved must match the new direction: they are changed first.
+            for reason in direction_change_refused(self.instance, data.get("direction")):
+                self.add_error("direction", reason)
             # A window or longest stay the confirmed stays no longer fit, on its field.
             window = {name: data.get(name) for name in WINDOW_FIELDS}
             for name, reason in stays_refused(self.instance, **window).items():
@@ -466,7 +501,16 @@ class ReviewSettingsForm(forms.ModelForm):
 
     def clean_reviews_due_at(self):
         due = self.cleaned_data.get("reviews_due_at")
-        return wall_clock(due, self.instance.zone) if due else None
+        if not due:
+            return None
+        due = unless_untouched(wall_clock(due, self.instance.zone), self.instance.reviews_due_at)
+        # Only a time this page changes: one saved before the intake's close moved later
+        # does not stop the other settings from being saved.
+        if due != self.instance.reviews_due_at:
+            early = reviews_due_refused(self.instance, due)
+            if early:
+                raise forms.ValidationError(early)
+        return due
 
 
 class ScoreModeForm(forms.ModelForm):

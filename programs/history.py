@@ -1,13 +1,16 @@
 """How a recorded intake change reads: each value that changed, before and after, in the
-reader's language (labels for codes, dates in the intake's zone)."""
+reader's language (labels for codes, sums and dates as it writes them, times in the
+intake's zone)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
+from djmoney.money import Money
 
 from portal.dates import moment_text
 from programs.enums import IntakeChangeKind, SectorCode
@@ -47,6 +50,10 @@ def _label(name):
 def _value(name, value, zone):
     if value in (None, "", [], "None"):
         return "—"
+    if isinstance(value, dict) and {"amount", "currency"} <= value.keys():
+        # A sum (services.money_snapshot), written in the reader's language. Rows recorded
+        # before held the sum as text in the writer's language; they read as written.
+        return str(Money(Decimal(value["amount"]), value["currency"]))
     if name in SECTOR_LISTS:
         labels = dict(SectorCode.choices)
         return ", ".join(str(labels.get(code, code)) for code in value)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from djmoney.money import Money
 
-from portal.dates import days_text
+from portal.dates import days_text, moment_text
 from portal.links import link_to
 from portal.locks import lock_in_order
 from portal.services import queue_email_to_people
@@ -180,7 +180,9 @@ def when_host_moved(handler):
 def save_host(host, *, sectors, partner_staff=None, by=None):
     """Create or update a host with its sectors (and partner staff when given, recorded). A
     lower capacity is checked against the stays it holds with its row locked, as a
-    confirmation counts its desks (the form's check alone ran before that lock)."""
+    confirmation counts its desks (the form's check alone ran before that lock); a move to
+    another market against the direction of the intakes offering desks there, with the row
+    locked too (an intake changing direction locks its hosts before it reads their market)."""
     host.full_clean()
     if host.pk:
         HostIncubator.objects.select_for_update(no_key=True).filter(pk=host.pk).first()
@@ -192,6 +194,10 @@ def save_host(host, *, sectors, partner_staff=None, by=None):
         if host.pk
         else None
     )
+    if was is not None and was != host.market_id:
+        moved = market_change_refused(host, host.market)
+        if moved:
+            raise ValidationError({"market": moved})
     host.save()
     if was is not None and was != host.market_id:
         for handler in _host_moved_handlers:
@@ -424,11 +430,20 @@ def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets,
         stipend_budget=fields.get("stipend_budget"),
     )
     window = {name: fields[name] for name in WINDOW_FIELDS if name in fields}
-    if any(value != getattr(intake, name) for name, value in window.items()):
-        # The hosts' rows locked before the stays are read: a confirmation locks its host
-        # before it reads the intake's window, so it waits for this change and reads it.
+    moved = any(value != getattr(intake, name) for name, value in window.items())
+    turned = fields.get("direction", intake.direction) != intake.direction
+    if moved or turned:
+        # The hosts' rows locked before the stays or their markets are read: a confirmation
+        # locks its host before it reads the intake's window, and a host moving to another
+        # market locks its row before it reads the intakes' directions, so each waits for
+        # this change and reads it.
         lock_in_order(HostIncubator.objects.filter(desk_offers__intake=intake))
+    if moved:
         refused = {**stays_refused(intake, **window), **refused}
+    if turned:
+        mismatched = direction_change_refused(intake, fields["direction"])
+        if mismatched:
+            refused = {"direction": mismatched, **refused}
     if refused:
         raise ValidationError(refused)
     for name, value in fields.items():
@@ -478,10 +493,19 @@ def terms_snapshot(intake):
         "max_stay_days": intake.max_stay_days,
         "check_in_every_days": intake.check_in_every_days,
         "max_host_preferences": intake.max_host_preferences,
-        "stipend_cap": str(intake.stipend_cap),
-        "stipend_budget": str(intake.stipend_budget),
+        "stipend_cap": money_snapshot(intake.stipend_cap),
+        "stipend_budget": money_snapshot(intake.stipend_budget),
         "desk_invoicing": intake.desk_invoicing,
     }
+
+
+def money_snapshot(money):
+    """A sum as plain data for the history ({"amount": "4000.00", "currency": "CAD"}), read
+    in the reader's language (programs.history), not the writer's. The amount has the
+    field's two decimals: 4000 typed and 4000.00 saved are the same text."""
+    if money is None:
+        return None
+    return {"amount": f"{money.amount:.2f}", "currency": str(money.currency)}
 
 
 def _iso(value):
@@ -506,11 +530,23 @@ def publish_intake(intake, *, by):
     return locked
 
 
-def check_desk_offers(intake, offers):
-    """Errors for a list of (host, desks): capacity, direction and duplicates."""
+def _serves_direction(market, direction):
+    """Whether a host in ``market`` can give desks to an intake going ``direction``: an
+    outbound intake places firms abroad, an inbound one at home."""
+    is_home = market.country.code == settings.PORTAL_HOME_COUNTRY
+    if direction == Direction.OUTBOUND:
+        return not is_home
+    if direction == Direction.INBOUND:
+        return is_home
+    return True
+
+
+def check_desk_offers(intake, offers, *, direction=None):
+    """Errors for a list of (host, desks): capacity, direction and duplicates. ``direction``
+    is the intake's unless given (a change of direction checks the offers saved)."""
     errors = []
     seen = set()
-    home = settings.PORTAL_HOME_COUNTRY
+    direction = direction or intake.direction
     for host, desks in offers:
         if host.pk in seen:
             errors.append(_("%(host)s is listed twice.") % {"host": host.name})
@@ -520,18 +556,66 @@ def check_desk_offers(intake, offers):
                 _("%(host)s has %(capacity)s desks; %(desks)s is more than it can give.")
                 % {"host": host.name, "capacity": host.desk_capacity, "desks": desks}
             )
-        is_home = host.market.country.code == home
-        if intake.direction == Direction.OUTBOUND and is_home:
+        if _serves_direction(host.market, direction):
+            continue
+        if direction == Direction.OUTBOUND:
             errors.append(
                 _("%(host)s is at home; an outbound intake places firms abroad.")
                 % {"host": host.name}
             )
-        if intake.direction == Direction.INBOUND and not is_home:
+        else:
             errors.append(
                 _("%(host)s is abroad; an inbound intake places firms at home.")
                 % {"host": host.name}
             )
     return errors
+
+
+def direction_change_refused(intake, direction):
+    """Why ``intake`` cannot go ``direction``: the desk offers it has saved would no longer
+    match it (one reason per host); empty when they do, or when the direction is unchanged.
+    ``intake`` holds the terms as saved."""
+    if not direction or direction == intake.direction:
+        return []
+    offers = intake.desk_offers.select_related("host__market").order_by("host__name", "host_id")
+    return check_desk_offers(
+        intake, [(offer.host, offer.desks) for offer in offers], direction=direction
+    )
+
+
+def market_change_refused(host, market):
+    """Why ``host`` cannot move to ``market``: intakes not archived that offer desks there
+    go the other way (an outbound intake at a host moved home, an inbound one at a host
+    moved abroad); empty when none does. ``host`` holds its market as saved, or the new one
+    (only the intakes' directions are compared with ``market``)."""
+    if host.pk is None or market is None:
+        return ""
+    intakes = (
+        Intake.objects.filter(desk_offers__host=host, archived_at__isnull=True)
+        .order_by("title", "pk")
+        .distinct()
+    )
+    refused = [intake for intake in intakes if not _serves_direction(market, intake.direction)]
+    if not refused:
+        return ""
+    titles = ", ".join(intake.title for intake in refused)
+    if market.country.code == settings.PORTAL_HOME_COUNTRY:
+        message = ngettext(
+            "%(count)s outbound intake offers desks here: %(intakes)s. It places firms "
+            "abroad: remove its desk offer before moving the host home.",
+            "%(count)s outbound intakes offer desks here: %(intakes)s. They place firms "
+            "abroad: remove their desk offers before moving the host home.",
+            len(refused),
+        )
+    else:
+        message = ngettext(
+            "%(count)s inbound intake offers desks here: %(intakes)s. It places firms at "
+            "home: remove its desk offer before moving the host abroad.",
+            "%(count)s inbound intakes offer desks here: %(intakes)s. They place firms at "
+            "home: remove their desk offers before moving the host abroad.",
+            len(refused),
+        )
+    return message % {"count": len(refused), "intakes": titles}
 
 
 @transaction.atomic
@@ -591,9 +675,7 @@ def eligibility_snapshot(intake):
     return {
         "min_years_operating": intake.min_years_operating,
         "min_employees": intake.min_employees,
-        "min_annual_revenue": str(intake.min_annual_revenue)
-        if intake.min_annual_revenue is not None
-        else None,
+        "min_annual_revenue": money_snapshot(intake.min_annual_revenue),
         "proven_product_required": intake.proven_product_required,
         "allowed_home_countries": sorted(c.code for c in intake.allowed_home_countries),
         "allowed_sectors": sorted(s.code for s in intake.allowed_sectors.all()),
@@ -714,6 +796,16 @@ REVIEW_SETTINGS = [
 ]
 
 
+def reviews_due_refused(intake, due):
+    """Why reviews of ``intake`` cannot be due at ``due``: at or before the intake closes,
+    applications may still come in; empty when they can be (or no time is set)."""
+    if due is None or due > intake.closes_at:
+        return ""
+    return _("Reviews can be due only after the intake closes, %(closes)s.") % {
+        "closes": moment_text(intake.closes_at, intake.time_zone)
+    }
+
+
 _scoring_changed_handlers = []
 
 
@@ -730,9 +822,14 @@ def update_review_settings(intake, *, by, **settings_):
     """Change how the intake is reviewed and scored; recorded in the intake's history."""
     intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     before = {name: str(getattr(intake, name)) for name in REVIEW_SETTINGS}
-    for name, value in settings_.items():
+    for name in settings_:
         if name not in REVIEW_SETTINGS:
             raise ValueError(name)
+    due = settings_.get("reviews_due_at", intake.reviews_due_at)
+    early = reviews_due_refused(intake, due) if due != intake.reviews_due_at else ""
+    if early:
+        raise ValidationError({"reviews_due_at": early})
+    for name, value in settings_.items():
         setattr(intake, name, value)
     intake.full_clean(exclude=["program"])
     intake.save(update_fields=list(settings_))
