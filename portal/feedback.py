@@ -35,3 +35,18 @@ def attempt(request, write, done, *args, **kwargs):
         return False
     messages.success(request, done)
     return True
+
+
+def written(form, write):
+    """``write(form.cleaned_data)`` when the bound form is valid; the reasons a write is
+    refused for become the form's errors, to draw next to it with what was typed. True if
+    it was written."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return False
+    return True

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from placements import changes, forms, queries
 from placements.enums import ChangeStatus
 from portal.access import require
-from portal.feedback import form_refused, refused
+from portal.feedback import form_refused, refused, written
 
 
 @login_required
@@ -81,15 +81,9 @@ def _act(request, change, name, form, action, done):
     a redirect dropped the manager's note, and said "Give the reason." of a reason too long.
     A request answered meanwhile (a second click) has no form to draw again: the reasons are
     told above its page."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, done)
-            return redirect("placements:change_detail", change.pk)
+    if written(form, action):
+        messages.success(request, done)
+        return redirect("placements:change_detail", change.pk)
     change.refresh_from_db(fields=["status"])
     if change.status != ChangeStatus.PENDING:
         form_refused(request, form)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from placements import forms, queries, services
 from placements.enums import PLACEMENT_TRANSITIONS, EntryKind, PlacementStatus
 from portal.access import require
-from portal.feedback import attempt
+from portal.feedback import attempt, written
 
 STAY_IDS, CUT_SHORT_IDS, CANCEL_IDS = "stay-%s", "cut-short-%s", "cancel-%s"
 
@@ -122,15 +122,9 @@ def _act(request, placement, name, form, action, done):
     """Do ``action`` with the form's data; a refusal draws the stay's page again with the form
     (``name`` in the page) as typed and each reason next to it, not a redirect that dropped
     both the reason typed and why."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, done)
-            return redirect("placements:detail", placement.pk)
+    if written(form, action):
+        messages.success(request, done)
+        return redirect("placements:detail", placement.pk)
     return _render_detail(request, placement, **{name: form})
 
 
