@@ -24,9 +24,10 @@ AXIS_HEIGHT = 22
 # What lay_out returns: plain dicts, which the template reads by key on Django's first try
 # (an object's attribute is its second, after a failed key lookup: about a fifth of the
 # board's drawing time with 150 bars).
-#   bar:  pk, company, desk, status, status_label, starts_on, ends_on (the last day the desk is
-#         held), pending (a change request waits for the manager), x, y, width, url, summary
-#         (firm, dates, status, desk and a waiting change: the bar's link name)
+#   bar:  pk, company, desk, status, classes (its modifiers: status, pending), status_label,
+#         starts_on, ends_on (the last day the desk is held), pending (a change request waits
+#         for the manager), x, y, width, url, summary (firm, dates, status, desk and a waiting
+#         change: the bar's link name)
 #   lane: y, over (more firms than desks: a lane the host does not have), bars, last_day
 #   host: host_id, name, desks, lanes, bars (every bar, lane by lane), taken_today (this
 #         intake's), free_today (fewer when the host's other intakes fill its capacity),
@@ -89,6 +90,11 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                     "company": row["company__name"],
                     "desk": row["desk"],
                     "status": row["status"],
+                    # The bar's classes, its status's and whether a change waits, in one
+                    # string: one variable for the template to print rather than a
+                    # variable and a condition for each of 150 bars.
+                    "classes": f"board__bar--{row['status']}"
+                    + (" board__bar--pending" if pending else ""),
                     "status_label": status_labels[row["status"]],
                     "starts_on": first,
                     "ends_on": last,
