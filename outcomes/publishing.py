@@ -134,9 +134,9 @@ def public_breakdown(scope, dimension):
     """A breakdown of the verified figures with its small cells hidden (rules in
     outcomes.suppression), jointly with the other published pages of the same breakdown (the
     intakes' and all of them together): the only breakdown the public page draws."""
-    rows = figures.breakdown(scope, dimension, Basis.VERIFIED)
+    rows = figures.cell_breakdown(scope, dimension)
     every = figures.Scope(scope.intakes)
-    whole = rows if not scope.intake else figures.breakdown(every, dimension, Basis.VERIFIED)
+    whole = rows if not scope.intake else figures.cell_breakdown(every, dimension)
     together, each = suppress_jointly(_cells(whole), _intakes_cells(dimension))
     result = each.get(scope.intake) if scope.intake else together
     withheld = result is None or result.withheld
