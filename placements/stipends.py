@@ -486,7 +486,24 @@ def award_stipend(award, *, by, amount=None):
         )
         if condition in met:
             _fall_due(tranche, by=by)
+    _tell_firm(award, "awarded")
     return award
+
+
+def _tell_firm(award, kind):
+    """Email the firm's members about their award (``kind``: awarded, reduced, cancelled),
+    with its tranches, each in their language; once for each version of the award."""
+    _notify(
+        award,
+        key=f"award-{kind}:{award.pk}:{award.version}",
+        template=f"placements/email/award_{kind}",
+        context={
+            "award": award,
+            "tranches": list(award.tranches.exclude(status=T.CANCELLED).order_by("position", "pk")),
+            "link": link_to("money:award", award.pk),
+        },
+        to_firm=True,
+    )
 
 
 def _fall_due(tranche, *, by, note=""):
@@ -628,6 +645,7 @@ def reduce_award(award, *, by, amount, reason):
     # What the tranches and the claims would pay beyond the new amount (a tranche cancelled
     # by hand pays nothing, so they may already add up to less than the award).
     _draw_down(award, by=by, note=reason.strip())
+    _tell_firm(award, "reduced")
     return award
 
 
@@ -671,7 +689,11 @@ def cancel_award(award, *, by, reason):
         raise ValidationError(
             _("Money was already paid or approved on this award; reduce it instead.")
         )
-    return _cancel(award, by=by, reason=reason)
+    was_awarded = award.status != A.PROPOSED
+    award = _cancel(award, by=by, reason=reason)
+    if was_awarded:  # a proposal the firm was never told of needs no email
+        _tell_firm(award, "cancelled")
+    return award
 
 
 @transaction.atomic

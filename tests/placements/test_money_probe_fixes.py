@@ -254,3 +254,55 @@ def test_asking_for_changes_with_an_amount_mistyped_sends_nothing_back(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.approved, second.approved) == (cad(250), None)
+
+
+# --- The firm is told of its award --------------------------------------------------------
+
+
+def test_the_firm_is_told_of_its_award_its_tranches_a_reduction_in_its_language(
+    placement, manager, owner, partner, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    owner.language = "fr"
+    owner.save(update_fields=["language"])
+    award = stipends.propose_award(placement, by=manager, amount=cad(4000))
+    assert mail.outbox == []  # a proposal is the program's, not yet the firm's
+    with django_capture_on_commit_callbacks(execute=True):
+        award = stipends.award_stipend(award, by=manager)
+    (awarded_mail,) = mail.outbox
+    assert awarded_mail.to == [owner.email]
+    assert awarded_mail.subject == "Votre allocation est octroyée\u00a0: 4\u202f000,00\u00a0$CA"
+    # The tranche's label is the schedule's, as the manager named it (here by default, in
+    # English); its condition in the reader's language.
+    assert (
+        "- Advance\u00a0: 2\u202f000,00\u00a0$CA, lorsque l’arrivée est consignée"
+        in awarded_mail.body
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stipends.reduce_award(award, by=manager, amount=cad(3000), reason="Séjour écourté")
+    reduced = mail.outbox[1]
+    assert reduced.subject == "Votre allocation est réduite à 3\u202f000,00\u00a0$CA"
+    assert "Séjour écourté" in reduced.body
+    assert "Balance\u00a0: 1\u202f000,00\u00a0$CA (En attente)" in reduced.body
+
+
+def test_the_firm_is_told_when_its_award_is_cancelled_not_when_a_proposal_is(
+    placement, manager, owner, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    proposal = stipends.propose_award(placement, by=manager, amount=cad(400))
+    with django_capture_on_commit_callbacks(execute=True):
+        stipends.cancel_award(proposal, by=manager, reason="Mistyped")
+    assert mail.outbox == []
+    award = stipends.propose_award(placement, by=manager, amount=cad(4000))
+    with django_capture_on_commit_callbacks(execute=True):
+        award = stipends.award_stipend(award, by=manager)
+        stipends.cancel_award(award, by=manager, reason="The firm withdrew from the program")
+    assert [message.subject for message in mail.outbox] == [
+        "Your stipend is awarded: CA$4,000.00",
+        "Your stipend is cancelled",
+    ]
+    assert "The reason: The firm withdrew from the program" in mail.outbox[1].body
