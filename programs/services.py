@@ -629,14 +629,18 @@ def set_desk_offers(intake, *, offers, by=None, reason=""):
     the portal's own set-up (``by`` None: demos, tests) is not."""
     locked = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     opened = needs_confirmation(locked)
+    # The hosts' rows locked before their stays are counted, in the order a confirmation
+    # takes them (the host, then its desks): one confirmed meanwhile is counted here, or
+    # waits and reads the new offers. The offers are checked against the hosts as they are
+    # under that lock: a host moved to another market meanwhile (save_host, under the same
+    # lock) is seen, not the row the form read before.
+    hosts = {offer.host_id for offer in locked.desk_offers.all()} | {h.pk for h, _d in offers}
+    lock_in_order(HostIncubator.objects.filter(pk__in=hosts))
+    fresh = HostIncubator.objects.select_related("market").in_bulk([h.pk for h, _d in offers])
+    offers = [(fresh[host.pk], desks) for host, desks in offers]
     errors = check_desk_offers(locked, offers)
     if errors:
         raise ValidationError(errors)
-    # The hosts' rows locked before their stays are counted, in the order a confirmation
-    # takes them (the host, then its desks): one confirmed meanwhile is counted here, or
-    # waits and reads the new offers.
-    hosts = {offer.host_id for offer in locked.desk_offers.all()} | {h.pk for h, _d in offers}
-    lock_in_order(HostIncubator.objects.filter(pk__in=hosts))
     refused = stays_over_offers(locked, offers)
     if refused:
         raise ValidationError(refused)
