@@ -699,24 +699,30 @@ def live_breakdown(scope, dimension=None, basis=Basis.VERIFIED):
     return sorted(rows, key=lambda row: (row.group is None, str(row.label)))
 
 
-def cell_breakdown(scope, dimension):
+def cell_breakdown(scope, dimension, *, per_intake=False):
     """The firms placed, opportunities identified and their value per group of
     ``dimension``, on the verified basis, and nothing else: what a public breakdown shows
     (outcomes.publishing), in two grouped queries rather than ``breakdown``'s nine (its jobs,
-    investment and cost were read and thrown away on every view of an anonymous page)."""
-    companies, names = _grouped(placed(scope), dimension, "", n=Count("company", distinct=True))
-    found, more = _grouped(
-        opportunities(scope), dimension, "placement__", n=Count("pk"), value=Sum("counted_value")
-    )
-    names |= {group: label for group, label in more.items() if label is not None}
-    rows = []
-    for group in set(companies) | set(found):
-        row = Row(group, _label(dimension, group, names))
-        row.figures.companies = companies.get(group, {}).get("n") or 0
-        row.figures.opportunities = found.get(group, {}).get("n") or 0
-        row.figures.value_identified = cents(found.get(group, {}).get("value"))
-        rows.append(row)
-    return sorted(rows, key=lambda row: (row.group is None, str(row.label)))
+    investment and cost were read and thrown away on every view of an anonymous page).
+    ``per_intake``: {intake pk: rows} for each intake of the scope, from the same two
+    queries."""
+    by_intake = {"intake": F("placement__intake")} if per_intake else {}
+    firms = placed(scope).values(*(["intake"] if per_intake else []), **group_values(dimension))
+    deals = opportunities(scope).values(**by_intake, **group_values(dimension, "placement__"))
+    cells, names = {}, {}
+    for row in firms.annotate(n=Count("company", distinct=True)).order_by():
+        cells[row.get("intake"), row["group"]] = Figures(companies=row["n"])
+        names[row["group"]] = row.get("label")
+    for row in deals.annotate(n=Count("pk"), value=Sum("counted_value")).order_by():
+        found = cells.setdefault((row.get("intake"), row["group"]), Figures())
+        found.opportunities, found.value_identified = row["n"], cents(row["value"])
+        names[row["group"]] = names.get(row["group"]) or row.get("label")
+    rows = {}
+    for (intake, group), found in cells.items():
+        rows.setdefault(intake, []).append(Row(group, _label(dimension, group, names), found))
+    for listed in rows.values():
+        listed.sort(key=lambda row: (row.group is None, str(row.label)))
+    return rows if per_intake else rows.get(None, [])
 
 
 def cents(value):

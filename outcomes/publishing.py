@@ -8,11 +8,9 @@ is only ever shown after ``suppress`` has hidden its small cells, whatever the a
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
 from outcomes import charts, figures
@@ -87,44 +85,20 @@ class PublicBreakdown:
     withheld: bool
 
 
-def _cell(group, companies, opportunities, value):
-    return Cell(group, companies, {"opportunities": opportunities, "value_identified": value})
-
-
 def _intakes_cells(dimension):
     """{published intake pk: [Cell]} by ``dimension`` on the verified basis: the cells each
     intake's own page shows, from two grouped queries whatever the number of intakes."""
     scope = figures.Scope(published_intakes())
-    found = {}
-    firms = (
-        figures.placed(scope)
-        .values("intake", **figures.group_values(dimension))
-        .annotate(n=Count("company", distinct=True))
-        .order_by()
-    )
-    for row in firms:
-        found[row["intake"], row["group"]] = [row["n"], 0, Decimal(0)]
-    deals = (
-        figures.opportunities(scope)
-        .values(intake=F("placement__intake"), **figures.group_values(dimension, "placement__"))
-        .annotate(n=Count("pk"), value=Sum("counted_value"))
-        .order_by()
-    )
-    for row in deals:
-        cell = found.setdefault((row["intake"], row["group"]), [0, 0, Decimal(0)])
-        cell[1], cell[2] = row["n"], figures.cents(row["value"])
-    cells = {}
-    for (intake, group), (companies, opportunities, value) in found.items():
-        cells.setdefault(intake, []).append(_cell(group, companies, opportunities, value))
-    return cells
+    per_intake = figures.cell_breakdown(scope, dimension, per_intake=True)
+    return {intake: _cells(rows) for intake, rows in per_intake.items()}
 
 
 def _cells(rows):
     # A group of no firm (a cost alone) is hidden anyway (public_breakdown): as a cell it
     # would be one more to cover, with a floor of one firm it does not hold.
     return [
-        _cell(row.group, row.figures.companies, row.figures.opportunities,
-              row.figures.value_identified)
+        Cell(row.group, row.figures.companies,
+             {name: getattr(row.figures, name) for name in CELL_MEASURES})
         for row in rows
         if row.figures.companies
     ]  # fmt: skip

@@ -152,6 +152,13 @@ class StipendTermForm(forms.Form):
         label=_("Due"), choices=[("", "—"), *TrancheCondition.choices], required=False
     )
 
+    def clean(self):
+        found = super().clean()
+        # A row named is a tranche: its share is said next to it (the service refuses it too).
+        if found.get("label") and found.get("share") is None and "share" not in self.errors:
+            self.add_error("share", _("Give each tranche its share."))
+        return found
+
 
 class BaseScheduleFormSet(forms.BaseFormSet):
     def terms(self):

@@ -1,11 +1,11 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import get_language
 
 from portal.links import absolute_url
+from portal.queries import language_of_address
 from portal.services import queue_email
 
 
@@ -34,8 +34,7 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         # In the language the account chose (a reset asked from a browser in another
         # language, or none, was written in that one); the request's for an unknown address.
-        account = get_user_model().objects.filter(email__iexact=email).exclude(language="")
-        language = account.values_list("language", flat=True).first() or get_language()
+        language = language_of_address(email) or get_language()
         with translation.override(language):
             message = self.render_mail(template_prefix, email, context)
         html_body = ""

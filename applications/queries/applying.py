@@ -1,7 +1,6 @@
 """Reads for the applicant's side: companies and their members, applications and their
 pages, the manager's list of an intake's applications (mirrors services.applying)."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     F,
     Prefetch,
@@ -29,7 +28,6 @@ __all__ = [
     "member_role",
     "companies_of",
     "member_recipients",
-    "language_of_address",
     "open_invitations",
     "with_everything",
     "for_step",
@@ -76,13 +74,6 @@ def member_recipients(company_ids):
     ):
         recipients.setdefault(company_id, []).append((email, language))
     return recipients
-
-
-def language_of_address(email):
-    """The language the account of this email address chose, or "" (no account, or none
-    chosen), as portal.adapters finds it for allauth's emails."""
-    accounts = get_user_model().objects.filter(email__iexact=email).exclude(language="")
-    return accounts.values_list("language", flat=True).first() or ""
 
 
 def open_invitations(company):

@@ -40,6 +40,7 @@ from applications.services.counting import (
 )
 from portal.dates import moment_text
 from portal.links import link_to
+from portal.queries import language_of_address
 from portal.services import (
     delete_file_on_commit,
     first_sending,
@@ -192,7 +193,7 @@ def invite_member(company, *, by, email, role=MemberRole.STAFF, once=""):
         "expires_at": invitation.expires_at,
         "link": link_to("applications:invitation_accept", token),
     }
-    language = queries.language_of_address(email) or get_language()
+    language = language_of_address(email) or get_language()
     queue_email_to_people(
         [(email, language)],
         key=f"invitation:{invitation.pk}",

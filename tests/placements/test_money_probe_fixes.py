@@ -76,7 +76,10 @@ def test_the_schedule_page_refuses_a_tranche_without_its_share(client, intake, m
         f"{form.prefix}-0-condition": TrancheCondition.ARRIVAL,
     }
     response = client.post(url, data)
-    assert response.status_code in (200, 302, 400)  # a refusal, not a server error
+    assert response.status_code == 200  # the page drawn again, not a server error
+    formset = response.context["formset"]
+    assert formset.forms[0].errors == {"share": ["Give each tranche its share."]}
+    assert formset.forms[0]["label"].value() == "Advance"
     assert not intake.stipend_terms.exists()
 
 
