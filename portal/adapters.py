@@ -1,12 +1,24 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.utils import translation
 from django.utils.translation import get_language
 
 from portal.links import absolute_url
 from portal.queries import language_of_address
-from portal.services import queue_email
+from portal.services import queue_email, remember_language
+
+
+def holds_address(user, email):
+    """Whether ``email`` is this account's for real: its own address (``user.email``, which it
+    signed up and logs in with) or one it confirmed. An address added to an account and never
+    confirmed is only a claim, which anyone can make for anyone's address: it opens no
+    password reset and keeps nobody from signing up (portal.forms)."""
+    return (
+        user.email.lower() == email.lower()
+        or EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +28,23 @@ class AccountAdapter(DefaultAccountAdapter):
         # A new account keeps the language its person signed up in, for the emails to come.
         user.language = get_language() or ""
         return super().save_user(request, user, form, commit=commit)
+
+    def login(self, request, user):
+        super().login(request, user)
+        # An account with no language yet takes the one its person reads the portal in, so
+        # that the emails to come are in it too (the account page changes it).
+        if not user.language:
+            remember_language(user, get_language() or "")
+
+    def confirm_email(self, request, email_address):
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            # The address is proven this account's: other accounts' unconfirmed claims to it
+            # (added, never confirmed) go, with the confirmation links sent for them.
+            EmailAddress.objects.filter(
+                email__iexact=email_address.email, verified=False, primary=False
+            ).exclude(user_id=email_address.user_id).delete()
+        return confirmed
 
     # allauth builds its links from the request's host; the portal's emails all use its
     # configured address (PORTAL_BASE_URL) instead, whatever host the request came through.
@@ -32,6 +61,8 @@ class AccountAdapter(DefaultAccountAdapter):
             key: absolute_url(value) if key.endswith("_url") and isinstance(value, str) else value
             for key, value in context.items()
         }
+        # The address written to: a confirmation says when it is not the account's own.
+        context.setdefault("address", email)
         # In the language the account chose (a reset asked from a browser in another
         # language, or none, was written in that one); the request's for an unknown address.
         language = language_of_address(email) or get_language()

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import sqlite
+        from portal import checks, sqlite  # noqa: F401 - checks registers itself
 
         # On SQLite, case-insensitive searches ignore the case of every letter, not only
         # ASCII ones (portal/sqlite.py).

@@ -4,7 +4,10 @@ An archive is a gzipped tar file holding ``manifest.json`` (the database engine,
 row count of every table and the list of files), the database as its own tools copy it
 (``pg_dump`` custom format for PostgreSQL, SQLite's online backup for SQLite: both
 consistent while the portal runs, neither depending on the models), and ``media/`` with
-every file under MEDIA_ROOT.
+every file under MEDIA_ROOT. The row counts are those of the copy itself (counted in the
+exported snapshot ``pg_dump`` reads, or in SQLite's copied file), so a backup taken while
+people write is restored and checked all the same. The archive is readable by its owner only:
+it holds password hashes, sessions and applicants' files.
 
 A restore goes into an empty portal only: a database without tables (run it before
 ``migrate``) and an empty or missing MEDIA_ROOT. It then checks every table's row count and
@@ -38,11 +41,14 @@ class BackupError(Exception):
 def row_counts():
     """Every table of the database and its number of rows."""
     with connection.cursor() as cursor:
-        tables = sorted(connection.introspection.table_names(cursor))
-        counts = {}
-        for table in tables:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            counts[table] = cursor.fetchone()[0]
+        return _count(cursor, connection.introspection.table_names(cursor))
+
+
+def _count(cursor, tables):
+    counts = {}
+    for table in sorted(tables):
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        counts[table] = cursor.fetchone()[0]
     return counts
 
 
@@ -88,17 +94,35 @@ def _run(arguments, env):
 
 
 def _dump_database(target):
+    """Copy the database to ``target``; returns the row counts of that copy."""
     database = settings.DATABASES["default"]
     if connection.vendor == "postgresql":
-        arguments, env = _postgres_command("pg_dump", database)
-        _run([*arguments, "--format=custom", f"--file={target}"], env)
-    else:
-        connection.ensure_connection()
-        copy = sqlite3.connect(target)
+        # A connection of its own holds one snapshot, exported to pg_dump and counted in:
+        # rows written meanwhile are in neither (whatever transaction the caller is in).
+        snapshot_holder = connection.get_new_connection(connection.get_connection_params())
         try:
-            connection.connection.backup(copy)
+            snapshot_holder.set_session(isolation_level="REPEATABLE READ", readonly=True)
+            with snapshot_holder.cursor() as cursor:
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+                with connection.cursor() as ours:
+                    tables = connection.introspection.table_names(ours)
+                counts = _count(cursor, tables)
+            arguments, env = _postgres_command("pg_dump", database)
+            _run([*arguments, "--format=custom", f"--snapshot={snapshot}", f"--file={target}"], env)
         finally:
-            copy.close()
+            snapshot_holder.close()
+        return counts
+    connection.ensure_connection()
+    copy = sqlite3.connect(target)
+    try:
+        connection.connection.backup(copy)
+        cursor = copy.cursor()
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = [name for (name,) in cursor.fetchall() if not name.startswith("sqlite_")]
+        return _count(cursor, tables)
+    finally:
+        copy.close()
 
 
 def backup(output):
@@ -106,20 +130,31 @@ def backup(output):
     output = Path(output)
     if output.exists():
         raise BackupError(_("%(path)s already exists; name a new file.") % {"path": output})
+    if not output.parent.is_dir():
+        raise BackupError(
+            _("The folder %(path)s does not exist; create it or name another.")
+            % {"path": output.parent}
+        )
     with tempfile.TemporaryDirectory(prefix="portal-backup-") as scratch:
         dump = Path(scratch) / DUMPS[connection.vendor]
-        _dump_database(dump)
+        counts = _dump_database(dump)
         files = media_files(settings.MEDIA_ROOT)
         manifest = {
             "format": FORMAT,
             "database": connection.vendor,
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
-            "tables": row_counts(),
+            "tables": counts,
             "files": files,
         }
-        # Written beside the target and renamed at the end: never half an archive.
+        # Written beside the target and renamed at the end: never half an archive; created
+        # readable by its owner only, whatever the umask.
         partial = output.with_name(f".{output.name}.partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        # A stale partial file (an interrupted backup) is removed; a new one is created, never
+        # opened through a link planted in its place.
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             data = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
@@ -184,7 +219,13 @@ def _load_database(dump):
 def restore(path):
     """Load the archive at ``path`` into this empty portal; returns its manifest once the
     restored tables and files are checked against it."""
-    with tarfile.open(path, "r:gz") as archive:
+    if not Path(path).is_file():
+        raise BackupError(_("There is no file %(path)s.") % {"path": path})
+    try:
+        opened = tarfile.open(path, "r:gz")  # noqa: SIM115 - closed by the with below
+    except (tarfile.TarError, OSError) as error:
+        raise BackupError(_("This file is not a portal backup (not a gzipped archive).")) from error
+    with opened as archive:
         manifest = _read_manifest(archive)
         _check_empty(manifest)
         with tempfile.TemporaryDirectory(prefix="portal-restore-") as scratch:

@@ -6,6 +6,12 @@ a copy is not kept. What must not be lost stays strict: deleting a key (a log-ou
 key changed at log-in) raises, because a copy left behind would outlive the outage; and
 ``add``, which claims something once (a one-time code used), answers "already there", so
 nothing is claimed twice while the cache cannot tell.
+
+One exception: the short lock django-allauth's rate limiter takes around each count
+(``allauth:rl:...:lock``, with ``add`` then ``delete``) is granted, and its release skipped,
+while Redis is down. Refused, every log-in, sign-up and password reset waited a second and
+was answered 429 for as long as the outage lasted; granted, the count it guards reads a miss,
+so the limits do not count until Redis is back, as every other copy.
 """
 
 import logging
@@ -70,4 +76,20 @@ class OutageTolerantRedisCache(RedisCache):
             return super().add(key, value, timeout, version)
         except OUTAGE as error:
             _down("claim", error)
+            return _rate_limit_lock(key)
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except OUTAGE as error:
+            if not _rate_limit_lock(key):
+                raise
+            _down("release", error)
             return False
+
+
+def _rate_limit_lock(key):
+    """The lock allauth's rate limiter holds while it updates a count (its key's shape is
+    allauth's: tests/portal/test_cache.py runs the limiter itself against a Redis that is
+    down, so a change of that shape fails there)."""
+    return isinstance(key, str) and key.startswith("allauth:rl:") and key.endswith(":lock")

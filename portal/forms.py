@@ -1,10 +1,17 @@
 import secrets
 
+from allauth.account import app_settings as account_settings
+from allauth.account import forms as account_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.userkit import filter_users_by_email
 from django import forms
+from django.conf import settings
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from djmoney.forms.fields import MoneyField
+
+from portal.adapters import holds_address
 
 
 class Paragraphs(forms.Textarea):
@@ -195,6 +202,24 @@ class ApiTokenForm(forms.Form):
         ]
 
 
+class LanguageForm(forms.Form):
+    """The language of a person's pages and of the emails the portal sends them."""
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("The portal's pages and the emails it sends you are in it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language in its own words, as the header's switch names it.
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _name in settings.LANGUAGES
+        ]
+
+
 def _shown(field, value):
     """A value as a person reads it next to its label: a choice by its label, a list joined,
     nothing as None."""
@@ -216,3 +241,30 @@ def differences(form, typed, current):
         for name, value in typed.items()
         if value != getattr(current, name)
     ]  # fmt: skip
+
+
+class SignupForm(account_forms.SignupForm):
+    """allauth's sign-up, where an address is taken only by an account that holds it
+    (portal.adapters.holds_address): another account's unconfirmed claim to it, which anyone
+    can make, does not keep its owner from signing up. allauth counted it, and its password
+    reset then handed the owner the claimant's account."""
+
+    def validate_unique_email(self, value):
+        if not account_settings.UNIQUE_EMAIL or any(
+            holds_address(user, value) for user in filter_users_by_email(value)
+        ):
+            return super().validate_unique_email(value)
+        self.account_already_exists = False
+        return get_adapter().validate_unique_email(value)
+
+
+class ResetPasswordForm(account_forms.ResetPasswordForm):
+    """allauth's password reset, which reaches only the accounts that hold the address
+    (portal.adapters.holds_address), never one that only added it without confirming it."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if holds_address(user, email)]
+        if not self.users and not account_settings.PREVENT_ENUMERATION:
+            raise get_adapter().validation_error("unknown_email")
+        return email

@@ -11,12 +11,16 @@ queues. It is never taken from the future, nor from more than
 """
 
 import datetime
-from urllib.parse import urlsplit
+import re
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import resolve_url
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render, resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 
@@ -67,11 +71,83 @@ def unsaved(text, status):
     return response
 
 
+# Fields a page about an unsaved form never shows again: passwords, the form's tokens (CSRF,
+# sent-once), where to go next and the hidden copies of what a page was drawn with
+# (``initial-*``, programs.forms.SavesWhatChanged) or its version are not what a person typed,
+# and some are secrets.
+NOT_SHOWN = re.compile(
+    r"password|token|csrf|secret|^once$|^next$|^initial-|^version$|^editor$", re.IGNORECASE
+)
+
+
+def typed(request):
+    """(field name, value) of each non-empty value a form sent, but for NOT_SHOWN's; files
+    are never among them (``request.FILES``)."""
+    try:
+        data = request.POST
+    except (OSError, SuspiciousOperation, MultiPartParserError):
+        return []
+    return [
+        (name, value)
+        for name, values in data.lists()
+        if not NOT_SHOWN.search(name)
+        for value in values
+        if value.strip()
+    ]
+
+
+def sent_from_this_site(request):
+    """Whether the browser said the request came from one of the portal's pages (its Origin,
+    or else its Referer): only then is what it sent shown back on a page."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer", "")
+    # A full address of this host, not merely one Django would follow ("null", a path).
+    return urlsplit(origin).netloc == request.get_host() and url_has_allowed_host_and_scheme(
+        origin, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def page_of_form(request):
+    """The portal page a form was sent from (the Referer's path), or None: where to come
+    back after signing in, rather than the address the form was sent to, which may answer
+    only POST (a 405 after signing in)."""
+    referer = request.headers.get("Referer", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(referer)
+    if parts.path == resolve_url(settings.LOGIN_URL):
+        return None
+    return urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+
+def log_in_url(next_page):
+    login = resolve_url(settings.LOGIN_URL)
+    return f"{login}?{urlencode({'next': next_page})}" if next_page else login
+
+
+def asks_to_sign_in(request, response):
+    """Whether ``response`` sends the person to log in and come back here, as
+    ``login_required`` does."""
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response.get("Location", ""))
+    return (
+        location.path == resolve_url(settings.LOGIN_URL)
+        and QueryDict(location.query).get("next") == request.get_full_path()
+    )
+
+
 class SignedOutSaveMiddleware:
-    """A background save from a page whose person signed out (in another tab, or the session
-    ended) is answered 401 with why, not the log-in page's redirect: htmx followed it and
-    wrote the whole log-in page into the form, and nothing said the answers were not saved.
-    Listed after django-htmx's middleware (``request.htmx``)."""
+    """A form sent from a page whose person signed out (in another tab, or the session ended)
+    is not simply sent to the log-in page, which said nothing and threw the text away.
+
+    A background save (htmx) is answered 401 with why: htmx followed the redirect and wrote
+    the whole log-in page into the form. A full Save is answered 401 with a page that says
+    nothing was saved, shows what was typed (read-only, to copy) and links to log in and
+    come back to the page the form was on. A form that sent nothing typed (a button) still
+    goes to log in, coming back to that page too. Listed after django-htmx's middleware
+    (``request.htmx``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,4 +166,17 @@ class SignedOutSaveMiddleware:
                 ),
                 401,
             )
+        if request.method == "POST" and asks_to_sign_in(request, response):
+            page = page_of_form(request)
+            values = typed(request)
+            if not values:
+                return HttpResponseRedirect(log_in_url(page)) if page else response
+            answer = render(
+                request,
+                "portal/signed_out.html",
+                {"typed": values, "log_in_url": log_in_url(page)},
+                status=401,
+            )
+            answer[UNSAVED_HEADER] = "1"
+            return answer
         return response

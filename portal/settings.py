@@ -177,10 +177,22 @@ TEMPLATES = [
     },
 ]
 
-# Database: unset means the embedded SQLite file; a postgres:// URL means PostgreSQL.
-DATABASES = {
-    "default": read(env.db_url, "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+# Database: unset (or empty) means the embedded SQLite file in development; a postgres:// URL
+# means PostgreSQL. Production names its database: it never falls back to a file in the
+# checkout.
+DATABASE_URL = env.str("DATABASE_URL", default="").strip()
+if not DATABASE_URL:
+    if not SECRETS_OPTIONAL:
+        stop(
+            "DATABASE_URL is not set; set it to the production database, e.g. "
+            "postgres://portal:<password>@127.0.0.1:5432/portal "
+            "(or sqlite:////path/to/portal.sqlite3 on purpose)."
+        )
+    DATABASE_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+try:
+    DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
+except (ValueError, environ.ImproperlyConfigured) as exc:
+    stop(f"DATABASE_URL has a value that cannot be read ({exc}).")
 if DATABASES["default"].get("ENGINE") not in (
     "django.db.backends.sqlite3",
     "django.db.backends.postgresql",
@@ -238,6 +250,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+# Sign-up and password reset count only the addresses an account holds for real (its own, or
+# confirmed): an address added to another account and never confirmed is only a claim.
+ACCOUNT_FORMS = {
+    "signup": "portal.forms.SignupForm",
+    "reset_password": "portal.forms.ResetPasswordForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated so that they are visible and kept on.
@@ -279,13 +297,19 @@ TIME_ZONE = "America/Toronto"
 # The program's own country and currency: outbound intakes send firms from here to
 # hosts abroad, inbound intakes bring foreign firms to hosts here.
 PORTAL_HOME_COUNTRY = env.str("PORTAL_HOME_COUNTRY", default="CA")
-PORTAL_CURRENCY = env.str("PORTAL_CURRENCY", default="CAD")
+PORTAL_CURRENCY = env.str("PORTAL_CURRENCY", default="CAD").strip().upper()
 DEFAULT_CURRENCY = PORTAL_CURRENCY
 # Currencies offered by money fields: the program's and those of the markets we serve.
 CURRENCIES = (
     *("CAD", "USD", "EUR", "GBP"),
     *("BRL", "INR", "SAR", "AED", "CNY", "MXN", "IDR", "NGN", "TRY"),
 )
+if PORTAL_CURRENCY not in CURRENCIES:
+    import moneyed
+
+    if PORTAL_CURRENCY not in moneyed.CURRENCIES:
+        stop(f"PORTAL_CURRENCY must be an ISO 4217 code such as CAD, not {PORTAL_CURRENCY!r}.")
+    CURRENCIES = (PORTAL_CURRENCY, *CURRENCIES)
 USE_I18N = True
 USE_TZ = True
 # One date and one date-time format per language (portal/formats/<language>/formats.py).
@@ -309,8 +333,29 @@ STORAGES = {
     },
 }
 
-# Email goes through Django's mail layer; console by default, SMTP in production.
-EMAIL_CONFIG = read(env.email_url, "EMAIL_URL", default="consolemail://")
+# Email goes through Django's mail layer; console by default in development, and named in
+# production, never the console: the log would hold every password-reset link and nobody
+# would receive anything.
+EMAIL_URL = env.str("EMAIL_URL", default="").strip()
+if not EMAIL_URL:
+    if not SECRETS_OPTIONAL:
+        stop(
+            "EMAIL_URL is not set; set it to the mail server, e.g. "
+            "smtp+tls://<user>:<password>@smtp.example.org:587."
+        )
+    EMAIL_URL = "consolemail://"
+try:
+    EMAIL_CONFIG = environ.Env.email_url_config(EMAIL_URL)
+except (ValueError, environ.ImproperlyConfigured) as exc:
+    stop(f"EMAIL_URL has a value that cannot be read ({exc}).")
+if (
+    EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    and not SECRETS_OPTIONAL
+):
+    stop(
+        "EMAIL_URL is consolemail://, which writes every email (password-reset links "
+        "included) in the log and sends none; set the mail server in production."
+    )
 globals().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_FILE_PATH = read(env.path, "EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
@@ -473,9 +518,19 @@ REST_FRAMEWORK = {
 }
 # Requests per token and per address ("120/minute"; "" for no limit), counted in the cache.
 PORTAL_API_RATES = {
-    "token": env.str("PORTAL_API_RATE_TOKEN", default="120/minute") or None,
-    "address": env.str("PORTAL_API_RATE_ADDRESS", default="300/minute") or None,
+    "token": env.str("PORTAL_API_RATE_TOKEN", default="120/minute").strip() or None,
+    "address": env.str("PORTAL_API_RATE_ADDRESS", default="300/minute").strip() or None,
 }
+for _kind, _rate in PORTAL_API_RATES.items():
+    # Read as Django REST framework reads it (a number, "/", a unit it knows by its first
+    # letter): a value it would misread fails every API request, or counts per minute.
+    _count, _slash, _unit = (_rate or "1/s").partition("/")
+    if not (_count.isdigit() and _unit in {"s", "second", "m", "minute", "h", "hour", "d", "day"}):
+        stop(
+            f"PORTAL_API_RATE_{_kind.upper()} must be a number of requests per second, "
+            f"minute, hour or day, e.g. 120/minute, or empty for no limit, not {_rate!r}."
+        )
+del _kind, _rate, _count, _slash, _unit
 SPECTACULAR_SETTINGS = {
     "TITLE": "Soft-landing portal API",
     "DESCRIPTION": (
@@ -548,10 +603,13 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    stop(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

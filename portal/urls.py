@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/api-tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/api-tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
+    path("accounts/language/", views.account_language, name="account_language"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +18,8 @@ from portal import home as home_panels
 from portal import tokens
 from portal.dashboard import sections_for
 from portal.decorators import only_reads
-from portal.forms import ApiTokenForm
-from portal.middleware import unsaved
+from portal.forms import ApiTokenForm, LanguageForm
+from portal.middleware import log_in_url, page_of_form, sent_from_this_site, typed, unsaved
 from portal.services import remember_language
 
 
@@ -44,6 +46,37 @@ def set_language(request):
     return response
 
 
+@login_required
+def account_language(request):
+    """The account page's language: the pages' and the emails'. An account with none set
+    shows the language the pages are read in now."""
+    form = LanguageForm(
+        request.POST or None,
+        initial={"language": request.user.language or translation.get_language()},
+    )
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "portal/account_language.html", {"form": form}, status=400)
+        language = form.cleaned_data["language"]
+        remember_language(request.user, language)
+        with translation.override(language):
+            messages.success(request, _("Your language is saved, for the pages and the emails."))
+        response = redirect("account_language")
+        # The pages follow it at once, as with the header's switch (Django's set_language).
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "portal/account_language.html", {"form": form})
+
+
 def forbidden(request, exception=None):
     return render(request, "403.html", status=403)
 
@@ -65,7 +98,16 @@ def csrf_failure(request, reason=""):
                 "typed, reload the page, and paste it back."
             )
         return unsaved(text, 403)
-    return render(request, "403_csrf.html", {"from_elsewhere": from_elsewhere}, status=403)
+    # What was typed is shown back (to copy) only when the browser says one of the portal's
+    # pages sent it: a form from another site must not write its text into a portal page.
+    shown = typed(request) if not from_elsewhere and sent_from_this_site(request) else []
+    signed_out = not request.user.is_authenticated
+    context = {
+        "from_elsewhere": from_elsewhere,
+        "typed": shown,
+        "log_in_url": log_in_url(page_of_form(request)) if signed_out else "",
+    }
+    return render(request, "403_csrf.html", context, status=403)
 
 
 def not_found(request, exception=None):

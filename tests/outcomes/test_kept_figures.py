@@ -296,3 +296,14 @@ def test_kept_figures_commit_or_roll_back_with_the_change(ended, manager, intake
         raise RuntimeError("the payment's transaction fails after it")
     assert kept(intake) == before
     assert before["cost"] == Decimal("0.00")
+
+
+def test_refresh_figures_counts_no_drift_for_intakes_that_had_no_figures_yet(reports, intake):
+    """A fresh demo said "changed: 4": intakes with no record yet had no kept row, and got an
+    empty one; nothing had drifted."""
+    for _ in range(3):
+        running_intake(program=intake.program)
+    assert IntakeFigures.objects.count() == 1
+    out = io.StringIO()
+    call_command("refresh_figures", stdout=out)
+    assert out.getvalue() == "Intakes refreshed: 4; changed: 0.\n"

@@ -3,6 +3,7 @@ portal (another database, another MEDIA_ROOT) with the same rows in every table 
 files; refused over a portal that is not empty."""
 
 import os
+import stat
 import subprocess
 import sys
 import tarfile
@@ -10,10 +11,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from portal import backups
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -157,3 +160,63 @@ def test_a_restore_refuses_uploads_over_existing_ones(tmp_path, settings, empty_
         f"CommandError: MEDIA_ROOT ({media}) is not empty; restore into an empty folder."
     )
     assert [path.name for path in media.iterdir()] == ["kept.pdf"]
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite's backup waits on the test's transaction
+def test_an_archive_is_readable_by_its_owner_only(tmp_path):
+    """It holds password hashes, sessions and applicants' files: not for every local user,
+    whatever the umask."""
+    archive = tmp_path / "portal.tar.gz"
+    previous = os.umask(0o022)
+    try:
+        call_command("backup", str(archive), stdout=StringIO())
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_counts_are_those_of_the_copy_not_of_the_database_after_it(monkeypatch, tmp_path):
+    """A row written after the copy was taken (people keep working) is in neither the copy
+    nor its counts: before, the counts were read after the copy, and restore refused a good
+    backup as different."""
+    original = backups.media_files
+
+    def write_meanwhile(root):
+        factories.UserFactory()  # right after the copy, before the manifest
+        return original(root)
+
+    monkeypatch.setattr(backups, "media_files", write_meanwhile)
+    before = get_user_model().objects.count()
+    manifest = backups.backup(tmp_path / "portal.tar.gz")
+    assert manifest["tables"]["portal_user"] == before
+    assert get_user_model().objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("missing.tar.gz", None, "There is no file {path}."),
+        (
+            "plain.tar.gz",
+            b"not a gzip file",
+            "This file is not a portal backup (not a gzipped archive).",
+        ),
+    ],
+)
+def test_a_restore_of_a_missing_or_unreadable_file_is_one_sentence(tmp_path, name, content, said):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(CommandError) as raised:
+        call_command("restore", str(path))
+    assert str(raised.value) == said.format(path=path)
+
+
+@pytest.mark.django_db
+def test_a_backup_into_a_missing_folder_is_one_sentence(tmp_path):
+    with pytest.raises(CommandError) as raised:
+        call_command("backup", str(tmp_path / "nowhere" / "portal.tar.gz"), stdout=StringIO())
+    assert str(raised.value) == (
+        f"The folder {tmp_path / 'nowhere'} does not exist; create it or name another."
+    )

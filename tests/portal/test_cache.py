@@ -42,3 +42,19 @@ def test_a_delete_fails_loudly(cache_without_redis):
         cache_without_redis.delete("session")
     with pytest.raises(RedisConnectionError):
         cache_without_redis.delete_many(["a"])
+
+
+def test_the_rate_limiters_lock_is_granted_while_redis_is_down(cache_without_redis, rf):
+    """allauth's limiter locks each count with add() and releases it with delete(): refused,
+    every log-in waited a second and was answered 429 for as long as Redis was down."""
+    from unittest import mock
+
+    from allauth.core.internal import ratelimit
+
+    request = rf.post("/accounts/login/", REMOTE_ADDR="203.0.113.7")
+    with mock.patch.object(ratelimit, "cache", cache_without_redis):
+        usage = ratelimit.consume(request, app="allauth.account", action="login")
+    assert usage is not None  # allowed: the count reads a miss while Redis is down
+    assert cache_without_redis.add("allauth:rl:allauth.account:login:x:lock", True) is True
+    assert cache_without_redis.delete("allauth:rl:allauth.account:login:x:lock") is False
+    assert cache_without_redis.add("allauth:rl:allauth.account:login:x", True) is False

@@ -113,8 +113,9 @@ def test_a_background_save_of_a_signed_out_person_says_it_was_not_saved(client):
     assert response.status_code == 401
     assert response["X-Portal-Unsaved"] == "1"
     assert response.content.decode().startswith("Not saved: you are signed out.")
-    # A full page still goes to the log-in page.
-    assert client.post(url, {"x": "1"}).status_code == 302
+    # A full Save gets a page that says so and shows what was typed, to copy.
+    full = client.post(url, {"x": "1"})
+    assert (full.status_code, full.context["typed"]) == (401, [("x", "1")])
 
 
 @pytest.mark.django_db

@@ -77,7 +77,10 @@ def test_the_placement_page(client, world):
 def test_logging_an_entry(client, world):
     url = reverse("placements:add_entry", args=[world["placement"].pk])
     # An incomplete form: the partner's page comes back with the error, nothing is written.
-    check(client, world, "post", url, expected(PARTNER, MEMBERS | MANAGERS), {"kind": "x"})
+    table = expected(PARTNER, MEMBERS | MANAGERS)
+    # Sent signed out: a page says nothing was saved and shows what was typed (middleware).
+    table["anonymous"] = 401
+    check(client, world, "post", url, table, {"kind": "x"})
 
 
 def test_answering_a_check_in(client, world):
