@@ -324,10 +324,10 @@ class ReviewForm(forms.Form):
             choices += [(str(n), str(n)) for n in range(1, criterion.scale_max + 1)]
             choices.append((NOT_APPLICABLE, _("Not applicable")))
             fields[self.field_name(criterion)] = forms.ChoiceField(
-                label=criterion.name,
+                label=criterion.display_name,
                 choices=choices,
                 help_text=_("%(description)s Weight %(weight)s; 1 to %(top)s.")
-                % {"description": criterion.description, "weight": criterion.weight,
+                % {"description": criterion.display_description, "weight": criterion.weight,
                    "top": criterion.scale_max},
                 error_messages={"required": _("Give a score or choose not applicable.")},
             )  # fmt: skip

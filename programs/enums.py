@@ -66,34 +66,47 @@ class IntakeChangeKind(models.TextChoices):
     REVIEW = "review", _("Review settings")
 
 
+class DefaultCriterion(models.TextChoices):
+    """The criteria of the default rubric. A criterion of it keeps its code, and reads in
+    the reader's language wherever it is shown; a criterion a manager typed reads as typed."""
+
+    POTENTIAL_MARKET = "potential-market", _("Potential market")
+    PROVEN_PRODUCT = "proven-product", _("Proven product")
+    EXPORT_READINESS = "export-readiness", _("Export readiness")
+    MANAGEMENT_CAPACITY = "management-capacity", _("Management capacity")
+    HOST_MARKET_FIT = "host-market-fit", _("Host-market fit")
+
+
+DEFAULT_CRITERION_DESCRIPTIONS = {
+    DefaultCriterion.POTENTIAL_MARKET: _(
+        "Size and reachability of the demand for the firm's offer in the target market."
+    ),
+    DefaultCriterion.PROVEN_PRODUCT: _(
+        "Evidence that the product or service sells at home: paying customers, revenue."
+    ),
+    DefaultCriterion.EXPORT_READINESS: _(
+        "Plans, resources and experience to serve customers abroad."
+    ),
+    DefaultCriterion.MANAGEMENT_CAPACITY: _(
+        "A team that can run the business at home while someone is abroad."
+    ),
+    DefaultCriterion.HOST_MARKET_FIT: _(
+        "How well the firm fits the host's network and the market's reality."
+    ),
+}
+
 # The seed's basis for selection ("potential market and a proven product", grounded in
-# host-market reality), as the default rubric of a new intake: (name, description, weight).
+# host-market reality), as the default rubric of a new intake: (code, weight).
+DEFAULT_CRITERIA = [
+    (DefaultCriterion.POTENTIAL_MARKET, 3),
+    (DefaultCriterion.PROVEN_PRODUCT, 3),
+    (DefaultCriterion.EXPORT_READINESS, 2),
+    (DefaultCriterion.MANAGEMENT_CAPACITY, 2),
+    (DefaultCriterion.HOST_MARKET_FIT, 2),
+]
+# The same as (name, description, weight), each read in the active language.
 DEFAULT_RUBRIC = [
-    (
-        _("Potential market"),
-        _("Size and reachability of the demand for the firm's offer in the target market."),
-        3,
-    ),
-    (
-        _("Proven product"),
-        _("Evidence that the product or service sells at home: paying customers, revenue."),
-        3,
-    ),
-    (
-        _("Export readiness"),
-        _("Plans, resources and experience to serve customers abroad."),
-        2,
-    ),
-    (
-        _("Management capacity"),
-        _("A team that can run the business at home while someone is abroad."),
-        2,
-    ),
-    (
-        _("Host-market fit"),
-        _("How well the firm fits the host's network and the market's reality."),
-        2,
-    ),
+    (code.label, DEFAULT_CRITERION_DESCRIPTIONS[code], weight) for code, weight in DEFAULT_CRITERIA
 ]
 DEFAULT_RUBRIC_SCALE = 5
 

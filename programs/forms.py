@@ -1,10 +1,16 @@
+import datetime
 import zoneinfo
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
+from django.forms.boundfield import BoundField
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from djmoney.money import Money
 
 from portal.forms import (
     DateInput,
@@ -62,6 +68,140 @@ def unless_untouched(typed, saved):
     return typed
 
 
+class HiddenLines(forms.HiddenInput):
+    """The hidden copy of a text box's value as drawn, read as the box is (Paragraphs): a
+    browser sends both with CR LF line breaks."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class DrawnField(BoundField):
+    """A field of a ``SavesWhatChanged`` form. Drawn again after a refused Save, its hidden
+    copy still holds the value the page was first drawn with: Django keeps it only when the
+    copy was sent, and an empty list's is not (no box ticked, nothing sent), so it would take
+    what was typed and the next Save would see no change there. A field a colleague changed
+    meanwhile gets the value saved now: the page has shown it."""
+
+    def as_hidden(self, attrs=None, **kwargs):
+        if not (kwargs.get("only_initial") and self.form.is_bound):
+            return super().as_hidden(attrs, **kwargs)
+        widget = self.field.hidden_widget()
+        if self.form.sent_as_drawn and self.name not in self.form.changed_by_colleague:
+            value = widget.value_from_datadict(
+                self.form.data, self.form.files, self.html_initial_name
+            )
+        else:
+            value = self.field.prepare_value(self.initial)
+        return widget.render(
+            self.html_initial_name,
+            value,
+            attrs={**(attrs or {}), "id": self.html_initial_id} if self.auto_id else attrs,
+            renderer=self.form.renderer,
+        )
+
+
+class SavesWhatChanged:
+    """A form of a saved row whose Save changes only what its page changed. Each field's
+    value as the page was drawn goes with it (a hidden copy), so ``changed_data`` names what
+    this person changed, and a colleague's change saved since, to another field, stays. A
+    field both changed is refused next to it, with what is saved now above the form and what
+    was typed kept: Save again keeps this page's value (``changed_by_colleague``)."""
+
+    bound_field_class = DrawnField
+
+    def draw_as_saved(self):
+        self.changed_by_colleague = []
+        if self.instance.pk is None:
+            return
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+            if isinstance(field.widget, Paragraphs):
+                field.hidden_widget = HiddenLines
+
+    @cached_property
+    def sent_as_drawn(self):
+        """Whether the page sent its hidden copies (a script posting the fields alone does
+        not: all it sends is saved, as before)."""
+        prefix = self.add_initial_prefix("")
+        return self.is_bound and any(key.startswith(prefix) for key in self.data)
+
+    def fields_to_save(self):
+        """The names of the fields this page changed (all of them for a new row, or for a
+        client that sent no hidden copies)."""
+        if self.instance.pk is None or not self.sent_as_drawn:
+            return list(self.fields)
+        return self.changed_data
+
+    def refuse_changes_a_colleague_made(self):
+        """Refuse each field this page changed that is saved now with another value than the
+        page was drawn with: a colleague changed it too."""
+        if self.instance.pk is None or not self.sent_as_drawn:
+            return
+        for name in self.changed_data:
+            bound = self[name]
+            drawn = bound.field.hidden_widget().value_from_datadict(
+                self.data, self.files, bound.html_initial_name
+            )
+            if isinstance(bound.field.widget, forms.MultiWidget) and isinstance(drawn, str):
+                drawn = bound.field.widget.decompress(drawn)  # a sum's copy: "50.00 CAD"
+            saved = bound.initial
+            if isinstance(saved, datetime.datetime) and timezone.is_naive(saved):
+                saved = timezone.make_aware(saved)  # as a typed time is read (a wall clock)
+            # Refused when changed since drawn, unless both typed the same.
+            if bound.field.has_changed(saved, drawn) and bound.field.has_changed(saved, bound.data):
+                self.changed_by_colleague.append(name)
+                self.add_error(
+                    name,
+                    _(
+                        "A colleague changed this after you opened the page. Press Save "
+                        "again to replace their value with yours."
+                    ),
+                )
+
+    def take_saved_values(self, data, names):
+        """Put in ``data``, for each of ``names`` this page did not change, the value saved
+        now: the checks across fields then judge what the Save would store (this page's
+        changes over a colleague's), not the page as it was drawn."""
+        if self.instance.pk is None or not self.sent_as_drawn:
+            return
+        changed = set(self.changed_data)
+        for name in names:
+            if name in data and name not in changed:
+                data[name] = getattr(self.instance, name)
+
+    def colleague_changes(self):
+        """(label, value saved now) of each field refused as a colleague changed it too."""
+        return [(self[name].label, _saved_text(self[name])) for name in self.changed_by_colleague]
+
+
+def _saved_text(bound):
+    """A field's value saved now as a person reads it: choices by their labels, rows by
+    their names, a list joined; a time, date or sum as an object the template writes in the
+    reader's language; None for nothing."""
+    field, value = bound.field, bound.initial
+    if value in (None, "", []):
+        return None
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        rows = field.queryset.filter(pk__in=field.prepare_value(value))
+        return ", ".join(field.label_from_instance(row) for row in rows)
+    if isinstance(field, forms.ModelChoiceField):
+        return field.label_from_instance(field.to_python(field.prepare_value(value)))
+    if isinstance(field, forms.ChoiceField):
+        labels = dict(field.choices)
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(str(labels.get(item, item)) for item in values)
+    # Written here, as the reader writes them: the template's linebreaksbr makes a string.
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, Money):
+        return str(value)
+    return value
+
+
 class MarketForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=[("", "---------"), *TIME_ZONE_CHOICES], required=False
@@ -111,7 +251,7 @@ class PartnerEmailsField(forms.CharField):
         return list(users.values())
 
 
-class HostForm(LabelledMoneyMixin, forms.ModelForm):
+class HostForm(SavesWhatChanged, LabelledMoneyMixin, forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     sectors = checkboxes(_("Sectors served"), queries.sectors())
     services = forms.MultipleChoiceField(
@@ -151,8 +291,16 @@ class HostForm(LabelledMoneyMixin, forms.ModelForm):
         self.fields["market"].queryset = ForeignMarket.objects.order_by("country")
         if self.instance.pk:
             self.fields["partner_emails"].initial = "\n".join(
-                user.email for user in self.instance.partner_staff.all()
+                user.email for user in self.instance.partner_staff.order_by("email")
             )
+        # A colleague may save the host while this page is open (probe: an added partner
+        # was removed again by a Save from an older page).
+        self.draw_as_saved()
+
+    def clean(self):
+        data = super().clean()
+        self.refuse_changes_a_colleague_made()
+        return data
 
     def clean_market(self):
         market = self.cleaned_data["market"]
@@ -181,9 +329,15 @@ class HostForm(LabelledMoneyMixin, forms.ModelForm):
 
 # The longest placement window (three years of days: the placements board draws each one).
 LONGEST_WINDOW_DAYS = 1096
+# The terms IntakeForm.clean checks against each other (the times apart: they are read on
+# the intake's clocks first).
+CROSS_CHECKED = [
+    "time_zone", "placement_starts_on", "placement_ends_on", "max_stay_days", "stipend_cap",
+    "stipend_budget", "direction",
+]  # fmt: skip
 
 
-class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
+class IntakeForm(SavesWhatChanged, LabelledMoneyMixin, forms.ModelForm):
     """An intake's terms; times are typed in the intake's own time zone."""
 
     time_zone = forms.ChoiceField(
@@ -253,9 +407,20 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
                 self.initial[name] = (
                     getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
                 )
+        self.draw_as_saved()
+
+    @cached_property
+    def changed_data(self):
+        names = list(super().changed_data)
+        # The times are typed in the intake's zone: a new zone moves them with it.
+        if "time_zone" in names:
+            names += [name for name in ("opens_at", "closes_at") if name not in names]
+        return names
 
     def clean(self):
         data = super().clean()
+        # The rules across fields below judge this page's changes over the terms saved now.
+        self.take_saved_values(data, CROSS_CHECKED)
         zone_name = data.get("time_zone")
         zone = zoneinfo.ZoneInfo(zone_name) if zone_name else None
         opens, closes = data.get("opens_at"), data.get("closes_at")
@@ -267,6 +432,8 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             closes = data["closes_at"] = unless_untouched(
                 wall_clock(closes, zone), self.instance.closes_at
             )
+        self.take_saved_values(data, ["opens_at", "closes_at"])
+        opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The intake must close after it opens."))
         start, end = data.get("placement_starts_on"), data.get("placement_ends_on")
@@ -316,6 +483,7 @@ class IntakeForm(LabelledMoneyMixin, forms.ModelForm):
             window = {name: data.get(name) for name in WINDOW_FIELDS}
             for name, reason in stays_refused(self.instance, **window).items():
                 self.add_error(name, reason)
+        self.refuse_changes_a_colleague_made()
         return data
 
 

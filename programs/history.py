@@ -13,7 +13,7 @@ from django_countries import countries
 from djmoney.money import Money
 
 from portal.dates import moment_text
-from programs.enums import IntakeChangeKind, SectorCode
+from programs.enums import DefaultCriterion, IntakeChangeKind, SectorCode
 from programs.models import Intake
 
 SECTOR_LISTS = {"sectors", "allowed_sectors"}
@@ -36,8 +36,14 @@ def differences(change):
 def _criteria(rows):
     weight = _("weight")  # outside the f-string, where xgettext reads it
     return "; ".join(
-        f"{row['name']} ({weight} {row['weight']}, 1–{row['scale']})" for row in rows or []
+        f"{_criterion_name(row)} ({weight} {row['weight']}, 1–{row['scale']})" for row in rows or []
     )
+
+
+def _criterion_name(row):
+    """A default criterion in the reader's language (its code recorded), else as typed."""
+    code = row.get("code")
+    return str(DefaultCriterion(code).label) if code in DefaultCriterion else row["name"]
 
 
 def _label(name):

@@ -16,7 +16,9 @@ from rules.contrib.models import RulesModel
 from portal.validators import validate_single_line
 from programs import rules as perms
 from programs.enums import (
+    DEFAULT_CRITERION_DESCRIPTIONS,
     DEFAULT_RUBRIC_SCALE,
+    DefaultCriterion,
     DeskInvoicing,
     Direction,
     HostService,
@@ -525,6 +527,11 @@ class RubricCriterion(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(10)],
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # A criterion of the default rubric: its name and description (kept in English) are
+    # shown in the reader's language. Empty for a criterion a manager typed.
+    code = models.CharField(
+        _("default criterion"), max_length=30, choices=DefaultCriterion.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("rubric criterion")
@@ -538,7 +545,21 @@ class RubricCriterion(models.Model):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name in the reader's language for a criterion of the default rubric, as typed
+        for one a manager typed."""
+        if self.code in DefaultCriterion:
+            return str(DefaultCriterion(self.code).label)
         return self.name
+
+    @property
+    def display_description(self):
+        if self.code in DefaultCriterion:
+            return str(DEFAULT_CRITERION_DESCRIPTIONS[DefaultCriterion(self.code)])
+        return self.description
 
 
 class IntakeChange(models.Model):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from djmoney.money import Money
@@ -19,8 +19,10 @@ from portal.locks import lock_in_order
 from portal.services import queue_email_to_people
 from programs import deadlines, queries
 from programs.enums import (
-    DEFAULT_RUBRIC,
+    DEFAULT_CRITERIA,
+    DEFAULT_CRITERION_DESCRIPTIONS,
     DEFAULT_RUBRIC_SCALE,
+    DefaultCriterion,
     Direction,
     IntakeChangeKind,
     SectorCode,
@@ -177,12 +179,19 @@ def when_host_moved(handler):
 
 
 @transaction.atomic
-def save_host(host, *, sectors, partner_staff=None, by=None):
-    """Create or update a host with its sectors (and partner staff when given, recorded). A
-    lower capacity is checked against the stays it holds with its row locked, as a
-    confirmation counts its desks (the form's check alone ran before that lock); a move to
-    another market against the direction of the intakes offering desks there, with the row
-    locked too (an intake changing direction locks its hosts before it reads their market)."""
+def save_host(host, *, sectors=None, partner_staff=None, by=None, fields=None):
+    """Create or update a host, with its sectors and partner staff when given (partner
+    staff changes recorded). ``fields`` ({name: value}), when given, are the only ones
+    changed, on the host as saved now: a page saves what it changed, and a colleague's
+    change saved since it was drawn stays. A lower capacity is checked against the stays it
+    holds with its row locked, as a confirmation counts its desks (the form's check alone
+    ran before that lock); a move to another market against the direction of the intakes
+    offering desks there, with the row locked too (an intake changing direction locks its
+    hosts before it reads their market)."""
+    if fields is not None:
+        host = HostIncubator.objects.select_for_update(no_key=True).get(pk=host.pk)
+        for name, value in fields.items():
+            setattr(host, name, value)
     host.full_clean()
     if host.pk:
         HostIncubator.objects.select_for_update(no_key=True).filter(pk=host.pk).first()
@@ -202,7 +211,8 @@ def save_host(host, *, sectors, partner_staff=None, by=None):
     if was is not None and was != host.market_id:
         for handler in _host_moved_handlers:
             handler(host)
-    host.sectors.set(sectors)
+    if sectors is not None:
+        host.sectors.set(sectors)
     if partner_staff is not None:
         set_host_partners(host, partner_staff, by=by)
     return host
@@ -217,17 +227,35 @@ def create_intake(program, *, by, markets=(), sectors=(), **fields):
     intake.markets.set(markets)
     intake.sectors.set(sectors)
     RubricCriterion.objects.bulk_create(
-        RubricCriterion(
-            intake=intake,
-            name=str(name),
-            description=str(description),
-            weight=weight,
-            scale_max=DEFAULT_RUBRIC_SCALE,
-            position=position,
-        )
-        for position, (name, description, weight) in enumerate(DEFAULT_RUBRIC)
+        _default_criterion(intake, code, weight=weight, scale=DEFAULT_RUBRIC_SCALE, position=p)
+        for p, (code, weight) in enumerate(DEFAULT_CRITERIA)
     )
     return intake
+
+
+def _default_criterion(intake, code, *, weight, scale, position):
+    """A criterion of the default rubric: kept by its code, its name and description in
+    English (each reader sees them in their language), whoever made it."""
+    with translation.override("en"):
+        name, description = str(code.label), str(DEFAULT_CRITERION_DESCRIPTIONS[code])
+    return RubricCriterion(
+        intake=intake, code=code, name=name, description=description, weight=weight,
+        scale_max=scale, position=position,
+    )  # fmt: skip
+
+
+def default_criterion_code(name, description):
+    """The default criterion named and described so in one of the portal's languages (a
+    manager kept it as the rubric page showed it), or None."""
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            for code in DefaultCriterion:
+                if (name, description) == (
+                    str(code.label),
+                    str(DEFAULT_CRITERION_DESCRIPTIONS[code]),
+                ):
+                    return code
+    return None
 
 
 class DeadlineShortened(ValidationError):
@@ -411,15 +439,19 @@ def stays_refused(intake, *, placement_starts_on=None, placement_ends_on=None, m
 
 
 @transaction.atomic
-def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets, sectors, **fields):
-    """Change an intake's terms. Once it has opened, only with a reason, and recorded (who,
-    when, why, before and after) like its rules. An earlier closing time of a published
-    intake is refused if it has passed (it would close on applicants at once), and, when it
-    cuts drafts short, until the manager confirms their number (``drafts_confirmed``); their
-    owners are then told by email (``programs.deadlines``). The stipend cap's and pool's
-    currency is refused once an app holds awards in it (``when_currency_held``), and a
-    placement window or longest stay that confirmed stays would not fit
-    (``when_stays_held``)."""
+def update_intake(
+    intake, *, by=None, reason="", drafts_confirmed=None, markets=None, sectors=None, **fields
+):
+    """Change the intake's terms given (``markets`` or ``sectors`` None: unchanged). A page
+    sends only what it changed, so a colleague's change saved since it was drawn stays; the
+    whole terms are recorded, before and after. Once it has opened, only with a reason, and
+    recorded (who, when, why, before and after) like its rules. An earlier closing time of a
+    published intake is refused if it has passed (it would close on applicants at once),
+    and, when it cuts drafts short, until the manager confirms their number
+    (``drafts_confirmed``); their owners are then told by email (``programs.deadlines``).
+    The stipend cap's and pool's currency is refused once an app holds awards in it
+    (``when_currency_held``), and a placement window or longest stay that confirmed stays
+    would not fit (``when_stays_held``)."""
     intake = Intake.objects.select_for_update(no_key=True).get(pk=intake.pk)
     before = terms_snapshot(intake)
     closed_at, opened = intake.closes_at, needs_confirmation(intake)
@@ -464,8 +496,10 @@ def update_intake(intake, *, by=None, reason="", drafts_confirmed=None, markets,
         if count and drafts_confirmed != count:
             raise DeadlineShortened(count)
     intake.save()
-    intake.markets.set(markets)
-    intake.sectors.set(sectors)
+    if markets is not None:
+        intake.markets.set(markets)
+    if sectors is not None:
+        intake.sectors.set(sectors)
     _record(
         intake, kind=IntakeChangeKind.TERMS, by=by, reason=reason, before=before,
         after=terms_snapshot(intake), opened=opened,
@@ -687,8 +721,10 @@ def eligibility_snapshot(intake):
 
 
 def rubric_snapshot(intake):
+    # A default criterion's code goes with it: the history reads it in the reader's language.
     return [
         {"name": c.name, "description": c.description, "weight": c.weight, "scale": c.scale_max}
+        | ({"code": c.code} if c.code else {})
         for c in intake.criteria.all()
     ]
 
@@ -749,14 +785,7 @@ def set_rubric(intake, *, by, criteria, reason=""):
             _("Reviewers have scored against this rubric; it can no longer change.")
         ) from error
     RubricCriterion.objects.bulk_create(
-        RubricCriterion(
-            intake=intake,
-            name=name,
-            description=description,
-            weight=weight,
-            scale_max=scale,
-            position=position,
-        )
+        _criterion(intake, name, description, weight=weight, scale=scale, position=position)
         for position, (name, description, weight, scale) in enumerate(criteria)
     )
     _record(
@@ -768,6 +797,18 @@ def set_rubric(intake, *, by, criteria, reason=""):
         after=rubric_snapshot(intake),
     )
     return intake
+
+
+def _criterion(intake, name, description, *, weight, scale, position):
+    """A criterion as the manager left it: one of the default rubric's, kept as the page
+    showed it in their language, stays a default one (read in each reader's language)."""
+    code = default_criterion_code(name, description)
+    if code is not None:
+        return _default_criterion(intake, code, weight=weight, scale=scale, position=position)
+    return RubricCriterion(
+        intake=intake, name=name, description=description, weight=weight, scale_max=scale,
+        position=position,
+    )  # fmt: skip
 
 
 class NoExchangeRate(ValidationError):

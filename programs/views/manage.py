@@ -90,11 +90,15 @@ def host_form(request, pk=None):
         )
     form = forms.HostForm(request.POST or None, instance=host)
     if request.method == "POST" and form.is_valid():
+        # Only what this page changed: a colleague's change saved since stays.
+        changed = {name: form.cleaned_data[name] for name in form.fields_to_save()}
+        sectors, partners = changed.pop("sectors", None), changed.pop("partner_emails", None)
         try:
             host = services.save_host(
-                form.save(commit=False),
-                sectors=form.cleaned_data["sectors"],
-                partner_staff=form.cleaned_data["partner_emails"],
+                host if host.pk else form.save(commit=False),
+                fields=changed if host.pk else None,
+                sectors=sectors,
+                partner_staff=partners,
                 by=request.user,
             )
         except ValidationError as error:  # a stay confirmed since the form was checked
@@ -172,15 +176,16 @@ def intake_edit(request, pk):
     cut_short = None
     valid = request.method == "POST" and form.is_valid() and shorter.is_valid()
     if valid and (confirm is None or confirm.is_valid()):
-        data = dict(form.cleaned_data)
+        # Only what this page changed: a colleague's change saved since stays.
+        data = {name: form.cleaned_data[name] for name in form.fields_to_save()}
         try:
             services.update_intake(
                 intake,
                 by=request.user,
                 reason=confirm.cleaned_data["reason"] if confirm else "",
                 drafts_confirmed=shorter.cleaned_data["drafts"],
-                markets=data.pop("markets"),
-                sectors=data.pop("sectors"),
+                markets=data.pop("markets", None),
+                sectors=data.pop("sectors", None),
                 **data,
             )
         except services.DeadlineShortened as warning:
@@ -248,8 +253,9 @@ def intake_rubric(request, pk):
     intake = _intake(request, pk)
     initial = [
         {
-            "name": c.name,
-            "description": c.description,
+            # A default criterion in this manager's language; kept as shown, it stays one.
+            "name": c.display_name,
+            "description": c.display_description,
             "weight": c.weight,
             "scale_max": c.scale_max,
         }
