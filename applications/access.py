@@ -30,7 +30,7 @@ def reviews_for(user):
     reviews = Review.objects.select_related(
         "application__company__sector", "application__intake__program"
     )
-    return with_person_roles(reviews, user)
+    return with_person_access(reviews, user, company="application__company")
 
 
 def runs_for(user):
@@ -66,7 +66,8 @@ def company_for(user, pk, act):
 
 
 def review_for(user, pk):
-    """The person's review, while they review its intake (applications.view_review)."""
+    """The person's review, while they review its intake and are not on its firm's team
+    (applications.view_review; their role in the firm comes with the review's load)."""
     return require(user, "applications.view_review", reviews_for(user), pk=pk)
 
 

@@ -16,6 +16,8 @@ class ApplicationsConfig(AppConfig):
         programs_services.when_scoring_changed(services.rank_applications)
         programs_services.when_scoring_changed(services.recount_attention)
         programs_services.when_host_moved(services.recount_filters_of_host)
+        # A reviewer who joins a firm's team steps down from its reviews.
+        services.when_member_added(services.step_down_from_own_firm)
 
         # Drafts are cut short when a manager brings an intake's close forward: programs
         # asks how many and has their owners told, without importing this app.

@@ -230,7 +230,13 @@ def is_assigned_reviewer(user, application):
         assigned = application.person_assigned
     else:
         assigned = application.reviews.filter(reviewer=user).exists()
-    return assigned and has_role_on_intake_of(user, application, StaffRole.REVIEWER)
+    # Never its own firm's reviewer (a member since the assignment, say): the role in the
+    # company comes with the loaded application (with_person_access).
+    return (
+        assigned
+        and _applicant_role(user, application) is None
+        and has_role_on_intake_of(user, application, StaffRole.REVIEWER)
+    )
 
 
 can_manage_application = is_superuser | manages_its_intake
@@ -266,7 +272,16 @@ def is_under_review(user, review):
     return review is not None and is_reviewable(review.application.status)
 
 
-can_see_review = is_the_reviewer & reviews_its_intake
+@rules.predicate
+def is_on_reviewed_team(user, review):
+    """A member of the firm under review (one who joined its team after the assignment, say):
+    never its reviewer, whatever the assignment says; the role comes with the loaded review
+    (applications.access.reviews_for)."""
+    return review is not None and _applicant_role(user, review.application, review) is not None
+
+
+# Nobody reviews their own firm: its member neither scores it nor reads the other reviews.
+can_see_review = is_the_reviewer & reviews_its_intake & ~is_on_reviewed_team
 can_score_review = can_see_review & is_under_review
 
 

@@ -19,6 +19,7 @@ from applications.enums import (
 from applications.models import (
     Application,
     ApplicationScore,
+    CompanyMember,
     Conflict,
     CriterionScore,
     HostFitOpinion,
@@ -228,12 +229,14 @@ ASSIGNMENT_COLUMNS = [
 def assignment_rows(user):
     """The reviewer's list: to do first, then the reviews not given whose application was
     decided, then the given ones, oldest first; one query for a page, as dicts of
-    ASSIGNMENT_COLUMNS, read in the order of the review_list_order index (``to_do`` is kept
-    on the review)."""
+    ASSIGNMENT_COLUMNS and ``on_team`` (the reviewer is a member of the firm, whose review is
+    not theirs: rules.is_on_reviewed_team), read in the order of the review_list_order index
+    (``to_do`` is kept on the review)."""
+    team = CompanyMember.objects.filter(company=OuterRef("application__company"), user=user)
     return (
         Review.objects.filter(by_current_reviewers(), reviewer=user)
         .order_by(F("to_do").desc(), F("submitted_at").asc(nulls_first=True), "pk")
-        .values(*ASSIGNMENT_COLUMNS)
+        .values(*ASSIGNMENT_COLUMNS, on_team=Exists(team))
     )
 
 

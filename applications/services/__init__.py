@@ -43,6 +43,7 @@ from applications.services.applying import (
     tell_earlier_close,
     transition_application,
     update_company,
+    when_member_added,
     withdraw_application,
 )
 from applications.services.counting import (
@@ -80,6 +81,7 @@ from applications.services.reviewing import (
     screen_waiting,
     shortlist,
     shortlist_top,
+    step_down_from_own_firm,
     unshortlist,
     withdraw_reviews_of_former_reviewer,
 )
@@ -118,6 +120,7 @@ __all__ = [
     "register_company",
     "update_company",
     "add_company_member",
+    "when_member_added",
     "remove_company_member",
     "invite_member",
     "find_invitation",
@@ -163,6 +166,7 @@ __all__ = [
     "assign_reviewers",
     "propose_replacement",
     "declare_conflict",
+    "step_down_from_own_firm",
     "withdraw_reviews_of_former_reviewer",
     "save_review",
     "refresh_scores",

@@ -57,6 +57,7 @@ __all__ = [
     "register_company",
     "update_company",
     "add_company_member",
+    "when_member_added",
     "remove_company_member",
     "invite_member",
     "find_invitation",
@@ -144,11 +145,24 @@ def update_company(company, *, by, version=None, **profile):
     return company
 
 
+# Called after the commit that adds someone to a firm's team, with (company pk, user pk):
+# registered in applications/apps.py (a reviewer who joins the firm steps down from its
+# reviews, reviewing.step_down_from_own_firm), so this module needs no import of reviewing.
+_member_added = []
+
+
+def when_member_added(callback):
+    _member_added.append(callback)
+
+
 @transaction.atomic
 def add_company_member(company, *, user, role=MemberRole.STAFF):
-    member, _created = CompanyMember.objects.get_or_create(
+    member, created = CompanyMember.objects.get_or_create(
         company=company, user=user, defaults={"role": role}
     )
+    if created:
+        for callback in _member_added:
+            transaction.on_commit(lambda c=callback: c(company.pk, user.pk))
     return member
 
 

@@ -184,7 +184,9 @@ def _domain(email):
 
 
 class _Pool:
-    """What assignment needs to know about an intake, read in a fixed number of queries."""
+    """What assignment needs to know about an intake, read in a fixed number of queries: its
+    reviewers and their loads, declared conflicts, and each company's team (its members and
+    their email domains)."""
 
     def __init__(self, intake):
         self.reviewers = list(queries.reviewers_of(intake).order_by("pk"))
@@ -202,10 +204,12 @@ class _Pool:
                 "reviewer_id", "company_id"
             )
         )
-        self.company_domains = {}
-        for company_id, email in Application.objects.filter(intake=intake).values_list(
-            "company_id", "company__members__user__email"
+        self.company_domains, self.teams = {}, {}
+        for company_id, member_id, email in Application.objects.filter(intake=intake).values_list(
+            "company_id", "company__members__user_id", "company__members__user__email"
         ):
+            if member_id is not None:
+                self.teams.setdefault(company_id, set()).add(member_id)
             if email and _domain(email):
                 self.company_domains.setdefault(company_id, set()).add(_domain(email))
 
@@ -215,6 +219,9 @@ class _Pool:
             return _("This person is not a reviewer of the intake.")
         if reviewer_id in self.assigned.get(application_id, ()):
             return _("This reviewer is already assigned to the application.")
+        # A member of the firm, whatever their address (public mail domains tell nothing).
+        if reviewer_id in self.teams.get(company_id, ()):
+            return _("This reviewer is on the company's team.")
         if (reviewer_id, company_id) in self.conflicts:
             return _("This reviewer has declared a conflict with the company.")
         if self.domains[reviewer_id] in self.company_domains.get(company_id, ()):
@@ -418,6 +425,25 @@ def declare_conflict(review, *, by, reason):
     if had_score:
         _refresh_later(intake)
     return conflict
+
+
+def step_down_from_own_firm(company_id, user_id):
+    """A reviewer who joined a firm's team no longer reviews its applications: each open
+    assignment of theirs on it goes as a declared conflict does (with its scores; a
+    replacement proposed, the managers told), each in its own transaction. The rules refuse
+    them the review from the moment they join (rules.is_on_reviewed_team); this gives the
+    application back to the managers, whose counts had kept it as still to review.
+    Registered with applying.when_member_added (applications/apps.py)."""
+    reviews = Review.objects.filter(
+        reviewer_id=user_id,
+        application__company_id=company_id,
+        application__status__in=REVIEWABLE,
+    ).select_related("reviewer", "intake")
+    for review in reviews:
+        try:
+            declare_conflict(review, by=review.reviewer, reason=_("Joined the company's team."))
+        except ValidationError:
+            continue  # its review closed, or the assignment went, meanwhile
 
 
 @transaction.atomic

@@ -49,9 +49,11 @@ from applications.models import (
 from applications.services.applying import _applicants, transition_application
 from applications.services.reviewing import _lock_intake, _require
 from portal.dates import moment_text
+from portal.enums import EmailStatus
 from portal.links import link_to
 from portal.locks import lock_in_order
-from portal.services import queue_email_to_people, queue_task, release_batch
+from portal.models import OutgoingEmail
+from portal.services import change_email_status, queue_email_to_people, queue_task, release_batch
 from programs.models import DeskOffer, ForeignMarket, HostIncubator, Sector
 from programs.services import to_program_currency
 
@@ -600,15 +602,18 @@ def _lock_applications(run):
     lock_in_order(Application.objects.filter(slate_entries__run=run), no_key=False)
 
 
-def _tell_decision(application, *, offer=None, held=False, to=None):
+def _tell_decision(application, *, offer=None, held=False, to=None, status=None):
     """The decision email to the company's members (``to``: their (address, language)
-    pairs, when the caller has read them already), each in their language."""
+    pairs, when the caller has read them already), each in their language. ``status``: the
+    decision told, when it is not the application's status now (a held email written again
+    at its release)."""
     intake = application.intake
+    status = status or application.status
     context = {
         "application": application,
         "company": application.company,
         "intake": intake,
-        "status": application.status,
+        "status": status,
         # The wording follows the status, named by its enum: no status spelled out by hand.
         "statuses": ApplicationStatus,
         "offer": offer,
@@ -616,7 +621,7 @@ def _tell_decision(application, *, offer=None, held=False, to=None):
         "currency": settings.PORTAL_CURRENCY,
     }
     # (Read back by _still_members: "decision:<application>" or "offer:<offer>", first.)
-    key = f"decision:{application.pk}:{application.status}"
+    key = f"decision:{application.pk}:{status}"
     if offer is not None:
         key = f"offer:{offer.pk}"
     queue_email_to_people(
@@ -636,6 +641,7 @@ def release_decisions(intake, *, by, now=None):
     _require(by, "programs.change_intake", intake)
     intake = _lock_intake(intake)
     now = now or timezone.now()
+    _in_readers_languages(intake, by=by)
     released = release_batch(
         queries.decisions_batch(intake), by=by, recipients=_still_members(intake)
     )
@@ -649,10 +655,9 @@ def release_decisions(intake, *, by, now=None):
     return released
 
 
-def _still_members(intake):
-    """For release_batch: the addresses of a held decision email whose person is still a
-    member of the firm it is about (one removed since the slate was confirmed is told
-    nothing), read for the whole intake at once."""
+def _firms_of_emails(intake):
+    """The firm each decision email of the intake is about, by the start of its key
+    ("decision:<application>" or "offer:<offer>", as _tell_decision writes it)."""
     firms = {
         f"decision:{pk}": company_id
         for pk, company_id in Application.objects.filter(intake=intake).values_list(
@@ -665,14 +670,106 @@ def _still_members(intake):
             "pk", "application__company_id"
         )
     }
+    return firms
+
+
+def _firm_key(key):
+    return ":".join(key.split(":")[:2])
+
+
+def _still_members(intake):
+    """For release_batch: the addresses of a held decision email whose person is still a
+    member of the firm it is about (one removed since the slate was confirmed is told
+    nothing), read for the whole intake at once."""
+    firms = _firms_of_emails(intake)
     members = queries.member_recipients(set(firms.values()))
 
     def recipients(email):
-        company_id = firms.get(":".join(email.key.split(":")[:2]))
+        company_id = firms.get(_firm_key(email.key))
         current = {address.lower() for address, _language in members.get(company_id, [])}
         return [address for address in email.to if address.lower() in current]
 
     return recipients
+
+
+def _in_readers_languages(intake, *, by):
+    """The held decision emails of the intake, each to go in its readers' language as it is
+    now, not as it was when the slate was confirmed: for each decision (the emails of one
+    key but their language, "<reason>:<language>"), the people it was written to who are
+    still members of the firm are grouped by the language they read now. A held email of a
+    language still read goes to those readers; a language read now by readers whose email
+    was written in another is written for them (held, in the batch, released with it); a
+    held email whose readers all read another language now is retired, recorded as sent
+    to nobody (as release_batch records one whose readers all left the firm). Each reader
+    is on one email of each decision, and each email is released once, by release_batch."""
+    emails = list(
+        OutgoingEmail.objects.select_for_update()
+        .filter(batch=queries.decisions_batch(intake), status=EmailStatus.HELD)
+        .order_by("pk")
+    )
+    if not emails:
+        return
+    firms = _firms_of_emails(intake)
+    members = queries.member_recipients(set(firms.values()))
+    decisions = {}
+    for email in emails:
+        reason, _sep, language = email.key.rpartition(":")
+        decisions.setdefault(reason, {})[language] = email
+    kept, retired, to_write = [], [], {}
+    for reason, written in decisions.items():
+        written_to = {address.lower() for email in written.values() for address in email.to}
+        readers = {}
+        for address, language in members.get(firms.get(_firm_key(reason)), []):
+            if address.lower() in written_to:
+                readers.setdefault(language or settings.LANGUAGE_CODE, []).append(address)
+        reading = {address.lower() for addresses in readers.values() for address in addresses}
+        for language, email in written.items():
+            if language in readers:
+                email.to = readers.pop(language)
+                kept.append(email)
+            elif reading & {address.lower() for address in email.to}:
+                retired.append(email)
+            # else: nobody it was written to is a member now (release_batch's rule)
+        if readers:
+            to_write[reason] = [
+                (address, language)
+                for language, addresses in readers.items()
+                for address in addresses
+            ]
+    OutgoingEmail.objects.bulk_update(kept, ["to"])
+    for email in retired:
+        email.to = []
+    change_email_status(retired, to=EmailStatus.PENDING, by=by, fields=["to"])
+    change_email_status(
+        retired,
+        to=EmailStatus.SENT,
+        by=by,
+        note=_(
+            "Sent to nobody: its readers chose another language since it was written, and "
+            "get the email in theirs."
+        ),
+    )
+    _write_again(to_write)
+
+
+def _write_again(to_write):
+    """The held decision emails ``to_write`` ({reason: [(address, language)]}) written in
+    the languages of those readers, from the decision their key names."""
+    named = {"offer": set(), "decision": set()}
+    for reason in to_write:
+        kind, pk = reason.split(":")[:2]
+        named[kind].add(int(pk))
+    offers = Offer.objects.select_related("application__company", "application__intake", "host")
+    offers = offers.in_bulk(named["offer"])
+    applications = Application.objects.select_related("company", "intake")
+    applications = applications.in_bulk(named["decision"])
+    for reason, people in to_write.items():
+        kind, pk, *status = reason.split(":")
+        if kind == "offer":
+            offer = offers[int(pk)]
+            _tell_decision(offer.application, offer=offer, held=True, to=people, status=S.OFFERED)
+        else:
+            _tell_decision(applications[int(pk)], held=True, to=people, status=status[0])
 
 
 # Offers -------------------------------------------------------------------------------------

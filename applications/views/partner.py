@@ -14,7 +14,6 @@ from applications import forms, queries, services
 from applications.access import host_fit_target
 from applications.enums import HostFit
 from portal.decorators import only_reads
-from portal.feedback import refused
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels
 from programs import queries as programs_queries
@@ -24,13 +23,32 @@ from programs.enums import SectorCode
 @login_required
 @only_reads
 def host_fit_queue(request):
+    return _queue_page(request, request.GET.get("page"))
+
+
+def _queue_page(request, number, *, refused=None, status=200):
+    """A page of the person's host-fit queue. ``refused``: an opinion not saved, as
+    (target, bound form, reasons), drawn again in its row with what was typed and why (or
+    above the queue, when its row is not on the page any more)."""
     hosts = programs_queries.partner_host_names(request.user)
     listed = Counted(queries.host_fit_queue(request.user), queries.host_fit_count(request.user))
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listed, PAGE_SIZE).get_page(number)
+    rows = _rows(page, hosts)
+    not_saved = None
+    if refused is not None:
+        target, form, reasons = refused
+        typed = {"opinion": form.data.get("opinion", ""), "note": form.data.get("note", "")}
+        key = f"{target.application_id}-{target.host_id}"
+        row = next((row for row in rows if row["key"] == key), None)
+        if row is not None:
+            row.update(typed, errors=reasons)
+        else:
+            not_saved = {"company": target.application.company.name, "reasons": reasons} | typed
     return render(
         request,
         "applications/partner/host_fit.html",
-        {"page": page, "rows": _rows(page, hosts), "opinions": labels(HostFit)},
+        {"page": page, "rows": rows, "opinions": labels(HostFit), "not_saved": not_saved},
+        status=status,
     )
 
 
@@ -62,6 +80,7 @@ def _rows(page, hosts):
                 "offering": value["application__company__offering"],
                 "why": value["application__why_this_market"],
                 "opinion": value["opinion"] or "",
+                "has_opinion": bool(value["opinion"]),
                 "note": value["note"] or "",
             }
         )
@@ -75,19 +94,22 @@ def give_host_fit(request, application_pk, host_pk):
     target = host_fit_target(request.user, application_pk, host_pk)
     form = forms.HostFitForm(request.POST)
     page = request.POST.get("page", "")
-    back = reverse("applications:host_fit_queue") + (f"?page={page}" if page.isdigit() else "")
-    if not form.is_valid():
-        messages.error(request, _("Choose good fit, possible or not a fit."))
-        return redirect(back)
-    try:
-        services.give_host_fit(
-            target.application, target.host, by=request.user, **form.cleaned_data
-        )
-    except ValidationError as error:
-        refused(request, error)
+    if form.is_valid():
+        try:
+            services.give_host_fit(
+                target.application, target.host, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            reasons = error.messages
+        else:
+            messages.success(
+                request,
+                _("Opinion on %(company)s saved.") % {"company": target.application.company.name},
+            )
+            back = reverse("applications:host_fit_queue")
+            return redirect(back + (f"?page={page}" if page.isdigit() else ""))
     else:
-        messages.success(
-            request,
-            _("Opinion on %(company)s saved.") % {"company": target.application.company.name},
-        )
-    return redirect(back)
+        reasons = [_("Choose good fit, possible or not a fit.")] if "opinion" in form.errors else []
+        reasons += form.errors.get("note", [])
+    # Refused: the queue again, the note and the opinion as typed next to the reason.
+    return _queue_page(request, page, refused=(target, form, reasons), status=400)

@@ -33,13 +33,17 @@ def review_list(request):
     rows = []
     for value in page.object_list:
         due = value["application__intake__reviews_due_at"]
+        # The reviewer's own firm: no link (its review is not theirs to open) and no status
+        # (a decision held from the firm is not told to its member here).
+        own = value["on_team"]
         rows.append(
             {
-                "url": reverse("applications:review", args=[value["pk"]]),
+                "url": "" if own else reverse("applications:review", args=[value["pk"]]),
+                "own": own,
                 "company": value["application__company__name"],
                 "intake": value["application__intake__title"],
-                "status": statuses[value["application__status"]],
-                "open": perms.is_reviewable(value["application__status"]),
+                "status": "" if own else statuses[value["application__status"]],
+                "open": not own and perms.is_reviewable(value["application__status"]),
                 "done": value["submitted_at"] is not None,
                 "score": "—" if value["score"] is None else number(value["score"]),
                 "recommendation": recommendations.get(value["recommendation"], ""),
@@ -72,13 +76,23 @@ def review(request, pk):
     )
     intake = application.intake
     criteria = list(intake.criteria.all())
-    form = forms.ReviewForm(request.POST or None, criteria=criteria, review=review)
+    data = request.POST if request.method == "POST" else None
+    form = forms.ReviewForm(data, criteria=criteria, review=review)
     is_open = request.user.has_perm("applications.change_review", review)
+    status = 200
     if request.method == "POST":
+        status = 400  # unless it is saved below
         if not is_open:
-            messages.error(request, _("This application is no longer in review."))
-            return redirect("applications:review", pk=review.pk)
-        if form.is_valid():
+            # Closed while the reviewer typed (a withdrawal, a decision): the page again with
+            # what they typed and why, for them to keep it.
+            form.add_error(
+                None,
+                _(
+                    "This application left review while you were writing: your review is not "
+                    "saved. What you typed is below, for you to copy."
+                ),
+            )
+        elif form.is_valid():
             try:
                 services.save_review(
                     review,
@@ -111,6 +125,7 @@ def review(request, pk):
             "criteria": criteria,
             "conflict_form": forms.ConflictForm(),
         },
+        status=status,
     )
 
 

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from applications.models import Application
 from portal.dates import moment_writer
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import form_refused, refused
+from portal.feedback import written
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
@@ -119,6 +118,12 @@ def _csv_row(application):
 
 @login_required
 def application_detail(request, pk):
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk, *, extension_form=None, status=200):
+    """The application's page for its managers; ``extension_form``: the extension refused,
+    drawn again with what was typed and why."""
     application = application_for(
         request.user,
         pk,
@@ -144,9 +149,10 @@ def application_detail(request, pk):
             "criteria": list(application.intake.criteria.all()),
             "missing": services.missing_items(application) if application.is_editable else [],
             "total": services.budget_total(application.budget_lines.all()),
-            "extension_form": forms.ExtensionForm(),
+            "extension_form": extension_form or forms.ExtensionForm(),
             "offer": queries.offer_of(application),
         },
+        status=status,
     )
 
 
@@ -155,22 +161,19 @@ def application_detail(request, pk):
 def extend(request, pk):
     application = application_for(request.user, pk, act="applications.extend_application")
     form = forms.ExtensionForm(request.POST)
-    if form.is_valid():
-        until = wall_clock(form.cleaned_data["until"], application.intake.zone)
-        try:
-            services.extend_deadline(
-                application,
-                by=request.user,
-                until=until,
-                reason=form.cleaned_data["reason"],
-                message=form.cleaned_data["message"],
-            )
-        except ValidationError as error:
-            refused(request, error)
-        else:
-            messages.success(request, _("The deadline is extended for this applicant."))
-    else:
-        # Each refusal in words ("Give a new deadline and a reason." said nothing of a date
-        # too far off).
-        form_refused(request, form)
-    return redirect("applications:manage_application", pk=application.pk)
+
+    def extend_deadline(data):
+        services.extend_deadline(
+            application,
+            by=request.user,
+            until=wall_clock(data["until"], application.intake.zone),
+            reason=data["reason"],
+            message=data["message"],
+        )
+
+    if written(form, extend_deadline):
+        messages.success(request, _("The deadline is extended for this applicant."))
+        return redirect("applications:manage_application", pk=application.pk)
+    # Refused (by the form or the service): the page again, with the message to the
+    # applicant and the staff note as typed, and why.
+    return _detail_page(request, application.pk, extension_form=form, status=400)

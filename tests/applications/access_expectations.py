@@ -122,7 +122,7 @@ EXPECTED = {
     "applications:extend": url(
         {"pk": "application"},
         get={405: SIGNED_IN},
-        post={302: MANAGERS, 403: MEMBERS | REVIEWERS},
+        post={400: MANAGERS, 403: MEMBERS | REVIEWERS},
     ),
     "applications:review_dashboard": url(
         {"intake_pk": "intake"},
@@ -182,7 +182,7 @@ EXPECTED = {
     "applications:review": url(
         {"pk": "review"},
         get={200: {"program_reviewer"}},
-        post={302: {"program_reviewer"}},
+        post={400: {"program_reviewer"}},
     ),
     "applications:declare_conflict": url(
         {"pk": "review"},

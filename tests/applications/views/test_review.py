@@ -134,7 +134,7 @@ def test_a_score_outside_the_scale_is_shown_next_to_the_field(client):
     url = reverse("applications:review", args=[review.pk])
     response = client.post(url, {f"criterion_{criterion.pk}": "9", "recommendation": ""})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form, drawn again
     assert "Select a valid choice" in html
     assert "This field is required" in html
     review.refresh_from_db()
