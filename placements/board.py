@@ -19,6 +19,9 @@ DAY_WIDTH = 6  # SVG units (pixels) per day
 LANE_HEIGHT = 26
 LANE_GAP = 4
 AXIS_HEIGHT = 22
+# A month on the axis, abbreviated as each language does ("Sept. 2026", "sept. 2026", "août
+# 2026"): "M" wrote the first three letters, "Sep", "Aoû", "Déc".
+MONTH = "N Y"
 
 
 # What lay_out returns: plain dicts, which the template reads by key on Django's first try
@@ -32,7 +35,7 @@ AXIS_HEIGHT = 22
 #   host: host_id, name, desks, lanes, bars (every bar, lane by lane), taken_today (this
 #         intake's), free_today (fewer when the host's other intakes fill its capacity),
 #         width, height, desks_said ("3 desks, 1 free today"), chart_label
-#   tick: day, x, label (the month, as the date filter writes "M Y"), label_x
+#   tick: day, x, label (the month, as the date filter writes MONTH), label_x
 
 
 def _lane(index, *, over):
@@ -146,7 +149,7 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
         # for both labels to fit.
         if day.day == 1 or (day == window_start and day.day < 20):
             x = _x(window_start, day)
-            ticks.append({"day": day, "x": x, "label": date_format(day, "M Y"), "label_x": x + 3})
+            ticks.append({"day": day, "x": x, "label": date_format(day, MONTH), "label_x": x + 3})
         day += datetime.timedelta(days=1)
     today_x = (
         _x(window_start, today) + DAY_WIDTH // 2 if window_start <= today <= window_end else None

@@ -244,6 +244,26 @@ APPROVED_CLAIMS = [C.APPROVED, C.PAID]
 OPEN_CLAIMS = [C.DRAFT, C.SUBMITTED, C.CHANGES_REQUESTED]
 
 
+class MoneyNote(models.TextChoices):
+    """The notes the portal itself writes in the money history: a MoneyEvent keeps the code
+    and its values (a claim's number, the reason a person typed), and the history writes the
+    sentence in the reader's language (placements.money_history)."""
+
+    PROPOSED_AGAIN = "proposed-again", _("Proposed again.")
+    CLAIM_APPROVED = "claim-approved", _("Claim %(number)s approved.")
+    CLAIM_DRAWN_DOWN = (
+        "claim-drawn-down",
+        _("Claim %(number)s approved: the tranches pay what is left of the award."),
+    )
+    NOTHING_APPROVED = "nothing-approved", _("No expense on this claim was approved.")
+    STAY_CANCELLED = (
+        "stay-cancelled",
+        _("The stay was cancelled (%(reason)s): the award keeps what was paid or approved."),
+    )
+    CLOSED_AT_PAID = "closed-at-paid", _("Closed at what it paid.")
+    REPORT_VERIFIED = "report-verified", _("Report verified")
+
+
 class ExpenseCategory(models.TextChoices):
     TRAVEL = "travel", _("Travel")
     ACCOMMODATION = "accommodation", _("Accommodation")

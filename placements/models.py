@@ -22,6 +22,7 @@ from placements.enums import (
     EntryKind,
     ExpenseCategory,
     IntroductionKind,
+    MoneyNote,
     PlacementStatus,
     ServiceType,
     TrancheCondition,
@@ -749,8 +750,14 @@ class MoneyEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
+    # What a person typed; a note of the portal's own is a code and its values instead,
+    # written in the reader's language (placements.money_history).
     note = models.TextField(blank=True)
-    # {"field": [before, after]} as text, for the changes the row records.
+    note_code = models.CharField(max_length=30, blank=True, choices=MoneyNote.choices)
+    note_values = models.JSONField(default=dict, blank=True)
+    # {"field": [before, after]} as data: a sum as {"amount", "currency"}, a day or a moment
+    # in ISO 8601, a claim's line as {"sign", "description", "amount"}. Rows recorded before
+    # kept text in the writer's language, which reads as written.
     changes = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)
 

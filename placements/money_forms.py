@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from djmoney.forms.fields import MoneyField
 from djmoney.money import Money
@@ -17,6 +19,42 @@ from portal.validators import validate_single_line
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
+class _WrittenBound:
+    """A bound whose refusal writes it as the reader's language writes numbers ("0,01" in
+    French): Django's own puts in the number as Python writes it ("0.01")."""
+
+    def __call__(self, value):
+        cleaned = self.clean(value)
+        if self.compare(cleaned, self.limit_value):
+            params = {"limit_value": number_format(self.limit_value), "show_value": cleaned,
+                      "value": value}  # fmt: skip
+            raise ValidationError(self.message, code=self.code, params=params)
+
+
+class AtLeast(_WrittenBound, MinValueValidator):
+    pass
+
+
+class AtMost(_WrittenBound, MaxValueValidator):
+    pass
+
+
+WRITTEN = {MinValueValidator: AtLeast, MaxValueValidator: AtMost}
+
+
+def write_bounds(fields):
+    """The bounds of these fields (and of a money field's amount) written in the reader's
+    language when a value is refused."""
+    for field in fields:
+        for part in [field, *getattr(field, "fields", ())]:
+            part.validators = [
+                WRITTEN[type(check)](check.limit_value, check.message)
+                if type(check) in WRITTEN
+                else check
+                for check in part.validators
+            ]
+
+
 class AmountForm(forms.Form):
     """An amount in the program's currency (``currency`` given by the view)."""
 
@@ -26,6 +64,7 @@ class AmountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currency = currency
         self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": currency}
+        write_bounds(self.fields.values())
 
     def money(self):
         return Money(self.cleaned_data["amount"], self.currency)
@@ -70,6 +109,10 @@ class ClaimLineForm(LabelledMoneyMixin, SentOnce):
         widget=Paragraphs(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        write_bounds(self.fields.values())
+
 
 class ApprovalForm(forms.Form):
     """The manager's decision on a submitted claim: an approved amount (and a note) for each
@@ -87,12 +130,16 @@ class ApprovalForm(forms.Form):
                 label=_("Approved (%(currency)s)") % {"currency": line.converted.currency},
                 min_value=0,
                 # Named by its line and written in the reader's language (Django's says
-                # "less than or equal to 956.29", which line it does not say).
+                # "less than or equal to 956.29", which line it does not say). The message
+                # is formatted again with the refusal's values: a "%" the firm typed in the
+                # description ("50% off") is doubled, or it broke that (a server error).
                 validators=[
                     MaxValueValidator(
                         line.converted.amount,
-                        message=_("%(description)s: at most %(max)s can be approved.")
-                        % {"description": line.description, "max": line.converted},
+                        message=(
+                            _("%(description)s: at most %(max)s can be approved.")
+                            % {"description": line.description, "max": line.converted}
+                        ).replace("%", "%%"),
                     )
                 ],
                 # A line approved before the claim was sent back keeps its amount, a line
@@ -103,6 +150,7 @@ class ApprovalForm(forms.Form):
             self.fields[f"note_{line.pk}"] = forms.CharField(
                 label=_("Note on this line"), required=False, max_length=500
             )
+        write_bounds(self.fields.values())
 
     def rows(self):
         """(line, approved field, note field) for the template's loop."""

@@ -22,7 +22,7 @@ from djmoney.money import Money
 
 from applications.queries import member_recipients
 from applications.services.applying import MAX_DOCUMENT_BYTES, sniff_content_type
-from placements import rates, watchers
+from placements import money_history, rates, watchers
 from placements.enums import (
     APPROVED_CLAIMS,
     AWARD_NEEDS_REASON,
@@ -40,6 +40,7 @@ from placements.enums import (
     AwardStatus,
     ClaimStatus,
     ExpenseCategory,
+    MoneyNote,
     PlacementStatus,
     TrancheCondition,
     TrancheStatus,
@@ -76,18 +77,19 @@ ABSURD_LINE = Decimal(100_000)
 POOL_WARNING_SHARE = Decimal("0.10")
 
 
-def _text(value):
-    return "" if value is None else str(value)
-
-
-def _record(*, award, by, before, after, tranche=None, claim=None, note=""):
+def _record(
+    *, award, by, before, after, tranche=None, claim=None, note="", note_code="", note_values=None
+):
     """One MoneyEvent: the status and the fields that changed (``before`` and ``after`` are
-    {field: value})."""
-    changes = {
-        name: [_text(before.get(name)), _text(after.get(name))]
-        for name in after
-        if name != "status" and _text(before.get(name)) != _text(after.get(name))
-    }
+    {field: value}), kept as data to be written in the reader's language
+    (placements.money_history). A note of the portal's own is a code of MoneyNote with its
+    values, and stands instead of ``note`` (the words a person typed it quotes are among
+    its values)."""
+    changes = {}
+    for name in after:
+        old, new = money_history.snapshot(before.get(name)), money_history.snapshot(after[name])
+        if name != "status" and old != new:
+            changes[name] = [old, new]
     return MoneyEvent.objects.create(
         award=award,
         tranche=tranche,
@@ -95,7 +97,9 @@ def _record(*, award, by, before, after, tranche=None, claim=None, note=""):
         actor=by,
         from_status=before.get("status", ""),
         to_status=after.get("status", ""),
-        note=note,
+        note="" if note_code else note,
+        note_code=note_code,
+        note_values=note_values or {},
         changes=changes,
     )
 
@@ -112,11 +116,12 @@ def _check(table, labels, row, to, noun):
         )
 
 
-def _move(row, *, to, by, note, fields, before, table, labels, noun, needs_reason, audit):
+def _move(row, *, to, by, note, said, fields, before, table, labels, noun, needs_reason, audit):
     """Check the table, set the status, save ``fields`` too, record the change. ``before``
-    gives the values of fields the caller already changed on the row."""
+    gives the values of fields the caller already changed on the row; ``said`` is a note of
+    the portal's own (note_code, note_values), which may stand for the reason."""
     _check(table, labels, row, to, noun)
-    if to in needs_reason and not note.strip():
+    if to in needs_reason and not (note.strip() or said.get("note_code")):
         raise ValidationError(_("Give the reason."))
     before = {
         "status": row.status,
@@ -133,17 +138,20 @@ def _move(row, *, to, by, note, fields, before, table, labels, noun, needs_reaso
         update.append("updated_at")
     row.save(update_fields=update)
     after = {"status": to, **{name: getattr(row, name) for name in fields if name != "reason"}}
-    _record(by=by, before=before, after=after, note=note.strip(), **audit)
+    _record(by=by, before=before, after=after, note=note.strip(), **said, **audit)
     return row
 
 
-def change_award_status(award, *, to, by, note="", fields=(), before=None):
+def change_award_status(
+    award, *, to, by, note="", note_code="", note_values=None, fields=(), before=None
+):
     """The one way an award's status changes: ``award`` is a row the caller locked."""
     return _move(
         award,
         to=to,
         by=by,
         note=note,
+        said={"note_code": note_code, "note_values": note_values},
         fields=list(fields),
         before=before,
         table=AWARD_TRANSITIONS,
@@ -154,7 +162,9 @@ def change_award_status(award, *, to, by, note="", fields=(), before=None):
     )
 
 
-def change_tranche_status(tranche, *, to, by, note="", fields=(), before=None):
+def change_tranche_status(
+    tranche, *, to, by, note="", note_code="", note_values=None, fields=(), before=None
+):
     """The one way a tranche's status changes: ``tranche`` is a row the caller locked."""
     paid = T.PAID in (tranche.status, to)
     _move(
@@ -162,6 +172,7 @@ def change_tranche_status(tranche, *, to, by, note="", fields=(), before=None):
         to=to,
         by=by,
         note=note,
+        said={"note_code": note_code, "note_values": note_values},
         fields=list(fields),
         before=before,
         table=TRANCHE_TRANSITIONS,
@@ -175,7 +186,9 @@ def change_tranche_status(tranche, *, to, by, note="", fields=(), before=None):
     return tranche
 
 
-def change_claim_status(claim, *, to, by, note="", fields=(), before=None):
+def change_claim_status(
+    claim, *, to, by, note="", note_code="", note_values=None, fields=(), before=None
+):
     """The one way a claim's status changes: ``claim`` is a row the caller locked."""
     paid = C.PAID in (claim.status, to)
     _move(
@@ -183,6 +196,7 @@ def change_claim_status(claim, *, to, by, note="", fields=(), before=None):
         to=to,
         by=by,
         note=note,
+        said={"note_code": note_code, "note_values": note_values},
         fields=list(fields),
         before=before,
         table=CLAIM_TRANSITIONS,
@@ -363,7 +377,7 @@ def _propose_again(award, *, by, amount):
         award,
         to=A.PROPOSED,
         by=by,
-        note=_("Proposed again."),
+        note_code=MoneyNote.PROPOSED_AGAIN,
         fields=["amount", "amount_currency", "reason"],
         before=before,
     )
@@ -506,16 +520,17 @@ def _tell_firm(award, kind):
     )
 
 
-def _fall_due(tranche, *, by, note=""):
+def _fall_due(tranche, *, by, note_code=""):
     tranche.due_since = timezone.now()
-    change_tranche_status(tranche, to=T.DUE, by=by, note=note, fields=["due_since"])
+    change_tranche_status(tranche, to=T.DUE, by=by, note_code=note_code, fields=["due_since"])
 
 
 @transaction.atomic
-def satisfy_condition(placement, condition, *, by=None, note=""):
+def satisfy_condition(placement, condition, *, by=None, note_code=""):
     """A condition of the placement's tranches is met (the arrival logged, the end-of-stay
     report verified ...): its waiting tranches fall due. Other apps call this; calling it
-    again changes nothing. Returns the tranches that fell due."""
+    again changes nothing. ``note_code``, a MoneyNote, says why in the tranches' history
+    (in each reader's language). Returns the tranches that fell due."""
     if condition not in TrancheCondition.values:
         raise ValueError(f"unknown tranche condition {condition!r}")
     tranches = list(
@@ -530,7 +545,7 @@ def satisfy_condition(placement, condition, *, by=None, note=""):
         .order_by("position")
     )
     for tranche in tranches:
-        _fall_due(tranche, by=by, note=note)
+        _fall_due(tranche, by=by, note_code=note_code)
     return tranches
 
 
@@ -574,10 +589,11 @@ def left_to_claim(award):
     return left_of(award, _tranches_total(award, [T.APPROVED, T.PAID]))
 
 
-def _cut_tranches(award, cut, *, by, note):
+def _cut_tranches(award, cut, *, by, note, said):
     """Take ``cut`` from the award's tranches not yet approved for payment, the last first
     (the caller locked them, _lock_tranches); a tranche left at 0 is cancelled, so the award
-    can be closed (a tranche of 0 waiting for ever kept it open)."""
+    can be closed (a tranche of 0 waiting for ever kept it open). ``note`` (typed) or
+    ``said`` (note_code, note_values) says why."""
     for tranche in reversed(_unpaid_tranches(award, CUTTABLE_TRANCHES)):
         if cut <= 0:
             break
@@ -594,16 +610,17 @@ def _cut_tranches(award, cut, *, by, note):
             before={"status": tranche.status, "amount": old},
             after={"status": tranche.status, "amount": tranche.amount},
             note=note,
+            **said,
         )
         if not tranche.amount:
-            change_tranche_status(tranche, to=T.CANCELLED, by=by, note=note)
+            change_tranche_status(tranche, to=T.CANCELLED, by=by, note=note, **said)
 
 
-def _draw_down(award, *, by, note):
-    """After a claim's approval: the tranches not yet approved give up what the award's
-    paid and approved money plus them would exceed it by."""
+def _draw_down(award, *, by, note="", **said):
+    """After a claim's approval or a reduction: the tranches not yet approved give up what
+    the award's paid and approved money plus them would exceed it by."""
     waiting = _tranches_total(award, CUTTABLE_TRANCHES)
-    _cut_tranches(award, _kept(award) + waiting - award.amount.amount, by=by, note=note)
+    _cut_tranches(award, _kept(award) + waiting - award.amount.amount, by=by, note=note, said=said)
 
 
 @transaction.atomic
@@ -659,10 +676,13 @@ def _reject_open_claims(award, *, by, reason):
         _reject(claim, by=by, reason=reason)
 
 
-def _reject(claim, *, by, reason, fields=()):
+def _reject(claim, *, by, reason, note_code="", fields=()):
     """A claim rejected (by a manager, approved at nothing, or with its award): the firm's
-    members are told why, in their language."""
-    change_claim_status(claim, to=C.REJECTED, by=by, note=reason, fields=fields)
+    members are told why, in their language (a claim approved at nothing keeps no reason of
+    its own: its page and email say so in their reader's language)."""
+    change_claim_status(
+        claim, to=C.REJECTED, by=by, note=reason, note_code=note_code, fields=fields
+    )
     _tell_about(claim, "rejected", key=f"claim-rejected:{claim.pk}", to_firm=True)
     return claim
 
@@ -715,9 +735,7 @@ def cancel_award_of(placement, *, by, reason):
     kept = _kept(award)
     if not kept:
         return _cancel(award, by=by, reason=reason)
-    note = _("The stay was cancelled (%(reason)s): the award keeps what was paid or approved.") % {
-        "reason": reason
-    }
+    said = {"note_code": MoneyNote.STAY_CANCELLED, "note_values": {"reason": reason.strip()}}
     if kept < award.amount.amount:
         before = {"amount": award.amount}
         award.amount = Money(kept, award.amount.currency)
@@ -725,9 +743,10 @@ def cancel_award_of(placement, *, by, reason):
             award,
             to=A.REDUCED,
             by=by,
-            note=note,
+            note=reason,
             fields=["amount", "amount_currency"],
             before=before,
+            **said,
         )
     for tranche in _unpaid_tranches(award, CUTTABLE_TRANCHES):
         change_tranche_status(tranche, to=T.CANCELLED, by=by, note=reason)
@@ -735,7 +754,7 @@ def cancel_award_of(placement, *, by, reason):
     owed = Tranche.objects.filter(award=award, status=T.APPROVED).exists()
     if owed or ExpenseClaim.objects.filter(award=award, status=C.APPROVED).exists():
         return award
-    return _close(award, by=by, note=note)
+    return _close(award, by=by, **said)
 
 
 @transaction.atomic
@@ -752,21 +771,25 @@ def close_award(award, *, by, note=""):
     return _close(award, by=by, note=note)
 
 
-def _close(award, *, by, note):
+def _close(award, *, by, note="", **said):
     """Closed at what it paid: a tranche cancelled (a payment that failed and will not be
-    made again) leaves the rest of the award to the intake's pool, not committed for ever."""
+    made again) leaves the rest of the award to the intake's pool, not committed for ever.
+    ``note`` (typed) or ``said`` (note_code, note_values) says why."""
     paid = Money(_kept(award), award.amount.currency)
     if paid >= award.amount:
-        return change_award_status(award, to=A.CLOSED, by=by, note=note)
+        return change_award_status(award, to=A.CLOSED, by=by, note=note, **said)
+    if not (note.strip() or said):
+        said = {"note_code": MoneyNote.CLOSED_AT_PAID}
     before = {"amount": award.amount}
     award.amount = paid
     return change_award_status(
         award,
         to=A.CLOSED,
         by=by,
-        note=note or _("Closed at what it paid."),
+        note=note,
         fields=["amount", "amount_currency"],
         before=before,
+        **said,
     )
 
 
@@ -886,12 +909,18 @@ def payment_batch(intake):
     return rows
 
 
+# The payment batch is a file for the finance system and the bank, not for reading: its
+# columns keep fixed names (and its amounts a plain decimal point) whatever the manager's
+# language, so an import set up once reads every batch.
+PAYMENT_BATCH_COLUMNS = ["payee", "amount", "currency", "reference"]
+
+
 def payment_batch_csv(intake):
     rows = (
         [payee, f"{amount:.2f}", currency, reference]
         for payee, amount, currency, reference in payment_batch(intake)
     )
-    return csv_text(["payee", "amount", "currency", "reference"], rows)
+    return csv_text(PAYMENT_BATCH_COLUMNS, rows)
 
 
 # --- Expense claims ------------------------------------------------------------------------
@@ -994,7 +1023,7 @@ def add_claim_line(
         claim=claim,
         by=by,
         before={"status": claim.status},
-        after={"status": claim.status, "line": f"+ {line.description}: {amount}"},
+        after={"status": claim.status, "line": money_history.line_snapshot("+", line)},
     )
     return line
 
@@ -1002,7 +1031,7 @@ def add_claim_line(
 @transaction.atomic
 def remove_claim_line(line, *, by):
     claim = _editable(line.claim)
-    text = f"- {line.description}: {line.amount}"
+    text = money_history.line_snapshot("-", line)
     delete_file_on_commit(line.receipt)
     line.delete()
     _retotal(claim)
@@ -1127,7 +1156,8 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
         return _reject(
             claim,
             by=by,
-            reason=note.strip() or _("No expense on this claim was approved."),
+            reason=note.strip(),
+            note_code="" if note.strip() else MoneyNote.NOTHING_APPROVED,
             fields=["approved_total", "approved_total_currency"],
         )
     change_claim_status(
@@ -1145,14 +1175,10 @@ def approve_claim(claim, *, by, approved=None, note="", notes=None):
         by=by,
         before={"status": award.status, **before},
         after={"status": award.status, "approved_total": award.approved_total},
-        note=_("Claim %(number)s approved.") % {"number": claim.pk},
+        note_code=MoneyNote.CLAIM_APPROVED,
+        note_values={"number": claim.pk},
     )
-    _draw_down(
-        award,
-        by=by,
-        note=_("Claim %(number)s approved: the tranches pay what is left of the award.")
-        % {"number": claim.pk},
-    )
+    _draw_down(award, by=by, note_code=MoneyNote.CLAIM_DRAWN_DOWN, note_values={"number": claim.pk})
     _tell_about(claim, "approved", key=f"claim-approved:{claim.pk}", to_firm=True)
     return claim
 

@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from placements import ledger, stipends
+from placements import ledger, money_history, stipends
 from placements import money_forms as forms
 from placements.enums import (
     AWARD_TRANSITIONS,
@@ -38,40 +38,6 @@ from portal.rows import labels
 from programs.access import managed_intake
 
 A, T, C = AwardStatus, TrancheStatus, ClaimStatus
-
-
-STATUS_LABELS = (AwardStatus, TrancheStatus, ClaimStatus)
-FIELD_LABELS = {
-    "amount": gettext_lazy("amount"),
-    "approved_total": gettext_lazy("approved"),
-    "line": gettext_lazy("expense"),
-    "paid_on": gettext_lazy("paid on"),
-    "reference": gettext_lazy("payment reference"),
-    "submitted_at": gettext_lazy("submitted"),
-    "due_since": gettext_lazy("due since"),
-}
-
-
-def _history(events):
-    """The record's history as rows for the template: when, who, status from and to (in the
-    reader's language), the note and each field's value before and after."""
-    names = {}
-    for enum in STATUS_LABELS:
-        names.update(labels(enum))
-    return [
-        {
-            "at": event.at,
-            "actor": event.actor,
-            "from": names.get(event.from_status, ""),
-            "to": names.get(event.to_status, ""),
-            "note": event.note,
-            "changes": [
-                (str(FIELD_LABELS.get(field, field)), before, after)
-                for field, (before, after) in event.changes.items()
-            ],
-        }
-        for event in events
-    ]
 
 
 # --- Awards --------------------------------------------------------------------------------
@@ -164,7 +130,7 @@ def _award_page(request, award, *, status=200, **refused_forms):
             and award.placement.status != PlacementStatus.CANCELLED,
             "tranches": award.tranches.order_by("position", "pk"),
             "claims": award.claims.order_by("pk"),
-            "history": _history(ledger.award_history(award)),
+            "history": money_history.rows(ledger.award_history(award)),
             "amount_form": forms.AmountForm(
                 currency=currency, initial={"amount": award.amount.amount}
             ),
@@ -247,7 +213,7 @@ def tranche_detail(request, pk):
             "next": TRANCHE_TRANSITIONS[tranche.status],
             "stopped": tranche.status in (T.FAILED, T.CANCELLED),
             "cancellable": tranche.status in CANCELLABLE_TRANCHES,
-            "history": _history(ledger.history_of(tranche=tranche)),
+            "history": money_history.rows(ledger.history_of(tranche=tranche)),
             "payment_form": forms.PaymentForm(),
             "reason_form": forms.ReasonForm(),
         },
@@ -370,7 +336,7 @@ def _claim_page(request, claim, *, line_form=None, approval_form=None):
             "line_form": line_form or forms.ClaimLineForm(),
             "approval_form": approval_form or forms.ApprovalForm(lines=lines),
             "payment_form": forms.PaymentForm(),
-            "history": _history(ledger.history_of(claim=claim)),
+            "history": money_history.rows(ledger.history_of(claim=claim)),
         },
     )
 
@@ -533,46 +499,29 @@ def intake_ledger(request, intake_pk):
     )
 
 
+# Each ledger list's CSV header, one per column of ledger.LISTS, in the reader's language;
+# the status is written in words, and its code follows in a column of its own ("Status
+# code"), as in the portal's other CSV files.
 CSV_HEADERS = {
-    "unawarded": ["id", "company", "host", "planned start", "planned end", "status"],
-    "awards": ["id", "company", "host", "amount", "currency", "approved in claims", "status"],
-    "tranches": [
-        "id",
-        "award",
-        "company",
-        "label",
-        "amount",
-        "currency",
-        "status",
-        "paid on",
-        "reference",
-    ],  # fmt: skip
-    "claims": [
-        "id",
-        "award",
-        "company",
-        "total",
-        "currency",
-        "approved",
-        "status",
-        "submitted",
-        "paid on",
-        "reference",
-    ],  # fmt: skip
-    "desk_invoices": [
-        "id",
-        "host",
-        "company",
-        "from",
-        "to",
-        "desk-days",
-        "total",
-        "currency",
-        "status",
-        "paid on",
-        "reference",
-    ],  # fmt: skip
-}
+    "unawarded": [gettext_lazy("Stay"), gettext_lazy("Company"), gettext_lazy("Host"),
+                  gettext_lazy("Start"), gettext_lazy("End"), gettext_lazy("Status")],
+    "awards": [gettext_lazy("Award"), gettext_lazy("Company"), gettext_lazy("Host"),
+               gettext_lazy("Amount"), gettext_lazy("Currency"),
+               gettext_lazy("Approved in claims"), gettext_lazy("Status")],
+    "tranches": [gettext_lazy("Tranche"), gettext_lazy("Award"), gettext_lazy("Company"),
+                 gettext_lazy("Name"), gettext_lazy("Amount"), gettext_lazy("Currency"),
+                 gettext_lazy("Status"), gettext_lazy("Paid on"),
+                 gettext_lazy("Payment reference")],
+    "claims": [gettext_lazy("Claim"), gettext_lazy("Award"), gettext_lazy("Company"),
+               gettext_lazy("Total"), gettext_lazy("Currency"), gettext_lazy("Approved"),
+               gettext_lazy("Status"), pgettext_lazy("date", "Submitted"), gettext_lazy("Paid on"),
+               gettext_lazy("Payment reference")],
+    "desk_invoices": [gettext_lazy("Invoice"), gettext_lazy("Host incubator"),
+                      gettext_lazy("Firm"), gettext_lazy("From"), gettext_lazy("To"),
+                      gettext_lazy("Desk-days"), gettext_lazy("Total"), gettext_lazy("Currency"),
+                      gettext_lazy("Status"), gettext_lazy("Paid on"),
+                      gettext_lazy("Payment reference")],
+}  # fmt: skip
 
 
 def _csv_cell(value):
@@ -584,9 +533,24 @@ def _csv_cell(value):
 
 
 def _ledger_csv(intake, kind, rows):
-    columns = ledger.LISTS[kind][2][:]
-    lines = ([_csv_cell(row[name]) for name in columns] for row in rows.iterator())
-    return csv_download(f"intake-{intake.pk}-{kind}.csv", CSV_HEADERS[kind], lines)
+    """The list as CSV: each status in words, then its code."""
+    columns = ledger.LISTS[kind][2]
+    statuses = labels(ledger.LISTS[kind][3])
+    header = [str(title) for title in CSV_HEADERS[kind]]
+    header.insert(columns.index("status") + 1, _("Status code"))
+
+    def line(row):
+        cells = []
+        for name in columns:
+            if name == "status":
+                cells += [statuses[row[name]], row[name]]
+            else:
+                cells.append(_csv_cell(row[name]))
+        return cells
+
+    return csv_download(
+        f"intake-{intake.pk}-{kind}.csv", header, (line(row) for row in rows.iterator())
+    )
 
 
 @login_required

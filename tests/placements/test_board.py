@@ -124,8 +124,8 @@ def test_each_bar_carries_its_link_and_what_it_says_and_each_tick_its_month():
     assert bar["url"] == reverse("placements:detail", args=[7])
     assert bar["summary"] == "Maple Analytics · 1 March 2027 – 31 March 2027 · Scheduled · A1"
     assert [(tick["label"], tick["label_x"]) for tick in ticks] == [
-        ("Mar 2027", 3),
-        ("Apr 2027", 31 * 6 + 3),
+        ("March 2027", 3),
+        ("April 2027", 31 * 6 + 3),
         ("May 2027", 61 * 6 + 3),
     ]
 

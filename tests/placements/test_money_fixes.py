@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from djmoney.money import Money
 
-from placements import ledger, services, stipends
+from placements import ledger, money_history, services, stipends
 from placements.enums import (
     AwardStatus,
     CancelReason,
@@ -134,9 +134,9 @@ def test_a_cancelled_stay_keeps_the_claim_approved_and_the_award_closes_once_it_
     ]
     assert ExpenseClaim.objects.get(pk=taxi.pk).status == ClaimStatus.REJECTED
     event = award.events.get(to_status=AwardStatus.REDUCED)
-    assert (event.note, event.changes) == (
+    assert (money_history.note_text(event), money_history.changes(event)) == (
         "The stay was cancelled (Visa refused): the award keeps what was paid or approved.",
-        {"amount": ["CA$4,000.00", "CA$900.00"]},
+        [("amount", "CA$4,000.00", "CA$900.00")],
     )
     stipends.pay_claim(claim, by=manager, paid_on=day(0), reference="WIRE-1")
     stipends.close_award(award, by=manager)
@@ -343,10 +343,10 @@ def test_a_mistyped_award_is_cancelled_and_proposed_again(placement, manager, cl
         (4, cad(2000), TrancheStatus.WAITING),
     ]
     event = again.events.get(from_status=AwardStatus.CANCELLED)
-    assert (event.to_status, event.note, event.changes) == (
+    assert (event.to_status, money_history.note_text(event), money_history.changes(event)) == (
         AwardStatus.PROPOSED,
         "Proposed again.",
-        {"amount": ["CA$400.00", "CA$4,000.00"]},
+        [("amount", "CA$400.00", "CA$4,000.00")],
     )
 
 
@@ -409,11 +409,14 @@ def test_a_claim_approved_at_zero_is_rejected_with_its_notes_and_not_paid(
 
     claim.refresh_from_db()
     line.refresh_from_db()
+    # The reason is the portal's own: kept as a code, said in each reader's language.
     assert (claim.status, claim.reason, claim.approved_total) == (
         ClaimStatus.REJECTED,
-        "No expense on this claim was approved.",
+        "",
         cad(0),
     )
+    event = claim.events.get(to_status=ClaimStatus.REJECTED)
+    assert money_history.note_text(event) == "No expense on this claim was approved."
     assert (line.approved, line.note) == (cad(0), "No receipt")
     assert StipendAward.objects.get(pk=award.pk).approved_total == cad(0)
     batch = stipends.payment_batch(placement.intake)
@@ -498,7 +501,7 @@ def test_the_claims_csv_writes_when_a_claim_was_submitted_to_the_second(
     response = client.get(reverse("money:ledger", args=[intake.pk]) + "?list=claims&format=csv")
 
     assert b"".join(response.streaming_content).decode().splitlines()[1] == (
-        f"{claim.pk},{award.pk},Maple Analytics,120.00,CAD,0.00,submitted,"
+        f"{claim.pk},{award.pk},Maple Analytics,120.00,CAD,0.00,Submitted,submitted,"
         "2026-12-07T02:07:42+00:00,,"
     )
 
@@ -548,9 +551,9 @@ def test_the_tranches_and_the_claims_together_never_pay_more_than_the_award(
         (2, cad(500), TrancheStatus.WAITING),
     ]
     cut = MoneyEvent.objects.filter(tranche__position=2, tranche__award=award).latest("pk")
-    assert (cut.note, cut.changes) == (
+    assert (money_history.note_text(cut), money_history.changes(cut)) == (
         f"Claim {hotel.pk} approved: the tranches pay what is left of the award.",
-        {"amount": ["CA$2,000.00", "CA$500.00"]},
+        [("amount", "CA$2,000.00", "CA$500.00")],
     )
     assert stipends.left_to_claim(StipendAward.objects.get(pk=award.pk)) == cad(500)
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from djmoney.money import Money
 
-from placements import ledger, services, stipends
+from placements import ledger, money_history, services, stipends
 from placements.enums import (
     AwardStatus,
     CancelReason,
@@ -172,9 +172,9 @@ def test_an_award_closed_after_a_payment_failed_for_good_holds_only_what_it_paid
     award.refresh_from_db()
     assert (award.status, award.amount) == (AwardStatus.CLOSED, cad(0))
     event = award.events.filter(to_status=AwardStatus.CLOSED).get()
-    assert (event.note, event.changes) == (
+    assert (money_history.note_text(event), money_history.changes(event)) == (
         "Closed at what it paid.",
-        {"amount": ["CA$2,000.00", "CA$0.00"]},
+        [("amount", "CA$2,000.00", "CA$0.00")],
     )
     figures = ledger.ledger_figures(intake)
     assert (figures["paid"], figures["awarded"], figures["left"]) == (

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from djmoney.money import Money
 
-from placements import services, stipends
+from placements import money_history, services, stipends
 from placements.enums import (
     AwardStatus,
     CancelReason,
@@ -76,8 +76,9 @@ def test_proposing_records_the_award_and_its_first_event(placement, manager):
         manager,
         "",
         "proposed",
-        {"amount": ["", "CA$3,000.00"]},
+        {"amount": [None, {"amount": "3000.00", "currency": "CAD"}]},
     )
+    assert money_history.changes(event) == [("amount", "", "CA$3,000.00")]
 
 
 def test_an_award_over_the_cap_is_refused(placement, manager):
@@ -175,9 +176,9 @@ def test_a_stay_cut_short_reduces_the_award_from_its_last_tranche(
         ("Balance", cad(500), TrancheStatus.WAITING),
     ]
     event = award.events.filter(to_status="reduced").get()
-    assert (event.note, event.changes) == (
+    assert (money_history.note_text(event), money_history.changes(event)) == (
         "Stay cut short",
-        {"amount": ["CA$4,000.00", "CA$2,500.00"]},
+        [("amount", "CA$4,000.00", "CA$2,500.00")],
     )
 
 

@@ -202,11 +202,12 @@ def test_each_ledger_list_is_a_csv(client, intake, award, manager):
     client.force_login(manager)
     response = client.get(reverse("money:ledger", args=[intake.pk]) + "?list=tranches&format=csv")
     assert b"".join(response.streaming_content).decode() == (
-        "id,award,company,label,amount,currency,status,paid on,reference\r\n"
+        "Tranche,Award,Company,Name,Amount,Currency,Status,Status code,Paid on,"
+        "Payment reference\r\n"
         f"{award.tranches.get(position=1).pk},{award.pk},Maple Analytics,Advance,2000.00,CAD,"
-        "waiting,,\r\n"
+        "Waiting,waiting,,\r\n"
         f"{award.tranches.get(position=2).pk},{award.pk},Maple Analytics,Balance,2000.00,CAD,"
-        "waiting,,\r\n"
+        "Waiting,waiting,,\r\n"
     )
 
 
@@ -415,9 +416,11 @@ def test_the_ledger_shows_the_desk_invoices_per_currency_linked_and_as_a_csv(
     assert reverse("desk_invoices:detail", args=[paid.pk]) in listed.content.decode()
     response = client.get(url + "?list=desk_invoices&status=sent&status=confirmed&format=csv")
     assert b"".join(response.streaming_content).decode() == (
-        "id,host,company,from,to,desk-days,total,currency,status,paid on,reference\r\n"
-        f"{sent.pk},Berlin Hub,,2026-02-01,2026-02-28,10,300.00,CAD,sent,,\r\n"
-        f"{euros.pk},Lisbon Hub,,2026-02-01,2026-02-28,10,150.50,EUR,confirmed,,\r\n"
+        "Invoice,Host incubator,Firm,From,To,Desk-days,Total,Currency,Status,Status code,"
+        "Paid on,Payment reference\r\n"
+        f"{sent.pk},Berlin Hub,,2026-02-01,2026-02-28,10,300.00,CAD,Sent to the host,sent,,\r\n"
+        f"{euros.pk},Lisbon Hub,,2026-02-01,2026-02-28,10,150.50,EUR,Confirmed by the host,"
+        "confirmed,,\r\n"
     )
 
 
