@@ -160,8 +160,8 @@ class OpportunityViewSet(VisibleViewSet):
 # A sum of values or costs: each record holds 16 digits (models.MONEY), an intake's kept sum
 # 18 (models.KEPT), and a program's sum adds up intakes, so no limit on its digits (a limit
 # it exceeds is a server error, not a refusal).
-def sum_field():
-    return serializers.DecimalField(max_digits=None, decimal_places=2)
+def sum_field(**options):
+    return serializers.DecimalField(max_digits=None, decimal_places=2, **options)
 
 
 class FiguresValuesSerializer(serializers.Serializer):
@@ -184,12 +184,23 @@ class FiguresRowSerializer(serializers.Serializer):
     figures = FiguresValuesSerializer()
 
 
+class LeftOutSerializer(serializers.Serializer):
+    amount = sum_field(source="amount.amount")
+    currency = serializers.CharField(source="amount.currency")
+    payments = serializers.IntegerField()
+
+
 class FiguresSerializer(serializers.Serializer):
     basis = serializers.ChoiceField(choices=Basis.choices)
     by = serializers.ChoiceField(choices=Dimension.choices, allow_null=True)
     verified = FiguresValuesSerializer()
     reported = FiguresValuesSerializer()
     rows = FiguresRowSerializer(many=True)
+    cost_left_out = LeftOutSerializer(
+        many=True,
+        help_text="Payments the program cost, and so the ROI, leaves out because no exchange "
+        "rate is recorded for the day they were paid: per currency, their sum and number.",
+    )
 
 
 class FiguresQuery(serializers.Serializer):
@@ -238,6 +249,7 @@ class FiguresView(APIView):
             "verified": figures.headline(scope, Basis.VERIFIED),
             "reported": figures.headline(scope, Basis.REPORTED),
             "rows": figures.breakdown(scope, by, basis) if by else [],
+            "cost_left_out": figures.payments_left_out(scope),
         }
         return Response(FiguresSerializer(body).data)
 
@@ -264,6 +276,10 @@ class PublicResultsSerializer(serializers.Serializer):
     headline = FiguresValuesSerializer()
     rows = PublicRowSerializer(many=True)
     withheld = serializers.BooleanField(help_text="The whole breakdown is withheld.")
+    cost_incomplete = serializers.BooleanField(
+        help_text="The program cost, and so the ROI, leaves out payments for which no "
+        "exchange rate is recorded for the day they were paid."
+    )
 
 
 class PublicResultsQuery(serializers.Serializer):
@@ -303,6 +319,7 @@ class PublicResultsView(APIView):
             "headline": found["headline"],
             "rows": found["breakdown"].rows,
             "withheld": found["breakdown"].withheld,
+            "cost_incomplete": found["cost_incomplete"],
         }
         return Response(PublicResultsSerializer(body).data)
 

@@ -48,8 +48,11 @@ from outcomes.enums import (
     ReportStatus,
 )
 from outcomes.models import Document, DocumentEvent, ReportEvent
+from placements import money_history as placements_history
+from placements.enums import AwardStatus, ClaimStatus, MoneyNote, TrancheStatus
 from placements.models import Placement, StipendAward
 from portal.links import link_to
+from portal.rows import labels
 from portal.services import queue_email_to_people, queue_task
 from programs.models import Intake
 
@@ -317,6 +320,8 @@ def shown_figures(document):
         "breakdowns": [(Dimension(dimension).label, found[dimension]) for dimension in dimensions],
         "by_market": found[Dimension.MARKET],
         "by_year": figures.by_year_identified(scope, Basis.VERIFIED),
+        # What the cost, and so the ROI, leaves out (no rate for the day paid): said beside.
+        "left_out": figures.payments_left_out(scope),
         "intakes": list(
             intakes.order_by("placement_starts_on", "pk").values_list("title", flat=True)
         ),
@@ -336,6 +341,10 @@ def fingerprint(shown):
         shown["by_year"],
         shown["intakes"],
     ]
+    if shown["left_out"]:
+        # Only when some are: the digests kept of reports that leave nothing out stay equal.
+        left_out = shown["left_out"]
+        parts.append([(x.amount.amount, str(x.amount.currency), x.payments) for x in left_out])
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -375,6 +384,7 @@ def report_context(document, shown=None, as_of=None):
             [(row.label, row.figures.value_identified) for row in shown["by_market"]]
         ),
         "time_chart": charts.columns(shown["by_year"]),
+        "left_out": shown["left_out"],
         "intakes": shown["intakes"],
         "generated_at": timezone.now(),
         "as_of": as_of,
@@ -444,7 +454,9 @@ def dossier_parts(placement):
         "award": award,
         "tranches": list(award.tranches.order_by("position", "pk")) if award else [],
         "claims": list(award.claims.prefetch_related("lines").order_by("pk")) if award else [],
-        "money_events": list(award.events.select_related("actor").order_by("at", "pk"))
+        "money_events": money_history(
+            award.events.select_related("actor", "tranche", "claim").order_by("at", "pk")
+        )
         if award
         else [],
         "reports": list(
@@ -454,6 +466,33 @@ def dossier_parts(placement):
         ),
         "generated_at": timezone.now(),
     }
+
+
+def money_history(events):
+    """The stipend's history as the dossier prints it: each change with the record it is
+    about (the award, a tranche, a claim), its statuses and the portal's note in the
+    reader's language (the events keep the codes: of the award's, a tranche's or a claim's
+    statuses, and placements.money_history writes the notes)."""
+    statuses = {
+        "award": labels(AwardStatus),
+        "tranche": labels(TrancheStatus),
+        "claim": labels(ClaimStatus),
+    }
+    notes = labels(MoneyNote)
+    rows = []
+    for event in events:
+        about = "claim" if event.claim_id else "tranche" if event.tranche_id else "award"
+        names = statuses[about]
+        rows.append(
+            {
+                "event": event,
+                "about": about,
+                "from": names.get(event.from_status, event.from_status),
+                "to": names.get(event.to_status, event.to_status),
+                "note": placements_history.note_text(event, notes),
+            }
+        )
+    return rows
 
 
 def dossier(document, build):
@@ -491,7 +530,9 @@ def dossier(document, build):
         _progress(document, build, 75, STAGE.REPORTS)
         for report in parts["reports"]:
             archive.writestr(
-                f"{outcome_reports}/{report.due_on.isoformat()}-{report.kind}.pdf",
+                # The kind in the dossier's language ("fin-du-sejour"), as its folders are.
+                f"{outcome_reports}/{report.due_on.isoformat()}-"
+                f"{slugify(report.get_kind_display())}.pdf",
                 _pdf("dossier_report.html", parts | {"report": report}),
             )
     name = _name(document, _("dossier"), placement.company.name, placement.pk, extension=".zip")

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from djmoney.forms.fields import MoneyField
-from djmoney.forms.widgets import MoneyWidget
 
 from outcomes.enums import (
     USEFULNESS_SCALE,
@@ -97,8 +96,9 @@ class OpportunityForm(LabelledMoneyMixin, SentOnce):
 
 class OpportunityUpdateForm(OpportunityForm):
     """The update of one of the firm's open opportunities, drawn under it on the report page:
-    its stage, value and the day it was won or lost, the rest sent as it is (hidden). Bound,
-    a refused update is drawn again in its own form, as typed."""
+    its stage, value (amount and currency: an introduction the firm confirmed starts at CA$0,
+    its value may be in any currency) and the day it was won or lost, the rest sent as it is
+    (hidden). Bound, a refused update is drawn again in its own form, as typed."""
 
     KEPT_AS_IT_IS = ["organisation", "country", "kind", "identified_on", "expected_on",
                      "attribution"]  # fmt: skip
@@ -115,10 +115,6 @@ class OpportunityUpdateForm(OpportunityForm):
         del self.fields["once"]
         for name in self.KEPT_AS_IT_IS:
             self.fields[name].widget = forms.HiddenInput()
-        value = self.fields["value"]
-        value.widget = MoneyWidget(
-            amount_widget=value.widget.widgets[0], currency_widget=forms.HiddenInput()
-        )
 
     def hidden_errors(self):
         """(label, error) of the fields sent as they are, which have no place of their own to

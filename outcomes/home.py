@@ -12,10 +12,13 @@ def load():
     intakes = publishing.published_intakes()
     if not intakes.exists():
         return None
-    headline = figures.headline(figures.Scope(intakes), Basis.VERIFIED)
+    scope = figures.Scope(intakes)
+    headline = figures.headline(scope, Basis.VERIFIED)
     return {
         "headline": headline,
         "value_identified": Money(headline.value_identified, settings.PORTAL_CURRENCY),
+        # As the results page says it (publishing.public_results): that, not how much.
+        "cost_incomplete": bool(figures.payments_left_out(scope)),
     }
 
 

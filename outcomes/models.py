@@ -224,6 +224,14 @@ class ReportEvent(models.Model):
     def __str__(self):
         return f"{self.report}: {self.from_status or '-'} -> {self.to_status or '-'}"
 
+    @property
+    def shown_note(self):
+        """The note, or what the portal did, in the reader's language: scheduling writes no
+        note (a note stored as text stays in the language of whoever scheduled it)."""
+        if not self.note and not self.from_status and self.to_status == ReportStatus.DUE:
+            return _("Scheduled")
+        return self.note
+
 
 class ReportQuestion(models.Model):
     """A manager's question on a submitted report, and the firm's answer in the report."""

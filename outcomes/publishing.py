@@ -151,4 +151,9 @@ def public_results(intake=None, dimension=Dimension.MARKET):
             [(row.label, row.figures.value_identified) for row in by_year.rows if not row.hidden]
         ),
         "hidden_markets": [row.label for row in by_market.rows if row.hidden],
+        "hidden_years": [row.label for row in by_year.rows if row.hidden],
+        # Whether the cost (and so the ROI) leaves out payments no rate converts: said, but
+        # not which or how much (one payment's amount is one firm's stipend or desk invoice,
+        # which the breakdowns would hide).
+        "cost_incomplete": bool(figures.payments_left_out(scope)),
     }

@@ -55,7 +55,7 @@ from outcomes.models import (
     ReportTerms,
 )
 from placements import stipends
-from placements.enums import EntryKind, PlacementStatus, TrancheCondition
+from placements.enums import EntryKind, MoneyNote, PlacementStatus, TrancheCondition
 from placements.models import Placement
 from placements.rates import NoRate, convert
 from portal.locks import lock_in_order
@@ -111,9 +111,8 @@ def schedule_reports(placement, *, by=None):
         if kind in existing:
             continue
         report = OutcomeReport.objects.create(placement=placement, kind=kind, due_on=due_on)
-        ReportEvent.objects.create(
-            report=report, actor=by, to_status=S.DUE, due_to=due_on, note=_("Scheduled")
-        )
+        # No note: ReportEvent.shown_note says "Scheduled" in each reader's language.
+        ReportEvent.objects.create(report=report, actor=by, to_status=S.DUE, due_to=due_on)
         created.append(report)
     company = placement.company
     Baseline.objects.get_or_create(
@@ -605,6 +604,9 @@ def _record_update(locked, opportunity):
         defaults={
             "stage": opportunity.stage,
             "value": opportunity.value,
+            # Named apart: an update saves only the fields named here, and the amount's
+            # currency is a column of its own (the report kept the first currency it said).
+            "value_currency": opportunity.value.currency,
             "value_converted": opportunity.value_converted,
             "closed_on": opportunity.closed_on,
             "attribution": opportunity.attribution,
@@ -756,7 +758,10 @@ def verify_report(report, *, by, note=""):
         # The tranches before the kept figures (which the verification refreshes), as a
         # payment takes them (placements.services.log_arrival says why).
         stipends.satisfy_condition(
-            locked.placement, TrancheCondition.REPORT_VERIFIED, by=by, note=_("Report verified")
+            locked.placement,
+            TrancheCondition.REPORT_VERIFIED,
+            by=by,
+            note_code=MoneyNote.REPORT_VERIFIED,
         )
     change_report_status(locked, to=S.VERIFIED, by=by, note=note.strip())
     return locked

@@ -684,6 +684,12 @@ def figure_records(request, figure):
     page = Paginator(paged, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    records = [_with_share(record, shares) for record in page.object_list]
+    if figure in ("opportunities", "won"):
+        # The stage counted is an annotation (no get_..._display): its label, as the CSV's.
+        stages = labels(Stage)
+        for record in records:
+            record.counted_stage_label = stages.get(record.counted_stage, record.counted_stage)
     return render(
         request,
         template,
@@ -691,7 +697,7 @@ def figure_records(request, figure):
             "figure": figure,
             "definition": figures.DEFINITIONS[figure],
             "page": page,
-            "records": [_with_share(record, shares) for record in page.object_list],
+            "records": records,
             "payment_kinds": figures.PAYMENT_KINDS,
             "query": query.urlencode(),
             "basis": basis,

@@ -115,8 +115,8 @@ def test_the_manager_builds_and_downloads_the_report_and_publishes_the_results(
         [
             "Brazil Hidden to protect a small group",
             "France Hidden to protect a small group",
-            "Germany 5 5 5000.00",
-            "Total 8 8 7500.00",
+            "Germany 5 5 CA$5,000.00",
+            "Total 8 8 CA$7,500.00",
         ],
         use_inner_text=True,
     )

@@ -83,7 +83,8 @@ def test_outcomes_from_the_end_of_a_stay_to_the_programs_figures(page):
     page.locator("summary", has_text="Hanseatic Logistics GmbH").click()
     update = page.locator("details form")
     update.get_by_label("Stage").select_option("negotiation")
-    update.get_by_label("Value").fill("30000")
+    # (Its currency is a list of its own now, beside the amount: CAD as drawn.)
+    update.get_by_label("Value: amount").fill("30000")
     update.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Opportunity saved.")).to_be_visible()
     # A second opportunity, typed.
@@ -161,9 +162,9 @@ def test_outcomes_from_the_end_of_a_stay_to_the_programs_figures(page):
 
     expect(row("Companies placed").locator("td").first).to_have_text("1")
     expect(row("Markets entered").locator("td").first).to_have_text("1")
-    expect(row("Opportunities identified").locator("td").first).to_have_text("2 · 50000.00")
-    expect(row("Deals won").locator("td").first).to_have_text("0 · 0.00")
-    expect(row("Program cost").locator("td").first).to_have_text("1000.00")
+    expect(row("Opportunities identified").locator("td").first).to_have_text("2 · CA$50,000.00")
+    expect(row("Deals won").locator("td").first).to_have_text("0 · CA$0.00")
+    expect(row("Program cost").locator("td").first).to_have_text("CA$1,000.00")
     expect(row("Return on investment").locator("td").first).to_have_text("50.0")
 
     # Each figure opens the records behind it.

@@ -291,7 +291,14 @@ def test_the_dossier_zips_every_record_of_the_placement_with_receipts_as_uploade
             "03-placement-history-and-logs.pdf",
             "04-stipend-and-claims.pdf",
             f"05-receipts/{claim.pk}/{line.pk}-receipt.pdf",
-            *[f"06-outcome-reports/{r.due_on.isoformat()}-{r.kind}.pdf" for r in reports],
+            *[
+                f"06-outcome-reports/{r.due_on.isoformat()}-{kind}.pdf"
+                for r, kind in zip(
+                    reports,
+                    ["end-of-stay", "3-months-after", "6-months-after", "12-months-after"],
+                    strict=True,
+                )
+            ],
         ]
         assert archive.read(f"05-receipts/{claim.pk}/{line.pk}-receipt.pdf") == PDF
         assert archive.read("01-application.pdf")[:5] == b"%PDF-"
@@ -324,7 +331,15 @@ def test_a_french_dossier_names_its_files_and_folders_in_french(
             "03-historique-et-journaux-du-sejour.pdf",
             "04-allocation-et-demandes-de-remboursement.pdf",
             f"05-recus/{claim.pk}/{line.pk}-receipt.pdf",
-            *[f"{folder}/{r.due_on.isoformat()}-{r.kind}.pdf" for r in reports],
+            # The report's kind in French too (it read "end-of-stay").
+            *[
+                f"{folder}/{r.due_on.isoformat()}-{kind}.pdf"
+                for r, kind in zip(
+                    reports,
+                    ["fin-du-sejour", "3-mois-apres", "6-mois-apres", "12-mois-apres"],
+                    strict=True,
+                )
+            ],
         ]
 
 

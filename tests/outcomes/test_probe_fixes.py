@@ -246,7 +246,7 @@ def test_the_refused_update_sent_again_with_the_day_updates_the_one_opportunity(
     page = client.post(url, the_update_as_drawn(deal, stage="won", value_0="7777.00"))
     update = form_posting_to(page.content.decode(), url)
     sent = dict(re.findall(r'name="([a-z_0-9]+)"[^>]*value="([^"]*)"', update))
-    sent |= {"stage": "won", "closed_on": day(-1).isoformat()}
+    sent |= {"stage": "won", "value_1": "CAD", "closed_on": day(-1).isoformat()}
     assert client.post(url, sent).status_code == 302
     assert list(
         Opportunity.objects.values_list(
@@ -276,7 +276,7 @@ def test_an_update_sent_unchanged_leaves_a_verified_report_verified(client, repo
     page = client.get(reverse("outcomes:report", args=[report.pk])).content.decode()
     url = reverse("outcomes:update_opportunity", args=[report.pk, deal.pk])
     drawn = dict(re.findall(r'name="([a-z_0-9]+)"[^>]*value="([^"]*)"', form_posting_to(page, url)))
-    drawn["stage"] = "identified"  # the selected option
+    drawn |= {"stage": "identified", "value_1": "CAD"}  # the selected options
     assert client.post(url, drawn).status_code == 302
     report.refresh_from_db()
     after = figures.headline(everything())

@@ -86,7 +86,7 @@ def test_the_public_page_shows_the_figures_and_hides_the_small_cells(client, pub
     ) in html
     assert (
         '<tr><th scope="row">Germany</th><td class="num">5</td><td class="num">5</td>'
-        '<td class="num">5000.00</td></tr>'
+        '<td class="num">CA$5,000.00</td></tr>'
     ) in html
     assert "Small groups are protected" in html
     assert client.get(reverse("outcomes:intake_results", args=[intake.pk])).status_code == 200
@@ -101,7 +101,7 @@ def test_asking_for_a_narrower_breakdown_keeps_the_small_cells_hidden(client, pu
     html = client.get(reverse("outcomes:results") + query).content.decode()
     assert '<tr class="suppressed"><th scope="row">Brazil</th>' in html
     assert '<tr class="suppressed"><th scope="row">France</th>' in html
-    assert ">2000.00<" not in html and ">500.00<" not in html
+    assert ">CA$2,000.00<" not in html and ">CA$500.00<" not in html
 
 
 def test_the_public_csv_writes_suppressed_for_the_hidden_cells(client, published):
