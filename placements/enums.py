@@ -98,6 +98,19 @@ class ChangeKind(models.TextChoices):
     CUT_SHORT = "cut-short", _("Cut the stay short")
 
 
+class StayNote(models.TextChoices):
+    """The notes the portal itself writes in a stay's history and a change request's: a
+    PlacementEvent or a ChangeRequestEvent keeps the code and its values (the days as ISO
+    dates, the reason a person typed), and the history writes the sentence in the reader's
+    language (the events' ``note_text``)."""
+
+    DATES_MOVED = "dates-moved", _("Dates moved from %(before)s to %(after)s: %(note)s")
+    # The same sentence, its reason the portal's own.
+    ARRIVED_EARLY = "arrived-early", _("the firm arrived before the planned start.")
+    STAY_ENDED = "stay-ended", _("Closed: the stay has ended.")
+    STAY_CANCELLED = "stay-cancelled", _("Closed: the stay was cancelled.")
+
+
 class ChangeStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("change request", "Pending")
     APPROVED = "approved", pgettext_lazy("change request", "Approved")

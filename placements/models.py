@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
@@ -25,6 +27,7 @@ from placements.enums import (
     MoneyNote,
     PlacementStatus,
     ServiceType,
+    StayNote,
     TrancheCondition,
     TrancheStatus,
 )
@@ -121,7 +124,46 @@ class Placement(RulesModel):
         return f"{self.company} at {self.host}"
 
 
-class PlacementEvent(models.Model):
+def stay_note(code, values):
+    """A note of the portal's own in a stay's or a change request's history (a StayNote and
+    its values) in the current language: the reader's, not the writer's."""
+    sentences = {value: str(label) for value, label in StayNote.choices}
+    if code == StayNote.ARRIVED_EARLY:
+        code, values = StayNote.DATES_MOVED, {**values, "note": sentences[code]}
+    if code == StayNote.DATES_MOVED:
+        return sentences[code] % {
+            "before": _days(values["before"]),
+            "after": _days(values["after"]),
+            "note": values.get("note", ""),
+        }
+    return sentences.get(code, code)
+
+
+def _days(days):
+    first, last = (datetime.date.fromisoformat(day) for day in days)
+    return f"{date_format(first)} – {date_format(last)}"
+
+
+class HistoryNote(models.Model):
+    """The note of a history row: the portal's own kept as a code (``note_code``, a StayNote,
+    with ``note_values``), written in the reader's language when read; what a person typed
+    (``note``) as typed. Rows recorded before kept finished text in ``note``, in the language
+    of whoever acted: they read as written."""
+
+    note = models.TextField(blank=True)
+    note_code = models.CharField(max_length=30, blank=True, choices=StayNote.choices)
+    note_values = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def note_text(self):
+        said = [stay_note(self.note_code, self.note_values)] if self.note_code else []
+        return " ".join(said + ([self.note] if self.note else []))
+
+
+class PlacementEvent(HistoryNote):
     """One change of a placement's status (or its creation, from no status): who, from, to,
     when and why."""
 
@@ -131,7 +173,6 @@ class PlacementEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=PlacementStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=PlacementStatus.choices)
-    note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -276,7 +317,7 @@ class ChangeRequest(RulesModel):
         return f"{self.placement}: {self.get_kind_display()} ({self.status})"
 
 
-class ChangeRequestEvent(models.Model):
+class ChangeRequestEvent(HistoryNote):
     """One step of a change request: asked (from no status), approved, refused, withdrawn, or
     closed unanswered when the stay ended."""
 
@@ -284,7 +325,6 @@ class ChangeRequestEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=20, choices=ChangeStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ChangeStatus.choices)
-    note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -29,6 +29,7 @@ from placements.enums import (
     ChangeStatus,
     EntryKind,
     PlacementStatus,
+    StayNote,
     TrancheCondition,
 )
 from placements.models import ChangeRequest, ChangeRequestEvent, LogEntry, Placement, PlacementEvent
@@ -64,17 +65,24 @@ def change_placement_status(placement, *, to, by, note="", fields=()):
     return placement
 
 
-def change_request_status(change, *, to, by, note="", fields=()):
+def change_request_status(change, *, to, by, note="", note_code="", fields=()):
     """The one way a change request's status changes: ``change`` is a row the caller locked
     in its transaction; checked against CHANGE_TRANSITIONS, moved to ``to``, saved with the
-    other ``fields`` the caller set, and recorded in a ChangeRequestEvent."""
+    other ``fields`` the caller set, and recorded in a ChangeRequestEvent (``note``: what a
+    person typed; ``note_code``: a StayNote, the portal's own, written in the reader's
+    language when the history is read)."""
     if to not in CHANGE_TRANSITIONS[change.status]:
         raise ValidationError(
             _("This request was already answered (%(status)s); nothing was changed.")
             % {"status": ChangeStatus(change.status).label.lower()}
         )
     event = ChangeRequestEvent(
-        request=change, actor=by, from_status=change.status, to_status=to, note=note
+        request=change,
+        actor=by,
+        from_status=change.status,
+        to_status=to,
+        note=note,
+        note_code=note_code,
     )
     change.status = to
     change.save(update_fields=["status", *fields])
@@ -168,25 +176,24 @@ def longer_stay_problems(placement, *, starts_on, ends_on, first, last):
     return problems
 
 
-def dates_text(first, last):
-    """A stay's dates, as its history writes them."""
-    return f"{date_format(first)} – {date_format(last)}"
-
-
-def record_dates_moved(placement, *, by, before, note):
+def record_dates_moved(placement, *, by, before, note="", note_code=StayNote.DATES_MOVED):
     """A stay's new dates (``before``: its first and last day until now) are not a change of
-    status: an audit row all the same, from and to the status it keeps."""
+    status: an audit row all the same, from and to the status it keeps. The days are kept as
+    ISO dates and the sentence as a StayNote, so each reader reads them in their language;
+    ``note``, the reason a person typed, as typed."""
+    values = {
+        "before": [day.isoformat() for day in before],
+        "after": [placement.starts_on.isoformat(), placement.ends_on.isoformat()],
+    }
+    if note_code == StayNote.DATES_MOVED:
+        values["note"] = note
     return PlacementEvent.objects.create(
         placement=placement,
         actor=by,
         from_status=placement.status,
         to_status=placement.status,
-        note=_("Dates moved from %(before)s to %(after)s: %(note)s")
-        % {
-            "before": dates_text(*before),
-            "after": dates_text(placement.starts_on, placement.ends_on),
-            "note": note,
-        },
+        note_code=note_code,
+        note_values=values,
     )
 
 
@@ -330,9 +337,7 @@ def _start_earlier(placement, *, by, on):
         )
         raise ValidationError(problems)
     placement.starts_on = on
-    record_dates_moved(
-        placement, by=by, before=before, note=_("the firm arrived before the planned start.")
-    )
+    record_dates_moved(placement, by=by, before=before, note_code=StayNote.ARRIVED_EARLY)
 
 
 def _depart(placement, *, to, by, on, note):
@@ -363,7 +368,7 @@ def _depart(placement, *, to, by, on, note):
     LogEntry.objects.create(
         placement=placement, kind=EntryKind.DEPARTURE, on=on, note=note, author=by
     )
-    _close_pending_changes(placement, by=by, note=_("Closed: the stay has ended."))
+    _close_pending_changes(placement, by=by, note_code=StayNote.STAY_ENDED)
     return placement
 
 
@@ -415,16 +420,17 @@ def stay_people(placement):
     return firm_people(placement) + partner_people(placement)
 
 
-def _close_pending_changes(placement, *, by, note):
+def _close_pending_changes(placement, *, by, note_code):
     """A stay that ended or was cancelled takes no change of dates any more: a request still
-    waiting for the manager is closed unanswered (with why), so no list shows it waiting, and
+    waiting for the manager is closed unanswered (with why: ``note_code``, a StayNote), so no
+    list shows it waiting, and
     the firm and the host are told that nothing was changed."""
     waiting = ChangeRequest.objects.select_for_update(no_key=True).filter(
         placement=placement, status=ChangeStatus.PENDING
     )
     people = None
     for change in waiting:
-        change_request_status(change, to=ChangeStatus.CLOSED, by=by, note=note)
+        change_request_status(change, to=ChangeStatus.CLOSED, by=by, note_code=note_code)
         people = stay_people(placement) if people is None else people
         queue_email_to_people(
             people,
@@ -470,7 +476,7 @@ def cancel_placement(placement, *, by, reason, note=""):
         fields=["cancel_reason", "reason", "desk_until"],
     )
     stipends.cancel_award_of(placement, by=by, reason=text)
-    _close_pending_changes(placement, by=by, note=_("Closed: the stay was cancelled."))
+    _close_pending_changes(placement, by=by, note_code=StayNote.STAY_CANCELLED)
     return placement
 
 

@@ -69,7 +69,7 @@ def test_an_approved_move_gives_the_stay_its_new_dates_and_tells_everyone(
         (manager.pk, C.PENDING, C.APPROVED),
     ]
     moved = placement.events.last()
-    assert (moved.from_status, moved.to_status, moved.note) == (
+    assert (moved.from_status, moved.to_status, moved.note_text) == (
         P.SCHEDULED,
         P.SCHEDULED,
         f"Dates moved from {d(day(10))} – {d(day(40))} to {d(day(20))} – {d(day(60))}: "

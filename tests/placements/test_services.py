@@ -377,7 +377,7 @@ def test_a_change_waiting_when_the_stay_is_cancelled_is_closed(offer, partner, m
     services.cancel_placement(placement, by=manager, reason=CancelReason.NO_SHOW)
     change.refresh_from_db()
     assert change.status == ChangeStatus.CLOSED
-    assert change.events.last().note == "Closed: the stay was cancelled."
+    assert change.events.last().note_text == "Closed: the stay was cancelled."
 
 
 def test_the_firm_and_the_host_are_told_a_waiting_change_closed_unanswered(

@@ -189,7 +189,8 @@ def test_an_early_arrival_on_free_days_moves_the_start_and_the_history_says_so(
         day(40),
         day(40),
     )
-    assert list(stay.events.order_by("pk").values_list("from_status", "to_status", "note")) == [
+    events = stay.events.order_by("pk")
+    assert [(e.from_status, e.to_status, e.note_text) for e in events] == [
         ("", P.SCHEDULED, ""),
         (
             P.SCHEDULED,
