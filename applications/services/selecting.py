@@ -620,7 +620,7 @@ def _tell_decision(application, *, offer=None, held=False, to=None, status=None)
         "link": link_to("dashboard"),
         "currency": settings.PORTAL_CURRENCY,
     }
-    # (Read back by _still_members: "decision:<application>" or "offer:<offer>", first.)
+    # (Read back by _in_readers_languages: "decision:<application>" or "offer:<offer>", first.)
     key = f"decision:{application.pk}:{status}"
     if offer is not None:
         key = f"offer:{offer.pk}"
@@ -642,8 +642,11 @@ def release_decisions(intake, *, by, now=None):
     intake = _lock_intake(intake)
     now = now or timezone.now()
     _in_readers_languages(intake, by=by)
+    # Each held email is now addressed to its readers who are still members of the firm
+    # (none: one removed since the confirmation is told nothing), as _in_readers_languages
+    # left it: release_batch records one left with nobody as sent to nobody.
     released = release_batch(
-        queries.decisions_batch(intake), by=by, recipients=_still_members(intake)
+        queries.decisions_batch(intake), by=by, recipients=lambda email: email.to
     )
     if released:
         if intake.decisions_released_at is None:
@@ -677,21 +680,6 @@ def _firm_key(key):
     return ":".join(key.split(":")[:2])
 
 
-def _still_members(intake):
-    """For release_batch: the addresses of a held decision email whose person is still a
-    member of the firm it is about (one removed since the slate was confirmed is told
-    nothing), read for the whole intake at once."""
-    firms = _firms_of_emails(intake)
-    members = queries.member_recipients(set(firms.values()))
-
-    def recipients(email):
-        company_id = firms.get(_firm_key(email.key))
-        current = {address.lower() for address, _language in members.get(company_id, [])}
-        return [address for address in email.to if address.lower() in current]
-
-    return recipients
-
-
 def _in_readers_languages(intake, *, by):
     """The held decision emails of the intake, each to go in its readers' language as it is
     now, not as it was when the slate was confirmed: for each decision (the emails of one
@@ -700,8 +688,9 @@ def _in_readers_languages(intake, *, by):
     language still read goes to those readers; a language read now by readers whose email
     was written in another is written for them (held, in the batch, released with it); a
     held email whose readers all read another language now is retired, recorded as sent
-    to nobody (as release_batch records one whose readers all left the firm). Each reader
-    is on one email of each decision, and each email is released once, by release_batch."""
+    to nobody; one whose readers all left the firm is left addressed to nobody, which
+    release_batch records as sent to nobody. Each reader is on one email of each decision,
+    and each email is released once, by release_batch."""
     emails = list(
         OutgoingEmail.objects.select_for_update()
         .filter(batch=queries.decisions_batch(intake), status=EmailStatus.HELD)
@@ -729,7 +718,9 @@ def _in_readers_languages(intake, *, by):
                 kept.append(email)
             elif reading & {address.lower() for address in email.to}:
                 retired.append(email)
-            # else: nobody it was written to is a member now (release_batch's rule)
+            else:  # nobody it was written to is a member now: released to nobody
+                email.to = []
+                kept.append(email)
         if readers:
             to_write[reason] = [
                 (address, language)
