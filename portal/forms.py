@@ -3,7 +3,7 @@ import secrets
 from allauth.account import app_settings as account_settings
 from allauth.account import forms as account_forms
 from allauth.account.adapter import get_adapter
-from allauth.account.internal.userkit import filter_users_by_email
+from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.conf import settings
 from django.forms.renderers import TemplatesSetting
