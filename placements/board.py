@@ -19,6 +19,9 @@ DAY_WIDTH = 6  # SVG units (pixels) per day
 LANE_HEIGHT = 26
 LANE_GAP = 4
 AXIS_HEIGHT = 22
+# Hosts on a page of the board: the page costs what its hosts' stays cost, not what the
+# intake's do (ten hosts of five desks held 150 bars, 67 KB, in one page).
+HOSTS_PER_PAGE = 5
 # A month on the axis, abbreviated as each language does ("Sept. 2026", "sept. 2026", "août
 # 2026"): "M" wrote the first three letters, "Sep", "Aoû", "Déc".
 MONTH = "N Y"
@@ -47,13 +50,14 @@ def _x(window_start, day):
     return (day - window_start).days * DAY_WIDTH
 
 
-def lay_out(hosts, placements, *, window_start, window_end, today, status_labels):
+def lay_out(hosts, placements, *, window_start, window_end, today, status_labels, waiting=()):
     """``hosts``: the rows of queries.board_hosts (host_id, host__name, desks offered to the
     intake, host__desk_capacity, taken_at_host: desks taken there today by every intake);
-    ``placements``: the rows of queries.board_rows (BOARD_COLUMNS and PENDING_CHANGE_COLUMNS).
+    ``placements``: the rows of queries.board_rows (BOARD_COLUMNS) for those hosts;
+    ``waiting``: the pks of the placements with a change request waiting for the manager.
     Returns (host boards, month ticks, today's x or None, width)."""
     write_day = day_writer()
-    waiting = _("a change waits for your answer")
+    waiting_said = _("a change waits for your answer")
     days = (window_end - window_start).days + 1
     width = days * DAY_WIDTH
     by_host = {}
@@ -84,9 +88,9 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
                     status_labels[row["status"]]]  # fmt: skip
             if row["desk"]:
                 said.append(row["desk"])
-            pending = row["pending__pk"] is not None
+            pending = row["pk"] in waiting
             if pending:
-                said.append(waiting)
+                said.append(waiting_said)
             lane["bars"].append(
                 {
                     "pk": row["pk"],
@@ -155,23 +159,3 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
         _x(window_start, today) + DAY_WIDTH // 2 if window_start <= today <= window_end else None
     )
     return boards, ticks, today_x, width
-
-
-def pending_changes(placements):
-    """The change requests waiting for the manager, oldest first, from the board's rows
-    (queries.board_rows): pk, kind, starts_on, ends_on, company, host."""
-    waiting = sorted(
-        (row for row in placements if row["pending__pk"] is not None),
-        key=lambda row: (row["pending__created_at"], row["pending__pk"]),
-    )
-    return [
-        {
-            "pk": row["pending__pk"],
-            "kind": row["pending__kind"],
-            "starts_on": row["pending__starts_on"],
-            "ends_on": row["pending__ends_on"],
-            "company": row["company__name"],
-            "host": row["host__name"],
-        }
-        for row in waiting
-    ]

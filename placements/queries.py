@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -321,34 +321,34 @@ BOARD_COLUMNS = [
 ]
 
 
-# A stay's change request waiting for the manager, on its row: a stay has at most one
-# (ChangeRequest's one_pending_change_per_placement), so the join adds no row.
-PENDING_CHANGE_COLUMNS = [
-    "pending__pk",
-    "pending__kind",
-    "pending__starts_on",
-    "pending__ends_on",
-    "pending__created_at",
-]
-
-
 def board_placements(intake):
     """Every placement of the intake, by host and start (the board's CSV); a cancelled one is
     listed but holds no desk (its ``desk_until`` is empty)."""
     return _by_host(intake).values(*BOARD_COLUMNS)
 
 
-def board_rows(intake):
-    """The board's rows: board_placements' columns and each stay's change request waiting for
-    the manager (``pending__*``, empty when none)."""
+def board_rows(intake, host_ids):
+    """The board's rows for one page of its hosts: board_placements' columns."""
+    return _by_host(intake).filter(host__in=host_ids).values(*BOARD_COLUMNS)
+
+
+def board_changes(intake):
+    """The intake's change requests waiting for the manager, oldest first (a stay has at most
+    one: ChangeRequest's one_pending_change_per_placement): pk, kind, starts_on, ends_on,
+    placement_id, company and host. The board lists them above every page of its hosts and
+    marks their stays' bars."""
     return (
-        _by_host(intake)
-        .annotate(
-            pending=FilteredRelation(
-                "change_requests", condition=Q(change_requests__status=ChangeStatus.PENDING)
-            )
+        ChangeRequest.objects.filter(placement__intake=intake, status=ChangeStatus.PENDING)
+        .order_by("created_at", "pk")
+        .values(
+            "pk",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "placement_id",
+            company=F("placement__company__name"),
+            host=F("placement__host__name"),
         )
-        .values(*BOARD_COLUMNS, *PENDING_CHANGE_COLUMNS)
     )
 
 

@@ -46,11 +46,13 @@ __all__ = [
 MEMBER = "member"
 
 
+# The role rows' columns, built once (as programs.queries' staff rows).
+_MEMBER_ROWS = CompanyMember.objects.order_by().values_list(Value(MEMBER), *NO_SCOPE)
+
+
 def member_role(user_id):
     """MEMBER when the person of that id is a member of any company."""
-    return (
-        CompanyMember.objects.filter(user=user_id).order_by().values_list(Value(MEMBER), *NO_SCOPE)
-    )
+    return _MEMBER_ROWS.filter(user=user_id)
 
 
 def companies_of(user):

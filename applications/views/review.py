@@ -108,7 +108,6 @@ def _dashboard(request, intake, data, *, top_form=None, tick_form=None):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "reviewers": _progress(intake),
             # "In review: 12 · Shortlisted: 3", one string (the template escapes it).
             "counts": " · ".join(
                 _("%(status)s: %(count)s") % {"status": label, "count": counts[value]}

@@ -2,6 +2,7 @@
 firms as bars, free desks and today visible; and the same rows as a CSV file."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,14 +31,21 @@ def _intake(request, intake_pk):
 def placement_board(request, intake_pk):
     intake = _intake(request, intake_pk)
     today = timezone.localdate()
-    placements = list(queries.board_rows(intake))
+    # An intake offers desks at a few hosts: they are read whole (with the desks taken at
+    # each today) and paged here; the page's placements are read for its hosts only.
+    hosts = Paginator(list(queries.board_hosts(intake, today)), board.HOSTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(hosts.object_list)
+    changes = list(queries.board_changes(intake))
     boards, ticks, today_x, width = board.lay_out(
-        list(queries.board_hosts(intake, today)),
-        placements,
+        shown,
+        list(queries.board_rows(intake, [host["host_id"] for host in shown])),
         window_start=intake.placement_starts_on,
         window_end=intake.placement_ends_on,
         today=today,
         status_labels=labels(PlacementStatus),
+        waiting={change["placement_id"] for change in changes},
     )
     return render(
         request,
@@ -45,7 +53,8 @@ def placement_board(request, intake_pk):
         {
             "intake": intake,
             "boards": boards,
-            "pending": board.pending_changes(placements),
+            "pending": changes,
+            "hosts": hosts,
             "ticks": ticks,
             "today": today,
             "today_x": today_x,

@@ -287,11 +287,16 @@ def test_manager_calibrates_the_ranking_and_shortlists(page):
         ["Fjord Medical", "In review", "1/1", "30.0", "30.0", "16.8"],
         ["Evergreen Textiles", "In review", "1/1", "20.0", "20.0", "20.5"],
     ]
+    # Each reviewer's progress and mean score are on the reviewers' page, linked from here.
+    page.get_by_role("link", name="reviewers and assignments", exact=True).click()
     progress = page.locator("#reviewer-progress tbody tr")
+    progress.first.wait_for()
     assert [cells(row) for row in progress.all()] == [
         ["Hugo Harsh", "3", "3", "40.0"],
         ["Lena Lenient", "3", "3", "70.0"],
     ]
+    page.go_back()
+    page.get_by_role("heading", name="Review dashboard", level=1).wait_for()
     score_mode = page.locator("#score-mode")
     expect(score_mode.locator(".muted")).to_contain_text("Scores are raw.")
 

@@ -22,11 +22,10 @@ def row(pk, first, last, *, until=None, host=1, status="scheduled", company=None
         "ends_on": last,
         "desk_until": last if until is None else until,
         "status": status,
-        "pending__pk": None,
     }
 
 
-def lay_out(rows, *, desks=2, today=datetime.date(2027, 3, 11)):
+def lay_out(rows, *, desks=2, today=datetime.date(2027, 3, 11), waiting=()):
     """One host offering the intake all its desks, no other intake's firm at it."""
     return board.lay_out(
         [
@@ -43,6 +42,7 @@ def lay_out(rows, *, desks=2, today=datetime.date(2027, 3, 11)):
         window_end=END,
         today=today,
         status_labels=LABELS,
+        waiting=set(waiting),
     )
 
 
@@ -135,8 +135,7 @@ def test_a_stay_with_a_change_waiting_says_so_and_the_host_says_its_desks():
         row(7, START, datetime.date(2027, 3, 31), company="Maple Analytics"),
         row(8, START, END),
     ]
-    rows[0]["pending__pk"] = 41
-    (host,), *_rest = lay_out(rows, desks=3)
+    (host,), *_rest = lay_out(rows, desks=3, waiting={7})
 
     first, second = host["bars"]
     assert (first["pending"], second["pending"]) == (True, False)
@@ -148,23 +147,3 @@ def test_a_stay_with_a_change_waiting_says_so_and_the_host_says_its_desks():
     assert host["chart_label"] == "Desks of Berlin Hub over the placement window"
     (one,), *_rest = lay_out([], desks=1)
     assert one["desks_said"] == "1 desk, 1 free today"
-
-
-def test_the_changes_waiting_are_listed_oldest_first():
-    asked = datetime.datetime(2027, 3, 2, 9, 0, tzinfo=datetime.UTC)
-    rows = [row(pk, START, END, company=f"Firm {pk}") for pk in (1, 2, 3)]
-    # Firm 3's request is the older, though its id is the higher.
-    for pk, hours, the_row in zip((None, 51, 52), (0, 5, 1), rows, strict=True):
-        the_row |= {
-            "pending__pk": pk,
-            "pending__kind": "cut-short",
-            "pending__starts_on": None,
-            "pending__ends_on": datetime.date(2027, 3, 20),
-            "pending__created_at": asked + datetime.timedelta(hours=hours),
-        }
-
-    assert board.pending_changes(rows) == [
-        {"pk": pk, "kind": "cut-short", "starts_on": None, "ends_on": datetime.date(2027, 3, 20),
-         "company": company, "host": "Berlin Hub"}
-        for pk, company in ((52, "Firm 3"), (51, "Firm 2"))
-    ]  # fmt: skip

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from applications.enums import ApplicationStatus, OfferStatus
-from placements import services
+from placements import board, services
 from placements.enums import ChangeKind, ChangeStatus, PlacementStatus
 from placements.models import ChangeRequest, Placement, PlacementEvent
 from tests import factories
@@ -159,7 +159,8 @@ def test_the_board_runs_the_same_queries_for_3_and_300_placements(
     few, _response = board_queries(client, url)
     add_placements(intake, host, partner, 297)
     many, response = board_queries(client, url)
-    assert many == few == 5  # the changes waiting come on the placements' rows
+    # The user, their roles, the intake, its hosts, the page's placements, the changes waiting.
+    assert many == few == 6
     assert len(response.context["boards"][0]["bars"]) == 300
 
 
@@ -203,3 +204,53 @@ def test_a_stay_asked_to_change_often_is_one_bar_and_its_waiting_request_one_ite
     assert [(bar["pk"], bar["pending"]) for bar in board["bars"]] == [(placement.pk, True)]
     assert [item["pk"] for item in response.context["pending"]] == [change.pk]
     assert len(b"".join(csv.streaming_content).decode().splitlines()) == 2
+
+
+def test_the_board_pages_its_hosts_and_lists_every_change_waiting_oldest_first(
+    client, intake, host, partner, manager, owner
+):
+    # Berlin Hub and six more hosts: seven, on two pages of five, by name.
+    names = [f"Host {letter}" for letter in "ABCDEFG"[: board.HOSTS_PER_PAGE + 1]]
+    hosts = [factories.DeskOfferFactory(intake=intake, host__name=name).host for name in names]
+    first = placed(accepted_offer(intake, host, factories.CompanyFactory(name="Maple")), partner)
+    last = Placement.objects.create(
+        offer=(offer := accepted_offer(intake, hosts[-1], factories.CompanyFactory(name="Fjord"))),
+        company=offer.application.company,
+        intake=intake,
+        host=hosts[-1],
+        starts_on=day(1),
+        ends_on=day(20),
+        desk_until=day(20),
+        confirmed_by=partner,
+        status=PlacementStatus.SCHEDULED,
+    )
+    asked = [
+        ChangeRequest.objects.create(
+            placement=placement, kind=ChangeKind.CUT_SHORT, ends_on=day(10),
+            reason="Asked.", requested_by=owner, status=ChangeStatus.PENDING,
+        )
+        for placement in (last, first)
+    ]  # fmt: skip
+    client.force_login(manager)
+    url = reverse("placements:board", args=[intake.pk])
+
+    one = client.get(url)
+    two = client.get(f"{url}?page=2")
+
+    # By name: page 1 holds Berlin Hub and Host A to D, page 2 Host E and F.
+    def shown(response):
+        return [
+            (host["name"], [bar["company"] for bar in host["bars"]])
+            for host in response.context["boards"]
+        ]
+
+    assert shown(one) == [("Berlin Hub", ["Maple"])] + [(name, []) for name in names[:4]]
+    assert shown(two) == [("Host E", []), ("Host F", ["Fjord"])]
+    # Whatever the page, every change waiting is listed, oldest first, and its bar says so.
+    for response in (one, two):
+        assert [c["pk"] for c in response.context["pending"]] == [asked[0].pk, asked[1].pk]
+    assert [bar["pending"] for bar in one.context["boards"][0]["bars"]] == [True]
+    assert [bar["pending"] for bar in two.context["boards"][1]["bars"]] == [True]
+    html = two.content.decode()
+    assert "Hosts 6 to 7 of 7" in html
+    assert '<a href="?page=1">Previous</a>' in html
