@@ -1,10 +1,11 @@
 """The manager's placements board laid out as numbers: per host, one lane per desk over the
 intake's placement window, each placement a bar on the first lane free for its days.
 
-Plain arithmetic on the rows ``queries.board_placements`` reads; the template draws the SVG
-from these numbers (positions are SVG attributes, so the CSP needs no inline style). What
-each bar says (its link, its dates and status in words) is written here once, so the
-template's loops only print strings: a round has 150 bars."""
+Plain arithmetic on the rows ``queries.board_rows`` reads for a page of hosts; the template
+draws the SVG from these numbers (positions are SVG attributes, so the CSP needs no inline
+style). What each bar says (its link, its dates and status in words) is written here once, so
+the template's loops only print strings: a page of five hosts of five desks holds about 75
+bars."""
 
 import datetime
 
@@ -159,3 +160,12 @@ def lay_out(hosts, placements, *, window_start, window_end, today, status_labels
         _x(window_start, today) + DAY_WIDTH // 2 if window_start <= today <= window_end else None
     )
     return boards, ticks, today_x, width
+
+
+def with_pages(changes, hosts):
+    """The changes waiting (queries.board_changes), each with the board's page that draws its
+    host (``page``; None for a host that no longer offers the intake desks), so the list,
+    shown above every page, links to its bar. ``hosts``: every row of queries.board_hosts,
+    in the board's order."""
+    page_of = {host["host_id"]: index // HOSTS_PER_PAGE + 1 for index, host in enumerate(hosts)}
+    return [change | {"page": page_of.get(change["host_id"])} for change in changes]

@@ -277,8 +277,8 @@ def manager_counts(user):
 
 
 # The manager's placements board: the intake's hosts with their desks and the desks taken at
-# them today by every intake, and the placements drawn on them. Two queries, whatever the
-# number of hosts and placements.
+# them today by every intake, the placements of a page of those hosts, and the intake's
+# changes waiting: three queries, whatever the number of hosts and placements.
 def board_hosts(intake, day):
     """The hosts offering desks to ``intake``: host_id, host__name, desks (offered to it),
     host__desk_capacity and taken_at_host, the stays of any intake holding a desk there on
@@ -335,8 +335,8 @@ def board_rows(intake, host_ids):
 def board_changes(intake):
     """The intake's change requests waiting for the manager, oldest first (a stay has at most
     one: ChangeRequest's one_pending_change_per_placement): pk, kind, starts_on, ends_on,
-    placement_id, company and host. The board lists them above every page of its hosts and
-    marks their stays' bars."""
+    placement_id, company, host and host_id. The board lists them above every page of its
+    hosts and marks their stays' bars."""
     return (
         ChangeRequest.objects.filter(placement__intake=intake, status=ChangeStatus.PENDING)
         .order_by("created_at", "pk")
@@ -348,6 +348,7 @@ def board_changes(intake):
             "placement_id",
             company=F("placement__company__name"),
             host=F("placement__host__name"),
+            host_id=F("placement__host_id"),
         )
     )
 

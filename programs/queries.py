@@ -55,7 +55,8 @@ PARTNER = "partner"
 
 # The role rows' columns, built once: every signed-in request reads its person's rows by
 # filtering these (a filter clones the query; building the columns again, with their
-# expressions, on every request cost a third of reading the roles).
+# expressions, on every request cost a third of reading the roles). Never iterate these
+# themselves: a queryset keeps the rows it read, and these live as long as the process.
 _STAFF_ROWS = ProgramStaff.objects.order_by().values_list("role", "program", "intake")
 _PARTNER_ROWS = HostIncubator.partner_staff.through.objects.order_by().values_list(
     Value(PARTNER), *NO_SCOPE

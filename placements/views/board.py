@@ -33,11 +33,10 @@ def placement_board(request, intake_pk):
     today = timezone.localdate()
     # An intake offers desks at a few hosts: they are read whole (with the desks taken at
     # each today) and paged here; the page's placements are read for its hosts only.
-    hosts = Paginator(list(queries.board_hosts(intake, today)), board.HOSTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    every_host = list(queries.board_hosts(intake, today))
+    hosts = Paginator(every_host, board.HOSTS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(hosts.object_list)
-    changes = list(queries.board_changes(intake))
+    changes = board.with_pages(list(queries.board_changes(intake)), every_host)
     boards, ticks, today_x, width = board.lay_out(
         shown,
         list(queries.board_rows(intake, [host["host_id"] for host in shown])),

@@ -92,6 +92,35 @@ def test_the_dashboard_exports_its_filtered_rows_as_csv(client):
     assert all(",Shortlisted," in line for line in lines[1:])
 
 
+def test_the_dashboard_sends_the_manager_to_the_reviewers_page_for_their_progress(client):
+    world = bench.fill(20)
+    intake = world["intake"]
+    client.force_login(world["manager"])
+
+    dashboard = client.get(reverse("applications:review_dashboard", args=[intake.pk]))
+    reviewers = client.get(reverse("applications:assignments", args=[intake.pk]))
+
+    assignments = reverse("applications:assignments", args=[intake.pk])
+    assert f'<a href="{assignments}">reviewers and assignments</a> page.' in (
+        dashboard.content.decode()
+    )
+    assert "reviewers" not in dashboard.context
+    # The 12 bench reviewers, each with the reviews they were given and gave (the bench
+    # spreads the 42 reviews of the 14 submitted applications over them, by id).
+    shown = {r["email"]: (r["assigned"], r["done"]) for r in reviewers.context["reviewers"]}
+    given = Review.objects.filter(intake=intake)
+    assert shown == {
+        f"reviewer{n}@review.example": (
+            given.filter(reviewer__email=f"reviewer{n}@review.example").count(),
+            given.filter(
+                reviewer__email=f"reviewer{n}@review.example", submitted_at__isnull=False
+            ).count(),
+        )
+        for n in range(12)
+    }
+    assert sum(assigned for assigned, _done in shown.values()) == 42
+
+
 def test_someone_elses_review_is_a_404(client):
     review = factories.ReviewFactory()
     client.force_login(factories.UserFactory())

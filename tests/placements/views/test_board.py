@@ -231,6 +231,10 @@ def test_the_board_pages_its_hosts_and_lists_every_change_waiting_oldest_first(
         )
         for placement in (last, first)
     ]  # fmt: skip
+    # Maple's request, the later created (its id the higher), is the older.
+    ChangeRequest.objects.filter(pk=asked[1].pk).update(
+        created_at=asked[0].created_at - datetime.timedelta(hours=1)
+    )
     client.force_login(manager)
     url = reverse("placements:board", args=[intake.pk])
 
@@ -247,10 +251,36 @@ def test_the_board_pages_its_hosts_and_lists_every_change_waiting_oldest_first(
     assert shown(one) == [("Berlin Hub", ["Maple"])] + [(name, []) for name in names[:4]]
     assert shown(two) == [("Host E", []), ("Host F", ["Fjord"])]
     # Whatever the page, every change waiting is listed, oldest first, and its bar says so.
+    # Each item links to its host's chart, on the page that draws it.
     for response in (one, two):
-        assert [c["pk"] for c in response.context["pending"]] == [asked[0].pk, asked[1].pk]
+        assert [(c["pk"], c["page"]) for c in response.context["pending"]] == [
+            (asked[1].pk, 1),
+            (asked[0].pk, 2),
+        ]
+        html = response.content.decode()
+        assert f'<a href="?page=2#board-host-{hosts[-1].pk}">Host F</a>' in html
+        assert f'<a href="?page=1#board-host-{host.pk}">Berlin Hub</a>' in html
     assert [bar["pending"] for bar in one.context["boards"][0]["bars"]] == [True]
     assert [bar["pending"] for bar in two.context["boards"][1]["bars"]] == [True]
     html = two.content.decode()
     assert "Hosts 6 to 7 of 7" in html
     assert '<a href="?page=1">Previous</a>' in html
+    # A page past the last, or not a number, shows the last or the first.
+    assert shown(client.get(f"{url}?page=99")) == shown(two)
+    assert shown(client.get(f"{url}?page=x")) == shown(one)
+
+
+def test_the_board_runs_the_same_queries_for_1_and_12_hosts_and_draws_five(
+    client, intake, host, partner, manager
+):
+    client.force_login(manager)
+    url = reverse("placements:board", args=[intake.pk])
+    add_placements(intake, host, partner, 3)
+    few, _response = board_queries(client, url)
+    for index in range(11):
+        other = factories.DeskOfferFactory(intake=intake, host__name=f"Host {index:02}").host
+        add_placements(intake, other, partner, 3)
+    many, response = board_queries(client, url)
+    assert many == few == 6
+    assert len(response.context["boards"]) == board.HOSTS_PER_PAGE
+    assert sum(len(host["bars"]) for host in response.context["boards"]) == 15
