@@ -291,7 +291,9 @@ else:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's catalogue first; then allauth's French strings that say "e-mail", written again
+# with "courriel" as the portal says it (bin/french-allauth), before allauth's own catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = "America/Toronto"
 
 # The program's own country and currency: outbound intakes send firms from here to

@@ -8,7 +8,11 @@ import gettext
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
 
 PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
@@ -126,3 +130,28 @@ def test_the_compiled_catalogue_matches_the_catalogue():
         if got != forms:
             differ.append(where(entry))
     assert differ == []
+
+
+@pytest.mark.django_db
+def test_allauths_pages_say_courriel_as_the_portal_does(client):
+    # allauth's own French says "e-mail"; locale_allauth (bin/french-allauth) says it again.
+    pages = ["account_login", "account_signup", "account_reset_password"]
+    for name in pages:
+        html = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert "e-mail" not in html.lower(), name
+        assert "courriel" in html.lower(), name
+    client.force_login(UserFactory())
+    html = client.get(reverse("account_email"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "e-mail" not in html.lower()
+    assert "Adresses courriel" in html
+
+
+@pytest.mark.django_db
+def test_allauths_emails_say_courriel_too(client, mailoutbox, django_capture_on_commit_callbacks):
+    user = UserFactory(email="ada@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_reset_password"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="fr"
+        )
+    (sent,) = mailoutbox
+    assert "e-mail" not in (sent.subject + sent.body).lower()
