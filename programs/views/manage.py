@@ -1,4 +1,8 @@
-"""Program managers set up the catalogue: markets, hosts, intakes and their terms."""
+"""Program managers set up the catalogue: markets, hosts, intakes and their terms.
+
+Each form page redirects once it saved; a POST that draws the page again saved nothing (the
+form refused, or a change asks to be confirmed), so it answers 400, as the other apps' refused
+forms do, with what was typed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,6 +68,7 @@ def market_form(request, country=None):
             "title": _("Edit %(market)s") % {"market": market} if market.pk else _("New market"),
             "back": "programs:manage_markets",
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -115,6 +120,7 @@ def host_form(request, pk=None):
             "back": "programs:manage_hosts",
             "partner_changes": queries.partner_changes(host) if host.pk else [],
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -148,6 +154,7 @@ def intake_create(request, program_pk):
         request,
         "programs/manage/form.html",
         {"form": form, "title": _("New intake for %(program)s") % {"program": program}},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -206,6 +213,7 @@ def intake_edit(request, pk):
             "title": _("Terms of %(intake)s") % {"intake": intake},
             "intake": intake,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -245,6 +253,7 @@ def intake_desks(request, pk):
         request,
         "programs/manage/desks.html",
         {"intake": intake, "formset": formset, "confirm": confirm, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -282,6 +291,7 @@ def intake_rubric(request, pk):
         request,
         "programs/manage/rubric.html",
         {"intake": intake, "formset": formset, "confirm": confirm, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -314,6 +324,7 @@ def intake_eligibility(request, pk):
             "title": _("Eligibility rules of %(intake)s") % {"intake": intake},
             "intake": intake,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -334,6 +345,7 @@ def intake_staff(request, pk):
         request,
         "programs/manage/staff.html",
         {"intake": intake, "form": form, "staff": list(queries.program_staff_of(intake))},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -139,7 +139,7 @@ def test_turning_an_intake_inbound_with_desks_abroad_is_refused_next_to_directio
     response = client.post(
         reverse("programs:intake_edit", args=[intake.pk]), terms_post(intake, direction="inbound")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Berlin Hub is abroad; an inbound intake places firms at home." in error_of(
         response, "direction"
     )
@@ -194,7 +194,7 @@ def test_moving_a_host_home_under_an_outbound_intake_is_refused_next_to_market(
     response = client.post(
         reverse("programs:host_edit", args=[host_abroad.pk]), host_post(host_abroad, market=home.pk)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert MOVED_HOME in error_of(response, "market")
     host_abroad.refresh_from_db()
     assert host_abroad.market.country.code == "DE"
@@ -320,7 +320,7 @@ def test_an_opening_in_the_year_one_east_of_utc_is_refused_next_to_the_field(
         reverse("programs:intake_create", args=[program.pk]),
         new_intake_post(opens_at="0001-01-01T00:00", time_zone="Asia/Tokyo"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a date in the year 1900 or later." in error_of(response, "opens_at")
     assert Intake.objects.count() == 0
 
@@ -348,7 +348,7 @@ def test_a_huge_market_id_for_a_new_intake_is_refused_next_to_the_field(client, 
     response = client.post(
         reverse("programs:intake_create", args=[program.pk]), new_intake_post(markets=[HUGE_ID])
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert NOT_A_CHOICE in error_of(response, "markets")
     assert Intake.objects.count() == 0
 
@@ -358,7 +358,7 @@ def test_a_huge_market_id_in_the_terms_is_refused_next_to_the_field(client, mana
     response = client.post(
         reverse("programs:intake_edit", args=[intake.pk]), terms_post(intake, markets=[HUGE_ID])
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert NOT_A_CHOICE in error_of(response, "markets")
 
 
@@ -369,7 +369,7 @@ def test_a_huge_sector_id_in_the_eligibility_rules_is_refused_next_to_the_field(
     response = client.post(
         reverse("programs:intake_eligibility", args=[intake.pk]), {"allowed_sectors": [HUGE_ID]}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert NOT_A_CHOICE in error_of(response, "allowed_sectors")
 
 
@@ -378,7 +378,7 @@ def test_a_huge_sector_id_for_a_host_is_refused_next_to_the_field(client, manage
     response = client.post(
         reverse("programs:host_edit", args=[host.pk]), host_post(host, sectors=[HUGE_ID])
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert NOT_A_CHOICE in error_of(response, "sectors")
 
 

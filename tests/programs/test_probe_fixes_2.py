@@ -142,7 +142,7 @@ def test_a_field_both_managers_changed_is_refused_showing_what_is_saved_now(mana
 
     refused = b.post(url, typed(page_b, description="Written by B.", city="Potsdam"))
 
-    assert refused.status_code == 200  # drawn again, as the portal's other refusals here
+    assert refused.status_code == 400  # drawn again, as the portal's other refusals
     html = refused.content.decode()
     assert "A colleague saved some of the same fields after you opened this page." in html
     assert "<dt>Description</dt><dd>Written by A.</dd>" in html
@@ -166,7 +166,7 @@ def test_a_sum_changed_on_a_page_drawn_again_after_a_refusal_is_still_saved(mana
     a, _b = managers
     url = reverse("programs:host_edit", args=[host.pk])
     refused = a.post(url, typed(drawn(a.get(url)), desk_cost_per_day_0="75", desk_capacity="0"))
-    assert refused.status_code == 200  # a plain refusal, next to the field
+    assert refused.status_code == 400  # a plain refusal, next to the field
     assert a.post(url, typed(drawn(refused), desk_capacity="4")).status_code == 302
     host.refresh_from_db()
     assert str(host.desk_cost_per_day.amount) == "75.00"
@@ -224,7 +224,7 @@ def test_terms_both_managers_changed_are_refused_and_typed_text_kept(managers, i
 
     refused = b.post(url, typed(page_b, summary="Summary by B.") | confirm)
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "<dt>Summary</dt><dd>Summary by A.</dd>" in refused.content.decode()
     assert Intake.objects.get(pk=intake.pk).summary == "Summary by A."
     again = drawn(refused)
@@ -261,7 +261,7 @@ def test_sectors_ticked_on_a_page_drawn_again_after_a_refusal_are_still_saved(ma
     refused = a.post(url, typed(page, max_host_preferences="0") | confirm)
     again = typed(drawn(refused), max_host_preferences="3")
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "initial-sectors" not in again
     assert a.post(url, again | confirm).status_code == 302
     assert [sector.code for sector in Intake.objects.get(pk=intake.pk).sectors.all()] == ["health"]
@@ -447,7 +447,7 @@ def test_rules_across_terms_judge_a_colleagues_change_with_this_pages(managers, 
 
     refused = b.post(url, typed(page_b, stipend_budget_0="5000") | confirm)
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "The pool cannot fund even one stipend at the cap." in refused.content.decode()
     intake.refresh_from_db()
     assert (str(intake.stipend_cap.amount), str(intake.stipend_budget.amount)) == (
@@ -476,7 +476,7 @@ def test_the_colleagues_time_in_the_conflict_box_is_written_as_the_reader_writes
 
     saved = ends - datetime.timedelta(days=1)
     page = refused.content.decode()
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     with translation.override("en"):
         assert f"<dd>{date_format(saved, 'DATE_FORMAT')}</dd>" in page
     assert f"<dd>{saved.isoformat()}</dd>" not in page

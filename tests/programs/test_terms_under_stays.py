@@ -135,7 +135,7 @@ def test_the_desks_page_shows_why_the_offers_were_refused(client, intake, host, 
             "confirm-confirm": "on",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     refusal = page.split('id="desks_error"', 1)[1].split("</ul>", 1)[0]
     assert "Up to 2 confirmed stays hold desks at Berlin Hub on these days" in refusal
@@ -168,7 +168,7 @@ def test_desk_offers_of_an_open_intake_need_a_reason_and_are_recorded(client):
     assert 'name="confirm-reason"' in client.get(url).content.decode()
 
     response = client.post(url, desks_post(other, 1))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert offers_of(intake) == [("Chosen Hub", 2)]
     assert IntakeChange.objects.count() == 0
 
@@ -311,7 +311,7 @@ def test_the_terms_form_shows_the_stays_a_new_window_would_leave_out(
         reverse("programs:intake_edit", args=[intake.pk]),
         intake_post(intake, placement_ends_on=day(20).isoformat(), max_stay_days=30),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "1 confirmed stay ends after this day: Ada." in error_of(response, "placement_ends_on")
     assert "1 confirmed stay is longer than this: Ada." in error_of(response, "max_stay_days")
     intake.refresh_from_db()
@@ -353,7 +353,7 @@ def test_a_hosts_capacity_keeps_the_stays_it_holds_on_one_day_across_intakes(cli
     url = reverse("programs:host_edit", args=[host.pk])
 
     response = client.post(url, host_post(host, partner, 2))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         f"3 confirmed stays hold desks here on {date_format(day(0))}: the capacity cannot be "
         "lower." in error_of(response, "desk_capacity")

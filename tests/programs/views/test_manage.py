@@ -65,7 +65,7 @@ def test_a_manager_adds_a_market_that_joins_its_group(client, manager, bic_mint)
 def test_a_duplicate_market_is_refused_next_to_the_field(client, manager):
     services.create_market(country="DE")
     response = client.post(reverse("programs:market_create"), {"country": "DE"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This country is already a market" in error_of(response, "country")
     assert ForeignMarket.objects.count() == 1
 
@@ -113,7 +113,7 @@ def test_impossible_host_data_is_refused_next_to_each_field(client, manager):
             "partner_emails": "nobody@example.org",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "greater than or equal to 1" in error_of(response, "desk_capacity")
     assert "greater than or equal to" in error_of(response, "desk_cost_per_day")
     assert "No account uses nobody@example.org" in error_of(response, "partner_emails")
@@ -182,7 +182,7 @@ def test_impossible_intake_data_is_refused_next_to_the_field(
     response = client.post(
         reverse("programs:intake_create", args=[program.pk]), intake_post(**overrides)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in error_of(response, field)
     assert Intake.objects.count() == 0
     # What was typed stays in the form.
@@ -199,7 +199,7 @@ def test_desks_above_capacity_are_refused_next_to_the_desks(client, manager, pro
         "desks-0-desks": "3",
     }
     response = client.post(reverse("programs:intake_desks", args=[intake.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "2 desks; 3 is more than it can give" in error_of(response, "desks-0-desks")
     # The intake has opened: a change of its desks says why, and is recorded.
     data |= {"desks-0-desks": "2", "confirm-reason": "Two desks free.", "confirm-confirm": "on"}
@@ -231,7 +231,7 @@ def test_eligibility_of_an_open_intake_needs_confirmation_and_is_recorded(client
     intake = factories.IntakeFactory(program=program, min_employees=5)
     url = reverse("programs:intake_eligibility", args=[intake.pk])
     response = client.post(url, eligibility_post())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Confirm the change" in error_of(response, "confirm-confirm")
     assert "This field is required" in error_of(response, "confirm-reason")
     intake.refresh_from_db()
@@ -296,7 +296,7 @@ def test_a_rubric_already_scored_is_refused_on_the_page_not_with_a_server_error(
         "confirm-confirm": "on",
     }
     response = client.post(reverse("programs:intake_rubric", args=[intake.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     refusal = html.split('id="rubric_error"', 1)[1].split("</ul>", 1)[0]
     assert "Reviewers have scored against this rubric; it can no longer change." in refusal
@@ -321,7 +321,7 @@ def test_intake_numbers_past_their_bounds_are_refused_next_to_the_field(
     response = client.post(
         reverse("programs:intake_create", args=[program.pk]), intake_post(**overrides)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in error_of(response, field)
 
 
@@ -334,7 +334,7 @@ def test_host_and_desk_numbers_past_their_bounds_are_refused_next_to_the_field(
         {"name": "Bandra", "market": market.pk, "city": "Mumbai", "partnership": "active",
          "desk_capacity": str(10**25), "desk_cost_per_day_0": "10", "desk_cost_per_day_1": "CAD"},
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "less than or equal to 500" in error_of(response, "desk_capacity")
     intake = factories.IntakeFactory(program=program)
     host = factories.HostIncubatorFactory()
@@ -343,7 +343,7 @@ def test_host_and_desk_numbers_past_their_bounds_are_refused_next_to_the_field(
         {"desks-TOTAL_FORMS": "1", "desks-INITIAL_FORMS": "0",
          "desks-0-host": str(10**25), "desks-1-host": host.pk, "desks-0-desks": str(10**25)},
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in error_of(response, "desks-0-host")
     assert "less than or equal to 500" in error_of(response, "desks-0-desks")
 
@@ -486,7 +486,7 @@ def test_an_earlier_close_of_an_open_intake_shows_the_drafts_it_cuts_short_and_i
     assert "This field is required" in error_of(response, "confirm-reason")
     confirmed = earlier | {"confirm-reason": "The funder moved the board.", "confirm-confirm": "on"}
     response = client.post(url, confirmed)
-    assert response.status_code == 200
+    assert response.status_code == 400
     warning = response.content.decode()
     assert "1 draft has less time to be submitted. Its owners will be told by email." in warning
     assert '<input type="checkbox" name="drafts" value="1">' in warning
