@@ -17,9 +17,10 @@ from applications.access import application_for
 from applications.enums import ApplicationStatus, HostFit, ScreeningOutcome
 from applications.filters import REVIEW_STATUSES, ReviewFilter
 from applications.models import Application, FilterCount
+from applications.views.staff import detail_page
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import refused
+from portal.feedback import refused, written
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
@@ -297,21 +298,21 @@ def override_screening(request, pk):
     form = forms.ScreeningOverrideForm(
         request.POST, decisions=perms.screening_decisions(application.status)
     )
-    if form.is_valid():
-        try:
-            services.override_screening(
-                application,
-                by=request.user,
-                eligible=form.cleaned_data["decision"] == "eligible",
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            refused(request, error)
-        else:
-            messages.success(request, _("Screening decision recorded."))
-    else:
-        messages.error(request, _("Choose a decision and say why."))
-    return redirect("applications:manage_application", pk=application.pk)
+
+    def decide(data):
+        services.override_screening(
+            application,
+            by=request.user,
+            eligible=data["decision"] == "eligible",
+            reason=data["reason"],
+        )
+
+    if written(form, decide):
+        messages.success(request, _("Screening decision recorded."))
+        return redirect("applications:manage_application", pk=application.pk)
+    # Refused (by the form or the service): the page again, the decision open with the
+    # reason as typed, and why.
+    return detail_page(request, application.pk, override_form=form, status=400)
 
 
 @login_required

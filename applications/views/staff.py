@@ -118,12 +118,12 @@ def _csv_row(application):
 
 @login_required
 def application_detail(request, pk):
-    return _detail_page(request, pk)
+    return detail_page(request, pk)
 
 
-def _detail_page(request, pk, *, extension_form=None, status=200):
-    """The application's page for its managers; ``extension_form``: the extension refused,
-    drawn again with what was typed and why."""
+def detail_page(request, pk, *, extension_form=None, override_form=None, status=200):
+    """The application's page for its managers; ``extension_form``, ``override_form``: the
+    extension or the screening decision refused, drawn again with what was typed and why."""
     application = application_for(
         request.user,
         pk,
@@ -138,9 +138,8 @@ def _detail_page(request, pk, *, extension_form=None, status=200):
         {
             "application": application,
             "screening": screening,
-            "override_form": forms.ScreeningOverrideForm(
-                decisions=perms.screening_decisions(application.status)
-            ),
+            "override_form": override_form
+            or forms.ScreeningOverrideForm(decisions=perms.screening_decisions(application.status)),
             "assign_form": forms.AssignForm(reviewers=queries.reviewers_of(application.intake)),
             "can_override": perms.can_be_screened_by_hand(user, application),
             "can_assign": perms.can_take_reviewers(user, application),
@@ -176,4 +175,4 @@ def extend(request, pk):
         return redirect("applications:manage_application", pk=application.pk)
     # Refused (by the form or the service): the page again, with the message to the
     # applicant and the staff note as typed, and why.
-    return _detail_page(request, application.pk, extension_form=form, status=400)
+    return detail_page(request, application.pk, extension_form=form, status=400)

@@ -61,7 +61,7 @@ EXPECTED = {
             403: REVIEWERS | {"intake_manager", "other_intake_manager", "unassigned_reviewer"},
         },
         post={
-            200: PROGRAM_MANAGERS,
+            400: PROGRAM_MANAGERS,
             403: REVIEWERS | {"intake_manager", "other_intake_manager", "unassigned_reviewer"},
         },
     ),
@@ -88,14 +88,14 @@ EXPECTED = {
             403: SIGNED_IN - (PROGRAM_MANAGERS | {"other_program_manager"}),
         },
         post={
-            200: PROGRAM_MANAGERS | {"other_program_manager"},
+            400: PROGRAM_MANAGERS | {"other_program_manager"},
             403: SIGNED_IN - (PROGRAM_MANAGERS | {"other_program_manager"}),
         },
     ),
     "programs:market_edit": url(
         {"country": lambda w: w.objects["host"].market.country},
         get={200: PROGRAM_MANAGERS, 403: SIGNED_IN - PROGRAM_MANAGERS},
-        post={200: PROGRAM_MANAGERS, 403: SIGNED_IN - PROGRAM_MANAGERS},
+        post={400: PROGRAM_MANAGERS, 403: SIGNED_IN - PROGRAM_MANAGERS},
     ),
     "programs:manage_hosts": url(
         {},
@@ -115,14 +115,14 @@ EXPECTED = {
             403: SIGNED_IN - (PROGRAM_MANAGERS | {"other_program_manager"}),
         },
         post={
-            200: PROGRAM_MANAGERS | {"other_program_manager"},
+            400: PROGRAM_MANAGERS | {"other_program_manager"},
             403: SIGNED_IN - (PROGRAM_MANAGERS | {"other_program_manager"}),
         },
     ),
     "programs:host_edit": url(
         {"pk": "host"},
         get={200: PROGRAM_MANAGERS, 403: SIGNED_IN - PROGRAM_MANAGERS},
-        post={200: PROGRAM_MANAGERS, 403: SIGNED_IN - PROGRAM_MANAGERS},
+        post={400: PROGRAM_MANAGERS, 403: SIGNED_IN - PROGRAM_MANAGERS},
     ),
     "programs:manage_intake": url(
         {"pk": "intake"},
@@ -132,27 +132,27 @@ EXPECTED = {
     "programs:intake_edit": url(
         {"pk": "intake"},
         get={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
-        post={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
+        post={400: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
     ),
     "programs:intake_desks": url(
         {"pk": "intake"},
         get={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
-        post={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
+        post={400: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
     ),
     "programs:intake_rubric": url(
         {"pk": "intake"},
         get={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
-        post={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
+        post={400: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
     ),
     "programs:intake_eligibility": url(
         {"pk": "intake"},
         get={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
-        post={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
+        post={400: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
     ),
     "programs:manage_intake_staff": url(
         {"pk": "intake"},
         get={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
-        post={200: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
+        post={400: MANAGERS, 403: REVIEWERS | {"unassigned_reviewer"}},
     ),
     "programs:intake_staff_remove": url(
         {"pk": "intake", "staff_pk": "intake_staff"},

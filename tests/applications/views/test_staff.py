@@ -312,10 +312,32 @@ def test_a_decision_the_status_does_not_allow_is_refused_by_the_form(client, man
         intake=intake, status="in-review", submitted_at=timezone.now()
     )
     url = reverse("applications:override_screening", args=[application.pk])
-    response = client.post(url, {"decision": "eligible", "reason": "Checked by hand."}, follow=True)
+    response = client.post(url, {"decision": "eligible", "reason": "Checked by hand."})
     application.refresh_from_db()
     assert application.status == "in-review"
-    assert [str(m) for m in response.context["messages"]] == ["Choose a decision and say why."]
+    # Drawn again, open, with the reason as typed and why next to the decision.
+    assert response.status_code == 400
+    form = response.context["override_form"]
+    assert form["reason"].value() == "Checked by hand."
+    assert form.errors["decision"] == [
+        "Select a valid choice. eligible is not one of the available choices."
+    ]
+    html = response.content.decode()
+    assert "<details open><summary>Decide the screening by hand</summary>" in html
+    assert "Checked by hand.</textarea>" in html
+
+
+def test_a_reason_typed_without_a_decision_is_kept(client, manager, intake):
+    application = factories.ApplicationFactory(
+        intake=intake, status="screening", submitted_at=timezone.now()
+    )
+    url = reverse("applications:override_screening", args=[application.pk])
+    response = client.post(url, {"reason": "Their export licence lapsed in May."})
+    assert response.status_code == 400
+    assert response.context["override_form"]["reason"].value() == (
+        "Their export licence lapsed in May."
+    )
+    assert response.context["override_form"].errors["decision"] == ["This field is required."]
 
 
 def test_an_extension_typed_far_off_is_refused_by_the_form(client, manager, intake):
