@@ -30,16 +30,21 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from placements import watchers
-from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus, PlacementStatus
+from placements.enums import (
+    DESK_INVOICE_TRANSITIONS,
+    DeskInvoiceNote,
+    DeskInvoiceStatus,
+    PlacementStatus,
+)
 from placements.models import DeskInvoice, DeskInvoiceEvent, DeskInvoiceLine, Placement
 from placements.rates import round_to_minor_unit
 from programs.enums import DeskInvoicing
 from programs.models import Intake
+from programs.services import money_snapshot
 
 S = DeskInvoiceStatus
 FINISHED = [PlacementStatus.COMPLETED, PlacementStatus.CUT_SHORT]
@@ -247,13 +252,23 @@ def generate_all_desk_invoices(*, today=None):
         generate_desk_invoices(intake, today=today)
 
 
-def change_desk_invoice_status(invoice, *, to, by, note="", fields=()):
+def change_desk_invoice_status(
+    invoice, *, to, by, note="", note_code="", note_values=None, fields=()
+):
     """The one way an invoice's status changes: ``invoice`` is a row the caller locked in its
     transaction; checked against DESK_INVOICE_TRANSITIONS, saved with the other ``fields``
-    the caller set, and recorded in a DeskInvoiceEvent."""
+    the caller set, and recorded in a DeskInvoiceEvent. A note of the portal's own is a
+    ``note_code`` (DeskInvoiceNote) and its ``note_values``, written in the reader's language
+    when read; ``note`` is what a person typed."""
     check_can_become(invoice, to)
     event = DeskInvoiceEvent(
-        invoice=invoice, actor=by, from_status=invoice.status, to_status=to, note=note
+        invoice=invoice,
+        actor=by,
+        from_status=invoice.status,
+        to_status=to,
+        note=note,
+        note_code=note_code,
+        note_values=note_values or {},
     )
     paid = S.PAID in (invoice.status, to)
     invoice.status = to
@@ -282,8 +297,9 @@ def _lock(invoice):
 
 
 def _redraw(invoice):
-    """Redraw a draft (locked) from the stays as they are now; a note saying what changed,
-    or "" when nothing did. Refused when no desk-day of it is left to invoice."""
+    """Redraw a draft (locked) from the stays as they are now; the values of the note saying
+    what changed (DeskInvoiceNote.REDRAWN), or None when nothing did. Refused when no
+    desk-day of it is left to invoice."""
     held = _invoiced(invoice.intake)
     if invoice.placement_id is None:
         first, last = invoice.period_start, invoice.period_end
@@ -322,18 +338,10 @@ def _redraw(invoice):
         for line in lines
     ]
     if sorted(drawn) == sorted(invoice.lines.values_list(*fields)):
-        return ""
-    before = {"days": invoice.days, "total": invoice.total}
+        return None
+    before = {"before_days": invoice.days, "before_total": money_snapshot(invoice.total)}
     _write(invoice, first, last, lines)
-    return _(
-        "Redrawn from the stays as they are now when sent: %(before_days)s desk-days "
-        "(%(before_total)s) became %(days)s (%(total)s)."
-    ) % {
-        "before_days": before["days"],
-        "before_total": before["total"],
-        "days": invoice.days,
-        "total": invoice.total,
-    }
+    return {**before, "days": invoice.days, "total": money_snapshot(invoice.total)}
 
 
 @transaction.atomic
@@ -347,8 +355,14 @@ def send_desk_invoice(invoice, *, by):
     Intake.objects.select_for_update(no_key=True).filter(pk=invoice.intake_id).first()
     invoice = _lock(invoice)
     check_can_become(invoice, S.SENT)
-    note = _redraw(invoice)
-    return change_desk_invoice_status(invoice, to=S.SENT, by=by, note=note)
+    redrawn = _redraw(invoice)
+    return change_desk_invoice_status(
+        invoice,
+        to=S.SENT,
+        by=by,
+        note_code=DeskInvoiceNote.REDRAWN if redrawn else "",
+        note_values=redrawn,
+    )
 
 
 @transaction.atomic
@@ -368,10 +382,11 @@ def pay_desk_invoice(invoice, *, by, paid_on, reference):
     invoice = _lock(invoice)
     check_can_become(invoice, S.PAID)
     invoice.paid_on, invoice.payment_reference = paid_on, reference
-    note = _("Paid on %(date)s, reference %(reference)s") % {
-        "date": date_format(paid_on),
-        "reference": reference,
-    }
     return change_desk_invoice_status(
-        invoice, to=S.PAID, by=by, note=note, fields=["paid_on", "payment_reference"]
+        invoice,
+        to=S.PAID,
+        by=by,
+        note_code=DeskInvoiceNote.PAID,
+        note_values={"date": paid_on.isoformat(), "reference": reference},
+        fields=["paid_on", "payment_reference"],
     )

@@ -159,6 +159,22 @@ DESK_INVOICE_TRANSITIONS = {
 }
 
 
+class DeskInvoiceNote(models.TextChoices):
+    """The notes the portal itself writes in a desk invoice's history: a DeskInvoiceEvent
+    keeps the code and its values (desk-days, a sum as its amount and currency, a day in
+    ISO 8601, the payment's reference as typed), and the history writes the sentence in the
+    reader's language (DeskInvoiceEvent.note_text)."""
+
+    REDRAWN = (
+        "redrawn",
+        _(
+            "Redrawn from the stays as they are now when sent: %(before_days)s desk-days "
+            "(%(before_total)s) became %(days)s (%(total)s)."
+        ),
+    )
+    PAID = "paid", _("Paid on %(date)s, reference %(reference)s")
+
+
 # --- Stipends and expense claims (issue 17) ----------------------------------------------
 
 

@@ -1,15 +1,17 @@
 import datetime
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from djmoney.models.fields import MoneyField
+from djmoney.money import Money
 from rules.contrib.models import RulesModel
 
 from placements import rules as perms
@@ -20,6 +22,7 @@ from placements.enums import (
     ChangeKind,
     ChangeStatus,
     ClaimStatus,
+    DeskInvoiceNote,
     DeskInvoiceStatus,
     EntryKind,
     ExpenseCategory,
@@ -514,9 +517,38 @@ class DeskInvoiceLine(models.Model):
         return f"{self.placement}: {self.days} × {self.day_cost}"
 
 
+def desk_invoice_note(code, values):
+    """A note of the portal's own in a desk invoice's history (a DeskInvoiceNote and its
+    values) in the current language: the reader's, with the reader's way of writing numbers,
+    sums and days, not the writer's."""
+    sentence = {value: str(label) for value, label in DeskInvoiceNote.choices}.get(code)
+    if sentence is None:
+        return code
+    if code == DeskInvoiceNote.REDRAWN:
+        return sentence % {
+            "before_days": localize(values["before_days"]),
+            "before_total": _money(values["before_total"]),
+            "days": localize(values["days"]),
+            "total": _money(values["total"]),
+        }
+    if code == DeskInvoiceNote.PAID:
+        return sentence % {
+            "date": date_format(datetime.date.fromisoformat(values["date"])),
+            "reference": values["reference"],
+        }
+    return sentence
+
+
+def _money(value):
+    return str(Money(Decimal(value["amount"]), value["currency"]))
+
+
 class DeskInvoiceEvent(models.Model):
-    """One change of a desk invoice's status: who, from, to, when, and a note (the payment's
-    date and reference when paid)."""
+    """One change of a desk invoice's status: who, from, to, when, and a note: the portal's
+    own (the draft redrawn when sent, the payment's date and reference) kept as a code
+    (``note_code``, a DeskInvoiceNote, with ``note_values``) and written in the reader's
+    language when read. Rows recorded before kept finished text in ``note``, in the language
+    of whoever acted: those the migration could not read as a code read as written."""
 
     invoice = models.ForeignKey(DeskInvoice, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -525,6 +557,8 @@ class DeskInvoiceEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=DeskInvoiceStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=DeskInvoiceStatus.choices)
     note = models.TextField(blank=True)
+    note_code = models.CharField(max_length=30, blank=True, choices=DeskInvoiceNote.choices)
+    note_values = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -532,6 +566,11 @@ class DeskInvoiceEvent(models.Model):
 
     def __str__(self):
         return f"{self.invoice}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def note_text(self):
+        said = [desk_invoice_note(self.note_code, self.note_values)] if self.note_code else []
+        return " ".join(said + ([self.note] if self.note else []))
 
 
 # --- Stipends and expense claims (issue 17) ----------------------------------------------

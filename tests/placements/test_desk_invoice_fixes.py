@@ -208,7 +208,7 @@ def test_sending_a_draft_redraws_it_from_the_stays_as_they_are_now(intake, host,
     assert [(line.first_day, line.last_day, line.days) for line in sent.lines.all()] == [
         (d(9, 1), d(9, 10), 10)
     ]
-    assert sent.events.get().note == (
+    assert sent.events.get().note_text == (
         "Redrawn from the stays as they are now when sent: 30 desk-days (€1,365.00) became "
         "10 (€455.00)."
     )
@@ -218,7 +218,7 @@ def test_sending_a_draft_the_stays_left_unchanged_notes_nothing(intake, host, pa
     stay(intake, host, partner, arrived=d(9, 1), departed=d(9, 10))
     generate_desk_invoices(intake, today=d(10, 2))
     sent = send_desk_invoice(DeskInvoice.objects.get(intake=intake), by=manager)
-    assert (sent.days, sent.events.get().note) == (10, "")
+    assert (sent.days, sent.events.get().note_text) == (10, "")
 
 
 def test_sending_a_draft_none_of_whose_days_is_left_is_refused(intake, host, partner, manager):
