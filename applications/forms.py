@@ -429,8 +429,19 @@ class ShortlistTopForm(forms.Form):
 
 
 class HostFitForm(forms.Form):
+    """An opinion and its note. The page sends with them the opinion and note it was drawn
+    with (hidden ``initial-*`` copies), so the save is refused over a colleague's since."""
+
     opinion = forms.ChoiceField(label=_("Opinion"), choices=HostFit.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def drawn(self):
+        """The opinion and note the page showed, for services.give_host_fit; None when the
+        client sent no copies (a script posting the fields alone: saved as before)."""
+        names = {name: self[name].html_initial_name for name in ("opinion", "note")}
+        if not any(key in self.data for key in names.values()):
+            return None
+        return {name: self.data.get(key, "") for name, key in names.items()}
 
 
 class SelectionRunForm(forms.Form):

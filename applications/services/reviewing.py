@@ -627,8 +627,11 @@ def remind_reviewers(now=None):
 
 
 @transaction.atomic
-def give_host_fit(application, host, *, by, opinion, note=""):
-    """A host partner's opinion of a shortlisted applicant who ranked the host."""
+def give_host_fit(application, host, *, by, opinion, note="", drawn=None):
+    """A host partner's opinion of a shortlisted applicant who ranked the host. ``drawn``:
+    the opinion and note (a dict) the person's page showed; when the opinion saved now is
+    another (a colleague of the host saved since), the save is refused, naming it, rather
+    than overwriting it unseen. None (a caller that showed nothing) saves as given."""
     # The person's partnership of the host, locked: a removal at this moment waits until the
     # opinion is kept, and an opinion given while a removal commits is refused (it would be
     # kept after the person stopped acting for the host).
@@ -646,12 +649,26 @@ def give_host_fit(application, host, *, by, opinion, note=""):
         raise ValidationError(_("This applicant did not choose your incubator."))
     if opinion not in HostFit.values:
         raise ValidationError({"opinion": _("Choose good fit, possible or not a fit.")})
-    before = attention_of([application.pk])[application.pk]
-    fit, created = HostFitOpinion.objects.update_or_create(
-        application=application,
-        host=host,
-        defaults={"opinion": opinion, "note": note.strip(), "given_by": by},
+    note = note.strip()
+    # The opinion saved now, read under a lock after the application's (which already makes
+    # two saves on one application take turns): what the page showed is compared with it.
+    fit = (
+        HostFitOpinion.objects.select_for_update(of=("self",))
+        .select_related("given_by")
+        .filter(application=application, host=host)
+        .first()
     )
+    if fit is not None and drawn is not None:
+        _refuse_over_a_colleagues_opinion(fit, drawn, opinion=opinion, note=note)
+    before = attention_of([application.pk])[application.pk]
+    created = fit is None
+    if created:
+        fit = HostFitOpinion.objects.create(
+            application=application, host=host, opinion=opinion, note=note, given_by=by
+        )
+    else:
+        fit.opinion, fit.note, fit.given_by = opinion, note, by
+        fit.save(update_fields=["opinion", "note", "given_by", "updated_at"])
     # The queue reads the opinion from the preference (its index sorts the queue).
     HostPreference.objects.filter(application=application, host=host).update(opinion=opinion)
     if created:
@@ -661,6 +678,33 @@ def give_host_fit(application, host, *, by, opinion, note=""):
     count_filters(application.intake_id, application.status, before - after, -1)
     count_filters(application.intake_id, application.status, after - before, 1)
     return fit
+
+
+def _same_note(one, other):
+    # Spaces and line breaks aside: a browser sends a hidden copy's line breaks as CRLF, and
+    # the page's one-line field drops them.
+    return " ".join((one or "").split()) == " ".join((other or "").split())
+
+
+def _refuse_over_a_colleagues_opinion(fit, drawn, *, opinion, note):
+    """Refuse a save whose page showed another opinion or note than ``fit`` (saved since),
+    unless the person typed what is saved now."""
+    shown = drawn.get("opinion", "") == fit.opinion and _same_note(drawn.get("note"), fit.note)
+    typed_as_saved = opinion == fit.opinion and _same_note(note, fit.note)
+    if shown or typed_as_saved:
+        return
+    values = {"person": fit.given_by, "opinion": HostFit(fit.opinion).label, "note": fit.note}
+    if fit.note:
+        message = _(
+            "%(person)s saved “%(opinion)s” since you opened this page: press Save again to "
+            "replace it with yours. Their note: “%(note)s”"
+        )
+    else:
+        message = _(
+            "%(person)s saved “%(opinion)s” without a note since you opened this page: press "
+            "Save again to replace it with yours."
+        )
+    raise ValidationError(message % values)
 
 
 # Shortlist ------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ def host_fit_queue(request):
 def _queue_page(request, number, *, refused=None, status=200):
     """A page of the person's host-fit queue. ``refused``: an opinion not saved, as
     (target, bound form, reasons), drawn again in its row with what was typed and why (or
-    above the queue, when its row is not on the page any more)."""
+    above the queue, when its row is not on the page any more), and with the opinion saved
+    now as the one it was drawn with: Save again replaces a colleague's opinion knowingly."""
     hosts = programs_queries.partner_host_names(request.user)
     listed = Counted(queries.host_fit_queue(request.user), queries.host_fit_count(request.user))
     page = Paginator(listed, PAGE_SIZE).get_page(number)
@@ -82,6 +83,10 @@ def _rows(page, hosts):
                 "opinion": value["opinion"] or "",
                 "has_opinion": bool(value["opinion"]),
                 "note": value["note"] or "",
+                # As saved now, sent back with the form whatever is typed over the fields
+                # above (a refused save draws them again as typed): a colleague's opinion saved
+                # since is then not overwritten unseen.
+                "drawn": {"opinion": value["opinion"] or "", "note": value["note"] or ""},
             }
         )
     return rows
@@ -97,8 +102,9 @@ def give_host_fit(request, application_pk, host_pk):
     if form.is_valid():
         try:
             services.give_host_fit(
-                target.application, target.host, by=request.user, **form.cleaned_data
-            )
+                target.application, target.host, by=request.user, drawn=form.drawn(),
+                **form.cleaned_data,
+            )  # fmt: skip
         except ValidationError as error:
             reasons = error.messages
         else:
