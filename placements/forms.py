@@ -54,7 +54,8 @@ class LogEntryForm(SentOnce, forms.ModelForm):
 
 class CheckInAnswerForm(forms.Form):
     """The firm's answer to a check-in: either part may be left empty, not both (the
-    service's check)."""
+    service's check). The page sends with it the answer it was drawn with (hidden copies,
+    empty when there was none), so the answer is refused over a colleague's given since."""
 
     went_well = forms.CharField(
         label=_("What went well"),
@@ -68,6 +69,29 @@ class CheckInAnswerForm(forms.Form):
         max_length=4000,
         widget=Paragraphs(attrs={"rows": 3}),
     )
+    # Read as the service compares them, spaces and line breaks aside (a browser sends a
+    # copy's line breaks as CR LF).
+    drawn_went_well = forms.CharField(required=False, widget=forms.HiddenInput)
+    drawn_needs = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def answer(self):
+        return {"went_well": self.cleaned_data["went_well"], "needs": self.cleaned_data["needs"]}
+
+    def drawn(self):
+        """The answer the page showed, for services.answer_check_in; None when the client
+        sent no copy (a script posting the answer alone: saved as before)."""
+        if not any(name in self.data for name in ("drawn_went_well", "drawn_needs")):
+            return None
+        return {
+            "went_well": self.cleaned_data["drawn_went_well"],
+            "needs": self.cleaned_data["drawn_needs"],
+        }
+
+    def draw_as_saved(self, entry):
+        """Drawn again over a colleague's answer (shown on the page now): the copies take
+        that answer, so sending again replaces it knowingly; what was typed stays."""
+        self.data = self.data.copy()
+        self.data["drawn_went_well"], self.data["drawn_needs"] = entry.went_well, entry.needs
 
 
 class StayDateForm(forms.Form):

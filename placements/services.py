@@ -567,13 +567,51 @@ def _set_check_in_due(placement):
     placement.save(update_fields=["check_in_due_on", "updated_at"])
 
 
+class AnsweredSince(ValidationError):
+    """A check-in answered by a colleague after the person's page showed its answer (or no
+    answer): saving would replace theirs unseen. Says who answered and what they wrote."""
+
+    def __init__(self, entry):
+        self.entry = entry
+        reasons = [
+            _(
+                "%(person)s answered this check-in after you opened the page, so your answer "
+                "is not saved. Their answer is shown above: send yours again to replace it."
+            )
+            % {"person": entry.answered_by}
+        ]
+        if entry.went_well:
+            reasons.append(
+                _("What went well, in their words: “%(text)s”") % {"text": entry.went_well}
+            )
+        if entry.needs:
+            reasons.append(
+                _("What the firm needs, in their words: “%(text)s”") % {"text": entry.needs}
+            )
+        super().__init__(reasons)
+
+
+def _same_text(one, other):
+    # Spaces and line breaks aside: a browser sends a hidden copy's line breaks as CR LF.
+    return " ".join((one or "").split()) == " ".join((other or "").split())
+
+
+def _same_answer(entry, went_well, needs):
+    return _same_text(entry.went_well, went_well) and _same_text(entry.needs, needs)
+
+
 @transaction.atomic
-def answer_check_in(entry, *, by, went_well, needs):
+def answer_check_in(entry, *, by, went_well, needs, drawn=None):
     """A member of the firm answers a check-in meant for it: what went well, what it needs.
-    Answering again replaces the answer (the firm's own words, kept with who and when)."""
+    Answering again replaces the answer (the firm's own words, kept with who and when).
+    ``drawn``: the answer the person's page showed ({"went_well", "needs"}, both empty when
+    there was none); when the answer saved now is another (a colleague answered since), the
+    answer is refused (AnsweredSince) rather than replacing theirs unseen, unless the person
+    typed what is saved now. None (a caller that showed nothing) saves as given."""
+    # Locked: two members answering at once take turns, the second compared with the first.
     entry = (
         LogEntry.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("placement")
+        .select_related("placement", "answered_by")
         .get(pk=entry.pk)
     )
     if entry.kind != EntryKind.CHECK_IN or entry.staff_only:
@@ -583,6 +621,12 @@ def answer_check_in(entry, *, by, went_well, needs):
     went_well, needs = went_well.strip(), needs.strip()
     if not (went_well or needs):
         raise ValidationError(_("Say what went well or what the firm needs."))
+    if (
+        drawn is not None
+        and not _same_answer(entry, drawn.get("went_well"), drawn.get("needs"))
+        and not _same_answer(entry, went_well, needs)
+    ):
+        raise AnsweredSince(entry)
     entry.went_well, entry.needs = went_well, needs
     entry.answered_by, entry.answered_at = by, timezone.now()
     entry.save(update_fields=["went_well", "needs", "answered_by", "answered_at"])

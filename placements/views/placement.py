@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from placements import forms, queries, services
 from placements.enums import PLACEMENT_TRANSITIONS, EntryKind, PlacementStatus
 from portal.access import require
-from portal.feedback import attempt, written
+from portal.feedback import refused, written
 
 STAY_IDS, CUT_SHORT_IDS, CANCEL_IDS = "stay-%s", "cut-short-%s", "cancel-%s"
 
@@ -101,21 +101,26 @@ def answer_check_in(request, pk, entry_pk):
         placement.entries, pk=entry_pk, kind=EntryKind.CHECK_IN, staff_only=False
     )
     form = forms.CheckInAnswerForm(request.POST)
-    if not form.is_valid():
-        # The page again, the firm's words in this check-in's form with why (a redirect lost
-        # them); a refusal of the service's (nothing typed) is told above the page.
-        return _render_detail(
-            request, placement, status=400, answer_form=form, answer_entry_pk=entry.pk
-        )
-    attempt(
-        request,
-        services.answer_check_in,
-        _("Your answer is saved; the host and the program read it."),
-        entry,
-        by=request.user,
-        **form.cleaned_data,
+    back = f"{reverse('placements:detail', args=[placement.pk])}#check-in-{entry.pk}"
+    if form.is_valid():
+        try:
+            services.answer_check_in(entry, by=request.user, drawn=form.drawn(), **form.answer())
+        except services.AnsweredSince as since:
+            # A colleague answered since this page was drawn: their answer on the page now,
+            # who and what above this person's words, kept in the form to send again.
+            form.add_error(None, since)
+            form.draw_as_saved(since.entry)
+        except ValidationError as error:
+            # The service's other refusals (nothing typed, a cancelled stay) lose no words.
+            refused(request, error)
+            return redirect(back)
+        else:
+            messages.success(request, _("Your answer is saved; the host and the program read it."))
+            return redirect(back)
+    # The page again, the firm's words in this check-in's form with why (a redirect lost them).
+    return _render_detail(
+        request, placement, status=400, answer_form=form, answer_entry_pk=entry.pk
     )
-    return redirect(f"{reverse('placements:detail', args=[placement.pk])}#check-in-{entry.pk}")
 
 
 def _act(request, placement, name, form, action, done):
