@@ -24,7 +24,7 @@ from outcomes.models import (
     OutcomeReport,
     ProgramCost,
 )
-from placements.enums import DeskInvoiceStatus, PlacementStatus, TrancheStatus
+from placements.enums import DeskInvoiceStatus, PlacementStatus, TrancheName, TrancheStatus
 from placements.models import (
     DeskInvoice,
     DeskInvoiceLine,
@@ -238,8 +238,8 @@ def _costs(manager, intakes, placements):
     _bulk(
         Tranche,
         [
-            Tranche(award=award, position=1, label="Advance", amount=Money(1500, "CAD"),
-                    condition="arrival", status=TrancheStatus.PAID,
+            Tranche(award=award, position=1, label_code=TrancheName.ADVANCE,
+                    amount=Money(1500, "CAD"), condition="arrival", status=TrancheStatus.PAID,
                     paid_on=award.placement.departed_on)
             for award in awards
         ],

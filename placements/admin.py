@@ -87,7 +87,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class StipendTermAdmin(admin.ModelAdmin):
     """An intake's stipend schedule (the shares of each award and when they fall due)."""
 
-    list_display = ["intake", "position", "label", "share", "condition"]
+    list_display = ["intake", "position", "name", "share", "condition"]
     list_filter = ["intake"]
 
 

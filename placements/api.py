@@ -334,6 +334,8 @@ class AwardFilter(django_filters.FilterSet):
 
 
 class TrancheSerializer(serializers.ModelSerializer):
+    # Its name in the request's language: the portal's own names are kept as codes.
+    label = serializers.CharField(source="name", read_only=True)
     company = serializers.CharField(source="award.company.name")
     intake = serializers.IntegerField(source="award.intake_id")
     amount = money_field("amount.amount")

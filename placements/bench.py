@@ -25,6 +25,7 @@ from placements.enums import (
     DeskInvoiceStatus,
     PlacementStatus,
     TrancheCondition,
+    TrancheName,
     TrancheStatus,
 )
 from placements.models import DeskInvoice, ExpenseClaim, Placement, StipendAward, Tranche
@@ -168,11 +169,11 @@ def _money(intake, placements, manager, today):
     for award, placement in zip(awards, placements, strict=True):
         arrived = placement.arrived_on is not None
         tranches += [
-            Tranche(award=award, position=1, label="Advance", amount=cad(2000),
+            Tranche(award=award, position=1, label_code=TrancheName.ADVANCE, amount=cad(2000),
                     condition=TrancheCondition.ARRIVAL,
                     status=T.PAID if arrived else T.WAITING,
                     paid_on=placement.arrived_on, reference="BENCH" if arrived else ""),
-            Tranche(award=award, position=2, label="Balance", amount=cad(2000),
+            Tranche(award=award, position=2, label_code=TrancheName.BALANCE, amount=cad(2000),
                     condition=TrancheCondition.REPORT_VERIFIED),
         ]  # fmt: skip
     Tranche.objects.bulk_create(tranches)

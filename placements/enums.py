@@ -298,3 +298,12 @@ class ExpenseCategory(models.TextChoices):
     ACCOMMODATION = "accommodation", _("Accommodation")
     ADMINISTRATION = "administration", _("Administration")
     OTHER = "other", pgettext_lazy("expense", "Other")
+
+
+class TrancheName(models.TextChoices):
+    """The names the portal gives tranches itself (its default schedule's). A schedule's term
+    and a tranche keep the code, written in the reader's language when read (a French firm
+    reads "Avance" whoever made its award); a name a manager typed reads as typed."""
+
+    ADVANCE = "advance", _("Advance")
+    BALANCE = "balance", _("Balance")

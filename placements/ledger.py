@@ -179,6 +179,8 @@ TRANCHE_COLUMNS = [
     "status",
     "paid_on",
     "reference",
+    # With "label", the name (models.tranche_name); last, as the CSV has no column of it.
+    "label_code",
 ]
 CLAIM_COLUMNS = [
     "pk",

@@ -32,6 +32,7 @@ from placements.enums import (
     ServiceType,
     StayNote,
     TrancheCondition,
+    TrancheName,
     TrancheStatus,
 )
 from portal.validators import validate_single_line
@@ -582,6 +583,16 @@ class DeskInvoiceEvent(models.Model):
 MONEY = {"max_digits": 14, "decimal_places": 2, "default_currency": settings.PORTAL_CURRENCY}
 
 
+def tranche_name(label, code, names=None):
+    """A tranche's (or a schedule term's) name in the current language: the portal's own
+    (``code``, a TrancheName) as the reader's language writes it, not the awarding manager's;
+    one a manager typed (``label``) as typed. ``names``: the TrancheName labels of a page,
+    read once (portal.rows.labels)."""
+    if not code:
+        return label
+    return (names or {value: str(name) for value, name in TrancheName.choices}).get(code, label)
+
+
 class StipendTerm(models.Model):
     """One tranche of an intake's stipend schedule: a share of each award, due on a
     condition (for example half when the arrival is logged, half when the end-of-stay report
@@ -591,7 +602,12 @@ class StipendTerm(models.Model):
         "programs.Intake", on_delete=models.CASCADE, related_name="stipend_terms"
     )
     position = models.PositiveSmallIntegerField(default=1)
-    label = models.CharField(_("label"), max_length=100, validators=[validate_single_line])
+    # A name the portal gave (its default schedule's, kept by the manager) is a code of
+    # TrancheName, written in the reader's language; a name the manager typed is ``label``.
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    label_code = models.CharField(max_length=20, blank=True, choices=TrancheName.choices)
     share = models.DecimalField(
         _("share of the award (%)"),
         max_digits=5,
@@ -609,7 +625,11 @@ class StipendTerm(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label} ({self.share} %)"
+        return f"{self.name} ({self.share} %)"
+
+    @property
+    def name(self):
+        return tranche_name(self.label, self.label_code)
 
 
 class StipendAward(RulesModel):
@@ -678,7 +698,10 @@ class Tranche(RulesModel):
 
     award = models.ForeignKey(StipendAward, on_delete=models.CASCADE, related_name="tranches")
     position = models.PositiveSmallIntegerField(default=1)
-    label = models.CharField(_("label"), max_length=100)
+    # Its schedule term's name: the portal's own as a code of TrancheName, written in the
+    # reader's language (``name``); one a manager typed in ``label``, as typed.
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    label_code = models.CharField(max_length=20, blank=True, choices=TrancheName.choices)
     amount = MoneyField(_("amount"), **MONEY)
     condition = models.CharField(_("due"), max_length=20, choices=TrancheCondition.choices)
     status = models.CharField(
@@ -712,7 +735,11 @@ class Tranche(RulesModel):
         }
 
     def __str__(self):
-        return f"{self.label}: {self.amount}"
+        return f"{self.name}: {self.amount}"
+
+    @property
+    def name(self):
+        return tranche_name(self.label, self.label_code)
 
     @property
     def payment_reference(self):

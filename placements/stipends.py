@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from djmoney.money import Money
@@ -43,6 +43,7 @@ from placements.enums import (
     MoneyNote,
     PlacementStatus,
     TrancheCondition,
+    TrancheName,
     TrancheStatus,
 )
 from placements.models import (
@@ -66,10 +67,10 @@ from programs.queries import program_staff_of
 A, T, C = AwardStatus, TrancheStatus, ClaimStatus
 CENT = Decimal("0.01")
 # An intake with no schedule of its own pays half on arrival and half once the end-of-stay
-# report is verified.
+# report is verified; its tranches' names are the portal's own (codes of TrancheName).
 DEFAULT_SCHEDULE = [
-    ("advance", Decimal(50), TrancheCondition.ARRIVAL),
-    ("balance", Decimal(50), TrancheCondition.REPORT_VERIFIED),
+    (TrancheName.ADVANCE, Decimal(50), TrancheCondition.ARRIVAL),
+    (TrancheName.BALANCE, Decimal(50), TrancheCondition.REPORT_VERIFIED),
 ]
 # What no single expense line can sensibly be, in the program's currency.
 ABSURD_LINE = Decimal(100_000)
@@ -405,19 +406,43 @@ def set_stipend_schedule(intake, *, by, terms):
             _("The shares add up to %(total)s %%; they must add up to 100 %%.") % {"total": total}
         )
     StipendTerm.objects.filter(intake=intake).delete()
-    return StipendTerm.objects.bulk_create(
-        StipendTerm(intake=intake, position=position, label=label, share=share, condition=c)
-        for position, (label, share, c) in enumerate(terms, 1)
-    )
+    rows = []
+    for position, (label, share, condition) in enumerate(terms, 1):
+        code = tranche_name_code(label)
+        rows.append(
+            StipendTerm(
+                intake=intake,
+                position=position,
+                label="" if code else label,
+                label_code=code,
+                share=share,
+                condition=condition,
+            )
+        )
+    return StipendTerm.objects.bulk_create(rows)
+
+
+def tranche_name_code(label):
+    """The code of a name of the portal's own (TrancheName) as any of its languages writes
+    it, or "" for a name of the manager's. The schedule page shows the default names in the
+    manager's language: "Avance" kept there, or "Advance" typed, is the advance, read as
+    each reader's language writes it, not frozen in the manager's."""
+    typed = label.strip().casefold()
+    for language, _language_name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, name in TrancheName.choices:
+                if str(name).casefold() == typed:
+                    return code
+    return ""
 
 
 def schedule_of(intake):
-    """The intake's schedule as (label, share, condition), the default one if it has none."""
+    """The intake's schedule as (label, label code, share, condition), the default one if
+    it has none: a name of the portal's own is its code (TrancheName) and no label."""
     terms = list(StipendTerm.objects.filter(intake=intake).order_by("position", "pk"))
     if terms:
-        return [(term.label, term.share, term.condition) for term in terms]
-    labels = {"advance": _("Advance"), "balance": _("Balance")}
-    return [(labels[key], share, condition) for key, share, condition in DEFAULT_SCHEDULE]
+        return [(term.label, term.label_code, term.share, term.condition) for term in terms]
+    return [("", code, share, condition) for code, share, condition in DEFAULT_SCHEDULE]
 
 
 def _split(amount, shares):
@@ -475,19 +500,20 @@ def award_stipend(award, *, by, amount=None):
         fields = ["amount", "amount_currency"]
     change_award_status(award, to=A.AWARDED, by=by, fields=fields, before=before)
     schedule = schedule_of(award.intake)
-    parts = _split(award.amount.amount, [share for _label, share, _condition in schedule])
+    parts = _split(award.amount.amount, [share for *_name, share, _condition in schedule])
     met = _met_conditions(placement)
     currency = program_currency(award.intake)
     # An award proposed again after its cancellation keeps its cancelled tranches: the new
     # ones come after them, so no payment reference (STIPEND-award-position) is given twice.
     after = Tranche.objects.filter(award=award).order_by("-position").first()
-    for position, ((label, _share, condition), part) in enumerate(
+    for position, ((label, code, _share, condition), part) in enumerate(
         zip(schedule, parts, strict=True), 1 + (after.position if after else 0)
     ):
         tranche = Tranche.objects.create(
             award=award,
             position=position,
             label=label,
+            label_code=code,
             amount=Money(part, currency),
             condition=condition,
         )

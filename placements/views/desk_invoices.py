@@ -19,7 +19,7 @@ from placements.enums import DESK_INVOICE_TRANSITIONS, DeskInvoiceStatus
 from portal.access import require
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import attempt, form_refused, refused
+from portal.feedback import attempt, form_refused, refused, written
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE
 from portal.rows import labels
@@ -41,6 +41,13 @@ class PaymentForm(forms.Form):
         label=gettext_lazy("Paid on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reference = forms.CharField(label=gettext_lazy("Payment reference"), max_length=100)
+
+    def clean_paid_on(self):
+        # Said next to the day typed (the service refuses it too).
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise ValidationError(_("A payment cannot be dated after today."))
+        return paid_on
 
 
 @only_reads
@@ -172,7 +179,12 @@ def _invoice(request, pk, permission="placements.view_deskinvoice"):
 @login_required
 @require_GET
 def invoice_detail(request, pk):
-    invoice = _invoice(request, pk)
+    return _detail_page(request, _invoice(request, pk))
+
+
+def _detail_page(request, invoice, *, status=200, payment=None):
+    """The invoice's page; a payment refused (``payment``, the bound form) is drawn again
+    as typed, each reason by its field, rather than lost to a redirect."""
     user = request.user
     allowed = DESK_INVOICE_TRANSITIONS[invoice.status]
     return render(
@@ -186,8 +198,9 @@ def invoice_detail(request, pk):
             "can_confirm": S.CONFIRMED in allowed
             and user.has_perm("placements.confirm_deskinvoice", invoice),
             "can_pay": S.PAID in allowed and user.has_perm("placements.pay_deskinvoice", invoice),
-            "payment": PaymentForm(initial={"paid_on": timezone.localdate()}),
+            "payment": payment or PaymentForm(initial={"paid_on": timezone.localdate()}),
         },
+        status=status,
     )
 
 
@@ -236,20 +249,17 @@ def confirm(request, pk):
 @login_required
 @require_POST
 def pay(request, pk):
+    """Record the payment; a refusal (a day to come, no reference) draws the invoice's page
+    again with the day and reference as typed and why (400). An invoice that can no longer
+    be paid (paid meanwhile, a second click) has no form to draw again: the reasons are
+    told above its page."""
+    invoice = _invoice(request, pk, "placements.pay_deskinvoice")
     form = PaymentForm(request.POST)
-    if not form.is_valid():
-        invoice = _invoice(request, pk, "placements.pay_deskinvoice")
+    if written(form, lambda data: desk_invoices.pay_desk_invoice(invoice, by=request.user, **data)):
+        messages.success(request, _("The payment is recorded."))
+        return redirect("desk_invoices:detail", pk=invoice.pk)
+    invoice.refresh_from_db()
+    if S.PAID not in DESK_INVOICE_TRANSITIONS[invoice.status]:
         form_refused(request, form)
         return redirect("desk_invoices:detail", pk=invoice.pk)
-    return _act(
-        request,
-        pk,
-        "placements.pay_deskinvoice",
-        lambda invoice: desk_invoices.pay_desk_invoice(
-            invoice,
-            by=request.user,
-            paid_on=form.cleaned_data["paid_on"],
-            reference=form.cleaned_data["reference"],
-        ),
-        _("The payment is recorded."),
-    )
+    return _detail_page(request, invoice, status=400, payment=form)

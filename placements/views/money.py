@@ -24,8 +24,10 @@ from placements.enums import (
     AwardStatus,
     ClaimStatus,
     PlacementStatus,
+    TrancheName,
     TrancheStatus,
 )
+from placements.models import tranche_name
 from placements.queries import placements_visible_to
 from portal.access import require
 from portal.dates import day_writer
@@ -446,19 +448,29 @@ LEDGER_DAYS = ("paid_on", "period_start", "period_end", "starts_on", "ends_on")
 
 def _ledger_rows(kind, enum, values):
     """A page of a ledger list for the template: each row's status in words, its days
-    written, and a claim's title ("Claim 12"), each translated once for the page."""
+    written, a tranche's name and a claim's title ("Claim 12"), each translated once for
+    the page."""
     status_labels = labels(enum)
     write_day = day_writer()
     claim_title = _("Claim %(number)s") if kind == "claims" else ""
+    names = labels(TrancheName)
     return [
         {
             **row,
+            **_named(row, names),
             "status_label": status_labels[row["status"]],
             **{column: write_day(row[column]) for column in LEDGER_DAYS if column in row},
             "title": claim_title % {"number": row["pk"]} if claim_title else "",
         }
         for row in values
     ]
+
+
+def _named(row, names):
+    """A tranche's row with its name in the reader's language (models.tranche_name)."""
+    if "label_code" not in row:
+        return {}
+    return {"label": tranche_name(row["label"], row["label_code"], names)}
 
 
 @only_reads
@@ -534,12 +546,14 @@ def _csv_cell(value):
 
 def _ledger_csv(intake, kind, rows):
     """The list as CSV: each status in words, then its code."""
-    columns = ledger.LISTS[kind][2]
+    columns = [name for name in ledger.LISTS[kind][2] if name != "label_code"]
     statuses = labels(ledger.LISTS[kind][3])
+    names = labels(TrancheName)
     header = [str(title) for title in CSV_HEADERS[kind]]
     header.insert(columns.index("status") + 1, _("Status code"))
 
     def line(row):
+        row = row | _named(row, names)
         cells = []
         for name in columns:
             if name == "status":
@@ -558,9 +572,11 @@ def schedule(request, intake_pk):
     """The intake's stipend schedule: the tranches each award is paid in."""
     intake = managed_intake(request.user, intake_pk)
     terms = stipends.schedule_of(intake)
+    # A name of the portal's own in the manager's language: kept as shown, it stays the
+    # portal's (stipends.tranche_name_code), read in each reader's language.
     initial = [
-        {"label": label, "share": share, "condition": condition}
-        for label, share, condition in terms
+        {"label": tranche_name(label, code), "share": share, "condition": condition}
+        for label, code, share, condition in terms
     ]
     formset = forms.ScheduleFormSet(request.POST or None, initial=initial)
     saved = (

@@ -171,8 +171,8 @@ def test_the_dossier_money_history_names_each_record_and_says_its_statuses_in_fr
         ("claim", "Brouillon", "Brouillon"),
         ("claim", "Brouillon", "Soumise"),
     ]
-    assert f"<td>Tranche{NBSP}: {advance.label}</td><td>En attente → Exigible</td>" in html
-    assert f"<td>Tranche{NBSP}: {balance.label}</td><td>— → En attente</td>" in html
+    assert f"<td>Tranche{NBSP}: Avance</td><td>En attente → Exigible</td>" in html
+    assert f"<td>Tranche{NBSP}: Solde</td><td>— → En attente</td>" in html
     assert f"<td>Demande {claim.pk}</td><td>Brouillon → Soumise</td>" in html
     assert "<td>Octroi d’allocation</td><td>— → Proposé</td>" in html
     assert "proposed" not in html and "draft" not in html
@@ -344,7 +344,7 @@ def test_a_report_scheduled_in_english_reads_scheduled_in_french(report, owner, 
     page = client.get(
         reverse("outcomes:report", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
-    assert f"— → À remettre{NBSP}:Planifié</li>" in page
+    assert f"— → À remettre{NBSP}: Planifié</li>" in page
 
 
 def test_the_migration_clears_the_stored_scheduled_notes_only(report, owner, manager):

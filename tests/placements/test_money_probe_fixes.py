@@ -276,10 +276,10 @@ def test_the_firm_is_told_of_its_award_its_tranches_a_reduction_in_its_language(
     (awarded_mail,) = mail.outbox
     assert awarded_mail.to == [owner.email]
     assert awarded_mail.subject == "Votre allocation est octroyée\u00a0: 4\u202f000,00\u00a0$CA"
-    # The tranche's label is the schedule's, as the manager named it (here by default, in
-    # English); its condition in the reader's language.
+    # The tranche's name is the default schedule's, and its condition, both in the
+    # reader's language (tests/placements/test_tranche_names.py).
     assert (
-        "- Advance\u00a0: 2\u202f000,00\u00a0$CA, lorsque l’arrivée est consignée"
+        "- Avance\u00a0: 2\u202f000,00\u00a0$CA, lorsque l’arrivée est consignée"
         in awarded_mail.body
     )
 
@@ -288,7 +288,7 @@ def test_the_firm_is_told_of_its_award_its_tranches_a_reduction_in_its_language(
     reduced = mail.outbox[1]
     assert reduced.subject == "Votre allocation est réduite à 3\u202f000,00\u00a0$CA"
     assert "Séjour écourté" in reduced.body
-    assert "Balance\u00a0: 1\u202f000,00\u00a0$CA (En attente)" in reduced.body
+    assert "Solde\u00a0: 1\u202f000,00\u00a0$CA (En attente)" in reduced.body
 
 
 def test_the_firm_is_told_when_its_award_is_cancelled_not_when_a_proposal_is(

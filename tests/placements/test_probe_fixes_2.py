@@ -317,7 +317,7 @@ def test_the_tranches_heading_puts_the_languages_space_before_its_colon(client, 
         return unescape(re.search(r"<h1>(.*?)</h1>", page).group(1))
 
     assert heading("en") == "Advance: CA$2,000.00"
-    assert heading("fr") == f"Advance{NBSP}: 2{NNBSP}000,00{NBSP}$CA"
+    assert heading("fr") == f"Avance{NBSP}: 2{NNBSP}000,00{NBSP}$CA"
 
 
 # --- 4. A bound in a refusal, written as the language writes numbers -----------------------

@@ -45,7 +45,7 @@ def award(placement, manager):
 
 def statuses(award):
     return [
-        (tranche.label, tranche.amount, tranche.status)
+        (tranche.name, tranche.amount, tranche.status)
         for tranche in Tranche.objects.filter(award=award).order_by("position")
     ]
 
@@ -147,7 +147,7 @@ def test_the_intake_schedule_splits_to_the_cent_and_conditions_met_fall_due(
 
 def test_another_app_satisfies_a_condition_once(award, placement, manager):
     fell = stipends.satisfy_condition(placement, TrancheCondition.REPORT_VERIFIED, by=manager)
-    assert [tranche.label for tranche in fell] == ["Balance"]
+    assert [tranche.name for tranche in fell] == ["Balance"]
     assert stipends.satisfy_condition(placement, TrancheCondition.REPORT_VERIFIED) == []
     assert statuses(award)[1][2] == TrancheStatus.DUE
 

@@ -119,13 +119,13 @@ def test_the_manager_records_the_payment_with_date_and_reference(client, invoice
     confirm_desk_invoice(invoice, by=partner)
     client.force_login(manager)
     pay = reverse("desk_invoices:pay", args=[invoice.pk])
-    client.post(pay, {"paid_on": "2026-11-02", "reference": ""})
+    # Refused: the page again, the reason by its field (test_desk_invoice_payment_form.py).
+    assert client.post(pay, {"paid_on": "2026-11-02", "reference": ""}).status_code == 400
     invoice.refresh_from_db()
     assert invoice.status == S.CONFIRMED
     client.post(pay, {"paid_on": "2026-11-02", "reference": "WIRE-118"})
     again = client.post(pay, {"paid_on": "2026-11-03", "reference": "WIRE-119"}, follow=True)
     assert [str(m) for m in again.context["messages"]] == [
-        "This field is required.",
         "The payment is recorded.",
         "A desk invoice that is paid cannot become paid.",
     ]

@@ -316,7 +316,7 @@ def test_the_manager_sets_the_intakes_stipend_schedule(client, intake, manager, 
         url, schedule_post([("Advance", "30", "awarded"), ("Balance", "70", "report-verified")])
     )
     award = awarded(placement, manager, amount=1000)
-    assert [(t.label, t.amount, t.status) for t in award.tranches.order_by("position")] == [
+    assert [(t.name, t.amount, t.status) for t in award.tranches.order_by("position")] == [
         ("Advance", cad(300), "due"),
         ("Balance", cad(700), "waiting"),
     ]
