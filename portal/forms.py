@@ -58,7 +58,8 @@ def _no_nan(amount):
 
 
 class LabelledMoneyMixin:
-    """Name the amount box and the currency list of each money field for screen readers.
+    """Name the amount box and the currency list of each money field for screen readers, and
+    list the currencies by code.
 
     django-money renders one label for two inputs; each input gets its own accessible name.
     An amount sent with no currency is refused next to the field.
@@ -75,6 +76,12 @@ class LabelledMoneyMixin:
                 # (django-money would make Money(amount, "")); no amount at all stays allowed.
                 field.fields[1].required = True
                 field.fields[0].to_python = _no_nan(field.fields[0])
+                # Currencies by their codes, as every amount in the portal is written
+                # (django-money's own list names them in English: "Canadian Dollar").
+                choices = field.fields[1].choices
+                if any(code and label != code for code, label in choices):
+                    codes = sorted((code, code or label) for code, label in choices)
+                    field.fields[1].choices = widgets[1].choices = codes
 
 
 class ListFormSet(forms.BaseFormSet):

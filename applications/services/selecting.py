@@ -617,8 +617,9 @@ def _tell_decision(application, *, offer=None, held=False, to=None, status=None)
         # The wording follows the status, named by its enum: no status spelled out by hand.
         "statuses": ApplicationStatus,
         "offer": offer,
+        # Written as every amount is, in the reader's language ("3 730,75 $CA").
+        "stipend": None if offer is None else Money(offer.stipend, settings.PORTAL_CURRENCY),
         "link": link_to("dashboard"),
-        "currency": settings.PORTAL_CURRENCY,
     }
     # (Read back by _in_readers_languages: "decision:<application>" or "offer:<offer>", first.)
     key = f"decision:{application.pk}:{status}"

@@ -258,7 +258,8 @@ def test_an_offer_shared_by_a_firm_is_split_by_the_languages_read_at_the_release
     shared.refresh_from_db()
     assert (shared.to, shared.status) == (["staff@ada.example"], EmailStatus.SENT)
     french = mail.outbox[[m.to for m in mail.outbox].index(["owner@ada.example"])]
-    assert "chez Alpha" in french.body and "Allocation\u00a0: 3\u00a0000,00" in french.body
+    assert "chez Alpha" in french.body
+    assert "Allocation\u00a0: 3\u202f000,00\u00a0$CA\n" in french.body
 
 
 def test_a_member_removed_and_one_who_changed_language_before_the_release(
@@ -403,7 +404,10 @@ def test_a_host_fit_note_without_an_opinion_comes_back_as_typed(client, judged):
     )  # fmt: skip
     html = response.content.decode()
     assert f'value="{NOTE}"' in html
-    assert "Two of our fintech members" not in html
+    # The saved note is only in the hidden copy of what the page shows as saved
+    # (test_host_fit_colleagues), never in the note field.
+    assert html.count("Two of our fintech members") == 1
+    assert '<input type="hidden" name="initial-note" value="Two of our fintech members' in html
     assert HostFitOpinion.objects.get().note.startswith("Two of our fintech members")
 
 

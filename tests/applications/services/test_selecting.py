@@ -264,7 +264,7 @@ def test_released_decisions_go_out_exactly_once(
     offer = Offer.objects.get(application=field["ada"])
     assert offer.deadline > timezone.now() + datetime.timedelta(days=9)
     ada = next(m for m in mail.outbox if m.to == ["owner@ada.example"])
-    assert "Alpha" in ada.body and "3,000.00 CAD" in ada.body
+    assert "Alpha" in ada.body and "Stipend: CA$3,000.00\n" in ada.body
     # Released again, retried task, the beat sweep: nothing more goes out.
     with django_capture_on_commit_callbacks(execute=True):
         assert services.release_decisions(intake, by=manager) == 0
