@@ -133,7 +133,8 @@ def invitation_accept(request, token):
             refused(request, error)
         else:
             messages.success(
-                request, _("You are now on the team of %(company)s.") % {"company": member.company}
+                request,
+                _("You are now on the team of “%(company)s”.") % {"company": member.company},
             )
             return redirect("applications:company_detail", pk=member.company_id)
     return render(request, "applications/invitation_accept.html", {"invitation": invitation})

@@ -142,3 +142,21 @@ def test_the_profile_refuses_impossible_values_next_to_each_field(client, owner)
     html = response.content.decode()
     for field in ["year_founded", "employees", "export_revenue_percent", "annual_revenue"]:
         assert f'id="id_{field}_error"' in html, field
+
+
+def test_a_company_name_ending_with_a_full_stop_is_quoted_not_stopped_twice(client, owner):
+    owner.company.name = "Cabinet Lafleur & Fils inc."
+    owner.company.save()
+    invitation = services.invite_member(owner.company, by=owner.user, email="ana@example.org")
+    invitation.token_hash = services._hash("t")
+    invitation.save()
+    client.force_login(factories.UserFactory(email="ana@example.org"))
+    url = reverse("applications:invitation_accept", args=["t"])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    response = client.post(url, HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+
+    assert "vous joindre à «\u00a0Cabinet Lafleur &amp; Fils inc.\u00a0»." in page
+    assert [str(m) for m in response.context["messages"]] == [
+        "Vous faites maintenant partie de l’équipe de «\u00a0Cabinet Lafleur & Fils inc.\u00a0»."
+    ]
