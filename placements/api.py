@@ -334,7 +334,9 @@ class AwardFilter(django_filters.FilterSet):
 
 
 class TrancheSerializer(serializers.ModelSerializer):
-    # Its name in the request's language: the portal's own names are kept as codes.
+    # Its name in the request's language (Accept-Language); the portal's own names are kept
+    # as codes, ``label_code`` ("advance", "balance"; empty for a name a manager typed), which
+    # a client matches on.
     label = serializers.CharField(source="name", read_only=True)
     company = serializers.CharField(source="award.company.name")
     intake = serializers.IntegerField(source="award.intake_id")
@@ -350,6 +352,7 @@ class TrancheSerializer(serializers.ModelSerializer):
             "intake",
             "position",
             "label",
+            "label_code",
             "amount",
             "currency",
             "condition",

@@ -622,6 +622,10 @@ class StipendTerm(models.Model):
             models.CheckConstraint(
                 condition=Q(share__gt=0) & Q(share__lte=100), name="stipend_term_share_range"
             ),
+            # A name: the portal's own (a code) or one typed.
+            models.CheckConstraint(
+                condition=~Q(label="") | ~Q(label_code=""), name="stipend_term_named"
+            ),
         ]
 
     def __str__(self):
@@ -727,6 +731,9 @@ class Tranche(RulesModel):
             models.CheckConstraint(
                 condition=~Q(status=TrancheStatus.PAID) | Q(paid_on__isnull=False),
                 name="paid_tranche_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(label="") | ~Q(label_code=""), name="tranche_named"
             ),
         ]
         rules_permissions = {

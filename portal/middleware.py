@@ -76,8 +76,15 @@ def unsaved(text, status):
 # (``initial-*``, programs.forms.SavesWhatChanged) or its version are not what a person typed,
 # and some are secrets.
 NOT_SHOWN = re.compile(
-    r"password|token|csrf|secret|^once$|^next$|^initial-|^version$|^editor$", re.IGNORECASE
+    r"password|token|csrf|secret|^once$|^next$|^initial-|^version$|^editor$|^portal-person$",
+    re.IGNORECASE,
 )
+
+# The person a page was drawn for (their id; empty when nobody was signed in), which the
+# page sends back with each form (a field static/js/csrf.js adds) and background save (a
+# header of the layout's hx-headers).
+PERSON_FIELD = "portal-person"
+PERSON_HEADER = "X-Portal-Person"
 
 
 def typed(request):
@@ -153,6 +160,9 @@ class SignedOutSaveMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        other = drawn_for_someone_else(request)
+        if other is not None:
+            return other
         response = self.get_response(request)
         if (
             getattr(request, "htmx", False)
@@ -180,3 +190,38 @@ class SignedOutSaveMiddleware:
             answer[UNSAVED_HEADER] = "1"
             return answer
         return response
+
+
+def drawn_for_someone_else(request):
+    """The answer to a form or background save sent from a page drawn for another person
+    than the one signed in now (one signed out, and someone else signed in, in another tab):
+    refused and said so, with what was typed to copy, rather than saved under the new
+    person's name. A page sends the cookie's CSRF token, which signing in renews, so the
+    token alone no longer tells (static/js/csrf.js). None when the page was drawn for this
+    person, for nobody, or says nothing (the API, a script)."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not request.user.is_authenticated:
+        return None
+    drawn = request.headers.get(PERSON_HEADER, "")
+    if not drawn:
+        try:
+            drawn = request.POST.get(PERSON_FIELD, "")
+        except (OSError, SuspiciousOperation, MultiPartParserError):
+            return None
+    if not drawn or drawn == str(request.user.pk):
+        return None
+    if getattr(request, "htmx", False):
+        return unsaved(
+            _(
+                "Not saved: someone else signed in on this browser after this page was "
+                "opened. Copy what you typed, and reload the page."
+            ),
+            403,
+        )
+    answer = render(
+        request,
+        "403_csrf.html",
+        {"someone_else": True, "typed": typed(request) if sent_from_this_site(request) else []},
+        status=403,
+    )
+    answer[UNSAVED_HEADER] = "1"
+    return answer

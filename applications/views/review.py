@@ -20,7 +20,7 @@ from applications.models import Application, FilterCount
 from applications.views.staff import detail_page
 from portal.decorators import only_reads
 from portal.downloads import csv_download
-from portal.feedback import refused, written
+from portal.feedback import form_refused, refused, written
 from portal.filterbar import filter_fields
 from portal.paging import PAGE_SIZE, Counted
 from portal.rows import labels, number_format
@@ -309,6 +309,11 @@ def override_screening(request, pk):
 
     if written(form, decide):
         messages.success(request, _("Screening decision recorded."))
+        return redirect("applications:manage_application", pk=application.pk)
+    if not perms.can_be_screened_by_hand(request.user, application):
+        # The application moved on since (withdrawn, shortlisted): the page has no decision
+        # form to show the reasons next to, so they are said above it.
+        form_refused(request, form)
         return redirect("applications:manage_application", pk=application.pk)
     # Refused (by the form or the service): the page again, the decision open with the
     # reason as typed, and why.

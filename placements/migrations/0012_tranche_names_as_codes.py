@@ -42,7 +42,8 @@ def names_as_codes(apps, schema_editor):
 
 
 def codes_as_names(apps, schema_editor):
-    """Back: the code written as the name in English, as the portal wrote it before."""
+    """Back: the code written as the name in English, as the portal wrote it before (a name a
+    French-reading manager's award kept as "Avance" comes back as "Advance")."""
     for model in ("Tranche", "StipendTerm"):
         rows = apps.get_model("placements", model).objects
         for code, names in OLD_NAMES.items():

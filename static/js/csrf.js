@@ -23,15 +23,27 @@
     }
   });
 
-  // Capture: before the draft's own submit handler (autosave.js), and before sending.
+  // Capture: before the draft's own submit handler (autosave.js), and before sending. The
+  // form also says who the page was drawn for (the layout's data-person): the portal
+  // refuses it when someone else signed in since, which the renewed token no longer tells.
   document.addEventListener(
     "submit",
     function (event) {
+      var form = event.target;
+      var field = form.querySelector && form.querySelector('input[name="csrfmiddlewaretoken"]');
+      if (!field) return;
       var token = cookieToken();
-      var field = event.target.querySelector && event.target.querySelector(
-        'input[name="csrfmiddlewaretoken"]'
-      );
-      if (token && field) field.value = token;
+      if (token) field.value = token;
+      var person = document.body.dataset.person;
+      if (!person) return;
+      var drawn = form.querySelector('input[name="portal-person"]');
+      if (!drawn) {
+        drawn = document.createElement("input");
+        drawn.type = "hidden";
+        drawn.name = "portal-person";
+        form.appendChild(drawn);
+      }
+      drawn.value = person;
     },
     true
   );

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_outcome_journey import open_report
-from tests.browser.test_stay_journey import log_in, log_out
+from tests.browser.test_stay_journey import PASSWORD, log_in, log_out
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,3 +72,29 @@ def test_the_advice_of_a_refused_autosave_keeps_the_text(page):
         page.get_by_role("button", name="Save", exact=True).first.click()
     report.refresh_from_db()
     assert report.narrative == "Two pilots signed, one order."
+
+
+def test_a_save_after_someone_else_signed_in_elsewhere_is_refused(page):
+    # The cookie's token is valid for whoever signed in last: the page says who it was drawn
+    # for, and the portal refuses to save it under someone else's name.
+    _owner, report = open_report(page)
+    colleague = UserFactory(email="bo@elsewhere.example")
+    colleague.set_password(PASSWORD)
+    colleague.save()
+    other = page.context.new_page()
+    other.goto("/dashboard/")
+    log_out(other)
+    log_in(other, colleague.email)
+    other.close()
+
+    page.get_by_label("What happened, in a few lines").fill("Two pilots signed.")
+    page.get_by_label("Employees at home").click()  # an autosave
+    expect(page.locator("#save-status")).to_contain_text(
+        "someone else signed in on this browser", timeout=5000
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).first.click()
+    expect(page.get_by_role("heading", name="This form was not sent")).to_be_visible()
+    expect(page.get_by_text("Two pilots signed.")).to_be_visible()
+    report.refresh_from_db()
+    assert report.narrative == ""

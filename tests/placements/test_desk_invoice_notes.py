@@ -196,3 +196,14 @@ def test_the_migration_converts_the_old_rows_it_reads(redrawn, partner, manager)
         assert DeskInvoiceEvent.objects.get(pk=payment.pk).note_text == (
             "Paid on 2 November 2026, reference WIRE-118"
         )
+
+
+def test_undoing_the_migration_writes_the_notes_back_in_english(redrawn, partner, manager):
+    confirm_desk_invoice(redrawn, by=partner)
+    paid = pay_desk_invoice(redrawn, by=manager, paid_on=d(11, 2), reference="WIRE-118")
+    migration = import_module("placements.migrations.0011_desk_invoice_notes_as_codes")
+
+    migration.codes_as_notes(apps, None)
+
+    notes = list(paid.events.order_by("pk").values_list("note", flat=True))
+    assert notes == [REDRAWN_EN, "", "Paid on 2 November 2026, reference WIRE-118"]

@@ -155,3 +155,4 @@ def test_allauths_emails_say_courriel_too(client, mailoutbox, django_capture_on_
         )
     (sent,) = mailoutbox
     assert "e-mail" not in (sent.subject + sent.body).lower()
+    assert sent.subject == "Réinitialisez votre mot de passe du portail d’atterrissage en douceur"

@@ -353,3 +353,19 @@ def test_an_extension_typed_far_off_is_refused_by_the_form(client, manager, inta
     assert "An extension reaches at most a year from today." in response.content.decode()
     application.refresh_from_db()
     assert application.deadline_override is None
+
+
+def test_a_decision_sent_after_the_application_moved_on_is_said_above_the_page(
+    client, manager, intake
+):
+    # Shortlisted since the page was drawn: no decision form left to show the reason next to.
+    application = factories.ApplicationFactory(
+        intake=intake, status="shortlisted", submitted_at=timezone.now()
+    )
+    url = reverse("applications:override_screening", args=[application.pk])
+    response = client.post(url, {"decision": "ineligible", "reason": "Lapsed."}, follow=True)
+    application.refresh_from_db()
+    assert application.status == "shortlisted"
+    assert [str(m) for m in response.context["messages"]] == [
+        "Select a valid choice. ineligible is not one of the available choices."
+    ]
