@@ -198,8 +198,9 @@ def drawn_for_someone_else(request):
     refused and said so, with what was typed to copy, rather than saved under the new
     person's name. A page sends the cookie's CSRF token, which signing in renews, so the
     token alone no longer tells (static/js/csrf.js). None when the page was drawn for this
-    person, for nobody, or says nothing (the API, a script)."""
-    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not request.user.is_authenticated:
+    person, for nobody, or says nothing (a script); the API is never asked (reading its form
+    here would take its body from Django REST framework's parsers)."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.path.startswith("/api/"):
         return None
     drawn = request.headers.get(PERSON_HEADER, "")
     if not drawn:
@@ -207,7 +208,8 @@ def drawn_for_someone_else(request):
             drawn = request.POST.get(PERSON_FIELD, "")
         except (OSError, SuspiciousOperation, MultiPartParserError):
             return None
-    if not drawn or drawn == str(request.user.pk):
+    # The person is read only for a page that says whom it was drawn for.
+    if not drawn or not request.user.is_authenticated or drawn == str(request.user.pk):
         return None
     if getattr(request, "htmx", False):
         return unsaved(

@@ -162,7 +162,7 @@ EXPECTED = {
     "applications:override_screening": url(
         {"pk": "application"},
         get={405: SIGNED_IN},
-        post={400: MANAGERS, 403: MEMBERS | REVIEWERS},
+        post={302: MANAGERS, 403: MEMBERS | REVIEWERS},
     ),
     "applications:assign": url(
         {"pk": "application"},
