@@ -35,7 +35,7 @@ from placements.enums import (
 from placements.models import ChangeRequest, ChangeRequestEvent, LogEntry, Placement, PlacementEvent
 from portal.dates import days_text
 from portal.links import link_to
-from portal.services import first_sending, queue_email_to_people
+from portal.services import first_sending, queue_email_to_people, same_text
 from portal.validators import validate_single_line
 from programs.models import DeskOffer, HostIncubator
 
@@ -591,13 +591,8 @@ class AnsweredSince(ValidationError):
         super().__init__(reasons)
 
 
-def _same_text(one, other):
-    # Spaces and line breaks aside: a browser sends a hidden copy's line breaks as CR LF.
-    return " ".join((one or "").split()) == " ".join((other or "").split())
-
-
 def _same_answer(entry, went_well, needs):
-    return _same_text(entry.went_well, went_well) and _same_text(entry.needs, needs)
+    return same_text(entry.went_well, went_well) and same_text(entry.needs, needs)
 
 
 @transaction.atomic

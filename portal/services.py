@@ -26,6 +26,13 @@ def one_line(text):
     return " ".join(re.split(r"[ \t\r\n\v\f\u0085\u2028\u2029]+", text.strip()))
 
 
+def same_text(one, other):
+    """Whether two texts a person typed say the same, spaces and line breaks aside: what a
+    page showed, sent back in a hidden copy (a browser sends its line breaks as CR LF, and a
+    one-line field drops them), against what is saved now (a colleague's save since)."""
+    return " ".join((one or "").split()) == " ".join((other or "").split())
+
+
 def queue_email(
     *, key, to, subject, body, html_body="", from_email="", held_in="", intake_ref=None
 ):

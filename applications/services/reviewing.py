@@ -41,7 +41,7 @@ from applications.services.counting import (
 )
 from portal.links import link_to
 from portal.locks import lock_in_order
-from portal.services import queue_email_to_people, queue_task
+from portal.services import queue_email_to_people, queue_task, same_text
 from programs.models import HostIncubator, Intake
 
 __all__ = [
@@ -680,17 +680,11 @@ def give_host_fit(application, host, *, by, opinion, note="", drawn=None):
     return fit
 
 
-def _same_note(one, other):
-    # Spaces and line breaks aside: a browser sends a hidden copy's line breaks as CRLF, and
-    # the page's one-line field drops them.
-    return " ".join((one or "").split()) == " ".join((other or "").split())
-
-
 def _refuse_over_a_colleagues_opinion(fit, drawn, *, opinion, note):
     """Refuse a save whose page showed another opinion or note than ``fit`` (saved since),
     unless the person typed what is saved now."""
-    shown = drawn.get("opinion", "") == fit.opinion and _same_note(drawn.get("note"), fit.note)
-    typed_as_saved = opinion == fit.opinion and _same_note(note, fit.note)
+    shown = drawn.get("opinion", "") == fit.opinion and same_text(drawn.get("note"), fit.note)
+    typed_as_saved = opinion == fit.opinion and same_text(note, fit.note)
     if shown or typed_as_saved:
         return
     values = {"person": fit.given_by, "opinion": HostFit(fit.opinion).label, "note": fit.note}
